@@ -1,0 +1,138 @@
+# perftop — one GNU Makefile for the program, the agent library, the tests
+# and the benchmarks. `make V=1` prints full commands.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DESTDIR ?=
+
+BUILD   ?= build
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+SECS    ?= 60
+
+# Sanitizer build: `make asan` re-runs the whole suite with SAN=1 in build-asan.
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT      = -O1
+else
+SANFLAGS =
+OPT      = -O2
+endif
+
+PERFTOP_PKGS := ncursesw libproc2
+AGENT_PKGS   := libunwind msgpack
+
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Isrc -MMD -MP
+CFLAGS  ?=
+LDFLAGS ?=
+
+ifeq ($(V),1)
+Q =
+say =
+else
+Q = @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+# ---- sources, by layer ------------------------------------------------------
+# perftop itself: every layer but the agent. New files are picked up by wildcard.
+PERFTOP_LAYERS := util model wire collect ui cli
+PERFTOP_SRCS   := $(foreach d,$(PERFTOP_LAYERS),$(wildcard src/$(d)/*.c))
+PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ       := $(BUILD)/obj/src/main.o
+
+# The in-process agent: its own folder plus the wire code, built position-independent.
+AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) $(filter-out src/util/xalloc.c,$(wildcard src/util/*.c))
+AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/pic/%.o)
+
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+WORKLOADS     := $(WORKLOAD_SRCS:tests/workloads/%.c=$(BUILD)/workloads/%)
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+PERFTOP_CFLAGS := $(BASE_CFLAGS) $(call pkg_cflags,$(PERFTOP_PKGS) $(AGENT_PKGS)) $(CFLAGS)
+PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lpthread -lm
+
+TARGETS := $(BUILD)/perftop $(WORKLOADS)
+ifneq ($(wildcard src/agent/*.c),)
+TARGETS += $(BUILD)/libperftop.so
+endif
+
+.PHONY: all deps test-deps run test check asan install uninstall clean bench fuzz format
+all: $(TARGETS)
+
+deps:
+	@scripts/deps.sh build
+test-deps:
+	@scripts/deps.sh test
+
+$(BUILD)/obj/%.o: %.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c
+	$(call say,CC-PIC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/perftop: $(MAIN_OBJ) $(PERFTOP_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PERFTOP_LIBS)
+
+$(BUILD)/libperftop.so: $(AGENT_OBJS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,libperftop.so $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lpthread -lrt -ldl
+
+$(BUILD)/workloads/%: tests/workloads/%.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fno-inline -Wall -Wextra -Iinclude $(LDFLAGS) -o $@ $< -lpthread -lm
+
+$(BUILD)/tests/%: tests/unit/%.c $(PERFTOP_OBJS)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) $(call pkg_cflags,criterion) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS) $(call pkg_libs,criterion)
+
+run: deps all
+	$(BUILD)/perftop
+
+# The whole suite: unit tests (Criterion), then the shell suites under tests/.
+# tests/run.sh prints the total as its last line: "N passed, N failed".
+test check: test-deps all $(UNIT_TESTS)
+	@BUILD=$(BUILD) tests/run.sh
+
+asan:
+	@scripts/deps.sh test
+	$(MAKE) BUILD=build-asan SAN=1 test
+
+bench:
+	@scripts/deps.sh bench
+	$(MAKE) all
+	bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/perftop/themes
+	install -m 0755 $(BUILD)/perftop $(DESTDIR)$(BINDIR)/perftop
+	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/perftop/themes/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/perftop
+	rm -rf $(DESTDIR)$(DATADIR)/perftop
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

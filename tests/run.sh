@@ -1,0 +1,64 @@
+#!/bin/sh
+# Runs every test suite and prints the total as the last line:
+#   N passed, N failed[, N skipped]
+# Unit suites are Criterion binaries in $BUILD/tests (each test forked and
+# isolated by Criterion, with a timeout). Shell suites are tests/*/*.test.sh;
+# they report through tests/lib.sh as "PASS name", "FAIL name: why" and
+# "SKIP name: reason".
+set -u
+BUILD=${BUILD:-build}
+export BUILD
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	"$t" --timeout 30 >"$log" 2>&1
+	rc=$?
+	line=$(grep 'Synthesis:' "$log" | tail -n 1)
+	p=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	f=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
+	c=$(echo "$line" | sed -n 's/.*Crashing: \([0-9]*\).*/\1/p')
+	if [ -z "$p" ]; then
+		echo "FAIL $name: no Criterion summary (exit $rc)"
+		cat "$log"
+		failed=$((failed + 1))
+		continue
+	fi
+	f=$((f + c))
+	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
+		grep -v '^\[----\]' "$log" | grep -E 'FAIL|CRASH|Assertion|Warning|error' | head -n 40
+		[ "$f" -eq 0 ] && f=1
+	fi
+	echo "unit  $name: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+done
+
+for s in tests/*/*.test.sh; do
+	[ -f "$s" ] || continue
+	sh "$s" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
+	k=$(grep -c '^SKIP ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL $s: exited $rc without reporting a failure"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + k))
+done
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
