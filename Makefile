@@ -44,7 +44,7 @@ pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 # ---- sources, by layer ------------------------------------------------------
 # perftop itself: every layer but the agent. New files are picked up by wildcard.
-PERFTOP_LAYERS := util model wire collect ui cli
+PERFTOP_LAYERS := util model wire symbols collect ui cli
 PERFTOP_SRCS   := $(foreach d,$(PERFTOP_LAYERS),$(wildcard src/$(d)/*.c))
 PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ       := $(BUILD)/obj/src/main.o
