@@ -1,0 +1,131 @@
+/* Unit tests for model/profile: self/total from hand-built stacks (with
+ * recursion), threads, zones with exact statistics, counters and marks. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/profile.h"
+
+static struct profile *p;
+static void setup(void)
+{
+	p = profile_new(42);
+}
+static void teardown(void)
+{
+	profile_free(p);
+}
+TestSuite(profile, .init = setup, .fini = teardown);
+
+Test(profile, self_and_total_from_stacks)
+{
+	uint32_t main_ = profile_func(p, "prog", "main", "prog.c", 10);
+	uint32_t a = profile_func(p, "prog", "a", NULL, 0);
+	uint32_t b = profile_func(p, "prog", "b", NULL, 0);
+	uint32_t s1[] = { main_, a }, s2[] = { main_, a, b }, s3[] = { main_, b };
+
+	profile_add_samples(p, 1, s1, 2, 5, 0.1);
+	profile_add_samples(p, 1, s2, 3, 3, 0.2);
+	profile_add_samples(p, 2, s3, 2, 2, 0.3);
+	cr_assert_eq(p->samples, 10);
+	cr_assert_eq(p->funcs[main_].self, 0);
+	cr_assert_eq(p->funcs[main_].total, 10);
+	cr_assert_eq(p->funcs[a].self, 5);
+	cr_assert_eq(p->funcs[a].total, 8);
+	cr_assert_eq(p->funcs[b].self, 5);
+	cr_assert_eq(p->funcs[b].total, 5);
+	cr_assert_str_eq(p->funcs[main_].file, "prog.c");
+	cr_assert_eq(p->funcs[main_].line, 10);
+	cr_assert_eq(p->nthreads, 2);
+	cr_assert_eq(profile_thread(p, 1)->samples, 8);
+	cr_assert_eq(p->stacks.count, 3);
+	/* The same stack again is interned, not added. */
+	profile_add_samples(p, 1, s1, 2, 1, 0.4);
+	cr_assert_eq(p->stacks.count, 3);
+	cr_assert_eq(p->stack_counts[intern_find(&p->stacks, s1, sizeof(s1))], 6);
+}
+
+Test(profile, recursion_counts_total_once)
+{
+	uint32_t m = profile_func(p, "prog", "main", NULL, 0);
+	uint32_t f = profile_func(p, "prog", "fib", NULL, 0);
+	uint32_t deep[] = { m, f, f, f, f };
+
+	profile_add_samples(p, 1, deep, 5, 7, 0);
+	cr_assert_eq(p->funcs[f].total, 7);
+	cr_assert_eq(p->funcs[f].self, 7);
+	cr_assert_eq(p->funcs[m].total, 7);
+}
+
+Test(profile, same_name_in_two_modules_are_two_functions)
+{
+	uint32_t x = profile_func(p, "liba.so", "init", NULL, 0);
+	uint32_t y = profile_func(p, "libb.so", "init", NULL, 0);
+
+	cr_assert_neq(x, y);
+	cr_assert_eq(profile_func(p, "liba.so", "init", NULL, 0), x);
+	cr_assert_str_eq(p->funcs[y].module, "libb.so");
+}
+
+Test(profile, sorted_by_self_and_total)
+{
+	uint32_t r = profile_func(p, "m", "root", NULL, 0);
+	uint32_t h = profile_func(p, "m", "hot", NULL, 0);
+	uint32_t c = profile_func(p, "m", "cold", NULL, 0);
+	uint32_t s1[] = { r, h }, s2[] = { r, c }, order[3];
+
+	profile_add_samples(p, 1, s1, 2, 9, 0);
+	profile_add_samples(p, 1, s2, 2, 1, 0);
+	profile_funcs_sorted(p, false, order);
+	cr_assert_eq(order[0], h);
+	cr_assert_eq(order[1], c);
+	profile_funcs_sorted(p, true, order);
+	cr_assert_eq(order[0], r);
+}
+
+Test(profile, zones_exact_stats_sum_over_threads)
+{
+	uint32_t z = profile_zone(p, "parse");
+
+	for (int i = 0; i < 100; i++)
+		profile_zone_event(p, z, 1000000 + (uint64_t)i * 1000);
+	cr_assert_eq(p->zones[z].hist.count, 100);
+	profile_zone_stats(p, z, 1, 60, 60e6, 900000, 1200000);
+	profile_zone_stats(p, z, 2, 50, 50e6, 950000, 1500000);
+	/* Cumulative per thread: a later report replaces, not adds. */
+	profile_zone_stats(p, z, 1, 70, 70e6, 900000, 1200000);
+	cr_assert_eq(p->zones[z].exact_count, 120);
+	cr_assert_float_eq(p->zones[z].exact_sum_ns, 120e6, 1);
+	cr_assert_eq(p->zones[z].exact_min_ns, 900000);
+	cr_assert_eq(p->zones[z].exact_max_ns, 1500000);
+	cr_assert_eq(profile_zone(p, "parse"), z);
+}
+
+Test(profile, counters_add_and_gauge)
+{
+	uint32_t c = profile_counter(p, "frames");
+	uint32_t g = profile_counter(p, "queue");
+
+	for (int i = 0; i <= 30; i++)
+		profile_counter_update(p, c, false, 2, i * 0.1); /* 20/s over 3 s */
+	cr_assert_float_eq(p->counters[c].total, 62, 1e-9);
+	cr_assert_float_eq(p->counters[c].rate_per_s, 20, 0.5);
+	profile_counter_update(p, g, true, 7, 0);
+	profile_counter_update(p, g, true, 3, 0.5);
+	cr_assert_float_eq(p->counters[g].total, 3, 1e-9);
+	cr_assert(p->counters[g].gauge);
+}
+
+Test(profile, marks_ring_keeps_newest)
+{
+	char buf[32];
+
+	for (int i = 0; i < PROFILE_MAX_MARKS + 10; i++) {
+		snprintf(buf, sizeof(buf), "mark %d", i);
+		profile_mark(p, i, 1, buf);
+	}
+	cr_assert_eq(p->nmarks, PROFILE_MAX_MARKS);
+	cr_assert_str_eq(profile_mark_at(p, 0)->text, "mark 10");
+	snprintf(buf, sizeof(buf), "mark %d", PROFILE_MAX_MARKS + 9);
+	cr_assert_str_eq(profile_mark_at(p, PROFILE_MAX_MARKS - 1)->text, buf);
+}
