@@ -22,6 +22,7 @@ void model_init(struct model *m, double tick_s)
 	hashmap_init(&m->watch_pids);
 	series_init(&m->sys.cpu_total_series, m->series_cap);
 	m->list_visible = true;
+	msglog_init(&m->log);
 }
 
 static void process_free(struct process *p)
@@ -29,6 +30,7 @@ static void process_free(struct process *p)
 	for (int i = 0; i < PM_COUNT; i++)
 		series_release(&p->series[i]);
 	free(p->cmdline);
+	profile_free(p->profile);
 	free(p);
 }
 
@@ -116,6 +118,7 @@ static struct process *process_new(struct model *m, const struct proc_reading *r
 	p->pid = r->pid;
 	p->start_ticks = r->start_ticks;
 	p->first_seen = m->now;
+	p->exit_status = -1;
 	for (int i = 0; i < PM_COUNT; i++)
 		series_init(&p->series[i], m->series_cap);
 	if (m->nprocs == m->procs_alloc) {
@@ -125,6 +128,12 @@ static struct process *process_new(struct model *m, const struct proc_reading *r
 	m->procs[m->nprocs++] = p;
 	hashmap_put(&m->by_pid, (uint64_t)r->pid, p);
 	return p;
+}
+
+/* Watched processes and those an agent reported on outlive their exit. */
+static bool process_kept_after_exit(const struct process *p)
+{
+	return p->watched || p->profile;
 }
 
 static void process_remove_at(struct model *m, size_t i)
@@ -220,7 +229,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 			/* The pid was reused: the old process is gone. */
 			process_mark_exited(m, p);
 			hashmap_remove(&m->by_pid, (uint64_t)p->pid);
-			if (!p->watched)
+			if (!process_kept_after_exit(p))
 				for (size_t j = 0; j < m->nprocs; j++)
 					if (m->procs[j] == p) {
 						process_remove_at(m, j);
@@ -241,11 +250,11 @@ void model_apply(struct model *m, const struct tick_reading *r)
 	/* Whatever was expected in this reading but missing has exited. */
 	for (size_t i = m->nprocs; i-- > 0;) {
 		struct process *p = m->procs[i];
-		bool expected = r->full_scan || p->watched;
+		bool expected = r->full_scan || process_kept_after_exit(p);
 
 		if (!expected || p->seen_tick == m->tick)
 			continue;
-		if (p->watched)
+		if (process_kept_after_exit(p))
 			process_mark_exited(m, p);
 		else
 			process_remove_at(m, i);

@@ -20,6 +20,8 @@
 #include <sys/types.h>
 
 #include "model/cpu.h"
+#include "model/msglog.h"
+#include "model/profile.h"
 #include "model/series.h"
 #include "util/hashmap.h"
 
@@ -117,6 +119,9 @@ struct process {
 	double prev_time;
 	unsigned long long prev_ticks, prev_read, prev_write, prev_vcsw, prev_ivcsw;
 	unsigned long long seen_tick;  /* last model tick that read this process */
+
+	struct profile *profile;       /* what its agent reported, or NULL */
+	int exit_status;               /* wait status when known (perftop run), else -1 */
 };
 
 struct sys_state {
@@ -144,6 +149,7 @@ struct model {
 	size_t nprocs, procs_alloc;
 	struct hashmap watch_pids;     /* pids to watch, seen yet or not (set) */
 	bool list_visible;             /* the UI shows every process: scan all */
+	struct msglog log;             /* perftop's own messages */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */
