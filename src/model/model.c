@@ -250,7 +250,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 	/* Whatever was expected in this reading but missing has exited. */
 	for (size_t i = m->nprocs; i-- > 0;) {
 		struct process *p = m->procs[i];
-		bool expected = r->full_scan || process_kept_after_exit(p);
+		bool expected = r->full_scan || p->watched; /* a partial scan reads only these */
 
 		if (!expected || p->seen_tick == m->tick)
 			continue;
