@@ -225,6 +225,8 @@ void model_apply(struct model *m, const struct tick_reading *r)
 		const struct proc_reading *pr = &r->procs[i];
 		struct process *p = model_find(m, pr->pid);
 
+		if (p && !p->start_ticks && !p->have_prev)
+			p->start_ticks = pr->start_ticks; /* created by its agent: adopt */
 		if (p && p->start_ticks != pr->start_ticks) {
 			/* The pid was reused: the old process is gone. */
 			process_mark_exited(m, p);
@@ -290,4 +292,30 @@ size_t model_watched_pids(const struct model *m, pid_t *out, size_t cap)
 		n++;
 	}
 	return n;
+}
+
+struct process *model_agent_process(struct model *m, pid_t pid, const char *exe)
+{
+	struct process *p = model_find(m, pid);
+
+	if (!p) {
+		struct proc_reading r;
+		const char *base = exe ? strrchr(exe, '/') : NULL;
+
+		memset(&r, 0, sizeof(r));
+		r.pid = pid;
+		snprintf(r.comm, sizeof(r.comm), "%s", base ? base + 1 : exe ? exe : "?");
+		r.cmdline = exe;
+		r.state = 'R';
+		r.fds = -1;
+		p = process_new(m, &r);
+		p->start_ticks = 0;
+		snprintf(p->comm, sizeof(p->comm), "%s", r.comm);
+		p->cmdline = xstrdup(exe && *exe ? exe : r.comm);
+		p->state = 'R';
+		p->fds = -1;
+	}
+	if (!p->profile)
+		p->profile = profile_new(pid);
+	return p;
 }

@@ -172,6 +172,11 @@ struct process *model_find(const struct model *m, pid_t pid);
  * model has not seen it yet. Caller holds the lock. */
 struct process *model_watch(struct model *m, pid_t pid, bool watched);
 
+/* The process an agent with this pid reports on: found, or created from
+ * what the agent said (comm from exe's basename) until /proc fills it in.
+ * Gives it a profile if it has none. Caller holds the lock. */
+struct process *model_agent_process(struct model *m, pid_t pid, const char *exe);
+
 /* Fills out with up to cap watched pids; returns how many there are.
  * The collector reads only these when !m->list_visible. Caller holds the lock. */
 size_t model_watched_pids(const struct model *m, pid_t *out, size_t cap);

@@ -268,6 +268,17 @@ void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, dou
 		c->last_time = t;
 }
 
+void profile_counter_total(struct profile *p, uint32_t counter, double total, double t)
+{
+	struct profile_counter *c;
+
+	if (counter >= p->counter_names.count)
+		return;
+	c = &p->counters[counter];
+	if (total > c->total)
+		profile_counter_update(p, counter, false, total - c->total, t);
+}
+
 /* ---- marks ---------------------------------------------------------------------- */
 
 void profile_mark(struct profile *p, double t, pid_t tid, const char *text)

@@ -141,6 +141,9 @@ uint32_t profile_counter(struct profile *p, const char *name);
 /* Adds delta (gauge false) or sets the value (gauge true) at time t (seconds). */
 void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, double value,
 			    double t);
+/* The agent's exact running total of an added counter (survives dropped
+ * updates): raises the total to it when the updates received fell short. */
+void profile_counter_total(struct profile *p, uint32_t counter, double total, double t);
 size_t profile_counter_count(const struct profile *p);
 
 /* Appends a mark; the oldest is dropped past PROFILE_MAX_MARKS. */

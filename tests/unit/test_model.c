@@ -188,3 +188,19 @@ Test(model, series_capacity_covers_ten_minutes)
 	model_release(&fast);
 	cr_assert_geq(m.series_cap, 600);
 }
+
+Test(model, agent_process_is_adopted_by_the_first_reading)
+{
+	struct process *p = model_agent_process(&m, 60, "/usr/bin/demo");
+	struct proc_reading r = proc(60, 10, 500);
+
+	cr_assert_not_null(p->profile);
+	cr_assert_str_eq(p->comm, "demo");
+	apply(1.0, &r, 1, true);
+	cr_assert_eq(model_find(&m, 60), p, "not mistaken for pid reuse");
+	cr_assert_eq(p->start_ticks, r.start_ticks);
+	cr_assert_str_eq(p->cmdline, "prog --flag");
+	apply(2.0, NULL, 0, true);
+	cr_assert(p->exited, "a profiled process is kept, marked exited");
+	cr_assert_eq(model_agent_process(&m, 60, "x"), p);
+}
