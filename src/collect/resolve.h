@@ -1,0 +1,40 @@
+/*
+ * resolve — one agent connection's program counters to profile functions.
+ *
+ * Keeps the connection's module mappings (from the agent's MAPS frames, or
+ * /proc/PID/maps when it sent none) and a cache from pc to the profile's
+ * function id, so a stack of 32 frames costs 32 hash lookups once warm. On a
+ * miss it asks the symbolizer, with the model's lock released meanwhile
+ * (symbolizing may read ELF and DWARF files), then interns the function.
+ */
+#ifndef PERFTOP_COLLECT_RESOLVE_H
+#define PERFTOP_COLLECT_RESOLVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model/model.h"
+
+struct resolve;
+
+struct resolve *resolve_new(struct model *m, pid_t pid);
+void resolve_free(struct resolve *r);
+
+/* Mappings: forget all, or add one [start, end) at file offset of path. */
+void resolve_reset_maps(struct resolve *r);
+void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t offset,
+		     const char *path, const uint8_t *build_id, size_t build_id_len);
+
+/* The profile function id of pc (already adjusted: a return address minus
+ * one). Caller holds the model lock; it may be released and retaken inside. */
+uint32_t resolve_pc(struct resolve *r, uint64_t pc);
+
+/* The profile function id of a named frame (an interpreter's function),
+ * cached per (name id, file id). Caller holds the model lock. */
+uint32_t resolve_named(struct resolve *r, uint32_t name_id, const char *name, const char *file,
+		       int line);
+/* Drops cached entries for a NAME id that was redefined. */
+void resolve_forget_named(struct resolve *r, uint32_t name_id);
+
+#endif
