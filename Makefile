@@ -23,11 +23,11 @@ SANFLAGS =
 OPT      = -O2
 endif
 
-PERFTOP_PKGS := ncursesw libproc2
+PERFTOP_PKGS := ncursesw libproc2 libdw libelf
 AGENT_PKGS   := libunwind msgpack
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Isrc -MMD -MP
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DPERFTOP_DATADIR='"$(DATADIR)"' -DPERFTOP_LIBDIR='"$(LIBDIR)"' $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Isrc -MMD -MP
 CFLAGS  ?=
 LDFLAGS ?=
 

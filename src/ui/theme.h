@@ -62,6 +62,12 @@ enum theme_attr_bits {
 	THEME_ITALIC = 1 << 4,
 };
 
+/* The parser's hard limits: bigger input is refused, never read. */
+enum {
+	THEME_MAX_FILE = 64 * 1024, /* bytes in one theme */
+	THEME_MAX_LINE = 512,       /* bytes in one line, without its newline */
+};
+
 /* A colour: -1 is the terminal's default, 0..255 an xterm-256 index. */
 struct theme_style {
 	short fg, bg;
@@ -80,15 +86,25 @@ const char *theme_element_name(enum theme_element e);
 void theme_default(struct theme *t);
 
 /* Parses theme text (starting from the default, so an element a file omits
- * keeps its default). Returns 0, or -EINVAL with "line N: reason" in err. */
+ * keeps its default). text need not be NUL-terminated; nothing past len is
+ * read. Returns 0, or -EINVAL with "line N: reason" in err (or "empty theme:
+ * ..." when nothing is set), or -EFBIG past THEME_MAX_FILE; on error t holds
+ * the default. Without a `name` line, t->name is empty. */
 int theme_parse(struct theme *t, const char *text, size_t len, char *err, size_t err_len);
 
 /* Loads a theme by name (looked up in the themes directories: $PERFTOP_THEMES,
  * ./themes, next to the binary ../share/perftop/themes, PREFIX/share/perftop/
  * themes) or by path (anything with a '/' or ending in .theme). On failure t
  * holds the default, err says why ("cannot open theme 'x': ...") and the
- * return is a negative errno. */
+ * return is a negative errno. NULL or "" is the default with no error, and so
+ * are "dark" and "default" when no such file is found. A file without a
+ * `name` line is named after the file. */
 int theme_load(struct theme *t, const char *name_or_path, char *err, size_t err_len);
+
+/* The nearest of the 8 basic colours (0..7, curses order) to colour, an
+ * xterm-256 index or -1 (which stays -1). *bright says whether the colour is
+ * a light one, drawn bold (foreground) when only 8 colours exist. Pure. */
+short theme_fold8(short colour, bool *bright);
 
 /* --- curses side (ui only) --- */
 
