@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symbols/sym_maps.h"
 #include "util/hashmap.h"
 #include "util/xalloc.h"
 
@@ -15,10 +16,14 @@ struct map {
 	uint64_t start, end, offset;
 	char *path;
 	const char *base;   /* basename inside path */
+	uint64_t dev, inode;
+	uint8_t build_id[SYM_BUILD_ID_MAX];
+	size_t build_id_len;
 };
 
 struct resolve {
 	struct model *m;
+	struct symbolizer *sym;
 	pid_t pid;
 	struct map *maps;   /* sorted by start */
 	size_t nmaps, maps_alloc;
@@ -28,11 +33,12 @@ struct resolve {
 	struct hashmap named; /* NAME id -> function id + 1 */
 };
 
-struct resolve *resolve_new(struct model *m, pid_t pid)
+struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid)
 {
 	struct resolve *r = xcalloc(1, sizeof(*r));
 
 	r->m = m;
+	r->sym = sym;
 	r->pid = pid;
 	hashmap_init(&r->pcs);
 	hashmap_init(&r->named);
@@ -67,8 +73,6 @@ void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t o
 	size_t i;
 	const char *slash;
 
-	(void)build_id;
-	(void)build_id_len;
 	if (end <= start || r->nmaps >= RESOLVE_MAX_MAPS)
 		return;
 	r->maps_from_agent = true;
@@ -85,32 +89,35 @@ void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t o
 	mp->path = xstrdup(path && *path ? path : "[anon]");
 	slash = strrchr(mp->path, '/');
 	mp->base = slash ? slash + 1 : mp->path;
+	mp->dev = mp->inode = 0;
+	mp->build_id_len = build_id && build_id_len <= SYM_BUILD_ID_MAX ? build_id_len : 0;
+	if (mp->build_id_len)
+		memcpy(mp->build_id, build_id, mp->build_id_len);
 	r->nmaps++;
 }
 
 /* Without MAPS from the agent, read the executable mappings from /proc once. */
 static void load_proc_maps(struct resolve *r)
 {
-	char fname[64], line[4096];
-	FILE *f;
+	struct sym_maps maps;
+	char err[256];
 
 	r->proc_maps_tried = true;
-	snprintf(fname, sizeof(fname), "/proc/%ld/maps", (long)r->pid);
-	f = fopen(fname, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t start, end, off;
-		char perms[8], path[4096] = "";
+	sym_maps_init(&maps);
+	if (sym_maps_read(&maps, r->pid, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < maps.count; i++) {
+			const struct sym_module *sm = &maps.mods[i];
 
-		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %7s %" SCNx64 " %*s %*s %4095[^\n]", &start,
-			   &end, perms, &off, path) < 4)
-			continue;
-		if (perms[2] != 'x')
-			continue;
-		resolve_add_map(r, start, end, off, path, NULL, 0);
+			resolve_add_map(r, sm->start, sm->end, sm->offset, sm->path, NULL, 0);
+			/* the same module by device and inode, when no build-id came */
+			for (size_t j = 0; j < r->nmaps; j++)
+				if (r->maps[j].start == sm->start) {
+					r->maps[j].dev = sm->dev;
+					r->maps[j].inode = sm->inode;
+				}
+		}
 	}
-	fclose(f);
+	sym_maps_release(&maps);
 	r->maps_from_agent = false;
 }
 
@@ -135,6 +142,8 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 {
 	uintptr_t hit = (uintptr_t)hashmap_get(&r->pcs, pc);
 	const struct map *mp;
+	struct sym_frame f;
+	struct profile *p;
 	char name[64];
 	uint32_t id;
 
@@ -143,14 +152,24 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 	if (!r->nmaps && !r->proc_maps_tried)
 		load_proc_maps(r);
 	mp = find_map(r, pc);
-	struct profile *p = model_agent_process(r->m, r->pid, NULL)->profile;
-
 	if (!mp) {
+		p = model_agent_process(r->m, r->pid, NULL)->profile;
 		snprintf(name, sizeof(name), "0x%" PRIx64, pc);
 		id = profile_func(p, "[unknown]", name, NULL, 0);
 	} else {
-		snprintf(name, sizeof(name), "%s+0x%" PRIx64, mp->base, pc - mp->start + mp->offset);
-		id = profile_func(p, mp->base, name, NULL, 0);
+		struct sym_module mod = {
+			.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
+			.dev = mp->dev, .inode = mp->inode,
+			.build_id = mp->build_id_len ? mp->build_id : NULL,
+			.build_id_len = mp->build_id_len,
+		};
+
+		/* Reading ELF and DWARF can take milliseconds: not under the lock. */
+		model_unlock(r->m);
+		symbolizer_resolve(r->sym, &mod, pc, &f);
+		model_lock(r->m);
+		p = model_agent_process(r->m, r->pid, NULL)->profile;
+		id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
 	}
 	hashmap_put(&r->pcs, pc, (void *)(uintptr_t)(id + 1));
 	return id;

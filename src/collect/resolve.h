@@ -15,10 +15,13 @@
 #include <sys/types.h>
 
 #include "model/model.h"
+#include "symbols/symbolizer.h"
 
 struct resolve;
 
-struct resolve *resolve_new(struct model *m, pid_t pid);
+/* A resolver for process pid, using sym (shared by every connection; the
+ * collector thread is its only user). */
+struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid);
 void resolve_free(struct resolve *r);
 
 /* Mappings: forget all, or add one [start, end) at file offset of path. */
