@@ -178,10 +178,13 @@ static void process_update(struct model *m, struct process *p, const struct proc
 
 	if (p->have_prev) {
 		p->cpu = cpu_process_percent(p->prev_ticks, r->ticks, hz, dt, r->threads);
-		p->read_bps = r->io_ok ? rate(p->prev_read, r->io_read_bytes, dt) : 0;
-		p->write_bps = r->io_ok ? rate(p->prev_write, r->io_write_bytes, dt) : 0;
-		p->vcsw_ps = rate(p->prev_vcsw, r->vcsw, dt);
-		p->ivcsw_ps = rate(p->prev_ivcsw, r->ivcsw, dt);
+		/* Rates need the counter in both readings (details come and go). */
+		bool io = r->io_ok && p->prev_io_ok, csw = r->csw_ok && p->prev_csw_ok;
+
+		p->read_bps = io ? rate(p->prev_read, r->io_read_bytes, dt) : 0;
+		p->write_bps = io ? rate(p->prev_write, r->io_write_bytes, dt) : 0;
+		p->vcsw_ps = csw ? rate(p->prev_vcsw, r->vcsw, dt) : 0;
+		p->ivcsw_ps = csw ? rate(p->prev_ivcsw, r->ivcsw, dt) : 0;
 		series_push(&p->series[PM_CPU], (float)p->cpu);
 		series_push(&p->series[PM_RSS], (float)p->rss_kb);
 		if (detail) {
@@ -201,6 +204,8 @@ static void process_update(struct model *m, struct process *p, const struct proc
 	p->prev_write = r->io_write_bytes;
 	p->prev_vcsw = r->vcsw;
 	p->prev_ivcsw = r->ivcsw;
+	p->prev_io_ok = r->io_ok;
+	p->prev_csw_ok = r->csw_ok;
 	p->seen_tick = m->tick;
 }
 

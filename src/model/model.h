@@ -58,6 +58,7 @@ struct proc_reading {
 	bool io_ok;                    /* /proc/PID/io was readable */
 	unsigned long long io_read_bytes, io_write_bytes;
 	unsigned long long vcsw, ivcsw;/* voluntary / involuntary switches */
+	bool csw_ok;                   /* vcsw and ivcsw were read (a detail process) */
 };
 
 struct tick_reading {
@@ -118,6 +119,7 @@ struct process {
 	bool have_prev;
 	double prev_time;
 	unsigned long long prev_ticks, prev_read, prev_write, prev_vcsw, prev_ivcsw;
+	bool prev_io_ok, prev_csw_ok;
 	unsigned long long seen_tick;  /* last model tick that read this process */
 
 	struct profile *profile;       /* what its agent reported, or NULL */

@@ -81,6 +81,7 @@ Test(model, io_and_switch_rates)
 	struct proc_reading p = proc(11, 0, 1);
 
 	p.io_ok = true;
+	p.csw_ok = true;
 	p.io_read_bytes = 1000;
 	p.io_write_bytes = 0;
 	p.vcsw = 10;
@@ -203,4 +204,20 @@ Test(model, agent_process_is_adopted_by_the_first_reading)
 	apply(2.0, NULL, 0, true);
 	cr_assert(p->exited, "a profiled process is kept, marked exited");
 	cr_assert_eq(model_agent_process(&m, 60, "x"), p);
+}
+
+Test(model, no_rate_spike_when_details_start)
+{
+	struct proc_reading p = proc(12, 0, 1);
+
+	apply(1.0, &p, 1, true); /* not a detail process: counters unread */
+	p.io_ok = p.csw_ok = true;
+	p.io_read_bytes = 1 << 30;
+	p.vcsw = 100000;
+	apply(2.0, &p, 1, true);
+	cr_assert_float_eq(model_find(&m, 12)->read_bps, 0.0, 1e-9);
+	cr_assert_float_eq(model_find(&m, 12)->vcsw_ps, 0.0, 1e-9);
+	p.vcsw += 50;
+	apply(3.0, &p, 1, true);
+	cr_assert_float_eq(model_find(&m, 12)->vcsw_ps, 50.0, 1e-9);
 }
