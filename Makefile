@@ -64,7 +64,7 @@ PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lpt
 
 TARGETS := $(BUILD)/perftop $(WORKLOADS)
 ifneq ($(wildcard src/agent/*.c),)
-TARGETS += $(BUILD)/libperftop.so
+TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo
 endif
 
 .PHONY: all deps test-deps run test check asan install uninstall clean bench fuzz format
@@ -97,6 +97,18 @@ $(BUILD)/workloads/%: tests/workloads/%.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fno-inline -Wall -Wextra -Iinclude $(LDFLAGS) -o $@ $< -lpthread -lm
+
+# Workloads named pt_* use include/perftop.h and link the agent library
+# (found at run time next to them through the rpath).
+AGENT_PROG_CFLAGS = -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Iinclude
+$(BUILD)/workloads/pt_%: tests/workloads/pt_%.c $(BUILD)/libperftop.so
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(AGENT_PROG_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN/..' -lpthread -lm
+
+$(BUILD)/perftop-demo: demo/perftop-demo.c $(BUILD)/libperftop.so
+	$(call say,CC,$<)
+	$(Q)$(CC) $(AGENT_PROG_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN' -lpthread -lm
 
 $(BUILD)/tests/%: tests/unit/%.c $(PERFTOP_OBJS)
 	$(call say,CC,$<)
