@@ -89,6 +89,8 @@ static int compare_for_qsort(const void *pa, const void *pb)
 
 void proc_sort(struct process **procs, size_t n, enum proc_sort key, bool descending)
 {
+	if (n < 2)
+		return; /* also keeps a NULL array away from qsort */
 	sort_key = key;
 	sort_desc = descending;
 	qsort(procs, n, sizeof(*procs), compare_for_qsort);

@@ -1,0 +1,158 @@
+/* options — parsing and checking the live view's options; see options.h. */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRY_HELP " (try 'perftop --help')"
+
+enum { OPT_THEME = 0x100, OPT_NO_COLOR };
+
+static const struct option long_options[] = {
+	{ "delay", required_argument, NULL, 'd' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "batch", no_argument, NULL, 'b' },
+	{ "iterations", required_argument, NULL, 'n' },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *out)
+{
+	fputs("usage: perftop [OPTIONS]\n"
+	      "\n"
+	      "A live view of the machine's processes: CPU, memory, and one process in\n"
+	      "detail (Enter, or -p). Press ? in the view for its keys.\n"
+	      "\n"
+	      "options:\n"
+	      "  -d, --delay SECS       seconds between refreshes, 0.1 to 3600 (default 1)\n"
+	      "  -p, --pid PID          open the view of one process straight away\n"
+	      "  -b, --batch            print refreshes as plain text, no screen (like top -b)\n"
+	      "  -n, --iterations N     stop after N refreshes (--batch prints 1 by default)\n"
+	      "      --theme NAME|PATH  colour theme: a name from themes/ or a .theme file\n"
+	      "      --no-color         no colours (as does a non-empty NO_COLOR)\n"
+	      "  -h, --help             this help\n"
+	      "  -V, --version          perftop's version\n",
+	      out);
+}
+
+static int bad(char *why, size_t why_len, const char *opt, const char *value, const char *reason)
+{
+	snprintf(why, why_len, "bad %s value '%s': %s", opt, value, reason);
+	return OPTIONS_USAGE;
+}
+
+static int parse_delay(struct options *o, const char *s, char *why, size_t why_len)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE || isnan(d) || isinf(d))
+		return bad(why, why_len, "-d", s, "not a number of seconds");
+	if (d <= 0)
+		return bad(why, why_len, "-d", s, "must be more than zero");
+	if (d < OPTIONS_DELAY_MIN - 1e-12)
+		return bad(why, why_len, "-d", s, "too small (0.1 s at least)");
+	if (d > OPTIONS_DELAY_MAX)
+		return bad(why, why_len, "-d", s, "too large (3600 s at most)");
+	o->delay = d;
+	return OPTIONS_OK;
+}
+
+/* A positive integer up to max, in decimal. */
+static bool parse_positive(const char *s, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s == '+' || *s == '-' || *s == ' ')
+		return false;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end || errno == ERANGE || v <= 0 || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* The option as the user typed it, for messages: "-x", "--frob". */
+static void option_text(char *buf, size_t len, char **argv, int optind_now, int optopt_now)
+{
+	const char *arg = optind_now > 0 ? argv[optind_now - 1] : "";
+
+	if (optopt_now && optopt_now < 0x100 && !(arg[0] == '-' && arg[1] == '-')) {
+		snprintf(buf, len, "-%c", optopt_now);
+		return;
+	}
+	snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *why, size_t why_len)
+{
+	char opt[64];
+	long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->delay = 1.0;
+	optind = 0; /* GNU: start afresh */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:p:bn:hV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_delay(o, optarg, why, why_len))
+				return OPTIONS_USAGE;
+			break;
+		case 'p':
+			if (!parse_positive(optarg, INT_MAX, &v))
+				return bad(why, why_len, "-p", optarg, "not a process id");
+			o->pid = (pid_t)v;
+			break;
+		case 'b':
+			o->batch = true;
+			break;
+		case 'n':
+			if (!parse_positive(optarg, LONG_MAX, &v))
+				return bad(why, why_len, "-n", optarg, "not a positive count");
+			o->iterations = v;
+			break;
+		case OPT_THEME:
+			if (!*optarg)
+				return bad(why, why_len, "--theme", optarg, "empty");
+			o->theme = optarg;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case 'V':
+			o->version = true;
+			break;
+		case ':':
+			option_text(opt, sizeof(opt), argv, optind, optopt);
+			snprintf(why, why_len, "option '%s' needs a value" TRY_HELP, opt);
+			return OPTIONS_USAGE;
+		default:
+			option_text(opt, sizeof(opt), argv, optind, optopt);
+			snprintf(why, why_len, "unknown option '%s'" TRY_HELP, opt);
+			return OPTIONS_USAGE;
+		}
+	}
+	if (optind < argc) {
+		snprintf(why, why_len, "unexpected argument '%s'" TRY_HELP, argv[optind]);
+		return OPTIONS_USAGE;
+	}
+	return OPTIONS_OK;
+}

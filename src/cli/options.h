@@ -1,0 +1,42 @@
+/*
+ * options — the live view's command line (`perftop [OPTIONS]`), parsed and
+ * checked without side effects, so that nothing (no curses, no thread)
+ * starts before every argument is known to be good.
+ */
+#ifndef PERFTOP_CLI_OPTIONS_H
+#define PERFTOP_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define OPTIONS_DELAY_MIN 0.1
+#define OPTIONS_DELAY_MAX 3600.0
+
+struct options {
+	double delay;           /* seconds between readings (-d) */
+	pid_t pid;              /* -p, 0 when not given */
+	bool batch;             /* -b / --batch */
+	long iterations;        /* -n, 0 = until quit */
+	const char *theme;      /* --theme NAME|PATH, NULL = default; points into argv */
+	bool no_color;          /* --no-color */
+	bool help, version;     /* -h, -V: print and exit */
+};
+
+enum options_result {
+	OPTIONS_OK = 0,
+	OPTIONS_USAGE = 2,      /* a bad option or value: exit 2 */
+};
+
+/* Parses argv (argv[0] is the program or subcommand name) into o. On a bad
+ * option or value returns OPTIONS_USAGE with a one-line reason in why, e.g.
+ * "bad -d value 'x': not a number" or "unknown option '--frob' (try
+ * 'perftop --help')". Never prints, never exits. Resets getopt's state, so
+ * it may be called more than once. */
+int options_parse(struct options *o, int argc, char **argv, char *why, size_t why_len);
+
+/* Writes the usage text for the live view. */
+void options_usage(FILE *out);
+
+#endif

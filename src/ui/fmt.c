@@ -1,0 +1,97 @@
+/* fmt — sizes, rates and durations as text; see fmt.h. */
+#include "ui/fmt.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static const char *const short_units = "KMGTP";
+static const char *const long_units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+
+/* Scales kib into [0, 1024) of some unit; returns the unit's index. */
+static int scale(double *v)
+{
+	int u = 0;
+
+	while (*v >= 1000 && u < 4) {
+		*v /= 1024;
+		u++;
+	}
+	return u;
+}
+
+void fmt_kib_short(char *out, size_t outsz, double kib)
+{
+	double v = kib < 0 ? 0 : kib;
+	int u = scale(&v);
+
+	if (u == 0 || v >= 100)
+		snprintf(out, outsz, "%.0f%c", v, short_units[u]);
+	else if (v >= 10)
+		snprintf(out, outsz, "%.1f%c", v, short_units[u]);
+	else
+		snprintf(out, outsz, "%.2f%c", v, short_units[u]);
+}
+
+void fmt_kib(char *out, size_t outsz, double kib)
+{
+	double v = kib < 0 ? -kib : kib;
+	int u = scale(&v);
+
+	if (u == 0 || v >= 100)
+		snprintf(out, outsz, "%.0f %s", v, long_units[u]);
+	else if (v >= 10)
+		snprintf(out, outsz, "%.1f %s", v, long_units[u]);
+	else
+		snprintf(out, outsz, "%.2f %s", v, long_units[u]);
+}
+
+void fmt_kib_signed(char *out, size_t outsz, double kib)
+{
+	char num[32];
+
+	fmt_kib(num, sizeof(num), kib);
+	if (fabs(kib) < 0.5)
+		snprintf(out, outsz, "%s", num);
+	else
+		snprintf(out, outsz, "%c%s", kib < 0 ? '-' : '+', num);
+}
+
+void fmt_bytes_rate(char *out, size_t outsz, double bps)
+{
+	if (bps < 1000) {
+		snprintf(out, outsz, "%.0f B/s", bps < 0 ? 0 : bps);
+		return;
+	}
+	char num[32];
+
+	fmt_kib(num, sizeof(num), bps / 1024);
+	snprintf(out, outsz, "%s/s", num);
+}
+
+void fmt_rate(char *out, size_t outsz, double per_s)
+{
+	if (per_s < 0)
+		per_s = 0;
+	if (per_s >= 10000)
+		snprintf(out, outsz, "%.0fk/s", per_s / 1000);
+	else if (per_s >= 1000)
+		snprintf(out, outsz, "%.1fk/s", per_s / 1000);
+	else if (per_s >= 10 || per_s == floor(per_s))
+		snprintf(out, outsz, "%.0f/s", per_s);
+	else
+		snprintf(out, outsz, "%.1f/s", per_s);
+}
+
+void fmt_window(char *out, size_t outsz, double seconds)
+{
+	long s = lround(seconds);
+
+	if (s < 60)
+		snprintf(out, outsz, "%lds", s);
+	else if (s < 3600 && s % 60 == 0)
+		snprintf(out, outsz, "%ldm", s / 60);
+	else if (s < 3600)
+		snprintf(out, outsz, "%ldm%02lds", s / 60, s % 60);
+	else
+		snprintf(out, outsz, "%ldh%02ldm", s / 3600, s % 3600 / 60);
+}

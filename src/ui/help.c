@@ -1,0 +1,79 @@
+/*
+ * help — the `?` / F1 screen: every key of the screen it was opened from,
+ * straight from that screen's binding table, so the help cannot drift from
+ * what the keys do. Descriptions wrap under themselves on narrow screens.
+ * Any key closes it.
+ */
+#include <string.h>
+
+#include "ui/ui_internal.h"
+
+enum { KEY_COL = 14, INDENT = 2 };
+
+/* Adds text wrapped at word boundaries into lines that start with `indent`
+ * blank columns (the first line continues l). Returns the lines added. */
+static int wrap(struct lines *out, struct line *l, const char *text, int indent, int max_lines)
+{
+	int added = 0;
+
+	while (*text) {
+		size_t word = strcspn(text, " ");
+		char buf[128];
+
+		if (word >= sizeof(buf))
+			word = sizeof(buf) - 1;
+		memcpy(buf, text, word);
+		buf[word] = '\0';
+		if (l->cols > indent && line_room(l) < 1 + lines_text_width(buf)) {
+			if (added + 1 >= max_lines)
+				return added;
+			line_fill(l, TE_DEFAULT);
+			l = lines_begin(out, l->width);
+			line_repeat(l, TE_HELP_TEXT, " ", indent);
+			added++;
+		} else if (l->cols > indent) {
+			line_put(l, TE_HELP_TEXT, " ");
+		}
+		line_put(l, TE_HELP_TEXT, buf);
+		text += word;
+		while (*text == ' ')
+			text++;
+	}
+	line_fill(l, TE_DEFAULT);
+	return added;
+}
+
+void help__draw(struct ui *ui, struct lines *out)
+{
+	const struct ui_binding *b = listview__bindings;
+	size_t n = listview__nbindings, start = out->n;
+	int rows = ui->height - 1; /* the status line is drawn by the caller */
+	struct line *l;
+
+	if (ui->screen == UI_SCREEN_PROC) {
+		b = procview__bindings;
+		n = procview__nbindings;
+	}
+	l = lines_begin(out, ui->width);
+	line_put(l, TE_TITLE, ui->screen == UI_SCREEN_PROC ? " perftop: keys of the process view"
+							     : " perftop: keys of the process list");
+	line_fill(l, TE_DEFAULT);
+	lines_begin(out, ui->width);
+	for (size_t i = 0; i < n && (int)(out->n - start) < rows; i++) {
+		l = lines_begin(out, ui->width);
+		line_repeat(l, TE_HELP_KEY, " ", INDENT);
+		line_cell(l, TE_HELP_KEY, b[i].label, KEY_COL, ALIGN_LEFT);
+		wrap(out, l, b[i].help, INDENT + KEY_COL, rows - (int)(out->n - start) + 1);
+	}
+	if ((int)(out->n - start) + 2 <= rows) {
+		lines_begin(out, ui->width);
+		l = lines_begin(out, ui->width);
+		line_repeat(l, TE_ROW_DIM, " ", INDENT);
+		wrap(out, l, "Ctrl-C quits from anywhere. Any key closes this help.", INDENT,
+		     rows - (int)(out->n - start) + 1);
+	}
+	while ((int)(out->n - start) < rows)
+		lines_begin(out, ui->width);
+	while ((int)(out->n - start) > rows)
+		out->n--;
+}

@@ -1,0 +1,252 @@
+/*
+ * screen — the only file that talks to curses: start and stop, paint lines,
+ * read keys, and the signals that must leave the terminal as it was.
+ *
+ * Signals: SIGINT and SIGTERM ask the loop to quit and SIGWINCH to resize;
+ * their handlers only write one byte to a self-pipe the loop polls. They are
+ * installed before curses starts, so curses keeps its hands off them. A
+ * crash (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) and fatal() call endwin() first,
+ * best effort, then the crash takes its default course.
+ */
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+static SCREEN *screen;
+static volatile sig_atomic_t screen_up;
+static int sig_pipe[2] = { -1, -1 };
+static volatile sig_atomic_t sig_bits;
+
+static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
+static const int loop_signals[] = { SIGINT, SIGTERM, SIGWINCH };
+static struct sigaction saved_loop[3];
+
+static void on_loop_signal(int sig)
+{
+	int saved = errno;
+	char byte = (char)sig;
+
+	sig_bits |= sig == SIGWINCH ? SCREEN_SIG_RESIZE : SCREEN_SIG_QUIT;
+	if (write(sig_pipe[1], &byte, 1) < 0) {
+		/* the pipe is full: the loop is awake already */
+	}
+	errno = saved;
+}
+
+static void on_crash(int sig)
+{
+	if (screen_up) {
+		screen_up = 0;
+		endwin(); /* not async-signal-safe; best effort on the way down */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void fatal_hook(void)
+{
+	if (screen_up) {
+		screen_up = 0;
+		endwin();
+	}
+}
+
+int screen__install_signals(char *why, size_t why_len)
+{
+	struct sigaction sa;
+
+	if (sig_pipe[0] < 0) {
+		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+			int err = errno;
+
+			snprintf(why, why_len, "cannot create a pipe: %s", strerror(err));
+			return -err;
+		}
+	}
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_loop_signal;
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(loop_signals) / sizeof(loop_signals[0]); i++)
+		sigaction(loop_signals[i], &sa, &saved_loop[i]);
+
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+	fatal_set_hook(fatal_hook);
+	return 0;
+}
+
+void screen__restore_signals(void)
+{
+	for (size_t i = 0; i < sizeof(loop_signals) / sizeof(loop_signals[0]); i++)
+		sigaction(loop_signals[i], &saved_loop[i], NULL);
+	for (size_t i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]); i++)
+		signal(crash_signals[i], SIG_DFL);
+	fatal_set_hook(NULL);
+}
+
+int screen__signal_fd(void)
+{
+	return sig_pipe[0];
+}
+
+int screen__signals(void)
+{
+	char buf[64];
+	int bits;
+
+	while (read(sig_pipe[0], buf, sizeof(buf)) > 0)
+		;
+	bits = sig_bits;
+	sig_bits = 0;
+	return bits;
+}
+
+int screen__open(char *why, size_t why_len)
+{
+	const char *term = getenv("TERM");
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(why, why_len, "%s is not a terminal (try --batch)",
+			 isatty(STDIN_FILENO) ? "standard output" : "standard input");
+		return -ENOTTY;
+	}
+	if (!term || !*term) {
+		snprintf(why, why_len, "TERM is not set");
+		return -EINVAL;
+	}
+	screen = newterm(NULL, stdout, stdin);
+	if (!screen) {
+		snprintf(why, why_len, "cannot start the screen for TERM '%s'", term);
+		return -EINVAL;
+	}
+	set_term(screen);
+	screen_up = 1;
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	return 0;
+}
+
+void screen__close(void)
+{
+	if (!screen)
+		return;
+	if (screen_up) {
+		screen_up = 0;
+		endwin();
+	}
+	delscreen(screen);
+	screen = NULL;
+}
+
+void screen__size(int *width, int *height)
+{
+	*width = COLS;
+	*height = LINES;
+}
+
+void screen__resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+		resizeterm(ws.ws_row, ws.ws_col);
+}
+
+void screen__paint(const struct lines *ls)
+{
+	int rows = LINES;
+
+	erase();
+	for (size_t y = 0; y < ls->n && (int)y < rows; y++) {
+		const struct line *l = &ls->v[y];
+
+		move((int)y, 0);
+		for (size_t s = 0; s < l->nspans; s++) {
+			const struct span *sp = &l->spans[s];
+
+			attrset(theme_attr(sp->elem));
+			addnstr(l->text + sp->start, (int)(sp->end - sp->start));
+		}
+	}
+	attrset(A_NORMAL);
+	refresh();
+}
+
+static int translate(int code)
+{
+	switch (code) {
+	case KEY_UP:
+		return UI_KEY_UP;
+	case KEY_DOWN:
+		return UI_KEY_DOWN;
+	case KEY_LEFT:
+		return UI_KEY_LEFT;
+	case KEY_RIGHT:
+		return UI_KEY_RIGHT;
+	case KEY_PPAGE:
+		return UI_KEY_PGUP;
+	case KEY_NPAGE:
+		return UI_KEY_PGDN;
+	case KEY_HOME:
+	case KEY_A1:
+		return UI_KEY_HOME;
+	case KEY_END:
+	case KEY_C1:
+		return UI_KEY_END;
+	case KEY_ENTER:
+		return UI_KEY_ENTER;
+	case KEY_BACKSPACE:
+		return UI_KEY_BACKSPACE;
+	case KEY_DC:
+		return UI_KEY_DELETE;
+	case KEY_RESIZE:
+		return UI_KEY_RESIZE;
+	default:
+		break;
+	}
+	if (code >= KEY_F(1) && code <= KEY_F(12))
+		return UI_KEY_F(code - KEY_F(0));
+	return UI_KEY_UNKNOWN;
+}
+
+int screen__read_key(void)
+{
+	wint_t ch;
+	int r = get_wch(&ch);
+
+	if (r == ERR)
+		return -1;
+	if (r == KEY_CODE_YES)
+		return translate((int)ch);
+	switch (ch) {
+	case '\r':
+	case '\n':
+		return UI_KEY_ENTER;
+	case 127:
+	case 8:
+		return UI_KEY_BACKSPACE;
+	default:
+		return (int)ch;
+	}
+}

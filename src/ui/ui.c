@@ -1,0 +1,297 @@
+/*
+ * ui — the screen's state and its one loop.
+ *
+ * One poll() over the terminal, the signal self-pipe and the source's
+ * wake-up descriptor, with a timeout for the status message. Everything
+ * arrives as a key: real keys, UI_KEY_RESIZE, UI_KEY_TICK (a reading was
+ * applied) and UI_KEY_TIMER. Handlers return enum ui_action flags; the loop
+ * alone builds a frame (model locked) and paints it (model unlocked).
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/ui_internal.h"
+
+double ui__now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool utf8)
+{
+	memset(ui, 0, sizeof(*ui));
+	ui->m = m;
+	ui->opt = opt;
+	ui->utf8 = utf8;
+	ui->chart_style = utf8 ? CHART_BRAILLE : CHART_ASCII;
+	ui->width = 80;
+	ui->height = 24;
+	lines_set_utf8(utf8);
+	listview__init(&ui->list);
+	procview__init(&ui->proc);
+	ui->log_seen = m->log.total;
+	if (opt->pid > 0) {
+		ui->standalone = true;
+		ui->screen = UI_SCREEN_PROC;
+		ui->proc.pid = opt->pid;
+	}
+	if (opt->message && *opt->message)
+		ui__message(ui, TE_STATUS_ERROR, opt->message);
+}
+
+void ui__release(struct ui *ui)
+{
+	listview__release(&ui->list);
+	procview__release(&ui->proc);
+}
+
+void ui__message(struct ui *ui, enum theme_element elem, const char *text)
+{
+	snprintf(ui->msg, sizeof(ui->msg), " %s", text);
+	ui->msg_elem = elem;
+	ui->msg_until = ui__now() + UI_MSG_SECONDS;
+}
+
+void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, size_t n,
+	       const char *right)
+{
+	struct line *l = lines_begin(out, ui->width);
+	int rw = right ? lines_text_width(right) : 0;
+
+	if (ui->msg[0]) {
+		line_put(l, ui->msg_elem, ui->msg);
+		line_fill(l, ui->msg_elem);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int w = lines_text_width(hints[i].key) + lines_text_width(hints[i].label) + 2;
+
+		if (line_room(l) < w + 1)
+			break;
+		line_put(l, TE_HELP_KEY, hints[i].key);
+		line_put(l, TE_STATUS, hints[i].label);
+		line_put(l, TE_STATUS, "  ");
+	}
+	if (right && line_room(l) >= rw + 1) {
+		line_pad_to(l, TE_STATUS, ui->width - rw);
+		line_put(l, TE_STATUS, right);
+	}
+	line_fill(l, TE_STATUS);
+}
+
+/* Rows for the per-CPU meters at this height: none on a small screen. */
+static int cpu_rows_for(int height)
+{
+	int r = (height - 14) / 2;
+
+	return r < 0 ? 0 : r > 8 ? 8 : r;
+}
+
+static void frame_too_small(struct ui *ui, struct lines *out)
+{
+	struct line *l = lines_begin(out, ui->width);
+
+	line_put(l, TE_STATUS_WARN, "terminal too small");
+	if (ui->height > 1) {
+		l = lines_begin(out, ui->width);
+		line_printf(l, TE_DEFAULT, "%dx%d, needs %dx%d", ui->width, ui->height,
+			    UI_MIN_WIDTH, UI_MIN_HEIGHT);
+	}
+}
+
+void ui__frame(struct ui *ui, struct lines *out)
+{
+	int used;
+
+	lines_clear(out);
+	if (ui->width < UI_MIN_WIDTH || ui->height < UI_MIN_HEIGHT) {
+		frame_too_small(ui, out);
+		return;
+	}
+	if (ui->help) {
+		static const struct ui_hint none[] = { { "", "any key closes the help" } };
+
+		help__draw(ui, out);
+		ui__hints(ui, out, none, 1, NULL);
+		return;
+	}
+	if (ui->screen == UI_SCREEN_PROC) {
+		procview__draw(ui, out, ui->height - 1);
+		procview__status(ui, out);
+		return;
+	}
+	listview__rebuild(ui);
+	used = header__draw(out, ui->m, ui->width, cpu_rows_for(ui->height));
+	listview__draw(ui, out, ui->height - used - 1);
+	listview__status(ui, out);
+}
+
+/* New warnings and errors in the model's log become status messages. */
+static void take_log(struct ui *ui)
+{
+	const struct msglog *log = &ui->m->log;
+	const struct msglog_entry *last = msglog_last(log);
+
+	if (log->total == ui->log_seen)
+		return;
+	ui->log_seen = log->total;
+	if (last && last->level != MSG_INFO)
+		ui__message(ui, last->level == MSG_ERROR ? TE_STATUS_ERROR : TE_STATUS_WARN,
+			    last->text);
+}
+
+int ui__key(struct ui *ui, int key)
+{
+	switch (key) {
+	case UI_KEY_RESIZE:
+		return UI_REDRAW;
+	case UI_KEY_TICK:
+		take_log(ui);
+		return UI_REDRAW | UI_RESORT;
+	case UI_KEY_TIMER:
+		if (ui->msg[0] && ui__now() >= ui->msg_until) {
+			ui->msg[0] = '\0';
+			return UI_REDRAW;
+		}
+		return UI_NONE;
+	default:
+		break;
+	}
+	if (ui->msg[0]) {
+		ui->msg[0] = '\0'; /* any key dismisses a message */
+		if (key == UI_KEY_ESC)
+			return UI_REDRAW;
+	}
+	if (ui->help) {
+		ui->help = false;
+		return UI_REDRAW;
+	}
+	if (ui->width < UI_MIN_WIDTH || ui->height < UI_MIN_HEIGHT)
+		return key == 'q' ? UI_QUIT : UI_NONE;
+	if (ui->screen == UI_SCREEN_PROC)
+		return procview__key(ui, key) | UI_REDRAW;
+	return listview__key(ui, key) | UI_REDRAW;
+}
+
+bool ui__locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+}
+
+/* ---- the loop -------------------------------------------------------------- */
+
+static int loop(struct ui *ui, const struct ui_source *src)
+{
+	struct lines frame;
+	int flags = UI_REDRAW | UI_RESORT;
+	long refreshes = 0;
+
+	lines_init(&frame);
+	for (;;) {
+		struct pollfd fds[3] = {
+			{ STDIN_FILENO, POLLIN, 0 },
+			{ screen__signal_fd(), POLLIN, 0 },
+			{ src->wake_fd, POLLIN, 0 },
+		};
+		int timeout = -1, keys[64], nkeys = 0;
+
+		if (flags & UI_QUIT)
+			break;
+		if (flags & UI_REDRAW) {
+			screen__size(&ui->width, &ui->height);
+			model_lock(ui->m);
+			ui__frame(ui, &frame);
+			model_unlock(ui->m);
+			screen__paint(&frame);
+		}
+		flags = 0;
+		if (ui->msg[0]) {
+			double left = ui->msg_until - ui__now();
+
+			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
+		}
+		if (poll(fds, src->wake_fd >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents & POLLIN) {
+			int sig = screen__signals();
+
+			if (sig & SCREEN_SIG_QUIT)
+				break;
+			if (sig & SCREEN_SIG_RESIZE) {
+				screen__resize();
+				keys[nkeys++] = UI_KEY_RESIZE;
+			}
+		}
+		if (fds[2].revents & POLLIN) {
+			unsigned long long got = src->ack(src->ctx);
+
+			if (got) {
+				keys[nkeys++] = UI_KEY_TICK;
+				refreshes++;
+			}
+		}
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+		if (fds[0].revents & POLLIN) {
+			int k;
+
+			while (nkeys < (int)(sizeof(keys) / sizeof(keys[0])) - 1 &&
+			       (k = screen__read_key()) >= 0)
+				keys[nkeys++] = k;
+		}
+		if (ui->msg[0] && ui__now() >= ui->msg_until)
+			keys[nkeys++] = UI_KEY_TIMER;
+
+		model_lock(ui->m);
+		for (int i = 0; i < nkeys && !(flags & UI_QUIT); i++)
+			flags |= ui__key(ui, keys[i]);
+		model_unlock(ui->m);
+		if (ui->opt->iterations > 0 && refreshes >= ui->opt->iterations)
+			flags |= UI_QUIT;
+	}
+	lines_release(&frame);
+	return 0;
+}
+
+int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt)
+{
+	struct theme fallback;
+	struct ui ui;
+	char why[160];
+	int rc;
+
+	if (screen__install_signals(why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	if (screen__open(why, sizeof(why)) < 0) {
+		screen__restore_signals();
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	if (!opt->theme)
+		theme_default(&fallback);
+	theme_apply(opt->theme ? opt->theme : &fallback);
+	ui__init(&ui, m, opt, ui__locale_utf8());
+	model_lock(m);
+	if (ui.standalone) {
+		model_watch(m, opt->pid, true);
+		m->list_visible = false;
+	}
+	model_unlock(m);
+	rc = loop(&ui, src);
+	screen__close();
+	screen__restore_signals();
+	ui__release(&ui);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * ui — perftop's screen: the live process list and the process view, drawn
+ * with curses, or the same lines printed as plain text by --batch.
+ *
+ * The ui reads the model under its lock and never reads /proc: whatever
+ * feeds the model (the collector, later a replay) tells the ui through a
+ * descriptor that becomes readable after each reading. The ui flips
+ * m->list_visible (every process is scanned only while the list is shown)
+ * and watches the process whose view is open.
+ */
+#ifndef PERFTOP_UI_UI_H
+#define PERFTOP_UI_UI_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "model/model.h"
+#include "ui/theme.h"
+
+/* Where readings come from: wake_fd is readable after each reading applied
+ * to the model; ack(ctx) drains it and returns how many were applied. */
+struct ui_source {
+	int wake_fd;
+	unsigned long long (*ack)(void *ctx);
+	void *ctx;
+};
+
+struct ui_options {
+	pid_t pid;                 /* > 0: this process's view only, no list behind it */
+	long iterations;           /* > 0: stop after this many refreshes */
+	const struct theme *theme; /* colours; NULL for the built-in default */
+	const char *message;       /* shown once in the status line (a theme error), or NULL */
+};
+
+/* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the
+ * iterations are done; the terminal is left exactly as it was. Installs the
+ * crash handlers and fatal()'s hook that restore the terminal. Returns 0, or
+ * 1 after printing "perftop: ..." on stderr when the screen cannot start
+ * (no terminal). The caller has called setlocale(LC_ALL, ""). */
+int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt);
+
+/* Prints opt->iterations refreshes (1 when 0) as plain text to out, no
+ * curses: each one the header figures and every process, or with opt->pid
+ * the process's figures, from the same lines as the screen. Each refresh
+ * follows a reading that has rates (the second reading onwards). Lines are
+ * $COLUMNS wide, or the terminal's width, else 160. Returns 0, or 1 when
+ * writing fails or the source stops. */
+int ui_batch(struct model *m, const struct ui_source *src, const struct ui_options *opt,
+	     FILE *out);
+
+#endif

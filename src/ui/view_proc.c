@@ -1,0 +1,459 @@
+/*
+ * view_proc — one process in detail: CPU % and RSS charts over a time
+ * window, min/avg/max over that window, RSS growth since the view opened,
+ * threads, fds, I/O and context-switch rates.
+ *
+ * Opening the view watches the process (the model keeps its full series and
+ * keeps it after it exits) and stops the full scan of every process while
+ * no list is shown; going back undoes both. With -p the view stands alone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/fmt.h"
+#include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+enum { YLABEL_W = 9, FIGURE_GAP = 3 };
+
+static const double windows[] = { 30, 60, 300, 600 };
+enum { NWINDOWS = sizeof(windows) / sizeof(windows[0]), DEFAULT_WINDOW = 1 };
+
+void procview__init(struct procview *pv)
+{
+	memset(pv, 0, sizeof(*pv));
+	pv->window = DEFAULT_WINDOW;
+	chart_init(&pv->chart);
+}
+
+void procview__release(struct procview *pv)
+{
+	chart_release(&pv->chart);
+	free(pv->buf);
+}
+
+void procview__open(struct ui *ui, pid_t pid)
+{
+	ui->proc.pid = pid;
+	model_watch(ui->m, pid, true);
+	ui->m->list_visible = false;
+	ui->screen = UI_SCREEN_PROC;
+}
+
+void procview__close(struct ui *ui)
+{
+	if (ui->standalone)
+		return;
+	model_watch(ui->m, ui->proc.pid, false);
+	ui->m->list_visible = true;
+	ui->screen = UI_SCREEN_LIST;
+}
+
+static const char *state_name(char s)
+{
+	switch (s) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'D':
+		return "disk sleep";
+	case 'Z':
+		return "zombie";
+	case 'T':
+		return "stopped";
+	case 't':
+		return "tracing stop";
+	case 'I':
+		return "idle";
+	case 'X':
+		return "exited";
+	default:
+		return "unknown";
+	}
+}
+
+/* ---- figures ------------------------------------------------------------------- */
+
+/* Lays out "label value" items on up to max_lines lines of width, starting a
+ * new line when an item does not fit; items that fit nowhere are left out.
+ * Returns the lines used. */
+static int flow(struct lines *out, int width, int max_lines, const char *const *labels,
+		const char *const *values, const enum theme_element *velem, size_t n)
+{
+	struct line *l = NULL;
+	int used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int w = lines_text_width(labels[i]) + (*labels[i] ? 1 : 0) +
+			lines_text_width(values[i]);
+
+		if (l && line_room(l) >= FIGURE_GAP + w) {
+			line_repeat(l, TE_HEADER, " ", FIGURE_GAP);
+		} else if (used < max_lines && w < width) {
+			if (l)
+				line_fill(l, TE_HEADER);
+			l = lines_begin(out, width);
+			line_put(l, TE_HEADER, " ");
+			used++;
+		} else {
+			continue;
+		}
+		if (*labels[i]) {
+			line_put(l, TE_HEADER_LABEL, labels[i]);
+			line_put(l, TE_HEADER, " ");
+		}
+		line_put(l, velem ? velem[i] : TE_HEADER, values[i]);
+	}
+	if (l)
+		line_fill(l, TE_HEADER);
+	return used;
+}
+
+static void title_line(struct ui *ui, struct lines *out, const struct process *p, pid_t pid)
+{
+	struct line *l = lines_begin(out, ui->width);
+
+	line_printf(l, TE_TITLE, " PID %d ", (int)pid);
+	if (!p) {
+		line_put(l, TE_ROW_DIM, " waiting for the first reading");
+		line_fill(l, TE_HEADER);
+		return;
+	}
+	line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
+	if (p->exited) {
+		char when[32];
+
+		fmt_window(when, sizeof(when), ui->m->now - p->exited_at);
+		line_put(l, TE_WARN, " exited ");
+		line_printf(l, TE_HEADER, " %s ago ", when);
+	} else {
+		line_printf(l, p->state == 'R' ? TE_GOOD : p->state == 'D' ? TE_BAD : TE_HEADER,
+			    " %c %s ", p->state, state_name(p->state));
+	}
+	line_printf(l, TE_HEADER, " user %s ", p->user[0] ? p->user : "?");
+	if (p->watched) {
+		char since[32];
+
+		fmt_window(since, sizeof(since), ui->m->now - p->watch_since);
+		line_printf(l, TE_ROW_DIM, " watched %s", since);
+	}
+	line_fill(l, TE_HEADER);
+}
+
+static void command_line(struct ui *ui, struct lines *out, const struct process *p)
+{
+	struct line *l = lines_begin(out, ui->width);
+
+	line_put(l, TE_ROW_DIM, " ");
+	line_put(l, TE_ROW_DIM, p->cmdline ? p->cmdline : p->comm);
+	line_fill(l, TE_ROW_DIM);
+}
+
+static int figures_line(struct ui *ui, struct lines *out, const struct process *p, int max_lines)
+{
+	char thr[16], fds[16], rd[32], wr[32], sw[64];
+	const char *labels[] = { "Threads", "FDs", "Read", "Write", "Switches" };
+	const char *values[] = { thr, fds, rd, wr, sw };
+	char v[24], iv[24];
+
+	snprintf(thr, sizeof(thr), "%d", p->threads);
+	if (p->fds >= 0)
+		snprintf(fds, sizeof(fds), "%d", p->fds);
+	else
+		snprintf(fds, sizeof(fds), "-");
+	if (p->io_ok) {
+		fmt_bytes_rate(rd, sizeof(rd), p->read_bps);
+		fmt_bytes_rate(wr, sizeof(wr), p->write_bps);
+	} else {
+		snprintf(rd, sizeof(rd), "-");
+		snprintf(wr, sizeof(wr), "-");
+	}
+	fmt_rate(v, sizeof(v), p->vcsw_ps);
+	fmt_rate(iv, sizeof(iv), p->ivcsw_ps);
+	snprintf(sw, sizeof(sw), "%s vol, %s invol", v, iv);
+	return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+}
+
+static size_t window_slots(const struct ui *ui)
+{
+	return model_samples_for(ui->m, windows[ui->proc.window]);
+}
+
+static void cpu_stats_line(struct ui *ui, struct lines *out, const struct process *p)
+{
+	struct series_stats st = series_stats_last(&p->series[PM_CPU], window_slots(ui));
+	char now[24], mn[24], avg[24], mx[24], win[24];
+	const char *labels[] = { "CPU", "min", "avg", "max", "over" };
+	const char *values[] = { now, mn, avg, mx, win };
+
+	snprintf(now, sizeof(now), "now %.1f%%", p->exited ? 0.0 : p->cpu);
+	snprintf(mn, sizeof(mn), "%.1f%%", st.min);
+	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
+	snprintf(mx, sizeof(mx), "%.1f%%", st.max);
+	fmt_window(win, sizeof(win), windows[ui->proc.window]);
+	flow(out, ui->width, 1, labels, values, NULL, st.count ? 5 : 1);
+}
+
+static void rss_stats_line(struct ui *ui, struct lines *out, const struct process *p)
+{
+	struct series_stats st = series_stats_last(&p->series[PM_RSS], window_slots(ui));
+	char now[32], mn[24], avg[24], mx[24], growth[64], amount[24], since[24];
+	const char *labels[] = { "RSS", "growth", "min", "avg", "max" };
+	const char *values[] = { now, growth, mn, avg, mx };
+	enum theme_element velem[] = { TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER };
+	double delta = (double)p->rss_kb - (double)p->watch_rss_kb;
+	size_t n = 5, skip = 0;
+
+	snprintf(now, sizeof(now), "now ");
+	fmt_kib(now + 4, sizeof(now) - 4, (double)p->rss_kb);
+	fmt_kib(mn, sizeof(mn), st.min);
+	fmt_kib(avg, sizeof(avg), st.avg);
+	fmt_kib(mx, sizeof(mx), st.max);
+	fmt_kib_signed(amount, sizeof(amount), delta);
+	fmt_window(since, sizeof(since), ui->m->now - p->watch_since);
+	snprintf(growth, sizeof(growth), "%s in %s", amount, since);
+	velem[1] = delta > 0.5 ? TE_WARN : TE_HEADER;
+	if (!p->watched) {
+		/* no growth to speak of: drop that item */
+		labels[1] = labels[0], values[1] = values[0], velem[1] = velem[0];
+		skip = 1;
+	}
+	if (!st.count)
+		n = 2;
+	flow(out, ui->width, 1, labels + skip, values + skip, velem + skip, n - skip);
+}
+
+/* ---- charts --------------------------------------------------------------------- */
+
+static size_t copy_window(struct ui *ui, const struct series *s, size_t slots)
+{
+	if (ui->proc.buf_alloc < slots) {
+		ui->proc.buf_alloc = slots;
+		ui->proc.buf = xreallocarray(ui->proc.buf, slots, sizeof(*ui->proc.buf));
+	}
+	return series_copy_last(s, slots, ui->proc.buf);
+}
+
+/* Draws a chart of `height` rows plus its x axis. labels[0] is the top
+ * label, labels[1] the middle one (drawn on odd heights of 5 or more). */
+static void chart_block(struct ui *ui, struct lines *out, int height, size_t n, size_t slots,
+			size_t pad, double ymax, const char *top, const char *mid,
+			enum theme_element elem)
+{
+	int plot = ui->width - YLABEL_W - 1;
+	bool utf8 = lines_utf8();
+	char axis[512];
+
+	if (plot < 1 || height < 1)
+		return;
+	chart_render(&ui->proc.chart, plot, height, ui->chart_style, ui->proc.buf, n, slots, pad,
+		     ymax);
+	for (int y = 0; y < height; y++) {
+		struct line *l = lines_begin(out, ui->width);
+		const char *label = "";
+
+		if (y == 0)
+			label = top;
+		else if (y == height - 1)
+			label = "0";
+		else if (height >= 5 && height % 2 && y == (height - 1) / 2)
+			label = mid;
+		line_cell(l, TE_CHART_AXIS, label, YLABEL_W - 1, ALIGN_RIGHT);
+		line_put(l, TE_CHART_AXIS, " ");
+		line_put(l, TE_CHART_AXIS, *label ? (utf8 ? "┤" : "+") : (utf8 ? "│" : "|"));
+		line_put(l, elem, chart_row(&ui->proc.chart, y));
+		line_fill(l, TE_ROW);
+	}
+	struct line *l = lines_begin(out, ui->width);
+
+	chart_xaxis(axis, sizeof(axis), plot < (int)sizeof(axis) ? plot : (int)sizeof(axis) - 1,
+		    windows[ui->proc.window]);
+	line_repeat(l, TE_CHART_AXIS, " ", YLABEL_W);
+	line_put(l, TE_CHART_AXIS, utf8 ? "└" : "+");
+	line_put(l, TE_CHART_AXIS, axis);
+	line_fill(l, TE_ROW);
+}
+
+static double window_max(const float *v, size_t n)
+{
+	double mx = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > mx)
+			mx = v[i];
+	return mx;
+}
+
+static void charts(struct ui *ui, struct lines *out, const struct process *p, int h_cpu,
+		   int h_rss, int gap)
+{
+	size_t slots = window_slots(ui), pad = 0, n;
+	char top[32], mid[32];
+	const char *unit;
+	double ymax, unit_kib;
+
+	if (p->exited && ui->m->now > p->exited_at)
+		pad = (size_t)((ui->m->now - p->exited_at) / ui->m->tick_s);
+
+	cpu_stats_line(ui, out, p);
+	n = copy_window(ui, &p->series[PM_CPU], slots);
+	ymax = chart_cpu_top(window_max(ui->proc.buf, n));
+	snprintf(top, sizeof(top), "%.0f%%", ymax);
+	snprintf(mid, sizeof(mid), "%.0f%%", ymax / 2);
+	chart_block(ui, out, h_cpu, n, slots, pad, ymax, top, mid, TE_CHART_CPU);
+	while (gap-- > 0)
+		lines_begin(out, ui->width);
+
+	rss_stats_line(ui, out, p);
+	n = copy_window(ui, &p->series[PM_RSS], slots);
+	ymax = chart_kib_top(window_max(ui->proc.buf, n), &unit, &unit_kib);
+	chart_kib_label(top, sizeof(top), ymax, unit, unit_kib);
+	chart_kib_label(mid, sizeof(mid), ymax / 2, unit, unit_kib);
+	chart_block(ui, out, h_rss, n, slots, pad, ymax, top, mid, TE_CHART_MEM);
+}
+
+void procview__draw(struct ui *ui, struct lines *out, int rows)
+{
+	const struct process *p = model_find(ui->m, ui->proc.pid);
+	size_t start = out->n;
+	int fixed, avail, fig_lines = 1;
+	bool cmd;
+
+	title_line(ui, out, p, ui->proc.pid);
+	if (p) {
+		/* title, figures, two stats lines, two x axes */
+		fixed = 6;
+		cmd = rows - fixed - 1 >= 2 * 5;
+		if (cmd)
+			fixed++;
+		avail = rows - fixed;
+		if (avail - 1 >= 2 * 4)
+			fig_lines = 2;
+		if (cmd)
+			command_line(ui, out, p);
+		fig_lines = figures_line(ui, out, p, fig_lines);
+		avail = rows - fixed - (fig_lines - 1);
+		if (avail >= 2) {
+			/* Odd heights have a middle row for the half-scale label;
+			 * a spare line goes between the two charts. */
+			int h_cpu = avail / 2, h_rss = avail - h_cpu;
+
+			if (h_cpu > 2 && h_cpu % 2 == 0)
+				h_cpu--;
+			if (h_rss > 2 && h_rss % 2 == 0)
+				h_rss--;
+			charts(ui, out, p, h_cpu, h_rss, avail - h_cpu - h_rss);
+		}
+	}
+	while ((int)(out->n - start) < rows)
+		lines_begin(out, ui->width);
+}
+
+void procview__figures(struct ui *ui, struct lines *out)
+{
+	const struct process *p = model_find(ui->m, ui->proc.pid);
+
+	title_line(ui, out, p, ui->proc.pid);
+	if (!p)
+		return;
+	command_line(ui, out, p);
+	figures_line(ui, out, p, 1);
+	cpu_stats_line(ui, out, p);
+	rss_stats_line(ui, out, p);
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+static int key_back(struct ui *ui, int key)
+{
+	if (ui->standalone)
+		return key == 'q' ? UI_QUIT : UI_NONE;
+	procview__close(ui);
+	return UI_REDRAW | UI_RESORT;
+}
+
+static int key_window(struct ui *ui, int key)
+{
+	int w = ui->proc.window;
+
+	if (key == '+' || key == '=')
+		w = w + 1 < NWINDOWS ? w + 1 : w;
+	else if (key == '-')
+		w = w > 0 ? w - 1 : w;
+	else
+		w = (w + 1) % NWINDOWS;
+	ui->proc.window = w;
+	return UI_REDRAW;
+}
+
+static int key_chart(struct ui *ui, int key)
+{
+	(void)key;
+	if (!ui->utf8) {
+		ui__message(ui, TE_STATUS_WARN, "charts are ASCII: the terminal is not UTF-8");
+		return UI_REDRAW;
+	}
+	ui->chart_style = (enum chart_style)((ui->chart_style + 1) % CHART_STYLE_COUNT);
+	return UI_REDRAW;
+}
+
+static int key_help(struct ui *ui, int key)
+{
+	(void)key;
+	ui->help = true;
+	return UI_REDRAW;
+}
+
+static int key_quit(struct ui *ui, int key)
+{
+	(void)ui;
+	(void)key;
+	return UI_QUIT;
+}
+
+const struct ui_binding procview__bindings[] = {
+	{ { UI_KEY_F1, '?' }, "F1 ?", "Help: this list of keys", key_help },
+	{ { UI_KEY_ESC, UI_KEY_LEFT, 'q' }, "Esc Left q",
+	  "Back to the process list (q quits when started with -p)", key_back },
+	{ { '+', '=', '-' }, "+ -", "Show a longer / shorter time window (30s 1m 5m 10m)",
+	  key_window },
+	{ { 'w' }, "w", "Cycle the time window", key_window },
+	{ { 'c' }, "c", "Chart style: braille, blocks, ASCII", key_chart },
+	{ { UI_KEY_F(10) }, "F10 Ctrl-C", "Quit", key_quit },
+};
+const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview__bindings[0]);
+
+int procview__key(struct ui *ui, int key)
+{
+	for (size_t i = 0; i < procview__nbindings; i++) {
+		const struct ui_binding *b = &procview__bindings[i];
+
+		for (size_t k = 0; k < 4 && b->keys[k]; k++)
+			if (b->keys[k] == key)
+				return b->fn(ui, key);
+	}
+	return UI_NONE;
+}
+
+void procview__status(struct ui *ui, struct lines *out)
+{
+	static const struct ui_hint list_hints[] = {
+		{ "F1", "Help" }, { "Esc", "Back" }, { "+-", "Window" }, { "c", "Chart" },
+		{ "F10", "Quit" },
+	};
+	static const struct ui_hint alone_hints[] = {
+		{ "F1", "Help" }, { "+-", "Window" }, { "c", "Chart" }, { "q", "Quit" },
+	};
+	char right[64], win[16];
+
+	fmt_window(win, sizeof(win), windows[ui->proc.window]);
+	snprintf(right, sizeof(right), "window %s  %s ", win, chart_style_name(ui->chart_style));
+	if (ui->standalone)
+		ui__hints(ui, out, alone_hints, sizeof(alone_hints) / sizeof(alone_hints[0]),
+			  right);
+	else
+		ui__hints(ui, out, list_hints, sizeof(list_hints) / sizeof(list_hints[0]), right);
+}
