@@ -50,7 +50,9 @@ PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ       := $(BUILD)/obj/src/main.o
 
 # The in-process agent: its own folder plus the wire code, built position-independent.
-AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) $(filter-out src/util/xalloc.c,$(wildcard src/util/*.c))
+# util pieces that allocate through xalloc (which exits) stay out of the agent;
+# -z defs below catches any that slip in.
+AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) src/util/mpread.c
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/pic/%.o)
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
@@ -91,7 +93,7 @@ $(BUILD)/perftop: $(MAIN_OBJ) $(PERFTOP_OBJS)
 
 $(BUILD)/libperftop.so: $(AGENT_OBJS)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,libperftop.so $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lpthread -lrt -ldl
+	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,libperftop.so -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lpthread -lrt -ldl
 
 $(BUILD)/workloads/%: tests/workloads/%.c
 	$(call say,CC,$<)
