@@ -13,6 +13,8 @@
 
 enum { OPT_THEME = 0x100, OPT_NO_COLOR };
 
+enum { HZ_MAX = 100000 };
+
 static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -20,6 +22,7 @@ static const struct option long_options[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "freq", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -97,8 +100,37 @@ static void option_text(char *buf, size_t len, char **argv, int optind_now, int 
 	snprintf(buf, len, "%.*s", (int)strcspn(arg, "="), arg);
 }
 
+void options_usage_run(FILE *out)
+{
+	fputs("usage: perftop run [OPTIONS] [--] COMMAND [ARGS...]\n"
+	      "\n"
+	      "Starts COMMAND with perftop's agent preloaded and opens its live profile:\n"
+	      "CPU and memory, the functions its time goes to, its zones and counters.\n"
+	      "COMMAND's output goes to a file whose path the view shows.\n"
+	      "\n"
+	      "options:\n"
+	      "  -F, --freq HZ          stack samples per second per thread (default 1000)\n"
+	      "  -d, --delay SECS       seconds between refreshes, 0.1 to 3600 (default 1)\n"
+	      "  -b, --batch            print refreshes as plain text, no screen\n"
+	      "  -n, --iterations N     with --batch: stop after N refreshes (default: until\n"
+	      "                         COMMAND exits)\n"
+	      "      --theme NAME|PATH  colour theme\n"
+	      "      --no-color         no colours\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "environment: PERFTOP_AGENT names the agent library to preload.\n",
+	      out);
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *why, size_t why_len)
 {
+	return options_parse_mode(o, OPTIONS_TOP, argc, argv, why, why_len);
+}
+
+int options_parse_mode(struct options *o, enum options_mode mode, int argc, char **argv, char *why,
+		       size_t why_len)
+{
+	const char *optstring = mode == OPTIONS_RUN ? "+:d:bn:F:hV" : ":d:p:bn:hV";
 	char opt[64];
 	long v;
 	int c;
@@ -107,8 +139,15 @@ int options_parse(struct options *o, int argc, char **argv, char *why, size_t wh
 	o->delay = 1.0;
 	optind = 0; /* GNU: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:p:bn:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			if (mode != OPTIONS_RUN)
+				goto unknown;
+			if (!parse_positive(optarg, HZ_MAX, &v))
+				return bad(why, why_len, "-F", optarg, "not a rate from 1 to 100000 Hz");
+			o->hz = (unsigned)v;
+			break;
 		case 'd':
 			if (parse_delay(o, optarg, why, why_len))
 				return OPTIONS_USAGE;
@@ -145,10 +184,19 @@ int options_parse(struct options *o, int argc, char **argv, char *why, size_t wh
 			snprintf(why, why_len, "option '%s' needs a value" TRY_HELP, opt);
 			return OPTIONS_USAGE;
 		default:
+		unknown:
 			option_text(opt, sizeof(opt), argv, optind, optopt);
 			snprintf(why, why_len, "unknown option '%s'" TRY_HELP, opt);
 			return OPTIONS_USAGE;
 		}
+	}
+	if (mode == OPTIONS_RUN) {
+		if (optind >= argc && !o->help && !o->version) {
+			snprintf(why, why_len, "run: no command given (usage: perftop run [-F HZ] -- COMMAND ...)");
+			return OPTIONS_USAGE;
+		}
+		o->command = argv + optind;
+		return OPTIONS_OK;
 	}
 	if (optind < argc) {
 		snprintf(why, why_len, "unexpected argument '%s'" TRY_HELP, argv[optind]);

@@ -22,6 +22,13 @@ struct options {
 	const char *theme;      /* --theme NAME|PATH, NULL = default; points into argv */
 	bool no_color;          /* --no-color */
 	bool help, version;     /* -h, -V: print and exit */
+	unsigned hz;            /* run: -F, 0 = the agent's default */
+	char **command;         /* run: the command and its arguments (into argv) */
+};
+
+enum options_mode {
+	OPTIONS_TOP,            /* perftop [OPTIONS] */
+	OPTIONS_RUN,            /* perftop run [OPTIONS] [--] COMMAND ...: stops at COMMAND */
 };
 
 enum options_result {
@@ -36,7 +43,13 @@ enum options_result {
  * it may be called more than once. */
 int options_parse(struct options *o, int argc, char **argv, char *why, size_t why_len);
 
-/* Writes the usage text for the live view. */
+/* The same for a subcommand's grammar; in OPTIONS_RUN mode parsing stops
+ * at the first non-option (or after --), which starts the command. */
+int options_parse_mode(struct options *o, enum options_mode mode, int argc, char **argv, char *why,
+		       size_t why_len);
+
+/* Writes the usage text for the live view, or for perftop run. */
 void options_usage(FILE *out);
+void options_usage_run(FILE *out);
 
 #endif

@@ -10,9 +10,31 @@
 #ifndef PERFTOP_COLLECT_COLLECTOR_H
 #define PERFTOP_COLLECT_COLLECTOR_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "model/model.h"
 
 struct collector;
+
+/* What the collector listens to besides /proc. */
+struct collector_opts {
+	const char *socket_path;   /* agents' socket; NULL: none */
+	bool socket_required;      /* fail to start when it cannot listen (perftop run) */
+	pid_t child;               /* a child to reap (perftop run), 0: none */
+};
+
+/* Starts the collector with opts (NULL: no socket, no child). When the
+ * socket cannot be set up and is not required, the reason goes to the
+ * model's log and perftop runs without agents. */
+struct collector *collector_start_opts(struct model *m, const struct collector_opts *opts,
+				       int *err, char *why, size_t why_len);
+
+/* Reaps child (a process perftop started) when it exits: its wait status
+ * goes to the model (m->child_exited, m->child_status, the process's
+ * exit_status) and the log. Call once, from the thread that started the
+ * collector. Returns 0 or a negative errno with a reason in why. */
+int collector_watch_child(struct collector *c, pid_t child, char *why, size_t why_len);
 
 /* Starts the collector thread on m, ticking every m->tick_s seconds; the
  * first reading is taken at once. Returns NULL with a negative errno in *err

@@ -11,6 +11,7 @@
 #ifndef PERFTOP_UI_UI_H
 #define PERFTOP_UI_UI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -30,6 +31,8 @@ struct ui_options {
 	long iterations;           /* > 0: stop after this many refreshes */
 	const struct theme *theme; /* colours; NULL for the built-in default */
 	const char *message;       /* shown once in the status line (a theme error), or NULL */
+	const char *output_path;   /* perftop run: where the command's output goes, or NULL */
+	bool until_child_exits;    /* batch: without iterations, stop when m->child_exited */
 };
 
 /* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the

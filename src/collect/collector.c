@@ -1,0 +1,459 @@
+/*
+ * collector — the thread that keeps the model current; see collector.h.
+ *
+ * One epoll loop. Each descriptor it waits on is a `struct source` whose
+ * kind picks its handler from a table: the tick (a timerfd), the stop
+ * request (an eventfd), the agents' listening socket, one source per agent
+ * connection, and the pidfd of the child `perftop run` started. The UI is
+ * woken through another eventfd whose counter says how many readings were
+ * applied since it last looked; agent data does not wake it (it redraws at
+ * the tick), so a busy agent cannot make the screen spin.
+ */
+#include "collect/collector.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "collect/ingest.h"
+#include "collect/launch.h"
+#include "collect/procfs.h"
+#include "util/xalloc.h"
+
+enum source_kind {
+	SRC_TICK,   /* timerfd: read /proc, apply */
+	SRC_STOP,   /* eventfd: leave the loop */
+	SRC_LISTEN, /* the agents' socket: accept */
+	SRC_CONN,   /* one agent connection: read frames */
+	SRC_CHILD,  /* pidfd of the child perftop run started: reap it */
+	SRC_KINDS
+};
+
+struct source {
+	enum source_kind kind;
+	int fd;
+	struct ingest_conn *conn; /* SRC_CONN only */
+};
+
+struct collector {
+	struct model *m;
+	struct procfs *pf;
+	pthread_t thread;
+	int epfd, wake_fd;
+	struct source tick, stop;
+	bool running;     /* the loop goes on; cleared by the stop source */
+	double armed_s;   /* the interval the timer runs at */
+	pid_t *pids;      /* watched pids, decided each tick */
+	size_t pids_cap;
+	int last_err;     /* the last read error logged, to log each kind once */
+	struct ingest *ingest; /* NULL when not listening */
+	struct source listen, child;
+	pid_t child_pid;
+	struct source **conns; /* one per agent connection, owned here */
+	size_t nconns, conns_alloc;
+};
+
+/* A handler returns 0, or a negative errno that ends the loop. */
+typedef int (*source_fn)(struct collector *c, struct source *s, uint32_t events);
+
+static int on_tick(struct collector *c, struct source *s, uint32_t events);
+static int on_stop(struct collector *c, struct source *s, uint32_t events);
+static int on_listen(struct collector *c, struct source *s, uint32_t events);
+static int on_conn(struct collector *c, struct source *s, uint32_t events);
+static int on_child(struct collector *c, struct source *s, uint32_t events);
+
+static const source_fn source_handlers[SRC_KINDS] = {
+	[SRC_TICK] = on_tick,
+	[SRC_STOP] = on_stop,
+	[SRC_LISTEN] = on_listen,
+	[SRC_CONN] = on_conn,
+	[SRC_CHILD] = on_child,
+};
+
+/* ---- the tick -------------------------------------------------------------- */
+
+static int arm_timer(struct collector *c, double interval_s)
+{
+	struct itimerspec its;
+	double whole = floor(interval_s);
+
+	memset(&its, 0, sizeof(its));
+	its.it_interval.tv_sec = (time_t)whole;
+	its.it_interval.tv_nsec = (long)((interval_s - whole) * 1e9);
+	if (its.it_interval.tv_sec == 0 && its.it_interval.tv_nsec < 1000000)
+		its.it_interval.tv_nsec = 1000000; /* never spin: 1 ms at least */
+	its.it_value = its.it_interval;
+	if (timerfd_settime(c->tick.fd, 0, &its, NULL) < 0)
+		return -errno;
+	c->armed_s = interval_s;
+	return 0;
+}
+
+/* Under the lock: which pids to read (NULL: all) and which get details. */
+static const pid_t *decide(struct collector *c, size_t *npids)
+{
+	struct model *m = c->m;
+	size_t n = model_watched_pids(m, c->pids, c->pids_cap);
+
+	if (n > c->pids_cap) {
+		c->pids_cap = n * 2;
+		c->pids = xreallocarray(c->pids, c->pids_cap, sizeof(*c->pids));
+		n = model_watched_pids(m, c->pids, c->pids_cap);
+	}
+	procfs_set_detail(c->pf, c->pids, n);
+	*npids = n;
+	return m->list_visible ? NULL : c->pids;
+}
+
+/* Takes one reading and applies it; the UI is woken when it was applied. */
+static void take_reading(struct collector *c)
+{
+	struct model *m = c->m;
+	struct tick_reading r;
+	const pid_t *pids;
+	size_t npids;
+	double want_s;
+	uint64_t one = 1;
+	int err;
+
+	model_lock(m);
+	pids = decide(c, &npids);
+	want_s = m->tick_s;
+	model_unlock(m);
+
+	err = procfs_read(c->pf, pids, npids, &r);
+
+	model_lock(m);
+	if (err < 0) {
+		if (err != c->last_err)
+			msglog_add(&m->log, m->now, MSG_ERROR, "cannot read /proc: %s",
+				   strerror(-err));
+	} else {
+		model_apply(m, &r);
+	}
+	model_unlock(m);
+	c->last_err = err < 0 ? err : 0;
+	if (err >= 0 && write(c->wake_fd, &one, sizeof(one)) < 0) {
+		/* Only EAGAIN (counter full) is possible: the UI is woken already. */
+	}
+	if (want_s > 0 && want_s != c->armed_s)
+		arm_timer(c, want_s);
+}
+
+static int on_tick(struct collector *c, struct source *s, uint32_t events)
+{
+	uint64_t expirations;
+
+	(void)events;
+	/* Missed expirations are not made up: one reading per wake-up. */
+	if (read(s->fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+		return -errno;
+	take_reading(c);
+	return 0;
+}
+
+static int on_stop(struct collector *c, struct source *s, uint32_t events)
+{
+	uint64_t v;
+
+	(void)events;
+	if (read(s->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -errno;
+	c->running = false;
+	return 0;
+}
+
+/* ---- agents ------------------------------------------------------------------- */
+
+static int source_add(struct collector *c, struct source *s);
+
+static int on_listen(struct collector *c, struct source *s, uint32_t events)
+{
+	struct ingest_conn *conn;
+	int n;
+
+	(void)s;
+	(void)events;
+	/* Accept everything pending, so 64 agents at once are not 64 wake-ups. */
+	while ((n = ingest_accept(c->ingest, &conn)) != 0) {
+		struct source *cs;
+
+		if (n < 0) {
+			if (n == -EMFILE || n == -ENFILE || n == -ENOBUFS || n == -ENOMEM) {
+				model_lock(c->m);
+				msglog_add(&c->m->log, c->m->now, MSG_ERROR,
+					   "cannot accept an agent: %s", strerror(-n));
+				model_unlock(c->m);
+			}
+			break;
+		}
+		cs = xcalloc(1, sizeof(*cs));
+		cs->kind = SRC_CONN;
+		cs->fd = ingest_conn_fd(conn);
+		cs->conn = conn;
+		if (source_add(c, cs) < 0) {
+			free(cs); /* the connection is closed with the ingest later */
+			continue;
+		}
+		if (c->nconns == c->conns_alloc) {
+			c->conns_alloc = c->conns_alloc ? c->conns_alloc * 2 : 16;
+			c->conns = xreallocarray(c->conns, c->conns_alloc, sizeof(*c->conns));
+		}
+		c->conns[c->nconns++] = cs;
+		/* Data may already be waiting. */
+		on_conn(c, cs, EPOLLIN);
+	}
+	return 0;
+}
+
+static int on_conn(struct collector *c, struct source *s, uint32_t events)
+{
+	(void)events;
+	if (ingest_conn_read(c->ingest, s->conn) < 0) {
+		/* The connection closed its fd, which left the epoll set. */
+		for (size_t i = 0; i < c->nconns; i++)
+			if (c->conns[i] == s) {
+				c->conns[i] = c->conns[--c->nconns];
+				break;
+			}
+		free(s);
+	}
+	return 0;
+}
+
+static int on_child(struct collector *c, struct source *s, uint32_t events)
+{
+	struct process *p;
+	char what[64];
+	int status;
+
+	(void)events;
+	if (waitpid(c->child_pid, &status, WNOHANG) != c->child_pid)
+		return 0;
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+	close(s->fd);
+	s->fd = -1;
+	launch_describe_status(status, what, sizeof(what));
+	model_lock(c->m);
+	p = model_find(c->m, c->child_pid);
+	if (p)
+		p->exit_status = status;
+	c->m->child_status = status;
+	c->m->child_exited = true;
+	msglog_add(&c->m->log, c->m->now, WIFEXITED(status) && !WEXITSTATUS(status) ? MSG_INFO : MSG_WARN,
+		   "pid %ld %s", (long)c->child_pid, what);
+	model_unlock(c->m);
+	take_reading(c); /* show it exited now, not at the next tick */
+	return 0;
+}
+
+/* ---- the loop ----------------------------------------------------------------- */
+
+static int source_add(struct collector *c, struct source *s)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = s;
+	return epoll_ctl(c->epfd, EPOLL_CTL_ADD, s->fd, &ev) < 0 ? -errno : 0;
+}
+
+static void *collector_main(void *arg)
+{
+	struct collector *c = arg;
+	struct epoll_event evs[16];
+
+	take_reading(c); /* the first reading at once */
+	while (c->running) {
+		int n = epoll_wait(c->epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])), -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			model_lock(c->m);
+			msglog_add(&c->m->log, c->m->now, MSG_ERROR, "collector stopped: epoll: %s",
+				   strerror(errno));
+			model_unlock(c->m);
+			break;
+		}
+		for (int i = 0; i < n && c->running; i++) {
+			struct source *s = evs[i].data.ptr;
+			int err = source_handlers[s->kind](c, s, evs[i].events);
+
+			if (err < 0) {
+				model_lock(c->m);
+				msglog_add(&c->m->log, c->m->now, MSG_ERROR,
+					   "collector stopped: %s", strerror(-err));
+				model_unlock(c->m);
+				c->running = false;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ---- public ----------------------------------------------------------------------- */
+
+static void collector_free(struct collector *c)
+{
+	if (c->tick.fd >= 0)
+		close(c->tick.fd);
+	if (c->stop.fd >= 0)
+		close(c->stop.fd);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
+	ingest_free(c->ingest);
+	for (size_t i = 0; i < c->nconns; i++)
+		free(c->conns[i]);
+	free(c->conns);
+	if (c->child.fd >= 0)
+		close(c->child.fd);
+	if (c->epfd >= 0)
+		close(c->epfd);
+	procfs_close(c->pf);
+	free(c->pids);
+	free(c);
+}
+
+static struct collector *start_failed(struct collector *c, int err, int *errp, char *why,
+				      size_t why_len, const char *what)
+{
+	snprintf(why, why_len, "%s: %s", what, strerror(-err));
+	*errp = err;
+	collector_free(c);
+	return NULL;
+}
+
+struct collector *collector_start(struct model *m, int *err, char *why, size_t why_len)
+{
+	return collector_start_opts(m, NULL, err, why, why_len);
+}
+
+int collector_watch_child(struct collector *c, pid_t child, char *why, size_t why_len)
+{
+	int fd = (int)syscall(SYS_pidfd_open, child, 0);
+	int e;
+
+	if (fd < 0) {
+		e = -errno;
+		snprintf(why, why_len, "cannot watch pid %ld: %s", (long)child, strerror(errno));
+		return e;
+	}
+	c->child_pid = child;
+	c->child.kind = SRC_CHILD;
+	c->child.fd = fd;
+	if ((e = source_add(c, &c->child)) < 0) {
+		snprintf(why, why_len, "cannot watch pid %ld: %s", (long)child, strerror(-e));
+		return e;
+	}
+	return 0;
+}
+
+/* Listens for agents and watches the child, as opts asks. */
+static int start_extras(struct collector *c, const struct collector_opts *opts, char *why,
+			size_t why_len)
+{
+	char reason[256];
+	int e;
+
+	if (opts->socket_path) {
+		c->ingest = ingest_new(c->m, opts->socket_path, reason, sizeof(reason));
+		if (!c->ingest && opts->socket_required) {
+			snprintf(why, why_len, "%s", reason);
+			return -EADDRINUSE;
+		}
+		if (!c->ingest) {
+			msglog_add(&c->m->log, 0, MSG_WARN, "no agents can connect: %s", reason);
+		} else {
+			c->listen.kind = SRC_LISTEN;
+			c->listen.fd = ingest_listen_fd(c->ingest);
+			if ((e = source_add(c, &c->listen)) < 0)
+				return e;
+		}
+	}
+	if (opts->child > 0)
+		return collector_watch_child(c, opts->child, why, why_len);
+	return 0;
+}
+
+struct collector *collector_start_opts(struct model *m, const struct collector_opts *opts,
+				       int *err, char *why, size_t why_len)
+{
+	struct collector *c = xcalloc(1, sizeof(*c));
+	sigset_t all, old;
+	int e;
+
+	c->m = m;
+	c->epfd = c->wake_fd = c->tick.fd = c->stop.fd = c->child.fd = -1;
+	c->tick.kind = SRC_TICK;
+	c->stop.kind = SRC_STOP;
+	c->running = true;
+	if ((e = procfs_open(&c->pf)) < 0)
+		return start_failed(c, e, err, why, why_len, "cannot read '/proc' through libproc2");
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	c->tick.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	c->stop.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (c->epfd < 0 || c->tick.fd < 0 || c->stop.fd < 0 || c->wake_fd < 0)
+		return start_failed(c, -errno, err, why, why_len, "cannot set up the collector");
+	model_lock(m);
+	e = arm_timer(c, m->tick_s);
+	model_unlock(m);
+	if (e < 0 || (e = source_add(c, &c->tick)) < 0 || (e = source_add(c, &c->stop)) < 0)
+		return start_failed(c, e, err, why, why_len, "cannot set up the collector");
+	if (opts && (e = start_extras(c, opts, why, why_len)) < 0) {
+		*err = e;
+		collector_free(c);
+		return NULL;
+	}
+
+	/* The thread takes no signals: they stay with the UI thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(&c->thread, NULL, collector_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0)
+		return start_failed(c, -e, err, why, why_len, "cannot start the collector thread");
+	pthread_setname_np(c->thread, "perftop-collect");
+	*err = 0;
+	return c;
+}
+
+int collector_wake_fd(const struct collector *c)
+{
+	return c->wake_fd;
+}
+
+unsigned long long collector_ack(struct collector *c)
+{
+	uint64_t n;
+
+	if (read(c->wake_fd, &n, sizeof(n)) != (ssize_t)sizeof(n))
+		return 0;
+	return n;
+}
+
+void collector_stop(struct collector *c)
+{
+	uint64_t one = 1;
+
+	if (!c)
+		return;
+	if (write(c->stop.fd, &one, sizeof(one)) < 0) {
+		/* The counter cannot be full: one stop request is ever written. */
+	}
+	pthread_join(c->thread, NULL);
+	collector_free(c);
+}
