@@ -1,0 +1,316 @@
+/* Tests for collect/ingest through a real collector and real Unix sockets:
+ * frames encoded by the wire encoder land in the right profile; bad peers
+ * (garbage, truncated frames, huge array headers, over-long strings, another
+ * major version) close only their own connection, are counted and logged. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/collector.h"
+#include "model/model.h"
+#include "wire/wire.h"
+
+static struct model m;
+static struct collector *col;
+static char dir[64], sock[128];
+
+static void setup(void)
+{
+	struct collector_opts co = { 0 };
+	char why[256];
+	int err;
+
+	strcpy(dir, "/tmp/perftop-ingest-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/perftop.sock", dir);
+	model_init(&m, 0.2);
+	co.socket_path = sock;
+	co.socket_required = true;
+	col = collector_start_opts(&m, &co, &err, why, sizeof(why));
+	cr_assert_not_null(col, "%s", why);
+}
+
+static void teardown(void)
+{
+	collector_stop(col);
+	model_release(&m);
+	rmdir(dir);
+}
+
+TestSuite(ingest, .init = setup, .fini = teardown, .timeout = 20);
+
+static int dial(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(sa.sun_path, sock);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "%s", strerror(errno));
+	return fd;
+}
+
+static void send_all(int fd, const void *p, size_t n)
+{
+	cr_assert_eq(send(fd, p, n, MSG_NOSIGNAL), (ssize_t)n);
+}
+
+static void put_hello(struct wire_buf *b, unsigned major, unsigned minor)
+{
+	char *argv0 = "fake-agent";
+	struct wire_str arg = { argv0, (uint32_t)strlen(argv0) };
+	struct wire_hello h = {
+		.major = major, .minor = minor, .pid = (uint32_t)getpid(),
+		.exe = { "/usr/bin/fake-agent", 19 }, .argv = { &arg, 1 },
+		.requested_hz = 1000, .achieved_hz = 990, .clock_id = 1,
+		.agent_version = { "test", 4 },
+	};
+
+	cr_assert_eq(wire_put_hello(b, &h), 0);
+}
+
+static void put_name(struct wire_buf *b, uint32_t id, uint32_t kind, const char *text)
+{
+	struct wire_name n = { id, kind, { text, (uint32_t)strlen(text) } };
+
+	cr_assert_eq(wire_put_name(b, &n), 0);
+}
+
+/* Waits until cond(arg) holds under the model lock, up to 5 s. */
+static bool wait_for(bool (*cond)(void *), void *arg)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+
+	for (int i = 0; i < 500; i++) {
+		bool ok;
+
+		model_lock(&m);
+		ok = cond(arg);
+		model_unlock(&m);
+		if (ok)
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return false;
+}
+
+static bool has_samples(void *arg)
+{
+	struct process *p = model_find(&m, getpid());
+
+	return p && p->profile && p->profile->samples >= *(uint64_t *)arg;
+}
+
+static bool log_says(void *arg)
+{
+	for (size_t i = 0; i < m.log.len; i++)
+		if (strstr(msglog_at(&m.log, i)->text, arg))
+			return true;
+	return false;
+}
+
+/* Named frames: an interpreter's stacks, no symbolizer involved. */
+static void send_named_profile(int fd)
+{
+	uint8_t mem[8192];
+	struct wire_buf b;
+	struct wire_batch w;
+	struct wire_frame main_f = { 0, 1, 4, 10 }, parse_f = { 0, 2, 4, 20 }, lex_f = { 0, 3, 4, 30 };
+	struct wire_frame s1[] = { lex_f, parse_f, main_f }, s2[] = { parse_f, main_f };
+	struct wire_samples item;
+	struct wire_zones z;
+	struct wire_counters k;
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	put_name(&b, 1, WIRE_NAME_FUNCTION, "main");
+	put_name(&b, 2, WIRE_NAME_FUNCTION, "parse");
+	put_name(&b, 3, WIRE_NAME_FUNCTION, "lex");
+	put_name(&b, 4, WIRE_NAME_FILE, "prog.py");
+	put_name(&b, 5, WIRE_NAME_ZONE, "request");
+	put_name(&b, 6, WIRE_NAME_COUNTER, "rows");
+	cr_assert_eq(wire_samples_begin(&b, &w, 77, 1000), 0);
+	for (int i = 0; i < 30; i++) {
+		memset(&item, 0, sizeof(item));
+		item.tid = 77;
+		item.ts = 1000 + (uint64_t)i * 1000000;
+		item.stack.frames = i < 20 ? s1 : s2;
+		item.stack.depth = i < 20 ? 3 : 2;
+		cr_assert_eq(wire_batch_add(&b, &w, &item), 0);
+	}
+	wire_batch_end(&b, &w);
+	memset(&z, 0, sizeof(z));
+	z.tid = 77;
+	z.base_ts = 0;
+	cr_assert_eq(wire_batch_begin(&b, &w, WIRE_ZONES, &z), 0);
+	for (int i = 0; i < 10; i++) {
+		z.event = WIRE_ZONE_COMPLETE;
+		z.zone = 5;
+		z.ts = 5000 + (uint64_t)i;
+		z.dur = 2000000; /* 2 ms */
+		cr_assert_eq(wire_batch_add(&b, &w, &z), 0);
+	}
+	wire_batch_end(&b, &w);
+	memset(&k, 0, sizeof(k));
+	cr_assert_eq(wire_batch_begin(&b, &w, WIRE_COUNTERS, &k), 0);
+	for (int i = 0; i < 5; i++) {
+		k.counter = 6;
+		k.op = WIRE_COUNTER_ADD;
+		k.value.i = 7;
+		k.ts = 100 + (uint64_t)i;
+		cr_assert_eq(wire_batch_add(&b, &w, &k), 0);
+	}
+	wire_batch_end(&b, &w);
+	send_all(fd, b.data, b.len);
+}
+
+Test(ingest, named_frames_zones_and_counters_land_in_the_profile)
+{
+	int fd = dial();
+	uint64_t want = 30;
+	struct profile *p;
+
+	send_named_profile(fd);
+	cr_assert(wait_for(has_samples, &want));
+	model_lock(&m);
+	p = model_find(&m, getpid())->profile;
+	cr_assert(p->connected);
+	cr_assert_eq(p->requested_hz, 1000);
+	cr_assert_eq(p->samples, 30);
+	cr_assert_eq(p->nthreads, 1);
+	cr_assert_eq(p->threads[0].tid, 77);
+	for (size_t i = 0; i < profile_func_count(p); i++) {
+		const struct profile_func *f = &p->funcs[i];
+
+		if (!strcmp(f->name, "main"))
+			cr_assert_eq(f->total, 30);
+		else if (!strcmp(f->name, "parse"))
+			cr_assert(f->self == 10 && f->total == 30 && f->line == 20 &&
+				  !strcmp(f->file, "prog.py"));
+		else if (!strcmp(f->name, "lex"))
+			cr_assert(f->self == 20 && f->total == 20);
+		else
+			cr_assert_fail("unexpected function '%s'", f->name);
+	}
+	cr_assert_eq(profile_zone_count(p), 1);
+	cr_assert_eq(p->zones[0].hist.count, 10);
+	cr_assert_float_eq(hist_quantile(&p->zones[0].hist, 0.5), 2e6, 2e4);
+	cr_assert_eq(profile_counter_count(p), 1);
+	cr_assert_float_eq(p->counters[0].total, 35, 1e-9);
+	model_unlock(&m);
+	close(fd);
+	cr_assert(wait_for(log_says, "agent disconnected"));
+}
+
+/* Sends a good hello and then bad bytes; the connection must be dropped
+ * with a logged reason containing `expect`, and a good agent afterwards
+ * still works. */
+static void bad_peer(const void *bad, size_t n, const char *expect)
+{
+	uint8_t mem[512];
+	struct wire_buf b;
+	int fd = dial();
+	char buf[16];
+	uint64_t want = 30;
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	send_all(fd, b.data, b.len);
+	send_all(fd, bad, n);
+	cr_assert(wait_for(log_says, (void *)expect), "log never said '%s'", expect);
+	/* perftop closed our end */
+	struct timeval tv = { 2, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	cr_assert_eq(recv(fd, buf, sizeof(buf), 0), 0, "the bad connection is closed");
+	close(fd);
+	model_lock(&m);
+	cr_assert_geq(model_find(&m, getpid())->profile->decode_errors, 1);
+	model_unlock(&m);
+
+	fd = dial();
+	send_named_profile(fd);
+	cr_assert(wait_for(has_samples, &want), "a good agent still gets through");
+	close(fd);
+}
+
+Test(ingest, garbage_bytes)
+{
+	static const uint8_t junk[] = { 0xce, 0x00, 0x00, 0x00, 0x04, 0xc1, 0xc1, 0xc1, 0xc1 };
+
+	bad_peer(junk, sizeof(junk), "offset");
+}
+
+Test(ingest, array_header_claiming_four_billion_elements)
+{
+	/* frame of 6 bytes: array32 with 0xffffffff elements */
+	static const uint8_t huge[] = { 0xce, 0, 0, 0, 6, 0xdd, 0xff, 0xff, 0xff, 0xff, 0x04 };
+
+	bad_peer(huge, sizeof(huge), "offset");
+}
+
+Test(ingest, frame_larger_than_the_limit)
+{
+	uint8_t big[] = { 0xce, 0x7f, 0xff, 0xff, 0xff };
+
+	bad_peer(big, sizeof(big), "offset");
+}
+
+Test(ingest, truncated_frame_then_hangup)
+{
+	uint8_t mem[512];
+	struct wire_buf b;
+	int fd = dial();
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	put_name(&b, 9, WIRE_NAME_ZONE, "cut-here");
+	send_all(fd, b.data, b.len - 3);
+	close(fd);
+	cr_assert(wait_for(log_says, "stream ended inside a frame"));
+}
+
+Test(ingest, another_major_version_is_refused_naming_both)
+{
+	uint8_t mem[512];
+	struct wire_buf b;
+	int fd = dial();
+	char expect[64];
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR + 1, 0);
+	send_all(fd, b.data, b.len);
+	snprintf(expect, sizeof(expect), "%d.0", WIRE_PROTO_MAJOR + 1);
+	cr_assert(wait_for(log_says, expect), "the message names the peer's version");
+	model_lock(&m);
+	bool names_ours = false;
+	char ours[16];
+
+	snprintf(ours, sizeof(ours), "%d.", WIRE_PROTO_MAJOR);
+	for (size_t i = 0; i < m.log.len; i++)
+		if (strstr(msglog_at(&m.log, i)->text, expect) &&
+		    strstr(msglog_at(&m.log, i)->text, ours))
+			names_ours = true;
+	model_unlock(&m);
+	cr_assert(names_ours, "the message names perftop's version too");
+	close(fd);
+}
+
+Test(ingest, many_agents_at_once)
+{
+	int fds[64];
+	uint64_t want = 30 * 64;
+
+	for (int i = 0; i < 64; i++)
+		fds[i] = dial();
+	for (int i = 0; i < 64; i++)
+		send_named_profile(fds[i]);
+	/* Same pid for all: the profile sums what each connection sent. */
+	cr_assert(wait_for(has_samples, &want));
+	for (int i = 0; i < 64; i++)
+		close(fds[i]);
+}
