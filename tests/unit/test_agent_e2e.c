@@ -1,0 +1,202 @@
+/* End to end: real workloads from tests/workloads run with the real agent
+ * (libperftop.so preloaded) into a real collector over a Unix socket, and
+ * the profile perftop builds is checked against the workloads' known
+ * answers: CPU shares by function, threads in a 2:1 ratio, the achieved
+ * sampling rate, exact zone counts and counter totals. $BUILD names the
+ * build directory (tests/run.sh sets it). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/collector.h"
+#include "model/model.h"
+
+static struct model m;
+static struct collector *col;
+static char dir[64], sock[128];
+
+static void setup(void)
+{
+	struct collector_opts co = { 0 };
+	char why[256];
+	int err;
+
+	strcpy(dir, "/tmp/perftop-e2e-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(sock, sizeof(sock), "%s/perftop.sock", dir);
+	model_init(&m, 0.5);
+	co.socket_path = sock;
+	co.socket_required = true;
+	col = collector_start_opts(&m, &co, &err, why, sizeof(why));
+	cr_assert_not_null(col, "%s", why);
+}
+
+static void teardown(void)
+{
+	collector_stop(col);
+	model_release(&m);
+	rmdir(dir);
+}
+
+TestSuite(agent_e2e, .init = setup, .fini = teardown, .timeout = 60);
+
+static const char *build_dir(void)
+{
+	const char *b = getenv("BUILD");
+
+	return b && *b ? b : "build";
+}
+
+/* Runs BUILD/workloads/NAME args... with the agent at hz; returns its pid
+ * after it exited, with its CPU seconds in *cpu_s. */
+static pid_t run_workload(const char *name, unsigned hz, double *cpu_s, char *const args[])
+{
+	char prog[256], lib[256], hzs[16];
+	char *argv[8] = { prog };
+	struct rusage ru;
+	int status;
+	pid_t pid;
+
+	snprintf(prog, sizeof(prog), "%s/workloads/%s", build_dir(), name);
+	snprintf(lib, sizeof(lib), "%s/libperftop.so", build_dir());
+	cr_assert_eq(access(prog, X_OK), 0, "%s is built", prog);
+	cr_assert_eq(access(lib, R_OK), 0, "%s is built", lib);
+	for (int i = 0; args && args[i] && i < 6; i++)
+		argv[i + 1] = args[i];
+	snprintf(hzs, sizeof(hzs), "%u", hz);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setenv("LD_PRELOAD", lib, 1);
+		setenv("PERFTOP_SOCKET", sock, 1);
+		setenv("PERFTOP_HZ", hzs, 1);
+		setenv("PERFTOP_QUIET", "1", 1);
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(126);
+		execv(prog, argv);
+		_exit(127);
+	}
+	cr_assert_eq(wait4(pid, &status, 0, &ru), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s exited 0 (status %#x)", name,
+		  status);
+	*cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	return pid;
+}
+
+/* Waits until the agent of pid has disconnected (everything flushed). */
+static struct profile *wait_profile(pid_t pid)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	for (int i = 0; i < 250; i++) {
+		struct process *p;
+		bool done;
+
+		model_lock(&m);
+		p = model_find(&m, pid);
+		done = p && p->profile && !p->profile->connected && p->profile->samples > 0;
+		model_unlock(&m);
+		if (done)
+			return p->profile;
+		nanosleep(&nap, NULL);
+	}
+	cr_assert_fail("no complete profile from pid %d", (int)pid);
+	return NULL;
+}
+
+static const struct profile_func *func(const struct profile *p, const char *name)
+{
+	for (size_t i = 0; i < profile_func_count(p); i++)
+		if (!strcmp(p->funcs[i].name, name))
+			return &p->funcs[i];
+	return NULL;
+}
+
+Test(agent_e2e, shares_by_function_and_achieved_rate)
+{
+	double cpu;
+	pid_t pid = run_workload("shares", 1000, &cpu, (char *[]){ "2.5", NULL });
+	struct profile *p = wait_profile(pid);
+	const struct profile_func *f50, *f30, *f20;
+	double sum;
+
+	model_lock(&m);
+	f50 = func(p, "work_fifty");
+	f30 = func(p, "work_thirty");
+	f20 = func(p, "work_twenty");
+	cr_assert(f50 && f30 && f20, "the three functions are named by the symbolizer");
+	sum = (double)(f50->total + f30->total + f20->total);
+	cr_assert_float_eq(f50->total * 100.0 / sum, 50.0, 3.0, "work_fifty %.1f%%", f50->total * 100.0 / sum);
+	cr_assert_float_eq(f30->total * 100.0 / sum, 30.0, 3.0, "work_thirty %.1f%%", f30->total * 100.0 / sum);
+	cr_assert_float_eq(f20->total * 100.0 / sum, 20.0, 3.0, "work_twenty %.1f%%", f20->total * 100.0 / sum);
+	cr_log_info("shares %.1f/%.1f/%.1f, %.0f samples per CPU s", f50->total * 100.0 / sum, f30->total * 100.0 / sum, f20->total * 100.0 / sum, (double)p->samples / cpu);
+	cr_assert_eq(func(p, "spin")->self, func(p, "spin")->total, "spin is a leaf");
+	/* One busy thread: the samples per CPU second are the achieved rate. */
+	cr_assert_geq((double)p->samples / cpu, 900.0, "achieved %.0f samples/s of CPU (asked 1000)",
+		      (double)p->samples / cpu);
+	cr_assert_eq(p->agent_dropped, 0);
+	model_unlock(&m);
+}
+
+Test(agent_e2e, two_threads_in_a_two_to_one_ratio)
+{
+	double cpu;
+	pid_t pid = run_workload("twothreads", 1000, &cpu, (char *[]){ "2", NULL });
+	struct profile *p = wait_profile(pid);
+	uint64_t a = 0, b = 0;
+
+	model_lock(&m);
+	for (size_t i = 0; i < p->nthreads; i++) {
+		uint64_t n = p->threads[i].samples;
+
+		if (n > a) {
+			b = a;
+			a = n;
+		} else if (n > b) {
+			b = n;
+		}
+	}
+	cr_log_info("threads %llu:%llu", (unsigned long long)a, (unsigned long long)b);
+	cr_assert_geq(p->nthreads, 2);
+	cr_assert_gt(b, 0);
+	cr_assert_float_eq((double)a / (double)b, 2.0, 0.3, "ratio %.2f", (double)a / (double)b);
+	cr_assert_not_null(func(p, "heavy_loop"));
+	cr_assert_not_null(func(p, "light_main"));
+	model_unlock(&m);
+}
+
+Test(agent_e2e, zones_exact_count_and_counters_exact_totals)
+{
+	double cpu;
+	pid_t pid = run_workload("pt_zones", 1000, &cpu, (char *[]){ "200", "2000", NULL });
+	struct profile *p = wait_profile(pid);
+	const struct profile_zone *tick = NULL;
+	double items = -1, bytes = -1;
+
+	model_lock(&m);
+	for (size_t i = 0; i < profile_zone_count(p); i++)
+		if (!strcmp(p->zones[i].name, "tick"))
+			tick = &p->zones[i];
+	cr_assert_not_null(tick);
+	cr_assert_eq(tick->exact_count, 200, "exact count %llu", (unsigned long long)tick->exact_count);
+	cr_assert_float_eq(hist_quantile(&tick->hist, 0.5), 2e6, 2e5, "p50 %.0f ns",
+			   hist_quantile(&tick->hist, 0.5));
+	for (size_t i = 0; i < profile_counter_count(p); i++) {
+		if (!strcmp(p->counters[i].name, "items"))
+			items = p->counters[i].total;
+		if (!strcmp(p->counters[i].name, "bytes"))
+			bytes = p->counters[i].total;
+	}
+	cr_assert_float_eq(items, 600, 1e-9);
+	cr_assert_float_eq(bytes, 200000, 1e-9);
+	cr_assert_geq(p->nmarks, 1);
+	cr_assert_not_null(strstr(profile_mark_at(p, p->nmarks - 1)->text, "finished 200"));
+	model_unlock(&m);
+}
