@@ -150,3 +150,60 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- fuzzing ------------------------------------------------------------------
+# Each tests/fuzz/fuzz_NAME.c is a libFuzzer target with its corpus in
+# tests/fuzz/corpus/NAME/. `make fuzz [SECS=N]` builds every target with clang,
+# libFuzzer, ASan and UBSan into build-fuzz/ and runs each for N seconds,
+# adding new inputs to the corpus (crashers land in build-fuzz/crash/NAME/:
+# fix, then copy them into the corpus). `make test` replays every corpus
+# through tests/fuzz/replay.c built with the normal compiler, so libFuzzer is
+# not needed at run time (tests/fuzz/replay.test.sh).
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build-fuzz
+FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJS    := $(PERFTOP_SRCS:%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g $(FUZZ_SAN) -Iinclude -Isrc \
+		$(call pkg_cflags,$(PERFTOP_PKGS) $(AGENT_PKGS))
+
+test check: $(FUZZ_REPLAYS)
+
+$(BUILD)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PERFTOP_OBJS)
+	$(call say,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_$*.c $(PERFTOP_OBJS) $(PERFTOP_LIBS)
+
+$(BUILD)/fuzz/seed_%: tests/fuzz/seed_%.c $(PERFTOP_OBJS)
+	$(call say,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	$(call say,CC-FUZZ,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_BUILD)/libperftop-fuzz.a: $(FUZZ_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libperftop-fuzz.a
+	$(call say,LINK,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PERFTOP_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p tests/fuzz/corpus/$$n $(FUZZ_BUILD)/crash/$$n || exit 1; \
+		echo "fuzz $$n for $(SECS)s"; \
+		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(SECS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash/$$n/ tests/fuzz/corpus/$$n || exit 1; \
+	done
+
+# Rewrites the encoder-made seed inputs of each corpus (tests/fuzz/seed_NAME.c).
+fuzz-seed: $(FUZZ_NAMES:%=$(BUILD)/fuzz/seed_%)
+	@for n in $(FUZZ_NAMES); do \
+		[ -x $(BUILD)/fuzz/seed_$$n ] && $(BUILD)/fuzz/seed_$$n tests/fuzz/corpus/$$n; \
+	done; true

@@ -44,15 +44,13 @@ run_cfg() {
 	perf)
 		perf record -q -e cpu-clock -F "$hz" --call-graph dwarf -o "$tmp/perf.data" -- \
 			/usr/bin/time -f '%U %S' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/perf.err"
-		samples=$(perf report -i "$tmp/perf.data" --stdio --header-only 2>/dev/null |
-			sed -n 's/.*sample_freq.*//; s/^# Samples: \([0-9.]*[kKM]*\).*/\1/p' | head -n 1)
 		samples=$(perf script -i "$tmp/perf.data" -F period 2>/dev/null | wc -l)
 		echo "$(stat -c %s "$tmp/perf.data")" >"$tmp/perf.size"
 		;;
 	esac
 	t1=$(now)
 	cpu=$(awk '{print $1 + $2}' "$tmp/time")
-	echo "$(echo "$t1 - $t0" | bc -l) $cpu ${samples:-0}"
+	echo "$t1 $t0 $cpu ${samples:-0}" | awk '{print $1 - $2, $3, $4}'
 }
 
 workload_cmd() {

@@ -152,6 +152,8 @@ struct model {
 	struct hashmap watch_pids;     /* pids to watch, seen yet or not (set) */
 	bool list_visible;             /* the UI shows every process: scan all */
 	struct msglog log;             /* perftop's own messages */
+	bool child_exited;             /* perftop run: the command has exited */
+	int child_status;              /* and its wait status */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */

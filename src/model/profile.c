@@ -1,15 +1,28 @@
 /* profile — an agent's samples, zones, counters and marks; see profile.h. */
 #include "model/profile.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/xalloc.h"
 
+/* The agent's cumulative figures for one zone on one thread; base_* are the
+ * figures at the last profile_reset(), which later reports are taken from. */
 struct zone_stats {
 	uint64_t count;
 	double sum_ns;
 	uint64_t min_ns, max_ns;
+	uint64_t base_count;
+	double base_sum_ns;
+	bool reset; /* min and max cover time before the reset */
+};
+
+/* One zone on one thread: its histogram and its window hint. */
+struct profile_zone_thread {
+	struct hist hist;
+	uint32_t thread; /* index into profile.threads */
+	struct window_hint hint;
 };
 
 /* Grows *arr (of elem-size entries, *alloc long) so index idx fits; zeroes new space. */
@@ -37,7 +50,24 @@ struct profile *profile_new(pid_t pid)
 	intern_init(&p->zone_names);
 	intern_init(&p->counter_names);
 	hashmap_init(&p->zone_thread_stats);
+	calltree_init(&p->top);
+	calltree_init(&p->callers);
+	hashmap_init(&p->pair_index);
+	window_init(&p->window);
+	hashmap_init(&p->zone_threads);
 	return p;
+}
+
+static void tview_free(struct profile_tview *tv)
+{
+	if (!tv)
+		return;
+	calltree_release(&tv->top);
+	calltree_release(&tv->callers);
+	free(tv->self);
+	free(tv->total);
+	free(tv->stamp);
+	free(tv);
 }
 
 void profile_free(struct profile *p)
@@ -50,10 +80,30 @@ void profile_free(struct profile *p)
 	while (hashmap_next(&p->zone_thread_stats, &pos, NULL, &v))
 		free(v);
 	hashmap_release(&p->zone_thread_stats);
+	pos = 0;
+	while (hashmap_next(&p->zone_threads, &pos, NULL, &v)) {
+		hist_release(&((struct profile_zone_thread *)v)->hist);
+		free(v);
+	}
+	hashmap_release(&p->zone_threads);
+	for (size_t i = 0; i < p->zone_scratch_alloc; i++)
+		hist_release(&p->zone_scratch[i]);
+	free(p->zone_scratch);
+	for (size_t i = 0; i < p->nthreads; i++)
+		tview_free(p->threads[i].view);
+	calltree_release(&p->top);
+	calltree_release(&p->callers);
+	free(p->stack_top);
+	free(p->stack_callers);
+	free(p->pairs);
+	hashmap_release(&p->pair_index);
+	window_release(&p->window);
 	for (size_t i = 0; i < p->zone_names.count; i++)
 		hist_release(&p->zones[i].hist);
-	for (size_t i = 0; i < p->counter_names.count; i++)
+	for (size_t i = 0; i < p->counter_names.count; i++) {
 		series_release(&p->counters[i].values);
+		series_release(&p->counters[i].rates);
+	}
 	for (size_t i = 0; i < p->nmarks; i++)
 		free(p->marks[i].text);
 	free(p->marks);
@@ -108,9 +158,13 @@ size_t profile_func_count(const struct profile *p)
 
 struct profile_thread *profile_thread(struct profile *p, pid_t tid)
 {
+	if (p->last_thread < p->nthreads && p->threads[p->last_thread].tid == tid)
+		return &p->threads[p->last_thread];
 	for (size_t i = 0; i < p->nthreads; i++)
-		if (p->threads[i].tid == tid)
+		if (p->threads[i].tid == tid) {
+			p->last_thread = i;
 			return &p->threads[i];
+		}
 	p->threads = grow(p->threads, &p->threads_alloc, p->nthreads, sizeof(*p->threads));
 	p->threads[p->nthreads].tid = tid;
 	return &p->threads[p->nthreads++];
@@ -124,10 +178,91 @@ void profile_thread_name(struct profile *p, pid_t tid, const char *name)
 	t->name[sizeof(t->name) - 1] = '\0';
 }
 
+/* Notes that something happened at time t. */
+static void note_time(struct profile *p, double t)
+{
+	if (!p->have_since || t < p->since)
+		p->since = t;
+	p->have_since = true;
+	if (t > p->latest)
+		p->latest = t;
+}
+
+/* Adds count samples of one stack to a flat table: self of the leaf, total of
+ * every function in it once (stamp marks the functions already counted). */
+static void flat_add(uint64_t *self, uint64_t *total, uint64_t *stamp, uint64_t mark,
+		     const uint32_t *funcs, size_t depth, uint64_t count)
+{
+	self[funcs[depth - 1]] += count;
+	for (size_t i = 0; i < depth; i++)
+		if (stamp[funcs[i]] != mark) {
+			stamp[funcs[i]] = mark;
+			total[funcs[i]] += count;
+		}
+}
+
+/* Sizes a thread's (or view's) per-function arrays for every function. */
+static void funcs_reserve(uint64_t **self, uint64_t **total, uint64_t **stamp, size_t *alloc,
+			  size_t n)
+{
+	size_t a = *alloc;
+
+	if (n <= a)
+		return;
+	*self = grow(*self, &a, n - 1, sizeof(**self));
+	a = *alloc;
+	*total = grow(*total, &a, n - 1, sizeof(**total));
+	a = *alloc;
+	*stamp = grow(*stamp, &a, n - 1, sizeof(**stamp));
+	*alloc = a;
+}
+
+/* The pair (thread index, stack id), created with a zero count if new. */
+static struct profile_pair *pair_get(struct profile *p, uint32_t thread, uint32_t stack)
+{
+	uint64_t key = (uint64_t)thread << 32 | stack;
+	uintptr_t idx1 = (uintptr_t)hashmap_get(&p->pair_index, key);
+	struct profile_pair *pr;
+
+	if (idx1)
+		return &p->pairs[idx1 - 1];
+	if (p->npairs == p->pairs_alloc) {
+		p->pairs_alloc = p->pairs_alloc ? p->pairs_alloc * 2 : 64;
+		p->pairs = xreallocarray(p->pairs, p->pairs_alloc, sizeof(*p->pairs));
+	}
+	pr = &p->pairs[p->npairs++];
+	memset(pr, 0, sizeof(*pr));
+	pr->thread = thread;
+	pr->stack = stack;
+	hashmap_put(&p->pair_index, key, (void *)(uintptr_t)p->npairs);
+	return pr;
+}
+
+/* Adds count samples of pair pr into its thread's tables (which exist). */
+static void tview_add(struct profile *p, struct profile_tview *tv, struct profile_pair *pr,
+		      uint64_t count)
+{
+	size_t depth;
+	const uint32_t *funcs = intern_bytes(&p->stacks, pr->stack, &depth);
+
+	depth /= sizeof(*funcs);
+	if (!pr->top) {
+		pr->top = calltree_path(&tv->top, funcs, depth, false);
+		pr->callers = calltree_path(&tv->callers, funcs, depth, true);
+	}
+	calltree_add(&tv->top, pr->top, count);
+	calltree_add(&tv->callers, pr->callers, count);
+	funcs_reserve(&tv->self, &tv->total, &tv->stamp, &tv->funcs_alloc, profile_func_count(p));
+	flat_add(tv->self, tv->total, tv->stamp, ++tv->stamp_next, funcs, depth, count);
+}
+
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
 			 uint64_t count, double t)
 {
 	uint64_t stamp = p->samples + 1; /* unique per call: marks "counted" */
+	struct profile_thread *th;
+	struct profile_pair *pr;
+	uint32_t ti, sid = UINT32_MAX;
 
 	if (!count)
 		return;
@@ -135,30 +270,55 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 		funcs += depth - PROFILE_MAX_DEPTH;
 		depth = PROFILE_MAX_DEPTH;
 	}
-	profile_thread(p, tid)->samples += count;
+	th = profile_thread(p, tid);
+	th->samples += count;
+	ti = (uint32_t)(th - p->threads);
 	if (!p->samples)
 		p->first_time = t;
 	if (t > p->last_time)
 		p->last_time = t;
 	p->samples += count;
-	if (!depth)
-		return;
+	note_time(p, t);
 
-	bool added;
-	uint32_t sid = intern_put(&p->stacks, funcs, depth * sizeof(*funcs), &added);
+	if (depth) {
+		bool added;
 
-	p->stack_counts = grow(p->stack_counts, &p->stacks_alloc, sid, sizeof(*p->stack_counts));
-	p->stack_counts[sid] += count;
-	p->funcs[funcs[depth - 1]].self += count;
-	/* A recursive function appears more than once but counts once per sample. */
-	for (size_t i = 0; i < depth; i++) {
-		struct profile_func *f = &p->funcs[funcs[i]];
+		sid = intern_put(&p->stacks, funcs, depth * sizeof(*funcs), &added);
+		p->stack_counts =
+			grow(p->stack_counts, &p->stacks_alloc, sid, sizeof(*p->stack_counts));
+		p->stack_counts[sid] += count;
+		p->funcs[funcs[depth - 1]].self += count;
+		/* A recursive function appears more than once but counts once per sample. */
+		for (size_t i = 0; i < depth; i++) {
+			struct profile_func *f = &p->funcs[funcs[i]];
 
-		if (f->stamp != stamp) {
-			f->stamp = stamp;
-			f->total += count;
+			if (f->stamp != stamp) {
+				f->stamp = stamp;
+				f->total += count;
+			}
 		}
+		/* Trees: the leaf nodes are found once per stack, then only walked up. */
+		if (sid >= p->stack_leaf_alloc) {
+			size_t a = p->stack_leaf_alloc;
+
+			p->stack_top = grow(p->stack_top, &a, sid, sizeof(*p->stack_top));
+			a = p->stack_leaf_alloc;
+			p->stack_callers = grow(p->stack_callers, &a, sid, sizeof(*p->stack_callers));
+			p->stack_leaf_alloc = a;
+		}
+		if (!p->stack_top[sid]) {
+			p->stack_top[sid] = calltree_path(&p->top, funcs, depth, false);
+			p->stack_callers[sid] = calltree_path(&p->callers, funcs, depth, true);
+		}
+		calltree_add(&p->top, p->stack_top[sid], count);
+		calltree_add(&p->callers, p->stack_callers[sid], count);
 	}
+
+	pr = pair_get(p, ti, sid);
+	pr->count += count;
+	window_sample(&p->window, window_second(t), (uint32_t)(pr - p->pairs), count, &pr->hint);
+	if (depth && p->threads[ti].view)
+		tview_add(p, p->threads[ti].view, pr, count);
 }
 
 /* ---- zones -------------------------------------------------------------------- */
@@ -187,6 +347,154 @@ void profile_zone_event(struct profile *p, uint32_t zone, uint64_t duration_ns)
 		hist_record(&p->zones[zone].hist, duration_ns, 1);
 }
 
+/* The record of zone on thread tid, created if absent. */
+static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone, pid_t tid)
+{
+	uint64_t key = (uint64_t)zone << 32 | (uint32_t)tid;
+	struct profile_zone_thread *zt = hashmap_get(&p->zone_threads, key);
+
+	if (!zt) {
+		zt = xcalloc(1, sizeof(*zt));
+		hist_init(&zt->hist);
+		zt->thread = (uint32_t)(profile_thread(p, tid) - p->threads);
+		hashmap_put(&p->zone_threads, key, zt);
+	}
+	return zt;
+}
+
+void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t,
+			   uint64_t duration_ns)
+{
+	struct profile_zone_thread *zt;
+
+	if (zone >= p->zone_names.count)
+		return;
+	hist_record(&p->zones[zone].hist, duration_ns, 1);
+	zt = zone_thread(p, zone, tid);
+	hist_record(&zt->hist, duration_ns, 1);
+	note_time(p, t);
+	window_zone_event(&p->window, window_second(t), zone, zt->thread, duration_ns, &zt->hint);
+}
+
+/* Index of thread tid, or -1 when the profile has never seen it. */
+static long thread_index(const struct profile *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return (long)i;
+	return -1;
+}
+
+/* The span a window of `seconds` at now covers, given the data since p->since. */
+static double covered(const struct profile *p, double seconds, double now, int64_t *first,
+		      int64_t *last)
+{
+	double from = p->since;
+
+	if (seconds > 0) {
+		window_range(seconds, now, first, last);
+		if ((double)*first > from)
+			from = (double)*first;
+	}
+	return p->have_since && now > from ? now - from : 0;
+}
+
+static void summarize(const struct hist *h, double span, struct profile_zone_summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->seconds = span;
+	out->count = h->count;
+	if (!h->count)
+		return;
+	out->rate_per_s = (double)h->count / (span > 1 ? span : 1);
+	out->total_ns = h->sum_ns;
+	out->mean_ns = hist_mean(h);
+	out->min_ns = h->min_ns;
+	out->max_ns = h->max_ns;
+	out->p50_ns = hist_quantile(h, 0.50);
+	out->p90_ns = hist_quantile(h, 0.90);
+	out->p95_ns = hist_quantile(h, 0.95);
+	out->p99_ns = hist_quantile(h, 0.99);
+	out->p999_ns = hist_quantile(h, 0.999);
+}
+
+/* Room for a window histogram per zone, each emptied. */
+static void zone_scratch_reset(struct profile *p)
+{
+	size_t n = p->zone_names.count;
+
+	if (n > p->zone_scratch_alloc) {
+		p->zone_scratch = xreallocarray(p->zone_scratch, n, sizeof(*p->zone_scratch));
+		for (size_t i = p->zone_scratch_alloc; i < n; i++)
+			hist_init(&p->zone_scratch[i]);
+		p->zone_scratch_alloc = n;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p->zone_scratch[i].count)
+			hist_reset(&p->zone_scratch[i]);
+}
+
+/* The overall histogram of zone for tid (0: merged), or NULL when none. */
+static const struct hist *zone_overall(struct profile *p, uint32_t zone, pid_t tid)
+{
+	if (!tid)
+		return &p->zones[zone].hist;
+	return hashmap_get(&p->zone_threads, (uint64_t)zone << 32 | (uint32_t)tid);
+}
+
+void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double seconds, double now,
+			  struct profile_zone_summary *out, struct hist *hist)
+{
+	static const struct hist empty;
+	const struct hist *h = &empty;
+	int64_t first = 0, last = 0;
+	double span = covered(p, seconds, now, &first, &last);
+
+	memset(out, 0, sizeof(*out));
+	if (zone >= p->zone_names.count)
+		return;
+	if (seconds <= 0) {
+		h = zone_overall(p, zone, tid);
+		h = h ? h : &empty;
+	} else {
+		long ti = tid ? thread_index(p, tid) : -1;
+
+		zone_scratch_reset(p);
+		if (!tid || ti >= 0)
+			window_zone_collect(&p->window, first, last, zone,
+					    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch,
+					    p->zone_names.count);
+		h = &p->zone_scratch[zone];
+	}
+	summarize(h, span, out);
+	if (hist) {
+		hist_reset(hist);
+		hist_merge(hist, h);
+	}
+}
+
+void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double now,
+			    struct profile_zone_summary *out)
+{
+	int64_t first = 0, last = 0;
+	double span = covered(p, seconds, now, &first, &last);
+	size_t n = p->zone_names.count;
+
+	if (seconds <= 0) {
+		for (size_t z = 0; z < n; z++)
+			profile_zone_summary(p, (uint32_t)z, tid, 0, now, &out[z], NULL);
+		return;
+	}
+	long ti = tid ? thread_index(p, tid) : -1;
+
+	zone_scratch_reset(p);
+	if (!tid || ti >= 0)
+		window_zone_collect(&p->window, first, last, WINDOW_ANY,
+				    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch, n);
+	for (size_t z = 0; z < n; z++)
+		summarize(&p->zone_scratch[z], span, &out[z]);
+}
+
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
 			double sum_ns, uint64_t min_ns, uint64_t max_ns)
 {
@@ -203,6 +511,11 @@ void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t co
 		s = xcalloc(1, sizeof(*s));
 		hashmap_put(&p->zone_thread_stats, key, s);
 	}
+	if (count < s->base_count) {
+		/* Fewer than at the reset: the thread started over. */
+		s->base_count = 0;
+		s->base_sum_ns = 0;
+	}
 	s->count = count;
 	s->sum_ns = sum_ns;
 	s->min_ns = min_ns;
@@ -213,15 +526,22 @@ void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t co
 	z->exact_sum_ns = 0;
 	while (hashmap_next(&p->zone_thread_stats, &pos, &k, &v)) {
 		const struct zone_stats *t = v;
+		uint64_t n = t->count - t->base_count, lo = t->min_ns, hi = t->max_ns;
 
-		if (k >> 32 != zone || !t->count)
+		if (k >> 32 != zone || !n)
 			continue;
-		if (!z->exact_count || t->min_ns < z->exact_min_ns)
-			z->exact_min_ns = t->min_ns;
-		if (!z->exact_count || t->max_ns > z->exact_max_ns)
-			z->exact_max_ns = t->max_ns;
-		z->exact_count += t->count;
-		z->exact_sum_ns += t->sum_ns;
+		if (t->reset) {
+			/* The agent's min and max reach back before the reset: use
+			 * the events received since (none: 0 until some arrive). */
+			lo = z->hist.count ? z->hist.min_ns : 0;
+			hi = z->hist.count ? z->hist.max_ns : 0;
+		}
+		if (!z->exact_count || lo < z->exact_min_ns)
+			z->exact_min_ns = lo;
+		if (!z->exact_count || hi > z->exact_max_ns)
+			z->exact_max_ns = hi;
+		z->exact_count += n;
+		z->exact_sum_ns += t->sum_ns - t->base_sum_ns;
 	}
 }
 
@@ -236,6 +556,7 @@ uint32_t profile_counter(struct profile *p, const char *name)
 		p->counters = grow(p->counters, &p->counters_alloc, id, sizeof(*p->counters));
 		p->counters[id].name = intern_bytes(&p->counter_names, id, NULL);
 		series_init(&p->counters[id].values, 3600);
+		series_init(&p->counters[id].rates, 3600);
 	}
 	return id;
 }
@@ -245,6 +566,49 @@ size_t profile_counter_count(const struct profile *p)
 	return p->counter_names.count;
 }
 
+/* Remembers the counter's total at time t in the ring of snapshots. */
+static void counter_snap(struct profile_counter *c, double t, double total)
+{
+	unsigned i;
+
+	if (c->nsnaps < PROFILE_COUNTER_SNAPS) {
+		i = (c->snap_head + c->nsnaps++) % PROFILE_COUNTER_SNAPS;
+	} else {
+		i = c->snap_head;
+		c->snap_head = (c->snap_head + 1) % PROFILE_COUNTER_SNAPS;
+	}
+	c->snap_time[i] = t;
+	c->snap_total[i] = total;
+}
+
+static double counter_rate(const struct profile_counter *c, double seconds, double now)
+{
+	double then_t, then_v;
+	unsigned i;
+
+	if (!c->nsnaps || c->last_time <= now - seconds)
+		return 0; /* no update in the span: nothing moved */
+	/* The oldest snapshot, unless a newer one is already old enough. */
+	then_t = c->snap_time[c->snap_head];
+	then_v = c->snap_total[c->snap_head];
+	for (unsigned k = c->nsnaps; k-- > 0;) {
+		i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
+		if (c->snap_time[i] <= now - seconds) {
+			then_t = c->snap_time[i];
+			then_v = c->snap_total[i];
+			break;
+		}
+	}
+	return now > then_t ? (c->total - then_v) / (now - then_t) : 0;
+}
+
+double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now)
+{
+	if (counter >= p->counter_names.count)
+		return 0;
+	return counter_rate(&p->counters[counter], seconds, now);
+}
+
 void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, double value, double t)
 {
 	struct profile_counter *c;
@@ -252,20 +616,25 @@ void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, dou
 	if (counter >= p->counter_names.count)
 		return;
 	c = &p->counters[counter];
-	if (c->first_time == 0 && c->last_time == 0) {
-		c->first_time = c->bucket_start = t;
+	if (!c->nsnaps) { /* the first update since creation or reset */
+		c->first_time = c->last_time = c->bucket_start = t;
 		c->bucket_base = gauge ? value : 0;
+		counter_snap(c, t, gauge ? value : c->total);
 	}
 	c->gauge = gauge;
 	if (t - c->bucket_start >= 1.0) {
 		c->rate_per_s = (c->total - c->bucket_base) / (t - c->bucket_start);
 		series_push(&c->values, (float)c->total);
+		series_push(&c->rates, (float)c->rate_per_s);
 		c->bucket_start = t;
 		c->bucket_base = c->total;
+		counter_snap(c, t, c->total);
+		c->rate_per_min = 60 * counter_rate(c, 60, t);
 	}
 	c->total = gauge ? value : c->total + value;
 	if (t > c->last_time)
 		c->last_time = t;
+	note_time(p, t);
 }
 
 void profile_counter_total(struct profile *p, uint32_t counter, double total, double t)
@@ -275,6 +644,8 @@ void profile_counter_total(struct profile *p, uint32_t counter, double total, do
 	if (counter >= p->counter_names.count)
 		return;
 	c = &p->counters[counter];
+	c->agent_total = total;
+	total -= c->reset_base;
 	if (total > c->total)
 		profile_counter_update(p, counter, false, total - c->total, t);
 }
@@ -330,4 +701,247 @@ size_t profile_funcs_sorted(const struct profile *p, bool by_total, uint32_t *ou
 	sort_by_total = by_total;
 	qsort(out, n, sizeof(*out), compare_funcs);
 	return n;
+}
+
+double profile_now(const struct profile *p)
+{
+	return p->latest;
+}
+
+/* ---- views: one thread or all, everything or the window ------------------------ */
+
+/* Thread ti's own tables, built from its pairs on the first request. */
+static struct profile_tview *tview_get(struct profile *p, size_t ti)
+{
+	struct profile_tview *tv = p->threads[ti].view;
+
+	if (tv)
+		return tv;
+	tv = xcalloc(1, sizeof(*tv));
+	calltree_init(&tv->top);
+	calltree_init(&tv->callers);
+	funcs_reserve(&tv->self, &tv->total, &tv->stamp, &tv->funcs_alloc, profile_func_count(p));
+	p->threads[ti].view = tv;
+	for (size_t i = 0; i < p->npairs; i++) {
+		struct profile_pair *pr = &p->pairs[i];
+
+		if (pr->thread == ti && pr->stack != UINT32_MAX && pr->count)
+			tview_add(p, tv, pr, pr->count);
+	}
+	return tv;
+}
+
+void profile_view_init(struct profile_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	calltree_counts_init(&v->wtop);
+	calltree_counts_init(&v->wcallers);
+}
+
+void profile_view_release(struct profile_view *v)
+{
+	calltree_counts_release(&v->wtop);
+	calltree_counts_release(&v->wcallers);
+	free(v->self);
+	free(v->total);
+	free(v->stamp);
+	free(v->key_counts);
+	free(v->keys);
+	profile_view_init(v);
+}
+
+/* Adds count to key in the view's per-key scratch. */
+static void key_add(struct profile_view *v, uint32_t key, uint64_t count)
+{
+	if (!v->key_counts[key]) {
+		if (v->nkeys == v->keys_alloc) {
+			v->keys_alloc = v->keys_alloc ? v->keys_alloc * 2 : 256;
+			v->keys = xreallocarray(v->keys, v->keys_alloc, sizeof(*v->keys));
+		}
+		v->keys[v->nkeys++] = key;
+	}
+	v->key_counts[key] += count;
+}
+
+/* The window: sum the entries of its seconds per stack (all threads) or per
+ * pair (one thread), then add each distinct one to the flat table and to the
+ * window counts of the trees. */
+static void view_window(struct profile *p, struct profile_view *v, long ti, double now)
+{
+	int64_t first, last;
+	size_t keyspace = p->npairs > p->stacks.count ? p->npairs : p->stacks.count;
+	struct profile_tview *tv = ti >= 0 ? tview_get(p, (size_t)ti) : NULL;
+
+	window_range(v->seconds, now, &first, &last);
+	v->first = (double)first;
+	v->last = now;
+	if (keyspace > v->key_counts_alloc) {
+		/* Always all zero between updates: a fresh array loses nothing. */
+		free(v->key_counts);
+		v->key_counts = xcalloc(keyspace, sizeof(*v->key_counts));
+		v->key_counts_alloc = keyspace;
+	}
+	for (int64_t s = first; s <= last; s++) {
+		const struct window_slot *slot = window_slot(&p->window, s);
+
+		for (size_t i = 0; slot && i < slot->nentries; i++) {
+			const struct window_entry *e = &slot->entries[i];
+			const struct profile_pair *pr = &p->pairs[e->key];
+
+			if (ti >= 0 && pr->thread != (uint32_t)ti)
+				continue;
+			v->samples += e->count;
+			if (pr->stack != UINT32_MAX)
+				key_add(v, ti >= 0 ? e->key : pr->stack, e->count);
+		}
+	}
+	for (size_t i = 0; i < v->nkeys; i++) {
+		uint32_t key = v->keys[i], sid = ti >= 0 ? p->pairs[key].stack : key;
+		uint64_t count = v->key_counts[key];
+		size_t depth;
+		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &depth);
+
+		depth /= sizeof(*funcs);
+		v->key_counts[key] = 0;
+		flat_add(v->self, v->total, v->stamp, ++v->stamp_next, funcs, depth, count);
+		if (tv) {
+			calltree_counts_add(&v->wtop, &tv->top, p->pairs[key].top, count);
+			calltree_counts_add(&v->wcallers, &tv->callers, p->pairs[key].callers, count);
+		} else {
+			calltree_counts_add(&v->wtop, &p->top, p->stack_top[sid], count);
+			calltree_counts_add(&v->wcallers, &p->callers, p->stack_callers[sid], count);
+		}
+	}
+	v->nkeys = 0;
+	v->top_counts = &v->wtop;
+	v->callers_counts = &v->wcallers;
+}
+
+void profile_view_update(struct profile *p, struct profile_view *v, double now)
+{
+	size_t n = profile_func_count(p);
+	long ti = v->tid ? thread_index(p, v->tid) : -1;
+
+	funcs_reserve(&v->self, &v->total, &v->stamp, &v->funcs_alloc, n ? n : 1);
+	memset(v->self, 0, n * sizeof(*v->self));
+	memset(v->total, 0, n * sizeof(*v->total));
+	v->nfuncs = n;
+	v->samples = 0;
+	v->first = p->since;
+	v->last = now;
+	calltree_counts_clear(&v->wtop);
+	calltree_counts_clear(&v->wcallers);
+	v->top = &p->top;
+	v->callers = &p->callers;
+	v->top_counts = v->callers_counts = NULL;
+
+	if (v->tid && ti < 0) {
+		/* A thread the profile never saw: nothing, read through empty counts. */
+		v->top_counts = &v->wtop;
+		v->callers_counts = &v->wcallers;
+		return;
+	}
+	if (ti >= 0) {
+		struct profile_tview *tv = tview_get(p, (size_t)ti);
+
+		v->top = &tv->top;
+		v->callers = &tv->callers;
+	}
+	if (v->seconds > 0) {
+		view_window(p, v, ti, now);
+		return;
+	}
+	if (ti >= 0) {
+		struct profile_tview *tv = p->threads[ti].view;
+
+		v->samples = p->threads[ti].samples;
+		memcpy(v->self, tv->self, n * sizeof(*v->self));
+		memcpy(v->total, tv->total, n * sizeof(*v->total));
+		return;
+	}
+	v->samples = p->samples;
+	for (size_t i = 0; i < n; i++) {
+		v->self[i] = p->funcs[i].self;
+		v->total[i] = p->funcs[i].total;
+	}
+}
+
+/* ---- reset ---------------------------------------------------------------------- */
+
+void profile_reset(struct profile *p)
+{
+	size_t pos = 0, n = profile_func_count(p);
+	void *v;
+
+	for (size_t i = 0; i < n; i++)
+		p->funcs[i].self = p->funcs[i].total = p->funcs[i].stamp = 0;
+	if (p->stacks_alloc)
+		memset(p->stack_counts, 0, p->stacks_alloc * sizeof(*p->stack_counts));
+	if (p->stack_leaf_alloc) {
+		memset(p->stack_top, 0, p->stack_leaf_alloc * sizeof(*p->stack_top));
+		memset(p->stack_callers, 0, p->stack_leaf_alloc * sizeof(*p->stack_callers));
+	}
+	calltree_clear(&p->top);
+	calltree_clear(&p->callers);
+	for (size_t i = 0; i < p->nthreads; i++) {
+		struct profile_tview *tv = p->threads[i].view;
+
+		p->threads[i].samples = 0;
+		if (!tv)
+			continue;
+		/* Kept (views point at its trees), emptied. */
+		calltree_clear(&tv->top);
+		calltree_clear(&tv->callers);
+		memset(tv->self, 0, tv->funcs_alloc * sizeof(*tv->self));
+		memset(tv->total, 0, tv->funcs_alloc * sizeof(*tv->total));
+		memset(tv->stamp, 0, tv->funcs_alloc * sizeof(*tv->stamp));
+		tv->stamp_next = 0;
+	}
+	p->npairs = 0;
+	hashmap_release(&p->pair_index);
+	window_clear(&p->window);
+	p->samples = 0;
+	p->first_time = 0;
+	p->have_since = false;
+	p->since = 0;
+
+	for (size_t i = 0; i < p->zone_names.count; i++) {
+		struct profile_zone *z = &p->zones[i];
+
+		hist_reset(&z->hist);
+		z->exact_count = 0;
+		z->exact_sum_ns = 0;
+		z->exact_min_ns = z->exact_max_ns = 0;
+	}
+	while (hashmap_next(&p->zone_threads, &pos, NULL, &v)) {
+		struct profile_zone_thread *zt = v;
+
+		hist_reset(&zt->hist);
+		zt->hint.index1 = 0;
+	}
+	pos = 0;
+	while (hashmap_next(&p->zone_thread_stats, &pos, NULL, &v)) {
+		struct zone_stats *s = v;
+
+		s->base_count = s->count;
+		s->base_sum_ns = s->sum_ns;
+		s->reset = true;
+	}
+
+	for (size_t i = 0; i < p->counter_names.count; i++) {
+		struct profile_counter *c = &p->counters[i];
+
+		if (!c->gauge) {
+			c->reset_base += c->total;
+			if (c->agent_total > c->reset_base)
+				c->reset_base = c->agent_total;
+			c->total = 0;
+		}
+		c->first_time = c->last_time = 0;
+		c->rate_per_s = c->rate_per_min = 0;
+		c->bucket_start = c->bucket_base = 0;
+		c->nsnaps = c->snap_head = 0;
+		series_release(&c->values);
+		series_release(&c->rates);
+	}
 }

@@ -8,9 +8,25 @@
  * with percentiles, counters with rates); nothing here re-reads every sample
  * to answer a query.
  *
+ * Derived structures, all kept up to date as samples arrive, so a refresh
+ * never costs more as the run gets longer:
+ *   - the flat table (self and total per function, a recursive function
+ *     counted once per sample), merged in struct profile_func;
+ *   - the top-down and callers trees (calltree.h), merged over threads, plus
+ *     per-thread copies built the first time a view asks for that thread and
+ *     maintained from then on (struct profile_tview), so memory is spent only
+ *     on threads someone looks at;
+ *   - the live window (window.h): per second, how many samples each (stack,
+ *     thread) pair got and every zone event's duration; a window query
+ *     (profile_view_update) costs the pairs seen in the window times their
+ *     depth, and reuses the trees' nodes for its counts;
+ *   - zone histograms merged and per thread, overall and over the window;
+ *     counter rates per second and per minute with their series.
+ *
  * Ownership: the profile owns every string it returns; they stay valid until
  * profile_free(). Ids (function, stack, zone, counter) are dense, count from 0
- * and never change.
+ * and never change, not even across profile_reset(). Tree node ids are
+ * stable until profile_reset().
  */
 #ifndef PERFTOP_MODEL_PROFILE_H
 #define PERFTOP_MODEL_PROFILE_H
@@ -20,8 +36,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "model/calltree.h"
 #include "model/hist.h"
 #include "model/series.h"
+#include "model/window.h"
 #include "util/hashmap.h"
 #include "util/intern.h"
 
@@ -29,6 +47,7 @@ enum {
 	PROFILE_MAX_DEPTH = 512,     /* deeper stacks keep their leaf-most frames */
 	PROFILE_MAX_MARKS = 4096,    /* marks kept, oldest dropped first */
 	PROFILE_THREAD_NAME_LEN = 32,
+	PROFILE_COUNTER_SNAPS = 64, /* counter (time, total) kept: a minute and more */
 };
 
 struct profile_func {
@@ -41,10 +60,29 @@ struct profile_func {
 	uint64_t stamp;             /* internal: last sample that counted total */
 };
 
+/* One thread's own flat table and trees; see profile_view_update(). */
+struct profile_tview {
+	struct calltree top, callers;
+	uint64_t *self, *total;     /* by function id, funcs_alloc entries */
+	uint64_t *stamp;            /* internal: recursion guard for total */
+	uint64_t stamp_next;
+	size_t funcs_alloc;
+};
+
 struct profile_thread {
 	pid_t tid;
 	char name[PROFILE_THREAD_NAME_LEN];
 	uint64_t samples;
+	struct profile_tview *view; /* NULL until a view asks for this thread */
+};
+
+/* Internal: one stack (or no stack) on one thread, the unit the window counts. */
+struct profile_pair {
+	uint32_t thread;            /* index into profile.threads */
+	uint32_t stack;             /* stack id, or UINT32_MAX for samples without one */
+	uint32_t top, callers;      /* leaf nodes in the thread's trees; 0 = not made yet */
+	uint64_t count;
+	struct window_hint hint;
 };
 
 struct profile_zone {
@@ -57,6 +95,17 @@ struct profile_zone {
 	uint64_t exact_min_ns, exact_max_ns;
 };
 
+/* A zone's figures over some events (all, a window, one thread). Durations in
+ * nanoseconds; percentiles within 1 % (hist.h), min and max exact. */
+struct profile_zone_summary {
+	uint64_t count;
+	double seconds;             /* time the figures cover */
+	double rate_per_s;          /* count / seconds, over at least one second */
+	double total_ns, mean_ns;
+	uint64_t min_ns, max_ns;
+	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
+};
+
 struct profile_counter {
 	const char *name;
 	bool gauge;                 /* set with pt_gauge_set, not added */
@@ -65,6 +114,14 @@ struct profile_counter {
 	double rate_per_s;          /* over the last second of updates */
 	struct series values;       /* total (or gauge value) at each update second */
 	double bucket_start, bucket_base;
+	double rate_per_min;        /* per minute, over the last minute of updates */
+	struct series rates;        /* rate_per_s at each update second */
+	/* internal: (time, total) at each update second, a ring, for rates over
+	 * any span up to a minute; the total removed by profile_reset(); the
+	 * agent's last exact total */
+	double snap_time[PROFILE_COUNTER_SNAPS], snap_total[PROFILE_COUNTER_SNAPS];
+	unsigned nsnaps, snap_head;
+	double reset_base, agent_total;
 };
 
 struct profile_mark {
@@ -105,6 +162,49 @@ struct profile {
 
 	struct profile_mark *marks; /* ring of PROFILE_MAX_MARKS */
 	size_t nmarks, marks_head;
+
+	/* Derived structures (see the top of this file). */
+	double latest;              /* newest time of any sample, zone event or counter update */
+	double since;               /* oldest such time since profile_new() or profile_reset() */
+	bool have_since;
+	struct calltree top, callers; /* merged over threads */
+	uint32_t *stack_top, *stack_callers; /* by stack id: leaf node in top, callers */
+	size_t stack_leaf_alloc;
+	struct profile_pair *pairs;
+	size_t npairs, pairs_alloc;
+	struct hashmap pair_index;  /* thread index << 32 | stack -> pair + 1 */
+	size_t last_thread;         /* index of the thread last looked up */
+	struct window window;
+	struct hashmap zone_threads; /* zone << 32 | tid -> struct profile_zone_thread * */
+	struct hist *zone_scratch;  /* by zone: a window's histograms */
+	size_t zone_scratch_alloc;
+};
+
+/* What one refresh of a view reads: the flat table and the two trees for one
+ * thread or all, over everything or the live window. The caller sets tid and
+ * seconds, then calls profile_view_update() under the model's lock; results
+ * stay valid until the next update, profile_reset() or profile_free(). */
+struct profile_view {
+	pid_t tid;                  /* 0: all threads merged */
+	double seconds;             /* 0: everything since start (or reset); else the window */
+
+	uint64_t samples;           /* samples in scope, with or without a stack */
+	double first, last;         /* time covered, seconds */
+	size_t nfuncs;
+	uint64_t *self, *total;     /* by function id, nfuncs entries */
+	struct calltree *top, *callers;
+	/* Counts to read the trees with (calltree_total(tree, counts, node)):
+	 * NULL for everything, where the trees' own counts apply. */
+	const struct calltree_counts *top_counts, *callers_counts;
+
+	/* internal */
+	struct calltree_counts wtop, wcallers;
+	uint64_t *key_counts;       /* by pair or stack id */
+	uint32_t *keys;             /* the ones not 0 */
+	size_t nkeys, keys_alloc, key_counts_alloc;
+	uint64_t *stamp;            /* by function id */
+	uint64_t stamp_next;
+	size_t funcs_alloc;
 };
 
 struct profile *profile_new(pid_t pid);
@@ -129,8 +229,23 @@ struct profile_thread *profile_thread(struct profile *p, pid_t tid);
 
 /* Zones by name; returns the zone id. */
 uint32_t profile_zone(struct profile *p, const char *name);
-/* One received zone event. */
+/* One received zone event, with no thread or time: counts in the merged
+ * overall figures only. */
 void profile_zone_event(struct profile *p, uint32_t zone, uint64_t duration_ns);
+/* One zone event that ended at time t (seconds) on thread tid: counts in the
+ * merged and per-thread figures, overall and in the live window. */
+void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t,
+			   uint64_t duration_ns);
+/* A zone's figures for thread tid (0: all threads) over the last `seconds`
+ * (0: everything since start or reset) at time now. When hist is given it
+ * receives the histogram the figures come from (hist_init'ed by the caller).
+ * Cost: overall, the histogram's buckets; a window, its zone entries. */
+void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double seconds, double now,
+			  struct profile_zone_summary *out, struct hist *hist);
+/* The same for every zone at once (out has profile_zone_count() entries),
+ * reading a window's entries once. */
+void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double now,
+			    struct profile_zone_summary *out);
 /* The agent's cumulative exact statistics of one zone on one thread. */
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
 			double sum_ns, uint64_t min_ns, uint64_t max_ns);
@@ -145,6 +260,11 @@ void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, dou
  * updates): raises the total to it when the updates received fell short. */
 void profile_counter_total(struct profile *p, uint32_t counter, double total, double t);
 size_t profile_counter_count(const struct profile *p);
+/* A counter's rate per second over about the last `seconds` (up to a minute)
+ * at time now: (total now - total then) / (now - then), "then" being the
+ * newest update second at least `seconds` old (or the oldest kept). 0 when
+ * nothing changed; times 60 gives the rate per minute. */
+double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now);
 
 /* Appends a mark; the oldest is dropped past PROFILE_MAX_MARKS. */
 void profile_mark(struct profile *p, double t, pid_t tid, const char *text);
@@ -154,5 +274,25 @@ const struct profile_mark *profile_mark_at(const struct profile *p, size_t i);
 /* Sorted function ids: by self (by_total false) or total, biggest first,
  * ties by name. out must hold profile_func_count() entries; returns that. */
 size_t profile_funcs_sorted(const struct profile *p, bool by_total, uint32_t *out);
+
+/* The newest time the profile has seen (samples, zones, counters): the
+ * "now" to pass for a live window on the agent's clock. */
+double profile_now(const struct profile *p);
+
+void profile_view_init(struct profile_view *v);
+void profile_view_release(struct profile_view *v);
+/* Fills v for its tid and seconds at time now. Everything since start:
+ * copies the flat table (cost: the functions) and points at the kept trees;
+ * one thread's first request builds that thread's tables from its pairs
+ * (cost: its distinct stacks times depth, once). A window: cost the (stack,
+ * thread) entries of its seconds plus, per distinct stack, its depth; the
+ * trees are the kept ones read through window counts. */
+void profile_view_update(struct profile *p, struct profile_view *v, double now);
+
+/* The UI's reset (R): clears sample counts, the flat table, trees, the
+ * window, zone and counter figures (an added counter restarts from 0, a
+ * gauge keeps its value), and thread sample counts. Function, stack, zone,
+ * counter and thread ids stay valid, as do names and marks. */
+void profile_reset(struct profile *p);
 
 #endif

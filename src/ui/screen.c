@@ -118,6 +118,7 @@ int screen__signals(void)
 int screen__open(char *why, size_t why_len)
 {
 	const char *term = getenv("TERM");
+	const char *cup;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(why, why_len, "%s is not a terminal (try --batch)",
@@ -130,7 +131,17 @@ int screen__open(char *why, size_t why_len)
 	}
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
-		snprintf(why, why_len, "cannot start the screen for TERM '%s'", term);
+		snprintf(why, why_len, "cannot start the screen for TERM '%s' (try --batch)", term);
+		return -EINVAL;
+	}
+	/* A terminal that cannot move the cursor (dumb, hardcopy) would get
+	 * every refresh written one after the other: refuse it before painting. */
+	cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1 || !*cup) {
+		endwin();
+		delscreen(screen);
+		screen = NULL;
+		snprintf(why, why_len, "TERM '%s' cannot move the cursor (try --batch)", term);
 		return -EINVAL;
 	}
 	set_term(screen);

@@ -44,7 +44,7 @@ int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len)
 			int err = errno;
 
 			snprintf(why, why_len, "cannot create socket directory '%s': %s", dir,
-				 strerror(err));
+			         strerror(err));
 			return -err;
 		}
 	}
@@ -57,13 +57,14 @@ int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len)
 		return -ENOTDIR;
 	}
 	if (st.st_uid != uid) {
-		snprintf(why, why_len, "socket directory '%s' is owned by uid %u, not %u; refusing it",
-			 dir, (unsigned)st.st_uid, (unsigned)uid);
+		snprintf(why, why_len,
+		         "socket directory '%s' is owned by uid %u, not %u; refusing it", dir,
+		         (unsigned)st.st_uid, (unsigned)uid);
 		return -EPERM;
 	}
 	if (st.st_mode & 077) {
-		snprintf(why, why_len, "socket directory '%s' is open to other users (mode %03o)", dir,
-			 (unsigned)(st.st_mode & 0777));
+		snprintf(why, why_len, "socket directory '%s' is open to other users (mode %03o)",
+		         dir, (unsigned)(st.st_mode & 0777));
 		return -EPERM;
 	}
 	return 0;
