@@ -117,6 +117,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(PERFTOP_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(PERFTOP_CFLAGS) $(call pkg_cflags,criterion) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS) $(call pkg_libs,criterion)
 
+# Benchmark programs that drive perftop's own code (bench/*.c).
+$(BUILD)/bench/%: bench/%.c $(PERFTOP_OBJS)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
+
 run: deps all
 	$(BUILD)/perftop
 
