@@ -1,0 +1,274 @@
+/*
+ * agent — start and stop of libperftop.so: configuration from the
+ * environment, the clock, fork handling, the library constructor and
+ * destructor.
+ *
+ * Environment:
+ *   PERFTOP_SOCKET    socket path (default: see wire/sockpath.h)
+ *   PERFTOP_HZ        samples per second of CPU time per thread (1000; 0: none)
+ *   PERFTOP_SIGNAL    PROF, SIGPROF, RTMIN+N, RTMAX-N or a number (PROF)
+ *   PERFTOP_FLUSH_MS  writer period in ms (20)
+ *   PERFTOP_SOURCE    auto, perf or posix: how samples are triggered (auto)
+ *   PERFTOP_DEPTH     frames kept per sample (128, at most 128)
+ *   PERFTOP_QUIET     any value: no messages on stderr
+ */
+#include "agent/agent.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#include "wire/sockpath.h"
+
+struct agent agent__g = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.early_fd = -1,
+};
+
+void agent__say(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	if (agent__g.cfg.quiet)
+		return;
+	memcpy(buf, "perftop: ", 9);
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 9, sizeof(buf) - 10, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n += 9;
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	if (write(STDERR_FILENO, buf, (size_t)n) < 0) {
+		/* nothing to do: stderr is gone */
+	}
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static long env_long(const char *name, long def, long lo, long hi)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return def;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi) {
+		agent__say("ignoring %s='%s': not a number in %ld..%ld", name, s, lo, hi);
+		return def;
+	}
+	return v;
+}
+
+/* "PROF", "SIGPROF", "RTMIN+3", "SIGRTMAX-1", "27" -> signal number, or 0. */
+static int parse_signal(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!strncmp(s, "SIG", 3))
+		s += 3;
+	if (!strcmp(s, "PROF"))
+		return SIGPROF;
+	if (!strcmp(s, "VTALRM"))
+		return SIGVTALRM;
+	if (!strcmp(s, "USR1"))
+		return SIGUSR1;
+	if (!strcmp(s, "USR2"))
+		return SIGUSR2;
+	if (!strncmp(s, "RTMIN", 5) || !strncmp(s, "RTMAX", 5)) {
+		int base = s[4] == 'N' ? SIGRTMIN : SIGRTMAX;
+
+		s += 5;
+		if (!*s)
+			return base;
+		v = strtol(s, &end, 10);
+		if (*end || base + v < SIGRTMIN || base + v > SIGRTMAX)
+			return 0;
+		return (int)(base + v);
+	}
+	v = strtol(s, &end, 10);
+	if (*end || v <= 0 || v > SIGRTMAX || v == SIGKILL || v == SIGSTOP)
+		return 0;
+	return (int)v;
+}
+
+static void config_read(struct agent_config *c)
+{
+	const char *s;
+
+	c->quiet = getenv("PERFTOP_QUIET") != NULL;
+	c->hz = (unsigned)env_long("PERFTOP_HZ", 1000, 0, 100000);
+	c->flush_ms = (unsigned)env_long("PERFTOP_FLUSH_MS", 20, 1, 10000);
+	c->depth = (unsigned)env_long("PERFTOP_DEPTH", AGENT_MAX_DEPTH, 1, AGENT_MAX_DEPTH);
+	c->signo = SIGPROF;
+	s = getenv("PERFTOP_SIGNAL");
+	if (s && *s) {
+		int sig = parse_signal(s);
+
+		if (sig)
+			c->signo = sig;
+		else
+			agent__say("ignoring PERFTOP_SIGNAL='%s': not a signal; using SIGPROF", s);
+	}
+	c->source = AGENT_SOURCE_NONE;
+	s = getenv("PERFTOP_SOURCE");
+	if (s && !strcmp(s, "perf"))
+		c->source = AGENT_SOURCE_PERF;
+	else if (s && !strcmp(s, "posix"))
+		c->source = AGENT_SOURCE_POSIX;
+	else if (s && *s && strcmp(s, "auto"))
+		agent__say("ignoring PERFTOP_SOURCE='%s': want auto, perf or posix", s);
+	if (sockpath_default(c->socket, sizeof(c->socket), getuid()) < 0) {
+		agent__say("socket path too long; set PERFTOP_SOCKET");
+		c->socket[0] = '\0';
+	}
+}
+
+/* ---- clock -------------------------------------------------------------- */
+
+uint64_t agent__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* The TSC is usable when it is invariant (CPUID 0x80000007 EDX bit 8) and
+ * the kernel itself keeps time with it (so it is synchronised across CPUs). */
+static int tsc_usable(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned a, b, c, d;
+	char buf[32] = "";
+	int fd;
+	ssize_t n;
+
+	if (!__get_cpuid(0x80000007u, &a, &b, &c, &d) || !(d & (1u << 8)))
+		return 0;
+	fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n >= 3 && !strncmp(buf, "tsc", 3) && (buf[3] == '\n' || buf[3] == '\0');
+#else
+	return 0;
+#endif
+}
+
+void agent__clock_init(void)
+{
+	agent__g.use_tsc = tsc_usable();
+	agent__g.ns0 = agent__now_ns();
+	agent__g.ticks0 = agent__ticks();
+}
+
+/* ---- fork --------------------------------------------------------------- */
+
+extern pthread_mutex_t agent__phdr_lock;
+
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&agent__phdr_lock);
+	pthread_mutex_lock(&agent__g.lock);
+	pthread_mutex_lock(&agent__names_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&agent__names_lock);
+	pthread_mutex_unlock(&agent__g.lock);
+	pthread_mutex_unlock(&agent__phdr_lock);
+}
+
+/* The child is a new process for perftop: a new connection and HELLO, its
+ * own statistics from zero, a sampling source for its one thread. The
+ * writer waits one flush period before connecting and arming, so a child
+ * that calls exec at once never connects. */
+static void fork_child(void)
+{
+	pthread_mutex_unlock(&agent__names_lock);
+	pthread_mutex_unlock(&agent__g.lock);
+	pthread_mutex_unlock(&agent__phdr_lock);
+	agent__g.pid = getpid();
+	atomic_store(&agent__g.active, 0);
+	atomic_store(&agent__g.sampling, 0);
+	agent__writer_after_fork();
+	agent__threads_after_fork();
+	agent__api_after_fork();
+	agent__g.start_delay_ms = agent__g.cfg.flush_ms;
+	if (agent__writer_start() < 0)
+		agent__say("cannot start the writer thread in the child %d", (int)agent__g.pid);
+}
+
+/* ---- start and stop ----------------------------------------------------- */
+
+void agent__start(void)
+{
+	int expected = 0;
+	int fd;
+
+	if (!atomic_compare_exchange_strong(&agent__g.started, &expected, 1))
+		return;
+	agent__g.pid = getpid();
+	config_read(&agent__g.cfg);
+	agent__clock_init();
+	agent__threads_init();
+	agent__phdr_init();
+	agent__unwind_warmup();
+	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
+	if (agent__g.cfg.hz && agent__sampler_init() < 0)
+		agent__g.period_ns = 0;
+	agent__thread_attach();
+	agent__threads_scan();
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+
+	/* Connect now, so the program's first zones and samples are not lost
+	 * to the writer thread's start-up. Non-blocking: when no perftop is
+	 * listening this fails at once and the writer retries later. */
+	fd = agent__connect();
+	if (fd >= 0) {
+		agent__g.early_fd = fd;
+		pthread_mutex_lock(&agent__g.lock);
+		agent__threads_arm(1);
+		pthread_mutex_unlock(&agent__g.lock);
+		atomic_store(&agent__g.sampling, agent__g.period_ns != 0);
+		atomic_store(&agent__g.active, 1);
+	}
+	if (agent__writer_start() < 0)
+		agent__say("cannot start the writer thread; profiling is off");
+}
+
+__attribute__((constructor)) static void agent_constructor(void)
+{
+	agent__start();
+}
+
+__attribute__((destructor)) static void agent_destructor(void)
+{
+	if (!atomic_load(&agent__g.started) || agent__g.pid != getpid())
+		return;
+	agent__writer_stop();
+	atomic_store(&agent__g.sampling, 0);
+	atomic_store(&agent__g.active, 0);
+	pthread_mutex_lock(&agent__g.lock);
+	agent__threads_arm(0);
+	pthread_mutex_unlock(&agent__g.lock);
+}

@@ -1,0 +1,278 @@
+/*
+ * agent — the in-process profiling agent (libperftop.so): shared state and
+ * the subsystem-private functions its files call across each other.
+ *
+ *   agent.c    start (constructor), stop (destructor), configuration, fork
+ *   threads.c  the thread registry: one slot per sampled thread, attach on
+ *              thread start (interposed pthread_create), adopt threads it did
+ *              not start (/proc/self/task), release on exit
+ *   sampler.c  the profiling signal, its handler, per-thread sampling
+ *              sources (perf task-clock events or POSIX CPU-time timers),
+ *              the exec interposers
+ *   phdr.c     the cached dl_iterate_phdr the handler unwinds with, module
+ *              mappings and build-ids for MAPS
+ *   api.c      include/perftop.h: names, zones, counters, gauges, marks
+ *   writer.c   the writer thread: connection, encoding, sending, STATS
+ *
+ * Ownership. Every thread slot is allocated once with mmap and never
+ * unmapped (slots are recycled), so a signal handler scanning the table never
+ * touches freed memory. Slot allocation, sampling sources and arming are
+ * under agent__g.lock, which only normal code takes, never the handler. The
+ * per-thread rings are single-producer single-consumer (ring.h); the writer
+ * thread consumes all of them.
+ */
+#ifndef PERFTOP_AGENT_AGENT_H
+#define PERFTOP_AGENT_AGENT_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "agent/ring.h"
+
+#ifndef PERFTOP_VERSION
+#define PERFTOP_VERSION "0.1.0"
+#endif
+
+#define AGENT_MAX_THREADS  4096u /* sampled threads alive at once */
+#define AGENT_MAX_DEPTH    128u  /* frames kept per stack sample */
+#define AGENT_MAX_NAMES    4096u /* interned zone and counter names */
+#define AGENT_MAX_ZONES    1024u
+#define AGENT_MAX_COUNTERS 1024u
+#define AGENT_NAME_MAX     255u  /* bytes of one name; longer names are cut */
+#define AGENT_MARK_MAX     1024u /* bytes of one mark's text */
+#define AGENT_EVENT_RING   (64u << 10)
+#define AGENT_THREAD_NAME  64u
+
+/* Record kinds in the rings (RING_PAD is 0). */
+enum {
+	AGENT_REC_SAMPLE = 1, /* arg: depth | weight << 16; ticks; pcs... */
+	AGENT_REC_ZONE = 2,   /* arg: zone index; begin ticks; end ticks */
+	AGENT_REC_MARK = 3,   /* arg: text length; ticks; text... */
+};
+
+enum agent_source {
+	AGENT_SOURCE_NONE = 0,
+	AGENT_SOURCE_PERF,  /* perf_event task-clock, one fd per thread */
+	AGENT_SOURCE_POSIX, /* timer_create(CLOCK_THREAD_CPUTIME_ID), tick-limited */
+};
+
+enum agent_thread_state {
+	AGENT_THREAD_FREE = 0,
+	AGENT_THREAD_LIVE,
+	AGENT_THREAD_DEAD, /* exited; the writer drains it, then frees it */
+};
+
+/* Exact zone statistics of one zone on one thread, in clock ticks. Written by
+ * the owning thread only, inside the thread's zseq seqlock. */
+struct agent_zstat {
+	uint64_t count, sum, min, max;
+};
+
+struct agent_thread {
+	_Atomic int32_t tid; /* 0 when free */
+	_Atomic int state;   /* enum agent_thread_state */
+	int owned;           /* attached by the thread itself (its key destructor detaches) */
+
+	/* Sampling source; under agent__g.lock. */
+	int perf_fd;
+	ino_t perf_ino;
+	timer_t timer;
+	int has_timer;
+
+	/* Producer: the signal handler on this thread. */
+	struct ring samples;
+	_Atomic uint64_t taken, dropped;
+
+	/* Producer: this thread's own code (zones, marks). */
+	struct ring events;
+	_Atomic uint64_t ev_dropped;
+	volatile int busy; /* an API call is running on this thread (re-entry guard) */
+	_Atomic uint32_t zseq;
+	_Atomic uint32_t zused; /* zone indexes below this may have statistics */
+	struct agent_zstat *zstats;
+
+	char name[AGENT_THREAD_NAME];
+	_Atomic uint32_t name_gen;
+
+	/* Writer-private, per connection. */
+	uint32_t w_name_gen;
+	int w_announced;
+	uint32_t w_zseq;
+
+	size_t map_len; /* bytes mapped for this slot */
+};
+
+struct agent_config {
+	unsigned hz;       /* 0: no sampling */
+	int signo;         /* asked for */
+	unsigned flush_ms;
+	int quiet;
+	int source;        /* enum agent_source wanted, NONE = automatic */
+	unsigned depth;
+	char socket[108];
+};
+
+struct agent {
+	struct agent_config cfg;
+	_Atomic int started;
+	pid_t pid;
+
+	/* What is recorded now. */
+	_Atomic int active;   /* zones, counters, marks */
+	_Atomic int sampling; /* stack samples */
+
+	/* Registry and sampling; normal code only. */
+	pthread_mutex_t lock;
+	_Atomic uint32_t nslots; /* slots[0..nslots) have been used */
+	struct agent_thread *_Atomic slots[AGENT_MAX_THREADS];
+	pthread_key_t key;
+	int signo;        /* the signal in use, 0 when sampling is off */
+	int source;       /* enum agent_source */
+	int armed;        /* sources ticking */
+	uint64_t period_ns;
+	size_t sample_ring_bytes;
+
+	/* Clock: raw ticks (TSC or CLOCK_MONOTONIC ns) and their origin. */
+	int use_tsc;
+	uint64_t ticks0, ns0;
+
+	/* Writer thread. */
+	pthread_t writer;
+	int writer_running;
+	_Atomic int stop;
+	_Atomic pid_t writer_tid;
+	int early_fd;     /* connected by the constructor, handed to the writer */
+	unsigned start_delay_ms;
+};
+
+/* Hidden by -fvisibility=hidden: internal to the library. */
+extern struct agent agent__g;
+extern __thread struct agent_thread *agent__self __attribute__((tls_model("initial-exec")));
+extern __thread int agent__in_handler __attribute__((tls_model("initial-exec")));
+
+/* ---- clock ---- */
+static inline uint64_t agent__ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (__builtin_expect(agent__g.use_tsc, 1))
+		return __builtin_ia32_rdtsc();
+#endif
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+/* Chooses the tick source and records its origin. */
+void agent__clock_init(void);
+/* CLOCK_MONOTONIC now, in ns. */
+uint64_t agent__now_ns(void);
+
+/* ---- agent.c ---- */
+/* Prints "perftop: <message>" on stderr unless PERFTOP_QUIET is set. */
+void agent__say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Starts the agent once (constructor, or lazily from the API). */
+void agent__start(void);
+
+/* ---- threads.c ---- */
+/* The calling thread's slot, attaching it if needed; NULL when the agent is
+ * not running or no slot is free. Not for signal handlers. */
+struct agent_thread *agent__thread_get(void);
+/* The calling thread's slot for the signal handler: TLS, else a lock-free
+ * scan by tid. NULL when it has none. Async-signal-safe. */
+struct agent_thread *agent__thread_find(pid_t tid);
+/* Attaches the calling thread (start of a thread, the constructor). */
+struct agent_thread *agent__thread_attach(void);
+/* Adopts every thread in /proc/self/task the agent has no slot for, and
+ * marks adopted slots whose thread is gone as dead. Never the writer. */
+void agent__threads_scan(void);
+/* Turns every slot's sampling source on or off (period agent__g.period_ns). */
+void agent__threads_arm(int on);
+/* Frees a dead slot once the writer has drained it. */
+void agent__thread_free(struct agent_thread *t);
+/* After fork, in the child: only the calling thread survives. */
+void agent__threads_after_fork(void);
+/* Resolves the real pthread_create and friends. */
+void agent__threads_init(void);
+
+/* ---- sampler.c ---- */
+/* Chooses the signal, installs the handler, probes the source. Returns 0 or
+ * a negative errno (sampling then stays off). */
+int agent__sampler_init(void);
+/* Creates the sampling source of t for thread tid (self or another of this
+ * process); under agent__g.lock. Returns 0 or a negative errno. */
+int agent__source_open(struct agent_thread *t, pid_t tid);
+/* Arms (period_ns > 0) or disarms t's source; under agent__g.lock. */
+void agent__source_arm(struct agent_thread *t, uint64_t period_ns);
+/* Closes t's source; under agent__g.lock. */
+void agent__source_close(struct agent_thread *t);
+/* 1 while the handler is still installed for agent__g.signo. */
+int agent__sampler_check(void);
+/* One unwind outside any handler, to initialise libunwind for this thread. */
+void agent__unwind_warmup(void);
+
+/* ---- phdr.c ---- */
+/* Builds the first module table. */
+void agent__phdr_init(void);
+/* Rebuilds the table when modules were loaded or unloaded since the last
+ * call (or always when force). Returns 1 when it changed. Normal code only. */
+int agent__phdr_refresh(int force);
+/* Generation of the table; changes with every rebuild. */
+uint32_t agent__phdr_generation(void);
+
+/* One executable mapping, for MAPS. */
+struct agent_map {
+	uint64_t start, end, offset;
+	const char *path;
+	const uint8_t *build_id;
+	uint32_t build_id_len;
+};
+/* Calls fn for each executable mapping of the current table, in order,
+ * starting at the first'th. When fn returns non-zero it stops and returns
+ * that mapping's index (to start from next time); UINT32_MAX when it went
+ * through them all. Writer thread only. */
+uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
+			  void *ctx);
+
+/* ---- api.c (names) ---- */
+struct agent_name {
+	uint32_t kind;  /* enum wire_name_kind */
+	uint32_t index; /* zone or counter index */
+	uint32_t hash, len;
+	const char *text;
+};
+/* Names with ids 1..agent__name_count() are complete (acquire). */
+uint32_t agent__name_count(void);
+const struct agent_name *agent__name(uint32_t id);
+uint32_t agent__zone_name(uint32_t zone_index);
+uint32_t agent__zone_count(void);
+
+struct agent_counter {
+	uint32_t name;
+	_Atomic int64_t total;
+	_Atomic uint64_t gauge_bits; /* double */
+	_Atomic uint64_t gauge_ticks;
+	_Atomic uint32_t gauge_seq;  /* bumped by every pt_gauge_set */
+	_Atomic uint32_t used;       /* 1 counter, 2 gauge */
+};
+uint32_t agent__counter_count(void);
+struct agent_counter *agent__counter(uint32_t index);
+/* After fork in the child: totals back to zero; names kept. */
+void agent__api_after_fork(void);
+/* The name table's lock, for fork. */
+extern pthread_mutex_t agent__names_lock;
+
+/* ---- writer.c ---- */
+/* Tries one non-blocking connect to the configured socket; returns the fd
+ * or -1. */
+int agent__connect(void);
+/* Starts the writer thread. Returns 0 or a negative errno. */
+int agent__writer_start(void);
+/* Stops it after a last flush (bounded). */
+void agent__writer_stop(void);
+/* After fork in the child: forget the parent's connection. */
+void agent__writer_after_fork(void);
+
+#endif

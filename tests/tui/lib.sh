@@ -1,0 +1,150 @@
+# tests/tui/lib.sh — helpers for the TUI suites, on top of tests/lib.sh
+# (sourced after it, POSIX sh). Every pane runs in session "t" of the suite's
+# private tmux server, 120x40, TERM=screen, so tm_wait_for and tm_screen of
+# tests/lib.sh work on it.
+
+ESC=$(printf '\033')
+# UTF-8 byte patterns for LC_ALL=C grep: braille (U+2800..U+28FF) and the
+# eighth blocks (U+2581..U+2588) that charts and sparklines are drawn with.
+BRAILLE=$(printf '\342[\240-\243][\200-\277]')
+BLOCKS=$(printf '\342\226[\201-\210]')
+
+# tui_start_server: starts the private server with a placeholder session, so
+# the server outlives the sessions the checks create and kill. Fails when
+# tmux cannot start.
+tui_start_server() {
+	tm -f /dev/null new-session -d -s keep -x 120 -y 40 'sleep 300' || return 1
+	tm set-option -g default-terminal screen >/dev/null
+}
+
+# tm_start COMMAND: (re)creates session t, 120x40, running COMMAND.
+tm_start() {
+	tm kill-session -t t 2>/dev/null
+	tm new-session -d -s t -x 120 -y 40 "$1"
+}
+
+# tm_flag NAME: one of the pane's format variables (alternate_on, ...).
+tm_flag() { tm display-message -p -t t "#{$1}"; }
+
+# tm_alive: session t still exists (its command has not exited).
+tm_alive() { tm has-session -t t 2>/dev/null; }
+
+# tm_wait_gone SECONDS: waits until session t has ended.
+tm_wait_gone() {
+	i=0
+	while tm_alive; do
+		[ "$i" -ge $(($1 * 10)) ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_file FILE SECONDS: waits until FILE exists and is not empty.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		[ "$i" -ge $(($2 * 10)) ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# within VALUE LO HI: LO <= VALUE <= HI, as decimals; false when VALUE is
+# not a number.
+within() {
+	awk -v v="$1" -v lo="$2" -v hi="$3" \
+		'BEGIN { exit !(v ~ /^[-+]?[0-9]+(\.[0-9]+)?$/ && v + 0 >= lo + 0 && v + 0 <= hi + 0) }'
+}
+
+# kib NUMBER UNIT: a size as perftop prints it ("49.5 MiB") in KiB.
+kib() {
+	awk -v v="$1" -v u="$2" 'BEGIN {
+		m = u == "KiB" ? 1 : u == "MiB" ? 1024 : u == "GiB" ? 1048576 : -1
+		if (m < 0 || v !~ /^[-+]?[0-9]+(\.[0-9]+)?$/) { print "nan"; exit }
+		printf "%.0f\n", v * m }'
+}
+
+# vmrss PID: the process's own VmRSS in KiB, from /proc.
+vmrss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# sgr_colours: reads `capture-pane -e` output and prints "256" when any
+# 256-colour or direct colour is used, else "basic" when any of the 8/16
+# colours is, else "none". (39 and 49, the default colours, are not colours.)
+sgr_colours() {
+	grep -o "$ESC\\[[0-9;]*m" | tr -d "$ESC[m" | awk -F';' '
+		{ for (i = 1; i <= NF; i++) {
+			f = $i + 0
+			if (f == 38 || f == 48) { c256 = 1; i += ($(i + 1) == 5) ? 2 : 4 }
+			else if ((f >= 30 && f <= 37) || (f >= 40 && f <= 47) ||
+				 (f >= 90 && f <= 97) || (f >= 100 && f <= 107)) basic = 1
+		} }
+		END { print c256 ? "256" : basic ? "basic" : "none" }'
+}
+
+# A shell in the pane around one perftop run, as a user's shell would be:
+# it prints a line, records `stty -a`, runs the command (perftop's pid in
+# $dir/ppid, its stderr in $dir/err), records the exit code and `stty -a`
+# again, prints another line and stays. `trap : INT` stands in for an
+# interactive shell ignoring the Ctrl-C meant for perftop.
+#   wrap_start DIR COMMAND...   (COMMAND may begin with env VAR=value)
+wrap_start() {
+	d=$1
+	shift
+	rm -f "$d/before" "$d/after" "$d/rc" "$d/ppid" "$d/err"
+	cat >"$d/wrap.sh" <<'EOF'
+d=$1
+shift
+trap : INT
+echo "shell before perftop"
+stty -a >"$d/before"
+sh -c 'echo $$ >"$0"; exec "$@"' "$d/ppid" "$@" 2>"$d/err"
+rc=$?
+stty -a >"$d/after"
+echo "rc=$rc" >"$d/rc"
+echo "shell after perftop"
+exec sleep 120
+EOF
+	cmd="sh '$d/wrap.sh' '$d'"
+	for a in "$@"; do
+		cmd="$cmd '$a'"
+	done
+	tm_start "$cmd"
+}
+
+# wrap_rc: the exit code recorded by the wrapper ("" before it exits).
+wrap_rc() { sed -n 's/^rc=//p' "$d/rc" 2>/dev/null; }
+
+# wrap_restored NAME DIR: after perftop exited in the wrapper, the terminal
+# is as it was: same stty settings, the alternate screen left, the cursor
+# visible, normal cursor keys, and the pane shows the shell's lines and none
+# of perftop's screen.
+wrap_restored() {
+	n=$1 dd=$2
+	if ! cmp -s "$dd/before" "$dd/after"; then
+		fail "${n}_stty" "stty -a differs: $(diff "$dd/before" "$dd/after" | tr '\n' ' ')"
+	else
+		pass "${n}_stty"
+	fi
+	wait_for_text "shell after perftop" 3
+	flags="$(tm_flag alternate_on)$(tm_flag cursor_flag)$(tm_flag keypad_cursor_flag)"
+	check "${n}_modes_reset" [ "$flags" = "010" ]
+	scr=$(tm_screen)
+	if echo "$scr" | grep -q "shell before perftop" &&
+		echo "$scr" | grep -q "shell after perftop" &&
+		! echo "$scr" | grep -Eq "CPU now|PID USER|F1Help|F10Quit"; then
+		pass "${n}_screen_back"
+	else
+		fail "${n}_screen_back" "pane after exit: $(echo "$scr" | grep . | head -n 5 | tr '\n' '|')"
+	fi
+}
+
+# wait_for_text TEXT SECONDS: tm_wait_for with a fixed string.
+wait_for_text() {
+	i=0
+	while [ "$i" -lt $(($2 * 10)) ]; do
+		tm_screen 2>/dev/null | grep -Fq -- "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
