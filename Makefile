@@ -162,7 +162,8 @@ format:
 # tests/fuzz/corpus/NAME/. `make fuzz [SECS=N]` builds every target with clang,
 # libFuzzer, ASan and UBSan into build-fuzz/ and runs each for N seconds,
 # adding new inputs to the corpus (crashers land in build-fuzz/crash/NAME/:
-# fix, then copy them into the corpus). `make test` replays every corpus
+# fix, then copy them into the corpus; keep it small with
+# `build-fuzz/fuzz_NAME -merge=1 -use_counters=0 NEWDIR OLDDIR`). `make test` replays every corpus
 # through tests/fuzz/replay.c built with the normal compiler, so libFuzzer is
 # not needed at run time (tests/fuzz/replay.test.sh).
 FUZZ_CC      ?= clang
@@ -208,6 +209,7 @@ fuzz: $(FUZZ_BINS)
 			-artifact_prefix=$(FUZZ_BUILD)/crash/$$n/ tests/fuzz/corpus/$$n || exit 1; \
 	done
 
+.PHONY: fuzz-seed
 # Rewrites the encoder-made seed inputs of each corpus (tests/fuzz/seed_NAME.c).
 fuzz-seed: $(FUZZ_NAMES:%=$(BUILD)/fuzz/seed_%)
 	@for n in $(FUZZ_NAMES); do \
