@@ -140,13 +140,23 @@ bench:
 	$(MAKE) all
 	bench/run.sh
 
+VERSION = 0.1.0
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/perftop/themes
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/perftop/themes $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/perftop $(DESTDIR)$(BINDIR)/perftop
 	install -m 0644 themes/*.theme $(DESTDIR)$(DATADIR)/perftop/themes/
+	install -m 0755 $(BUILD)/libperftop.so $(DESTDIR)$(LIBDIR)/libperftop.so
+	install -m 0644 include/perftop.h $(DESTDIR)$(INCDIR)/perftop.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' perftop.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/perftop.pc
+	install -m 0644 docs/perftop.1 $(DESTDIR)$(MANDIR)/man1/perftop.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/perftop
+	rm -f $(DESTDIR)$(BINDIR)/perftop $(DESTDIR)$(LIBDIR)/libperftop.so \
+		$(DESTDIR)$(INCDIR)/perftop.h $(DESTDIR)$(LIBDIR)/pkgconfig/perftop.pc \
+		$(DESTDIR)$(MANDIR)/man1/perftop.1
 	rm -rf $(DESTDIR)$(DATADIR)/perftop
 
 clean:
