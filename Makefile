@@ -123,8 +123,9 @@ $(BUILD)/bench/%: bench/%.c $(PERFTOP_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
 
+# The main job: profile the demo program live.
 run: deps all
-	$(BUILD)/perftop
+	$(BUILD)/perftop run -- $(BUILD)/perftop-demo
 
 # The whole suite: unit tests (Criterion), then the shell suites under tests/.
 # tests/run.sh prints the total as its last line: "N passed, N failed".
