@@ -248,7 +248,7 @@ static void on_zone(struct ingest_conn *c, const struct wire_zones *z)
 		return;
 	switch (z->event) {
 	case WIRE_ZONE_COMPLETE:
-		profile_zone_event(p, zone, z->dur);
+		profile_zone_event_at(p, zone, (pid_t)z->tid, ns_to_s(z->ts + z->dur), z->dur);
 		return;
 	case WIRE_ZONE_BEGIN:
 	case WIRE_ZONE_END:
@@ -273,7 +273,8 @@ static void on_zone(struct ingest_conn *c, const struct wire_zones *z)
 		return; /* its BEGIN was dropped */
 	st->depth--;
 	if (st->depth < INGEST_MAX_ZONE_NESTING && st->zone[st->depth] == zone && z->ts >= st->ts[st->depth])
-		profile_zone_event(p, zone, z->ts - st->ts[st->depth]);
+		profile_zone_event_at(p, zone, (pid_t)z->tid, ns_to_s(z->ts),
+				      z->ts - st->ts[st->depth]);
 }
 
 static double num_value(const struct wire_num *n)

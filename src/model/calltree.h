@@ -19,18 +19,20 @@
  * node per depth and no node is counted twice for one sample; the flat table
  * (profile.h) is where a function's total is counted once per sample.
  *
+ * Two counts per node: `total` for every sample since start, `wtotal` for the
+ * samples of the live window the profile tracks (see profile.h); the scope
+ * argument of the readers picks one. A node's self is not stored: it is its
+ * total minus its children's, computed when asked.
+ *
  * Cost. Finding or creating a path costs one hash probe per level; adding
- * samples to a known leaf walks its ancestors (depth steps) and never looks
- * at other nodes, so the cost of an update does not grow with the samples
- * recorded so far. Children form a linked list that is re-sorted (total
- * descending, then function id) only when a count below the node changed
- * since the last sort, and only when a view asks for that node's children.
+ * samples to a known leaf walks its ancestors (depth steps, both counts in one
+ * walk) and never looks at other nodes, so an update does not cost more as
+ * samples accumulate. Children form a linked list, re-sorted (total
+ * descending, then function id) only when a view asks for that node's
+ * children and a count below it changed since the last sort for that scope.
  *
- * Counts for a subset of the samples (the live window, one thread) live
- * apart from the tree in a struct calltree_counts indexed by the same nodes,
- * so a window reuses the tree's shape and costs only the nodes it touches.
- *
- * Node ids are dense, count from 0 and never change until calltree_clear().
+ * Node ids are dense, count from 0, and a parent's id is smaller than its
+ * children's. They never change until calltree_clear().
  */
 #ifndef PERFTOP_MODEL_CALLTREE_H
 #define PERFTOP_MODEL_CALLTREE_H
@@ -39,35 +41,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/hashmap.h"
+
 #define CALLTREE_NONE UINT32_MAX /* no node: no parent, no child, not found */
 #define CALLTREE_ROOT 0u         /* the root node's id */
+
+/* Which count a reader wants. */
+enum calltree_scope {
+	CALLTREE_ALL,    /* everything since start (or reset) */
+	CALLTREE_WINDOW, /* the live window */
+};
 
 struct calltree_node {
 	uint32_t func;   /* function id; CALLTREE_NONE for the root */
 	uint32_t parent; /* CALLTREE_NONE for the root */
 	uint32_t child;  /* first child in the last sorted order, or CALLTREE_NONE */
 	uint32_t next;   /* next sibling, or CALLTREE_NONE */
-	uint64_t self;   /* samples whose path ends here */
 	uint64_t total;  /* samples whose path passes through or ends here */
+	uint64_t wtotal; /* the same within the live window */
 };
 
 struct calltree {
 	struct calltree_node *nodes;
 	size_t count, alloc;
-	uint8_t *unsorted; /* by node: children changed since their last sort */
-	uint32_t *slots;   /* (parent, func) -> node + 1, 0 = empty; open addressing */
-	size_t cap;        /* slots, a power of two */
-	uint32_t *scratch; /* children of one node while sorting */
+	uint32_t *slots;       /* (parent, func) -> node + 1, 0 = empty; open addressing */
+	size_t cap;            /* slots, a power of two */
+	struct hashmap sorted; /* node -> struct calltree_sorted *: when last sorted */
+	uint64_t wgen;         /* bumped by every change to a window count */
+	uint32_t *scratch;     /* children of one node while sorting */
 	size_t scratch_alloc;
-};
-
-/* Counts of a subset of samples over the nodes of one tree. Nodes the subset
- * never reached read 0; only the nodes touched are cleared between uses. */
-struct calltree_counts {
-	uint64_t *self, *total; /* by node, alloc entries */
-	size_t alloc;
-	uint32_t *touched;      /* nodes whose total is not 0 */
-	size_t ntouched, touched_alloc;
 };
 
 /* Prepares a tree holding only the root. */
@@ -87,39 +89,29 @@ uint32_t calltree_child_add(struct calltree *t, uint32_t parent, uint32_t func);
  * from the last element to the first when reversed. n == 0 gives the root. */
 uint32_t calltree_path(struct calltree *t, const uint32_t *funcs, size_t n, bool reversed);
 
-/* Adds count samples ending at node: node's self, and the total of node and
- * of every ancestor up to the root. Cost: the node's depth. */
-void calltree_add(struct calltree *t, uint32_t node, uint64_t count);
+/* Adds count samples ending at node to the total of node and of every
+ * ancestor, and wcount of them to the window counts. Cost: node's depth. */
+void calltree_add(struct calltree *t, uint32_t node, uint64_t count, uint64_t wcount);
+/* Takes count samples ending at node out of the window counts (they left
+ * the window). Cost: node's depth. */
+void calltree_window_sub(struct calltree *t, uint32_t node, uint64_t count);
+/* Zeroes every window count. Cost: every node. */
+void calltree_window_clear(struct calltree *t);
 
 /* Depth of node: 0 for the root, 1 for its children. */
 size_t calltree_depth(const struct calltree *t, uint32_t node);
 
-/* Sorted walk over the tree's own counts: the child with the biggest total
- * (ties: smaller function id first), sorting node's children first if a count
- * below it changed; CALLTREE_NONE for a leaf. */
-uint32_t calltree_first_child(struct calltree *t, uint32_t node);
-/* The next sibling in that order, or CALLTREE_NONE. */
-uint32_t calltree_next_sibling(const struct calltree *t, uint32_t node);
+/* node's total in scope. */
+uint64_t calltree_total(const struct calltree *t, uint32_t node, enum calltree_scope scope);
+/* node's self in scope: samples whose path ends exactly at node (its total
+ * minus its children's). Cost: node's children. */
+uint64_t calltree_self(const struct calltree *t, uint32_t node, enum calltree_scope scope);
 
-/* Total and self of node, from c when given (a window, a thread), else from
- * the tree itself. */
-uint64_t calltree_total(const struct calltree *t, const struct calltree_counts *c, uint32_t node);
-uint64_t calltree_self(const struct calltree *t, const struct calltree_counts *c, uint32_t node);
-
-/* Writes node's children with a non-zero total (from c when given) into out,
- * biggest total first, ties by function id, at most cap of them. Returns how
- * many there are, which may exceed cap (call again with more room). Cost:
- * the number of children, plus a sort when counts changed (or c is given). */
-size_t calltree_children(struct calltree *t, const struct calltree_counts *c, uint32_t node,
+/* Writes node's children with a non-zero total in scope into out, biggest
+ * total first, ties by smaller function id, at most cap of them. Returns how
+ * many there are, which may exceed cap (ask again with more room). Cost: the
+ * children, plus a sort when a count below node changed since the last one. */
+size_t calltree_children(struct calltree *t, uint32_t node, enum calltree_scope scope,
 			 uint32_t *out, size_t cap);
-
-void calltree_counts_init(struct calltree_counts *c);
-void calltree_counts_release(struct calltree_counts *c);
-/* Zeroes the counts; costs the nodes touched since the last clear. */
-void calltree_counts_clear(struct calltree_counts *c);
-/* Adds count samples ending at node of t into c (self of node, total of node
- * and its ancestors). Cost: the node's depth. */
-void calltree_counts_add(struct calltree_counts *c, const struct calltree *t, uint32_t node,
-			 uint64_t count);
 
 #endif

@@ -52,6 +52,8 @@ struct profile *profile_new(pid_t pid)
 	hashmap_init(&p->zone_thread_stats);
 	calltree_init(&p->top);
 	calltree_init(&p->callers);
+	calltree_init(&p->none);
+	p->live.thread = -1;
 	hashmap_init(&p->pair_index);
 	window_init(&p->window);
 	hashmap_init(&p->zone_threads);
@@ -93,6 +95,12 @@ void profile_free(struct profile *p)
 		tview_free(p->threads[i].view);
 	calltree_release(&p->top);
 	calltree_release(&p->callers);
+	calltree_release(&p->none);
+	free(p->live.self);
+	free(p->live.total);
+	free(p->live.stamp);
+	free(p->live.agg);
+	free(p->live.keys);
 	free(p->stack_top);
 	free(p->stack_callers);
 	free(p->pairs);
@@ -201,7 +209,7 @@ static void flat_add(uint64_t *self, uint64_t *total, uint64_t *stamp, uint64_t 
 		}
 }
 
-/* Sizes a thread's (or view's) per-function arrays for every function. */
+/* Sizes per-function arrays (stamp may be NULL) for n functions. */
 static void funcs_reserve(uint64_t **self, uint64_t **total, uint64_t **stamp, size_t *alloc,
 			  size_t n)
 {
@@ -212,8 +220,10 @@ static void funcs_reserve(uint64_t **self, uint64_t **total, uint64_t **stamp, s
 	*self = grow(*self, &a, n - 1, sizeof(**self));
 	a = *alloc;
 	*total = grow(*total, &a, n - 1, sizeof(**total));
-	a = *alloc;
-	*stamp = grow(*stamp, &a, n - 1, sizeof(**stamp));
+	if (stamp) {
+		a = *alloc;
+		*stamp = grow(*stamp, &a, n - 1, sizeof(**stamp));
+	}
 	*alloc = a;
 }
 
@@ -238,9 +248,10 @@ static struct profile_pair *pair_get(struct profile *p, uint32_t thread, uint32_
 	return pr;
 }
 
-/* Adds count samples of pair pr into its thread's tables (which exist). */
+/* Adds count samples of pair pr into its thread's tables (which exist),
+ * wcount of them to the window counts of its trees. */
 static void tview_add(struct profile *p, struct profile_tview *tv, struct profile_pair *pr,
-		      uint64_t count)
+		      uint64_t count, uint64_t wcount)
 {
 	size_t depth;
 	const uint32_t *funcs = intern_bytes(&p->stacks, pr->stack, &depth);
@@ -250,10 +261,134 @@ static void tview_add(struct profile *p, struct profile_tview *tv, struct profil
 		pr->top = calltree_path(&tv->top, funcs, depth, false);
 		pr->callers = calltree_path(&tv->callers, funcs, depth, true);
 	}
-	calltree_add(&tv->top, pr->top, count);
-	calltree_add(&tv->callers, pr->callers, count);
+	calltree_add(&tv->top, pr->top, count, wcount);
+	calltree_add(&tv->callers, pr->callers, count, wcount);
 	funcs_reserve(&tv->self, &tv->total, &tv->stamp, &tv->funcs_alloc, profile_func_count(p));
 	flat_add(tv->self, tv->total, tv->stamp, ++tv->stamp_next, funcs, depth, count);
+}
+
+/* ---- the live window ----------------------------------------------------------- */
+
+/* Whether a sample of thread index ti in second s counts in the live window. */
+static bool live_takes(const struct profile *p, uint32_t ti, int64_t s)
+{
+	const struct profile_live *l = &p->live;
+
+	return l->active && (l->thread < 0 || l->thread == (long)ti) && s >= l->lo;
+}
+
+/* The trees the live window counts in. */
+static void live_trees(struct profile *p, struct calltree **top, struct calltree **callers)
+{
+	struct profile_tview *tv = p->live.thread >= 0 ? p->threads[p->live.thread].view : NULL;
+
+	*top = tv ? &tv->top : &p->top;
+	*callers = tv ? &tv->callers : &p->callers;
+}
+
+/* Adds (sign > 0) or takes out the window entries of seconds from..to that
+ * the live window's thread filter lets through. Entries are first summed
+ * per stack (all threads) or per pair (one thread), so each distinct one
+ * walks its trees once however many seconds and threads it appears in. */
+static void live_apply(struct profile *p, int64_t from, int64_t to, int sign)
+{
+	struct profile_live *l = &p->live;
+	struct calltree *top, *callers;
+	size_t keyspace = l->thread >= 0 ? p->npairs : p->stacks.count, nkeys = 0;
+
+	if (!p->window.any)
+		return;
+	if (from < p->window.newest - WINDOW_SLOTS + 1)
+		from = p->window.newest - WINDOW_SLOTS + 1;
+	if (to > p->window.newest)
+		to = p->window.newest;
+	if (keyspace > l->agg_alloc) {
+		free(l->agg); /* all zero between uses: nothing to keep */
+		free(l->keys);
+		l->agg_alloc = keyspace + keyspace / 2;
+		l->agg = xcalloc(l->agg_alloc, sizeof(*l->agg));
+		l->keys = xcalloc(l->agg_alloc, sizeof(*l->keys));
+	}
+	for (int64_t s = from; s <= to; s++) {
+		const struct window_slot *slot = window_slot(&p->window, s);
+
+		for (size_t i = 0; slot && i < slot->nentries; i++) {
+			const struct window_entry *e = &slot->entries[i];
+			const struct profile_pair *pr = &p->pairs[e->key];
+			uint32_t key = l->thread >= 0 ? e->key : pr->stack;
+
+			if (l->thread >= 0 && pr->thread != (uint32_t)l->thread)
+				continue;
+			l->samples += sign > 0 ? e->count : -(uint64_t)e->count;
+			if (pr->stack == UINT32_MAX)
+				continue;
+			if (!l->agg[key])
+				l->keys[nkeys++] = key;
+			l->agg[key] += e->count;
+		}
+	}
+	live_trees(p, &top, &callers);
+	funcs_reserve(&l->self, &l->total, &l->stamp, &l->funcs_alloc, profile_func_count(p));
+	for (size_t i = 0; i < nkeys; i++) {
+		uint32_t key = l->keys[i], sid = l->thread >= 0 ? p->pairs[key].stack : key;
+		bool one = l->thread >= 0;
+		uint32_t top_leaf = one ? p->pairs[key].top : p->stack_top[sid];
+		uint32_t callers_leaf = one ? p->pairs[key].callers : p->stack_callers[sid];
+		uint64_t count = l->agg[key];
+		size_t depth;
+		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &depth);
+
+		l->agg[key] = 0;
+		depth /= sizeof(*funcs);
+		if (sign > 0) {
+			flat_add(l->self, l->total, l->stamp, ++l->stamp_next, funcs, depth, count);
+			calltree_add(top, top_leaf, 0, count);
+			calltree_add(callers, callers_leaf, 0, count);
+		} else {
+			/* Adding the two's complement subtracts. */
+			flat_add(l->self, l->total, l->stamp, ++l->stamp_next, funcs, depth,
+				 -count);
+			calltree_window_sub(top, top_leaf, count);
+			calltree_window_sub(callers, callers_leaf, count);
+		}
+	}
+}
+
+/* Moves the live window's start up to second s - length + 1: the seconds
+ * before it leave the counts. Runs before any second is claimed in the
+ * ring, so a slot is never recycled while the window still counts it. */
+static void live_advance(struct profile *p, int64_t s)
+{
+	struct profile_live *l = &p->live;
+	int64_t lo = s - l->seconds + 1;
+
+	if (!l->active || lo <= l->lo)
+		return;
+	live_apply(p, l->lo, lo - 1, -1);
+	l->lo = lo;
+}
+
+/* Starts tracking a window of `seconds` from second lo on thread index ti
+ * (-1: all), counting what the ring holds. */
+static void live_start(struct profile *p, long ti, int64_t seconds, int64_t lo)
+{
+	struct profile_live *l = &p->live;
+	struct calltree *top, *callers;
+
+	l->active = true;
+	l->thread = ti;
+	l->seconds = seconds;
+	l->lo = lo;
+	l->samples = 0;
+	if (l->funcs_alloc) {
+		memset(l->self, 0, l->funcs_alloc * sizeof(*l->self));
+		memset(l->total, 0, l->funcs_alloc * sizeof(*l->total));
+	}
+	live_trees(p, &top, &callers);
+	calltree_window_clear(top);
+	calltree_window_clear(callers);
+	if (p->window.any)
+		live_apply(p, lo, p->window.newest, 1);
 }
 
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
@@ -263,6 +398,8 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 	struct profile_thread *th;
 	struct profile_pair *pr;
 	uint32_t ti, sid = UINT32_MAX;
+	int64_t second = window_second(t);
+	uint64_t wc, mwc; /* how many the live window counts; in the merged trees */
 
 	if (!count)
 		return;
@@ -279,6 +416,18 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 		p->last_time = t;
 	p->samples += count;
 	note_time(p, t);
+	live_advance(p, second);
+	wc = live_takes(p, ti, second) ? count : 0;
+	mwc = p->live.thread < 0 ? wc : 0;
+	if (wc) {
+		p->live.samples += wc;
+		if (depth) {
+			funcs_reserve(&p->live.self, &p->live.total, &p->live.stamp,
+				      &p->live.funcs_alloc, profile_func_count(p));
+			flat_add(p->live.self, p->live.total, p->live.stamp, ++p->live.stamp_next,
+				 funcs, depth, wc);
+		}
+	}
 
 	if (depth) {
 		bool added;
@@ -303,22 +452,23 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 
 			p->stack_top = grow(p->stack_top, &a, sid, sizeof(*p->stack_top));
 			a = p->stack_leaf_alloc;
-			p->stack_callers = grow(p->stack_callers, &a, sid, sizeof(*p->stack_callers));
+			p->stack_callers =
+				grow(p->stack_callers, &a, sid, sizeof(*p->stack_callers));
 			p->stack_leaf_alloc = a;
 		}
 		if (!p->stack_top[sid]) {
 			p->stack_top[sid] = calltree_path(&p->top, funcs, depth, false);
 			p->stack_callers[sid] = calltree_path(&p->callers, funcs, depth, true);
 		}
-		calltree_add(&p->top, p->stack_top[sid], count);
-		calltree_add(&p->callers, p->stack_callers[sid], count);
+		calltree_add(&p->top, p->stack_top[sid], count, mwc);
+		calltree_add(&p->callers, p->stack_callers[sid], count, mwc);
 	}
 
 	pr = pair_get(p, ti, sid);
 	pr->count += count;
-	window_sample(&p->window, window_second(t), (uint32_t)(pr - p->pairs), count, &pr->hint);
+	window_sample(&p->window, second, (uint32_t)(pr - p->pairs), count, &pr->hint);
 	if (depth && p->threads[ti].view)
-		tview_add(p, p->threads[ti].view, pr, count);
+		tview_add(p, p->threads[ti].view, pr, count, p->live.thread == (long)ti ? wc : 0);
 }
 
 /* ---- zones -------------------------------------------------------------------- */
@@ -373,6 +523,7 @@ void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t
 	zt = zone_thread(p, zone, tid);
 	hist_record(&zt->hist, duration_ns, 1);
 	note_time(p, t);
+	live_advance(p, window_second(t));
 	window_zone_event(&p->window, window_second(t), zone, zt->thread, duration_ns, &zt->hint);
 }
 
@@ -726,7 +877,7 @@ static struct profile_tview *tview_get(struct profile *p, size_t ti)
 		struct profile_pair *pr = &p->pairs[i];
 
 		if (pr->thread == ti && pr->stack != UINT32_MAX && pr->count)
-			tview_add(p, tv, pr, pr->count);
+			tview_add(p, tv, pr, pr->count, 0);
 	}
 	return tv;
 }
@@ -734,135 +885,76 @@ static struct profile_tview *tview_get(struct profile *p, size_t ti)
 void profile_view_init(struct profile_view *v)
 {
 	memset(v, 0, sizeof(*v));
-	calltree_counts_init(&v->wtop);
-	calltree_counts_init(&v->wcallers);
 }
 
 void profile_view_release(struct profile_view *v)
 {
-	calltree_counts_release(&v->wtop);
-	calltree_counts_release(&v->wcallers);
 	free(v->self);
 	free(v->total);
-	free(v->stamp);
-	free(v->key_counts);
-	free(v->keys);
 	profile_view_init(v);
 }
 
-/* Adds count to key in the view's per-key scratch. */
-static void key_add(struct profile_view *v, uint32_t key, uint64_t count)
-{
-	if (!v->key_counts[key]) {
-		if (v->nkeys == v->keys_alloc) {
-			v->keys_alloc = v->keys_alloc ? v->keys_alloc * 2 : 256;
-			v->keys = xreallocarray(v->keys, v->keys_alloc, sizeof(*v->keys));
-		}
-		v->keys[v->nkeys++] = key;
-	}
-	v->key_counts[key] += count;
-}
-
-/* The window: sum the entries of its seconds per stack (all threads) or per
- * pair (one thread), then add each distinct one to the flat table and to the
- * window counts of the trees. */
+/* The live window for thread index ti (-1: all) and v->seconds at now. */
 static void view_window(struct profile *p, struct profile_view *v, long ti, double now)
 {
+	struct profile_live *l = &p->live;
 	int64_t first, last;
-	size_t keyspace = p->npairs > p->stacks.count ? p->npairs : p->stacks.count;
-	struct profile_tview *tv = ti >= 0 ? tview_get(p, (size_t)ti) : NULL;
 
 	window_range(v->seconds, now, &first, &last);
+	if (!l->active || l->thread != ti || l->seconds != last - first + 1 || first < l->lo) {
+		live_start(p, ti, last - first + 1, first);
+	} else if (first > l->lo) {
+		live_apply(p, l->lo, first - 1, -1);
+		l->lo = first;
+	}
+	funcs_reserve(&l->self, &l->total, &l->stamp, &l->funcs_alloc, v->nfuncs ? v->nfuncs : 1);
+	memcpy(v->self, l->self, v->nfuncs * sizeof(*v->self));
+	memcpy(v->total, l->total, v->nfuncs * sizeof(*v->total));
+	v->samples = l->samples;
 	v->first = (double)first;
-	v->last = now;
-	if (keyspace > v->key_counts_alloc) {
-		/* Always all zero between updates: a fresh array loses nothing. */
-		free(v->key_counts);
-		v->key_counts = xcalloc(keyspace, sizeof(*v->key_counts));
-		v->key_counts_alloc = keyspace;
-	}
-	for (int64_t s = first; s <= last; s++) {
-		const struct window_slot *slot = window_slot(&p->window, s);
-
-		for (size_t i = 0; slot && i < slot->nentries; i++) {
-			const struct window_entry *e = &slot->entries[i];
-			const struct profile_pair *pr = &p->pairs[e->key];
-
-			if (ti >= 0 && pr->thread != (uint32_t)ti)
-				continue;
-			v->samples += e->count;
-			if (pr->stack != UINT32_MAX)
-				key_add(v, ti >= 0 ? e->key : pr->stack, e->count);
-		}
-	}
-	for (size_t i = 0; i < v->nkeys; i++) {
-		uint32_t key = v->keys[i], sid = ti >= 0 ? p->pairs[key].stack : key;
-		uint64_t count = v->key_counts[key];
-		size_t depth;
-		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &depth);
-
-		depth /= sizeof(*funcs);
-		v->key_counts[key] = 0;
-		flat_add(v->self, v->total, v->stamp, ++v->stamp_next, funcs, depth, count);
-		if (tv) {
-			calltree_counts_add(&v->wtop, &tv->top, p->pairs[key].top, count);
-			calltree_counts_add(&v->wcallers, &tv->callers, p->pairs[key].callers, count);
-		} else {
-			calltree_counts_add(&v->wtop, &p->top, p->stack_top[sid], count);
-			calltree_counts_add(&v->wcallers, &p->callers, p->stack_callers[sid], count);
-		}
-	}
-	v->nkeys = 0;
-	v->top_counts = &v->wtop;
-	v->callers_counts = &v->wcallers;
+	v->scope = CALLTREE_WINDOW;
 }
 
 void profile_view_update(struct profile *p, struct profile_view *v, double now)
 {
 	size_t n = profile_func_count(p);
 	long ti = v->tid ? thread_index(p, v->tid) : -1;
+	struct profile_tview *tv = NULL;
 
-	funcs_reserve(&v->self, &v->total, &v->stamp, &v->funcs_alloc, n ? n : 1);
+	funcs_reserve(&v->self, &v->total, NULL, &v->funcs_alloc, n ? n : 1);
 	memset(v->self, 0, n * sizeof(*v->self));
 	memset(v->total, 0, n * sizeof(*v->total));
 	v->nfuncs = n;
 	v->samples = 0;
 	v->first = p->since;
 	v->last = now;
-	calltree_counts_clear(&v->wtop);
-	calltree_counts_clear(&v->wcallers);
 	v->top = &p->top;
 	v->callers = &p->callers;
-	v->top_counts = v->callers_counts = NULL;
+	v->scope = CALLTREE_ALL;
 
 	if (v->tid && ti < 0) {
-		/* A thread the profile never saw: nothing, read through empty counts. */
-		v->top_counts = &v->wtop;
-		v->callers_counts = &v->wcallers;
+		/* A thread the profile never saw: nothing, in trees of nothing. */
+		v->top = v->callers = &p->none;
 		return;
 	}
 	if (ti >= 0) {
-		struct profile_tview *tv = tview_get(p, (size_t)ti);
-
+		tv = tview_get(p, (size_t)ti);
 		v->top = &tv->top;
 		v->callers = &tv->callers;
 	}
 	if (v->seconds > 0) {
 		view_window(p, v, ti, now);
-		return;
-	}
-	if (ti >= 0) {
-		struct profile_tview *tv = p->threads[ti].view;
-
+	} else if (tv) {
+		funcs_reserve(&tv->self, &tv->total, &tv->stamp, &tv->funcs_alloc, n ? n : 1);
 		v->samples = p->threads[ti].samples;
 		memcpy(v->self, tv->self, n * sizeof(*v->self));
 		memcpy(v->total, tv->total, n * sizeof(*v->total));
-		return;
-	}
-	v->samples = p->samples;
-	for (size_t i = 0; i < n; i++) {
-		v->self[i] = p->funcs[i].self;
-		v->total[i] = p->funcs[i].total;
+	} else {
+		v->samples = p->samples;
+		for (size_t i = 0; i < n; i++) {
+			v->self[i] = p->funcs[i].self;
+			v->total[i] = p->funcs[i].total;
+		}
 	}
 }
 
@@ -900,6 +992,7 @@ void profile_reset(struct profile *p)
 	p->npairs = 0;
 	hashmap_release(&p->pair_index);
 	window_clear(&p->window);
+	p->live.active = false;
 	p->samples = 0;
 	p->first_time = 0;
 	p->have_since = false;

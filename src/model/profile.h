@@ -17,9 +17,13 @@
  *     maintained from then on (struct profile_tview), so memory is spent only
  *     on threads someone looks at;
  *   - the live window (window.h): per second, how many samples each (stack,
- *     thread) pair got and every zone event's duration; a window query
- *     (profile_view_update) costs the pairs seen in the window times their
- *     depth, and reuses the trees' nodes for its counts;
+ *     thread) pair got and every zone event's duration. The profile tracks
+ *     one window (a length, one thread or all: the one the view last asked
+ *     for) and keeps its flat table and tree counts (calltree wtotal) up to
+ *     date as samples arrive and as whole seconds leave it, so reading it
+ *     costs nothing more than reading the totals. Asking for another
+ *     window rebuilds it once from the ring: cost the (stack, thread)
+ *     entries of its seconds times their depth;
  *   - zone histograms merged and per thread, overall and over the window;
  *     counter rates per second and per minute with their series.
  *
@@ -74,6 +78,22 @@ struct profile_thread {
 	char name[PROFILE_THREAD_NAME_LEN];
 	uint64_t samples;
 	struct profile_tview *view; /* NULL until a view asks for this thread */
+};
+
+/* Internal: the live window kept up to date (see profile_view_update). Its
+ * counts hold the ring's samples of seconds >= lo, of one thread or all. */
+struct profile_live {
+	bool active;
+	long thread;                /* index into profile.threads, or -1: all */
+	int64_t seconds;            /* the window's length */
+	int64_t lo;                 /* the oldest second counted */
+	uint64_t samples;
+	uint64_t *self, *total, *stamp; /* by function id */
+	uint64_t stamp_next;
+	size_t funcs_alloc;
+	uint64_t *agg;              /* by stack or pair id: entries summed, 0 between uses */
+	uint32_t *keys;             /* the ids agg holds */
+	size_t agg_alloc;
 };
 
 /* Internal: one stack (or no stack) on one thread, the unit the window counts. */
@@ -178,33 +198,27 @@ struct profile {
 	struct hashmap zone_threads; /* zone << 32 | tid -> struct profile_zone_thread * */
 	struct hist *zone_scratch;  /* by zone: a window's histograms */
 	size_t zone_scratch_alloc;
+	struct profile_live live;
+	struct calltree none;       /* an empty tree, for threads never seen */
 };
 
 /* What one refresh of a view reads: the flat table and the two trees for one
  * thread or all, over everything or the live window. The caller sets tid and
  * seconds, then calls profile_view_update() under the model's lock; results
- * stay valid until the next update, profile_reset() or profile_free(). */
+ * stay valid until the next update, profile_reset() or profile_free(). Read
+ * the trees in the view's scope: calltree_total(v->top, node, v->scope). */
 struct profile_view {
 	pid_t tid;                  /* 0: all threads merged */
-	double seconds;             /* 0: everything since start (or reset); else the window */
+	double seconds;             /* 0: everything since start (or reset); else the window,
+				       rounded up to whole seconds, at most WINDOW_SLOTS */
 
 	uint64_t samples;           /* samples in scope, with or without a stack */
 	double first, last;         /* time covered, seconds */
 	size_t nfuncs;
 	uint64_t *self, *total;     /* by function id, nfuncs entries */
 	struct calltree *top, *callers;
-	/* Counts to read the trees with (calltree_total(tree, counts, node)):
-	 * NULL for everything, where the trees' own counts apply. */
-	const struct calltree_counts *top_counts, *callers_counts;
-
-	/* internal */
-	struct calltree_counts wtop, wcallers;
-	uint64_t *key_counts;       /* by pair or stack id */
-	uint32_t *keys;             /* the ones not 0 */
-	size_t nkeys, keys_alloc, key_counts_alloc;
-	uint64_t *stamp;            /* by function id */
-	uint64_t stamp_next;
-	size_t funcs_alloc;
+	enum calltree_scope scope;  /* the counts of the trees to read */
+	size_t funcs_alloc;         /* internal */
 };
 
 struct profile *profile_new(pid_t pid);
@@ -281,12 +295,15 @@ double profile_now(const struct profile *p);
 
 void profile_view_init(struct profile_view *v);
 void profile_view_release(struct profile_view *v);
-/* Fills v for its tid and seconds at time now. Everything since start:
- * copies the flat table (cost: the functions) and points at the kept trees;
- * one thread's first request builds that thread's tables from its pairs
- * (cost: its distinct stacks times depth, once). A window: cost the (stack,
- * thread) entries of its seconds plus, per distinct stack, its depth; the
- * trees are the kept ones read through window counts. */
+/* Fills v for its tid and seconds at time now (normally profile_now()).
+ * The window covers the seconds floor(now) - seconds + 1 up to the newest
+ * one seen, the current partial second included.
+ * Cost of a refresh: copying the flat table (the functions), plus for a
+ * window the seconds that left it since the last refresh (their entries
+ * times depth). Once, when asked: one thread's tables, built from its pairs
+ * (its distinct stacks times depth), and a window of another length or
+ * thread than the last one, or older than it, rebuilt from the ring (its
+ * entries times depth). The trees returned are the kept ones. */
 void profile_view_update(struct profile *p, struct profile_view *v, double now);
 
 /* The UI's reset (R): clears sample counts, the flat table, trees, the

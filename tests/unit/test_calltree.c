@@ -1,7 +1,8 @@
 /* Unit tests for model/calltree and the profile's trees: top-down self and
  * total along paths, merged and per-thread roots, the callers tree, recursion,
- * lazily re-sorted children and counts of a subset over the same nodes. */
+ * lazily re-sorted children and the window counts beside the totals. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 
 #include "model/calltree.h"
 #include "model/profile.h"
@@ -34,16 +35,16 @@ Test(calltree, paths_self_and_total)
 	n_ad = calltree_path(&t, ad, 2, false);
 	cr_assert_eq(calltree_count(&t), 5); /* root, 1, 1-2, 1-2-3, 1-4 */
 	cr_assert_eq(calltree_path(&t, ab, 2, false), n_ab, "a path is found, not added twice");
-	calltree_add(&t, n_ab, 5);
-	calltree_add(&t, n_abc, 3);
-	calltree_add(&t, n_ad, 2);
+	calltree_add(&t, n_ab, 5, 0);
+	calltree_add(&t, n_abc, 3, 0);
+	calltree_add(&t, n_ad, 2, 0);
 	cr_assert_eq(t.nodes[CALLTREE_ROOT].total, 10);
 	cr_assert_eq(t.nodes[FIND(&t, 1)].total, 10);
-	cr_assert_eq(t.nodes[FIND(&t, 1)].self, 0);
+	cr_assert_eq(calltree_self(&t, FIND(&t, 1), CALLTREE_ALL), 0);
 	cr_assert_eq(t.nodes[n_ab].total, 8);
-	cr_assert_eq(t.nodes[n_ab].self, 5);
+	cr_assert_eq(calltree_self(&t, n_ab, CALLTREE_ALL), 5);
 	cr_assert_eq(t.nodes[n_abc].total, 3);
-	cr_assert_eq(t.nodes[n_abc].self, 3);
+	cr_assert_eq(calltree_self(&t, n_abc, CALLTREE_ALL), 3);
 	cr_assert_eq(calltree_depth(&t, n_abc), 3);
 	cr_assert_eq(t.nodes[n_abc].parent, n_ab);
 	cr_assert_eq(FIND(&t, 2), CALLTREE_NONE, "2 is never a root child");
@@ -61,56 +62,67 @@ Test(calltree, children_sorted_lazily_after_changes)
 	a = calltree_path(&t, (uint32_t[]){ 7 }, 1, false);
 	b = calltree_path(&t, (uint32_t[]){ 3 }, 1, false);
 	c = calltree_path(&t, (uint32_t[]){ 9 }, 1, false);
-	calltree_add(&t, a, 1);
-	calltree_add(&t, b, 5);
-	calltree_add(&t, c, 5);
+	calltree_add(&t, a, 1, 0);
+	calltree_add(&t, b, 5, 0);
+	calltree_add(&t, c, 5, 0);
 	/* 3 and 9 tie at 5: the smaller function id first; then 7. */
-	cr_assert_eq(calltree_first_child(&t, CALLTREE_ROOT), b);
-	cr_assert_eq(calltree_next_sibling(&t, b), c);
-	cr_assert_eq(calltree_next_sibling(&t, c), a);
-	cr_assert_eq(calltree_next_sibling(&t, a), CALLTREE_NONE);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, out, 8), 3);
+	cr_assert_eq(out[0], b);
+	cr_assert_eq(out[1], c);
+	cr_assert_eq(out[2], a);
 	/* 7 becomes the hottest: the next walk sees the new order. */
-	calltree_add(&t, a, 10);
-	cr_assert_eq(calltree_children(&t, NULL, CALLTREE_ROOT, out, 8), 3);
+	calltree_add(&t, a, 10, 0);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, out, 8), 3);
 	cr_assert_eq(out[0], a);
 	cr_assert_eq(out[1], b);
 	cr_assert_eq(out[2], c);
 	/* Fewer slots than children: the count says how many there are. */
-	cr_assert_eq(calltree_children(&t, NULL, CALLTREE_ROOT, out, 1), 3);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, out, 1), 3);
 	cr_assert_eq(out[0], a);
-	cr_assert_eq(calltree_first_child(&t, a), CALLTREE_NONE);
+	cr_assert_eq(calltree_children(&t, a, CALLTREE_ALL, out, 8), 0);
+	/* A child made but not counted yet is not listed. */
+	calltree_path(&t, (uint32_t[]){ 8 }, 1, false);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, out, 8), 3);
 	calltree_release(&t);
 }
 
-Test(calltree, counts_of_a_subset_use_the_same_nodes)
+Test(calltree, window_counts_beside_totals)
 {
 	struct calltree t;
-	struct calltree_counts c;
-	uint32_t x, y, out[4];
+	uint32_t x, y, one, out[4];
 
 	calltree_init(&t);
-	calltree_counts_init(&c);
 	x = calltree_path(&t, (uint32_t[]){ 1, 2 }, 2, false);
 	y = calltree_path(&t, (uint32_t[]){ 1, 3 }, 2, false);
-	calltree_add(&t, x, 100);
-	calltree_add(&t, y, 1);
-	/* In the subset, 1-3 is the hotter one and 1-2 absent. */
-	calltree_counts_add(&c, &t, y, 4);
-	cr_assert_eq(calltree_total(&t, &c, CALLTREE_ROOT), 4);
-	cr_assert_eq(calltree_total(&t, &c, FIND(&t, 1)), 4);
-	cr_assert_eq(calltree_self(&t, &c, y), 4);
-	cr_assert_eq(calltree_total(&t, &c, x), 0);
-	cr_assert_eq(calltree_children(&t, &c, FIND(&t, 1), out, 4), 1, "zero totals are left out");
+	one = FIND(&t, 1);
+	calltree_add(&t, x, 100, 0);
+	calltree_add(&t, y, 1, 0);
+	/* In the window, 1-3 is the hotter one and 1-2 absent. */
+	calltree_add(&t, y, 0, 4);
+	cr_assert_eq(calltree_total(&t, CALLTREE_ROOT, CALLTREE_WINDOW), 4);
+	cr_assert_eq(calltree_total(&t, one, CALLTREE_WINDOW), 4);
+	cr_assert_eq(calltree_self(&t, y, CALLTREE_WINDOW), 4);
+	cr_assert_eq(calltree_self(&t, one, CALLTREE_WINDOW), 0);
+	cr_assert_eq(calltree_total(&t, x, CALLTREE_WINDOW), 0);
+	cr_assert_eq(calltree_children(&t, one, CALLTREE_WINDOW, out, 4), 1, "zeros left out");
 	cr_assert_eq(out[0], y);
-	calltree_counts_add(&c, &t, x, 9);
-	cr_assert_eq(calltree_children(&t, &c, FIND(&t, 1), out, 4), 2);
+	/* The all-time order is unaffected by the window's. */
+	cr_assert_eq(calltree_children(&t, one, CALLTREE_ALL, out, 4), 2);
 	cr_assert_eq(out[0], x);
-	/* The tree's own counts are untouched by the subset. */
-	cr_assert_eq(calltree_total(&t, NULL, x), 100);
-	calltree_counts_clear(&c);
-	cr_assert_eq(calltree_total(&t, &c, CALLTREE_ROOT), 0);
-	cr_assert_eq(calltree_total(&t, &c, x), 0);
-	calltree_counts_release(&c);
+	/* Both counts in one walk; then samples leave the window. */
+	calltree_add(&t, x, 9, 9);
+	cr_assert_eq(calltree_total(&t, x, CALLTREE_ALL), 109);
+	cr_assert_eq(calltree_children(&t, one, CALLTREE_WINDOW, out, 4), 2);
+	cr_assert_eq(out[0], x);
+	calltree_window_sub(&t, x, 7);
+	cr_assert_eq(calltree_total(&t, x, CALLTREE_WINDOW), 2);
+	cr_assert_eq(calltree_total(&t, CALLTREE_ROOT, CALLTREE_WINDOW), 6);
+	cr_assert_eq(calltree_children(&t, one, CALLTREE_WINDOW, out, 4), 2);
+	cr_assert_eq(out[0], y, "re-sorted after the window shrank");
+	cr_assert_eq(calltree_total(&t, x, CALLTREE_ALL), 109, "totals untouched");
+	calltree_window_clear(&t);
+	cr_assert_eq(calltree_total(&t, CALLTREE_ROOT, CALLTREE_WINDOW), 0);
+	cr_assert_eq(calltree_children(&t, one, CALLTREE_WINDOW, out, 4), 0);
 	calltree_release(&t);
 }
 
@@ -121,11 +133,11 @@ Test(calltree, clear_keeps_only_the_root)
 
 	calltree_init(&t);
 	n = calltree_path(&t, (uint32_t[]){ 1, 2, 3 }, 3, false);
-	calltree_add(&t, n, 4);
+	calltree_add(&t, n, 4, 0);
 	calltree_clear(&t);
 	cr_assert_eq(calltree_count(&t), 1);
 	cr_assert_eq(t.nodes[CALLTREE_ROOT].total, 0);
-	cr_assert_eq(calltree_first_child(&t, CALLTREE_ROOT), CALLTREE_NONE);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, NULL, 0), 0);
 	cr_assert_eq(FIND(&t, 1), CALLTREE_NONE);
 	n = calltree_path(&t, (uint32_t[]){ 5 }, 1, false);
 	cr_assert_eq(n, 1);
@@ -135,17 +147,18 @@ Test(calltree, clear_keeps_only_the_root)
 Test(calltree, many_children_and_deep_paths)
 {
 	struct calltree t;
-	uint32_t deep[300];
+	uint32_t deep[300], first;
 
 	calltree_init(&t);
 	/* Enough nodes to grow the index several times. */
 	for (uint32_t f = 0; f < 5000; f++)
-		calltree_add(&t, calltree_path(&t, (uint32_t[]){ f }, 1, false), f + 1);
+		calltree_add(&t, calltree_path(&t, (uint32_t[]){ f }, 1, false), f + 1, 0);
 	for (uint32_t i = 0; i < 300; i++)
 		deep[i] = 9000 + i;
-	calltree_add(&t, calltree_path(&t, deep, 300, false), 1);
+	calltree_add(&t, calltree_path(&t, deep, 300, false), 1, 0);
 	cr_assert_eq(calltree_count(&t), 1 + 5000 + 300);
-	cr_assert_eq(t.nodes[calltree_first_child(&t, CALLTREE_ROOT)].func, 4999);
+	cr_assert_eq(calltree_children(&t, CALLTREE_ROOT, CALLTREE_ALL, &first, 1), 5001);
+	cr_assert_eq(t.nodes[first].func, 4999);
 	cr_assert_eq(t.nodes[FIND(&t, 4999)].total, 5000);
 	cr_assert_eq(t.nodes[FIND(&t, 0)].total, 1);
 	cr_assert_eq(calltree_depth(&t, calltree_path(&t, deep, 300, false)), 300);
@@ -184,14 +197,14 @@ Test(tree, top_down_merged)
 
 	cr_assert_eq(t->nodes[CALLTREE_ROOT].total, 10);
 	cr_assert_eq(t->nodes[FIND(t, m)].total, 10);
-	cr_assert_eq(t->nodes[FIND(t, m)].self, 0);
+	cr_assert_eq(calltree_self(t, FIND(t, m), CALLTREE_ALL), 0);
 	cr_assert_eq(t->nodes[FIND(t, m, a)].total, 8);
-	cr_assert_eq(t->nodes[FIND(t, m, a)].self, 5);
+	cr_assert_eq(calltree_self(t, FIND(t, m, a), CALLTREE_ALL), 5);
 	cr_assert_eq(t->nodes[FIND(t, m, a, b)].total, 3);
-	cr_assert_eq(t->nodes[FIND(t, m, a, b)].self, 3);
+	cr_assert_eq(calltree_self(t, FIND(t, m, a, b), CALLTREE_ALL), 3);
 	cr_assert_eq(t->nodes[FIND(t, m, b)].total, 2);
-	cr_assert_eq(t->nodes[FIND(t, m, b)].self, 2);
-	cr_assert_eq(calltree_children(&p->top, NULL, FIND(t, m), out, 4), 2);
+	cr_assert_eq(calltree_self(t, FIND(t, m, b), CALLTREE_ALL), 2);
+	cr_assert_eq(calltree_children(&p->top, FIND(t, m), CALLTREE_ALL, out, 4), 2);
 	cr_assert_eq(out[0], FIND(t, m, a));
 	cr_assert_eq(out[1], FIND(t, m, b));
 	/* b is a leaf under main-a and under main: two nodes, one per path. */
@@ -205,7 +218,7 @@ Test(tree, per_thread_roots)
 	v.tid = 1;
 	profile_view_update(p, &v, 1.0);
 	cr_assert_eq(v.samples, 8);
-	cr_assert_null(v.top_counts);
+	cr_assert_eq(v.scope, CALLTREE_ALL);
 	cr_assert_eq(v.top->nodes[CALLTREE_ROOT].total, 8);
 	cr_assert_eq(v.top->nodes[FIND(v.top, m, a)].total, 8);
 	cr_assert_eq(FIND(v.top, m, b), CALLTREE_NONE, "main-b ran on thread 2 only");
@@ -215,7 +228,7 @@ Test(tree, per_thread_roots)
 	v.tid = 2;
 	profile_view_update(p, &v, 1.0);
 	cr_assert_eq(v.samples, 2);
-	cr_assert_eq(calltree_children(v.top, NULL, CALLTREE_ROOT, out, 4), 1);
+	cr_assert_eq(calltree_children(v.top, CALLTREE_ROOT, v.scope, out, 4), 1);
 	cr_assert_eq(v.top->nodes[FIND(v.top, m, b)].total, 2);
 	cr_assert_eq(FIND(v.top, m, a), CALLTREE_NONE);
 	cr_assert_eq(v.self[a], 0);
@@ -232,7 +245,7 @@ Test(tree, per_thread_roots)
 	v.tid = 999;
 	profile_view_update(p, &v, 1.0);
 	cr_assert_eq(v.samples, 0);
-	cr_assert_eq(calltree_total(v.top, v.top_counts, CALLTREE_ROOT), 0);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, v.scope), 0);
 }
 
 Test(tree, thread_tables_follow_later_samples)
@@ -270,11 +283,11 @@ Test(tree, callers_split_self_by_path)
 	cr_assert_eq(t->nodes[FIND(t, b, a, m)].total, 3);
 	cr_assert_eq(t->nodes[FIND(t, b, m)].total, 2);
 	cr_assert_eq(t->nodes[FIND(t, a, m)].total, 5);
-	cr_assert_eq(calltree_children(&p->callers, NULL, FIND(t, b), out, 4), 2);
+	cr_assert_eq(calltree_children(&p->callers, FIND(t, b), CALLTREE_ALL, out, 4), 2);
 	cr_assert_eq(out[0], FIND(t, b, a));
 	cr_assert_eq(out[1], FIND(t, b, m));
 	/* a and b tie at 5 at the root: the smaller id (a) first. */
-	cr_assert_eq(calltree_children(&p->callers, NULL, CALLTREE_ROOT, out, 4), 2);
+	cr_assert_eq(calltree_children(&p->callers, CALLTREE_ROOT, CALLTREE_ALL, out, 4), 2);
 	cr_assert_eq(out[0], FIND(t, a));
 	/* Per thread: thread 2 saw b only from main. */
 	v.tid = 2;
@@ -298,11 +311,11 @@ Test(tree, recursion_total_once_flat_per_path_in_tree)
 	/* Top-down: one node per depth, totals per path. */
 	cr_assert_eq(t->nodes[FIND(t, mm)].total, 10);
 	cr_assert_eq(t->nodes[FIND(t, mm, fib)].total, 10);
-	cr_assert_eq(t->nodes[FIND(t, mm, fib)].self, 3);
+	cr_assert_eq(calltree_self(t, FIND(t, mm, fib), CALLTREE_ALL), 3);
 	cr_assert_eq(t->nodes[FIND(t, mm, fib, fib)].total, 7);
-	cr_assert_eq(t->nodes[FIND(t, mm, fib, fib)].self, 0);
+	cr_assert_eq(calltree_self(t, FIND(t, mm, fib, fib), CALLTREE_ALL), 0);
 	cr_assert_eq(t->nodes[FIND(t, mm, fib, fib, fib)].total, 7);
-	cr_assert_eq(t->nodes[FIND(t, mm, fib, fib, fib)].self, 7);
+	cr_assert_eq(calltree_self(t, FIND(t, mm, fib, fib, fib), CALLTREE_ALL), 7);
 	/* Callers: fib as a leaf 10 times; 7 called by fib, 3 by main2. */
 	cr_assert_eq(c->nodes[FIND(c, fib)].total, 10);
 	cr_assert_eq(c->nodes[FIND(c, fib, fib)].total, 7);
@@ -313,6 +326,17 @@ Test(tree, recursion_total_once_flat_per_path_in_tree)
 	profile_view_update(p, &v, 2.0);
 	cr_assert_eq(v.total[fib], 10);
 	cr_assert_eq(v.self[fib], 10);
+	/* Functions named after the thread's last sample still read 0. */
+	for (int i = 0; i < 100; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "late%d", i);
+		profile_func(p, "prog", name, NULL, 0);
+	}
+	profile_view_update(p, &v, 2.0);
+	cr_assert_eq(v.nfuncs, 105);
+	cr_assert_eq(v.total[104], 0);
+	cr_assert_eq(v.total[fib], 10);
 }
 
 Test(tree, empty_stack_counts_for_thread_not_tree)

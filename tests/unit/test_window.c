@@ -4,6 +4,8 @@
  * per second and per minute; profile_reset keeping ids. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model/profile.h"
 #include "model/window.h"
@@ -121,15 +123,15 @@ Test(live, last_5_and_30_seconds_and_all)
 	cr_assert_eq(v.self[b], 2);
 	cr_assert_eq(v.total[m], 5);
 	cr_assert_eq(v.self[m], 0);
-	cr_assert_not_null(v.top_counts);
+	cr_assert_eq(v.scope, CALLTREE_WINDOW);
 	main_node = calltree_child(v.top, CALLTREE_ROOT, m);
-	cr_assert_eq(calltree_total(v.top, v.top_counts, main_node), 5);
-	cr_assert_eq(calltree_children(v.top, v.top_counts, main_node, out, 4), 2);
+	cr_assert_eq(calltree_total(v.top, main_node, v.scope), 5);
+	cr_assert_eq(calltree_children(v.top, main_node, v.scope, out, 4), 2);
 	cr_assert_eq(v.top->nodes[out[0]].func, a);
-	cr_assert_eq(calltree_total(v.top, v.top_counts, out[0]), 3);
-	cr_assert_eq(calltree_total(v.top, v.top_counts, out[1]), 2);
-	cr_assert_eq(calltree_total(v.callers, v.callers_counts,
-				    calltree_child(v.callers, CALLTREE_ROOT, b)),
+	cr_assert_eq(calltree_total(v.top, out[0], v.scope), 3);
+	cr_assert_eq(calltree_total(v.top, out[1], v.scope), 2);
+	cr_assert_eq(calltree_total(v.callers, calltree_child(v.callers, CALLTREE_ROOT, b),
+				    v.scope),
 		     2);
 	/* 30 s: seconds 11..40 -> a at 12..40 even (15), b at 11..39 odd (15). */
 	v.seconds = 30;
@@ -141,12 +143,12 @@ Test(live, last_5_and_30_seconds_and_all)
 	/* All: the totals since start. */
 	v.seconds = 0;
 	profile_view_update(p, &v, 40.5);
-	cr_assert_null(v.top_counts);
+	cr_assert_eq(v.scope, CALLTREE_ALL);
 	cr_assert_eq(v.samples, 41);
 	cr_assert_eq(v.self[a], 21);
 	cr_assert_eq(v.self[b], 20);
 	cr_assert_eq(v.total[m], p->funcs[m].total);
-	cr_assert_eq(calltree_total(v.top, v.top_counts, main_node), 41);
+	cr_assert_eq(calltree_total(v.top, main_node, v.scope), 41);
 	/* The window moves with now: at 45.5 only 40 is left of the last 5 s. */
 	v.seconds = 5;
 	profile_view_update(p, &v, 45.5);
@@ -174,7 +176,7 @@ Test(live, window_spanning_everything_equals_totals)
 		all.seconds = 0;
 		profile_view_update(p, &v, 8.0);
 		profile_view_update(p, &all, 8.0);
-		cr_assert_eq(v.top, all.top, "the same tree, read through counts");
+		cr_assert_eq(v.top, all.top, "the same tree, read in another scope");
 		cr_assert_eq(v.samples, all.samples);
 		cr_assert_gt(v.samples, 0);
 		for (uint32_t f = 0; f < 4; f++) {
@@ -182,14 +184,14 @@ Test(live, window_spanning_everything_equals_totals)
 			cr_assert_eq(v.total[f], all.total[f], "tid %d func %u", tid, f);
 		}
 		for (uint32_t n = 0; n < calltree_count(v.top); n++) {
-			cr_assert_eq(calltree_total(v.top, v.top_counts, n),
-				     calltree_total(all.top, NULL, n));
-			cr_assert_eq(calltree_self(v.top, v.top_counts, n),
-				     calltree_self(all.top, NULL, n));
+			cr_assert_eq(calltree_total(v.top, n, v.scope),
+				     calltree_total(all.top, n, CALLTREE_ALL));
+			cr_assert_eq(calltree_self(v.top, n, v.scope),
+				     calltree_self(all.top, n, CALLTREE_ALL));
 		}
 		for (uint32_t n = 0; n < calltree_count(v.callers); n++)
-			cr_assert_eq(calltree_total(v.callers, v.callers_counts, n),
-				     calltree_total(all.callers, NULL, n));
+			cr_assert_eq(calltree_total(v.callers, n, v.scope),
+				     calltree_total(all.callers, n, CALLTREE_ALL));
 	}
 	/* 600 samples, 150 per stack; c (recursive in m-c-c-c) is in three
 	 * stacks: 450, once per sample. */
@@ -218,8 +220,7 @@ Test(live, window_per_thread)
 	profile_view_update(p, &v, 19.5);
 	cr_assert_eq(v.samples, 10);
 	cr_assert_eq(v.self[b], 10);
-	cr_assert_eq(calltree_total(v.top, v.top_counts,
-				    calltree_child(v.top, CALLTREE_ROOT, m)),
+	cr_assert_eq(calltree_total(v.top, calltree_child(v.top, CALLTREE_ROOT, m), v.scope),
 		     10);
 	v.seconds = 30;
 	v.tid = 1;
@@ -227,9 +228,13 @@ Test(live, window_per_thread)
 	cr_assert_eq(v.samples, 10);
 	cr_assert_eq(v.self[a], 10);
 	cr_assert_eq(v.self[b], 0);
+	/* 12 s: seconds 8..19, thread 1's last two and thread 2's ten of 2. */
 	v.tid = 0;
-	profile_view_update(p, &v, 12.5);
-	cr_assert_eq(v.samples, 10 + 3 * 2, "seconds 0..12: thread 1's ten, 3 x 2 of thread 2's");
+	v.seconds = 12;
+	profile_view_update(p, &v, 19.5);
+	cr_assert_eq(v.samples, 2 + 10 * 2);
+	cr_assert_eq(v.self[a], 2);
+	cr_assert_eq(v.total[m], 22);
 }
 
 Test(live, late_samples_count_in_totals_and_window_if_in_ring)
@@ -243,6 +248,139 @@ Test(live, late_samples_count_in_totals_and_window_if_in_ring)
 	cr_assert_eq(v.samples, 2);
 	cr_assert_eq(v.self[a], 2);
 	cr_assert_eq(v.self[b], 0);
+}
+
+Test(live, tracked_window_follows_new_samples)
+{
+	uint32_t out[4], main_node;
+
+	forty_seconds();
+	v.seconds = 5;
+	profile_view_update(p, &v, 40.5);
+	cr_assert_eq(v.samples, 5);
+	/* Two more seconds: 36 and 37 leave, 41 (a) and 42 (b) come in. */
+	profile_add_samples(p, 1, (uint32_t[]){ m, a }, 2, 1, 41.5);
+	profile_add_samples(p, 1, (uint32_t[]){ m, b }, 2, 1, 42.5);
+	profile_view_update(p, &v, 42.5);
+	/* 38 a, 39 b, 40 a, 41 a, 42 b. */
+	cr_assert_eq(v.samples, 5);
+	cr_assert_eq(v.self[a], 3);
+	cr_assert_eq(v.self[b], 2);
+	main_node = calltree_child(v.top, CALLTREE_ROOT, m);
+	cr_assert_eq(calltree_total(v.top, main_node, v.scope), 5);
+	cr_assert_eq(calltree_children(v.top, main_node, v.scope, out, 4), 2);
+	cr_assert_eq(calltree_total(v.top, out[0], v.scope), 3);
+	cr_assert_eq(v.top->nodes[out[0]].func, a);
+	cr_assert_eq(calltree_total(v.callers, calltree_child(v.callers, CALLTREE_ROOT, b),
+				    v.scope),
+		     2);
+	/* Nothing new, later: the window empties as time passes. */
+	profile_view_update(p, &v, 50.0);
+	cr_assert_eq(v.samples, 0);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, v.scope), 0);
+	cr_assert_eq(v.total[m], 0);
+}
+
+/* A pseudo-random stream over 60 s on three threads and five stacks, some
+ * recursive, some samples without a stack. */
+static void stream(int from, int to)
+{
+	uint32_t c = profile_func(p, "prog", "c", NULL, 0);
+	const uint32_t stacks[][4] = { { m, a, b, c }, { m, a, c, 0 }, { m, b, 0, 0 },
+				       { m, c, c, c }, { c, 0, 0, 0 } };
+	const size_t depth[] = { 4, 3, 2, 4, 1 };
+	uint32_t r = 12345;
+
+	for (int i = from; i < to; i++) {
+		r = r * 1103515245 + 12345;
+		if (r % 17 == 0)
+			profile_add_samples(p, 1 + (pid_t)(r >> 8) % 3, NULL, 0, 1, i * 0.05);
+		else
+			profile_add_samples(p, 1 + (pid_t)(r >> 8) % 3, stacks[(r >> 12) % 5],
+					    depth[(r >> 12) % 5], 1 + (r >> 16) % 4, i * 0.05);
+	}
+}
+
+/* Checks that v (kept up to date) and a rebuilt window agree on everything. */
+static void assert_same_as_rebuilt(double now)
+{
+	struct profile_view w;
+	uint64_t *top = calloc(calltree_count(v.top), sizeof(*top));
+	uint64_t *callers = calloc(calltree_count(v.callers), sizeof(*callers));
+	uint64_t self[8], total[8], samples = v.samples;
+
+	cr_assert_eq(v.nfuncs, 4);
+	for (uint32_t n = 0; n < calltree_count(v.top); n++)
+		top[n] = calltree_total(v.top, n, CALLTREE_WINDOW);
+	for (uint32_t n = 0; n < calltree_count(v.callers); n++)
+		callers[n] = calltree_total(v.callers, n, CALLTREE_WINDOW);
+	memcpy(self, v.self, 4 * sizeof(*self));
+	memcpy(total, v.total, 4 * sizeof(*total));
+	/* Another length, then back: the tracked window is rebuilt from the ring. */
+	profile_view_init(&w);
+	w.tid = v.tid;
+	w.seconds = v.seconds + 1;
+	profile_view_update(p, &w, now);
+	w.seconds = v.seconds;
+	profile_view_update(p, &w, now);
+	cr_assert_eq(w.samples, samples);
+	cr_assert_gt(samples, 0);
+	for (uint32_t f = 0; f < 4; f++) {
+		cr_assert_eq(w.self[f], self[f], "func %u", f);
+		cr_assert_eq(w.total[f], total[f], "func %u", f);
+	}
+	for (uint32_t n = 0; n < calltree_count(w.top); n++)
+		cr_assert_eq(calltree_total(w.top, n, CALLTREE_WINDOW), top[n], "top node %u", n);
+	for (uint32_t n = 0; n < calltree_count(w.callers); n++)
+		cr_assert_eq(calltree_total(w.callers, n, CALLTREE_WINDOW), callers[n],
+			     "callers node %u", n);
+	profile_view_release(&w);
+	free(top);
+	free(callers);
+}
+
+Test(live, kept_up_to_date_equals_rebuilt_merged)
+{
+	v.seconds = 5;
+	stream(0, 200); /* 0 .. 10 s */
+	profile_view_update(p, &v, profile_now(p));
+	for (int k = 1; k <= 10; k++) {
+		stream(200 * k, 200 * (k + 1)); /* one more 10 s at a time */
+		profile_view_update(p, &v, profile_now(p));
+	}
+	assert_same_as_rebuilt(profile_now(p));
+}
+
+Test(live, kept_up_to_date_equals_rebuilt_one_thread)
+{
+	v.seconds = 7;
+	v.tid = 2;
+	stream(0, 300);
+	profile_view_update(p, &v, profile_now(p));
+	for (int k = 1; k <= 4; k++) {
+		stream(300 * k, 300 * (k + 1));
+		profile_view_update(p, &v, profile_now(p));
+	}
+	assert_same_as_rebuilt(profile_now(p));
+	/* Only thread 2's samples. */
+	cr_assert_lt(v.samples, p->samples);
+}
+
+Test(live, zone_events_move_the_window_before_reusing_a_second)
+{
+	uint32_t z = profile_zone(p, "tick");
+
+	profile_add_samples(p, 1, (uint32_t[]){ m, a }, 2, 1, 8.5);
+	v.seconds = 30;
+	profile_view_update(p, &v, 8.5);
+	cr_assert_eq(v.samples, 1);
+	/* Second 40 takes the ring slot of second 8, which the window counted. */
+	profile_zone_event_at(p, z, 1, 40.2, 1000);
+	profile_view_update(p, &v, 40.5);
+	cr_assert_eq(v.samples, 0);
+	cr_assert_eq(v.self[a], 0);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, v.scope), 0);
+	cr_assert_eq(p->funcs[a].self, 1, "still in the totals");
 }
 
 /* ---- zones -------------------------------------------------------------------- */
@@ -336,7 +474,8 @@ Test(live, zone_window_spanning_everything_equals_overall)
 	struct profile_zone_summary w, o;
 
 	for (int i = 0; i < 500; i++)
-		profile_zone_event_at(p, z, 1 + i % 2, i * 0.01, 1000 + (uint64_t)(i * 7919 % 100000));
+		profile_zone_event_at(p, z, 1 + i % 2, i * 0.01,
+				      1000 + (uint64_t)(i * 7919 % 100000));
 	for (pid_t tid = 0; tid <= 2; tid++) {
 		profile_zone_summary(p, z, tid, 30, 5.0, &w, NULL);
 		profile_zone_summary(p, z, tid, 0, 5.0, &o, NULL);
@@ -400,7 +539,7 @@ Test(live, reset_clears_counts_and_keeps_ids)
 	v.tid = 2;
 	profile_view_update(p, &v, 40.7);
 	thread_top = v.top;
-	cr_assert_eq(calltree_total(v.top, NULL, CALLTREE_ROOT), 4);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, CALLTREE_ALL), 4);
 
 	profile_reset(p);
 
@@ -431,7 +570,7 @@ Test(live, reset_clears_counts_and_keeps_ids)
 	v.seconds = 0;
 	profile_view_update(p, &v, 40.7);
 	cr_assert_eq(v.top, thread_top);
-	cr_assert_eq(calltree_total(v.top, NULL, CALLTREE_ROOT), 0);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, CALLTREE_ALL), 0);
 	profile_zone_summary(p, z, 0, 5, 40.7, &s, NULL);
 	cr_assert_eq(s.count, 0);
 
@@ -444,7 +583,7 @@ Test(live, reset_clears_counts_and_keeps_ids)
 	profile_view_update(p, &v, 41.1);
 	cr_assert_eq(v.samples, 3);
 	cr_assert_eq(v.total[fib], 3);
-	cr_assert_eq(calltree_total(v.top, NULL, CALLTREE_ROOT), 3);
+	cr_assert_eq(calltree_total(v.top, CALLTREE_ROOT, CALLTREE_ALL), 3);
 	v.seconds = 5;
 	profile_view_update(p, &v, 41.1);
 	cr_assert_eq(v.samples, 3);
