@@ -163,6 +163,17 @@ void screen__close(void)
 	if (!screen)
 		return;
 	if (screen_up) {
+		const char *rmcup = tigetstr("rmcup");
+
+		/* No alternate screen to leave (vt100, linux console): the
+		 * screen stays, so blank its last line, where endwin() leaves
+		 * the cursor and the shell's next line goes. */
+		if (!rmcup || rmcup == (char *)-1 || !*rmcup) {
+			move(LINES - 1, 0);
+			attrset(A_NORMAL);
+			clrtoeol();
+			refresh();
+		}
 		screen_up = 0;
 		endwin();
 	}
@@ -231,6 +242,8 @@ static int translate(int code)
 		return UI_KEY_BACKSPACE;
 	case KEY_DC:
 		return UI_KEY_DELETE;
+	case KEY_BTAB:
+		return UI_KEY_BTAB;
 	case KEY_RESIZE:
 		return UI_KEY_RESIZE;
 	default:

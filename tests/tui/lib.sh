@@ -17,6 +17,13 @@ tui_start_server() {
 	tm set-option -g default-terminal screen >/dev/null
 }
 
+# tui_stop_server: kills the server and removes its socket, which tmux
+# leaves behind.
+tui_stop_server() {
+	tm_kill
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCK"
+}
+
 # tm_start COMMAND: (re)creates session t, 120x40, running COMMAND.
 tm_start() {
 	tm kill-session -t t 2>/dev/null
@@ -56,22 +63,39 @@ within() {
 		'BEGIN { exit !(v ~ /^[-+]?[0-9]+(\.[0-9]+)?$/ && v + 0 >= lo + 0 && v + 0 <= hi + 0) }'
 }
 
-# kib NUMBER UNIT: a size as perftop prints it ("49.5 MiB") in KiB.
+# kib "NUMBER UNIT": a size as perftop prints it ("49.5 MiB") in KiB.
 kib() {
-	awk -v v="$1" -v u="$2" 'BEGIN {
+	echo "$1" | awk '{
+		v = $1; u = $2
 		m = u == "KiB" ? 1 : u == "MiB" ? 1024 : u == "GiB" ? 1048576 : -1
-		if (m < 0 || v !~ /^[-+]?[0-9]+(\.[0-9]+)?$/) { print "nan"; exit }
+		if (NF != 2 || m < 0 || v !~ /^[-+]?[0-9]+(\.[0-9]+)?$/) { print "nan"; exit }
 		printf "%.0f\n", v * m }'
 }
 
 # vmrss PID: the process's own VmRSS in KiB, from /proc.
 vmrss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
+# proc_age PID: seconds since PID started, from /proc (empty when gone).
+proc_age() {
+	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { up = $1; next }
+		{ sub(/.*\) /, ""); printf "%.2f\n", up - $20 / hz }' /proc/uptime "/proc/$1/stat" 2>/dev/null
+}
+
+# cpu_share PID: the share of one core PID has used since it started, in %,
+# from /proc (utime + stime over its age): what it really got, busy machine
+# or not.
+cpu_share() {
+	awk -v hz="$(getconf CLK_TCK)" 'NR == 1 { up = $1; next }
+		{ sub(/.*\) /, ""); age = up - $20 / hz
+		  if (age > 0) printf "%.1f\n", ($12 + $13) / hz / age * 100 }' \
+		/proc/uptime "/proc/$1/stat" 2>/dev/null
+}
+
 # sgr_colours: reads `capture-pane -e` output and prints "256" when any
 # 256-colour or direct colour is used, else "basic" when any of the 8/16
 # colours is, else "none". (39 and 49, the default colours, are not colours.)
 sgr_colours() {
-	grep -o "$ESC\\[[0-9;]*m" | tr -d "$ESC[m" | awk -F';' '
+	grep -o "$ESC\\[[0-9;]*m" | tr -d "${ESC}[m" | awk -F';' '
 		{ for (i = 1; i <= NF; i++) {
 			f = $i + 0
 			if (f == 38 || f == 48) { c256 = 1; i += ($(i + 1) == 5) ? 2 : 4 }
@@ -117,24 +141,33 @@ wrap_rc() { sed -n 's/^rc=//p' "$d/rc" 2>/dev/null; }
 # wrap_restored NAME DIR: after perftop exited in the wrapper, the terminal
 # is as it was: same stty settings, the alternate screen left, the cursor
 # visible, normal cursor keys, and the pane shows the shell's lines and none
-# of perftop's screen.
+# of perftop's screen (with a third argument "noalt", for terminals without
+# an alternate screen: the shell's line after perftop is whole).
 wrap_restored() {
-	n=$1 dd=$2
+	wr=$1 dd=$2
 	if ! cmp -s "$dd/before" "$dd/after"; then
-		fail "${n}_stty" "stty -a differs: $(diff "$dd/before" "$dd/after" | tr '\n' ' ')"
+		fail "${wr}_stty" "stty -a differs: $(diff "$dd/before" "$dd/after" | tr '\n' ' ')"
 	else
-		pass "${n}_stty"
+		pass "${wr}_stty"
 	fi
 	wait_for_text "shell after perftop" 3
 	flags="$(tm_flag alternate_on)$(tm_flag cursor_flag)$(tm_flag keypad_cursor_flag)"
-	check "${n}_modes_reset" [ "$flags" = "010" ]
+	check "${wr}_modes_reset" [ "$flags" = "010" ]
 	scr=$(tm_screen)
-	if echo "$scr" | grep -q "shell before perftop" &&
+	if [ "${3:-}" = noalt ]; then
+		# No alternate screen (vt100): perftop's screen stays, but the
+		# shell's next line starts on a blank line, not over the footer.
+		if echo "$scr" | grep -qx "shell after perftop"; then
+			pass "${wr}_clean_bottom_line"
+		else
+			fail "${wr}_clean_bottom_line" "pane after exit: $(echo "$scr" | grep . | tail -n 2 | tr '\n' '|')"
+		fi
+	elif echo "$scr" | grep -q "shell before perftop" &&
 		echo "$scr" | grep -q "shell after perftop" &&
 		! echo "$scr" | grep -Eq "CPU now|PID USER|F1Help|F10Quit"; then
-		pass "${n}_screen_back"
+		pass "${wr}_screen_back"
 	else
-		fail "${n}_screen_back" "pane after exit: $(echo "$scr" | grep . | head -n 5 | tr '\n' '|')"
+		fail "${wr}_screen_back" "pane after exit: $(echo "$scr" | grep . | head -n 5 | tr '\n' '|')"
 	fi
 }
 
