@@ -50,6 +50,8 @@ PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ       := $(BUILD)/obj/src/main.o
 
 # The in-process agent: its own folder plus the wire code, built position-independent.
+# It is never built with sanitizers: it is preloaded into uninstrumented programs,
+# where an ASan runtime cannot come first (SAN=1 still checks perftop and tests).
 # util pieces that allocate through xalloc (which exits) stay out of the agent;
 # -z defs below catches any that slip in.
 AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) src/util/mpread.c
@@ -85,7 +87,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/pic/%.o: %.c
 	$(call say,CC-PIC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(filter-out $(SANFLAGS),$(BASE_CFLAGS)) -fPIC -fvisibility=hidden $(call pkg_cflags,$(AGENT_PKGS)) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/perftop: $(MAIN_OBJ) $(PERFTOP_OBJS)
 	$(call say,LINK,$@)
@@ -93,7 +95,7 @@ $(BUILD)/perftop: $(MAIN_OBJ) $(PERFTOP_OBJS)
 
 $(BUILD)/libperftop.so: $(AGENT_OBJS)
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(SANFLAGS) -shared -Wl,-soname,libperftop.so -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lpthread -lrt -ldl
+	$(Q)$(CC) -shared -Wl,-soname,libperftop.so -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(AGENT_PKGS)) -lpthread -lrt -ldl
 
 $(BUILD)/workloads/%: tests/workloads/%.c
 	$(call say,CC,$<)
