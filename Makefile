@@ -23,7 +23,7 @@ SANFLAGS =
 OPT      = -O2
 endif
 
-PERFTOP_PKGS := ncursesw libproc2 libdw libelf
+PERFTOP_PKGS := ncursesw libproc2 libdw libelf zlib
 AGENT_PKGS   := libunwind msgpack
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
@@ -44,8 +44,8 @@ pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 # ---- sources, by layer ------------------------------------------------------
 # perftop itself: every layer but the agent. New files are picked up by wildcard.
-PERFTOP_LAYERS := util model wire symbols collect ui cli
-PERFTOP_SRCS   := $(foreach d,$(PERFTOP_LAYERS),$(wildcard src/$(d)/*.c))
+PERFTOP_LAYERS := util model wire symbols collect snapshot report ui cli
+PERFTOP_SRCS   := $(sort $(foreach d,$(PERFTOP_LAYERS),$(wildcard src/$(d)/*.c)))
 PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ       := $(BUILD)/obj/src/main.o
 
@@ -125,13 +125,34 @@ $(BUILD)/bench/%: bench/%.c $(PERFTOP_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
 
+# The zone-cost benchmark is an instrumented program: it links the agent.
+$(BUILD)/bench/zone_cost: bench/zone_cost.c $(BUILD)/libperftop.so
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Iinclude $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN/..'
+
+# The agent's test sink: a stand-in for perftop's socket, on the wire decoder.
+AGENT_SINK_OBJS := $(BUILD)/obj/src/wire/wire.o $(BUILD)/obj/src/util/mpread.o
+$(BUILD)/tests/agent-sink: tests/agent/sink.c $(AGENT_SINK_OBJS)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(AGENT_SINK_OBJS) $(call pkg_libs,msgpack)
+
+# Fixture writers the shell suites run (tests/report/*.c, e.g. mksnap).
+REPORT_HELPERS := $(patsubst tests/report/%.c,$(BUILD)/helpers/%,$(wildcard tests/report/*.c))
+
+$(BUILD)/helpers/%: tests/report/%.c $(PERFTOP_OBJS)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
+
 # The main job: profile the demo program live.
 run: deps all
 	$(BUILD)/perftop run -- $(BUILD)/perftop-demo
 
 # The whole suite: unit tests (Criterion), then the shell suites under tests/.
 # tests/run.sh prints the total as its last line: "N passed, N failed".
-test check: test-deps all $(UNIT_TESTS)
+test check: test-deps all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
 	@BUILD=$(BUILD) tests/run.sh
 
 asan:

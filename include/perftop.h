@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define PT_API         __attribute__((visibility("default")))
+#define PT_API          __attribute__((visibility("default")))
 #define PT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define PT_API
@@ -123,7 +123,8 @@ static inline void pt__zone_cleanup(pt_zone_ctx *z)
 #define PT__COUNTER_ADD(name, delta, n)                                                            \
 	do {                                                                                       \
 		static uint32_t PT__CAT(pt__counter_id_, n);                                       \
-		pt_counter_add_id(pt__site_counter(&PT__CAT(pt__counter_id_, n), (name)), (delta)); \
+		pt_counter_add_id(pt__site_counter(&PT__CAT(pt__counter_id_, n), (name)),          \
+		                  (delta));                                                        \
 	} while (0)
 #define PT_GAUGE_SET(name, value) PT__GAUGE_SET(name, value, __COUNTER__)
 #define PT__GAUGE_SET(name, value, n)                                                              \
@@ -135,13 +136,22 @@ static inline void pt__zone_cleanup(pt_zone_ctx *z)
 #ifdef __cplusplus
 } /* extern "C" */
 
-namespace pt {
+namespace pt
+{
 /* A zone for the lifetime of the object (RAII). */
-class Zone {
+class Zone
+{
       public:
-	explicit Zone(uint32_t zone) : ctx_(pt_zone_begin_id(zone)) {}
-	explicit Zone(const char *name) : ctx_(pt_zone_begin(name)) {}
-	~Zone() { pt_zone_end(ctx_); }
+	explicit Zone(uint32_t zone) : ctx_(pt_zone_begin_id(zone))
+	{
+	}
+	explicit Zone(const char *name) : ctx_(pt_zone_begin(name))
+	{
+	}
+	~Zone()
+	{
+		pt_zone_end(ctx_);
+	}
 	Zone(const Zone &) = delete;
 	Zone &operator=(const Zone &) = delete;
 
@@ -161,8 +171,8 @@ class Zone {
 #define PT_ZONE(name) PT__ZONE_C(name, __COUNTER__)
 #define PT__ZONE_C(name, n)                                                                        \
 	static uint32_t PT__CAT(pt__zone_id_, n);                                                  \
-	pt_zone_ctx PT__CAT(pt__zone_, n) __attribute__((cleanup(pt__zone_cleanup))) =             \
-		pt_zone_begin_id(pt__site_zone(&PT__CAT(pt__zone_id_, n), (name)))
+	pt_zone_ctx PT__CAT(pt__zone_, n) __attribute__((cleanup(pt__zone_cleanup), unused)) =     \
+	    pt_zone_begin_id(pt__site_zone(&PT__CAT(pt__zone_id_, n), (name)))
 #endif
 
 #endif

@@ -28,8 +28,8 @@
 #include "wire/sockpath.h"
 
 struct agent agent__g = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.early_fd = -1,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .early_fd = -1,
 };
 
 void agent__say(const char *fmt, ...)
@@ -52,6 +52,34 @@ void agent__say(const char *fmt, ...)
 	buf[n++] = '\n';
 	if (write(STDERR_FILENO, buf, (size_t)n) < 0) {
 		/* nothing to do: stderr is gone */
+	}
+}
+
+/* Notes about how sampling was set up: they matter only to someone looking
+ * at a profile, so they wait for the first connection to perftop (a program
+ * linked with -lperftop must print nothing extra when run on its own). */
+static char notes[2][200];
+
+void agent__note(const char *fmt, ...)
+{
+	va_list ap;
+
+	for (int i = 0; i < 2; i++) {
+		if (notes[i][0])
+			continue;
+		va_start(ap, fmt);
+		vsnprintf(notes[i], sizeof(notes[i]), fmt, ap);
+		va_end(ap);
+		return;
+	}
+}
+
+void agent__say_notes(void)
+{
+	for (int i = 0; i < 2; i++) {
+		if (notes[i][0])
+			agent__say("%s", notes[i]);
+		notes[i][0] = '\0';
 	}
 }
 
@@ -162,7 +190,7 @@ static int tsc_usable(void)
 	if (!__get_cpuid(0x80000007u, &a, &b, &c, &d) || !(d & (1u << 8)))
 		return 0;
 	fd = open("/sys/devices/system/clocksource/clocksource0/current_clocksource",
-		  O_RDONLY | O_CLOEXEC);
+	          O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -183,19 +211,27 @@ void agent__clock_init(void)
 /* ---- fork --------------------------------------------------------------- */
 
 extern pthread_mutex_t agent__phdr_lock;
+static int sampling_before_fork;
 
+/* No lock of ours, and no libunwind mutex taken by our unwinding (in a
+ * handler or in agent__unwind_warmup), may be held by another thread when
+ * the child is made: it would stay locked there forever. */
 static void fork_prepare(void)
 {
+	pthread_mutex_lock(&agent__unwind_lock);
 	pthread_mutex_lock(&agent__phdr_lock);
 	pthread_mutex_lock(&agent__g.lock);
 	pthread_mutex_lock(&agent__names_lock);
+	sampling_before_fork = agent__sampler_quiesce();
 }
 
 static void fork_parent(void)
 {
+	atomic_store(&agent__g.sampling, sampling_before_fork);
 	pthread_mutex_unlock(&agent__names_lock);
 	pthread_mutex_unlock(&agent__g.lock);
 	pthread_mutex_unlock(&agent__phdr_lock);
+	pthread_mutex_unlock(&agent__unwind_lock);
 }
 
 /* The child is a new process for perftop: a new connection and HELLO, its
@@ -207,6 +243,7 @@ static void fork_child(void)
 	pthread_mutex_unlock(&agent__names_lock);
 	pthread_mutex_unlock(&agent__g.lock);
 	pthread_mutex_unlock(&agent__phdr_lock);
+	pthread_mutex_unlock(&agent__unwind_lock);
 	agent__g.pid = getpid();
 	atomic_store(&agent__g.active, 0);
 	atomic_store(&agent__g.sampling, 0);

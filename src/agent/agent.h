@@ -107,11 +107,11 @@ struct agent_thread {
 };
 
 struct agent_config {
-	unsigned hz;       /* 0: no sampling */
-	int signo;         /* asked for */
+	unsigned hz; /* 0: no sampling */
+	int signo;   /* asked for */
 	unsigned flush_ms;
 	int quiet;
-	int source;        /* enum agent_source wanted, NONE = automatic */
+	int source; /* enum agent_source wanted, NONE = automatic */
 	unsigned depth;
 	char socket[108];
 };
@@ -130,9 +130,9 @@ struct agent {
 	_Atomic uint32_t nslots; /* slots[0..nslots) have been used */
 	struct agent_thread *_Atomic slots[AGENT_MAX_THREADS];
 	pthread_key_t key;
-	int signo;        /* the signal in use, 0 when sampling is off */
-	int source;       /* enum agent_source */
-	int armed;        /* sources ticking */
+	int signo;  /* the signal in use, 0 when sampling is off */
+	int source; /* enum agent_source */
+	int armed;  /* sources ticking */
 	uint64_t period_ns;
 	size_t sample_ring_bytes;
 
@@ -145,7 +145,7 @@ struct agent {
 	int writer_running;
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
-	int early_fd;     /* connected by the constructor, handed to the writer */
+	int early_fd; /* connected by the constructor, handed to the writer */
 	unsigned start_delay_ms;
 };
 
@@ -173,6 +173,10 @@ uint64_t agent__now_ns(void);
 /* ---- agent.c ---- */
 /* Prints "perftop: <message>" on stderr unless PERFTOP_QUIET is set. */
 void agent__say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Keeps a message for agent__say_notes() (at most two are kept). */
+void agent__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says the kept messages, once (the writer, on its first connection). */
+void agent__say_notes(void);
 /* Starts the agent once (constructor, or lazily from the API). */
 void agent__start(void);
 
@@ -180,8 +184,9 @@ void agent__start(void);
 /* The calling thread's slot, attaching it if needed; NULL when the agent is
  * not running or no slot is free. Not for signal handlers. */
 struct agent_thread *agent__thread_get(void);
-/* The calling thread's slot for the signal handler: TLS, else a lock-free
- * scan by tid. NULL when it has none. Async-signal-safe. */
+/* The slot of the calling thread, whose id is tid, for the signal handler:
+ * TLS when it names tid, else a lock-free scan. NULL when it has none.
+ * Async-signal-safe. */
 struct agent_thread *agent__thread_find(pid_t tid);
 /* Attaches the calling thread (start of a thread, the constructor). */
 struct agent_thread *agent__thread_attach(void);
@@ -212,6 +217,10 @@ void agent__source_close(struct agent_thread *t);
 int agent__sampler_check(void);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
 void agent__unwind_warmup(void);
+/* Turns sampling off and waits until no handler runs on any thread (before
+ * fork). Returns the previous agent__g.sampling. */
+int agent__sampler_quiesce(void);
+extern pthread_mutex_t agent__unwind_lock;
 
 /* ---- phdr.c ---- */
 /* Builds the first module table. */
@@ -234,7 +243,7 @@ struct agent_map {
  * that mapping's index (to start from next time); UINT32_MAX when it went
  * through them all. Writer thread only. */
 uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
-			  void *ctx);
+                          void *ctx);
 
 /* ---- api.c (names) ---- */
 struct agent_name {
@@ -254,8 +263,8 @@ struct agent_counter {
 	_Atomic int64_t total;
 	_Atomic uint64_t gauge_bits; /* double */
 	_Atomic uint64_t gauge_ticks;
-	_Atomic uint32_t gauge_seq;  /* bumped by every pt_gauge_set */
-	_Atomic uint32_t used;       /* 1 counter, 2 gauge */
+	_Atomic uint32_t gauge_seq; /* bumped by every pt_gauge_set */
+	_Atomic uint32_t used;      /* 1 counter, 2 gauge */
 };
 uint32_t agent__counter_count(void);
 struct agent_counter *agent__counter(uint32_t index);

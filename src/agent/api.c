@@ -93,8 +93,8 @@ static uint32_t name_hash(uint32_t kind, const char *s, size_t len)
 static uint32_t lookup(uint32_t kind, uint32_t h, const char *s, size_t len)
 {
 	for (uint32_t i = 0; i < HASH_SLOTS; i++) {
-		uint32_t id = atomic_load_explicit(&hash_slots[(h + i) % HASH_SLOTS],
-						   memory_order_acquire);
+		uint32_t id =
+		    atomic_load_explicit(&hash_slots[(h + i) % HASH_SLOTS], memory_order_acquire);
 		const struct agent_name *n;
 
 		if (id == 0)
@@ -203,7 +203,7 @@ int pt_connected(void)
 
 pt_zone_ctx pt_zone_begin_id(uint32_t zone)
 {
-	pt_zone_ctx z = { 0, zone };
+	pt_zone_ctx z = {0, zone};
 
 	if (!atomic_load_explicit(&agent__g.active, memory_order_relaxed) || zone == 0)
 		return z;
@@ -213,7 +213,7 @@ pt_zone_ctx pt_zone_begin_id(uint32_t zone)
 
 pt_zone_ctx pt_zone_begin(const char *name)
 {
-	pt_zone_ctx z = { 0, 0 };
+	pt_zone_ctx z = {0, 0};
 
 	if (!atomic_load_explicit(&agent__g.active, memory_order_relaxed))
 		return z;
@@ -261,9 +261,9 @@ void pt_zone_end(pt_zone_ctx z)
 		rec[2] = t1;
 		ring_commit(&t->events);
 	} else {
-		atomic_store_explicit(&t->ev_dropped,
-				      atomic_load_explicit(&t->ev_dropped, memory_order_relaxed) + 1,
-				      memory_order_relaxed);
+		atomic_store_explicit(
+		    &t->ev_dropped, atomic_load_explicit(&t->ev_dropped, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
 	}
 	atomic_signal_fence(memory_order_seq_cst);
 	t->busy = 0;
@@ -347,9 +347,9 @@ void pt_mark(const char *fmt, ...)
 		memcpy(rec + 2, text, len);
 		ring_commit(&t->events);
 	} else {
-		atomic_store_explicit(&t->ev_dropped,
-				      atomic_load_explicit(&t->ev_dropped, memory_order_relaxed) + 1,
-				      memory_order_relaxed);
+		atomic_store_explicit(
+		    &t->ev_dropped, atomic_load_explicit(&t->ev_dropped, memory_order_relaxed) + 1,
+		    memory_order_relaxed);
 	}
 	atomic_signal_fence(memory_order_seq_cst);
 	t->busy = 0;

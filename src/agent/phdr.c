@@ -6,12 +6,18 @@
  * the dynamic loader's lock: from a signal handler that interrupted dlopen,
  * dlclose or a C++ exception's own dl_iterate_phdr it can deadlock or read a
  * half-updated list. libunwind 1.6.2 has no unw_set_iterate_phdr_function,
- * so the agent interposes dl_iterate_phdr itself: called from the agent's
+ * so the agent interposes dl_iterate_phdr itself: called from libunwind's
+ * code (recognised by the return address) or from inside the agent's
  * handler it walks a cached copy; called from anywhere else it is the real
- * one. The copy holds each module's load address, name and program headers
- * (copied, so walking it never touches a module that was unloaded; libunwind
- * reads a module's .eh_frame_hdr only when the pc lies inside it, and then
- * the module is mapped).
+ * one. libunwind must never wait for the loader lock, in the handler or
+ * not: Debian's 1.6.2 has no per-thread cache (UNW_CACHE_PER_THREAD falls
+ * back to the global cache and its mutex), and it looks up unwind tables
+ * while holding that mutex, so a thread unwinding outside a handler that
+ * waited for the loader lock could hold the mutex a handler needs, on a
+ * thread interrupted inside dlopen (seen in the stress test). The copy holds each module's load
+ * address, name and program headers (copied, so walking it never touches a module that was
+ * unloaded; libunwind reads a module's .eh_frame_hdr only when the pc lies inside it, and then the
+ * module is mapped).
  *
  * Two tables alternate. The handler pins the current one with a reader
  * count; a rebuild fills the other once its readers have left and then
@@ -67,6 +73,7 @@ static struct phdr_table *tables[2];
 static struct phdr_table *_Atomic current;
 static _Atomic uint32_t generation;
 static iterate_fn real_iterate;
+static uintptr_t unw_lo, unw_hi; /* libunwind's code */
 static dlclose_fn real_dlclose;
 static char exe_path[4096];
 
@@ -100,9 +107,10 @@ __attribute__((visibility("default"))) int
 dl_iterate_phdr(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
 {
 	struct phdr_table *t;
+	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
 	int ret = 0;
 
-	if (!agent__in_handler) {
+	if (!agent__in_handler && !(ra >= unw_lo && ra < unw_hi)) {
 		resolve();
 		return real_iterate ? real_iterate(callback, data) : 0;
 	}
@@ -195,8 +203,8 @@ static int fill_cb(struct dl_phdr_info *info, size_t size, void *p)
 		if (keep_ph(info->dlpi_phdr[i].p_type))
 			m->ph[m->phnum++] = info->dlpi_phdr[i];
 	m->name = pool_add(t, info->dlpi_name && *info->dlpi_name ? info->dlpi_name
-				 : t->count == 0                  ? exe_path
-								  : "");
+	                      : t->count == 0                     ? exe_path
+	                                                          : "");
 	read_build_id(m, info);
 	t->count++;
 	return 0;
@@ -215,7 +223,7 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *p)
 int agent__phdr_refresh(int force)
 {
 	struct phdr_table *cur, *next;
-	unsigned long long v[2] = { 0, 0 };
+	unsigned long long v[2] = {0, 0};
 
 	resolve();
 	if (!real_iterate || !tables[0])
@@ -244,16 +252,37 @@ uint32_t agent__phdr_generation(void)
 	return atomic_load(&generation);
 }
 
+/* Finds the executable segment of libunwind (the module holding unw_step). */
+static int unw_range_cb(struct dl_phdr_info *info, size_t size, void *p)
+{
+	uintptr_t fn = (uintptr_t)p;
+
+	(void)size;
+	for (ElfW(Half) i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && fn >= lo && fn < hi) {
+			unw_lo = lo;
+			unw_hi = hi;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 void agent__phdr_init(void)
 {
 	ssize_t n;
 
 	resolve();
+	if (real_iterate)
+		real_iterate(unw_range_cb, (void *)(uintptr_t)&unw_step);
 	n = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
 	exe_path[n > 0 ? n : 0] = '\0';
 	for (int i = 0; i < 2; i++) {
 		void *p = mmap(NULL, sizeof(struct phdr_table), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (p == MAP_FAILED)
 			return; /* no cache: the handler then finds no modules */
@@ -263,7 +292,7 @@ void agent__phdr_init(void)
 }
 
 uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
-			  void *ctx)
+                          void *ctx)
 {
 	struct phdr_table *t;
 	uint32_t idx = 0;
@@ -284,7 +313,7 @@ uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agen
 				continue;
 			map.start = (m->addr + ph->p_vaddr) & ~(uint64_t)(page - 1);
 			map.end = (m->addr + ph->p_vaddr + ph->p_memsz + (uint64_t)page - 1) &
-				  ~(uint64_t)(page - 1);
+			          ~(uint64_t)(page - 1);
 			map.offset = ph->p_offset & ~(uint64_t)(page - 1);
 			map.path = m->name;
 			map.build_id = m->build_id;

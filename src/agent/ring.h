@@ -24,11 +24,11 @@
 
 struct ring {
 	uint64_t *words;
-	uint64_t mask;              /* capacity in words - 1 (capacity is a power of 2) */
-	_Atomic uint64_t head;      /* producer: next word to write */
-	_Atomic uint64_t tail;      /* consumer: next word to read */
-	uint64_t pending;           /* producer-private: words reserved (padding included) */
-	uint32_t reserved;          /* producer-private: words of the reserved record */
+	uint64_t mask;         /* capacity in words - 1 (capacity is a power of 2) */
+	_Atomic uint64_t head; /* producer: next word to write */
+	_Atomic uint64_t tail; /* consumer: next word to read */
+	uint64_t pending;      /* producer-private: words reserved (padding included) */
+	uint32_t reserved;     /* producer-private: words of the reserved record */
 };
 
 /* Record kinds (header bits 0..7). 0 is padding and never returned. */
@@ -40,7 +40,8 @@ enum {
  * < 2^24) and a 32-bit argument. */
 static inline uint64_t ring_header(unsigned kind, uint32_t nwords, uint32_t arg)
 {
-	return (uint64_t)(kind & 0xffu) | ((uint64_t)(nwords & 0xffffffu) << 8) | ((uint64_t)arg << 32);
+	return (uint64_t)(kind & 0xffu) | ((uint64_t)(nwords & 0xffffffu) << 8) |
+	       ((uint64_t)arg << 32);
 }
 static inline unsigned ring_kind(uint64_t h)
 {

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,11 @@
 #include <libunwind.h>
 
 __thread int agent__in_handler __attribute__((tls_model("initial-exec")));
+/* Handlers running now, on any thread (see agent__sampler_quiesce). */
+static _Atomic int in_flight;
+/* Held while this library unwinds outside a handler, and across fork, so no
+ * child inherits libunwind's internal mutexes locked by us. */
+pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- the handler -------------------------------------------------------- */
 
@@ -75,11 +81,10 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	uint64_t *rec;
 
 	(void)sig;
-	if (!atomic_load_explicit(&agent__g.sampling, memory_order_relaxed))
+	atomic_fetch_add(&in_flight, 1);
+	if (!atomic_load(&agent__g.sampling))
 		goto out;
-	t = agent__self;
-	if (!t)
-		t = agent__thread_find((pid_t)syscall(SYS_gettid));
+	t = agent__thread_find((pid_t)syscall(SYS_gettid));
 	if (!t)
 		goto out;
 	if (si && si->si_code == SI_TIMER && si->si_overrun > 0)
@@ -87,12 +92,12 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	/* Signals count once each (so STATS tell the achieved rate); the weight
 	 * travels with the sample. */
 	atomic_store_explicit(&t->taken, atomic_load_explicit(&t->taken, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	                      memory_order_relaxed);
 	rec = ring_reserve(&t->samples, 2 + depth);
 	if (!rec) {
 		atomic_store_explicit(&t->dropped,
-				      atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
-				      memory_order_relaxed);
+		                      atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
+		                      memory_order_relaxed);
 		goto out;
 	}
 	rec[1] = agent__ticks();
@@ -100,7 +105,17 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
 	ring_commit_n(&t->samples, 2 + n);
 out:
+	atomic_fetch_sub(&in_flight, 1);
 	errno = saved;
+}
+
+int agent__sampler_quiesce(void)
+{
+	int was = atomic_exchange(&agent__g.sampling, 0);
+
+	while (atomic_load(&in_flight) != 0)
+		sched_yield(); /* a handler finishing its unwind: microseconds */
+	return was;
 }
 
 /* ---- choosing the signal ------------------------------------------------ */
@@ -168,7 +183,7 @@ static int perf_open(pid_t tid, uint64_t period_ns)
 
 static int perf_route(int fd, pid_t tid, int sig)
 {
-	struct f_owner_ex owner = { F_OWNER_TID, tid };
+	struct f_owner_ex owner = {F_OWNER_TID, tid};
 
 	if (fcntl(fd, F_SETOWN_EX, &owner) < 0 || fcntl(fd, F_SETSIG, sig) < 0 ||
 	    fcntl(fd, F_SETFL, O_ASYNC | O_NONBLOCK) < 0)
@@ -220,7 +235,7 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 		ev.sigev_signo = agent__g.signo;
 		ev._sigev_un._tid = tid;
 		if (timer_create(tid == self ? CLOCK_THREAD_CPUTIME_ID : thread_cpu_clock(tid), &ev,
-				 &t->timer) < 0)
+		                 &t->timer) < 0)
 			return -errno;
 		t->has_timer = 1;
 		return 0;
@@ -274,12 +289,13 @@ void agent__unwind_warmup(void)
 	unw_cursor_t c;
 	int n = 0;
 
+	pthread_mutex_lock(&agent__unwind_lock);
 	if (!atomic_exchange(&policy_set, 1))
 		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	if (unw_getcontext(&uc) < 0 || unw_init_local(&c, &uc) < 0)
-		return;
-	while (n++ < (int)AGENT_MAX_DEPTH && unw_step(&c) > 0) {
-	}
+	if (unw_getcontext(&uc) == 0 && unw_init_local(&c, &uc) == 0)
+		while (n++ < (int)AGENT_MAX_DEPTH && unw_step(&c) > 0) {
+		}
+	pthread_mutex_unlock(&agent__unwind_lock);
 }
 
 int agent__sampler_check(void)
@@ -303,13 +319,14 @@ int agent__sampler_init(void)
 		int alt = pick_rt_signal();
 
 		if (!alt) {
-			agent__say("%s already has a handler and no real-time signal is free; "
-				   "no stack samples",
-				   signal_name(sig, a, sizeof(a)));
+			agent__note("%s is already handled or ignored by this program and no "
+			            "real-time signal is free: no stack samples",
+			            signal_name(sig, a, sizeof(a)));
 			return -EBUSY;
 		}
-		agent__say("%s already has a handler in this program; sampling with %s instead",
-			   signal_name(sig, a, sizeof(a)), signal_name(alt, b, sizeof(b)));
+		agent__note(
+		    "%s is already handled or ignored by this program; sampling with %s instead",
+		    signal_name(sig, a, sizeof(a)), signal_name(alt, b, sizeof(b)));
 		sig = alt;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -319,6 +336,12 @@ int agent__sampler_init(void)
 	if (sigaction(sig, &sa, NULL) < 0)
 		return -errno;
 	agent__g.signo = sig;
+	/* An image exec'd by a program with the agent starts with the signal
+	 * still blocked by exec_begin (the mask survives execve), maybe with
+	 * one pending: the handler is in now, so take them again. */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, sig);
+	pthread_sigmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 
 	agent__g.source = agent__g.cfg.source;
 	if (agent__g.source != AGENT_SOURCE_POSIX) {
@@ -329,9 +352,9 @@ int agent__sampler_init(void)
 			agent__g.source = AGENT_SOURCE_PERF;
 		} else {
 			if (agent__g.cfg.source == AGENT_SOURCE_PERF)
-				agent__say("perf_event_open: %s; using POSIX CPU timers "
-					   "(at most one sample per kernel tick)",
-					   strerror(errno));
+				agent__note("perf_event_open: %s; using POSIX CPU timers "
+				            "(at most one sample per kernel tick)",
+				            strerror(errno));
 			agent__g.source = AGENT_SOURCE_POSIX;
 		}
 	}
@@ -378,7 +401,7 @@ struct exec_guard {
 static void exec_begin(struct exec_guard *g)
 {
 	struct agent_thread *t;
-	struct timespec zero = { 0, 0 };
+	struct timespec zero = {0, 0};
 	sigset_t set;
 
 	g->active = 0;
@@ -485,8 +508,7 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	return rc;
 }
 
-EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
-		    int flags)
+EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
 {
 	struct exec_guard g;
 	int rc;

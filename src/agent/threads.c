@@ -71,7 +71,7 @@ static struct agent_thread *slot_new(void)
 {
 	size_t zbytes = AGENT_MAX_ZONES * sizeof(struct agent_zstat);
 	size_t len = sizeof(struct agent_thread) + zbytes + AGENT_EVENT_RING +
-		     agent__g.sample_ring_bytes + 64;
+	             agent__g.sample_ring_bytes + 64;
 	long page = sysconf(_SC_PAGESIZE);
 	uint8_t *mem;
 	struct agent_thread *t;
@@ -161,7 +161,9 @@ struct agent_thread *agent__thread_find(pid_t tid)
 	struct agent_thread *t = agent__self;
 	uint32_t n;
 
-	if (t)
+	/* The TLS slot is checked against the tid: a thread started with raw
+	 * clone() and no TLS of its own would see its creator's. */
+	if (t && atomic_load_explicit(&t->tid, memory_order_relaxed) == tid)
 		return t;
 	n = atomic_load_explicit(&agent__g.nslots, memory_order_acquire);
 	for (uint32_t i = 0; i < n; i++) {
@@ -180,7 +182,8 @@ struct agent_thread *agent__thread_attach(void)
 	pid_t tid = self_tid();
 	struct agent_thread *t;
 
-	if (!atomic_load(&agent__g.started) || tls_detached || tid == atomic_load(&agent__g.writer_tid))
+	if (!atomic_load(&agent__g.started) || tls_detached ||
+	    tid == atomic_load(&agent__g.writer_tid))
 		return NULL;
 	agent__unwind_warmup();
 	pthread_mutex_lock(&agent__g.lock);
@@ -257,8 +260,8 @@ static void *thread_start(void *p)
 /* Interposed: the new thread attaches itself (slot, sampling source) before
  * running start_routine. Contract as pthread_create(3). */
 __attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
-							 const pthread_attr_t *attr,
-							 void *(*start_routine)(void *), void *arg)
+                                                          const pthread_attr_t *attr,
+                                                          void *(*start_routine)(void *), void *arg)
 {
 	struct start *s;
 	int rc;
@@ -282,10 +285,10 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
 }
 
 /* The real pthread_create, for the agent's own writer thread. */
-int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr,
-			       void *(*fn)(void *), void *arg);
-int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr,
-			       void *(*fn)(void *), void *arg)
+int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+                               void *arg);
+int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+                               void *arg)
 {
 	if (!real_pthread_create)
 		real_pthread_create = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");

@@ -7,7 +7,7 @@
  * socket is full, what does not fit in the buffer is dropped and counted;
  * when perftop is absent or goes away, recording stops (the API calls return
  * at once, the sampling sources are disarmed), the rings are emptied and
- * counted, and the connection is retried after 100 ms, doubling to 2 s.
+ * counted, and the connection is retried after 100 ms, doubling to 1 s.
  * Memory is the fixed buffer, the rings and the decoder's one-frame buffer
  * for control frames.
  *
@@ -38,15 +38,15 @@
 
 #include "wire/wire.h"
 
-#define BACKOFF_MIN_MS  100u
-#define BACKOFF_MAX_MS  2000u
-#define FINAL_FLUSH_MS  100u /* the most the last flush waits for the socket, at exit */
-#define SNDBUF_BYTES    (1 << 20)
+#define BACKOFF_MIN_MS    100u
+#define BACKOFF_MAX_MS    1000u /* a restarted perftop has every agent back within 1 s */
+#define FINAL_FLUSH_MS    100u  /* the most the last flush waits for the socket, at exit */
+#define SNDBUF_BYTES      (1 << 20)
 #define MAX_WEIGHT_REPEAT 16u
-#define CMDLINE_MAX     (32u << 10)
+#define CMDLINE_MAX       (32u << 10)
 
-int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr,
-			       void *(*fn)(void *), void *arg);
+int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
+                               void *arg);
 
 struct writer {
 	int fd; /* -1 when not connected */
@@ -64,7 +64,7 @@ struct writer {
 
 	/* Per connection. */
 	uint32_t names_sent;
-	uint32_t maps_gen; /* generation sent (or being sent) */
+	uint32_t maps_gen;  /* generation sent (or being sent) */
 	uint32_t maps_next; /* next mapping to send of that generation; UINT32_MAX when done */
 	int64_t counter_sent[AGENT_MAX_COUNTERS];
 	uint32_t gauge_seq_sent[AGENT_MAX_COUNTERS];
@@ -73,7 +73,7 @@ struct writer {
 
 	/* Totals since start (this process). */
 	uint64_t bytes_sent;
-	uint64_t samples_lost;   /* dropped here: no connection, no room */
+	uint64_t samples_lost; /* dropped here: no connection, no room */
 	uint64_t events_lost;
 	uint64_t retired_taken, retired_dropped, retired_ev_dropped; /* of freed slots */
 
@@ -94,8 +94,9 @@ struct writer {
 	uint32_t argc;
 };
 
-static struct writer w = { .fd = -1 };
+static struct writer w = {.fd = -1};
 static uint64_t heads[AGENT_MAX_THREADS][2];
+static uint8_t heads_valid[AGENT_MAX_THREADS];
 
 /* ---- clock -------------------------------------------------------------- */
 
@@ -113,7 +114,7 @@ static void calibrate(void)
 	if (ns <= agent__g.ns0 + 1000000u) {
 		/* Less than 1 ms since the start: wait a little for a usable
 		 * baseline (only at the very beginning or at a quick exit). */
-		struct timespec d = { 0, 2000000 };
+		struct timespec d = {0, 2000000};
 
 		nanosleep(&d, NULL);
 		a = agent__ticks();
@@ -287,9 +288,11 @@ static void on_connect(int fd)
 		w.broken = 1;
 	if (!w.ever_connected) {
 		w.ever_connected = 1;
-		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX)
+		agent__say_notes();
+		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
+		    agent__g.cfg.source != AGENT_SOURCE_PERF)
 			agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
-				   "tick per thread");
+			           "tick per thread");
 	}
 	set_recording();
 }
@@ -386,7 +389,7 @@ static void read_control(void)
 		if (n > 0) {
 			if (wire_decoder_feed(&w.dec, in, (size_t)n) < 0) {
 				agent__say("bad control frame from perftop: %s",
-					   wire_decoder_error(&w.dec));
+				           wire_decoder_error(&w.dec));
 				w.broken = 1;
 				return;
 			}
@@ -448,7 +451,8 @@ static int batch_open(struct batch *c)
 
 /* Adds one item; set_base(c, item) sets the head's base timestamp from the
  * item when a new frame must be opened. */
-static int batch_add(struct batch *c, const void *item, void (*set_base)(struct batch *, const void *))
+static int batch_add(struct batch *c, const void *item,
+                     void (*set_base)(struct batch *, const void *))
 {
 	int rc;
 
@@ -554,7 +558,7 @@ static int map_item(void *ctx, const struct agent_map *map)
 static void emit_maps(void)
 {
 	uint32_t gen = agent__phdr_generation();
-	struct batch c = { .type = WIRE_MAPS };
+	struct batch c = {.type = WIRE_MAPS};
 	uint32_t next;
 
 	if (gen != w.maps_gen) {
@@ -627,7 +631,7 @@ static void zones_base(struct batch *c, const void *item)
 static void drain_events(struct agent_thread *t, uint64_t limit, int ok)
 {
 	const uint64_t *rec;
-	struct batch c = { .type = WIRE_ZONES };
+	struct batch c = {.type = WIRE_ZONES};
 	uint32_t tid = (uint32_t)atomic_load(&t->tid);
 
 	c.head.zones.tid = tid;
@@ -668,7 +672,7 @@ static void drain_events(struct agent_thread *t, uint64_t limit, int ok)
 static struct agent_zstat read_zstat(struct agent_thread *t, uint32_t idx)
 {
 	const struct agent_zstat *s = &t->zstats[idx];
-	struct agent_zstat v = { 0, 0, 0, 0 };
+	struct agent_zstat v = {0, 0, 0, 0};
 
 	for (int tries = 0; tries < 1000; tries++) {
 		uint32_t s1 = atomic_load_explicit(&t->zseq, memory_order_acquire), s2;
@@ -689,7 +693,7 @@ static void emit_zone_stats(struct agent_thread *t)
 {
 	uint32_t seq = atomic_load_explicit(&t->zseq, memory_order_acquire);
 	uint32_t used = atomic_load_explicit(&t->zused, memory_order_acquire);
-	struct batch c = { .type = WIRE_ZONE_STATS };
+	struct batch c = {.type = WIRE_ZONE_STATS};
 	int failed = 0;
 
 	if (used == 0 || seq == t->w_zseq)
@@ -724,7 +728,7 @@ static void counters_base(struct batch *c, const void *item)
 static void emit_counters(void)
 {
 	uint32_t n = agent__counter_count();
-	struct batch c = { .type = WIRE_COUNTERS };
+	struct batch c = {.type = WIRE_COUNTERS};
 	uint64_t now = agent__now_ns();
 
 	for (uint32_t i = 0; i < n; i++) {
@@ -803,7 +807,8 @@ static void measure_rate(uint64_t now)
 	if (w.last_second_ns && now < w.last_second_ns + 200000000u)
 		return; /* too short an interval to say anything (the last flush) */
 	if (w.last_second_ns && cpu > w.last_cpu_ns + 50000000u)
-		w.achieved_hz = (double)(taken - w.last_taken) * 1e9 / (double)(cpu - w.last_cpu_ns);
+		w.achieved_hz =
+		    (double)(taken - w.last_taken) * 1e9 / (double)(cpu - w.last_cpu_ns);
 	else if (w.last_second_ns)
 		w.achieved_hz = 0; /* idle: no CPU time, no samples */
 	w.last_taken = taken;
@@ -841,7 +846,9 @@ static void flush(int second)
 	for (uint32_t i = 0; i < n; i++) {
 		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 
-		if (t) {
+		/* A slot claimed after this point waits for the next flush. */
+		heads_valid[i] = t && atomic_load(&t->state) != AGENT_THREAD_FREE;
+		if (heads_valid[i]) {
 			heads[i][0] = ring_head(&t->samples);
 			heads[i][1] = ring_head(&t->events);
 		}
@@ -856,23 +863,21 @@ static void flush(int second)
 		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 		int state;
 
-		if (!t)
+		if (!t || !heads_valid[i])
 			continue;
 		state = atomic_load(&t->state);
 		if (state == AGENT_THREAD_FREE)
 			continue;
-		if (state == AGENT_THREAD_DEAD) {
-			/* No producer is left: take everything. */
-			heads[i][0] = ring_head(&t->samples);
-			heads[i][1] = ring_head(&t->events);
-		}
 		if (connected)
 			emit_thread(t);
 		drain_samples(t, heads[i][0], ok);
 		drain_events(t, heads[i][1], ok);
 		if (connected && (second || state == AGENT_THREAD_DEAD))
 			emit_zone_stats(t);
-		if (state == AGENT_THREAD_DEAD) {
+		/* A dead thread's slot is freed once its rings are empty (what it
+		 * queued after the snapshot goes out next time). */
+		if (state == AGENT_THREAD_DEAD && !ring_peek(&t->samples, ring_head(&t->samples)) &&
+		    !ring_peek(&t->events, ring_head(&t->events))) {
 			w.retired_taken += atomic_load(&t->taken);
 			w.retired_dropped += atomic_load(&t->dropped);
 			w.retired_ev_dropped += atomic_load(&t->ev_dropped);
@@ -897,11 +902,11 @@ static void once_a_second(uint64_t now)
 {
 	measure_rate(now);
 	agent__threads_scan();
-	if (agent__g.signo && !w.handler_lost && !agent__sampler_check()) {
+	if (w.fd >= 0 && agent__g.signo && !w.handler_lost && !agent__sampler_check()) {
 		w.handler_lost = 1;
 		agent__say("the program replaced the handler of the profiling signal %d; "
-			   "stack sampling stopped",
-			   agent__g.signo);
+		           "stack sampling stopped",
+		           agent__g.signo);
 		set_recording();
 	}
 }
@@ -916,8 +921,8 @@ static void *writer_main(void *arg)
 	read_cmdline();
 	now = agent__now_ns();
 	if (agent__g.start_delay_ms) {
-		struct timespec d = { (time_t)(agent__g.start_delay_ms / 1000),
-				      (long)(agent__g.start_delay_ms % 1000) * 1000000 };
+		struct timespec d = {(time_t)(agent__g.start_delay_ms / 1000),
+		                     (long)(agent__g.start_delay_ms % 1000) * 1000000};
 
 		nanosleep(&d, NULL);
 		now = agent__now_ns();
@@ -935,7 +940,7 @@ static void *writer_main(void *arg)
 	next_second = now + 1000000000ull;
 
 	while (!atomic_load(&agent__g.stop)) {
-		struct pollfd p = { w.fd, POLLIN, 0 };
+		struct pollfd p = {w.fd, POLLIN, 0};
 		int timeout;
 
 		now = agent__now_ns();
@@ -973,7 +978,7 @@ static void *writer_main(void *arg)
 		measure_rate(agent__now_ns());
 		flush(1);
 		while (w.fd >= 0 && w.buf.len > 0 && !w.broken) {
-			struct pollfd p = { w.fd, POLLOUT, 0 };
+			struct pollfd p = {w.fd, POLLOUT, 0};
 
 			now = agent__now_ns();
 			if (now >= deadline)

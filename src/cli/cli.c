@@ -7,6 +7,8 @@
  * costs one line on stderr and never leaves the terminal changed.
  */
 #include "cli/cli.h"
+#include "cli/cmd_record.h"
+#include "cli/cmd_report.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -43,6 +45,11 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "top", cmd_top, "the live view of every process (the default)" },
 	{ "run", cmd_run, "start a command with the agent and open its live profile" },
+	{ "record", cmd_record, "record a command or process into a snapshot file, no screen" },
+	{ "open", cmd_open, "browse a snapshot file with the live views" },
+	{ "report", cmd_report, "a report of a snapshot, optionally checked against a budget" },
+	{ "export", cmd_export, "a snapshot as folded stacks, pprof, speedscope or Chrome trace" },
+	{ "diff", cmd_diff, "what got slower or faster between two snapshots" },
 };
 
 static unsigned long long collector_ack_cb(void *ctx)

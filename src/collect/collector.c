@@ -100,17 +100,28 @@ static int arm_timer(struct collector *c, double interval_s)
 	return 0;
 }
 
-/* Under the lock: which pids to read (NULL: all) and which get details. */
+static int compare_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Under the lock: which pids to read (NULL: all) and which get details:
+ * the watched ones and the live processes agents report on (sorted, as the
+ * model looks them up in the reading). */
 static const pid_t *decide(struct collector *c, size_t *npids)
 {
 	struct model *m = c->m;
-	size_t n = model_watched_pids(m, c->pids, c->pids_cap);
+	size_t n = model_scan_pids(m, c->pids, c->pids_cap);
 
 	if (n > c->pids_cap) {
 		c->pids_cap = n * 2;
 		c->pids = xreallocarray(c->pids, c->pids_cap, sizeof(*c->pids));
-		n = model_watched_pids(m, c->pids, c->pids_cap);
+		n = model_scan_pids(m, c->pids, c->pids_cap);
 	}
+	if (n > 1)
+		qsort(c->pids, n, sizeof(*c->pids), compare_pid);
 	procfs_set_detail(c->pf, c->pids, n);
 	*npids = n;
 	return m->list_visible ? NULL : c->pids;

@@ -20,6 +20,8 @@ enum {
 	INGEST_MAX_READ_PER_CALL = 1 << 20, /* then let other connections run */
 	INGEST_MAX_NAMES = 1 << 20,         /* distinct NAME ids one connection may define */
 	INGEST_MAX_ZONE_NESTING = 64,       /* open BEGIN zones per thread */
+	INGEST_DROP_LOG_S = 10,             /* an agent's drops are logged at most this often */
+	INGEST_REFUSE_LOG_S = 5,            /* refused peers are logged at most this often */
 };
 
 struct conn_name {
@@ -44,6 +46,8 @@ struct ingest_conn {
 	struct hashmap zstacks;/* tid -> struct zone_stack * */
 	struct resolve *res;   /* pc -> function, per connection */
 	uint32_t *ids;         /* scratch: one stack's function ids, root first */
+	uint64_t drops_logged; /* samples + events dropped when last logged */
+	double drops_logged_at;/* model time of that message */
 	struct ingest *in;
 };
 
@@ -55,6 +59,7 @@ struct ingest {
 	struct ingest_conn **conns;
 	size_t nconns, conns_alloc;
 	struct ingest_stats stats;
+	double refused_logged_at; /* model time of the last refusal logged */
 	uint8_t *readbuf;
 	struct symbolizer *sym; /* shared by every connection */
 };
@@ -277,6 +282,27 @@ static void on_zone(struct ingest_conn *c, const struct wire_zones *z)
 				      z->ts - st->ts[st->depth]);
 }
 
+/* Drops are the agent's (perftop or the socket too slow, rings full): they
+ * are in the profile for the views, and the log says when they grow, at
+ * most every INGEST_DROP_LOG_S seconds per connection, so they are never
+ * silent and never flood the log. */
+static void note_drops(struct ingest_conn *c, const struct profile *p)
+{
+	struct model *m = c->in->m;
+	uint64_t total = p->agent_dropped + p->agent_events_dropped;
+
+	if (total <= c->drops_logged ||
+	    (c->drops_logged && m->now - c->drops_logged_at < INGEST_DROP_LOG_S))
+		return;
+	msglog_add(&m->log, m->now, MSG_WARN,
+		   "agent pid %ld dropped %llu samples and %llu events so far "
+		   "(the target outran its buffers or perftop)",
+		   (long)c->pid, (unsigned long long)p->agent_dropped,
+		   (unsigned long long)p->agent_events_dropped);
+	c->drops_logged = total;
+	c->drops_logged_at = m->now;
+}
+
 static double num_value(const struct wire_num *n)
 {
 	return n->is_float ? n->f : (double)n->i;
@@ -352,8 +378,10 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 	case WIRE_STATS:
 		p->agent_samples = msg->u.stats.samples;
 		p->agent_dropped = msg->u.stats.samples_dropped;
+		p->agent_events_dropped = msg->u.stats.events_dropped;
 		p->agent_bytes = msg->u.stats.bytes_sent;
 		p->achieved_hz = msg->u.stats.achieved_hz;
+		note_drops(c, p);
 		break;
 	default:
 		break; /* control frames are not for us; unknown types never reach here */
@@ -378,9 +406,15 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 		close(fd);
 		in->stats.refused++;
 		model_lock(in->m);
-		msglog_add(&in->m->log, in->m->now, MSG_WARN,
-			   "refused an agent of uid %u (pid %ld): not our user", (unsigned)uid,
-			   (long)pid);
+		/* A peer that retries (an agent backs off to once a second), or
+		 * many, must not push everything else out of the log. */
+		if (in->stats.refused == 1 ||
+		    in->m->now - in->refused_logged_at >= INGEST_REFUSE_LOG_S) {
+			msglog_add(&in->m->log, in->m->now, MSG_WARN,
+				   "refused an agent of uid %u (pid %ld): not our user (%llu refused)",
+				   (unsigned)uid, (long)pid, (unsigned long long)in->stats.refused);
+			in->refused_logged_at = in->m->now;
+		}
 		model_unlock(in->m);
 		return 0;
 	}

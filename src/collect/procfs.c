@@ -337,10 +337,34 @@ static void cmd_sweep(struct procfs *pf, double now)
 
 /* ---- open / close ----------------------------------------------------------------- */
 
+enum { PROCFS_FD_SCAN = 256 }; /* descriptors looked at around libproc2's set-up */
+
+/* Which of the first PROCFS_FD_SCAN descriptors are open. */
+static void open_fds(bool *open)
+{
+	for (int fd = 0; fd < PROCFS_FD_SCAN; fd++)
+		open[fd] = fcntl(fd, F_GETFD) >= 0;
+}
+
+/* libproc2 keeps /proc/stat and /proc/meminfo open without O_CLOEXEC, so a
+ * command perftop run starts would inherit them: marks every descriptor
+ * opened since `before` close-on-exec. */
+static void cloexec_since(const bool *before)
+{
+	for (int fd = 0; fd < PROCFS_FD_SCAN; fd++) {
+		int flags;
+
+		if (before[fd] || (flags = fcntl(fd, F_GETFD)) < 0 || (flags & FD_CLOEXEC))
+			continue;
+		fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+	}
+}
+
 int procfs_open(struct procfs **out)
 {
 	struct procfs *pf = xcalloc(1, sizeof(*pf));
 	long page = sysconf(_SC_PAGESIZE);
+	bool before[PROCFS_FD_SCAN];
 	int err;
 
 	*out = NULL;
@@ -348,12 +372,14 @@ int procfs_open(struct procfs **out)
 	pf->page_kb = page > 0 ? (unsigned long)page / 1024 : 4;
 	hashmap_init(&pf->cmds);
 	pf->sel = xcalloc(SELECT_MAX, sizeof(*pf->sel));
+	open_fds(before);
 	if ((err = procps_stat_new(&pf->stat)) < 0 || (err = procps_meminfo_new(&pf->mem)) < 0 ||
 	    (err = procps_pids_new(&pf->list, pids_items, PI_LIST_COUNT)) < 0 ||
 	    (err = procps_pids_new(&pf->detail, pids_items, PI_COUNT)) < 0) {
 		procfs_close(pf);
 		return err;
 	}
+	cloexec_since(before);
 	*out = pf;
 	return 0;
 }
@@ -577,6 +603,8 @@ int procfs_read(struct procfs *pf, const pid_t *pids, size_t npids, struct tick_
 	r->procs = pf->procs;
 	r->nprocs = pf->nprocs;
 	r->full_scan = !pids;
+	r->asked = pids;
+	r->nasked = pids ? npids : 0;
 	return 0;
 }
 

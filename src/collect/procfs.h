@@ -39,8 +39,9 @@ void procfs_close(struct procfs *pf);
 /* Reads system figures and either every process (pids == NULL) or only the
  * listed ones (absent pids are simply missing from the result). Fills r;
  * r's arrays and strings belong to pf and stay valid until the next read.
- * r->full_scan is set when every process was read. Listed pids are read
- * with their details (see above). Returns 0 or -errno. */
+ * r->full_scan is set when every process was read, else r->asked points at
+ * pids (which must be sorted, for the model's lookups). Listed pids are
+ * read with their details (see above). Returns 0 or -errno. */
 int procfs_read(struct procfs *pf, const pid_t *pids, size_t npids, struct tick_reading *r);
 
 /* Names the processes whose details a full scan reads too (a copy is

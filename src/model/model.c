@@ -2,6 +2,7 @@
 #include "model/model.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,6 +221,41 @@ static void process_mark_exited(struct model *m, struct process *p)
 	p->read_bps = p->write_bps = p->vcsw_ps = p->ivcsw_ps = 0;
 }
 
+/* Exited agent processes nobody watches: the oldest beyond
+ * MODEL_KEEP_EXITED are freed (a fork-heavy program must not grow us). */
+static void forget_old_exited(struct model *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nprocs; i++)
+		n += m->procs[i]->exited && !m->procs[i]->watched;
+	for (; n > MODEL_KEEP_EXITED; n--) {
+		size_t oldest = SIZE_MAX;
+
+		for (size_t i = 0; i < m->nprocs; i++) {
+			const struct process *p = m->procs[i];
+
+			if (p->exited && !p->watched &&
+			    (oldest == SIZE_MAX || p->exited_at < m->procs[oldest]->exited_at))
+				oldest = i;
+		}
+		process_remove_at(m, oldest);
+	}
+}
+
+static int compare_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A partial reading read pid (r->asked is sorted). */
+static bool was_asked(const struct tick_reading *r, pid_t pid)
+{
+	return r->asked && bsearch(&pid, r->asked, r->nasked, sizeof(pid), compare_pid);
+}
+
 void model_apply(struct model *m, const struct tick_reading *r)
 {
 	m->tick++;
@@ -257,7 +293,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 	/* Whatever was expected in this reading but missing has exited. */
 	for (size_t i = m->nprocs; i-- > 0;) {
 		struct process *p = m->procs[i];
-		bool expected = r->full_scan || p->watched; /* a partial scan reads only these */
+		bool expected = r->full_scan || p->watched || was_asked(r, p->pid);
 
 		if (!expected || p->seen_tick == m->tick)
 			continue;
@@ -266,6 +302,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 		else
 			process_remove_at(m, i);
 	}
+	forget_old_exited(m);
 }
 
 struct process *model_find(const struct model *m, pid_t pid)
@@ -299,6 +336,22 @@ size_t model_watched_pids(const struct model *m, pid_t *out, size_t cap)
 	return n;
 }
 
+size_t model_scan_pids(const struct model *m, pid_t *out, size_t cap)
+{
+	size_t n = model_watched_pids(m, out, cap);
+
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct process *p = m->procs[i];
+
+		if (!p->profile || p->exited || hashmap_get(&m->watch_pids, (uint64_t)p->pid))
+			continue;
+		if (n < cap)
+			out[n] = p->pid;
+		n++;
+	}
+	return n;
+}
+
 struct process *model_agent_process(struct model *m, pid_t pid, const char *exe)
 {
 	struct process *p = model_find(m, pid);
@@ -319,6 +372,10 @@ struct process *model_agent_process(struct model *m, pid_t pid, const char *exe)
 		p->cmdline = xstrdup(exe && *exe ? exe : r.comm);
 		p->state = 'R';
 		p->fds = -1;
+		/* Watched before it was seen (perftop run's child, -p): the agent
+		 * may say hello before the first reading does. */
+		if (hashmap_get(&m->watch_pids, (uint64_t)pid))
+			process_set_watched(m, p, true);
 	}
 	if (!p->profile)
 		p->profile = profile_new(pid);

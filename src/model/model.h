@@ -9,7 +9,10 @@
  *
  * Ownership: the model owns every `struct process` and its strings. A
  * process that disappears is freed at the next full scan unless it is watched
- * (shown in a process view or named with -p): then it stays, marked exited.
+ * (shown in a process view or named with -p) or an agent reported on it:
+ * then it stays, marked exited. Of the exited agent processes nobody
+ * watches, the newest MODEL_KEEP_EXITED stay, so a program that forks
+ * without end (each child an agent) cannot grow perftop without end.
  */
 #ifndef PERFTOP_MODEL_MODEL_H
 #define PERFTOP_MODEL_MODEL_H
@@ -29,6 +32,7 @@ enum {
 	MODEL_USER_LEN = 32,
 	MODEL_COMM_LEN = 64,
 	MODEL_HISTORY_SECONDS = 600, /* series keep at least this much history */
+	MODEL_KEEP_EXITED = 256,     /* exited, unwatched agent processes kept */
 };
 
 /* ---- readings: raw counters, as the collector fills them ---------------- */
@@ -67,6 +71,8 @@ struct tick_reading {
 	size_t nprocs;
 	long hz;                       /* clock ticks per second */
 	bool full_scan;                /* every process was read: absent ones are gone */
+	const pid_t *asked;            /* a partial scan: the pids it read, sorted; */
+	size_t nasked;                 /* absent ones among them are gone */
 };
 
 /* ---- the model ------------------------------------------------------------ */
@@ -182,8 +188,15 @@ struct process *model_watch(struct model *m, pid_t pid, bool watched);
 struct process *model_agent_process(struct model *m, pid_t pid, const char *exe);
 
 /* Fills out with up to cap watched pids; returns how many there are.
- * The collector reads only these when !m->list_visible. Caller holds the lock. */
+ * Caller holds the lock. */
 size_t model_watched_pids(const struct model *m, pid_t *out, size_t cap);
+
+/* Fills out with up to cap pids a partial scan must read: the watched ones
+ * and every process an agent reported on that has not exited yet (so one
+ * that dies is marked exited even while no view lists it). Returns how many
+ * there are, each once, in no order. The collector reads only these when
+ * !m->list_visible. Caller holds the lock. */
+size_t model_scan_pids(const struct model *m, pid_t *out, size_t cap);
 
 /* Number of samples of `seconds` at the model's tick (at least 1). */
 size_t model_samples_for(const struct model *m, double seconds);

@@ -471,6 +471,15 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 		tview_add(p, p->threads[ti].view, pr, count, p->live.thread == (long)ti ? wc : 0);
 }
 
+void profile_window_restore(struct profile *p, pid_t tid, uint32_t stack, uint64_t count,
+			    int64_t s)
+{
+	struct profile_thread *th = profile_thread(p, tid);
+	struct profile_pair *pr = pair_get(p, (uint32_t)(th - p->threads), stack);
+
+	window_sample(&p->window, s, (uint32_t)(pr - p->pairs), count, &pr->hint);
+}
+
 /* ---- zones -------------------------------------------------------------------- */
 
 uint32_t profile_zone(struct profile *p, const char *name)
@@ -525,6 +534,37 @@ void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t
 	note_time(p, t);
 	live_advance(p, window_second(t));
 	window_zone_event(&p->window, window_second(t), zone, zt->thread, duration_ns, &zt->hint);
+}
+
+const struct hist *profile_zone_hist(const struct profile *p, uint32_t zone, pid_t tid)
+{
+	const struct profile_zone_thread *zt;
+
+	if (zone >= p->zone_names.count)
+		return NULL;
+	if (!tid)
+		return &p->zones[zone].hist;
+	zt = hashmap_get(&p->zone_threads, (uint64_t)zone << 32 | (uint32_t)tid);
+	return zt ? &zt->hist : NULL;
+}
+
+void profile_zone_restore(struct profile *p, uint32_t zone, pid_t tid, const struct hist *h)
+{
+	if (zone >= p->zone_names.count || !h->count)
+		return;
+	hist_merge(tid ? &zone_thread(p, zone, tid)->hist : &p->zones[zone].hist, h);
+}
+
+void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, int64_t s,
+				 const struct hist *h)
+{
+	struct profile_zone_thread *zt;
+
+	if (zone >= p->zone_names.count || !h->count)
+		return;
+	zt = zone_thread(p, zone, tid);
+	live_advance(p, s);
+	window_zone_merge(&p->window, s, zone, zt->thread, h);
 }
 
 /* Index of thread tid, or -1 when the profile has never seen it. */

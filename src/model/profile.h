@@ -156,6 +156,7 @@ struct profile {
 	unsigned proto_major, proto_minor;
 	double requested_hz, achieved_hz;
 	uint64_t agent_samples, agent_dropped, agent_bytes; /* the agent's own counts */
+	uint64_t agent_events_dropped; /* zone events, counter updates, marks the agent lost */
 	uint64_t samples;           /* samples received and attributed */
 	uint64_t decode_errors;
 	bool connected;
@@ -236,6 +237,14 @@ size_t profile_func_count(const struct profile *p);
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
 			 uint64_t count, double t);
 
+/* Snapshot loading: records count samples of stack id `stack` (UINT32_MAX:
+ * none) on thread tid in the live window's second s only; the totals, flat
+ * table and trees are not touched (profile_add_samples() gave them the whole
+ * count, at a time older than any window). For a profile no view has read
+ * yet; seconds go in increasing order. */
+void profile_window_restore(struct profile *p, pid_t tid, uint32_t stack, uint64_t count,
+			    int64_t s);
+
 /* Names a thread (creating it if needed). */
 void profile_thread_name(struct profile *p, pid_t tid, const char *name);
 /* The thread record for tid, created if absent. */
@@ -264,6 +273,18 @@ void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
 			double sum_ns, uint64_t min_ns, uint64_t max_ns);
 size_t profile_zone_count(const struct profile *p);
+/* The overall histogram of zone on thread tid (0: all threads merged), or
+ * NULL when that thread had none. For saving a snapshot. */
+const struct hist *profile_zone_hist(const struct profile *p, uint32_t zone, pid_t tid);
+/* Snapshot loading: adds the events h summarises to the overall histogram
+ * of zone on thread tid (0: the merged one; a thread's events are restored
+ * into both, each with its own call). Exact figures and times are not
+ * touched. */
+void profile_zone_restore(struct profile *p, uint32_t zone, pid_t tid, const struct hist *h);
+/* Snapshot loading: adds the events h summarises to the live window's
+ * second s for zone on thread tid, as profile_zone_event_at() would have. */
+void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, int64_t s,
+				 const struct hist *h);
 
 /* Counters by name; returns the counter id. */
 uint32_t profile_counter(struct profile *p, const char *name);

@@ -188,6 +188,60 @@ bool window_zone_event(struct window *w, int64_t s, uint32_t zone, uint32_t thre
 	return true;
 }
 
+bool window_zone_merge(struct window *w, int64_t s, uint32_t zone, uint32_t thread,
+		       const struct hist *h)
+{
+	struct window_slot *slot;
+	struct window_zone_cell *c = NULL;
+	uint32_t ci;
+
+	if (!h->count)
+		return true;
+	slot = claim(w, s);
+	if (!slot)
+		return false;
+	for (size_t i = 0; i < slot->ncells && !c; i++)
+		if (slot->cells[i].zone == zone && slot->cells[i].thread == thread)
+			c = &slot->cells[i];
+	if (!c) {
+		slot->cells = reserve(slot->cells, slot->ncells, &slot->cells_alloc,
+				      sizeof(*slot->cells));
+		c = &slot->cells[slot->ncells++];
+		memset(c, 0, sizeof(*c));
+		c->zone = zone;
+		c->thread = thread;
+	}
+	if (!c->count || h->min_ns < c->min_ns)
+		c->min_ns = h->min_ns;
+	if (!c->count || h->max_ns > c->max_ns)
+		c->max_ns = h->max_ns;
+	c->count += h->count;
+	c->sum_ns += h->sum_ns;
+	ci = (uint32_t)(c - slot->cells);
+	for (uint32_t bucket = 0; h->buckets && bucket < HIST_BUCKETS; bucket++) {
+		uint64_t key = (uint64_t)ci << 16 | bucket;
+		uintptr_t idx1;
+		struct window_zone_bucket *b;
+
+		if (!h->buckets[bucket])
+			continue;
+		idx1 = (uintptr_t)hashmap_get(&slot->bucket_index, key);
+		if (!idx1) {
+			slot->buckets = reserve(slot->buckets, slot->nbuckets, &slot->buckets_alloc,
+						sizeof(*slot->buckets));
+			b = &slot->buckets[slot->nbuckets++];
+			b->cell = ci;
+			b->bucket = bucket;
+			b->count = 0;
+			hashmap_put(&slot->bucket_index, key, (void *)(uintptr_t)slot->nbuckets);
+		} else {
+			b = &slot->buckets[idx1 - 1];
+		}
+		b->count += h->buckets[bucket];
+	}
+	return true;
+}
+
 static bool cell_matches(const struct window_zone_cell *c, uint32_t zone, uint32_t thread,
 			 size_t nhists)
 {

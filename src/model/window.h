@@ -99,6 +99,13 @@ bool window_sample(struct window *w, int64_t s, uint32_t key, uint64_t count,
 bool window_zone_event(struct window *w, int64_t s, uint32_t zone, uint32_t thread,
 		       uint64_t duration_ns, struct window_hint *hint);
 
+/* Adds to (zone, thread) in second s the events h summarises (count, sum,
+ * min, max and buckets), as if each had come through window_zone_event():
+ * how a snapshot's window is restored. Returns false when s is older than
+ * the ring holds. */
+bool window_zone_merge(struct window *w, int64_t s, uint32_t zone, uint32_t thread,
+		       const struct hist *h);
+
 /* The slot holding second s, or NULL when the ring holds nothing for it. */
 const struct window_slot *window_slot(const struct window *w, int64_t s);
 

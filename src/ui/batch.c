@@ -2,19 +2,59 @@
  * batch — `perftop --batch`: the screen's lines as plain text, no curses.
  *
  * Like `top -b`: every refresh prints the header figures and the whole
- * process list (or, with -p, the process's figures), built by the same
- * view code as the screen, then a blank line. The first reading has no
- * rates yet (CPU % needs two), so refreshes start with the second one.
+ * process list (or, with -p and under `perftop run`, the process's figures
+ * and, once its agent has connected, the profile's tables), built by the
+ * same view code as the screen, then a blank line. The first reading has no
+ * rates yet (CPU % needs two), so refreshes start with the second one. Under
+ * `perftop run` without -n a refresh follows every reading until the command
+ * exits; then, once its agent has gone (or two ticks have passed), one last
+ * refresh has everything it sent.
+ *
+ * The profile's tables, for people and for scripts. Each section starts
+ * with a heading line at column 0, then a column header, then one row per
+ * line, every line indented by two spaces; a blank line ends the refresh.
+ * Columns are separated by two or more spaces; a name's own spaces are
+ * squeezed to one (and an empty name is "-"), so splitting a row on runs of
+ * two spaces gives exactly the header's fields. Numbers have no thousands
+ * separators; percentages have two decimals; durations are a number and a
+ * unit: ns, us, ms or s ("850ns", "12.3us", "2.01ms", "1.50s").
+ *
+ *   Functions: N samples, R Hz requested, A Hz achieved, D dropped
+ *     SELF%  TOTAL%  SAMPLES  FUNCTION  MODULE  FILE:LINE
+ *     (the top 30 functions by self samples; percentages of the N samples;
+ *      FILE:LINE is "-" without debug information)
+ *   Threads:
+ *     TID  NAME  SAMPLES  SHARE%        (by samples, busiest first)
+ *   Zones:
+ *     ZONE  COUNT  MEAN  P50  P95  P99  MAX
+ *     (COUNT, MEAN and MAX exact from the agent's statistics; percentiles
+ *      within 1 %; "-" for a percentile when no event arrived)
+ *   Counters:
+ *     COUNTER  TOTAL  RATE/S
+ *     (TOTAL is a gauge's value, and its RATE/S is "-")
+ *
+ * Without an agent the tables are replaced by "agent: not connected" in the
+ * figures.
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ui/fmt.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
 
-enum { BATCH_DEFAULT_WIDTH = 160, BATCH_MAX_WIDTH = 4096 };
+enum {
+	BATCH_DEFAULT_WIDTH = 160,
+	BATCH_MAX_WIDTH = 4096,
+	BATCH_TABLE_WIDTH = 1 << 16, /* table rows are never cut */
+	BATCH_TOP_FUNCS = 30,
+	BATCH_EXIT_TICKS = 2,        /* after the command exits, wait this long for its agent */
+};
 
 static int batch_width(FILE *out)
 {
@@ -34,11 +74,179 @@ static int batch_width(FILE *out)
 	return BATCH_DEFAULT_WIDTH;
 }
 
+/* Appends text with every run of white space squeezed to one space and
+ * none at either end; "-" when nothing is left. */
+static void put_name(struct line *l, const char *text)
+{
+	bool any = false;
+
+	while (text && *text) {
+		size_t sp = strspn(text, " \t\n\r\v\f"), word;
+
+		text += sp;
+		word = strcspn(text, " \t\n\r\v\f");
+		if (!word)
+			break;
+		if (any)
+			line_put(l, TE_DEFAULT, " ");
+		line_putn(l, TE_DEFAULT, text, word);
+		any = true;
+		text += word;
+	}
+	if (!any)
+		line_put(l, TE_DEFAULT, "-");
+}
+
+static struct line *row(struct lines *out)
+{
+	return lines_begin(out, BATCH_TABLE_WIDTH);
+}
+
+static double percent(uint64_t n, uint64_t of)
+{
+	return of ? 100.0 * (double)n / (double)of : 0;
+}
+
+static void batch_functions(struct lines *out, const struct profile *p)
+{
+	size_t n = profile_func_count(p);
+	uint32_t *ids = xreallocarray(NULL, n ? n : 1, sizeof(*ids));
+
+	line_printf(row(out), TE_DEFAULT,
+		    "Functions: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped",
+		    (unsigned long long)p->samples, p->requested_hz, p->achieved_hz,
+		    (unsigned long long)p->agent_dropped);
+	line_put(row(out), TE_DEFAULT, "  SELF%  TOTAL%  SAMPLES  FUNCTION  MODULE  FILE:LINE");
+	profile_funcs_sorted(p, false, ids);
+	for (size_t i = 0, shown = 0; i < n && shown < BATCH_TOP_FUNCS; i++) {
+		const struct profile_func *f = &p->funcs[ids[i]];
+		struct line *l;
+
+		if (!f->total && !f->self)
+			continue;
+		l = row(out);
+		line_printf(l, TE_DEFAULT, "  %5.2f  %6.2f  %7llu  ", percent(f->self, p->samples),
+			    percent(f->total, p->samples), (unsigned long long)f->self);
+		put_name(l, f->name);
+		line_put(l, TE_DEFAULT, "  ");
+		put_name(l, f->module);
+		line_put(l, TE_DEFAULT, "  ");
+		if (f->file && f->line > 0) {
+			char num[16];
+
+			snprintf(num, sizeof(num), ":%d", f->line);
+			put_name(l, f->file);
+			line_put(l, TE_DEFAULT, num);
+		} else {
+			put_name(l, f->file);
+		}
+		shown++;
+	}
+	free(ids);
+}
+
+static int compare_threads(const void *a, const void *b)
+{
+	const struct profile_thread *x = *(const struct profile_thread *const *)a;
+	const struct profile_thread *y = *(const struct profile_thread *const *)b;
+
+	if (x->samples != y->samples)
+		return x->samples > y->samples ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+static void batch_threads(struct lines *out, const struct profile *p)
+{
+	const struct profile_thread **t =
+		xreallocarray(NULL, p->nthreads ? p->nthreads : 1, sizeof(*t));
+
+	line_put(row(out), TE_DEFAULT, "Threads:");
+	line_put(row(out), TE_DEFAULT, "  TID  NAME  SAMPLES  SHARE%");
+	for (size_t i = 0; i < p->nthreads; i++)
+		t[i] = &p->threads[i];
+	qsort(t, p->nthreads, sizeof(*t), compare_threads);
+	for (size_t i = 0; i < p->nthreads; i++) {
+		struct line *l = row(out);
+
+		line_printf(l, TE_DEFAULT, "  %3d  ", (int)t[i]->tid);
+		put_name(l, t[i]->name);
+		line_printf(l, TE_DEFAULT, "  %7llu  %6.2f", (unsigned long long)t[i]->samples,
+			    percent(t[i]->samples, p->samples));
+	}
+	free(t);
+}
+
+static void put_duration(struct line *l, double ns, bool have)
+{
+	char buf[32];
+
+	if (have)
+		fmt_duration_ns(buf, sizeof(buf), ns, false);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	line_printf(l, TE_DEFAULT, "  %4s", buf);
+}
+
+static void batch_zones(struct lines *out, struct profile *p)
+{
+	size_t n = profile_zone_count(p);
+	struct profile_zone_summary s;
+	struct zone_figures f;
+
+	line_put(row(out), TE_DEFAULT, "Zones:");
+	line_put(row(out), TE_DEFAULT, "  ZONE  COUNT  MEAN  P50  P95  P99  MAX");
+	for (size_t z = 0; z < n; z++) {
+		struct line *l = row(out);
+
+		profile_zone_summary(p, (uint32_t)z, 0, 0, profile_now(p), &s, NULL);
+		tabs__zone_figures(&p->zones[z], &s, &f);
+		line_put(l, TE_DEFAULT, "  ");
+		put_name(l, p->zones[z].name);
+		line_printf(l, TE_DEFAULT, "  %5llu", (unsigned long long)f.count);
+		put_duration(l, f.mean_ns, f.count > 0);
+		put_duration(l, f.p50_ns, f.have_pcts);
+		put_duration(l, f.p95_ns, f.have_pcts);
+		put_duration(l, f.p99_ns, f.have_pcts);
+		put_duration(l, f.max_ns, f.count > 0);
+	}
+}
+
+static void batch_counters(struct lines *out, const struct profile *p)
+{
+	size_t n = profile_counter_count(p);
+
+	line_put(row(out), TE_DEFAULT, "Counters:");
+	line_put(row(out), TE_DEFAULT, "  COUNTER  TOTAL  RATE/S");
+	for (size_t i = 0; i < n; i++) {
+		const struct profile_counter *c = &p->counters[i];
+		struct line *l = row(out);
+
+		line_put(l, TE_DEFAULT, "  ");
+		put_name(l, c->name);
+		if (c->total == (double)(long long)c->total)
+			line_printf(l, TE_DEFAULT, "  %5lld", (long long)c->total);
+		else
+			line_printf(l, TE_DEFAULT, "  %5.3f", c->total);
+		if (c->gauge)
+			line_put(l, TE_DEFAULT, "  -");
+		else
+			line_printf(l, TE_DEFAULT, "  %6.2f", c->rate_per_s);
+	}
+}
+
 static void batch_frame(struct ui *ui, struct lines *out)
 {
 	lines_clear(out);
 	if (ui->standalone) {
+		const struct process *p = model_find(ui->m, ui->proc.pid);
+
 		procview__figures(ui, out);
+		if (p && p->profile) {
+			batch_functions(out, p->profile);
+			batch_threads(out, p->profile);
+			batch_zones(out, p->profile);
+			batch_counters(out, p->profile);
+		}
 		return;
 	}
 	listview__rebuild(ui);
@@ -47,16 +255,48 @@ static void batch_frame(struct ui *ui, struct lines *out)
 	listview__draw(ui, out, (int)ui->list.nrows + 1);
 }
 
+/* SIGINT and SIGTERM end the refreshes (poll returns EINTR: no SA_RESTART),
+ * so perftop leaves through its normal path: under perftop run the command
+ * is ended too, and the socket removed. */
+static volatile sig_atomic_t batch_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	batch_stop = 1;
+}
+
+/* Under perftop run: true once the command has exited and its agent has
+ * gone or had its time to send what was left. */
+static bool run_settled(const struct ui *ui, double exit_seen)
+{
+	const struct process *p = model_find(ui->m, ui->proc.pid);
+
+	if (!p || !p->profile || !p->profile->connected)
+		return true;
+	return ui__now() >= exit_seen + BATCH_EXIT_TICKS * ui->m->tick_s;
+}
+
 int ui_batch(struct model *m, const struct ui_source *src, const struct ui_options *opt,
 	     FILE *out)
 {
 	long want = opt->iterations > 0 ? opt->iterations : 1, printed = 0;
+	bool until_exit = opt->until_child_exits && opt->iterations <= 0;
 	unsigned long long readings = 0;
+	double exit_seen = -1;
+	struct sigaction sa, old_int, old_term;
 	struct lines frame;
 	struct ui ui;
 	int rc = 0;
 
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
+	batch_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	ui__init(&ui, m, opt, ui__locale_utf8());
+	ui.batch = true;
 	ui.width = batch_width(out);
 	lines_init(&frame);
 	model_lock(m);
@@ -66,12 +306,20 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 	}
 	model_unlock(m);
 
-	while (printed < want) {
+	while (!batch_stop && (until_exit || printed < want)) {
 		struct pollfd pfd = { src->wake_fd, POLLIN, 0 };
+		int timeout = -1, ready;
+		bool last = false;
 
-		if (poll(&pfd, 1, -1) < 0) {
+		if (exit_seen >= 0) {
+			double left = exit_seen + BATCH_EXIT_TICKS * m->tick_s - ui__now();
+
+			timeout = left > 0 ? (int)(left * 1000) + 1 : 0;
+		}
+		ready = poll(&pfd, 1, timeout);
+		if (ready < 0) {
 			if (errno == EINTR)
-				continue;
+				continue; /* batch_stop ends the loop */
 			rc = 1;
 			break;
 		}
@@ -79,10 +327,21 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 			rc = 1;
 			break;
 		}
-		readings += src->ack(src->ctx);
-		if (readings < 2)
-			continue;
+		if (ready > 0)
+			readings += src->ack(src->ctx);
 		model_lock(m);
+		if (until_exit && m->child_exited) {
+			if (exit_seen < 0)
+				exit_seen = ui__now();
+			last = run_settled(&ui, exit_seen);
+			if (!last) {
+				model_unlock(m); /* the agent's last frames may be on the way */
+				continue;
+			}
+		} else if (readings < 2 || !ready) {
+			model_unlock(m);
+			continue;
+		}
 		batch_frame(&ui, &frame);
 		model_unlock(m);
 		if (printed)
@@ -93,8 +352,12 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 			break;
 		}
 		printed++;
+		if (last)
+			break;
 	}
 	lines_release(&frame);
 	ui__release(&ui);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	return rc;
 }

@@ -43,6 +43,15 @@ void browser_sync(struct browser *b, size_t n, long long (*id_at)(const void *ro
 	b->sel_id = n ? b->ids[b->sel] : -1;
 }
 
+void browser_select(struct browser *b, size_t i)
+{
+	if (i >= b->n)
+		return;
+	b->sel = i;
+	b->sel_id = b->ids[i];
+	b->follow = true;
+}
+
 long long browser_selected_id(const struct browser *b)
 {
 	return b->n ? b->ids[b->sel] : -1;
@@ -93,9 +102,11 @@ void browser_layout(const struct browser_column *cols, size_t ncols, int width, 
 	int total = -1, flex = -1;
 
 	for (size_t i = 0; i < ncols; i++) {
-		widths[i] = cols[i].width ? cols[i].width : BROWSER_FLEX_MIN;
+		widths[i] = cols[i].width > 0 ? cols[i].width
+			    : cols[i].width < 0 ? -cols[i].width
+						: BROWSER_FLEX_MIN;
 		total += widths[i] + 1;
-		if (!cols[i].width && flex < 0)
+		if (cols[i].width <= 0 && flex < 0)
 			flex = (int)i;
 	}
 	while (total > width) {

@@ -28,7 +28,8 @@ typedef void (*browser_draw_fn)(struct line *l, const void *row, int width, cons
 
 struct browser_column {
 	const char *name;       /* header text */
-	int width;              /* columns; 0 = flexible, takes what is left */
+	int width;              /* columns; 0 = flexible, takes what is left;
+				 * -N = flexible, kept at least N wide */
 	enum line_align align;
 	int drop;               /* 0 = always shown; higher drops first when narrow */
 	int sort;               /* the view's sort key this column shows, or -1 */
@@ -60,6 +61,9 @@ void browser_sync(struct browser *b, size_t n, long long (*id_at)(const void *ro
 /* Handles a navigation key. Returns UI_REDRAW when the key moved (or
  * tried to move) the selection, UI_NONE when it is not a navigation key. */
 int browser_key(struct browser *b, int key);
+
+/* Selects row i (< n, after a sync) as if the user had moved there. */
+void browser_select(struct browser *b, size_t i);
 
 /* The selected row's id, or -1 when the list is empty. */
 long long browser_selected_id(const struct browser *b);

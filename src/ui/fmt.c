@@ -1,8 +1,10 @@
-/* fmt — sizes, rates and durations as text; see fmt.h. */
+/* fmt — sizes, rates, counts, durations and wait statuses as text; see fmt.h. */
 #include "ui/fmt.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 
 static const char *const short_units = "KMGTP";
 static const char *const long_units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
@@ -94,4 +96,62 @@ void fmt_window(char *out, size_t outsz, double seconds)
 		snprintf(out, outsz, "%ldm%02lds", s / 60, s % 60);
 	else
 		snprintf(out, outsz, "%ldh%02ldm", s / 3600, s % 3600 / 60);
+}
+
+void fmt_count(char *out, size_t outsz, unsigned long long n, bool group)
+{
+	char digits[32];
+	size_t len, o = 0;
+
+	len = (size_t)snprintf(digits, sizeof(digits), "%llu", n);
+	if (!group) {
+		snprintf(out, outsz, "%s", digits);
+		return;
+	}
+	for (size_t i = 0; i < len && o + 1 < outsz; i++) {
+		if (i && (len - i) % 3 == 0 && o + 2 < outsz)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	if (outsz)
+		out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+void fmt_duration_ns(char *out, size_t outsz, double ns, bool utf8)
+{
+	static const char *const units[] = { "ns", "us", "ms", "s" };
+	double v = ns > 0 ? ns : 0;
+	int u = 0;
+
+	/* 999.5 would print as "1000": promote before choosing the digits */
+	while (u < 3 && v >= 999.5) {
+		v /= 1000;
+		u++;
+	}
+	const char *unit = u == 1 && utf8 ? "µs" : units[u];
+
+	if (u == 0 || v >= 99.95)
+		snprintf(out, outsz, "%.0f%s", v, unit);
+	else if (v >= 9.995)
+		snprintf(out, outsz, "%.1f%s", v, unit);
+	else
+		snprintf(out, outsz, "%.2f%s", v, unit);
+}
+
+void fmt_wait_status(char *out, size_t outsz, int status)
+{
+	if (WIFEXITED(status)) {
+		snprintf(out, outsz, "exited with status %d", WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status)) {
+		const char *name = sigabbrev_np(WTERMSIG(status));
+
+		if (name)
+			snprintf(out, outsz, "killed by SIG%s%s", name,
+				 WCOREDUMP(status) ? " (core dumped)" : "");
+		else
+			snprintf(out, outsz, "killed by signal %d%s", WTERMSIG(status),
+				 WCOREDUMP(status) ? " (core dumped)" : "");
+	} else {
+		snprintf(out, outsz, "wait status 0x%x", (unsigned)status);
+	}
 }

@@ -1,13 +1,15 @@
 /*
  * fmt — numbers as people read them on a screen: sizes, rates, percents.
  *
- * Pure formatting shared by every view and by --batch. Sizes are binary
- * (1 KiB = 1024 B). The short forms fit narrow columns ("512K", "12.3M",
- * "1.21G"); the long forms are for figures ("12.3 MiB", "1.2 KiB/s").
+ * Pure formatting shared by every view and by --batch: sizes, counts,
+ * durations, wait statuses. Sizes are binary (1 KiB = 1024 B). The short
+ * forms fit narrow columns ("512K", "12.3M", "1.21G"); the long forms are
+ * for figures ("12.3 MiB", "1.2 KiB/s").
  */
 #ifndef PERFTOP_UI_FMT_H
 #define PERFTOP_UI_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A size in KiB, short: "0K", "512K", "12.3M", "123M", "1.21G", "12.1G". At
@@ -28,5 +30,17 @@ void fmt_rate(char *out, size_t outsz, double per_s);
 
 /* A duration in seconds, short: "30s", "5m", "1m30s", "2h". */
 void fmt_window(char *out, size_t outsz, double seconds);
+
+/* A count with thousands separators when `group` ("12,345"), else plain
+ * digits ("12345", for --batch). */
+void fmt_count(char *out, size_t outsz, unsigned long long n, bool group);
+
+/* A duration in nanoseconds with three significant digits and a unit:
+ * "850ns", "12.3us", "2.01ms", "1.50s" ("µs" when utf8). Negative is 0. */
+void fmt_duration_ns(char *out, size_t outsz, double ns, bool utf8);
+
+/* A wait status as people say it: "exited with status 1", "killed by
+ * SIGSEGV", "killed by SIGABRT (core dumped)". */
+void fmt_wait_status(char *out, size_t outsz, int status);
 
 #endif

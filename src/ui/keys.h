@@ -11,6 +11,7 @@
 #define PERFTOP_UI_KEYS_H
 
 enum ui_key {
+	UI_KEY_TAB = '\t',
 	UI_KEY_ESC = 27,
 	UI_KEY_SPECIAL = 0x110000, /* past the last Unicode code point */
 	UI_KEY_UP = UI_KEY_SPECIAL,
@@ -24,6 +25,7 @@ enum ui_key {
 	UI_KEY_ENTER,
 	UI_KEY_BACKSPACE,
 	UI_KEY_DELETE,
+	UI_KEY_BTAB,               /* Shift-Tab */
 	UI_KEY_F1,                 /* F1..F12 follow in order */
 	UI_KEY_F12 = UI_KEY_F1 + 11,
 	UI_KEY_UNKNOWN,            /* a special key perftop does not use */

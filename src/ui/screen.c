@@ -23,6 +23,13 @@
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
+/* From <term.h>, which cannot be included here: its capability macros
+ * (lines, columns, ...) would rename ordinary identifiers. */
+struct term;
+extern struct term *cur_term;
+int setupterm(const char *term, int fd, int *errret);
+int del_curterm(struct term *oterm);
+
 static SCREEN *screen;
 static volatile sig_atomic_t screen_up;
 static int sig_pipe[2] = { -1, -1 };
@@ -119,6 +126,8 @@ int screen__open(char *why, size_t why_len)
 {
 	const char *term = getenv("TERM");
 	const char *cup;
+	bool moves;
+	int err;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(why, why_len, "%s is not a terminal (try --batch)",
@@ -126,22 +135,28 @@ int screen__open(char *why, size_t why_len)
 		return -ENOTTY;
 	}
 	if (!term || !*term) {
-		snprintf(why, why_len, "TERM is not set");
+		snprintf(why, why_len,
+			 "TERM is not set (set it to the terminal's type, or try --batch)");
+		return -EINVAL;
+	}
+	/* Ask terminfo before newterm(), which leaks its half-made screen on a
+	 * terminal it does not know. One that cannot move the cursor (dumb,
+	 * hardcopy) would get every refresh written one after the other:
+	 * refuse it before painting. */
+	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+		snprintf(why, why_len, "cannot start the screen for TERM '%s' (try --batch)", term);
+		return -EINVAL;
+	}
+	cup = tigetstr("cup");
+	moves = cup && cup != (char *)-1 && *cup;
+	del_curterm(cur_term);
+	if (!moves) {
+		snprintf(why, why_len, "TERM '%s' cannot move the cursor (try --batch)", term);
 		return -EINVAL;
 	}
 	screen = newterm(NULL, stdout, stdin);
 	if (!screen) {
 		snprintf(why, why_len, "cannot start the screen for TERM '%s' (try --batch)", term);
-		return -EINVAL;
-	}
-	/* A terminal that cannot move the cursor (dumb, hardcopy) would get
-	 * every refresh written one after the other: refuse it before painting. */
-	cup = tigetstr("cup");
-	if (!cup || cup == (char *)-1 || !*cup) {
-		endwin();
-		delscreen(screen);
-		screen = NULL;
-		snprintf(why, why_len, "TERM '%s' cannot move the cursor (try --batch)", term);
 		return -EINVAL;
 	}
 	set_term(screen);

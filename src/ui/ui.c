@@ -37,7 +37,7 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 	lines_set_utf8(utf8);
 	listview__init(&ui->list);
 	procview__init(&ui->proc);
-	ui->log_seen = m->log.total;
+	ui->log_seen = 0; /* a warning logged before the screen (the socket refused) is shown */
 	if (opt->pid > 0) {
 		ui->standalone = true;
 		ui->screen = UI_SCREEN_PROC;

@@ -33,6 +33,9 @@ struct ui_options {
 	const char *message;       /* shown once in the status line (a theme error), or NULL */
 	const char *output_path;   /* perftop run: where the command's output goes, or NULL */
 	bool until_child_exits;    /* batch: without iterations, stop when m->child_exited */
+	bool snapshot;             /* perftop open: the model is a loaded snapshot, no collector
+				      (the source's wake_fd never fires; say "snapshot" in the header) */
+	const char *snapshot_path; /* perftop open: the file shown, or NULL */
 };
 
 /* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the
@@ -44,10 +47,15 @@ int ui_run(struct model *m, const struct ui_source *src, const struct ui_options
 
 /* Prints opt->iterations refreshes (1 when 0) as plain text to out, no
  * curses: each one the header figures and every process, or with opt->pid
- * the process's figures, from the same lines as the screen. Each refresh
- * follows a reading that has rates (the second reading onwards). Lines are
- * $COLUMNS wide, or the terminal's width, else 160. Returns 0, or 1 when
- * writing fails or the source stops. */
+ * the process's figures, from the same lines as the screen, and when it has
+ * a profile the Functions, Threads, Zones and Counters tables (format at the
+ * top of batch.c). Each refresh follows a reading that has rates (the second
+ * reading onwards). With opt->until_child_exits and no iterations, a
+ * refresh follows every reading until m->child_exited, then a final one
+ * once the command's agent has gone (or two ticks later). Figure lines are
+ * $COLUMNS wide, or the terminal's width, else 160; table rows are never
+ * cut. SIGINT and SIGTERM end it early (the caller then cleans up as after
+ * the last refresh). Returns 0, or 1 when writing fails or the source stops. */
 int ui_batch(struct model *m, const struct ui_source *src, const struct ui_options *opt,
 	     FILE *out);
 

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "model/model.h"
 #include "model/proclist.h"
@@ -55,12 +56,69 @@ struct listview {
 	struct browser br;
 };
 
+/* The process view's tabs, shown once the process has a profile. */
+enum proc_tab { PTAB_FUNCTIONS, PTAB_ZONES, PTAB_COUNTERS, PTAB_LOG, PTAB_COUNT };
+
+/* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
+enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
+
+/* A zone's figures as the tables show them: count, mean, min and max exact
+ * (the agent's statistics) when the agent sent them, percentiles from the
+ * histogram of the events received (0 when none arrived). Durations in ns. */
+struct zone_figures {
+	uint64_t count;
+	double rate_per_s;
+	double mean_ns, min_ns, max_ns;
+	double p50_ns, p95_ns, p99_ns;
+	bool have_pcts;           /* events arrived: the percentiles mean something */
+};
+
+struct tabs_zone_row {
+	uint32_t id;
+	const char *name;
+	struct zone_figures f;
+};
+
+/* One Log line: a mark of the program or a message of perftop's own. */
+enum { TABS_LOG_MARK = -1 }; /* kind; else an enum msglog_level */
+struct tabs_log_row {
+	double wall;              /* seconds since the epoch */
+	int kind;
+	pid_t tid;                /* marks: the thread */
+	const char *text;         /* in the model: valid while it is locked */
+};
+
+struct proctabs {
+	enum proc_tab tab;
+	struct browser br[PTAB_COUNT];
+	enum func_sort sort;
+	bool desc;
+	bool show_file;           /* the FILE:LINE column (L) */
+	char search[UI_FILTER_MAX];
+	bool searching;           /* the search prompt is open */
+	size_t search_origin;     /* the row selected when the prompt opened */
+	bool log_tail;            /* the Log keeps its newest line selected */
+	/* Rows of the current tab, rebuilt each frame (model locked). */
+	uint32_t *funcs;          /* function ids, sorted */
+	size_t nfuncs, funcs_alloc;
+	uint32_t *counters;
+	size_t ncounters, counters_alloc;
+	struct tabs_zone_row *zones;
+	size_t nzones, zones_alloc;
+	struct profile_zone_summary *sums;
+	size_t sums_alloc;
+	struct tabs_log_row *log;
+	size_t nlog, log_alloc;
+};
+
 struct procview {
 	pid_t pid;
 	int window;               /* index into the windows the view offers */
 	struct chart chart;
 	float *buf;               /* samples copied out of a series */
 	size_t buf_alloc;
+	struct lines left, right; /* scratch: the two charts side by side */
+	struct proctabs tabs;
 };
 
 struct ui {
@@ -71,6 +129,7 @@ struct ui {
 	bool standalone;          /* started with -p: no list behind the view */
 	bool help;                /* the help screen is open */
 	bool utf8;
+	bool batch;               /* plain text for --batch: counts without separators */
 	enum chart_style chart_style;
 	struct listview list;
 	struct procview proc;
@@ -140,6 +199,34 @@ void procview__open(struct ui *ui, pid_t pid);
 void procview__close(struct ui *ui);
 extern const struct ui_binding procview__bindings[];
 extern const size_t procview__nbindings;
+
+/* view_tabs.c — the tabs of a process with a profile: Functions, Zones,
+ * Counters, Log. init/release own t's rows and browsers; reset forgets the
+ * positions when the view opens another process. */
+void tabs__init(struct proctabs *t);
+void tabs__release(struct proctabs *t);
+void tabs__reset(struct proctabs *t);
+/* Rebuilds the current tab's rows from p. Model locked. */
+void tabs__rebuild(struct ui *ui, struct profile *p);
+/* Adds exactly `rows` lines: the tab bar, the column header and the rows of
+ * the current tab (after tabs__rebuild in the same locked section). */
+void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
+/* Handles a key of the tabs (Tab, moves, sort, search); UI_NONE when the key
+ * is not theirs. Model locked. */
+int tabs__key(struct ui *ui, struct profile *p, int key);
+/* True while the search prompt is open and takes every key. */
+bool tabs__editing(const struct ui *ui);
+/* Adds the search prompt as the status line when it is open; returns
+ * whether it did. */
+bool tabs__status(struct ui *ui, struct lines *out);
+/* Adds one line of the agent's figures: "Agent 1000 Hz requested, 992 Hz
+ * achieved, 12,345 samples, 0 dropped" (drops in TE_WARN), or "agent: not
+ * connected" when prof is NULL. */
+void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *prof, int width);
+/* A zone's figures from its summary over everything (profile_zone_summary
+ * with seconds 0) and the agent's exact statistics. */
+void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
+			struct zone_figures *f);
 
 /* help.c: adds height - 1 lines listing the current screen's keys. */
 void help__draw(struct ui *ui, struct lines *out);

@@ -1,6 +1,7 @@
 /*
  * view_list — the process list: one row per process, sorted and filtered,
- * with the F6 sort chooser and the `/` filter prompt.
+ * with the F6 sort chooser and the `/` filter prompt. Column A marks a
+ * process whose agent is connected.
  *
  * Columns are defined once in `columns`; sorting itself is the model's
  * (proclist), a column only names the key it shows. Rows are rebuilt from
@@ -101,6 +102,22 @@ static void draw_state(struct line *l, const void *row, int width, const void *c
 	line_cell(l, e, buf, width, ALIGN_LEFT);
 }
 
+/* A mark for a process whose agent is connected (●, or * in ASCII), a dim
+ * one for an agent that was connected and has gone. */
+static void draw_agent(struct line *l, const void *row, int width, const void *ctx)
+{
+	const struct profile *prof = ((const struct process *)row)->profile;
+	bool utf8 = lines_utf8();
+
+	(void)ctx;
+	if (!prof)
+		line_cell(l, TE_ROW, "", width, ALIGN_LEFT);
+	else if (prof->connected)
+		line_cell(l, TE_GOOD, utf8 ? "●" : "*", width, ALIGN_LEFT);
+	else
+		line_cell(l, TE_ROW_DIM, utf8 ? "○" : "-", width, ALIGN_LEFT);
+}
+
 static void draw_spark(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct process *p = row;
@@ -148,6 +165,7 @@ static const struct browser_column columns[] = {
 	{ "THR", 4, ALIGN_RIGHT, 2, -1, draw_threads },
 	{ "S", 1, ALIGN_LEFT, 1, -1, draw_state },
 	{ "HISTORY", UI_SPARK_SAMPLES, ALIGN_LEFT, 4, -1, draw_spark },
+	{ "A", 1, ALIGN_LEFT, 1, -1, draw_agent },
 	{ "COMMAND", 0, ALIGN_LEFT, 0, PROC_SORT_NAME, draw_command },
 };
 
@@ -355,7 +373,9 @@ static int key_quit(struct ui *ui, int key)
 
 const struct ui_binding listview__bindings[] = {
 	{ { UI_KEY_F1, '?' }, "F1 ?", "Help: this list of keys", key_help },
-	{ { UI_KEY_ENTER }, "Enter", "Open the selected process's view", key_open },
+	{ { UI_KEY_ENTER }, "Enter",
+	  "Open the selected process's view (a mark in column A: its agent is connected)",
+	  key_open },
 	{ { '/' }, "/", "Filter by command, name, user or pid (Enter keeps, Esc clears)",
 	  key_filter },
 	{ { UI_KEY_F(6) }, "F6", "Choose the sort column", key_chooser },

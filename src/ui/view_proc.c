@@ -1,7 +1,11 @@
 /*
  * view_proc — one process in detail: CPU % and RSS charts over a time
  * window, min/avg/max over that window, RSS growth since the view opened,
- * threads, fds, I/O and context-switch rates.
+ * threads, fds, I/O and context-switch rates, the agent's sampling figures.
+ * Once an agent has connected, the charts shrink (side by side when the
+ * screen is wide enough, one summary line when it is small) and the tabs of
+ * view_tabs.c take the rest. Under `perftop run` the view names the file the
+ * command's output goes to and, once it has exited, how it ended.
  *
  * Opening the view watches the process (the model keeps its full series and
  * keeps it after it exits) and stops the full scan of every process while
@@ -16,7 +20,15 @@
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
-enum { YLABEL_W = 9, FIGURE_GAP = 3 };
+enum {
+	YLABEL_W = 9,
+	FIGURE_GAP = 3,
+	SIDE_GAP = 2,        /* columns between two charts side by side */
+	SIDE_MIN_WIDTH = 64, /* narrower: one chart above the other */
+	TABLE_MIN = 4,       /* a tab's column header and three rows */
+	CHART_MIN_H = 2,
+	CHART_MAX_H = 10,
+};
 
 static const double windows[] = { 30, 60, 300, 600 };
 enum { NWINDOWS = sizeof(windows) / sizeof(windows[0]), DEFAULT_WINDOW = 1 };
@@ -26,16 +38,24 @@ void procview__init(struct procview *pv)
 	memset(pv, 0, sizeof(*pv));
 	pv->window = DEFAULT_WINDOW;
 	chart_init(&pv->chart);
+	lines_init(&pv->left);
+	lines_init(&pv->right);
+	tabs__init(&pv->tabs);
 }
 
 void procview__release(struct procview *pv)
 {
 	chart_release(&pv->chart);
 	free(pv->buf);
+	lines_release(&pv->left);
+	lines_release(&pv->right);
+	tabs__release(&pv->tabs);
 }
 
 void procview__open(struct ui *ui, pid_t pid)
 {
+	if (pid != ui->proc.pid)
+		tabs__reset(&ui->proc.tabs);
 	ui->proc.pid = pid;
 	model_watch(ui->m, pid, true);
 	ui->m->list_visible = false;
@@ -112,6 +132,17 @@ static int flow(struct lines *out, int width, int max_lines, const char *const *
 	return used;
 }
 
+/* The wait status of the process when it has ended and perftop started it
+ * (perftop run), else -1. */
+static int exit_status(const struct ui *ui, const struct process *p)
+{
+	if (p->exit_status >= 0)
+		return p->exit_status;
+	if (ui->m->child_exited && ui->standalone && p->pid == ui->opt->pid)
+		return ui->m->child_status;
+	return -1;
+}
+
 static void title_line(struct ui *ui, struct lines *out, const struct process *p, pid_t pid)
 {
 	struct line *l = lines_begin(out, ui->width);
@@ -122,14 +153,25 @@ static void title_line(struct ui *ui, struct lines *out, const struct process *p
 		line_fill(l, TE_HEADER);
 		return;
 	}
-	line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
+	if (exit_status(ui, p) >= 0) {
+		char how[64];
+
+		/* how it ended matters more than its name on a narrow screen */
+		fmt_wait_status(how, sizeof(how), exit_status(ui, p));
+		if (line_room(l) >= lines_text_width(p->comm) + lines_text_width(how) + 4)
+			line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
+		line_printf(l, TE_WARN, " %s ", how);
+	} else {
+		line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
+	}
 	if (p->exited) {
 		char when[32];
 
 		fmt_window(when, sizeof(when), ui->m->now - p->exited_at);
-		line_put(l, TE_WARN, " exited ");
+		if (exit_status(ui, p) < 0)
+			line_put(l, TE_WARN, " exited ");
 		line_printf(l, TE_HEADER, " %s ago ", when);
-	} else {
+	} else if (exit_status(ui, p) < 0) {
 		line_printf(l, p->state == 'R' ? TE_GOOD : p->state == 'D' ? TE_BAD : TE_HEADER,
 			    " %c %s ", p->state, state_name(p->state));
 	}
@@ -143,12 +185,47 @@ static void title_line(struct ui *ui, struct lines *out, const struct process *p
 	line_fill(l, TE_HEADER);
 }
 
+/* Appends text in at most `room` columns, keeping its end: a path cut on
+ * the left starts with '~'. */
+static void put_tail(struct line *l, enum theme_element e, const char *text, int room)
+{
+	if (room < 1)
+		return;
+	if (lines_text_width(text) > room) {
+		line_put(l, e, "~");
+		while (*text && lines_text_width(text) > room - 1) {
+			text++;
+			while (((unsigned char)*text & 0xc0) == 0x80)
+				text++;
+		}
+	}
+	line_put(l, e, text);
+}
+
+/* The command line; under perftop run, the output file at the right end
+ * (kept whole as far as it can be: the command line gives way first). */
 static void command_line(struct ui *ui, struct lines *out, const struct process *p)
 {
 	struct line *l = lines_begin(out, ui->width);
+	const char *path = ui->opt->output_path;
+	const char *cmd = p->cmdline ? p->cmdline : p->comm;
 
 	line_put(l, TE_ROW_DIM, " ");
-	line_put(l, TE_ROW_DIM, p->cmdline ? p->cmdline : p->comm);
+	if (path) {
+		int pw = lines_text_width(path) + 8; /* "output " and a space */
+		int cw = ui->width - 1 - pw - FIGURE_GAP;
+
+		if (cw > lines_text_width(cmd))
+			cw = lines_text_width(cmd);
+		if (cw >= 20 || (cw > 0 && cw == lines_text_width(cmd))) {
+			line_cell(l, TE_ROW_DIM, cmd, cw, ALIGN_LEFT);
+			line_repeat(l, TE_ROW_DIM, " ", FIGURE_GAP);
+		}
+		line_put(l, TE_HEADER_LABEL, "output ");
+		put_tail(l, TE_HEADER, path, line_room(l));
+	} else {
+		line_put(l, TE_ROW_DIM, cmd);
+	}
 	line_fill(l, TE_ROW_DIM);
 }
 
@@ -182,7 +259,7 @@ static size_t window_slots(const struct ui *ui)
 	return model_samples_for(ui->m, windows[ui->proc.window]);
 }
 
-static void cpu_stats_line(struct ui *ui, struct lines *out, const struct process *p)
+static void cpu_stats_line(struct ui *ui, struct lines *out, const struct process *p, int width)
 {
 	struct series_stats st = series_stats_last(&p->series[PM_CPU], window_slots(ui));
 	char now[24], mn[24], avg[24], mx[24], win[24];
@@ -194,10 +271,10 @@ static void cpu_stats_line(struct ui *ui, struct lines *out, const struct proces
 	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
 	snprintf(mx, sizeof(mx), "%.1f%%", st.max);
 	fmt_window(win, sizeof(win), windows[ui->proc.window]);
-	flow(out, ui->width, 1, labels, values, NULL, st.count ? 5 : 1);
+	flow(out, width, 1, labels, values, NULL, st.count ? 5 : 1);
 }
 
-static void rss_stats_line(struct ui *ui, struct lines *out, const struct process *p)
+static void rss_stats_line(struct ui *ui, struct lines *out, const struct process *p, int width)
 {
 	struct series_stats st = series_stats_last(&p->series[PM_RSS], window_slots(ui));
 	char now[32], mn[24], avg[24], mx[24], growth[64], amount[24], since[24];
@@ -223,7 +300,7 @@ static void rss_stats_line(struct ui *ui, struct lines *out, const struct proces
 	}
 	if (!st.count)
 		n = 2;
-	flow(out, ui->width, 1, labels + skip, values + skip, velem + skip, n - skip);
+	flow(out, width, 1, labels + skip, values + skip, velem + skip, n - skip);
 }
 
 /* ---- charts --------------------------------------------------------------------- */
@@ -237,13 +314,14 @@ static size_t copy_window(struct ui *ui, const struct series *s, size_t slots)
 	return series_copy_last(s, slots, ui->proc.buf);
 }
 
-/* Draws a chart of `height` rows plus its x axis. labels[0] is the top
- * label, labels[1] the middle one (drawn on odd heights of 5 or more). */
-static void chart_block(struct ui *ui, struct lines *out, int height, size_t n, size_t slots,
-			size_t pad, double ymax, const char *top, const char *mid,
+/* Draws a chart of `height` rows plus its x axis, `width` columns wide.
+ * top is the top label, mid the middle one (drawn on odd heights of 5 or
+ * more). */
+static void chart_block(struct ui *ui, struct lines *out, int width, int height, size_t n,
+			size_t slots, size_t pad, double ymax, const char *top, const char *mid,
 			enum theme_element elem)
 {
-	int plot = ui->width - YLABEL_W - 1;
+	int plot = width - YLABEL_W - 1;
 	bool utf8 = lines_utf8();
 	char axis[512];
 
@@ -252,7 +330,7 @@ static void chart_block(struct ui *ui, struct lines *out, int height, size_t n, 
 	chart_render(&ui->proc.chart, plot, height, ui->chart_style, ui->proc.buf, n, slots, pad,
 		     ymax);
 	for (int y = 0; y < height; y++) {
-		struct line *l = lines_begin(out, ui->width);
+		struct line *l = lines_begin(out, width);
 		const char *label = "";
 
 		if (y == 0)
@@ -267,7 +345,7 @@ static void chart_block(struct ui *ui, struct lines *out, int height, size_t n, 
 		line_put(l, elem, chart_row(&ui->proc.chart, y));
 		line_fill(l, TE_ROW);
 	}
-	struct line *l = lines_begin(out, ui->width);
+	struct line *l = lines_begin(out, width);
 
 	chart_xaxis(axis, sizeof(axis), plot < (int)sizeof(axis) ? plot : (int)sizeof(axis) - 1,
 		    windows[ui->proc.window]);
@@ -287,69 +365,192 @@ static double window_max(const float *v, size_t n)
 	return mx;
 }
 
-static void charts(struct ui *ui, struct lines *out, const struct process *p, int h_cpu,
-		   int h_rss, int gap)
+/* Empty slots at the right: the time since the process exited. */
+static size_t exit_pad(const struct ui *ui, const struct process *p)
 {
-	size_t slots = window_slots(ui), pad = 0, n;
-	char top[32], mid[32];
-	const char *unit;
-	double ymax, unit_kib;
-
 	if (p->exited && ui->m->now > p->exited_at)
-		pad = (size_t)((ui->m->now - p->exited_at) / ui->m->tick_s);
+		return (size_t)((ui->m->now - p->exited_at) / ui->m->tick_s);
+	return 0;
+}
 
-	cpu_stats_line(ui, out, p);
+/* The CPU figures line and chart, `width` wide, `h` rows of chart. */
+static void cpu_block(struct ui *ui, struct lines *out, const struct process *p, int width,
+		      int h)
+{
+	size_t slots = window_slots(ui), n;
+	char top[32], mid[32];
+	double ymax;
+
+	cpu_stats_line(ui, out, p, width);
 	n = copy_window(ui, &p->series[PM_CPU], slots);
 	ymax = chart_cpu_top(window_max(ui->proc.buf, n));
 	snprintf(top, sizeof(top), "%.0f%%", ymax);
 	snprintf(mid, sizeof(mid), "%.0f%%", ymax / 2);
-	chart_block(ui, out, h_cpu, n, slots, pad, ymax, top, mid, TE_CHART_CPU);
-	while (gap-- > 0)
-		lines_begin(out, ui->width);
+	chart_block(ui, out, width, h, n, slots, exit_pad(ui, p), ymax, top, mid, TE_CHART_CPU);
+}
 
-	rss_stats_line(ui, out, p);
+static void rss_block(struct ui *ui, struct lines *out, const struct process *p, int width,
+		      int h)
+{
+	size_t slots = window_slots(ui), n;
+	char top[32], mid[32];
+	const char *unit;
+	double ymax, unit_kib;
+
+	rss_stats_line(ui, out, p, width);
 	n = copy_window(ui, &p->series[PM_RSS], slots);
 	ymax = chart_kib_top(window_max(ui->proc.buf, n), &unit, &unit_kib);
 	chart_kib_label(top, sizeof(top), ymax, unit, unit_kib);
 	chart_kib_label(mid, sizeof(mid), ymax / 2, unit, unit_kib);
-	chart_block(ui, out, h_rss, n, slots, pad, ymax, top, mid, TE_CHART_MEM);
+	chart_block(ui, out, width, h, n, slots, exit_pad(ui, p), ymax, top, mid, TE_CHART_MEM);
+}
+
+/* The two charts one above the other, full width, a gap between. */
+static void charts_stacked(struct ui *ui, struct lines *out, const struct process *p, int h_cpu,
+			   int h_rss, int gap)
+{
+	cpu_block(ui, out, p, ui->width, h_cpu);
+	while (gap-- > 0)
+		lines_begin(out, ui->width);
+	rss_block(ui, out, p, ui->width, h_rss);
+}
+
+/* The two charts side by side, each h rows: 2 + h lines. */
+static void charts_side(struct ui *ui, struct lines *out, const struct process *p, int h)
+{
+	struct lines *left = &ui->proc.left, *right = &ui->proc.right;
+	int wl = (ui->width - SIDE_GAP) / 2, wr = ui->width - SIDE_GAP - wl;
+
+	lines_clear(left);
+	lines_clear(right);
+	cpu_block(ui, left, p, wl, h);
+	rss_block(ui, right, p, wr, h);
+	for (size_t i = 0; i < left->n || i < right->n; i++) {
+		struct line *l = lines_begin(out, ui->width);
+
+		if (i < left->n)
+			line_append(l, &left->v[i]);
+		line_pad_to(l, TE_ROW, wl + SIDE_GAP);
+		if (i < right->n)
+			line_append(l, &right->v[i]);
+		line_fill(l, TE_ROW);
+	}
+}
+
+/* One line instead of the charts: CPU and RSS now, then what fits. */
+static void summary_line(struct ui *ui, struct lines *out, const struct process *p)
+{
+	struct series_stats st = series_stats_last(&p->series[PM_CPU], window_slots(ui));
+	char cpu[24], rss[32], avg[24], mx[24], growth[32];
+	const char *labels[] = { "CPU", "RSS", "avg", "max", "growth" };
+	const char *values[] = { cpu, rss, avg, mx, growth };
+	enum theme_element velem[] = { TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER };
+	double delta = (double)p->rss_kb - (double)p->watch_rss_kb;
+	size_t n = 5;
+
+	snprintf(cpu, sizeof(cpu), "now %.1f%%", p->exited ? 0.0 : p->cpu);
+	snprintf(rss, sizeof(rss), "now ");
+	fmt_kib(rss + 4, sizeof(rss) - 4, (double)p->rss_kb);
+	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
+	snprintf(mx, sizeof(mx), "%.1f%%", st.max);
+	fmt_kib_signed(growth, sizeof(growth), delta);
+	velem[4] = delta > 0.5 ? TE_WARN : TE_HEADER;
+	if (!st.count)
+		n = 2;
+	else if (!p->watched)
+		n = 4;
+	flow(out, ui->width, 1, labels, values, velem, n);
+}
+
+/* The classic layout, without a profile: figures and two full charts. */
+static void draw_plain(struct ui *ui, struct lines *out, const struct process *p, int rows)
+{
+	/* title, agent, figures, two stats lines, two x axes */
+	int fixed = 7, avail, fig_lines = 1;
+	bool cmd = ui->opt->output_path || rows - fixed - 1 >= 2 * 5;
+
+	if (cmd)
+		fixed++;
+	avail = rows - fixed;
+	if (avail - 1 >= 2 * 4)
+		fig_lines = 2;
+	if (cmd)
+		command_line(ui, out, p);
+	tabs__agent_line(ui, out, p->profile, ui->width);
+	fig_lines = figures_line(ui, out, p, fig_lines);
+	avail = rows - fixed - (fig_lines - 1);
+	if (avail >= 2) {
+		/* Odd heights have a middle row for the half-scale label;
+		 * a spare line goes between the two charts. */
+		int h_cpu = avail / 2, h_rss = avail - h_cpu;
+
+		if (h_cpu > 2 && h_cpu % 2 == 0)
+			h_cpu--;
+		if (h_rss > 2 && h_rss % 2 == 0)
+			h_rss--;
+		charts_stacked(ui, out, p, h_cpu, h_rss, avail - h_cpu - h_rss);
+	} else {
+		summary_line(ui, out, p);
+	}
+}
+
+/* With a profile: figures, small charts, then the tabs take the rest. At
+ * the smallest size: title, agent, one summary line, tab bar, a few rows. */
+static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, int rows,
+			  size_t start)
+{
+	bool side = ui->width >= SIDE_MIN_WIDTH;
+	int avail = rows - 3 - TABLE_MIN; /* title, agent, tab bar; the table */
+	int cmd = 0, fig = 0, chart_h = 0, budget;
+
+	if (ui->opt->output_path && avail >= 1)
+		cmd = 1, avail--;
+	if (avail >= 1) /* the summary line (or the charts) */
+		avail--;
+	if (avail >= 1)
+		fig = 1, avail--;
+	if (!cmd && avail >= 1 && rows >= 20)
+		cmd = 1, avail--;
+	/* The charts replace the summary line when they get a third of the
+	 * screen and at least CHART_MIN_H rows each. */
+	budget = avail + 1;
+	if (budget > rows / 3)
+		budget = rows / 3;
+	chart_h = side ? budget - 2 : budget / 2 - 2;
+	if (chart_h > CHART_MAX_H)
+		chart_h = CHART_MAX_H;
+	if (chart_h < CHART_MIN_H)
+		chart_h = 0;
+
+	if (cmd)
+		command_line(ui, out, p);
+	tabs__agent_line(ui, out, p->profile, ui->width);
+	if (fig)
+		figures_line(ui, out, p, 1);
+	if (chart_h && side)
+		charts_side(ui, out, p, chart_h);
+	else if (chart_h)
+		charts_stacked(ui, out, p, chart_h, chart_h, 0);
+	else if (rows - 3 - cmd - fig >= TABLE_MIN + 1)
+		summary_line(ui, out, p);
+	tabs__rebuild(ui, p->profile);
+	tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
 }
 
 void procview__draw(struct ui *ui, struct lines *out, int rows)
 {
-	const struct process *p = model_find(ui->m, ui->proc.pid);
+	struct process *p = model_find(ui->m, ui->proc.pid);
 	size_t start = out->n;
-	int fixed, avail, fig_lines = 1;
-	bool cmd;
 
 	title_line(ui, out, p, ui->proc.pid);
-	if (p) {
-		/* title, figures, two stats lines, two x axes */
-		fixed = 6;
-		cmd = rows - fixed - 1 >= 2 * 5;
-		if (cmd)
-			fixed++;
-		avail = rows - fixed;
-		if (avail - 1 >= 2 * 4)
-			fig_lines = 2;
-		if (cmd)
-			command_line(ui, out, p);
-		fig_lines = figures_line(ui, out, p, fig_lines);
-		avail = rows - fixed - (fig_lines - 1);
-		if (avail >= 2) {
-			/* Odd heights have a middle row for the half-scale label;
-			 * a spare line goes between the two charts. */
-			int h_cpu = avail / 2, h_rss = avail - h_cpu;
-
-			if (h_cpu > 2 && h_cpu % 2 == 0)
-				h_cpu--;
-			if (h_rss > 2 && h_rss % 2 == 0)
-				h_rss--;
-			charts(ui, out, p, h_cpu, h_rss, avail - h_cpu - h_rss);
-		}
-	}
+	if (p && p->profile)
+		draw_profiled(ui, out, p, rows, start);
+	else if (p)
+		draw_plain(ui, out, p, rows);
 	while ((int)(out->n - start) < rows)
 		lines_begin(out, ui->width);
+	while ((int)(out->n - start) > rows)
+		out->n--;
 }
 
 void procview__figures(struct ui *ui, struct lines *out)
@@ -361,14 +562,19 @@ void procview__figures(struct ui *ui, struct lines *out)
 		return;
 	command_line(ui, out, p);
 	figures_line(ui, out, p, 1);
-	cpu_stats_line(ui, out, p);
-	rss_stats_line(ui, out, p);
+	cpu_stats_line(ui, out, p, ui->width);
+	rss_stats_line(ui, out, p, ui->width);
+	tabs__agent_line(ui, out, p->profile, ui->width);
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
 
 static int key_back(struct ui *ui, int key)
 {
+	if (key == UI_KEY_ESC && ui->proc.tabs.search[0]) {
+		ui->proc.tabs.search[0] = '\0'; /* Esc clears a search first */
+		return UI_REDRAW;
+	}
 	if (ui->standalone)
 		return key == 'q' ? UI_QUIT : UI_NONE;
 	procview__close(ui);
@@ -407,6 +613,16 @@ static int key_help(struct ui *ui, int key)
 	return UI_REDRAW;
 }
 
+/* Keys of the tabs: only once the process has a profile. */
+static int key_tabs(struct ui *ui, int key)
+{
+	struct process *p = model_find(ui->m, ui->proc.pid);
+
+	if (!p || !p->profile)
+		return UI_NONE;
+	return tabs__key(ui, p->profile, key);
+}
+
 static int key_quit(struct ui *ui, int key)
 {
 	(void)ui;
@@ -417,7 +633,22 @@ static int key_quit(struct ui *ui, int key)
 const struct ui_binding procview__bindings[] = {
 	{ { UI_KEY_F1, '?' }, "F1 ?", "Help: this list of keys", key_help },
 	{ { UI_KEY_ESC, UI_KEY_LEFT, 'q' }, "Esc Left q",
-	  "Back to the process list (q quits when started with -p)", key_back },
+	  "Back to the process list (q quits when started with -p or by perftop run); Esc "
+	  "first clears a search",
+	  key_back },
+	{ { UI_KEY_TAB, UI_KEY_BTAB }, "Tab S-Tab",
+	  "Next / previous tab: Functions, Zones, Counters, Log (once an agent has connected)",
+	  key_tabs },
+	{ { UI_KEY_UP, UI_KEY_DOWN }, "Up Down", "Move in the tab's table", key_tabs },
+	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", key_tabs },
+	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last row (End in the Log follows it)",
+	  key_tabs },
+	{ { UI_KEY_F(6), '<', '>' }, "F6 < >", "Functions: sort by self, total or name",
+	  key_tabs },
+	{ { 'I' }, "I", "Functions: invert the sort order", key_tabs },
+	{ { 'L' }, "L", "Functions: show or hide the FILE:LINE column", key_tabs },
+	{ { '/' }, "/", "Search the tab's names; Enter keeps, Esc cancels", key_tabs },
+	{ { 'n', 'N' }, "n N", "Next / previous match of the search", key_tabs },
 	{ { '+', '=', '-' }, "+ -", "Show a longer / shorter time window (30s 1m 5m 10m)",
 	  key_window },
 	{ { 'w' }, "w", "Cycle the time window", key_window },
@@ -428,6 +659,8 @@ const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview_
 
 int procview__key(struct ui *ui, int key)
 {
+	if (tabs__editing(ui))
+		return key_tabs(ui, key);
 	for (size_t i = 0; i < procview__nbindings; i++) {
 		const struct ui_binding *b = &procview__bindings[i];
 
@@ -447,13 +680,31 @@ void procview__status(struct ui *ui, struct lines *out)
 	static const struct ui_hint alone_hints[] = {
 		{ "F1", "Help" }, { "+-", "Window" }, { "c", "Chart" }, { "q", "Quit" },
 	};
+	static const struct ui_hint tab_list_hints[] = {
+		{ "F1", "Help" }, { "Tab", "Next" }, { "/", "Search" }, { "F6", "Sort" },
+		{ "L", "File" }, { "Esc", "Back" }, { "F10", "Quit" },
+	};
+	static const struct ui_hint tab_alone_hints[] = {
+		{ "F1", "Help" }, { "Tab", "Next" }, { "/", "Search" }, { "F6", "Sort" },
+		{ "L", "File" }, { "q", "Quit" },
+	};
+	const struct process *p = model_find(ui->m, ui->proc.pid);
+	bool tabs = p && p->profile;
+	const struct ui_hint *h;
+	size_t n;
 	char right[64], win[16];
 
+	if (tabs && tabs__status(ui, out))
+		return;
 	fmt_window(win, sizeof(win), windows[ui->proc.window]);
 	snprintf(right, sizeof(right), "window %s  %s ", win, chart_style_name(ui->chart_style));
-	if (ui->standalone)
-		ui__hints(ui, out, alone_hints, sizeof(alone_hints) / sizeof(alone_hints[0]),
-			  right);
+	if (tabs && ui->standalone)
+		h = tab_alone_hints, n = sizeof(tab_alone_hints) / sizeof(*h);
+	else if (tabs)
+		h = tab_list_hints, n = sizeof(tab_list_hints) / sizeof(*h);
+	else if (ui->standalone)
+		h = alone_hints, n = sizeof(alone_hints) / sizeof(*h);
 	else
-		ui__hints(ui, out, list_hints, sizeof(list_hints) / sizeof(list_hints[0]), right);
+		h = list_hints, n = sizeof(list_hints) / sizeof(*h);
+	ui__hints(ui, out, h, n, right);
 }

@@ -3,10 +3,11 @@
  * tests: accepts agents on a Unix socket, decodes their frames with the wire
  * decoder and, when told to stop, prints what it received.
  *
- *   agent-sink SOCKET [-t SECONDS] [-c CLOSES] [--pause-events]
+ *   agent-sink SOCKET [-t SECONDS] [-c CLOSES] [--pause-events] [--stall]
  *
  * Stops on SIGTERM/SIGINT, after SECONDS, or once CLOSES connections have
  * ended. --pause-events sends PAUSE(events) to each agent after its HELLO.
+ * --stall accepts agents and never reads from them (a perftop that hangs).
  * Output, one fact per line (summed over every connection unless pid=):
  *   connections N
  *   hello pid=P hz=H version=V
@@ -69,11 +70,11 @@ struct conn {
 	struct wire_decoder dec;
 	char *names[MAX_NAMES];
 	/* Latest ZONE_STATS per (tid, zone id) and TOTAL per counter id. */
-	struct {
+	struct zs {
 		uint32_t tid, zone;
 		uint64_t count, sum;
-	} zs[1024];
-	size_t nzs;
+	} * zs;
+	size_t nzs, zs_alloc;
 	struct {
 		uint32_t id;
 		int64_t total;
@@ -86,10 +87,10 @@ struct conn {
 
 static struct conn *conns[MAX_CONNS];
 static volatile sig_atomic_t stop;
-static int pause_events;
+static int pause_events, stall;
 
-static uint64_t n_connections, n_errors, n_frames, n_samples, depth_max, n_marks, n_threads,
-	n_maps, n_maps_bid, n_stats;
+static uint64_t n_connections, n_errors, n_frames, n_samples, depth_max, n_marks, n_threads, n_maps,
+    n_maps_bid, n_stats;
 static struct tidcount tids[MAX_TIDS];
 static size_t ntids;
 static struct zoneacc zones[MAX_ZONES];
@@ -131,14 +132,14 @@ static void count_sample(uint32_t pid, uint32_t tid)
 			return;
 		}
 	if (ntids < MAX_TIDS)
-		tids[ntids++] = (struct tidcount){ pid, tid, 1 };
+		tids[ntids++] = (struct tidcount){pid, tid, 1};
 }
 
 static void send_pause(struct conn *c)
 {
 	uint8_t mem[64];
 	struct wire_buf b;
-	struct wire_pause p = { WIRE_PAUSE_EVENTS };
+	struct wire_pause p = {WIRE_PAUSE_EVENTS};
 
 	wire_buf_init(&b, mem, sizeof(mem));
 	if (wire_put_pause(&b, &p) == 0 && send(c->fd, b.data, b.len, MSG_NOSIGNAL) < 0)
@@ -175,7 +176,8 @@ static int on_msg(void *ctx, const struct wire_msg *m)
 			for (size_t i = 0; i < nthread_names; i++)
 				seen |= !strcmp(thread_names[i], m->u.thread.name.s);
 			if (!seen)
-				snprintf(thread_names[nthread_names++], 64, "%s", m->u.thread.name.s);
+				snprintf(thread_names[nthread_names++], 64, "%s",
+				         m->u.thread.name.s);
 		}
 		break;
 	case WIRE_SAMPLES:
@@ -200,11 +202,19 @@ static int on_msg(void *ctx, const struct wire_msg *m)
 		if (m->count == 0)
 			break;
 		for (i = 0; i < c->nzs; i++)
-			if (c->zs[i].tid == m->u.zone_stats.tid && c->zs[i].zone == m->u.zone_stats.zone)
+			if (c->zs[i].tid == m->u.zone_stats.tid &&
+			    c->zs[i].zone == m->u.zone_stats.zone)
 				break;
 		if (i == c->nzs) {
-			if (c->nzs == 1024)
-				break;
+			if (c->nzs == c->zs_alloc) {
+				size_t n = c->zs_alloc ? 2 * c->zs_alloc : 64;
+				struct zs *p = realloc(c->zs, n * sizeof(*p));
+
+				if (!p)
+					break;
+				c->zs = p;
+				c->zs_alloc = n;
+			}
 			c->nzs++;
 		}
 		c->zs[i].tid = m->u.zone_stats.tid;
@@ -231,8 +241,9 @@ static int on_msg(void *ctx, const struct wire_msg *m)
 			c->cs[i].total = m->u.counters.value.i;
 		else if (m->u.counters.op == WIRE_COUNTER_SET) {
 			c->cs[i].gauge = 1;
-			c->cs[i].last = m->u.counters.value.is_float ? m->u.counters.value.f
-								     : (double)m->u.counters.value.i;
+			c->cs[i].last = m->u.counters.value.is_float
+			                    ? m->u.counters.value.f
+			                    : (double)m->u.counters.value.i;
 		}
 		break;
 	}
@@ -288,6 +299,7 @@ static void conn_close(int i)
 	}
 	for (size_t k = 0; k < MAX_NAMES; k++)
 		free(c->names[k]);
+	free(c->zs);
 	wire_decoder_release(&c->dec);
 	close(c->fd);
 	free(c);
@@ -326,7 +338,8 @@ static void summary(void)
 	printf("maps-with-build-id %llu\n", (unsigned long long)n_maps_bid);
 	printf("stats %llu\n", (unsigned long long)n_stats);
 	printf("stats-last samples=%llu dropped=%llu events-dropped=%llu bytes=%llu hz=%.1f\n",
-	       (unsigned long long)last_stats.samples, (unsigned long long)last_stats.samples_dropped,
+	       (unsigned long long)last_stats.samples,
+	       (unsigned long long)last_stats.samples_dropped,
 	       (unsigned long long)last_stats.events_dropped,
 	       (unsigned long long)last_stats.bytes_sent, last_stats.achieved_hz);
 }
@@ -341,7 +354,8 @@ int main(int argc, char **argv)
 	struct timespec start, now;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: agent-sink SOCKET [-t SECONDS] [-c CLOSES] [--pause-events]\n");
+		fprintf(stderr, "usage: agent-sink SOCKET [-t SECONDS] [-c CLOSES] "
+		                "[--pause-events] [--stall]\n");
 		return 2;
 	}
 	path = argv[1];
@@ -352,6 +366,8 @@ int main(int argc, char **argv)
 			closes_wanted = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--pause-events"))
 			pause_events = 1;
+		else if (!strcmp(argv[i], "--stall"))
+			stall = 1;
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
@@ -374,7 +390,7 @@ int main(int argc, char **argv)
 		p[n].fd = lfd;
 		p[n].events = POLLIN;
 		idx[n++] = -1;
-		for (int i = 0; i < MAX_CONNS; i++)
+		for (int i = 0; i < MAX_CONNS && !stall; i++)
 			if (conns[i]) {
 				p[n].fd = conns[i]->fd;
 				p[n].events = POLLIN;
@@ -401,8 +417,8 @@ int main(int argc, char **argv)
 				}
 				conns[slot] = calloc(1, sizeof(struct conn));
 				conns[slot]->fd = fd;
-				wire_decoder_init(&conns[slot]->dec, 0, WIRE_DECODER_NEED_HELLO, on_msg,
-						  conns[slot]);
+				wire_decoder_init(&conns[slot]->dec, 0, WIRE_DECODER_NEED_HELLO,
+				                  on_msg, conns[slot]);
 				n_connections++;
 			} else {
 				struct conn *c = conns[idx[k]];
@@ -411,14 +427,15 @@ int main(int argc, char **argv)
 
 				if (r > 0 && wire_decoder_feed(&c->dec, buf, (size_t)r) < 0) {
 					fprintf(stderr, "sink: pid %u: %s\n", c->pid,
-						wire_decoder_error(&c->dec));
+					        wire_decoder_error(&c->dec));
 					n_errors++;
 					r = 0;
 				}
 				if (r <= 0) {
 					if (wire_decoder_pending(&c->dec))
-						fprintf(stderr, "sink: pid %u: %zu bytes of a cut frame\n",
-							c->pid, wire_decoder_pending(&c->dec));
+						fprintf(stderr,
+						        "sink: pid %u: %zu bytes of a cut frame\n",
+						        c->pid, wire_decoder_pending(&c->dec));
 					conn_close(idx[k]);
 					closes++;
 				}
@@ -428,8 +445,8 @@ int main(int argc, char **argv)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (seconds > 0 && (double)(now.tv_sec - start.tv_sec) +
-					   (double)(now.tv_nsec - start.tv_nsec) / 1e9 >=
-				   seconds)
+		                           (double)(now.tv_nsec - start.tv_nsec) / 1e9 >=
+		                       seconds)
 			break;
 	}
 	for (int i = 0; i < MAX_CONNS; i++)

@@ -3,7 +3,8 @@
  * once, for the agent's stress test: 8 threads doing malloc/free, one
  * thread loading and unloading a library (dlopen/dlclose) and calling into
  * it, and the main thread forking children that exec this program again
- * ("child" mode) and children that just compute and exit. Output is fixed
+ * ("child" mode) and children that just compute (long enough for the
+ * agent in them to connect as a new process) and _exit. Output is fixed
  * for given arguments, so a run under the agent must print the same.
  *   agent_stress [ROUNDS]   (default 200000 allocations per thread)
  */
@@ -16,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define THREADS 8
-#define DL_ROUNDS 200
+#define THREADS       8
+#define DL_ROUNDS     200
 #define EXEC_CHILDREN 10
 #define FORK_CHILDREN 5
 
@@ -36,7 +37,7 @@ static void *allocator(void *arg)
 {
 	uintptr_t id = (uintptr_t)arg;
 	uint64_t sum = 0;
-	void *keep[64] = { 0 };
+	void *keep[64] = {0};
 
 	for (long i = 0; i < rounds; i++) {
 		size_t size = 16 + (size_t)((i * 7919 + (long)id * 31) % 4000);
@@ -63,11 +64,12 @@ static void *loader(void *arg)
 	for (int i = 0; i < DL_ROUNDS; i++) {
 		void *h = dlopen("libresolv.so.2", RTLD_NOW | RTLD_LOCAL);
 		int (*skip)(const unsigned char *, const unsigned char *);
-		static const unsigned char name[] = { 3, 'w', 'w', 'w', 0 };
+		static const unsigned char name[] = {3, 'w', 'w', 'w', 0};
 
 		if (!h)
 			continue;
-		skip = (int (*)(const unsigned char *, const unsigned char *))dlsym(h, "dn_skipname");
+		skip =
+		    (int (*)(const unsigned char *, const unsigned char *))dlsym(h, "dn_skipname");
 		if (skip && skip(name, name + sizeof(name)) == (int)sizeof(name))
 			ok++;
 		dlclose(h);
@@ -83,8 +85,7 @@ int main(int argc, char **argv)
 	int failed = 0;
 
 	if (argc > 1 && !strcmp(argv[1], "child")) {
-		burn(2000000);
-		return 0;
+		return burn(20000000) == 42; /* use the result, or the call goes */
 	}
 	if (argc > 1)
 		rounds = atol(argv[1]);
@@ -105,8 +106,9 @@ int main(int argc, char **argv)
 				execl("/proc/self/exe", argv[0], "child", (char *)NULL);
 				_exit(127);
 			}
-			burn(5000000);
-			exit(0);
+			/* _exit: exit() in the child of a threaded parent can hang
+			 * on a libc lock another thread held at fork (dlclose). */
+			_exit(burn(100000000) == 42);
 		}
 		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
 			failed++;

@@ -1,0 +1,600 @@
+/*
+ * cmd_record — `perftop record` and `perftop open`: the snapshot file's two
+ * ends on the command line.
+ *
+ * record runs the collector with no screen: either it starts a command with
+ * the agent on a private socket (as `perftop run` does) or it watches a
+ * running process whose agent may connect to the default socket (without
+ * one, the snapshot has its /proc figures only). It stops when the command
+ * has exited and its agent has gone (or had two ticks to send what was
+ * left), when the process exits, when -d seconds have passed, or on
+ * SIGINT/SIGTERM/SIGHUP; then it copies the model under the lock, stops
+ * the collector and the command, and writes the file safely
+ * (snapshot_write). A signal never leaves a half file behind: it only ends
+ * the recording.
+ *
+ * open loads a file into a model and hands it to the same UI as live, with
+ * a source whose descriptor never fires (no collector) and the options
+ * saying it is a snapshot; --batch prints the views once as text.
+ */
+#include "cli/cmd_record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect/collector.h"
+#include "collect/launch.h"
+#include "collect/procfs.h"
+#include "model/model.h"
+#include "snapshot/snapshot.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
+#include "wire/sockpath.h"
+
+enum {
+	RECORD_HZ_MAX = 100000,
+	RECORD_SETTLE_TICKS = 2, /* after the command exits, wait this long for its agent */
+};
+
+#define RECORD_SECS_MAX (7.0 * 24 * 3600)
+
+struct record_args {
+	const char *out;
+	double seconds; /* 0: until the command or process ends */
+	double tick;    /* seconds between /proc readings */
+	unsigned hz;    /* 0: the agent's default */
+	pid_t pid;      /* -p */
+	char **command; /* into argv */
+};
+
+static void usage_record(FILE *f)
+{
+	fputs("usage: perftop record -o FILE [-d SECS] [-F HZ] [-i SECS] [--] COMMAND [ARG...]\n"
+	      "       perftop record -o FILE -p PID [-d SECS] [-i SECS]\n"
+	      "Records a profile into a snapshot file, with no screen: starts COMMAND with\n"
+	      "the agent (or watches process PID, whose agent may connect to the default\n"
+	      "socket) until it ends, SECS have passed or Ctrl-C. Open the file with\n"
+	      "'perftop open FILE'.\n"
+	      "  -o, --output FILE      the snapshot to write (required)\n"
+	      "  -d, --duration SECS    stop after this long (default: when it ends)\n"
+	      "  -F, --freq HZ          sampling rate of the agent, 1 to 100000\n"
+	      "  -p, --pid PID          record a running process instead of a command\n"
+	      "  -i, --interval SECS    seconds between /proc readings, 0.1 to 60 (default 1)\n"
+	      "  -h, --help             this text\n",
+	      f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("perftop: record: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (try 'perftop record --help')\n", stderr);
+	return 2;
+}
+
+static bool parse_seconds(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_ulong(const char *s, unsigned long hi, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_record(struct record_args *a, int argc, char **argv)
+{
+	static const struct option longs[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"duration", required_argument, NULL, 'd'},
+	    {"freq", required_argument, NULL, 'F'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"interval", required_argument, NULL, 'i'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	unsigned long v;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->tick = 1.0;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:d:F:p:i:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			a->out = optarg;
+			break;
+		case 'd':
+			if (!parse_seconds(optarg, 0.1, RECORD_SECS_MAX, &a->seconds))
+				return usage_error("bad -d value '%s': not a duration in seconds",
+				                   optarg);
+			break;
+		case 'i':
+			if (!parse_seconds(optarg, 0.1, 60, &a->tick))
+				return usage_error("bad -i value '%s': not 0.1 to 60 seconds",
+				                   optarg);
+			break;
+		case 'F':
+			if (!parse_ulong(optarg, RECORD_HZ_MAX, &v))
+				return usage_error(
+				    "bad -F value '%s': not a rate from 1 to 100000 Hz", optarg);
+			a->hz = (unsigned)v;
+			break;
+		case 'p':
+			if (!parse_ulong(optarg, INT_MAX, &v))
+				return usage_error("bad -p value '%s': not a process id", optarg);
+			a->pid = (pid_t)v;
+			break;
+		case 'h':
+			usage_record(stdout);
+			return 0;
+		default:
+			return usage_error("unknown option or missing value '%s'",
+			                   argv[optind - 1 < argc ? optind - 1 : argc - 1]);
+		}
+	}
+	if (optind < argc)
+		a->command = argv + optind;
+	if (!a->out || !*a->out)
+		return usage_error("%s", "no output file: name one with -o FILE");
+	if (!a->pid && !a->command)
+		return usage_error("%s", "nothing to record: give a command or -p PID");
+	if (a->pid && a->command)
+		return usage_error("cannot record both -p and a command ('%s')", a->command[0]);
+	return -1;
+}
+
+/* ---- stopping on a signal -------------------------------------------------------- */
+
+static int stop_pipe[2] = {-1, -1};
+
+static void on_stop_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (write(stop_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: a stop is already pending */
+	}
+	errno = saved;
+}
+
+static int catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file-size limit is an error from write(), not a kill */
+	return 0;
+}
+
+/* ---- recording --------------------------------------------------------------------- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Ends the command after the recording (as perftop run does): SIGTERM to
+ * its process group, SIGKILL after a grace period. */
+static void end_child(pid_t pid)
+{
+	struct timespec nap = {0, 20 * 1000 * 1000};
+
+	if (waitpid(pid, NULL, WNOHANG) == pid)
+		return;
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&nap, NULL);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Whether the recording is over by itself. Caller holds the lock. *ended is
+ * when the command or process was first seen gone (monotonic), or < 0. */
+static bool finished(const struct model *m, const struct record_args *a, pid_t pid, double *ended)
+{
+	const struct process *p = model_find(m, pid);
+	bool gone = a->command ? m->child_exited : p && p->exited;
+
+	if (!gone)
+		return false;
+	if (*ended < 0)
+		*ended = mono_now();
+	/* Its agent's last frames may still be on the way. */
+	if (p && p->profile && p->profile->connected)
+		return mono_now() >= *ended + RECORD_SETTLE_TICKS * m->tick_s;
+	return true;
+}
+
+/* Polls the collector until the recording ends; returns why it ended. */
+static const char *record_loop(struct model *m, struct collector *c, const struct record_args *a,
+                               pid_t pid)
+{
+	double deadline = a->seconds > 0 ? mono_now() + a->seconds : -1, ended = -1;
+
+	for (;;) {
+		struct pollfd pfd[2] = {{collector_wake_fd(c), POLLIN, 0},
+		                        {stop_pipe[0], POLLIN, 0}};
+		int timeout = -1;
+		bool done;
+
+		if (deadline >= 0) {
+			double left = deadline - mono_now();
+
+			if (left <= 0)
+				return "the duration has passed";
+			timeout = (int)(left * 1000) + 1;
+		}
+		if (ended >= 0)
+			timeout = 100;
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			return "poll failed";
+		if (pfd[1].revents & POLLIN)
+			return "interrupted";
+		if (pfd[0].revents & POLLIN)
+			collector_ack(c);
+		model_lock(m);
+		done = finished(m, a, pid, &ended);
+		model_unlock(m);
+		if (done)
+			return a->command ? "the command has exited" : "the process has exited";
+	}
+}
+
+static void join_command(char *out, size_t len, char *const *argv)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; argv[i] && n + 1 < len; i++) {
+		int w = snprintf(out + n, len - n, "%s%s", i ? " " : "", argv[i]);
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+}
+
+/* A private directory for the socket and the command's output. */
+static int make_run_dir(char *dir, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, len, "%s/perftop-record-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		fprintf(stderr, "perftop: cannot create a directory in '%s': %s\n",
+		        tmp && *tmp == '/' ? tmp : "/tmp", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct collector_opts co = {0};
+	struct launch_opts lo = {0};
+	struct snapshot_buf buf = {0};
+	struct snapshot_meta meta;
+	struct record_args a;
+	struct collector *c;
+	struct model m;
+	char why[1024], agent[PATH_MAX], dir[PATH_MAX - 64], sock[SOCKPATH_MAX], out[PATH_MAX];
+	char cmd[NAME_MAX + 1];
+	const char *reason;
+	pid_t pid = 0;
+	uint64_t samples = 0;
+	int err = 0, rc;
+
+	rc = parse_record(&a, argc, argv);
+	if (rc >= 0)
+		return rc;
+	if (a.pid && procfs_check_pid(a.pid, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: cannot record pid %d: %s\n", (int)a.pid, why);
+		return 1;
+	}
+	if (a.command && launch_find_agent(agent, sizeof(agent), why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	if (catch_stop_signals() < 0) {
+		fprintf(stderr, "perftop: cannot set up signals: %s\n", strerror(errno));
+		return 1;
+	}
+	snapshot_meta_init(&meta);
+	dir[0] = out[0] = '\0';
+	model_init(&m, a.tick);
+	m.list_visible = false;
+	if (a.command) {
+		if (make_run_dir(dir, sizeof(dir)) < 0) {
+			model_release(&m);
+			return 1;
+		}
+		if (snprintf(sock, sizeof(sock), "%s/perftop.sock", dir) >= (int)sizeof(sock)) {
+			fprintf(stderr,
+			        "perftop: socket path in '%s' is too long; set TMPDIR shorter\n",
+			        dir);
+			model_release(&m);
+			rmdir(dir);
+			return 1;
+		}
+		snprintf(cmd, sizeof(cmd), "%s", a.command[0]);
+		snprintf(out, sizeof(out), "%s/%s.out", dir, basename(cmd));
+		co.socket_path = sock;
+		co.socket_required = true;
+	} else {
+		if (sockpath_default(sock, sizeof(sock), getuid()) == 0)
+			co.socket_path = sock;
+		model_watch(&m, a.pid, true);
+		pid = a.pid;
+	}
+	c = collector_start_opts(&m, &co, &err, why, sizeof(why));
+	if (!c) {
+		fprintf(stderr, "perftop: cannot start the collector: %s\n", why);
+		model_release(&m);
+		if (dir[0])
+			rmdir(dir);
+		return 1;
+	}
+	if (a.command) {
+		lo.argv = a.command;
+		lo.agent_path = agent;
+		lo.socket_path = sock;
+		lo.hz = a.hz;
+		lo.output_path = out;
+		pid = launch_start(&lo, why, sizeof(why));
+		if (pid < 0 || collector_watch_child(c, pid, why, sizeof(why)) < 0) {
+			fprintf(stderr, "perftop: %s\n", why);
+			collector_stop(c);
+			model_release(&m);
+			if (pid > 0)
+				end_child(pid);
+			unlink(out);
+			rmdir(dir);
+			return 1;
+		}
+		model_lock(&m);
+		model_watch(&m, pid, true);
+		model_unlock(&m);
+		join_command(meta.command, sizeof(meta.command), a.command);
+	}
+	meta.pid = pid;
+	meta.start_time = wall_now();
+	fprintf(stderr, "perftop: recording pid %d into '%s'%s\n", (int)pid, a.out,
+	        isatty(STDIN_FILENO) ? "; Ctrl-C stops" : "");
+
+	reason = record_loop(&m, c, &a, pid);
+
+	/* Copy the model under the lock; everything slow happens after. */
+	model_lock(&m);
+	meta.end_time = wall_now();
+	if (!a.command) {
+		const struct process *p = model_find(&m, pid);
+
+		if (p)
+			snprintf(meta.command, sizeof(meta.command), "%s", p->cmdline);
+	}
+	{
+		const struct process *p = model_find(&m, pid);
+
+		samples = p && p->profile ? p->profile->samples : 0;
+	}
+	snapshot_encode(&m, &meta, &buf);
+	model_unlock(&m);
+	collector_stop(c);
+	if (a.command)
+		end_child(pid);
+	model_release(&m);
+
+	rc = snapshot_write(&buf, a.out, why, sizeof(why));
+	snapshot_buf_release(&buf);
+	if (rc < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s)\n", reason, a.out,
+	        (unsigned long long)samples,
+	        samples ? "" : ": no agent connected, /proc figures only");
+	if (a.command)
+		fprintf(stderr, "perftop: %s's output is in %s\n", cmd, out);
+	return 0;
+}
+
+/* ---- perftop open ---------------------------------------------------------------------- */
+
+static void usage_open(FILE *f)
+{
+	fputs("usage: perftop open FILE [-b] [-p PID] [--theme NAME|PATH] [--no-color]\n"
+	      "Shows a snapshot (from 'perftop record' or the S key) in the same views as\n"
+	      "the live screen.\n"
+	      "  -b, --batch            print the views once as text, no screen\n"
+	      "  -p, --pid PID          open this process's view (default: the recorded one)\n"
+	      "      --theme NAME|PATH  colours (themes/*.theme)\n"
+	      "      --no-color         no colours\n"
+	      "  -h, --help             this text\n",
+	      f);
+}
+
+/* The UI's source for a snapshot: nothing ever arrives, except for batch
+ * output, which waits for two readings: it is told once that they are in. */
+struct open_source {
+	int fd;
+	bool told;
+};
+
+static unsigned long long open_ack(void *ctx)
+{
+	struct open_source *s = ctx;
+	uint64_t v;
+
+	if (read(s->fd, &v, sizeof(v)) < 0) {
+		/* nothing pending */
+	}
+	if (s->told)
+		return 0;
+	s->told = true;
+	return 2;
+}
+
+int cmd_open(int argc, char **argv)
+{
+	static const struct option longs[] = {
+	    {"batch", no_argument, NULL, 'b'},       {"pid", required_argument, NULL, 'p'},
+	    {"theme", required_argument, NULL, 'T'}, {"no-color", no_argument, NULL, 'C'},
+	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	};
+	struct open_source os = {-1, false};
+	struct snapshot_meta meta;
+	struct ui_options uo;
+	struct ui_source src;
+	struct theme theme;
+	struct model m;
+	const char *path = NULL, *theme_name = NULL;
+	char why[1024], theme_err[256];
+	bool batch = false;
+	unsigned long v;
+	pid_t pid = 0;
+	int c, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "bp:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			batch = true;
+			break;
+		case 'p':
+			if (!parse_ulong(optarg, INT_MAX, &v))
+				return fprintf(stderr, "perftop: open: bad -p value '%s'\n",
+				               optarg),
+				       2;
+			pid = (pid_t)v;
+			break;
+		case 'T':
+			theme_name = optarg;
+			break;
+		case 'C':
+			setenv("NO_COLOR", "1", 1);
+			break;
+		case 'h':
+			usage_open(stdout);
+			return 0;
+		default:
+			fprintf(stderr,
+			        "perftop: open: unknown option or missing value '%s' (try "
+			        "'perftop open --help')\n",
+			        argv[optind - 1 < argc ? optind - 1 : argc - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "perftop: open: %s (try 'perftop open --help')\n",
+		        optind >= argc ? "no snapshot file named" : "one snapshot file at a time");
+		return 2;
+	}
+	path = argv[optind];
+	rc = snapshot_load(&m, path, &meta, why, sizeof(why));
+	if (rc < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	if (pid && !model_find(&m, pid)) {
+		fprintf(stderr, "perftop: snapshot '%s' has no process %d\n", path, (int)pid);
+		model_release(&m);
+		return 1;
+	}
+	if (!pid && meta.pid > 0 && model_find(&m, meta.pid))
+		pid = meta.pid;
+
+	memset(&uo, 0, sizeof(uo));
+	theme_default(&theme);
+	if (theme_name && theme_load(&theme, theme_name, theme_err, sizeof(theme_err)) < 0) {
+		if (batch)
+			fprintf(stderr, "perftop: %s\n", theme_err);
+		else
+			uo.message = theme_err;
+	}
+	uo.theme = &theme;
+	uo.pid = pid;
+	uo.snapshot = true;
+	uo.snapshot_path = path;
+	os.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (os.fd < 0) {
+		fprintf(stderr, "perftop: cannot create an eventfd: %s\n", strerror(errno));
+		model_release(&m);
+		return 1;
+	}
+	src.wake_fd = os.fd;
+	src.ack = open_ack;
+	src.ctx = &os;
+	if (batch) {
+		uint64_t one = 1;
+
+		/* One wake-up: the batch printer shows the model once. */
+		if (write(os.fd, &one, sizeof(one)) < 0) {
+			/* cannot happen on a fresh eventfd */
+		}
+		uo.iterations = 1;
+		rc = ui_batch(&m, &src, &uo, stdout);
+	} else {
+		rc = ui_run(&m, &src, &uo);
+	}
+	close(os.fd);
+	model_release(&m);
+	return rc;
+}

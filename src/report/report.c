@@ -1,0 +1,619 @@
+/*
+ * report — computes a report's figures once and writes them through tables;
+ * see report.h. The hot path tree is built here from the profile's interned
+ * stacks into a private calltree, so the profile's own trees (which sort on
+ * read) are never touched.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/hist.h"
+#include "report/budget.h"
+#include "report/json.h"
+#include "report/table.h"
+#include "util/xalloc.h"
+
+int report_format_parse(const char *s, enum report_format *out)
+{
+#define X(id, name)                      \
+	if (!strcmp(s, name)) {          \
+		*out = REPORT_##id;      \
+		return 0;                \
+	}
+	REPORT_FORMATS(X)
+#undef X
+	if (!strcmp(s, "md")) {
+		*out = REPORT_MARKDOWN;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const struct process *report_pick(const struct model *m, pid_t pid)
+{
+	const struct process *best = NULL;
+
+	if (pid > 0)
+		return model_find(m, pid);
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct process *pr = m->procs[i];
+
+		if (!pr->profile)
+			continue;
+		if (!best || pr->profile->samples > best->profile->samples)
+			best = pr;
+	}
+	if (!best && m->nprocs == 1)
+		best = m->procs[0];
+	return best;
+}
+
+/* ---- figures ------------------------------------------------------------------ */
+
+double report_duration(const struct profile *p)
+{
+	if (!p || !p->have_since || p->latest < p->since)
+		return 0;
+	return p->latest - p->since;
+}
+
+/* Rates are over at least one second, as the live view's are. */
+static double per_second(double n, double seconds)
+{
+	return n / (seconds > 1 ? seconds : 1);
+}
+
+void report_zone_figures(const struct profile *p, uint32_t z, struct report_zone *out)
+{
+	const struct profile_zone *zn = &p->zones[z];
+	const struct hist *h = &zn->hist;
+
+	memset(out, 0, sizeof(*out));
+	out->name = zn->name;
+	out->count = h->count;
+	out->total_ns = h->sum_ns;
+	out->mean_ns = hist_mean(h);
+	out->min_ns = (double)h->min_ns;
+	out->max_ns = (double)h->max_ns;
+	if (h->count) {
+		out->p50_ns = hist_quantile(h, 0.50);
+		out->p90_ns = hist_quantile(h, 0.90);
+		out->p95_ns = hist_quantile(h, 0.95);
+		out->p99_ns = hist_quantile(h, 0.99);
+		out->p999_ns = hist_quantile(h, 0.999);
+	}
+	if (zn->exact_count) {
+		out->count = zn->exact_count;
+		out->total_ns = zn->exact_sum_ns;
+		out->mean_ns = zn->exact_sum_ns / (double)zn->exact_count;
+		out->min_ns = (double)zn->exact_min_ns;
+		out->max_ns = (double)zn->exact_max_ns;
+	}
+	out->rate_per_s = per_second((double)out->count, report_duration(p));
+}
+
+void report_counter_figures(const struct profile *p, uint32_t c, struct report_counter *out)
+{
+	const struct profile_counter *cn = &p->counters[c];
+
+	memset(out, 0, sizeof(*out));
+	out->name = cn->name;
+	out->gauge = cn->gauge;
+	out->total = cn->total;
+	if (!cn->gauge) {
+		out->rate_avg = per_second(cn->total, report_duration(p));
+		out->rate_last = cn->rate_per_s;
+	}
+}
+
+void report_process_figures(const struct process *proc, double *fig, bool *have)
+{
+	const struct series *cpu, *rss;
+
+	if (!proc)
+		return;
+	cpu = &proc->series[PM_CPU];
+	rss = &proc->series[PM_RSS];
+	if (cpu->len) {
+		struct series_stats st = series_stats_last(cpu, cpu->len);
+
+		fig[RS_CPU_AVG] = st.avg;
+		fig[RS_CPU_MAX] = st.max;
+		have[RS_CPU_AVG] = have[RS_CPU_MAX] = true;
+	}
+	if (rss->len) {
+		struct series_stats st = series_stats_last(rss, rss->len);
+
+		fig[RS_RSS_START] = (double)series_at(rss, 0) * 1024;
+		fig[RS_RSS_END] = (double)series_last(rss, 0) * 1024;
+		fig[RS_RSS_GROWTH] = fig[RS_RSS_END] - fig[RS_RSS_START];
+		fig[RS_RSS_MAX] = st.max * 1024;
+		have[RS_RSS_START] = have[RS_RSS_END] = have[RS_RSS_GROWTH] = have[RS_RSS_MAX] =
+			true;
+	}
+}
+
+/* ---- compute ------------------------------------------------------------------ */
+
+static double pct(uint64_t n, uint64_t of)
+{
+	return of ? 100.0 * (double)n / (double)of : 0;
+}
+
+static void fill_func(struct report_func *rf, const struct profile *p, uint32_t id)
+{
+	const struct profile_func *f = &p->funcs[id];
+
+	rf->id = id;
+	rf->name = f->name;
+	rf->module = f->module;
+	rf->file = f->file;
+	rf->line = f->line;
+	rf->self = f->self;
+	rf->total = f->total;
+	rf->self_pct = pct(f->self, p->samples);
+	rf->total_pct = pct(f->total, p->samples);
+}
+
+static void compute_funcs(struct report *r, const struct profile *p, size_t top)
+{
+	size_t n = profile_func_count(p);
+	uint32_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	r->by_self = xcalloc(top, sizeof(*r->by_self));
+	r->by_total = xcalloc(top, sizeof(*r->by_total));
+	profile_funcs_sorted(p, false, order);
+	for (size_t i = 0; i < n && r->nby_self < top; i++)
+		if (p->funcs[order[i]].self)
+			fill_func(&r->by_self[r->nby_self++], p, order[i]);
+	profile_funcs_sorted(p, true, order);
+	for (size_t i = 0; i < n && r->nby_total < top; i++)
+		if (p->funcs[order[i]].total)
+			fill_func(&r->by_total[r->nby_total++], p, order[i]);
+	free(order);
+}
+
+struct tree_walk {
+	const struct profile *p;
+	struct calltree t;
+	struct report *r;
+	size_t alloc;
+	uint64_t min_total;
+};
+
+static void tree_visit(struct tree_walk *w, uint32_t node, unsigned depth)
+{
+	size_t n = calltree_children(&w->t, node, CALLTREE_ALL, NULL, 0);
+	uint32_t *kids;
+
+	if (!n)
+		return;
+	kids = xcalloc(n, sizeof(*kids));
+	calltree_children(&w->t, node, CALLTREE_ALL, kids, n);
+	for (size_t i = 0; i < n && w->r->ntree < REPORT_MAX_TREE_ROWS; i++) {
+		const struct calltree_node *k = &w->t.nodes[kids[i]];
+		const struct profile_func *f = &w->p->funcs[k->func];
+		struct report_node *rn;
+
+		if (k->total < w->min_total)
+			break; /* children come biggest first */
+		if (w->r->ntree == w->alloc) {
+			w->alloc = w->alloc ? w->alloc * 2 : 32;
+			w->r->tree = xreallocarray(w->r->tree, w->alloc, sizeof(*w->r->tree));
+		}
+		rn = &w->r->tree[w->r->ntree++];
+		rn->depth = depth;
+		rn->func = k->func;
+		rn->name = f->name;
+		rn->module = f->module;
+		rn->total = k->total;
+		rn->self = calltree_self(&w->t, kids[i], CALLTREE_ALL);
+		rn->total_pct = pct(rn->total, w->p->samples);
+		rn->self_pct = pct(rn->self, w->p->samples);
+		if (depth < w->r->tree_depth)
+			tree_visit(w, kids[i], depth + 1);
+	}
+	free(kids);
+}
+
+static void compute_tree(struct report *r, const struct profile *p)
+{
+	struct tree_walk w = { .p = p, .r = r };
+	double min = r->tree_min_pct / 100.0 * (double)p->samples;
+
+	w.min_total = min > 1 ? (uint64_t)(min + 0.999999) : 1;
+	calltree_init(&w.t);
+	for (uint32_t sid = 0; sid < p->stacks.count; sid++) {
+		size_t len;
+		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &len);
+		uint32_t node;
+
+		if (!p->stack_counts[sid])
+			continue;
+		node = calltree_path(&w.t, funcs, len / sizeof(*funcs), false);
+		calltree_add(&w.t, node, p->stack_counts[sid], 0);
+	}
+	tree_visit(&w, CALLTREE_ROOT, 1);
+	calltree_release(&w.t);
+}
+
+static int zone_cmp(const void *a, const void *b)
+{
+	const struct report_zone *x = a, *y = b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns > y->total_ns ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int counter_cmp(const void *a, const void *b)
+{
+	const struct report_counter *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+void report_compute(struct report *r, const struct process *proc, const struct profile *p,
+		    double tick_s, const struct report_opts *opts)
+{
+	struct report_opts o = { 0 };
+	uint64_t with_stack = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (opts)
+		o = *opts;
+	if (!o.top)
+		o.top = REPORT_DEFAULT_TOP;
+	if (!o.depth)
+		o.depth = REPORT_DEFAULT_DEPTH;
+	if (o.tree_min_pct <= 0)
+		o.tree_min_pct = REPORT_DEFAULT_TREE_PCT;
+	r->tree_depth = o.depth;
+	r->tree_min_pct = o.tree_min_pct;
+	if (!p && proc)
+		p = proc->profile;
+	if (proc) {
+		r->pid = proc->pid;
+		r->program = proc->comm;
+		r->cmdline = proc->cmdline;
+		report_process_figures(proc, r->fig, r->have);
+	}
+	if (p && p->exe) {
+		const char *slash = strrchr(p->exe, '/');
+
+		r->program = slash && slash[1] ? slash + 1 : p->exe;
+		if (!r->pid)
+			r->pid = p->pid;
+	}
+	if (!r->program)
+		r->program = "?";
+
+	if (p && p->have_since) {
+		r->fig[RS_DURATION] = report_duration(p);
+		r->have[RS_DURATION] = true;
+	} else if (proc && proc->series[PM_CPU].len) {
+		r->fig[RS_DURATION] = (double)proc->series[PM_CPU].len * (tick_s > 0 ? tick_s : 1);
+		r->have[RS_DURATION] = true;
+	}
+	if (!p)
+		return;
+
+	for (uint32_t sid = 0; sid < p->stacks.count; sid++)
+		with_stack += p->stack_counts[sid];
+	r->fig[RS_SAMPLES] = (double)p->samples;
+	r->fig[RS_NO_STACK] = (double)(p->samples - with_stack);
+	r->fig[RS_DROPPED] = (double)p->agent_dropped;
+	r->fig[RS_THREADS] = (double)p->nthreads;
+	r->fig[RS_MARKS] = (double)p->nmarks;
+	r->have[RS_SAMPLES] = r->have[RS_NO_STACK] = r->have[RS_DROPPED] = true;
+	r->have[RS_THREADS] = r->have[RS_MARKS] = true;
+	if (p->requested_hz > 0) {
+		r->fig[RS_REQUESTED_HZ] = p->requested_hz;
+		r->have[RS_REQUESTED_HZ] = true;
+	}
+	if (p->achieved_hz > 0) {
+		r->fig[RS_ACHIEVED_HZ] = p->achieved_hz;
+		r->have[RS_ACHIEVED_HZ] = true;
+	}
+
+	compute_funcs(r, p, o.top);
+	compute_tree(r, p);
+
+	r->nzones = profile_zone_count(p);
+	r->zones = xcalloc(r->nzones ? r->nzones : 1, sizeof(*r->zones));
+	for (uint32_t z = 0; z < r->nzones; z++)
+		report_zone_figures(p, z, &r->zones[z]);
+	qsort(r->zones, r->nzones, sizeof(*r->zones), zone_cmp);
+
+	r->ncounters = profile_counter_count(p);
+	r->counters = xcalloc(r->ncounters ? r->ncounters : 1, sizeof(*r->counters));
+	for (uint32_t c = 0; c < r->ncounters; c++)
+		report_counter_figures(p, c, &r->counters[c]);
+	qsort(r->counters, r->ncounters, sizeof(*r->counters), counter_cmp);
+}
+
+void report_release(struct report *r)
+{
+	free(r->by_self);
+	free(r->by_total);
+	free(r->tree);
+	free(r->zones);
+	free(r->counters);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- tables ------------------------------------------------------------------- */
+
+static const struct table_col summary_cols[] = {
+#define X(id, label, key, kind) { label, key, TK_##kind, 0 },
+	REPORT_SUMMARY(X)
+#undef X
+};
+
+#define FUNC_COLUMNS(X)                                                       \
+	X(SELF_PCT, "self %", "self_pct", PCT, 0)                             \
+	X(SELF, "self", "self", COUNT, 0)                                     \
+	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
+	X(TOTAL, "total", "total", COUNT, 0)                                  \
+	X(MODULE, "module", "module", STR, 0)                                 \
+	X(NAME, "function", "name", STR, 0)                                   \
+	X(FILE, "file", "file", STR, TABLE_JSON_ONLY)                         \
+	X(LINE, "line", "line", INT, TABLE_JSON_ONLY)
+
+enum {
+#define X(id, title, key, kind, flags) FC_##id,
+	FUNC_COLUMNS(X)
+#undef X
+	FC_COUNT
+};
+
+static const struct table_col func_cols[] = {
+#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
+	FUNC_COLUMNS(X)
+#undef X
+};
+
+#define TREE_COLUMNS(X)                                                       \
+	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
+	X(SELF_PCT, "self %", "self_pct", PCT, 0)                             \
+	X(TOTAL, "total", "total", COUNT, 0)                                  \
+	X(SELF, "self", "self", COUNT, 0)                                     \
+	X(DEPTH, "depth", "depth", INT, TABLE_JSON_ONLY)                      \
+	X(NAME, "function", "name", STR, 0)                                   \
+	X(MODULE, "module", "module", STR, 0)
+
+enum {
+#define X(id, title, key, kind, flags) TC_##id,
+	TREE_COLUMNS(X)
+#undef X
+	TC_COUNT
+};
+
+static const struct table_col tree_cols[] = {
+#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
+	TREE_COLUMNS(X)
+#undef X
+};
+
+#define ZONE_COLUMNS(X)                                                       \
+	X(NAME, "zone", "name", STR, 0)                                       \
+	X(NCOUNT, "count", "count", COUNT, 0)                                 \
+	X(RATE, "rate", "rate_per_s", RATE, 0)                                \
+	X(MEAN, "mean", "mean_ns", NS, 0)                                     \
+	X(MIN, "min", "min_ns", NS, 0)                                        \
+	X(P50, "p50", "p50_ns", NS, 0)                                        \
+	X(P90, "p90", "p90_ns", NS, 0)                                        \
+	X(P95, "p95", "p95_ns", NS, 0)                                        \
+	X(P99, "p99", "p99_ns", NS, 0)                                        \
+	X(P999, "p99.9", "p999_ns", NS, 0)                                    \
+	X(MAX, "max", "max_ns", NS, 0)                                        \
+	X(TOTAL, "total", "total_ns", NS, 0)
+
+enum {
+#define X(id, title, key, kind, flags) ZC_##id,
+	ZONE_COLUMNS(X)
+#undef X
+	ZC_COUNT
+};
+
+static const struct table_col zone_cols[] = {
+#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
+	ZONE_COLUMNS(X)
+#undef X
+};
+
+#define COUNTER_COLUMNS(X)                                                    \
+	X(NAME, "counter", "name", STR, 0)                                    \
+	X(KIND, "kind", "kind", STR, 0)                                       \
+	X(TOTAL, "total", "total", NUM, 0)                                    \
+	X(RATE_AVG, "average rate", "rate_avg_per_s", RATE, 0)                \
+	X(RATE_LAST, "last rate", "rate_last_per_s", RATE, 0)
+
+enum {
+#define X(id, title, key, kind, flags) CC_##id,
+	COUNTER_COLUMNS(X)
+#undef X
+	CC_COUNT
+};
+
+static const struct table_col counter_cols[] = {
+#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
+	COUNTER_COLUMNS(X)
+#undef X
+};
+
+static void func_table(struct table *t, const char *title, const char *key,
+		       const struct report_func *fs, size_t n)
+{
+	table_init(t, title, key, func_cols, FC_COUNT);
+	t->empty = "no samples with a stack";
+	for (size_t i = 0; i < n; i++) {
+		struct table_cell *c = table_row(t);
+
+		table_num(&c[FC_SELF_PCT], fs[i].self_pct);
+		table_num(&c[FC_SELF], (double)fs[i].self);
+		table_num(&c[FC_TOTAL_PCT], fs[i].total_pct);
+		table_num(&c[FC_TOTAL], (double)fs[i].total);
+		table_str(&c[FC_MODULE], fs[i].module);
+		table_str(&c[FC_NAME], fs[i].name);
+		table_str(&c[FC_FILE], fs[i].file);
+		if (fs[i].line > 0)
+			table_num(&c[FC_LINE], fs[i].line);
+	}
+}
+
+enum { T_SUMMARY, T_SELF, T_TOTAL, T_TREE, T_ZONES, T_COUNTERS, T_BUDGET, T_COUNT };
+
+static void build_tables(const struct report *r, struct table *t, char *note, size_t note_len)
+{
+	struct table_cell *c;
+
+	table_init(&t[T_SUMMARY], "Summary", "summary", summary_cols, RS_COUNT);
+	t[T_SUMMARY].object = true;
+	c = table_row(&t[T_SUMMARY]);
+	for (int i = 0; i < RS_COUNT; i++)
+		if (r->have[i])
+			table_num(&c[i], r->fig[i]);
+
+	func_table(&t[T_SELF], "Hottest functions by self", "functions_by_self", r->by_self,
+		   r->nby_self);
+	func_table(&t[T_TOTAL], "Hottest functions by total", "functions_by_total", r->by_total,
+		   r->nby_total);
+
+	table_init(&t[T_TREE], "Hot paths", "hot_paths", tree_cols, TC_COUNT);
+	t[T_TREE].empty = "no samples with a stack";
+	snprintf(note, note_len, "Paths with at least %g%% of the samples, to depth %zu.",
+		 r->tree_min_pct, r->tree_depth);
+	t[T_TREE].note = note;
+	for (size_t i = 0; i < r->ntree; i++) {
+		const struct report_node *n = &r->tree[i];
+
+		c = table_row(&t[T_TREE]);
+		table_num(&c[TC_TOTAL_PCT], n->total_pct);
+		table_num(&c[TC_SELF_PCT], n->self_pct);
+		table_num(&c[TC_TOTAL], (double)n->total);
+		table_num(&c[TC_SELF], (double)n->self);
+		table_num(&c[TC_DEPTH], n->depth);
+		table_str(&c[TC_NAME], n->name);
+		c[TC_NAME].indent = n->depth - 1;
+		table_str(&c[TC_MODULE], n->module);
+	}
+
+	table_init(&t[T_ZONES], "Zones", "zones", zone_cols, ZC_COUNT);
+	t[T_ZONES].empty = "no zones";
+	for (size_t i = 0; i < r->nzones; i++) {
+		const struct report_zone *z = &r->zones[i];
+		bool any = z->count > 0;
+
+		c = table_row(&t[T_ZONES]);
+		table_str(&c[ZC_NAME], z->name);
+		table_num(&c[ZC_NCOUNT], (double)z->count);
+		table_num(&c[ZC_RATE], z->rate_per_s);
+		if (!any)
+			continue;
+		table_num(&c[ZC_MEAN], z->mean_ns);
+		table_num(&c[ZC_MIN], z->min_ns);
+		table_num(&c[ZC_MAX], z->max_ns);
+		table_num(&c[ZC_TOTAL], z->total_ns);
+		if (z->p50_ns > 0 || z->p95_ns > 0) {
+			table_num(&c[ZC_P50], z->p50_ns);
+			table_num(&c[ZC_P90], z->p90_ns);
+			table_num(&c[ZC_P95], z->p95_ns);
+			table_num(&c[ZC_P99], z->p99_ns);
+			table_num(&c[ZC_P999], z->p999_ns);
+		}
+	}
+
+	table_init(&t[T_COUNTERS], "Counters", "counters", counter_cols, CC_COUNT);
+	t[T_COUNTERS].empty = "no counters";
+	for (size_t i = 0; i < r->ncounters; i++) {
+		const struct report_counter *k = &r->counters[i];
+
+		c = table_row(&t[T_COUNTERS]);
+		table_str(&c[CC_NAME], k->name);
+		table_str(&c[CC_KIND], k->gauge ? "gauge" : "counter");
+		table_num(&c[CC_TOTAL], k->total);
+		if (!k->gauge) {
+			table_num(&c[CC_RATE_AVG], k->rate_avg);
+			table_num(&c[CC_RATE_LAST], k->rate_last);
+		}
+	}
+
+	table_init(&t[T_BUDGET], "Budget", "budget", NULL, 0);
+	if (r->budget)
+		budget_table(&t[T_BUDGET], r->budget, r->results);
+}
+
+int report_write(FILE *f, const struct report *r, enum report_format fmt)
+{
+	/* The budget, when there is one, right after the summary: it is the verdict. */
+	static const int order[] = { T_SUMMARY, T_BUDGET, T_SELF, T_TOTAL, T_TREE, T_ZONES,
+				     T_COUNTERS };
+	struct table t[T_COUNT];
+	char note[128], prog[256], cmd[1024];
+	const int n = (int)(sizeof(order) / sizeof(order[0]));
+
+	build_tables(r, t, note, sizeof(note));
+	switch (fmt) {
+	case REPORT_TEXT:
+		fprintf(f, "perftop report: %s (pid %d)\n",
+			table_clean(prog, sizeof(prog), r->program, false), (int)r->pid);
+		if (r->cmdline)
+			fprintf(f, "command: %s\n",
+				table_clean(cmd, sizeof(cmd), r->cmdline, false));
+		for (int i = 0; i < n; i++) {
+			if (order[i] == T_BUDGET && !r->budget)
+				continue;
+			fputc('\n', f);
+			table_write_text(f, &t[order[i]]);
+		}
+		break;
+	case REPORT_MARKDOWN:
+		fprintf(f, "## perftop report: %s (pid %d)\n\n",
+			table_clean(prog, sizeof(prog), r->program, true), (int)r->pid);
+		if (r->cmdline)
+			fprintf(f, "Command: %s\n\n",
+				table_clean(cmd, sizeof(cmd), r->cmdline, true));
+		if (r->budget)
+			fprintf(f, "**Budget: %s**\n\n",
+				budget_status_name(budget_worst(r->budget, r->results)));
+		for (int i = 0; i < n; i++)
+			if (order[i] != T_BUDGET || r->budget)
+				table_write_markdown(f, &t[order[i]]);
+		break;
+	case REPORT_JSON:
+		fputs("{\n  \"schema\": ", f);
+		json_string(f, REPORT_SCHEMA);
+		fputs(",\n  \"program\": ", f);
+		json_string(f, r->program);
+		fputs(",\n  \"pid\": ", f);
+		json_uint(f, (uint64_t)(r->pid > 0 ? r->pid : 0));
+		fputs(",\n  \"command\": ", f);
+		if (r->cmdline)
+			json_string(f, r->cmdline);
+		else
+			fputs("null", f);
+		fputs(",\n  \"hot_paths_min_pct\": ", f);
+		json_number(f, r->tree_min_pct);
+		fputs(",\n  \"hot_paths_depth\": ", f);
+		json_uint(f, r->tree_depth);
+		for (int i = 0; i < n; i++) {
+			if (order[i] == T_BUDGET && !r->budget)
+				continue;
+			fputs(",\n  ", f);
+			table_write_json(f, &t[order[i]], 2);
+		}
+		if (r->budget) {
+			fputs(",\n  \"budget_status\": ", f);
+			json_string(f, budget_status_name(budget_worst(r->budget, r->results)));
+		}
+		fputs("\n}\n", f);
+		break;
+	}
+	for (int i = 0; i < T_COUNT; i++)
+		table_release(&t[i]);
+	return ferror(f) ? -EIO : 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * report — what `perftop report` says about one profiled process, computed
+ * once into a struct report and written as text, markdown or JSON.
+ *
+ * report_compute() reads a process (its CPU and RSS series) and its profile
+ * (functions, stacks, zones, counters) and keeps every figure the report
+ * shows: the summary, the hottest functions by self and by total, the hot
+ * path tree to a depth, the zones with percentiles and the counters with
+ * rates. report_write() turns those same figures into one of three formats
+ * through report/table.h, so the formats never disagree. The figure
+ * functions below (zone, counter, function, process) are also what budgets
+ * judge, so a budget and the report always measure the same thing.
+ *
+ * Nothing here changes the profile or the model: everything is read through
+ * const pointers, and the caller holds the model's lock if it is live.
+ *
+ * Ownership: a struct report owns its arrays; names in them are borrowed from
+ * the profile and the process, which must outlive the report.
+ */
+#ifndef PERFTOP_REPORT_REPORT_H
+#define PERFTOP_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "model/model.h"
+#include "model/profile.h"
+
+struct budget;
+struct budget_result;
+
+#define REPORT_FORMATS(X)           \
+	X(TEXT, "text")             \
+	X(MARKDOWN, "markdown")     \
+	X(JSON, "json")
+
+enum report_format {
+#define X(id, name) REPORT_##id,
+	REPORT_FORMATS(X)
+#undef X
+};
+
+/* The JSON schema version written as "schema" (docs/report-schema.md). */
+#define REPORT_SCHEMA "perftop-report/1"
+
+/* The summary's figures: id, label, JSON member, table kind. Each is present
+ * or not (r->have[]): a profile with no process series has no CPU figures. */
+#define REPORT_SUMMARY(X)                                                     \
+	X(DURATION, "duration", "duration_s", SECONDS)                        \
+	X(SAMPLES, "samples", "samples", COUNT)                               \
+	X(NO_STACK, "samples without a stack", "samples_no_stack", COUNT)     \
+	X(REQUESTED_HZ, "requested rate", "requested_hz", HZ)                 \
+	X(ACHIEVED_HZ, "achieved rate", "achieved_hz", HZ)                    \
+	X(DROPPED, "dropped by the agent", "dropped", COUNT)                  \
+	X(THREADS, "threads", "threads", COUNT)                               \
+	X(CPU_AVG, "CPU average", "cpu_avg_pct", PCT)                         \
+	X(CPU_MAX, "CPU max", "cpu_max_pct", PCT)                             \
+	X(RSS_START, "RSS start", "rss_start_bytes", BYTES)                   \
+	X(RSS_END, "RSS end", "rss_end_bytes", BYTES)                         \
+	X(RSS_GROWTH, "RSS growth", "rss_growth_bytes", BYTES)                \
+	X(RSS_MAX, "RSS max", "rss_max_bytes", BYTES)                         \
+	X(MARKS, "marks", "marks", COUNT)
+
+enum report_figure {
+#define X(id, label, key, kind) RS_##id,
+	REPORT_SUMMARY(X)
+#undef X
+	RS_COUNT
+};
+
+struct report_opts {
+	size_t top;          /* functions per table; 0: REPORT_DEFAULT_TOP */
+	size_t depth;        /* hot path tree depth; 0: REPORT_DEFAULT_DEPTH */
+	double tree_min_pct; /* tree nodes under this share of samples are left out;
+				0: REPORT_DEFAULT_TREE_PCT */
+};
+
+enum {
+	REPORT_DEFAULT_TOP = 10,
+	REPORT_DEFAULT_DEPTH = 8,
+	REPORT_DEFAULT_TREE_PCT = 5,
+	REPORT_MAX_TREE_ROWS = 200,
+};
+
+struct report_func {
+	uint32_t id;                /* function id in the profile */
+	const char *name, *module, *file;
+	int line;
+	uint64_t self, total;
+	double self_pct, total_pct; /* of all samples */
+};
+
+struct report_node {
+	unsigned depth;             /* 1 for a root function */
+	uint32_t func;
+	const char *name, *module;
+	uint64_t self, total;
+	double self_pct, total_pct;
+};
+
+/* A zone's figures over the whole profile. Durations in nanoseconds; count,
+ * mean, min and max are the agent's exact statistics when it sent them (as
+ * the live view shows), percentiles come from the histogram (within 1 %). */
+struct report_zone {
+	const char *name;
+	uint64_t count;
+	double rate_per_s;          /* count over the profile's duration (at least 1 s) */
+	double total_ns, mean_ns, min_ns, max_ns;
+	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
+};
+
+struct report_counter {
+	const char *name;
+	bool gauge;
+	double total;               /* sum of adds, or the gauge's last value */
+	/* Not for gauges: the total over the profile's duration (at least 1 s),
+	 * and the rate over the last second of updates. */
+	double rate_avg;
+	double rate_last;
+};
+
+struct report {
+	const char *program;        /* executable or command name */
+	const char *cmdline;        /* may be NULL */
+	pid_t pid;
+	double fig[RS_COUNT];
+	bool have[RS_COUNT];
+	struct report_func *by_self, *by_total;
+	size_t nby_self, nby_total;
+	struct report_node *tree;
+	size_t ntree;
+	size_t tree_depth;
+	double tree_min_pct;
+	struct report_zone *zones;  /* by total time, largest first */
+	size_t nzones;
+	struct report_counter *counters; /* by name */
+	size_t ncounters;
+	/* Budget results to print with the report (see budget.h), or NULL. */
+	const struct budget *budget;
+	const struct budget_result *results;
+};
+
+/* The process a report on m is about: pid's when pid > 0 (NULL if absent),
+ * else the one whose profile has the most samples, else the only process.
+ * Caller holds m's lock when m is live. */
+const struct process *report_pick(const struct model *m, pid_t pid);
+
+/* Computes the report on proc (may be NULL) and its profile p (may be NULL:
+ * proc->profile is used when p is NULL). tick_s is the model's interval (the
+ * duration of a process without a profile comes from its series). opts may be
+ * NULL. Release with report_release(). */
+void report_compute(struct report *r, const struct process *proc, const struct profile *p,
+		    double tick_s, const struct report_opts *opts);
+void report_release(struct report *r);
+
+/* Writes r in format fmt to f. Returns 0, or -EIO when a write failed. */
+int report_write(FILE *f, const struct report *r, enum report_format fmt);
+
+/* Parses "text", "markdown" (or "md") or "json". Returns 0 or -EINVAL. */
+int report_format_parse(const char *s, enum report_format *out);
+
+/* ---- figures shared with budgets --------------------------------------------- */
+
+/* The profile's duration in seconds: from its first to its newest event. */
+double report_duration(const struct profile *p);
+/* Zone z's figures (z < profile_zone_count(p)). */
+void report_zone_figures(const struct profile *p, uint32_t z, struct report_zone *out);
+/* Counter c's figures (c < profile_counter_count(p)). */
+void report_counter_figures(const struct profile *p, uint32_t c, struct report_counter *out);
+/* CPU and RSS figures of proc into fig/have (RS_CPU_* and RS_RSS_*). */
+void report_process_figures(const struct process *proc, double *fig, bool *have);
+
+#endif

@@ -1,0 +1,142 @@
+/* Unit tests for report/diff: a profile against the same workload with one
+ * function made twice as slow names that function first, normalised by the
+ * sample counts; zones' p95 change; different programs are flagged. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/profile.h"
+#include "report/diff.h"
+
+/* A workload: main calls a (50), b (30) and c (20) under work(); zone "step"
+ * of 1 ms (times slow_zone). scale multiplies every count (a longer run);
+ * slow_b doubles b's samples. */
+static struct profile *workload(unsigned scale, bool slow_b, double slow_zone, const char *exe)
+{
+	struct profile *p = profile_new(1);
+	uint32_t m = profile_func(p, "prog", "main", NULL, 0);
+	uint32_t w = profile_func(p, "prog", "work", NULL, 0);
+	uint32_t a = profile_func(p, "prog", "a", NULL, 0);
+	uint32_t b = profile_func(p, "prog", "b", NULL, 0);
+	uint32_t c = profile_func(p, "prog", "c", NULL, 0);
+	uint32_t sa[] = { m, w, a }, sb[] = { m, w, b }, sc[] = { m, w, c };
+	uint32_t z = profile_zone(p, "step");
+
+	p->exe = strdup(exe);
+	profile_add_samples(p, 1, sa, 3, 50 * scale, 1);
+	profile_add_samples(p, 1, sb, 3, (slow_b ? 60 : 30) * scale, 2);
+	profile_add_samples(p, 1, sc, 3, 20 * scale, 3);
+	for (int i = 0; i < 100; i++)
+		profile_zone_event_at(p, z, 1, 1 + i * 0.01, (uint64_t)(1000000 * slow_zone));
+	return p;
+}
+
+Test(diff, the_slower_function_comes_first)
+{
+	/* BASE is three times longer than NEW: shares, not counts, compare. */
+	struct profile *base = workload(3, false, 1, "/bin/prog");
+	struct profile *new_ = workload(1, true, 2, "/bin/prog");
+	struct diff d;
+
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_assert_not(d.different_programs);
+	cr_assert_str_eq(d.funcs[0].name, "b");
+	/* b: 30 % -> 60/130 = 46.2 %: +16.2 points. */
+	cr_assert_float_eq(d.funcs[0].d_self, 100.0 * 60 / 130 - 30, 1e-9);
+	cr_assert_float_eq(d.funcs[0].base_self, 30, 1e-9);
+	/* work is on every stack: 100 % total in both, no change. */
+	for (size_t i = 0; i < d.nfuncs; i++)
+		if (!strcmp(d.funcs[i].name, "work"))
+			cr_assert_float_eq(d.funcs[i].d_total, 0, 1e-9);
+	/* The improvements (a and c lost share) come last. */
+	cr_assert_str_eq(d.funcs[d.nfuncs - 1].name, "a");
+	cr_assert_lt(d.funcs[d.nfuncs - 1].d_self, 0);
+	/* The zone doubled: +100 % at p50 and p95. */
+	cr_assert_eq(d.nzones, 1);
+	cr_assert(d.zones[0].have_p95);
+	cr_assert_float_eq(d.zones[0].p95_change, 100, 1.5);
+	cr_assert_float_eq(d.zones[0].p50_change, 100, 1.5);
+	/* The TUI's lookup by NEW's function id. */
+	cr_assert_str_eq(diff_func_find(&d, 3)->name, "b");
+	cr_assert_null(diff_func_find(&d, 99));
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}
+
+Test(diff, functions_on_one_side_only)
+{
+	struct profile *base = workload(1, false, 1, "/bin/prog");
+	struct profile *new_ = workload(1, false, 1, "/bin/prog");
+	uint32_t m = profile_func(new_, "prog", "main", NULL, 0);
+	uint32_t n = profile_func(new_, "prog", "newcomer", NULL, 0);
+	uint32_t s[] = { m, n };
+	struct diff d;
+
+	profile_add_samples(new_, 1, s, 2, 100, 4);
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_assert_str_eq(d.funcs[0].name, "newcomer");
+	cr_assert_eq(d.funcs[0].base_id, UINT32_MAX);
+	cr_assert_float_eq(d.funcs[0].d_self, 50, 1e-9);
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}
+
+Test(diff, different_programs_warn_but_work)
+{
+	struct profile *base = workload(1, false, 1, "/bin/prog");
+	struct profile *new_ = workload(1, true, 1, "/usr/bin/other");
+	char *out = NULL;
+	size_t len;
+	FILE *f;
+	struct diff d;
+
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_assert(d.different_programs);
+	cr_assert_str_eq(d.funcs[0].name, "b");
+	f = open_memstream(&out, &len);
+	cr_assert_eq(diff_write(f, &d, REPORT_TEXT, 0), 0);
+	fclose(f);
+	cr_assert(strstr(out, "warning: the profiles are of different programs ('prog' and 'other')"),
+		  "%s", out);
+	free(out);
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}
+
+Test(diff, three_formats)
+{
+	struct profile *base = workload(2, false, 1, "/bin/prog");
+	struct profile *new_ = workload(1, true, 1.5, "/bin/prog");
+	char *text = NULL, *md = NULL, *json = NULL;
+	size_t len;
+	FILE *f;
+	struct diff d;
+
+	diff_compute(&d, base, NULL, new_, NULL);
+	f = open_memstream(&text, &len);
+	diff_write(f, &d, REPORT_TEXT, 20);
+	fclose(f);
+	f = open_memstream(&md, &len);
+	diff_write(f, &d, REPORT_MARKDOWN, 20);
+	fclose(f);
+	f = open_memstream(&json, &len);
+	diff_write(f, &d, REPORT_JSON, 20);
+	fclose(f);
+	/* b first in every format, +16.2 points. */
+	cr_assert(strstr(text, "+16.2"), "%s", text);
+	cr_assert(strstr(md, "| +16.2 |"), "%s", md);
+	cr_assert(strstr(json, "\"self_change_pts\": 16.1538461538462"), "%s", json);
+	cr_assert_lt(strstr(text, " b\n") - text, strstr(text, " a\n") - text);
+	cr_assert(strstr(text, "+50.0%"), "%s", text); /* the zone's p95 */
+	free(text);
+	free(md);
+	free(json);
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}
