@@ -30,6 +30,7 @@
 #include "collect/launch.h"
 #include "collect/procfs.h"
 #include "util/xalloc.h"
+#include "util/waitstatus.h"
 
 enum source_kind {
 	SRC_TICK,   /* timerfd: read /proc, apply */
@@ -255,7 +256,7 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->fd, NULL);
 	close(s->fd);
 	s->fd = -1;
-	launch_describe_status(status, what, sizeof(what));
+	waitstatus_describe(what, sizeof(what), status);
 	model_lock(c->m);
 	p = model_find(c->m, c->child_pid);
 	if (p)

@@ -140,14 +140,3 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 	}
 	return pid;
 }
-
-void launch_describe_status(int status, char *out, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(out, len, "exited with status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(out, len, "killed by SIG%s%s", sigabbrev_np(WTERMSIG(status)) ?
-			 sigabbrev_np(WTERMSIG(status)) : "?", WCOREDUMP(status) ? " (core dumped)" : "");
-	else
-		snprintf(out, len, "status 0x%x", (unsigned)status);
-}

@@ -31,7 +31,5 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
  * file or directory"). The child is not reaped here. */
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
 
-/* Describes a wait status: "exited with status 3", "killed by SIGSEGV". */
-void launch_describe_status(int status, char *out, size_t len);
 
 #endif

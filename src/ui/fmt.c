@@ -138,20 +138,3 @@ void fmt_duration_ns(char *out, size_t outsz, double ns, bool utf8)
 		snprintf(out, outsz, "%.2f%s", v, unit);
 }
 
-void fmt_wait_status(char *out, size_t outsz, int status)
-{
-	if (WIFEXITED(status)) {
-		snprintf(out, outsz, "exited with status %d", WEXITSTATUS(status));
-	} else if (WIFSIGNALED(status)) {
-		const char *name = sigabbrev_np(WTERMSIG(status));
-
-		if (name)
-			snprintf(out, outsz, "killed by SIG%s%s", name,
-				 WCOREDUMP(status) ? " (core dumped)" : "");
-		else
-			snprintf(out, outsz, "killed by signal %d%s", WTERMSIG(status),
-				 WCOREDUMP(status) ? " (core dumped)" : "");
-	} else {
-		snprintf(out, outsz, "wait status 0x%x", (unsigned)status);
-	}
-}

@@ -39,8 +39,5 @@ void fmt_count(char *out, size_t outsz, unsigned long long n, bool group);
  * "850ns", "12.3us", "2.01ms", "1.50s" ("µs" when utf8). Negative is 0. */
 void fmt_duration_ns(char *out, size_t outsz, double ns, bool utf8);
 
-/* A wait status as people say it: "exited with status 1", "killed by
- * SIGSEGV", "killed by SIGABRT (core dumped)". */
-void fmt_wait_status(char *out, size_t outsz, int status);
 
 #endif

@@ -19,6 +19,7 @@
 #include "ui/fmt.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
+#include "util/waitstatus.h"
 
 enum {
 	YLABEL_W = 9,
@@ -157,7 +158,7 @@ static void title_line(struct ui *ui, struct lines *out, const struct process *p
 		char how[64];
 
 		/* how it ended matters more than its name on a narrow screen */
-		fmt_wait_status(how, sizeof(how), exit_status(ui, p));
+		waitstatus_describe(how, sizeof(how), exit_status(ui, p));
 		if (line_room(l) >= lines_text_width(p->comm) + lines_text_width(how) + 4)
 			line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
 		line_printf(l, TE_WARN, " %s ", how);

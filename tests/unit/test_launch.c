@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collect/launch.h"
+#include "util/waitstatus.h"
 
 static char out_path[64];
 static void setup(void)
@@ -51,7 +52,7 @@ Test(launch, child_gets_environment_and_output_goes_to_file)
 	/* ld.so complains first that /x/libperftop.so does not exist: fine here. */
 	cr_assert_not_null(strstr(slurp(out_path), "preload=/x/libperftop.so sock=/tmp/s.sock hz=250\nerr\n"),
 			   "%s", slurp(out_path));
-	launch_describe_status(status, why, sizeof(why));
+	waitstatus_describe(why, sizeof(why), status);
 	cr_assert_str_eq(why, "exited with status 3");
 }
 
@@ -69,7 +70,7 @@ Test(launch, describes_signals)
 {
 	char why[64];
 
-	launch_describe_status(SIGSEGV, why, sizeof(why)); /* a raw wait status: killed by 11 */
+	waitstatus_describe(why, sizeof(why), SIGSEGV); /* a raw wait status: killed by 11 */
 	cr_assert_str_eq(why, "killed by SIGSEGV");
 }
 

@@ -13,6 +13,7 @@
 
 #include "ui/fmt.h"
 #include "ui/ui_internal.h"
+#include "util/waitstatus.h"
 
 static struct model m;
 static struct ui ui;
@@ -617,11 +618,11 @@ Test(ui_fmt, durations_counts_statuses)
 	cr_expect_str_eq(b, "1234567");
 	fmt_count(b, 4, 1234567, true);
 	cr_expect_eq(strlen(b), 3u, "cut to the buffer");
-	fmt_wait_status(b, sizeof(b), 3 << 8);
+	waitstatus_describe(b, sizeof(b), 3 << 8);
 	cr_expect_str_eq(b, "exited with status 3");
-	fmt_wait_status(b, sizeof(b), SIGSEGV);
+	waitstatus_describe(b, sizeof(b), SIGSEGV);
 	cr_expect_str_eq(b, "killed by SIGSEGV");
-	fmt_wait_status(b, sizeof(b), SIGABRT | 0x80);
+	waitstatus_describe(b, sizeof(b), SIGABRT | 0x80);
 	cr_expect_str_eq(b, "killed by SIGABRT (core dumped)");
 }
 
