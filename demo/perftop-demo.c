@@ -3,9 +3,9 @@
  * for trying perftop (`make run` profiles it) and for its end-to-end tests.
  *
  * Threads and what they do:
- *   render   frame loop: shade_pixels() (the hottest function, about half of
- *            this thread's time), then blur_rows(); zone "frame", counter
- *            "frames", a mark every 100 frames
+ *   render   frame loop: shade_pixels() (through shade_one(), about 40 % of
+ *            the samples), then blur_rows() (the hottest function, about
+ *            60 %); zone "frame", counter "frames", a mark every 100 frames
  *   parser   parse_record() over generated text; zone "parse", counter
  *            "records", gauge "queue"
  *   main     sleeps; exits after -t SECONDS (default: until SIGINT/SIGTERM)
