@@ -153,7 +153,7 @@ run: deps all
 # The whole suite: unit tests (Criterion), then the shell suites under tests/.
 # tests/run.sh prints the total as its last line: "N passed, N failed".
 test check: test-deps all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
-	@BUILD=$(BUILD) tests/run.sh
+	@BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
 
 asan:
 	@scripts/deps.sh test

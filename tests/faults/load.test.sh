@@ -166,8 +166,13 @@ echo "  RSS KiB: $rss0 before, $rss_load under load, $rss1 after; fds $fd0 -> $f
 
 check load_perftop_up tm_alive
 check load_key_not_stuck_while_65_start [ "$(nth 2 "$storm")" -le 1500 ]
-check load_key_median_under_100ms [ "$(nth 4 "$busy")" -le 100 ]
-check load_key_6_of_7_under_100ms [ "$(nth 6 "$busy")" -le 100 ]
+if [ "${SAN:-0}" = 1 ]; then
+	skip load_key_median_under_100ms "sanitizer build: latency is not perftop's own (${busy} ms)"
+	skip load_key_6_of_7_under_100ms "sanitizer build: latency is not perftop's own"
+else
+	check load_key_median_under_100ms [ "$(nth 4 "$busy")" -le 100 ]
+	check load_key_6_of_7_under_100ms [ "$(nth 6 "$busy")" -le 100 ]
+fi
 check load_idle_agents_unharmed sh -c "[ \$(cat '$T'/idle.* | grep -cx 'faulty idle done') -eq 64 ]"
 check load_flood_unharmed sh -c "[ \$(cat '$T'/flood.* | grep -cvx 'pt_agent done') -eq 0 ]"
 # Connections, pipes and the like come back to what they were; files may
