@@ -35,11 +35,16 @@ run_cfg() {
 		samples=$(sed -n 's/^Functions: \([0-9]*\) samples.*/\1/p' "$tmp/batch" | tail -n 1)
 		;;
 	gperf)
-		rm -f "$tmp/g.prof"
+		rm -f "$tmp"/g.prof*
+		# time(1) is preloaded too; the target's own profile is g.prof_PID.
 		LD_PRELOAD=$PROFILER CPUPROFILE=$tmp/g.prof CPUPROFILE_FREQUENCY=$hz \
 			/usr/bin/time -f '%U %S' -o "$tmp/time" "$@" >/dev/null 2>&1
-		samples=$(google-pprof --text "$(command -v "$1" || echo "$1")" "$tmp/g.prof" 2>/dev/null |
-			sed -n 's/^Total: \([0-9]*\) samples.*/\1/p')
+		samples=0
+		for gp in "$tmp"/g.prof*; do
+			n=$(google-pprof --text "$(command -v "$1" || echo "$1")" "$gp" 2>/dev/null |
+				sed -n 's/^Total: \([0-9]*\) samples.*/\1/p')
+			samples=$((samples + ${n:-0}))
+		done
 		;;
 	perf)
 		perf record -q -e cpu-clock -F "$hz" --call-graph dwarf -o "$tmp/perf.data" -- \
@@ -80,11 +85,11 @@ done
 med() { awk -v c="$2" '{print $c}' "$1" | median; }
 row() { # workload config hz label
 	f=$tmp/$1.$2.$3
-	bw=$(med "$tmp/$1.base.0" 1)
-	w=$(med "$f" 1)
+	base_wall=$(med "$tmp/$1.base.0" 1)
+	cfg_wall=$(med "$f" 1)
 	rate=$(awk '{ if ($2 > 0) print $3 / $2 }' "$f" | median)
-	ratio=$(awk -v a="$w" -v b="$bw" 'BEGIN {printf "%.3f", a / b}')
-	printf '| %s | %s | %s Hz | %.2f s | %s× | %.0f |\n' "$1" "$4" "$3" "$w" "$ratio" "$rate"
+	ratio=$(awk -v a="$cfg_wall" -v b="$base_wall" 'BEGIN {printf "%.3f", a / b}')
+	printf '| %s | %s | %s Hz | %.2f s | %s× | %.0f |\n' "$1" "$4" "$3" "$cfg_wall" "$ratio" "$rate"
 }
 
 cat <<MD
