@@ -150,24 +150,6 @@ static int make_run_dir(char *dir, size_t len, char *why, size_t why_len)
 	return 0;
 }
 
-/* Ends the command when perftop leaves first: SIGTERM to its process group,
- * then SIGKILL after a grace period. The collector has stopped, so we reap. */
-static void end_child(pid_t pid)
-{
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
-
-	if (waitpid(pid, NULL, WNOHANG) == pid)
-		return;
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		nanosleep(&nap, NULL);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
 static int cmd_run(int argc, char **argv)
 {
 	struct collector_opts co = { 0 };
@@ -231,7 +213,7 @@ static int cmd_run(int argc, char **argv)
 		collector_stop(c);
 		model_release(&m);
 		if (pid > 0)
-			end_child(pid);
+			launch_end(pid);
 		unlink(out);
 		rmdir(dir);
 		return 1;
@@ -242,7 +224,7 @@ static int cmd_run(int argc, char **argv)
 	uo.pid = pid;
 	rc = show(&m, c, &o, &uo);
 	collector_stop(c); /* removes the socket */
-	end_child(pid);
+	launch_end(pid);
 	model_release(&m);
 	if (!o.batch)
 		fprintf(stderr, "perftop: %s's output is in %s\n", cmd, out);

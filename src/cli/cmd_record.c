@@ -227,24 +227,6 @@ static double wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Ends the command after the recording (as perftop run does): SIGTERM to
- * its process group, SIGKILL after a grace period. */
-static void end_child(pid_t pid)
-{
-	struct timespec nap = {0, 20 * 1000 * 1000};
-
-	if (waitpid(pid, NULL, WNOHANG) == pid)
-		return;
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		nanosleep(&nap, NULL);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-}
-
 /* Whether the recording is over by itself. Caller holds the lock. *ended is
  * when the command or process was first seen gone (monotonic), or < 0. */
 static bool finished(const struct model *m, const struct record_args *a, pid_t pid, double *ended)
@@ -403,7 +385,7 @@ int cmd_record(int argc, char **argv)
 			collector_stop(c);
 			model_release(&m);
 			if (pid > 0)
-				end_child(pid);
+				launch_end(pid);
 			unlink(out);
 			rmdir(dir);
 			return 1;
@@ -438,7 +420,7 @@ int cmd_record(int argc, char **argv)
 	model_unlock(&m);
 	collector_stop(c);
 	if (a.command)
-		end_child(pid);
+		launch_end(pid);
 	model_release(&m);
 
 	rc = snapshot_write(&buf, a.out, why, sizeof(why));

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef PERFTOP_LIBDIR
@@ -139,4 +140,20 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 		return -err;
 	}
 	return pid;
+}
+
+void launch_end(pid_t pid)
+{
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	if (waitpid(pid, NULL, WNOHANG) == pid)
+		return;
+	kill(-pid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&nap, NULL);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
 }

@@ -32,4 +32,9 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
 
 
+/* Ends a child launch_start() started, if it still runs: SIGTERM to its
+ * process group, SIGKILL after 2 s, and reaps it. Only for a child not
+ * reaped by the collector (call after collector_stop()). */
+void launch_end(pid_t pid);
+
 #endif
