@@ -60,6 +60,8 @@ void help__draw(struct ui *ui, struct lines *out)
 	line_fill(l, TE_DEFAULT);
 	lines_begin(out, ui->width);
 	for (size_t i = 0; i < n && (int)(out->n - start) < rows; i++) {
+		if (!b[i].label) /* more keys of the binding above */
+			continue;
 		l = lines_begin(out, ui->width);
 		line_repeat(l, TE_HELP_KEY, " ", INDENT);
 		line_cell(l, TE_HELP_KEY, b[i].label, KEY_COL, ALIGN_LEFT);

@@ -56,8 +56,64 @@ struct listview {
 	struct browser br;
 };
 
-/* The process view's tabs, shown once the process has a profile. */
-enum proc_tab { PTAB_FUNCTIONS, PTAB_ZONES, PTAB_COUNTERS, PTAB_LOG, PTAB_COUNT };
+/* The process view's tabs, shown once the process has a profile, in the
+ * order Tab walks them. */
+enum proc_tab {
+	PTAB_FUNCTIONS,
+	PTAB_TREE,    /* top-down hot paths (view_tree.c) */
+	PTAB_CALLERS, /* bottom-up: who calls the hot functions (view_tree.c) */
+	PTAB_FLAME,   /* icicle graph (view_flame.c) */
+	PTAB_ZONES,
+	PTAB_COUNTERS,
+	PTAB_LOG,
+	PTAB_COUNT
+};
+
+struct proctabs;
+
+/* A tab that lives in its own file (Tree, Callers, Flame): view_tabs.c
+ * keeps the tab bar, the search prompt and the scope, and hands the rest to
+ * the module. Every function is called with the model locked; `state` is
+ * what create() returned. The scope (ui->proc.tabs.scope) is refreshed
+ * before rebuild() on every frame. */
+struct tab_module {
+	void *(*create)(enum proc_tab tab);
+	void (*destroy)(void *state);
+	/* Forgets positions and expansions (another process opened, or R). */
+	void (*reset)(void *state);
+	/* Rebuilds the rows from the scope's profile_view. */
+	void (*rebuild)(struct ui *ui, void *state, struct profile *p);
+	/* Adds exactly `rows` lines (the tab bar is drawn already). */
+	void (*draw)(struct ui *ui, void *state, struct lines *out, struct profile *p, int rows);
+	/* A key; UI_NONE when it is not the module's (the view's keys then run). */
+	int (*key)(struct ui *ui, void *state, struct profile *p, int key);
+	/* Selects the next (dir +1) or previous (-1) row whose name contains
+	 * needle (case-insensitive), from the selection (included when
+	 * inclusive), wrapping. Returns whether one matched. */
+	bool (*search)(struct ui *ui, void *state, struct profile *p, const char *needle, int dir,
+		       bool inclusive);
+	/* The tab's own keys, listed by the help screen with the view's. */
+	const struct ui_binding *bindings;
+	size_t nbindings;
+};
+
+/* view_tree.c: the Tree and Callers tabs (create() is given which). */
+extern const struct tab_module treeview__module;
+/* view_flame.c: the Flame tab. */
+extern const struct tab_module flameview__module;
+
+/* The live windows `w` cycles through, in seconds; 0 is everything. */
+enum { TABS_NWINDOWS = 3, TABS_DEFAULT_WINDOW = 0 };
+extern const double tabs__window_seconds[TABS_NWINDOWS];
+
+/* What the tabs show: one thread or all, over the live window and over
+ * everything. tabs__rebuild refreshes both views every frame. */
+struct tabs_scope {
+	pid_t tid;                /* 0: all threads merged */
+	int window;               /* index into tabs__window_seconds */
+	struct profile_view win;  /* the live window (== all when the window is 0) */
+	struct profile_view all;  /* everything since start (or R) */
+};
 
 /* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
 enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
@@ -91,6 +147,8 @@ struct tabs_log_row {
 struct proctabs {
 	enum proc_tab tab;
 	struct browser br[PTAB_COUNT];
+	struct tabs_scope scope;
+	void *module_state[PTAB_COUNT]; /* for the tabs with a struct tab_module */
 	enum func_sort sort;
 	bool desc;
 	bool show_file;           /* the FILE:LINE column (L) */
@@ -227,6 +285,16 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
  * with seconds 0) and the agent's exact statistics. */
 void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
 			struct zone_figures *f);
+
+/* The module of a tab, or NULL for the tabs view_tabs.c draws itself. */
+const struct tab_module *tabs__module(enum proc_tab tab);
+/* Text in exactly width columns with the search's first match highlighted
+ * (needle may be ""). */
+void tabs__cell_match(struct line *l, enum theme_element e, const char *text, int width,
+		      const char *needle);
+/* n of `of` as a percentage with one decimal, coloured by size (>= 10 %
+ * bad, >= 1 % warn), right-aligned in width columns. */
+void tabs__cell_percent(struct line *l, uint64_t n, uint64_t of, int width);
 
 /* help.c: adds height - 1 lines listing the current screen's keys. */
 void help__draw(struct ui *ui, struct lines *out);

@@ -638,8 +638,11 @@ const struct ui_binding procview__bindings[] = {
 	  "first clears a search",
 	  key_back },
 	{ { UI_KEY_TAB, UI_KEY_BTAB }, "Tab S-Tab",
-	  "Next / previous tab: Functions, Zones, Counters, Log (once an agent has connected)",
+	  "Next / previous tab (once an agent has connected)",
 	  key_tabs },
+	{ { '1', '2', '3', '4' }, "1..7",
+	  "Go to a tab: Functions, Tree, Callers, Flame, Zones, Counters, Log", key_tabs },
+	{ { '5', '6', '7' }, NULL, NULL, key_tabs },
 	{ { UI_KEY_UP, UI_KEY_DOWN }, "Up Down", "Move in the tab's table", key_tabs },
 	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", key_tabs },
 	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last row (End in the Log follows it)",
@@ -660,8 +663,16 @@ const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview_
 
 int procview__key(struct ui *ui, int key)
 {
+	int r;
+
 	if (tabs__editing(ui))
 		return key_tabs(ui, key);
+	/* A tab's own keys come first (Esc leaves a tree's focus before the view). */
+	if (tabs__module(ui->proc.tabs.tab)) {
+		r = key_tabs(ui, key);
+		if (r != UI_NONE)
+			return r;
+	}
 	for (size_t i = 0; i < procview__nbindings; i++) {
 		const struct ui_binding *b = &procview__bindings[i];
 

@@ -20,7 +20,23 @@
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
-static const char *const tab_names[PTAB_COUNT] = { "Functions", "Zones", "Counters", "Log" };
+static const char *const tab_names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
+						    "Zones",     "Counters", "Log" };
+
+const double tabs__window_seconds[TABS_NWINDOWS] = { 5, 30, 0 };
+
+const struct tab_module *tabs__module(enum proc_tab tab)
+{
+	switch (tab) {
+	case PTAB_TREE:
+	case PTAB_CALLERS:
+		return &treeview__module;
+	case PTAB_FLAME:
+		return &flameview__module;
+	default:
+		return NULL;
+	}
+}
 static const char *const sort_names[FSORT_COUNT] = { "self", "total", "name" };
 
 void tabs__init(struct proctabs *t)
@@ -30,14 +46,30 @@ void tabs__init(struct proctabs *t)
 	t->desc = true;
 	t->show_file = true;
 	t->log_tail = true;
-	for (int i = 0; i < PTAB_COUNT; i++)
+	t->scope.window = TABS_DEFAULT_WINDOW;
+	profile_view_init(&t->scope.win);
+	profile_view_init(&t->scope.all);
+	for (int i = 0; i < PTAB_COUNT; i++) {
+		const struct tab_module *m = tabs__module((enum proc_tab)i);
+
 		browser_init(&t->br[i]);
+		if (m)
+			t->module_state[i] = m->create((enum proc_tab)i);
+	}
 }
 
 void tabs__release(struct proctabs *t)
 {
-	for (int i = 0; i < PTAB_COUNT; i++)
+	for (int i = 0; i < PTAB_COUNT; i++) {
+		const struct tab_module *m = tabs__module((enum proc_tab)i);
+
 		browser_release(&t->br[i]);
+		if (m)
+			m->destroy(t->module_state[i]);
+		t->module_state[i] = NULL;
+	}
+	profile_view_release(&t->scope.win);
+	profile_view_release(&t->scope.all);
 	free(t->funcs);
 	free(t->counters);
 	free(t->zones);
@@ -48,9 +80,14 @@ void tabs__release(struct proctabs *t)
 void tabs__reset(struct proctabs *t)
 {
 	for (int i = 0; i < PTAB_COUNT; i++) {
+		const struct tab_module *m = tabs__module((enum proc_tab)i);
+
 		browser_release(&t->br[i]);
 		browser_init(&t->br[i]);
+		if (m)
+			m->reset(t->module_state[i]);
 	}
+	t->scope.tid = 0;
 	t->search[0] = '\0';
 	t->searching = false;
 	t->log_tail = true;
@@ -138,6 +175,7 @@ static void *reserve(void *v, size_t *alloc, size_t n, size_t size)
 
 struct sort_ctx {
 	const struct profile *p;
+	const struct profile_view *v; /* the counts sorted by */
 	enum func_sort key;
 	bool desc;
 };
@@ -150,8 +188,8 @@ static int compare_funcs(const void *pa, const void *pb, void *arg)
 	int r = 0;
 
 	if (c->key != FSORT_NAME) {
-		uint64_t ka = c->key == FSORT_TOTAL ? a->total : a->self;
-		uint64_t kb = c->key == FSORT_TOTAL ? b->total : b->self;
+		uint64_t ka = c->key == FSORT_TOTAL ? c->v->total[ia] : c->v->self[ia];
+		uint64_t kb = c->key == FSORT_TOTAL ? c->v->total[ib] : c->v->self[ib];
 
 		r = ka < kb ? -1 : ka > kb;
 	} else {
@@ -184,14 +222,19 @@ static long long id_of_index(const void *rows, size_t i)
 	return (long long)i;
 }
 
+/* Functions with samples in the scope, over everything (so a function the
+ * window no longer sees stays listed, at 0 %). */
 static void rebuild_funcs(struct proctabs *t, const struct profile *p)
 {
-	size_t n = profile_func_count(p), k = 0;
-	struct sort_ctx c = { p, t->sort, t->desc };
+	const struct profile_view *all = &t->scope.all;
+	size_t n = all->nfuncs, k = 0;
+	struct sort_ctx c = { p, &t->scope.win, t->sort, t->desc };
 
+	if (n > t->scope.win.nfuncs)
+		n = t->scope.win.nfuncs;
 	t->funcs = reserve(t->funcs, &t->funcs_alloc, n, sizeof(*t->funcs));
 	for (size_t i = 0; i < n; i++)
-		if (p->funcs[i].total || p->funcs[i].self)
+		if (all->total[i] || all->self[i])
 			t->funcs[k++] = (uint32_t)i;
 	qsort_r(t->funcs, k, sizeof(*t->funcs), compare_funcs, &c);
 	t->nfuncs = k;
@@ -266,10 +309,29 @@ static void rebuild_log(struct ui *ui, struct proctabs *t, const struct profile 
 		b->sel = k - 1, b->sel_id = (long long)(k - 1);
 }
 
+/* Brings the scope's two views up to date with the profile. */
+static void update_scope(struct proctabs *t, struct profile *p)
+{
+	struct tabs_scope *s = &t->scope;
+	double now = profile_now(p);
+
+	s->win.tid = s->all.tid = s->tid;
+	s->win.seconds = tabs__window_seconds[s->window];
+	s->all.seconds = 0;
+	profile_view_update(p, &s->win, now);
+	profile_view_update(p, &s->all, now);
+}
+
 void tabs__rebuild(struct ui *ui, struct profile *p)
 {
 	struct proctabs *t = &ui->proc.tabs;
+	const struct tab_module *m = tabs__module(t->tab);
 
+	update_scope(t, p);
+	if (m) {
+		m->rebuild(ui, t->module_state[t->tab], p);
+		return;
+	}
 	switch (t->tab) {
 	case PTAB_FUNCTIONS:
 		rebuild_funcs(t, p);
@@ -294,8 +356,7 @@ struct draw_ctx {
 	const struct profile *p;
 };
 
-/* Text in exactly width columns with the search's first match highlighted. */
-static void cell_match(struct line *l, enum theme_element e, const char *text, int width,
+void tabs__cell_match(struct line *l, enum theme_element e, const char *text, int width,
 		       const char *needle)
 {
 	size_t flen = strlen(needle);
@@ -317,7 +378,7 @@ static void cell_match(struct line *l, enum theme_element e, const char *text, i
 	line_pad_to(l, TE_ROW, end);
 }
 
-static void cell_percent(struct line *l, uint64_t n, uint64_t of, int width)
+void tabs__cell_percent(struct line *l, uint64_t n, uint64_t of, int width)
 {
 	double pct = of ? 100.0 * (double)n / (double)of : 0;
 	enum theme_element e = pct >= 10 ? TE_BAD : pct >= 1 ? TE_WARN : TE_ROW;
@@ -331,22 +392,30 @@ static void draw_self(struct line *l, const void *row, int width, const void *ct
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_percent(l, ((const struct profile_func *)row)->self, c->p->samples, width);
+	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
+
+	tabs__cell_percent(l, c->ui->proc.tabs.scope.win.self[id], c->ui->proc.tabs.scope.win.samples,
+			   width);
 }
 
 static void draw_total(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_percent(l, ((const struct profile_func *)row)->total, c->p->samples, width);
+	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
+
+	tabs__cell_percent(l, c->ui->proc.tabs.scope.win.total[id],
+			   c->ui->proc.tabs.scope.win.samples, width);
 }
 
+/* Self samples over everything (in the thread scope), next to the window's %. */
 static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
 {
+	const struct draw_ctx *c = ctx;
+	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 	char buf[32];
 
-	(void)ctx;
-	fmt_count(buf, sizeof(buf), ((const struct profile_func *)row)->self, true);
+	fmt_count(buf, sizeof(buf), c->ui->proc.tabs.scope.all.self[id], true);
 	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
 }
 
@@ -354,7 +423,7 @@ static void draw_function(struct line *l, const void *row, int width, const void
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_match(l, TE_ROW, ((const struct profile_func *)row)->name, width,
+	tabs__cell_match(l, TE_ROW, ((const struct profile_func *)row)->name, width,
 		   c->ui->proc.tabs.search);
 }
 
@@ -427,7 +496,7 @@ static void draw_zone_name(struct line *l, const void *row, int width, const voi
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_match(l, TE_ROW, ((const struct tabs_zone_row *)row)->name, width,
+	tabs__cell_match(l, TE_ROW, ((const struct tabs_zone_row *)row)->name, width,
 		   c->ui->proc.tabs.search);
 }
 
@@ -524,7 +593,7 @@ static void draw_counter_name(struct line *l, const void *row, int width, const 
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_match(l, TE_ROW, ((const struct profile_counter *)row)->name, width,
+	tabs__cell_match(l, TE_ROW, ((const struct profile_counter *)row)->name, width,
 		   c->ui->proc.tabs.search);
 }
 
@@ -622,7 +691,7 @@ static void draw_log_text(struct line *l, const void *row, int width, const void
 {
 	const struct draw_ctx *c = ctx;
 
-	cell_match(l, TE_ROW, ((const struct tabs_log_row *)row)->text, width,
+	tabs__cell_match(l, TE_ROW, ((const struct tabs_log_row *)row)->text, width,
 		   c->ui->proc.tabs.search);
 }
 
@@ -666,26 +735,55 @@ static size_t tab_count(const struct ui *ui, const struct profile *p, enum proc_
 		return profile_zone_count(p);
 	case PTAB_COUNTERS:
 		return profile_counter_count(p);
-	default:
+	case PTAB_LOG:
 		return p->nmarks + ui->m->log.len;
+	default:
+		return 0; /* the module tabs show no count */
 	}
+}
+
+/* The tab bar's text for tab i: " Zones 2 ", or " Zones " without counts. */
+static void tab_label(char *buf, size_t len, const struct ui *ui, const struct profile *p, int i,
+		      bool counts)
+{
+	size_t n = counts ? tab_count(ui, p, (enum proc_tab)i) : 0;
+
+	if (i == PTAB_FUNCTIONS || !n)
+		snprintf(buf, len, " %s ", tab_names[i]);
+	else
+		snprintf(buf, len, " %s %zu ", tab_names[i], n);
 }
 
 static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 {
 	const struct proctabs *t = &ui->proc.tabs;
 	struct line *l = lines_begin(out, ui->width);
-	char right[UI_FILTER_MAX + 64];
+	char right[UI_FILTER_MAX + 64], label[64];
+	bool counts = true;
+	int need = 0;
 
-	for (int i = 0; i < PTAB_COUNT; i++) {
-		enum theme_element e = i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE;
-		size_t n = tab_count(ui, p, (enum proc_tab)i);
-
-		if (i == PTAB_FUNCTIONS || !n)
-			line_printf(l, e, " %s ", tab_names[i]);
-		else
-			line_printf(l, e, " %s %zu ", tab_names[i], n);
-		line_put(l, TE_DEFAULT, " ");
+	/* Every tab with its count; without counts when that is too wide;
+	 * else only the current one between its neighbours' arrows. */
+	for (int pass = 0; pass < 2; pass++, counts = false) {
+		need = 0;
+		for (int i = 0; i < PTAB_COUNT; i++) {
+			tab_label(label, sizeof(label), ui, p, i, counts);
+			need += lines_text_width(label) + 1;
+		}
+		if (need <= ui->width)
+			break;
+	}
+	if (need > ui->width) {
+		tab_label(label, sizeof(label), ui, p, (int)t->tab, true);
+		line_put(l, TE_ROW_DIM, "< ");
+		line_put(l, TE_TAB_ACTIVE, label);
+		line_put(l, TE_ROW_DIM, " >");
+	} else {
+		for (int i = 0; i < PTAB_COUNT; i++) {
+			tab_label(label, sizeof(label), ui, p, i, counts);
+			line_put(l, i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE, label);
+			line_put(l, TE_DEFAULT, " ");
+		}
 	}
 	right[0] = '\0';
 	if (t->tab == PTAB_FUNCTIONS)
@@ -728,6 +826,12 @@ void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 	if (rows < 1)
 		return;
 	tab_bar(ui, out, p);
+	if (tabs__module(t->tab)) {
+		tabs__module(t->tab)->draw(ui, t->module_state[t->tab], out, p, rows - 1);
+		while ((int)(out->n - start) < rows)
+			lines_begin(out, ui->width);
+		return;
+	}
 	switch (t->tab) {
 	case PTAB_FUNCTIONS:
 		cols = t->show_file ? func_file_columns : func_columns;
@@ -802,8 +906,12 @@ static bool search_jump(struct ui *ui, const struct profile *p, size_t from, int
 {
 	struct proctabs *t = &ui->proc.tabs;
 	struct browser *b = &t->br[t->tab];
+	const struct tab_module *m = tabs__module(t->tab);
 	size_t n = b->n;
 
+	if (m && t->search[0]) /* the module searches from its own selection */
+		return m->search(ui, t->module_state[t->tab], (struct profile *)p, t->search, dir,
+				 inclusive);
 	if (!n || !t->search[0])
 		return false;
 	if (from >= n)
@@ -882,7 +990,8 @@ static int key_searching(struct ui *ui, struct profile *p, int key)
 	case UI_KEY_ESC:
 		t->searching = false;
 		t->search[0] = '\0';
-		browser_select(b, t->search_origin);
+		if (!tabs__module(t->tab))
+			browser_select(b, t->search_origin);
 		return UI_REDRAW;
 	case UI_KEY_BACKSPACE:
 		utf8_backspace(t->search);
@@ -899,7 +1008,8 @@ static int key_searching(struct ui *ui, struct profile *p, int key)
 		return tabs__key(ui, p, key);
 	}
 	/* Incremental: the first match from where the prompt opened. */
-	if (!t->search[0] || !search_jump(ui, p, t->search_origin, 1, true))
+	if ((!t->search[0] || !search_jump(ui, p, t->search_origin, 1, true)) &&
+	    !tabs__module(t->tab))
 		browser_select(b, t->search_origin);
 	return UI_REDRAW;
 }
@@ -949,6 +1059,38 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 	case UI_KEY_BTAB:
 		switch_tab(ui, p, -1);
 		return UI_REDRAW;
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		if (key - '1' < PTAB_COUNT) {
+			t->tab = (enum proc_tab)(key - '1');
+			tabs__rebuild(ui, p);
+			return UI_REDRAW;
+		}
+		break;
+	case '/':
+		tabs__rebuild(ui, p);
+		t->searching = true;
+		t->search[0] = '\0';
+		t->search_origin = b->sel;
+		return UI_REDRAW;
+	case 'n':
+	case 'N':
+		if (!t->search[0]) {
+			ui__message(ui, TE_STATUS_WARN, "no search yet: / searches");
+			return UI_REDRAW;
+		}
+		tabs__rebuild(ui, p);
+		if (!search_jump(ui, p, b->sel, key == 'n' ? 1 : -1, false))
+			no_match(ui);
+		return UI_REDRAW;
+	default:
+		break;
+	}
+	if (tabs__module(t->tab)) {
+		r = tabs__module(t->tab)->key(ui, t->module_state[t->tab], p, key);
+		if (r != UI_NONE || key != 'L')
+			return r;
+	}
+	switch (key) {
 	case '<':
 	case '>':
 	case UI_KEY_F(6):
@@ -967,22 +1109,6 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 		return UI_REDRAW | UI_RESORT;
 	case 'L':
 		t->show_file = !t->show_file;
-		return UI_REDRAW;
-	case '/':
-		tabs__rebuild(ui, p);
-		t->searching = true;
-		t->search[0] = '\0';
-		t->search_origin = b->sel;
-		return UI_REDRAW;
-	case 'n':
-	case 'N':
-		if (!t->search[0]) {
-			ui__message(ui, TE_STATUS_WARN, "no search yet: / searches");
-			return UI_REDRAW;
-		}
-		tabs__rebuild(ui, p);
-		if (!search_jump(ui, p, b->sel, key == 'n' ? 1 : -1, false))
-			no_match(ui);
 		return UI_REDRAW;
 	default:
 		break;
