@@ -1,0 +1,59 @@
+# tests/tui/golden.sh — golden screens for the TUI suites (sourced after
+# tests/lib.sh and tests/tui/lib.sh, POSIX sh).
+#
+# A golden screen is what `tmux capture-pane -p` shows, saved under
+# tests/tui/golden/NAME.txt. The screens come from `perftop open` of the
+# snapshot $BUILD/helpers/mksnap writes, so they hold nothing that changes
+# from run to run (TZ=UTC, LC_ALL=C.UTF-8). When a change to a view is
+# meant, regenerate with GOLDEN_UPDATE=1 and review the diff like code.
+
+GOLDEN_DIR=tests/tui/golden
+
+# golden_open SNAPSHOT WIDTH HEIGHT [ARGS...]: (re)starts session t at that
+# size on `perftop open SNAPSHOT ARGS`, and waits for its first frame.
+golden_open() {
+	_snap=$1 _w=$2 _h=$3
+	shift 3
+	tm kill-session -t t 2>/dev/null
+	tm new-session -d -s t -x "$_w" -y "$_h" \
+		"TZ=UTC LC_ALL=C.UTF-8 $PERFTOP open $_snap $*; sleep 30"
+	tm_wait_for "PID" 5 >/dev/null
+}
+
+# golden_keys KEY...: sends tmux key names, then waits until the screen has
+# not changed for 0.2 s (at most 3 s).
+golden_keys() {
+	tm send-keys -t t "$@"
+	golden_settle
+}
+
+golden_settle() {
+	_prev="" _i=0
+	while [ $_i -lt 30 ]; do
+		sleep 0.1
+		_now=$(tm_screen)
+		[ -n "$_prev" ] && [ "$_now" = "$_prev" ] && return 0
+		_prev=$_now
+		_i=$((_i + 1))
+	done
+}
+
+# golden_check NAME: compares the screen with $GOLDEN_DIR/NAME.txt (PASS or
+# FAIL with the first differing lines). GOLDEN_UPDATE=1 writes it instead.
+golden_check() {
+	_file=$GOLDEN_DIR/$1.txt
+	_got=$(mktemp)
+	tm_screen >"$_got"
+	if [ "${GOLDEN_UPDATE:-0}" = 1 ]; then
+		mkdir -p "$GOLDEN_DIR"
+		cp "$_got" "$_file"
+		pass "golden $1 (written)"
+	elif [ ! -f "$_file" ]; then
+		fail "golden $1" "no $_file (GOLDEN_UPDATE=1 writes it)"
+	elif diff -u "$_file" "$_got" >"$_got.diff"; then
+		pass "golden $1"
+	else
+		fail "golden $1" "screen differs: $(head -n 20 "$_got.diff" | tr '\n' '|')"
+	fi
+	rm -f "$_got" "$_got.diff"
+}
