@@ -114,10 +114,12 @@ $(BUILD)/perftop-demo: demo/perftop-demo.c $(BUILD)/libperftop.so
 	$(call say,CC,$<)
 	$(Q)$(CC) $(AGENT_PROG_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN' -lpthread -lm
 
-$(BUILD)/tests/%: tests/unit/%.c $(PERFTOP_OBJS)
+# What several unit tests share (tests/unit/support/) is linked into each.
+UNIT_SUPPORT := $(wildcard tests/unit/support/*.c)
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_SUPPORT) $(PERFTOP_OBJS)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(PERFTOP_CFLAGS) $(call pkg_cflags,criterion) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS) $(call pkg_libs,criterion)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) $(call pkg_cflags,criterion) -o $@ $< $(UNIT_SUPPORT) $(PERFTOP_OBJS) $(PERFTOP_LIBS) $(call pkg_libs,criterion)
 
 # Benchmark programs that drive perftop's own code (bench/*.c).
 $(BUILD)/bench/%: bench/%.c $(PERFTOP_OBJS)
@@ -130,6 +132,12 @@ $(BUILD)/bench/zone_cost: bench/zone_cost.c $(BUILD)/libperftop.so
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Iinclude $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN/..'
+
+# The agent bench's timer: static, so LD_PRELOAD passes through it untouched.
+$(BUILD)/bench/timeit: bench/timeit.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -static $(LDFLAGS) -o $@ $<
 
 # The agent's test sink: a stand-in for perftop's socket, on the wire decoder.
 AGENT_SINK_OBJS := $(BUILD)/obj/src/wire/wire.o $(BUILD)/obj/src/util/mpread.o
@@ -195,13 +203,15 @@ format:
 # Each tests/fuzz/fuzz_NAME.c is a libFuzzer target with its corpus in
 # tests/fuzz/corpus/NAME/. `make fuzz [SECS=N]` builds every target with clang,
 # libFuzzer, ASan and UBSan into build-fuzz/ and runs each for N seconds,
-# adding new inputs to the corpus (crashers land in build-fuzz/crash/NAME/:
-# fix, then copy them into the corpus; keep it small with
-# `build-fuzz/fuzz_NAME -merge=1 -use_counters=0 NEWDIR OLDDIR`). `make test` replays every corpus
+# new inputs going to build-fuzz/new/NAME/; then the ones that reach new
+# code (-merge=1 -use_counters=0) join the corpus. Crashers land in
+# build-fuzz/crash/NAME/: fix, then copy them into the corpus (docs/fuzzing.md). `make test` replays every corpus
 # through tests/fuzz/replay.c built with the normal compiler, so libFuzzer is
-# not needed at run time (tests/fuzz/replay.test.sh).
+# not needed at run time (tests/fuzz/replay.test.sh). tests/fuzz/NAME.dict,
+# when there is one, is the target's libFuzzer dictionary. FUZZ_BUILD=DIR
+# builds elsewhere than build-fuzz/.
 FUZZ_CC      ?= clang
-FUZZ_BUILD   := build-fuzz
+FUZZ_BUILD   ?= build-fuzz
 FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
@@ -235,15 +245,24 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libperftop-fuzz.a
 	$(call say,LINK,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PERFTOP_LIBS)
 
-fuzz: $(FUZZ_BINS)
+fuzz: fuzz-deps
+	$(MAKE) $(FUZZ_BINS)
 	@for n in $(FUZZ_NAMES); do \
-		mkdir -p tests/fuzz/corpus/$$n $(FUZZ_BUILD)/crash/$$n || exit 1; \
+		mkdir -p tests/fuzz/corpus/$$n $(FUZZ_BUILD)/new/$$n $(FUZZ_BUILD)/crash/$$n || exit 1; \
 		echo "fuzz $$n for $(SECS)s"; \
-		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(SECS) -print_final_stats=1 \
-			-artifact_prefix=$(FUZZ_BUILD)/crash/$$n/ tests/fuzz/corpus/$$n || exit 1; \
+		dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+		$(FUZZ_BUILD)/fuzz_$$n -max_total_time=$(SECS) -print_final_stats=1 $$dict \
+			-artifact_prefix=$(FUZZ_BUILD)/crash/$$n/ \
+			$(FUZZ_BUILD)/new/$$n tests/fuzz/corpus/$$n || exit 1; \
+		$(FUZZ_BUILD)/fuzz_$$n -merge=1 -use_counters=0 tests/fuzz/corpus/$$n \
+			$(FUZZ_BUILD)/new/$$n 2>&1 | grep 'MERGE-OUTER: [0-9]* new files' || exit 1; \
 	done
 
-.PHONY: fuzz-seed
+.PHONY: fuzz-deps fuzz-seed
+# clang and its libFuzzer runtime come with the test packages.
+fuzz-deps:
+	@scripts/deps.sh test
+
 # Rewrites the encoder-made seed inputs of each corpus (tests/fuzz/seed_NAME.c).
 fuzz-seed: $(FUZZ_NAMES:%=$(BUILD)/fuzz/seed_%)
 	@for n in $(FUZZ_NAMES); do \

@@ -23,10 +23,12 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cli/start.h"
 #include "collect/collector.h"
 #include "collect/launch.h"
 #include "collect/procfs.h"
 #include "model/model.h"
+#include "report/budget.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 #include "wire/sockpath.h"
@@ -74,6 +76,7 @@ static void ui_options_from(struct ui_options *uo, const struct options *o, stru
 	uo->theme = theme;
 	uo->pid = o->pid;
 	uo->iterations = o->iterations;
+	uo->no_mouse = o->no_mouse;
 }
 
 /* Runs the screen (or batch output) over a started collector. */
@@ -136,33 +139,16 @@ static int cmd_top(int argc, char **argv)
 
 /* ---- perftop run ------------------------------------------------------------- */
 
-/* A private directory for the run's socket and the command's output. */
-static int make_run_dir(char *dir, size_t len, char *why, size_t why_len)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, len, "%s/perftop-run-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		snprintf(why, why_len, "cannot create a directory in '%s': %s",
-			 tmp && *tmp == '/' ? tmp : "/tmp", strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 static int cmd_run(int argc, char **argv)
 {
-	struct collector_opts co = { 0 };
-	struct launch_opts lo = { 0 };
+	struct budget budget = { 0 };
+	struct cli_command cmd;
 	struct ui_options uo;
-	struct collector *c;
 	struct options o;
 	struct theme theme;
 	struct model m;
-	char why[512], theme_err[256], agent[PATH_MAX], dir[PATH_MAX - 64];
-	char sock[SOCKPATH_MAX], out[PATH_MAX], cmd[NAME_MAX + 1];
-	int err = 0, rc;
-	pid_t pid;
+	char why[512], theme_err[256], agent[PATH_MAX];
+	int rc;
 
 	if (options_parse_mode(&o, OPTIONS_RUN, argc, argv, why, sizeof(why)) != OPTIONS_OK) {
 		fprintf(stderr, "perftop: %s\n", why);
@@ -172,68 +158,48 @@ static int cmd_run(int argc, char **argv)
 		options_usage_run(stdout);
 		return 0;
 	}
+	if (o.budget && budget_load(&budget, o.budget, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why); /* before anything is launched */
+		return 2;
+	}
 	if (launch_find_agent(agent, sizeof(agent), why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
+		budget_release(&budget);
 		return 1;
 	}
-	if (make_run_dir(dir, sizeof(dir), why, sizeof(why)) < 0) {
-		fprintf(stderr, "perftop: %s\n", why);
-		return 1;
-	}
-	snprintf(cmd, sizeof(cmd), "%s", o.command[0]);
-	if (snprintf(sock, sizeof(sock), "%s/perftop.sock", dir) >= (int)sizeof(sock)) {
-		fprintf(stderr, "perftop: socket path in '%s' is too long; set TMPDIR shorter\n", dir);
-		rmdir(dir);
-		return 1;
-	}
-	snprintf(out, sizeof(out), "%s/%s.out", dir, basename(cmd));
+	/* Before the launch: --no-color reaches the command's environment. */
 	ui_options_from(&uo, &o, &theme, theme_err, sizeof(theme_err));
-	uo.output_path = out;
 	uo.until_child_exits = true;
+	uo.budget = o.budget ? &budget : NULL;
 
 	model_init(&m, o.delay);
 	m.list_visible = false;
-	co.socket_path = sock;
-	co.socket_required = true;
-	c = collector_start_opts(&m, &co, &err, why, sizeof(why));
-	if (!c) {
-		fprintf(stderr, "perftop: cannot start the collector: %s\n", why);
+	if (cli__start_command(&cmd, &m, "perftop-run", o.command, agent, o.hz) < 0) {
 		model_release(&m);
-		rmdir(dir);
+		budget_release(&budget);
 		return 1;
 	}
-	lo.argv = o.command;
-	lo.agent_path = agent;
-	lo.socket_path = sock;
-	lo.hz = o.hz;
-	lo.output_path = out;
-	pid = launch_start(&lo, why, sizeof(why));
-	if (pid < 0 || collector_watch_child(c, pid, why, sizeof(why)) < 0) {
-		fprintf(stderr, "perftop: %s\n", why);
-		collector_stop(c);
-		model_release(&m);
-		if (pid > 0)
-			launch_end(pid);
-		unlink(out);
-		rmdir(dir);
-		return 1;
-	}
-	model_lock(&m);
-	model_watch(&m, pid, true);
-	model_unlock(&m);
-	uo.pid = pid;
-	rc = show(&m, c, &o, &uo);
-	collector_stop(c); /* removes the socket */
-	launch_end(pid);
+	uo.output_path = cmd.out;
+	uo.pid = cmd.pid;
+	rc = show(&m, cmd.c, &o, &uo);
+	collector_stop(cmd.c); /* removes the socket */
+	launch_end(cmd.pid);
+	if (o.budget && !rc)
+		rc = cmd_report_budget_verdict(&budget, &m, cmd.pid, stdout);
 	model_release(&m);
+	budget_release(&budget);
 	if (!o.batch)
-		fprintf(stderr, "perftop: %s's output is in %s\n", cmd, out);
+		fprintf(stderr, "perftop: %s's output is in %s\n", cmd.name, cmd.out);
 	return rc;
 }
 
 int cli_main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* A file size limit (ulimit -f) makes a write fail with EFBIG, which the
+	 * snapshot writers report, instead of killing perftop (the launched
+	 * command gets the default back, collect/launch.c). */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc > 1 && argv[1][0] != '-') {
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))

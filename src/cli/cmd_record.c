@@ -18,6 +18,7 @@
  * saying it is a snapshot; --batch prints the views once as text.
  */
 #include "cli/cmd_record.h"
+#include "cli/start.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -293,31 +294,16 @@ static void join_command(char *out, size_t len, char *const *argv)
 	}
 }
 
-/* A private directory for the socket and the command's output. */
-static int make_run_dir(char *dir, size_t len)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(dir, len, "%s/perftop-record-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "perftop: cannot create a directory in '%s': %s\n",
-		        tmp && *tmp == '/' ? tmp : "/tmp", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_record(int argc, char **argv)
 {
 	struct collector_opts co = {0};
-	struct launch_opts lo = {0};
 	struct snapshot_buf buf = {0};
 	struct snapshot_meta meta;
 	struct record_args a;
+	struct cli_command cmd;
 	struct collector *c;
 	struct model m;
-	char why[1024], agent[PATH_MAX], dir[PATH_MAX - 64], sock[SOCKPATH_MAX], out[PATH_MAX];
-	char cmd[NAME_MAX + 1];
+	char why[1024], agent[PATH_MAX], sock[SOCKPATH_MAX];
 	const char *reason;
 	pid_t pid = 0;
 	uint64_t samples = 0;
@@ -339,61 +325,27 @@ int cmd_record(int argc, char **argv)
 		return 1;
 	}
 	snapshot_meta_init(&meta);
-	dir[0] = out[0] = '\0';
 	model_init(&m, a.tick);
 	m.list_visible = false;
 	if (a.command) {
-		if (make_run_dir(dir, sizeof(dir)) < 0) {
+		if (cli__start_command(&cmd, &m, "perftop-record", a.command, agent, a.hz) < 0) {
 			model_release(&m);
 			return 1;
 		}
-		if (snprintf(sock, sizeof(sock), "%s/perftop.sock", dir) >= (int)sizeof(sock)) {
-			fprintf(stderr,
-			        "perftop: socket path in '%s' is too long; set TMPDIR shorter\n",
-			        dir);
-			model_release(&m);
-			rmdir(dir);
-			return 1;
-		}
-		snprintf(cmd, sizeof(cmd), "%s", a.command[0]);
-		snprintf(out, sizeof(out), "%s/%s.out", dir, basename(cmd));
-		co.socket_path = sock;
-		co.socket_required = true;
+		c = cmd.c;
+		pid = cmd.pid;
+		join_command(meta.command, sizeof(meta.command), a.command);
 	} else {
 		if (sockpath_default(sock, sizeof(sock), getuid()) == 0)
 			co.socket_path = sock;
 		model_watch(&m, a.pid, true);
 		pid = a.pid;
-	}
-	c = collector_start_opts(&m, &co, &err, why, sizeof(why));
-	if (!c) {
-		fprintf(stderr, "perftop: cannot start the collector: %s\n", why);
-		model_release(&m);
-		if (dir[0])
-			rmdir(dir);
-		return 1;
-	}
-	if (a.command) {
-		lo.argv = a.command;
-		lo.agent_path = agent;
-		lo.socket_path = sock;
-		lo.hz = a.hz;
-		lo.output_path = out;
-		pid = launch_start(&lo, why, sizeof(why));
-		if (pid < 0 || collector_watch_child(c, pid, why, sizeof(why)) < 0) {
-			fprintf(stderr, "perftop: %s\n", why);
-			collector_stop(c);
+		c = collector_start_opts(&m, &co, &err, why, sizeof(why));
+		if (!c) {
+			fprintf(stderr, "perftop: cannot start the collector: %s\n", why);
 			model_release(&m);
-			if (pid > 0)
-				launch_end(pid);
-			unlink(out);
-			rmdir(dir);
 			return 1;
 		}
-		model_lock(&m);
-		model_watch(&m, pid, true);
-		model_unlock(&m);
-		join_command(meta.command, sizeof(meta.command), a.command);
 	}
 	meta.pid = pid;
 	meta.start_time = wall_now();
@@ -433,7 +385,7 @@ int cmd_record(int argc, char **argv)
 	        (unsigned long long)samples,
 	        samples ? "" : ": no agent connected, /proc figures only");
 	if (a.command)
-		fprintf(stderr, "perftop: %s's output is in %s\n", cmd, out);
+		fprintf(stderr, "perftop: %s's output is in %s\n", cmd.name, cmd.out);
 	return 0;
 }
 
@@ -441,13 +393,14 @@ int cmd_record(int argc, char **argv)
 
 static void usage_open(FILE *f)
 {
-	fputs("usage: perftop open FILE [-b] [-p PID] [--theme NAME|PATH] [--no-color]\n"
+	fputs("usage: perftop open FILE [-b] [-p PID] [--theme NAME|PATH] [--no-color] [--no-mouse]\n"
 	      "Shows a snapshot (from 'perftop record' or the S key) in the same views as\n"
 	      "the live screen.\n"
 	      "  -b, --batch            print the views once as text, no screen\n"
 	      "  -p, --pid PID          open this process's view (default: the recorded one)\n"
 	      "      --theme NAME|PATH  colours (themes/*.theme)\n"
 	      "      --no-color         no colours\n"
+	      "      --no-mouse         leave the mouse to the terminal\n"
 	      "  -h, --help             this text\n",
 	      f);
 }
@@ -478,7 +431,8 @@ int cmd_open(int argc, char **argv)
 	static const struct option longs[] = {
 	    {"batch", no_argument, NULL, 'b'},       {"pid", required_argument, NULL, 'p'},
 	    {"theme", required_argument, NULL, 'T'}, {"no-color", no_argument, NULL, 'C'},
-	    {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+	    {"help", no_argument, NULL, 'h'},        {"no-mouse", no_argument, NULL, 'M'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct open_source os = {-1, false};
 	struct snapshot_meta meta;
@@ -488,7 +442,7 @@ int cmd_open(int argc, char **argv)
 	struct model m;
 	const char *path = NULL, *theme_name = NULL;
 	char why[1024], theme_err[256];
-	bool batch = false;
+	bool batch = false, no_mouse = false;
 	unsigned long v;
 	pid_t pid = 0;
 	int c, rc;
@@ -512,6 +466,9 @@ int cmd_open(int argc, char **argv)
 			break;
 		case 'C':
 			setenv("NO_COLOR", "1", 1);
+			break;
+		case 'M':
+			no_mouse = true;
 			break;
 		case 'h':
 			usage_open(stdout);
@@ -555,6 +512,8 @@ int cmd_open(int argc, char **argv)
 	uo.pid = pid;
 	uo.snapshot = true;
 	uo.snapshot_path = path;
+	uo.snapshot_end = meta.end_time;
+	uo.no_mouse = no_mouse;
 	os.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (os.fd < 0) {
 		fprintf(stderr, "perftop: cannot create an eventfd: %s\n", strerror(errno));

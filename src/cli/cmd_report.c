@@ -20,7 +20,10 @@
 #include "report/export.h"
 #include "report/outfile.h"
 #include "report/report.h"
+#include "report/table.h"
 #include "snapshot/snapshot.h"
+#include "ui/theme.h"
+#include "ui/ui.h"
 #include "util/xalloc.h"
 
 /* The options the three commands share; each takes the ones it documents. */
@@ -278,6 +281,22 @@ int cmd_report(int argc, char **argv)
 	return rc;
 }
 
+int cmd_report_budget_verdict(const struct budget *b, const struct model *m, int pid, FILE *f)
+{
+	const struct process *proc = model_find(m, (pid_t)pid);
+	struct budget_result *res = xcalloc(b->nrules + 1, sizeof(*res));
+	enum budget_status worst;
+	struct table t;
+
+	worst = budget_judge(b, proc ? proc->profile : NULL, proc, res);
+	table_init(&t, "Budget", "budget", NULL, 0);
+	budget_table(&t, b, res);
+	table_write_text(f, &t);
+	table_release(&t);
+	free(res);
+	return worst == BUDGET_FAIL ? CMD_REPORT_BUDGET_FAILED : 0;
+}
+
 /* ---- export ------------------------------------------------------------------- */
 
 static void export_usage(FILE *f)
@@ -352,8 +371,21 @@ static void diff_usage(FILE *f)
 	      "                           [--pid PID] [-o OUT]\n"
 	      "What got slower or faster from snapshot BASE to NEW: each function's self and\n"
 	      "total share in points, each zone's p50 and p95 in percent, largest regression\n"
-	      "first. --top 0 lists every function that changed (default 20).\n",
+	      "first. Shown on a screen (Tab: functions / zones, / searches, q quits); with\n"
+	      "--report (or --format, -o) printed as text instead. --top 0 lists every\n"
+	      "function that changed (default 20).\n",
 	      f);
+}
+
+/* The diff on screen (ui/view_diff.c), in the default theme. */
+static int diff_screen(const struct diff *d, const char *base_path, const char *new_path)
+{
+	struct ui_options uo = { 0 };
+	struct theme theme;
+
+	theme_default(&theme);
+	uo.theme = &theme;
+	return ui_diff_run(d, base_path, new_path, &uo);
 }
 
 int cmd_diff(int argc, char **argv)
@@ -377,9 +409,13 @@ int cmd_diff(int argc, char **argv)
 	if (a.format && report_format_parse(a.format, &fmt) < 0)
 		return usage_error("diff", "unknown format '%s' (text, markdown or json)",
 				   a.format);
-	if (!a.report)
-		fprintf(stderr, "perftop: the diff view is not in the TUI yet; printing the "
-				"report (--report)\n");
+	if (a.format || a.out)
+		a.report = true; /* a format or a file means the text */
+	if (!a.report && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fprintf(stderr, "perftop diff: the diff screen needs a terminal; --report prints "
+				"the diff as text (try 'perftop diff --help')\n");
+		return 2;
+	}
 	memset(&new_, 0, sizeof(new_));
 	if ((rc = load(&base, a.files[0], a.pid, true)) ||
 	    (rc = load(&new_, a.files[1], a.pid, true))) {
@@ -388,6 +424,13 @@ int cmd_diff(int argc, char **argv)
 		return rc;
 	}
 	diff_compute(&d, base.prof, base.proc->comm, new_.prof, new_.proc->comm);
+	if (!a.report) {
+		rc = diff_screen(&d, a.files[0], a.files[1]);
+		diff_release(&d);
+		unload(&base);
+		unload(&new_);
+		return rc;
+	}
 	if (d.different_programs)
 		fprintf(stderr, "perftop: warning: '%s' and '%s' are different programs\n",
 			d.base_program, d.new_program);

@@ -11,9 +11,10 @@
 
 #define TRY_HELP " (try 'perftop --help')"
 
-enum { OPT_THEME = 0x100, OPT_NO_COLOR };
+enum { OPT_THEME = 0x100, OPT_NO_COLOR, OPT_NO_MOUSE };
 
 enum { HZ_MAX = 100000 };
+enum { OPT_BUDGET = 0x200 }; /* run --budget */
 
 static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
@@ -22,7 +23,9 @@ static const struct option long_options[] = {
 	{ "iterations", required_argument, NULL, 'n' },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "freq", required_argument, NULL, 'F' },
+	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -42,6 +45,7 @@ void options_usage(FILE *out)
 	      "  -n, --iterations N     stop after N refreshes (--batch prints 1 by default)\n"
 	      "      --theme NAME|PATH  colour theme: a name from themes/ or a .theme file\n"
 	      "      --no-color         no colours (as does a non-empty NO_COLOR)\n"
+	      "      --no-mouse         leave the mouse to the terminal (no clicks, no wheel)\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          perftop's version\n",
 	      out);
@@ -114,8 +118,11 @@ void options_usage_run(FILE *out)
 	      "  -b, --batch            print refreshes as plain text, no screen\n"
 	      "  -n, --iterations N     with --batch: stop after N refreshes (default: until\n"
 	      "                         COMMAND exits)\n"
+	      "      --budget FILE      judge the budget FILE live (docs/budgets.md); at exit,\n"
+	      "                         print the pass/fail table, exit status 3 on a failure\n"
 	      "      --theme NAME|PATH  colour theme\n"
 	      "      --no-color         no colours\n"
+	      "      --no-mouse         leave the mouse to the terminal\n"
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "environment: PERFTOP_AGENT names the agent library to preload.\n",
@@ -165,6 +172,13 @@ int options_parse_mode(struct options *o, enum options_mode mode, int argc, char
 				return bad(why, why_len, "-n", optarg, "not a positive count");
 			o->iterations = v;
 			break;
+		case OPT_BUDGET:
+			if (mode != OPTIONS_RUN)
+				goto unknown;
+			if (!*optarg)
+				return bad(why, why_len, "--budget", optarg, "empty");
+			o->budget = optarg;
+			break;
 		case OPT_THEME:
 			if (!*optarg)
 				return bad(why, why_len, "--theme", optarg, "empty");
@@ -172,6 +186,9 @@ int options_parse_mode(struct options *o, enum options_mode mode, int argc, char
 			break;
 		case OPT_NO_COLOR:
 			o->no_color = true;
+			break;
+		case OPT_NO_MOUSE:
+			o->no_mouse = true;
 			break;
 		case 'h':
 			o->help = true;

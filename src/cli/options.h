@@ -21,9 +21,11 @@ struct options {
 	long iterations;        /* -n, 0 = until quit */
 	const char *theme;      /* --theme NAME|PATH, NULL = default; points into argv */
 	bool no_color;          /* --no-color */
+	bool no_mouse;          /* --no-mouse: clicks and the wheel stay the terminal's */
 	bool help, version;     /* -h, -V: print and exit */
 	unsigned hz;            /* run: -F, 0 = the agent's default */
 	char **command;         /* run: the command and its arguments (into argv) */
+	const char *budget;     /* run: --budget FILE, NULL when not given; into argv */
 };
 
 enum options_mode {

@@ -57,6 +57,24 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
 	return -ENOENT;
 }
 
+/* perftop's own descriptors (libproc2's /proc readers, sockets, epoll) must
+ * not reach the command, yet other threads open some without O_CLOEXEC at
+ * any moment, even while the child is forked: in the child, everything
+ * above stderr becomes close-on-exec. Async-signal-safe (no allocation). */
+static void cloexec_above_stderr(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+#ifdef CLOSE_RANGE_CLOEXEC
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+#endif
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = 3; fd < max; fd++)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
 /* In the child: environment, output redirection, exec. Never returns; on
  * failure writes errno to report_fd and exits 127. */
 static _Noreturn void child_exec(const struct launch_opts *o, int report_fd)
@@ -68,6 +86,7 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd)
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
+	signal(SIGXFSZ, SIG_DFL); /* perftop ignores it (cli.c); the command must not */
 	if (old && *old)
 		snprintf(preload, sizeof(preload), "%s:%s", o->agent_path, old);
 	else
@@ -92,6 +111,7 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd)
 		}
 	}
 	setpgid(0, 0); /* Ctrl-C in perftop's terminal is perftop's, not the child's */
+	cloexec_above_stderr();
 	execvp(o->argv[0], o->argv);
 fail:
 	err = errno;

@@ -106,8 +106,11 @@ void profile_free(struct profile *p)
 	free(p->pairs);
 	hashmap_release(&p->pair_index);
 	window_release(&p->window);
-	for (size_t i = 0; i < p->zone_names.count; i++)
+	for (size_t i = 0; i < p->zone_names.count; i++) {
 		hist_release(&p->zones[i].hist);
+		for (int q = 0; q < PZ_PCT_COUNT; q++)
+			series_release(&p->zones[i].pct[q]);
+	}
 	for (size_t i = 0; i < p->counter_names.count; i++) {
 		series_release(&p->counters[i].values);
 		series_release(&p->counters[i].rates);
@@ -391,6 +394,106 @@ static void live_start(struct profile *p, long ti, int64_t seconds, int64_t lo)
 		live_apply(p, lo, p->window.newest, 1);
 }
 
+/* ---- per-second zone percentiles ---------------------------------------------- */
+
+static const double zone_pct_q[PZ_PCT_COUNT] = { 0.50, 0.95, 0.99 };
+
+static void zone_scratch_reset(struct profile *p);
+
+/* The histograms (in p->zone_scratch, by zone) of the events of second s on
+ * thread index ti (WINDOW_ANY: all) of zone (WINDOW_ANY: every zone); false
+ * when the ring holds no zone event for s. */
+static bool zone_second_hists(struct profile *p, int64_t s, uint32_t zone, uint32_t ti)
+{
+	const struct window_slot *slot = window_slot(&p->window, s);
+
+	if (!slot || !slot->ncells)
+		return false;
+	zone_scratch_reset(p);
+	window_zone_collect(&p->window, s, s, zone, ti, p->zone_scratch, p->zone_names.count);
+	return true;
+}
+
+static float scratch_pct(const struct profile *p, uint32_t zone, enum profile_zone_pct q)
+{
+	const struct hist *h = &p->zone_scratch[zone];
+
+	return h->count ? (float)hist_quantile(h, zone_pct_q[q]) : 0.0f;
+}
+
+/* Appends second s's percentiles to every zone's series. */
+static void zone_series_push(struct profile *p, int64_t s)
+{
+	bool any = zone_second_hists(p, s, WINDOW_ANY, WINDOW_ANY);
+
+	for (size_t z = 0; z < p->zone_names.count; z++)
+		for (int q = 0; q < PZ_PCT_COUNT; q++) {
+			enum profile_zone_pct pct = (enum profile_zone_pct)q;
+
+			series_push(&p->zones[z].pct[q], any ? scratch_pct(p, (uint32_t)z, pct) : 0);
+		}
+}
+
+/* An event of second s arrives: every second PROFILE_ZONE_SERIES_LAG older
+ * not folded yet goes into the series (before s claims a slot of the ring,
+ * so all of them are still there). At most PROFILE_ZONE_SERIES per call. */
+static void zone_series_fold(struct profile *p, int64_t s)
+{
+	int64_t end = s - PROFILE_ZONE_SERIES_LAG;
+
+	if (!p->zone_series_on || end < p->zone_series_next)
+		return;
+	if (end - p->zone_series_next >= PROFILE_ZONE_SERIES)
+		p->zone_series_next = end - PROFILE_ZONE_SERIES + 1;
+	for (int64_t x = p->zone_series_next; x <= end; x++)
+		zone_series_push(p, x);
+	p->zone_series_next = end + 1;
+}
+
+/* The series start at the second of the first zone event. */
+static void zone_series_start(struct profile *p, int64_t s)
+{
+	if (p->zone_series_on)
+		return;
+	p->zone_series_on = true;
+	p->zone_series_next = s;
+}
+
+static long thread_index(const struct profile *p, pid_t tid);
+
+size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
+			       enum profile_zone_pct pct, double now, float *out, size_t n)
+{
+	int64_t last = window_second(now), first = p->zone_series_next;
+	uint32_t ti = WINDOW_ANY;
+	size_t k = 0;
+
+	if (zone >= p->zone_names.count || (unsigned)pct >= PZ_PCT_COUNT || !n ||
+	    !p->zone_series_on)
+		return 0;
+	if (tid) {
+		/* One thread: the seconds the ring holds, from the first it has. */
+		long i = thread_index(p, tid);
+
+		if (i < 0)
+			return 0;
+		ti = (uint32_t)i;
+		first = last - WINDOW_SLOTS + 1;
+		while (first <= last && !window_slot(&p->window, first))
+			first++;
+	} else if (last < first || (size_t)(last - first + 1) < n) {
+		/* The kept series, then the seconds not folded yet. */
+		size_t tail = last >= first ? (size_t)(last - first + 1) : 0;
+
+		k = series_copy_last(&p->zones[zone].pct[pct], n - tail, out);
+	}
+	if (last - first + 1 > (int64_t)(n - k))
+		first = last - (int64_t)(n - k) + 1;
+	for (int64_t s = first; s <= last; s++)
+		out[k++] = zone_second_hists(p, s, zone, ti) ? scratch_pct(p, zone, pct) : 0;
+	return k;
+}
+
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
 			 uint64_t count, double t)
 {
@@ -416,6 +519,7 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 		p->last_time = t;
 	p->samples += count;
 	note_time(p, t);
+	zone_series_fold(p, second);
 	live_advance(p, second);
 	wc = live_takes(p, ti, second) ? count : 0;
 	mwc = p->live.thread < 0 ? wc : 0;
@@ -477,6 +581,7 @@ void profile_window_restore(struct profile *p, pid_t tid, uint32_t stack, uint64
 	struct profile_thread *th = profile_thread(p, tid);
 	struct profile_pair *pr = pair_get(p, (uint32_t)(th - p->threads), stack);
 
+	zone_series_fold(p, s);
 	window_sample(&p->window, s, (uint32_t)(pr - p->pairs), count, &pr->hint);
 }
 
@@ -491,6 +596,8 @@ uint32_t profile_zone(struct profile *p, const char *name)
 		p->zones = grow(p->zones, &p->zones_alloc, id, sizeof(*p->zones));
 		p->zones[id].name = intern_bytes(&p->zone_names, id, NULL);
 		hist_init(&p->zones[id].hist);
+		for (int q = 0; q < PZ_PCT_COUNT; q++)
+			series_init(&p->zones[id].pct[q], PROFILE_ZONE_SERIES);
 	}
 	return id;
 }
@@ -532,6 +639,8 @@ void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t
 	zt = zone_thread(p, zone, tid);
 	hist_record(&zt->hist, duration_ns, 1);
 	note_time(p, t);
+	zone_series_fold(p, window_second(t));
+	zone_series_start(p, window_second(t));
 	live_advance(p, window_second(t));
 	window_zone_event(&p->window, window_second(t), zone, zt->thread, duration_ns, &zt->hint);
 }
@@ -563,6 +672,8 @@ void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, in
 	if (zone >= p->zone_names.count || !h->count)
 		return;
 	zt = zone_thread(p, zone, tid);
+	zone_series_fold(p, s);
+	zone_series_start(p, s);
 	live_advance(p, s);
 	window_zone_merge(&p->window, s, zone, zt->thread, h);
 }
@@ -1045,7 +1156,10 @@ void profile_reset(struct profile *p)
 		z->exact_count = 0;
 		z->exact_sum_ns = 0;
 		z->exact_min_ns = z->exact_max_ns = 0;
+		for (int q = 0; q < PZ_PCT_COUNT; q++)
+			series_release(&z->pct[q]);
 	}
+	p->zone_series_on = false;
 	while (hashmap_next(&p->zone_threads, &pos, NULL, &v)) {
 		struct profile_zone_thread *zt = v;
 

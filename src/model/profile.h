@@ -52,7 +52,12 @@ enum {
 	PROFILE_MAX_MARKS = 4096,    /* marks kept, oldest dropped first */
 	PROFILE_THREAD_NAME_LEN = 32,
 	PROFILE_COUNTER_SNAPS = 64, /* counter (time, total) kept: a minute and more */
+	PROFILE_ZONE_SERIES = 3600, /* seconds of per-second zone percentiles kept */
+	PROFILE_ZONE_SERIES_LAG = 2, /* a second is folded once this many newer ones began */
 };
+
+/* The percentiles a zone keeps per second (struct profile_zone.pct). */
+enum profile_zone_pct { PZ_P50, PZ_P95, PZ_P99, PZ_PCT_COUNT };
 
 struct profile_func {
 	const char *name;           /* "parse_header", or "liblzma.so.5+0x1a2b0" */
@@ -113,6 +118,12 @@ struct profile_zone {
 	uint64_t exact_count;
 	double exact_sum_ns;
 	uint64_t exact_min_ns, exact_max_ns;
+	/* p50, p95 and p99 (ns) of the events that ended in each whole second,
+	 * all threads merged, 0 for a second without any; the newest entry is
+	 * second profile.zone_series_next - 1. Filled from the window ring when
+	 * a second is PROFILE_ZONE_SERIES_LAG seconds old (so events of a late
+	 * thread batch still count); see profile_zone_pct_series(). */
+	struct series pct[PZ_PCT_COUNT];
 };
 
 /* A zone's figures over some events (all, a window, one thread). Durations in
@@ -200,6 +211,8 @@ struct profile {
 	struct hist *zone_scratch;  /* by zone: a window's histograms */
 	size_t zone_scratch_alloc;
 	struct profile_live live;
+	bool zone_series_on;        /* a zone event was seen: the per-second series run */
+	int64_t zone_series_next;   /* the next second to fold into profile_zone.pct */
 	struct calltree none;       /* an empty tree, for threads never seen */
 };
 
@@ -269,6 +282,14 @@ void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double se
  * reading a window's entries once. */
 void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double now,
 			    struct profile_zone_summary *out);
+/* Writes into out the newest n (at most) per-second values of percentile
+ * pct of zone, oldest first, the newest being the second of now (the seconds
+ * not folded yet are read from the window ring, so the series reaches the
+ * current partial second). tid 0 reads the kept series (all threads); another
+ * thread is read from the ring only (at most WINDOW_SLOTS seconds). A second
+ * without events is 0. Returns the values written. */
+size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
+			       enum profile_zone_pct pct, double now, float *out, size_t n);
 /* The agent's cumulative exact statistics of one zone on one thread. */
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
 			double sum_ns, uint64_t min_ns, uint64_t max_ns);

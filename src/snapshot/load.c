@@ -1170,6 +1170,20 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
 	return rc;
 }
 
+int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
+                      char *why, size_t why_len)
+{
+	struct status st = {false, why, why_len};
+	struct rd r = {b->data, b->len, 0, 0, &st};
+	int rc;
+
+	memset(meta, 0, sizeof(*meta));
+	rc = load_contents(m, &r, meta);
+	meta->format_major = SNAPSHOT_FORMAT_MAJOR;
+	meta->format_minor = SNAPSHOT_FORMAT_MINOR;
+	return rc;
+}
+
 int snapshot_load(struct model *m, const char *path, struct snapshot_meta *meta, char *why,
                   size_t why_len)
 {

@@ -107,6 +107,12 @@ enum {
 int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned flags,
                       struct snapshot_meta *meta, char *why, size_t why_len);
 
+/* Loads what snapshot_encode() put in b (no file header, no checksum: a
+ * copy made in memory, as the UI's pause does) into m, as snapshot_load()
+ * does; why gets "offset N: reason" counted from the buffer's start. */
+int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
+                      char *why, size_t why_len);
+
 /* The default file name for a snapshot of process comm/pid taken at when:
  * "perftop-COMM-PID-YYYYmmdd-HHMMSS.ptsnap" (local time; comm's characters
  * other than letters, digits, '.', '_' and '-' become '_'), or

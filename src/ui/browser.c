@@ -52,6 +52,16 @@ void browser_select(struct browser *b, size_t i)
 	b->follow = true;
 }
 
+long browser_row_at(const struct browser *b, int y)
+{
+	size_t i;
+
+	if (y < b->first_line || y >= b->first_line + b->lines)
+		return -1;
+	i = b->top + (size_t)(y - b->first_line);
+	return i < b->n ? (long)i : -1;
+}
+
 long long browser_selected_id(const struct browser *b)
 {
 	return b->n ? b->ids[b->sel] : -1;
@@ -189,6 +199,8 @@ void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 	if (rows < 0)
 		rows = 0;
 	b->page = rows > 1 ? rows - 1 : 1;
+	b->first_line = (int)out->n;
+	b->lines = rows;
 	scroll_to_selection(b, rows);
 	for (int y = 0; y < rows; y++) {
 		size_t i = b->top + (size_t)y;

@@ -43,6 +43,9 @@ struct browser {
 	size_t sel;             /* selected row, < n when n > 0 */
 	size_t top;             /* first row shown */
 	int page;               /* rows shown at the last draw (PgUp/PgDn step) */
+	int first_line, lines;  /* at the last draw: the index in `out` of the first
+				 * row's line (its screen line when out is the frame)
+				 * and how many lines the rows had; for mouse clicks */
 	long long sel_id;       /* id of the selected row; -1 when none */
 	bool follow;            /* the user moved: keep sel_id, not the top row */
 	long long *ids;         /* id of each row, from the last sync */
@@ -64,6 +67,10 @@ int browser_key(struct browser *b, int key);
 
 /* Selects row i (< n, after a sync) as if the user had moved there. */
 void browser_select(struct browser *b, size_t i);
+
+/* The row drawn on line y of the last draw's buffer (a screen line when
+ * the browser was drawn into the frame), or -1 when no row is there. */
+long browser_row_at(const struct browser *b, int y);
 
 /* The selected row's id, or -1 when the list is empty. */
 long long browser_selected_id(const struct browser *b);

@@ -43,6 +43,41 @@ static int wrap(struct lines *out, struct line *l, const char *text, int indent,
 	return added;
 }
 
+/* Adds one line per binding (with a label) of b, while rows are left. */
+static void list_bindings(struct ui *ui, struct lines *out, const struct ui_binding *b, size_t n,
+			  size_t start, int rows)
+{
+	for (size_t i = 0; i < n && (int)(out->n - start) < rows; i++) {
+		struct line *l;
+
+		if (!b[i].label) /* more keys of the binding above */
+			continue;
+		l = lines_begin(out, ui->width);
+		line_repeat(l, TE_HELP_KEY, " ", INDENT);
+		line_cell(l, TE_HELP_KEY, b[i].label, KEY_COL, ALIGN_LEFT);
+		wrap(out, l, b[i].help, INDENT + KEY_COL, rows - (int)(out->n - start) + 1);
+	}
+}
+
+/* The current tab's own keys when it is a module (Tree, Callers, Flame),
+ * under a heading that names it. */
+static void module_bindings(struct ui *ui, struct lines *out, size_t start, int rows)
+{
+	static const char *const names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
+						       "Zones",     "Counters", "Log" };
+	const struct tab_module *m = tabs__module(ui->proc.tabs.tab);
+	struct line *l;
+
+	if (ui->screen != UI_SCREEN_PROC || !m || !m->nbindings ||
+	    (int)(out->n - start) + 3 > rows)
+		return;
+	lines_begin(out, ui->width);
+	l = lines_begin(out, ui->width);
+	line_printf(l, TE_TITLE, " keys of the %s tab ", names[ui->proc.tabs.tab]);
+	line_fill(l, TE_DEFAULT);
+	list_bindings(ui, out, m->bindings, m->nbindings, start, rows);
+}
+
 void help__draw(struct ui *ui, struct lines *out)
 {
 	const struct ui_binding *b = listview__bindings;
@@ -59,14 +94,8 @@ void help__draw(struct ui *ui, struct lines *out)
 							     : " perftop: keys of the process list");
 	line_fill(l, TE_DEFAULT);
 	lines_begin(out, ui->width);
-	for (size_t i = 0; i < n && (int)(out->n - start) < rows; i++) {
-		if (!b[i].label) /* more keys of the binding above */
-			continue;
-		l = lines_begin(out, ui->width);
-		line_repeat(l, TE_HELP_KEY, " ", INDENT);
-		line_cell(l, TE_HELP_KEY, b[i].label, KEY_COL, ALIGN_LEFT);
-		wrap(out, l, b[i].help, INDENT + KEY_COL, rows - (int)(out->n - start) + 1);
-	}
+	list_bindings(ui, out, b, n, start, rows);
+	module_bindings(ui, out, start, rows);
 	if ((int)(out->n - start) + 2 <= rows) {
 		lines_begin(out, ui->width);
 		l = lines_begin(out, ui->width);

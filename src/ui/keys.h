@@ -10,6 +10,8 @@
 #ifndef PERFTOP_UI_KEYS_H
 #define PERFTOP_UI_KEYS_H
 
+#include <stdbool.h>
+
 enum ui_key {
 	UI_KEY_TAB = '\t',
 	UI_KEY_ESC = 27,
@@ -33,6 +35,27 @@ enum ui_key {
 	UI_KEY_RESIZE,             /* the terminal changed size */
 	UI_KEY_TICK,               /* the collector applied a reading */
 	UI_KEY_TIMER,              /* a timer the loop keeps (status messages) */
+	UI_KEY_MOUSE,              /* a mouse event: what and where is in ui->mouse */
+};
+
+/* A mouse event as screen.c reports it with UI_KEY_MOUSE. The loop copies
+ * it into ui->mouse before it hands UI_KEY_MOUSE to the views, so a view
+ * (or a tab module's key()) reads ui->mouse when it gets that key. A click
+ * is reported when the button goes down; double_click is set on the second
+ * press at the same place within UI_MOUSE_DOUBLE_MS. */
+enum ui_mouse_button {
+	UI_MOUSE_NONE,
+	UI_MOUSE_LEFT,
+	UI_MOUSE_MIDDLE,
+	UI_MOUSE_RIGHT,
+	UI_MOUSE_WHEEL_UP,
+	UI_MOUSE_WHEEL_DOWN,
+};
+enum { UI_MOUSE_DOUBLE_MS = 400, UI_MOUSE_WHEEL_ROWS = 3 };
+struct ui_mouse {
+	int x, y;                  /* screen column and line, from 0 at the top left */
+	enum ui_mouse_button button;
+	bool double_click;
 };
 
 #define UI_KEY_F(n) (UI_KEY_F1 + (n) - 1)

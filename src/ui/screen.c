@@ -1,6 +1,6 @@
 /*
  * screen — the only file that talks to curses: start and stop, paint lines,
- * read keys, and the signals that must leave the terminal as it was.
+ * read keys and mouse events, and the signals that must leave the terminal as it was.
  *
  * Signals: SIGINT and SIGTERM ask the loop to quit and SIGWINCH to resize;
  * their handlers only write one byte to a self-pipe the loop polls. They are
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ui/ui_internal.h"
@@ -230,6 +231,70 @@ void screen__paint(const struct lines *ls)
 	refresh();
 }
 
+void screen__mouse(bool on)
+{
+	mmask_t mask = 0;
+
+	if (on) {
+		mask = BUTTON1_PRESSED | BUTTON2_PRESSED | BUTTON3_PRESSED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+		mask |= BUTTON5_PRESSED;
+#endif
+	}
+	/* No click resolution: presses come at once and double clicks are
+	 * told here, so a click never waits for curses' interval. */
+	mouseinterval(0);
+	mousemask(mask, NULL);
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The pending curses mouse event as a struct ui_mouse; UI_KEY_UNKNOWN for
+ * an event perftop does not use. */
+static int read_mouse(struct ui_mouse *out)
+{
+	static double last_ms = -1e9;
+	static int last_x = -1, last_y = -1;
+	MEVENT ev;
+	double now;
+
+	if (getmouse(&ev) != OK)
+		return UI_KEY_UNKNOWN;
+	memset(out, 0, sizeof(*out));
+	out->x = ev.x;
+	out->y = ev.y;
+	if (ev.bstate & BUTTON1_PRESSED)
+		out->button = UI_MOUSE_LEFT;
+	else if (ev.bstate & BUTTON2_PRESSED)
+		out->button = UI_MOUSE_MIDDLE;
+	else if (ev.bstate & BUTTON3_PRESSED)
+		out->button = UI_MOUSE_RIGHT;
+	else if (ev.bstate & BUTTON4_PRESSED)
+		out->button = UI_MOUSE_WHEEL_UP;
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & BUTTON5_PRESSED)
+		out->button = UI_MOUSE_WHEEL_DOWN;
+#endif
+	else
+		return UI_KEY_UNKNOWN;
+	if (out->button == UI_MOUSE_LEFT) {
+		now = mono_ms();
+		out->double_click = now - last_ms <= UI_MOUSE_DOUBLE_MS && ev.x == last_x &&
+				    ev.y == last_y;
+		/* a third press starts over */
+		last_ms = out->double_click ? -1e9 : now;
+		last_x = ev.x;
+		last_y = ev.y;
+	}
+	return UI_KEY_MOUSE;
+}
+
 static int translate(int code)
 {
 	switch (code) {
@@ -269,13 +334,15 @@ static int translate(int code)
 	return UI_KEY_UNKNOWN;
 }
 
-int screen__read_key(void)
+int screen__read_key(struct ui_mouse *mouse)
 {
 	wint_t ch;
 	int r = get_wch(&ch);
 
 	if (r == ERR)
 		return -1;
+	if (r == KEY_CODE_YES && ch == KEY_MOUSE)
+		return read_mouse(mouse);
 	if (r == KEY_CODE_YES)
 		return translate((int)ch);
 	switch (ch) {

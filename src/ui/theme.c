@@ -83,6 +83,11 @@ static const struct theme_style dark_styles[TE_COUNT] = {
 	[TE_GOOD] = STYLE(78, DEF, 0),
 	[TE_WARN] = STYLE(221, DEF, 0),
 	[TE_BAD] = STYLE(203, DEF, THEME_BOLD),
+	[TE_FLAME_A] = STYLE(16, 209, 0),
+	[TE_FLAME_B] = STYLE(16, 215, 0),
+	[TE_FLAME_C] = STYLE(16, 180, 0),
+	[TE_FLAME_D] = STYLE(16, 222, 0),
+	[TE_FLAME_MATCH] = STYLE(231, 127, THEME_BOLD),
 };
 
 #undef STYLE
@@ -495,12 +500,14 @@ static int parse_line(struct parser *p, struct span s)
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return parser_fail(p, "control character 0x%02x", c);
 	}
-	/* Comments: a line starting with '#', or " # ..." (so #rrggbb is a colour). */
+	/* Comments: a line starting with '#', or " # ..." (so #rrggbb is a colour).
+	 * "=# ..." counts as " # ...", so blanks around '=' never change a line. */
 	s = span_trim(s);
 	for (i = 0; i < s.n; i++) {
 		if (s.p[i] != '#')
 			continue;
-		if (i == 0 || (is_blank(s.p[i - 1]) && (i + 1 == s.n || is_blank(s.p[i + 1])))) {
+		if (i == 0 || ((is_blank(s.p[i - 1]) || s.p[i - 1] == '=') &&
+			       (i + 1 == s.n || is_blank(s.p[i + 1])))) {
 			s.n = i;
 			break;
 		}

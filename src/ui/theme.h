@@ -45,7 +45,12 @@
 	X(HELP_TEXT, "help.text")                  \
 	X(GOOD, "good")                            \
 	X(WARN, "warn")                            \
-	X(BAD, "bad")
+	X(BAD, "bad")                              \
+	X(FLAME_A, "flame.a")                      \
+	X(FLAME_B, "flame.b")                      \
+	X(FLAME_C, "flame.c")                      \
+	X(FLAME_D, "flame.d")                      \
+	X(FLAME_MATCH, "flame.match")
 
 enum theme_element {
 #define X(id, name) TE_##id,

@@ -4,18 +4,28 @@
  * One poll() over the terminal, the signal self-pipe and the source's
  * wake-up descriptor, with a timeout for the status message. Everything
  * arrives as a key: real keys, UI_KEY_RESIZE, UI_KEY_TICK (a reading was
- * applied) and UI_KEY_TIMER. Handlers return enum ui_action flags; the loop
- * alone builds a frame (model locked) and paints it (model unlocked).
+ * applied), UI_KEY_TIMER and UI_KEY_MOUSE (the event in ui->mouse).
+ * Handlers return enum ui_action flags; the loop alone builds a frame (live
+ * model locked) and paints it (model unlocked).
+ *
+ * Pause (p) shows a copy of the model: ui->m points at it while the
+ * collector goes on filling ui->live. The copy is made with the snapshot
+ * code (encode under the lock, load into a second model), so every view,
+ * the tab modules included, reads it exactly as it reads the live model,
+ * and nothing received while paused is lost; resume frees the copy.
  */
 #include <errno.h>
 #include <langinfo.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "snapshot/snapshot.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
 
 double ui__now(void)
 {
@@ -29,6 +39,7 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 {
 	memset(ui, 0, sizeof(*ui));
 	ui->m = m;
+	ui->live = m;
 	ui->opt = opt;
 	ui->utf8 = utf8;
 	ui->chart_style = utf8 ? CHART_BRAILLE : CHART_ASCII;
@@ -49,8 +60,121 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 
 void ui__release(struct ui *ui)
 {
+	ui__resume(ui);
 	listview__release(&ui->list);
 	procview__release(&ui->proc);
+	save__release(ui);
+	budget_view__release(ui);
+}
+
+int ui__pause(struct ui *ui)
+{
+	struct snapshot_meta meta;
+
+	if (ui->opt->snapshot) {
+		ui__message(ui, TE_STATUS_WARN, "a snapshot does not change: nothing to pause");
+		return -1;
+	}
+	if (ui->frozen || ui->pause_pending)
+		return 0;
+	snapshot_meta_init(&meta);
+	snapshot_encode(ui->live, &meta, &ui->pause_buf);
+	ui->pause_pending = true;
+	return 0;
+}
+
+void ui__pause_load(struct ui *ui)
+{
+	struct snapshot_meta meta;
+	struct model *copy;
+	char why[160], msg[200];
+
+	if (!ui->pause_pending)
+		return;
+	ui->pause_pending = false;
+	copy = xmalloc(sizeof(*copy));
+	if (snapshot_load_buf(copy, &ui->pause_buf, &meta, why, sizeof(why)) < 0) {
+		snapshot_buf_release(&ui->pause_buf);
+		free(copy);
+		snprintf(msg, sizeof(msg), "cannot pause: %s", why);
+		ui__message(ui, TE_STATUS_ERROR, msg);
+		return;
+	}
+	snapshot_buf_release(&ui->pause_buf);
+	/* What the snapshot does not carry but the views read. */
+	model_lock(ui->live);
+	copy->child_exited = ui->live->child_exited;
+	copy->child_status = ui->live->child_status;
+	copy->list_visible = ui->live->list_visible;
+	model_unlock(ui->live);
+	ui->frozen = copy;
+	ui->m = copy;
+}
+
+void ui__resume(struct ui *ui)
+{
+	if (ui->pause_pending) {
+		ui->pause_pending = false;
+		snapshot_buf_release(&ui->pause_buf);
+	}
+	if (!ui->frozen)
+		return;
+	ui->m = ui->live;
+	model_release(ui->frozen);
+	free(ui->frozen);
+	ui->frozen = NULL;
+}
+
+uint64_t ui__waiting(const struct ui *ui, pid_t pid)
+{
+	const struct process *live, *shown;
+
+	if (!ui->frozen)
+		return 0;
+	live = model_find(ui->live, pid);
+	shown = model_find(ui->frozen, pid);
+	if (!live || !live->profile)
+		return 0;
+	if (!shown || !shown->profile)
+		return live->profile->samples;
+	return live->profile->samples > shown->profile->samples
+		       ? live->profile->samples - shown->profile->samples
+		       : 0;
+}
+
+int ui__mouse_browser(const struct ui *ui, struct browser *b, bool *activate)
+{
+	const struct ui_mouse *ms = &ui->mouse;
+	long row;
+
+	*activate = false;
+	if (ms->button == UI_MOUSE_WHEEL_UP || ms->button == UI_MOUSE_WHEEL_DOWN) {
+		for (int i = 0; i < UI_MOUSE_WHEEL_ROWS; i++)
+			browser_key(b, ms->button == UI_MOUSE_WHEEL_UP ? UI_KEY_UP : UI_KEY_DOWN);
+		return UI_REDRAW;
+	}
+	if (ms->button != UI_MOUSE_LEFT)
+		return UI_NONE;
+	row = browser_row_at(b, ms->y);
+	if (row < 0)
+		return UI_NONE;
+	browser_select(b, (size_t)row);
+	*activate = ms->double_click;
+	return UI_REDRAW;
+}
+
+/* A click on the process list selects; a double click opens the process. */
+static int list_mouse(struct ui *ui)
+{
+	bool activate;
+	int r;
+
+	if (ui->list.editing || ui->list.chooser)
+		return UI_NONE;
+	r = ui__mouse_browser(ui, &ui->list.br, &activate);
+	if (activate)
+		r |= listview__key(ui, UI_KEY_ENTER);
+	return r;
 }
 
 void ui__message(struct ui *ui, enum theme_element elem, const char *text)
@@ -63,9 +187,12 @@ void ui__message(struct ui *ui, enum theme_element elem, const char *text)
 void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, size_t n,
 	       const char *right)
 {
-	struct line *l = lines_begin(out, ui->width);
+	struct line *l;
 	int rw = right ? lines_text_width(right) : 0;
 
+	if (save__status(ui, out))
+		return;
+	l = lines_begin(out, ui->width);
 	if (ui->msg[0]) {
 		line_put(l, ui->msg_elem, ui->msg);
 		line_fill(l, ui->msg_elem);
@@ -137,7 +264,7 @@ void ui__frame(struct ui *ui, struct lines *out)
 /* New warnings and errors in the model's log become status messages. */
 static void take_log(struct ui *ui)
 {
-	const struct msglog *log = &ui->m->log;
+	const struct msglog *log = &ui->live->log; /* news, paused or not */
 	const struct msglog_entry *last = msglog_last(log);
 
 	if (log->total == ui->log_seen)
@@ -165,6 +292,8 @@ int ui__key(struct ui *ui, int key)
 	default:
 		break;
 	}
+	if (save__editing(ui))
+		return save__prompt_key(ui, key) | UI_REDRAW;
 	if (ui->msg[0]) {
 		ui->msg[0] = '\0'; /* any key dismisses a message */
 		if (key == UI_KEY_ESC)
@@ -178,6 +307,8 @@ int ui__key(struct ui *ui, int key)
 		return key == 'q' ? UI_QUIT : UI_NONE;
 	if (ui->screen == UI_SCREEN_PROC)
 		return procview__key(ui, key) | UI_REDRAW;
+	if (key == UI_KEY_MOUSE)
+		return list_mouse(ui) | UI_REDRAW;
 	return listview__key(ui, key) | UI_REDRAW;
 }
 
@@ -204,17 +335,23 @@ static int loop(struct ui *ui, const struct ui_source *src)
 			{ src->wake_fd, POLLIN, 0 },
 		};
 		int timeout = -1, keys[64], nkeys = 0;
+		struct ui_mouse mice[64];
 
 		if (flags & UI_QUIT)
 			break;
 		if (flags & UI_REDRAW) {
 			screen__size(&ui->width, &ui->height);
-			model_lock(ui->m);
+			model_lock(ui->live);
 			ui__frame(ui, &frame);
-			model_unlock(ui->m);
+			model_unlock(ui->live);
 			screen__paint(&frame);
 		}
 		flags = 0;
+		if (save__pending(ui)) {
+			/* the frame above says "saving"; write with the model unlocked */
+			flags = save__write_pending(ui);
+			continue;
+		}
 		if (ui->msg[0]) {
 			double left = ui->msg_until - ui__now();
 
@@ -246,16 +383,22 @@ static int loop(struct ui *ui, const struct ui_source *src)
 			int k;
 
 			while (nkeys < (int)(sizeof(keys) / sizeof(keys[0])) - 1 &&
-			       (k = screen__read_key()) >= 0)
+			       (k = screen__read_key(&mice[nkeys])) >= 0)
 				keys[nkeys++] = k;
 		}
 		if (ui->msg[0] && ui__now() >= ui->msg_until)
 			keys[nkeys++] = UI_KEY_TIMER;
 
-		model_lock(ui->m);
-		for (int i = 0; i < nkeys && !(flags & UI_QUIT); i++)
+		/* The live model's lock, paused or not: a key may reset it (R)
+		 * or copy it (p); the copy shown while paused is the UI's own. */
+		model_lock(ui->live);
+		for (int i = 0; i < nkeys && !(flags & UI_QUIT); i++) {
+			if (keys[i] == UI_KEY_MOUSE)
+				ui->mouse = mice[i];
 			flags |= ui__key(ui, keys[i]);
-		model_unlock(ui->m);
+		}
+		model_unlock(ui->live);
+		ui__pause_load(ui); /* the slow half of p, with the collector running */
 		if (ui->opt->iterations > 0 && refreshes >= ui->opt->iterations)
 			flags |= UI_QUIT;
 	}
@@ -283,6 +426,7 @@ int ui_run(struct model *m, const struct ui_source *src, const struct ui_options
 		theme_default(&fallback);
 	theme_apply(opt->theme ? opt->theme : &fallback);
 	ui__init(&ui, m, opt, ui__locale_utf8());
+	screen__mouse(!opt->no_mouse);
 	model_lock(m);
 	if (ui.standalone) {
 		model_watch(m, opt->pid, true);

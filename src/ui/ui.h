@@ -18,6 +18,8 @@
 #include "model/model.h"
 #include "ui/theme.h"
 
+struct budget;
+
 /* Where readings come from: wake_fd is readable after each reading applied
  * to the model; ack(ctx) drains it and returns how many were applied. */
 struct ui_source {
@@ -36,6 +38,10 @@ struct ui_options {
 	bool snapshot;             /* perftop open: the model is a loaded snapshot, no collector
 				      (the source's wake_fd never fires; say "snapshot" in the header) */
 	const char *snapshot_path; /* perftop open: the file shown, or NULL */
+	double snapshot_end;       /* perftop open: when the recording ended (wall clock,
+				      seconds since the epoch), 0 when unknown */
+	bool no_mouse;             /* --no-mouse: leave the mouse to the terminal */
+	const struct budget *budget; /* perftop run --budget: judged every frame, or NULL */
 };
 
 /* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the
@@ -44,6 +50,14 @@ struct ui_options {
  * 1 after printing "perftop: ..." on stderr when the screen cannot start
  * (no terminal). The caller has called setlocale(LC_ALL, ""). */
 int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt);
+
+struct diff;
+/* perftop diff's screen: NEW's functions with their change against BASE
+ * (and the zones, Tab), until q. d and the paths are borrowed. Only the
+ * theme of opt is used. Returns 0, or 1 after printing "perftop: ..." when
+ * the screen cannot start (no terminal). */
+int ui_diff_run(const struct diff *d, const char *base_path, const char *new_path,
+		const struct ui_options *opt);
 
 /* Prints opt->iterations refreshes (1 when 0) as plain text to out, no
  * curses: each one the header figures and every process, or with opt->pid

@@ -16,6 +16,9 @@
 
 #include "model/model.h"
 #include "model/proclist.h"
+#include "report/budget.h"
+#include "report/diff.h"
+#include "snapshot/snapshot.h"
 #include "ui/browser.h"
 #include "ui/chart.h"
 #include "ui/keys.h"
@@ -124,9 +127,30 @@ enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
 struct zone_figures {
 	uint64_t count;
 	double rate_per_s;
-	double mean_ns, min_ns, max_ns;
-	double p50_ns, p95_ns, p99_ns;
+	double total_ns, mean_ns, min_ns, max_ns;
+	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
 	bool have_pcts;           /* events arrived: the percentiles mean something */
+};
+
+/* The Zones tab's sort keys, one per column, in the order `<` `>` and F6
+ * walk them. */
+enum zone_sort {
+	ZSORT_NAME, ZSORT_COUNT, ZSORT_RATE, ZSORT_TOTAL, ZSORT_MEAN, ZSORT_MIN, ZSORT_P50,
+	ZSORT_P90, ZSORT_P95, ZSORT_P99, ZSORT_P999, ZSORT_MAX, ZSORT_KEYS
+};
+/* The Counters tab's sort keys, one per column. */
+enum counter_sort {
+	CSORT_NAME, CSORT_KIND, CSORT_TOTAL, CSORT_RATE, CSORT_RATE_MIN, CSORT_HISTORY,
+	CSORT_KEYS
+};
+
+/* A Zones or Counters detail screen (view_detail.c): its scratch space. */
+struct tabs_detail {
+	struct chart chart;
+	struct hist hist;         /* the zone's histogram in the scope */
+	float *buf;               /* a series copied out of the model */
+	size_t buf_alloc;
+	struct lines left, right; /* two charts side by side */
 };
 
 struct tabs_zone_row {
@@ -156,6 +180,12 @@ struct proctabs {
 	bool searching;           /* the search prompt is open */
 	size_t search_origin;     /* the row selected when the prompt opened */
 	bool log_tail;            /* the Log keeps its newest line selected */
+	enum zone_sort zone_sort; /* each tab sorts on its own */
+	bool zone_desc;
+	enum counter_sort counter_sort;
+	bool counter_desc;
+	bool detail[PTAB_COUNT];  /* Zones, Counters: the selected row's detail is open */
+	struct tabs_detail det;
 	/* Rows of the current tab, rebuilt each frame (model locked). */
 	uint32_t *funcs;          /* function ids, sorted */
 	size_t nfuncs, funcs_alloc;
@@ -167,6 +197,29 @@ struct proctabs {
 	size_t sums_alloc;
 	struct tabs_log_row *log;
 	size_t nlog, log_alloc;
+	/* Where the last tab bar was drawn, for mouse clicks: its line, and
+	 * each tab's columns [start, end) (-1 when not shown; on a narrow bar
+	 * the arrows stand for the neighbours). */
+	int bar_line;
+	int bar_start[PTAB_COUNT], bar_end[PTAB_COUNT];
+};
+
+/* The thread chooser `t` opens over the tabs (view_threads.c). */
+struct threadchooser {
+	bool open;
+	struct browser br;
+	pid_t *tids;              /* rows: 0 (all threads), then threads by samples */
+	size_t n, alloc;
+};
+
+/* The agent's drop count at the last few draws, to tell dropping now from
+ * dropped once (view_tabs.c). */
+enum { DROP_SLOTS = 8, DROP_RECENT_S = 3 };
+struct drop_meter {
+	pid_t pid;                /* the process the counts are of */
+	double t[DROP_SLOTS];     /* monotonic seconds */
+	uint64_t v[DROP_SLOTS];   /* samples plus events dropped, cumulative */
+	unsigned n, head;
 };
 
 struct procview {
@@ -177,10 +230,39 @@ struct procview {
 	size_t buf_alloc;
 	struct lines left, right; /* scratch: the two charts side by side */
 	struct proctabs tabs;
+	struct threadchooser chooser;
+	struct drop_meter drops;
+};
+
+/* save.c: `S` asks for a file name (prefilled with snapshot_default_path in
+ * the current directory), encodes the model under its lock, and writes the
+ * file after the loop has unlocked it. */
+enum { UI_SAVE_PATH_MAX = 4096 };
+struct ui_save {
+	bool editing;             /* the file name prompt is open */
+	char path[UI_SAVE_PATH_MAX];
+	bool pending;             /* buf holds an encoded model for `target` */
+	struct snapshot_buf buf;
+	char target[UI_SAVE_PATH_MAX];
+	unsigned long long samples; /* in the encoded model */
+};
+
+/* budget_view.c: what perftop run --budget judged at the last frame. */
+struct ui_budget {
+	struct budget_result *res; /* ui->opt->budget->nrules entries, or NULL */
+	enum budget_status worst;
+	bool judged;              /* res holds this frame's results */
 };
 
 struct ui {
-	struct model *m;
+	struct model *m;          /* what is shown: the live model, or the frozen copy
+				     while paused (p) */
+	struct model *live;       /* the model the collector fills; the loop holds its
+				     lock around frames and keys */
+	struct model *frozen;     /* while paused: the copy shown (owned), else NULL */
+	struct snapshot_buf pause_buf; /* p: the live model encoded, to load unlocked */
+	bool pause_pending;       /* pause_buf waits for ui__pause_load() */
+	struct ui_mouse mouse;    /* the event of the last UI_KEY_MOUSE */
 	const struct ui_options *opt;
 	int width, height;
 	enum ui_screen screen;
@@ -195,6 +277,8 @@ struct ui {
 	enum theme_element msg_elem;
 	double msg_until;         /* monotonic seconds */
 	unsigned long long log_seen;
+	struct ui_save save;       /* the S prompt and a save waiting to be written (save.c) */
+	struct ui_budget budget;   /* the live budget's results (budget_view.c) */
 };
 
 /* ui.c: init prepares the state for m and opt (kept by pointer), measuring
@@ -209,6 +293,27 @@ int ui__key(struct ui *ui, int key);
 void ui__message(struct ui *ui, enum theme_element elem, const char *text);
 /* Monotonic seconds. */
 double ui__now(void);
+/* Pause (p), in two steps so that the lock is held only for the first:
+ * ui__pause() encodes the live model (locked by the caller) with the
+ * snapshot encoder (about 15 ms for 1,000,000 samples over 50,000 stacks)
+ * and returns 0, or -1 after a status message when it cannot (a snapshot
+ * never changes); ui__pause_load(), with no lock held (the loop calls it
+ * after unlocking), loads that into ui->frozen and shows it (about 1.3 s
+ * for that profile: the load replays every stack). Resume frees the copy
+ * (or a pause not loaded yet) and shows the live model again. Nothing the
+ * collector applies meanwhile is lost: it goes on filling the live model. */
+int ui__pause(struct ui *ui);
+void ui__pause_load(struct ui *ui);
+void ui__resume(struct ui *ui);
+/* Samples of pid's profile the live model has that the shown copy has not
+ * (0 when not paused). Live model locked. */
+uint64_t ui__waiting(const struct ui *ui, pid_t pid);
+/* Handles UI_KEY_MOUSE on a browser drawn into the frame: a click selects
+ * the row under it, the wheel moves the selection UI_MOUSE_WHEEL_ROWS rows.
+ * Returns UI_REDRAW when it did, with *activate set for a double click on
+ * a row (the caller then acts as on Enter); UI_NONE when the event is not
+ * on the browser's rows (a wheel counts anywhere). */
+int ui__mouse_browser(const struct ui *ui, struct browser *b, bool *activate);
 /* True when the locale's character set is UTF-8 (after setlocale). */
 bool ui__locale_utf8(void);
 /* A key hint in the status line: "F1" "Help". */
@@ -286,6 +391,25 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
 			struct zone_figures *f);
 
+/* True when the current tab shows a detail screen (it takes Esc, q, Left). */
+bool tabs__detail_open(const struct ui *ui);
+/* The text after the tab bar naming the current tab's sort ("by p95",
+ * "by name (inverted)"), "" for a tab that does not sort. */
+void tabs__sort_label(const struct proctabs *t, char *buf, size_t len);
+
+/* view_detail.c — the detail screen of the Zones or Counters tab's selected
+ * row, drawn in the tab area: a zone's latency histogram and its p95 / p50
+ * per second; a counter's value and rate per second over time. */
+void detail__init(struct tabs_detail *d);
+void detail__release(struct tabs_detail *d);
+/* Adds exactly `rows` lines for the current tab's selected row (the tab bar
+ * is drawn already). Model locked, after tabs__rebuild. */
+void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
+/* A key while the detail is open: Esc, q, Left, Backspace close it (the
+ * table keeps its selection); Up, Down, PgUp, PgDn, Home, End show the
+ * previous / next row's detail. UI_NONE for the other keys. */
+int detail__key(struct ui *ui, struct profile *p, int key);
+
 /* The module of a tab, or NULL for the tabs view_tabs.c draws itself. */
 const struct tab_module *tabs__module(enum proc_tab tab);
 /* Text in exactly width columns with the search's first match highlighted
@@ -295,6 +419,87 @@ void tabs__cell_match(struct line *l, enum theme_element e, const char *text, in
 /* n of `of` as a percentage with one decimal, coloured by size (>= 10 %
  * bad, >= 1 % warn), right-aligned in width columns. */
 void tabs__cell_percent(struct line *l, uint64_t n, uint64_t of, int width);
+
+/* save.c — the `S` key. save__key opens the prompt (model locked);
+ * while save__editing, every key goes to save__prompt_key; Enter encodes
+ * the model into ui->save (model locked: the short step) and save__pending
+ * becomes true; the loop then calls save__write_pending with the model
+ * UNLOCKED, which compresses and writes the file (temporary file + rename:
+ * never a partial file under the final name) and leaves "saved PATH (N
+ * samples, SIZE)" or the error in the status line. */
+int save__key(struct ui *ui, int key);
+bool save__editing(const struct ui *ui);
+int save__prompt_key(struct ui *ui, int key);
+/* Encodes the model for path (model locked). Returns 0, or a negative errno
+ * (-ENAMETOOLONG, -EINVAL for an empty path) with the reason shown. */
+int save__encode(struct ui *ui, const char *path);
+bool save__pending(const struct ui *ui);
+/* Writes what save__encode prepared (model unlocked). Returns UI_REDRAW. */
+int save__write_pending(struct ui *ui);
+/* Adds the prompt as the status line when it is open; returns whether it did. */
+bool save__status(struct ui *ui, struct lines *out);
+void save__release(struct ui *ui);
+
+/* budget_view.c — perftop run --budget. budget_view__judge measures the
+ * budget on process p (may be NULL) into ui->budget (model locked, once a
+ * frame); budget_view__line adds the header line ("budget: all 5 pass", or
+ * the breaches in TE_BAD, the warnings in TE_WARN); budget_view__style is
+ * the element of a Functions (BS_FUNCTION), Zones or Counters row named
+ * `name`: TE_GOOD, TE_WARN or TE_BAD from the worst rule about it, TE_ROW
+ * when no rule names it or there is no budget. */
+void budget_view__judge(struct ui *ui, const struct process *p);
+void budget_view__line(struct ui *ui, struct lines *out);
+enum theme_element budget_view__style(const struct ui *ui, enum budget_subject s,
+				      const char *name);
+void budget_view__release(struct ui *ui);
+
+/* view_tabs.c: the scope as the tab bar shows it: "last 5s · all threads"
+ * or "all · thread worker". */
+void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct profile *p);
+/* Clicks on the tab bar switch tabs; anything else goes to the current
+ * tab (its module's key(), or its browser). Model locked. */
+int tabs__mouse(struct ui *ui, struct profile *p);
+/* Records the agent's drop count (samples and events) at time now. */
+void tabs__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped);
+/* Drops per second when the count rose in the last DROP_RECENT_S seconds
+ * (over the slots kept), else 0. */
+double tabs__drops_rate(const struct drop_meter *d, double now);
+
+/* view_threads.c — the thread chooser (t): "All threads" then each thread
+ * with its name, tid and samples, most samples first; Enter sets the tabs'
+ * scope to it, Esc closes. */
+void threads__init(struct threadchooser *c);
+void threads__release(struct threadchooser *c);
+/* Opens the chooser on p's threads, the current scope selected. Locked. */
+void threads__open(struct ui *ui, struct profile *p);
+/* Adds exactly `rows` lines: a title, the header and the threads. */
+void threads__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
+/* Takes every key while open (moves, Enter, Esc, mouse). */
+int threads__key(struct ui *ui, struct profile *p, int key);
+/* Adds the chooser's status line. */
+void threads__status(struct ui *ui, struct lines *out);
+
+/* view_diff.c — perftop diff's screen over a struct diff (borrowed, with
+ * the two paths, for the view's life). diffview__frame builds the whole
+ * screen (width x height); diffview__key handles a key or UI_KEY_RESIZE. */
+enum { DIFFTAB_FUNCTIONS, DIFFTAB_ZONES, DIFFTAB_COUNT };
+struct diffview {
+	const struct diff *d;
+	const char *base_path, *new_path;
+	int tab;                  /* DIFFTAB_* */
+	struct browser br[DIFFTAB_COUNT];
+	char search[UI_FILTER_MAX];
+	bool searching;
+	size_t search_origin;
+	bool help, utf8;
+	int width, height;
+	char msg[UI_FILTER_MAX + 32];
+};
+void diffview__init(struct diffview *v, const struct diff *d, const char *base_path,
+		    const char *new_path, bool utf8);
+void diffview__release(struct diffview *v);
+void diffview__frame(struct diffview *v, struct lines *out, int width, int height);
+int diffview__key(struct diffview *v, int key);
 
 /* help.c: adds height - 1 lines listing the current screen's keys. */
 void help__draw(struct ui *ui, struct lines *out);
@@ -311,8 +516,12 @@ void screen__resize(void);
 /* Shows the lines, each span in its theme element; curses sends only what
  * changed since the last paint. */
 void screen__paint(const struct lines *ls);
-/* The next key, translated; -1 when none is waiting. */
-int screen__read_key(void);
+/* Turns mouse reporting on or off (on: clicks and the wheel arrive as
+ * UI_KEY_MOUSE). */
+void screen__mouse(bool on);
+/* The next key, translated; -1 when none is waiting. For UI_KEY_MOUSE,
+ * *mouse receives the event. */
+int screen__read_key(struct ui_mouse *mouse);
 /* A descriptor readable when a signal arrived; screen__signals() drains it
  * and returns SCREEN_SIG_* bits. */
 int screen__signal_fd(void);

@@ -251,6 +251,7 @@ void listview__draw(struct ui *ui, struct lines *out, int rows)
 	browser_draw(&lv->br, &body, width, empty ? 0 : rows - 1, columns,
 		     sizeof(columns) / sizeof(columns[0]), (int)lv->sort, lv->desc, row_at,
 		     style_of, lv);
+	lv->br.first_line += (int)out->n; /* body's line 0 is out's line out->n (mouse) */
 	if (empty) {
 		struct line *l = lines_begin(&body, width);
 
@@ -385,6 +386,8 @@ const struct ui_binding listview__bindings[] = {
 	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", NULL },
 	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last process", NULL },
 	{ { UI_KEY_ESC }, "Esc", "Clear the filter", key_clear_filter },
+	{ { 'S' }, "S", "Save a snapshot: asks for the file (default: the current directory)",
+	  save__key },
 	{ { 'q', UI_KEY_F(10) }, "q F10 Ctrl-C", "Quit", key_quit },
 };
 const size_t listview__nbindings = sizeof(listview__bindings) / sizeof(listview__bindings[0]);

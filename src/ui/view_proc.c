@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ui/fmt.h"
 #include "ui/ui_internal.h"
@@ -42,6 +43,7 @@ void procview__init(struct procview *pv)
 	lines_init(&pv->left);
 	lines_init(&pv->right);
 	tabs__init(&pv->tabs);
+	threads__init(&pv->chooser);
 }
 
 void procview__release(struct procview *pv)
@@ -51,15 +53,22 @@ void procview__release(struct procview *pv)
 	lines_release(&pv->left);
 	lines_release(&pv->right);
 	tabs__release(&pv->tabs);
+	threads__release(&pv->chooser);
 }
 
 void procview__open(struct ui *ui, pid_t pid)
 {
-	if (pid != ui->proc.pid)
+	if (pid != ui->proc.pid) {
 		tabs__reset(&ui->proc.tabs);
+		ui->proc.chooser.open = false;
+	}
 	ui->proc.pid = pid;
-	model_watch(ui->m, pid, true);
-	ui->m->list_visible = false;
+	/* The collector's model decides what is read; a paused copy keeps the
+	 * process as the live one would. */
+	model_watch(ui->live, pid, true);
+	ui->live->list_visible = false;
+	if (ui->m != ui->live)
+		model_watch(ui->m, pid, true);
 	ui->screen = UI_SCREEN_PROC;
 }
 
@@ -67,8 +76,10 @@ void procview__close(struct ui *ui)
 {
 	if (ui->standalone)
 		return;
-	model_watch(ui->m, ui->proc.pid, false);
-	ui->m->list_visible = true;
+	model_watch(ui->live, ui->proc.pid, false);
+	ui->live->list_visible = true;
+	if (ui->m != ui->live)
+		model_watch(ui->m, ui->proc.pid, false);
 	ui->screen = UI_SCREEN_LIST;
 }
 
@@ -144,11 +155,40 @@ static int exit_status(const struct ui *ui, const struct process *p)
 	return -1;
 }
 
+/* "PAUSED +12,345 samples waiting" while the display is paused. */
+static void paused_mark(struct ui *ui, struct line *l, pid_t pid)
+{
+	char n[32];
+
+	if (!ui->frozen)
+		return;
+	fmt_count(n, sizeof(n), ui__waiting(ui, pid), !ui->batch);
+	line_put(l, TE_WARN, " PAUSED ");
+	line_printf(l, TE_WARN, " +%s samples waiting ", n);
+}
+
+/* "snapshot FILE  to 2023-11-14 22:13:30": what perftop open shows in
+ * place of the process's state (the file's name without its directory). */
+static void snapshot_mark(struct ui *ui, struct line *l)
+{
+	const char *path = ui->opt->snapshot_path ? ui->opt->snapshot_path : "";
+	const char *base = strrchr(path, '/');
+	time_t end = (time_t)ui->opt->snapshot_end;
+	struct tm tm;
+	char when[32];
+
+	line_printf(l, TE_WARN, " snapshot %s ", base ? base + 1 : path);
+	if (ui->opt->snapshot_end > 0 && localtime_r(&end, &tm) &&
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		line_printf(l, TE_HEADER, " to %s ", when);
+}
+
 static void title_line(struct ui *ui, struct lines *out, const struct process *p, pid_t pid)
 {
 	struct line *l = lines_begin(out, ui->width);
 
 	line_printf(l, TE_TITLE, " PID %d ", (int)pid);
+	paused_mark(ui, l, pid);
 	if (!p) {
 		line_put(l, TE_ROW_DIM, " waiting for the first reading");
 		line_fill(l, TE_HEADER);
@@ -165,7 +205,11 @@ static void title_line(struct ui *ui, struct lines *out, const struct process *p
 	} else {
 		line_printf(l, TE_HEADER_LABEL, " %s ", p->comm);
 	}
-	if (p->exited) {
+	if (ui->opt->snapshot) {
+		snapshot_mark(ui, l);
+		if (p->exited && exit_status(ui, p) < 0)
+			line_put(l, TE_WARN, " exited ");
+	} else if (p->exited) {
 		char when[32];
 
 		fmt_window(when, sizeof(when), ui->m->now - p->exited_at);
@@ -177,7 +221,7 @@ static void title_line(struct ui *ui, struct lines *out, const struct process *p
 			    " %c %s ", p->state, state_name(p->state));
 	}
 	line_printf(l, TE_HEADER, " user %s ", p->user[0] ? p->user : "?");
-	if (p->watched) {
+	if (p->watched && !ui->opt->snapshot) {
 		char since[32];
 
 		fmt_window(since, sizeof(since), ui->m->now - p->watch_since);
@@ -260,6 +304,35 @@ static size_t window_slots(const struct ui *ui)
 	return model_samples_for(ui->m, windows[ui->proc.window]);
 }
 
+/* What "now" shows: the latest reading, or in a snapshot (whose process has
+ * no now) the recording's last value, with the label that says which. */
+static const char *now_label(const struct ui *ui)
+{
+	return ui->opt->snapshot ? "last" : "now";
+}
+
+static double now_value(const struct ui *ui, const struct process *p, enum proc_metric pm,
+			double live)
+{
+	if (!ui->opt->snapshot || !p->series[pm].len)
+		return live;
+	return series_last(&p->series[pm], 0);
+}
+
+/* RSS growth: since the view began watching, or in a snapshot over its
+ * whole RSS series. seconds receives the span. */
+static double rss_growth(const struct ui *ui, const struct process *p, double *seconds)
+{
+	const struct series *s = &p->series[PM_RSS];
+
+	if (ui->opt->snapshot && s->len) {
+		*seconds = (double)(s->len - 1) * ui->m->tick_s;
+		return (double)series_last(s, 0) - (double)series_at(s, 0);
+	}
+	*seconds = ui->m->now - p->watch_since;
+	return (double)p->rss_kb - (double)p->watch_rss_kb;
+}
+
 static void cpu_stats_line(struct ui *ui, struct lines *out, const struct process *p, int width)
 {
 	struct series_stats st = series_stats_last(&p->series[PM_CPU], window_slots(ui));
@@ -267,7 +340,8 @@ static void cpu_stats_line(struct ui *ui, struct lines *out, const struct proces
 	const char *labels[] = { "CPU", "min", "avg", "max", "over" };
 	const char *values[] = { now, mn, avg, mx, win };
 
-	snprintf(now, sizeof(now), "now %.1f%%", p->exited ? 0.0 : p->cpu);
+	snprintf(now, sizeof(now), "%s %.1f%%", now_label(ui),
+		 now_value(ui, p, PM_CPU, p->exited ? 0.0 : p->cpu));
 	snprintf(mn, sizeof(mn), "%.1f%%", st.min);
 	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
 	snprintf(mx, sizeof(mx), "%.1f%%", st.max);
@@ -282,19 +356,20 @@ static void rss_stats_line(struct ui *ui, struct lines *out, const struct proces
 	const char *labels[] = { "RSS", "growth", "min", "avg", "max" };
 	const char *values[] = { now, growth, mn, avg, mx };
 	enum theme_element velem[] = { TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER };
-	double delta = (double)p->rss_kb - (double)p->watch_rss_kb;
+	double span, delta = rss_growth(ui, p, &span);
 	size_t n = 5, skip = 0;
 
-	snprintf(now, sizeof(now), "now ");
-	fmt_kib(now + 4, sizeof(now) - 4, (double)p->rss_kb);
+	snprintf(now, sizeof(now), "%s ", now_label(ui));
+	fmt_kib(now + strlen(now), sizeof(now) - strlen(now),
+		now_value(ui, p, PM_RSS, (double)p->rss_kb));
 	fmt_kib(mn, sizeof(mn), st.min);
 	fmt_kib(avg, sizeof(avg), st.avg);
 	fmt_kib(mx, sizeof(mx), st.max);
 	fmt_kib_signed(amount, sizeof(amount), delta);
-	fmt_window(since, sizeof(since), ui->m->now - p->watch_since);
+	fmt_window(since, sizeof(since), span);
 	snprintf(growth, sizeof(growth), "%s in %s", amount, since);
 	velem[1] = delta > 0.5 ? TE_WARN : TE_HEADER;
-	if (!p->watched) {
+	if (!p->watched && !ui->opt->snapshot) {
 		/* no growth to speak of: drop that item */
 		labels[1] = labels[0], values[1] = values[0], velem[1] = velem[0];
 		skip = 1;
@@ -446,19 +521,21 @@ static void summary_line(struct ui *ui, struct lines *out, const struct process 
 	const char *labels[] = { "CPU", "RSS", "avg", "max", "growth" };
 	const char *values[] = { cpu, rss, avg, mx, growth };
 	enum theme_element velem[] = { TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER, TE_HEADER };
-	double delta = (double)p->rss_kb - (double)p->watch_rss_kb;
+	double span, delta = rss_growth(ui, p, &span);
 	size_t n = 5;
 
-	snprintf(cpu, sizeof(cpu), "now %.1f%%", p->exited ? 0.0 : p->cpu);
-	snprintf(rss, sizeof(rss), "now ");
-	fmt_kib(rss + 4, sizeof(rss) - 4, (double)p->rss_kb);
+	snprintf(cpu, sizeof(cpu), "%s %.1f%%", now_label(ui),
+		 now_value(ui, p, PM_CPU, p->exited ? 0.0 : p->cpu));
+	snprintf(rss, sizeof(rss), "%s ", now_label(ui));
+	fmt_kib(rss + strlen(rss), sizeof(rss) - strlen(rss),
+		now_value(ui, p, PM_RSS, (double)p->rss_kb));
 	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
 	snprintf(mx, sizeof(mx), "%.1f%%", st.max);
 	fmt_kib_signed(growth, sizeof(growth), delta);
 	velem[4] = delta > 0.5 ? TE_WARN : TE_HEADER;
 	if (!st.count)
 		n = 2;
-	else if (!p->watched)
+	else if (!p->watched && !ui->opt->snapshot)
 		n = 4;
 	flow(out, ui->width, 1, labels, values, velem, n);
 }
@@ -535,7 +612,10 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 	else if (rows - 3 - cmd - fig >= TABLE_MIN + 1)
 		summary_line(ui, out, p);
 	tabs__rebuild(ui, p->profile);
-	tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
+	if (ui->proc.chooser.open)
+		threads__draw(ui, out, p->profile, rows - (int)(out->n - start));
+	else
+		tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
 }
 
 void procview__draw(struct ui *ui, struct lines *out, int rows)
@@ -544,10 +624,12 @@ void procview__draw(struct ui *ui, struct lines *out, int rows)
 	size_t start = out->n;
 
 	title_line(ui, out, p, ui->proc.pid);
+	budget_view__judge(ui, p); /* perftop run --budget: one line under the title */
+	budget_view__line(ui, out);
 	if (p && p->profile)
 		draw_profiled(ui, out, p, rows, start);
 	else if (p)
-		draw_plain(ui, out, p, rows);
+		draw_plain(ui, out, p, rows - (int)(out->n - start - 1));
 	while ((int)(out->n - start) < rows)
 		lines_begin(out, ui->width);
 	while ((int)(out->n - start) > rows)
@@ -582,19 +664,91 @@ static int key_back(struct ui *ui, int key)
 	return UI_REDRAW | UI_RESORT;
 }
 
+/* The charts' time window: ] + longer, [ - shorter, else the next one. */
 static int key_window(struct ui *ui, int key)
 {
 	int w = ui->proc.window;
 
-	if (key == '+' || key == '=')
+	if (key == ']' || key == '+' || key == '=')
 		w = w + 1 < NWINDOWS ? w + 1 : w;
-	else if (key == '-')
+	else if (key == '[' || key == '-')
 		w = w > 0 ? w - 1 : w;
 	else
 		w = (w + 1) % NWINDOWS;
 	ui->proc.window = w;
 	return UI_REDRAW;
 }
+
+static struct profile *shown_profile(struct ui *ui)
+{
+	struct process *p = model_find(ui->m, ui->proc.pid);
+
+	return p ? p->profile : NULL;
+}
+
+/* w: the tabs' live window, 5s, 30s, everything; without a profile there
+ * is none, and w cycles the charts' window as it always did. */
+static int key_live_window(struct ui *ui, int key)
+{
+	struct tabs_scope *s = &ui->proc.tabs.scope;
+
+	if (!shown_profile(ui))
+		return key_window(ui, key);
+	s->window = (s->window + 1) % TABS_NWINDOWS;
+	return UI_REDRAW | UI_RESORT;
+}
+
+static int key_threads(struct ui *ui, int key)
+{
+	struct profile *prof = shown_profile(ui);
+
+	(void)key;
+	if (!prof) {
+		ui__message(ui, TE_STATUS_WARN, "no agent has connected: no threads to choose");
+		return UI_REDRAW;
+	}
+	threads__open(ui, prof);
+	return UI_REDRAW;
+}
+
+static int key_pause(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->frozen || ui->pause_pending)
+		ui__resume(ui);
+	else
+		ui__pause(ui);
+	return UI_REDRAW | UI_RESORT;
+}
+
+/* R: the shown process's counts start again from zero: the live profile's
+ * (the loop holds its lock) and, while paused, the copy's too. A snapshot
+ * is what was recorded: it is not reset. */
+static int key_reset(struct ui *ui, int key)
+{
+	struct profile *prof = shown_profile(ui);
+	struct process *live = model_find(ui->live, ui->proc.pid);
+
+	(void)key;
+	if (ui->opt->snapshot) {
+		ui__message(ui, TE_STATUS_WARN, "a snapshot is read-only: R resets live data only");
+		return UI_REDRAW;
+	}
+	if (!prof) {
+		ui__message(ui, TE_STATUS_WARN, "no agent has connected: nothing to reset");
+		return UI_REDRAW;
+	}
+	if (live && live->profile)
+		profile_reset(live->profile);
+	if (ui->frozen)
+		profile_reset(prof);
+	for (int i = 0; i < PTAB_COUNT; i++)
+		if (tabs__module((enum proc_tab)i))
+			tabs__module((enum proc_tab)i)->reset(ui->proc.tabs.module_state[i]);
+	ui__message(ui, TE_STATUS, "counts reset: samples, zones and counters start again from 0");
+	return UI_REDRAW | UI_RESORT;
+}
+
 
 static int key_chart(struct ui *ui, int key)
 {
@@ -647,28 +801,62 @@ const struct ui_binding procview__bindings[] = {
 	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", key_tabs },
 	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last row (End in the Log follows it)",
 	  key_tabs },
-	{ { UI_KEY_F(6), '<', '>' }, "F6 < >", "Functions: sort by self, total or name",
+	{ { UI_KEY_ENTER, UI_KEY_RIGHT }, "Enter Right",
+	  "Zones, Counters: open the selected row's detail (a zone's histogram and p95 per "
+	  "second, a counter's charts); Esc, q or Left go back, Up Down walk the rows",
 	  key_tabs },
-	{ { 'I' }, "I", "Functions: invert the sort order", key_tabs },
+	{ { UI_KEY_F(6), '<', '>' }, "F6 < >",
+	  "Sort by the next / previous column (Functions, Zones, Counters: any column)",
+	  key_tabs },
+	{ { 'I' }, "I", "Invert the sort order (Functions, Zones, Counters)", key_tabs },
 	{ { 'L' }, "L", "Functions: show or hide the FILE:LINE column", key_tabs },
 	{ { '/' }, "/", "Search the tab's names; Enter keeps, Esc cancels", key_tabs },
 	{ { 'n', 'N' }, "n N", "Next / previous match of the search", key_tabs },
-	{ { '+', '=', '-' }, "+ -", "Show a longer / shorter time window (30s 1m 5m 10m)",
+	{ { 'w' }, "w",
+	  "Live window of the tabs: last 5s, last 30s, everything (without an agent: the "
+	  "charts' window)",
+	  key_live_window },
+	{ { 't' }, "t", "Choose a thread for the tabs (or all); Enter picks, Esc cancels",
+	  key_threads },
+	{ { 'p', ' ' }, "p Space",
+	  "Pause the display (data keeps arriving and waits); again to resume", key_pause },
+	{ { 'R' }, "R", "Reset the counts: samples, zones and counters start again from 0",
+	  key_reset },
+	{ { ']', '[' }, "] [", "Charts: a longer / shorter time window (30s 1m 5m 10m)",
 	  key_window },
-	{ { 'w' }, "w", "Cycle the time window", key_window },
+	{ { '+', '=', '-' }, "+ -",
+	  "The same as ] [ on the tabs that do not use them (Tree and Callers do)", key_window },
+	{ { UI_KEY_MOUSE }, "Mouse",
+	  "Click selects a row or a tab, double click is Enter, the wheel scrolls "
+	  "(--no-mouse leaves the mouse to the terminal)",
+	  key_tabs },
 	{ { 'c' }, "c", "Chart style: braille, blocks, ASCII", key_chart },
+	{ { 'S' }, "S", "Save a snapshot: asks for the file (default: the current directory)",
+	  save__key },
 	{ { UI_KEY_F(10) }, "F10 Ctrl-C", "Quit", key_quit },
 };
 const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview__bindings[0]);
 
+/* Keys that mean the same on every tab: the view handles them before a
+ * tab module sees them (the mouse too: a click on the tab bar is the view's;
+ * tabs__mouse hands the rest to the module). */
+static bool view_wide(int key)
+{
+	return key == 'w' || key == 't' || key == 'p' || key == ' ' || key == 'R' ||
+	       key == '[' || key == ']' || key == UI_KEY_MOUSE;
+}
+
 int procview__key(struct ui *ui, int key)
 {
+	struct profile *prof = shown_profile(ui);
 	int r;
 
+	if (ui->proc.chooser.open && prof)
+		return threads__key(ui, prof, key);
 	if (tabs__editing(ui))
 		return key_tabs(ui, key);
 	/* A tab's own keys come first (Esc leaves a tree's focus before the view). */
-	if (tabs__module(ui->proc.tabs.tab)) {
+	if ((tabs__module(ui->proc.tabs.tab) || tabs__detail_open(ui)) && !view_wide(key)) {
 		r = key_tabs(ui, key);
 		if (r != UI_NONE)
 			return r;
@@ -686,19 +874,20 @@ int procview__key(struct ui *ui, int key)
 void procview__status(struct ui *ui, struct lines *out)
 {
 	static const struct ui_hint list_hints[] = {
-		{ "F1", "Help" }, { "Esc", "Back" }, { "+-", "Window" }, { "c", "Chart" },
+		{ "F1", "Help" }, { "Esc", "Back" }, { "[]", "Window" }, { "c", "Chart" },
 		{ "F10", "Quit" },
 	};
 	static const struct ui_hint alone_hints[] = {
-		{ "F1", "Help" }, { "+-", "Window" }, { "c", "Chart" }, { "q", "Quit" },
+		{ "F1", "Help" }, { "[]", "Window" }, { "c", "Chart" }, { "q", "Quit" },
 	};
 	static const struct ui_hint tab_list_hints[] = {
 		{ "F1", "Help" }, { "Tab", "Next" }, { "/", "Search" }, { "F6", "Sort" },
-		{ "L", "File" }, { "Esc", "Back" }, { "F10", "Quit" },
+		{ "w", "Window" }, { "t", "Thread" }, { "p", "Pause" }, { "Esc", "Back" },
+		{ "F10", "Quit" },
 	};
 	static const struct ui_hint tab_alone_hints[] = {
 		{ "F1", "Help" }, { "Tab", "Next" }, { "/", "Search" }, { "F6", "Sort" },
-		{ "L", "File" }, { "q", "Quit" },
+		{ "w", "Window" }, { "t", "Thread" }, { "p", "Pause" }, { "q", "Quit" },
 	};
 	const struct process *p = model_find(ui->m, ui->proc.pid);
 	bool tabs = p && p->profile;
@@ -706,10 +895,14 @@ void procview__status(struct ui *ui, struct lines *out)
 	size_t n;
 	char right[64], win[16];
 
+	if (tabs && ui->proc.chooser.open) {
+		threads__status(ui, out);
+		return;
+	}
 	if (tabs && tabs__status(ui, out))
 		return;
 	fmt_window(win, sizeof(win), windows[ui->proc.window]);
-	snprintf(right, sizeof(right), "window %s  %s ", win, chart_style_name(ui->chart_style));
+	snprintf(right, sizeof(right), "charts %s  %s ", win, chart_style_name(ui->chart_style));
 	if (tabs && ui->standalone)
 		h = tab_alone_hints, n = sizeof(tab_alone_hints) / sizeof(*h);
 	else if (tabs)

@@ -8,7 +8,10 @@
  * tabs keeps every tab's position. Rows are rebuilt from the profile at
  * every frame and point into it: they are valid only under the model's lock.
  * Search (`/`, then n/N) walks the current tab's names and selects the
- * matching row; it filters nothing.
+ * matching row; it filters nothing. Functions, Zones and Counters each sort
+ * by any of their columns with their own sort state; Zones show the scope
+ * (thread, live window). Enter on a zone or counter opens its detail screen
+ * (view_detail.c) in the tab area.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,10 @@ void tabs__init(struct proctabs *t)
 	memset(t, 0, sizeof(*t));
 	t->sort = FSORT_SELF;
 	t->desc = true;
+	t->zone_sort = ZSORT_TOTAL;
+	t->zone_desc = true;
+	t->counter_sort = CSORT_NAME;
+	detail__init(&t->det);
 	t->show_file = true;
 	t->log_tail = true;
 	t->scope.window = TABS_DEFAULT_WINDOW;
@@ -75,6 +82,7 @@ void tabs__release(struct proctabs *t)
 	free(t->zones);
 	free(t->sums);
 	free(t->log);
+	detail__release(&t->det);
 }
 
 void tabs__reset(struct proctabs *t)
@@ -91,24 +99,36 @@ void tabs__reset(struct proctabs *t)
 	t->search[0] = '\0';
 	t->searching = false;
 	t->log_tail = true;
+	memset(t->detail, 0, sizeof(t->detail));
 }
 
 /* ---- figures shared with --batch ------------------------------------------------- */
 
-void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
-			struct zone_figures *f)
+/* A zone's figures from the histogram's summary alone. */
+static void figures_of_summary(const struct profile_zone_summary *s, struct zone_figures *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->count = s->count;
+	f->rate_per_s = s->rate_per_s;
+	f->total_ns = s->total_ns;
 	f->mean_ns = s->mean_ns;
 	f->min_ns = (double)s->min_ns;
 	f->max_ns = (double)s->max_ns;
 	f->p50_ns = s->p50_ns;
+	f->p90_ns = s->p90_ns;
 	f->p95_ns = s->p95_ns;
 	f->p99_ns = s->p99_ns;
+	f->p999_ns = s->p999_ns;
 	f->have_pcts = s->count > 0;
+}
+
+void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
+			struct zone_figures *f)
+{
+	figures_of_summary(s, f);
 	if (z->exact_count) {
 		f->count = z->exact_count;
+		f->total_ns = z->exact_sum_ns;
 		f->mean_ns = z->exact_sum_ns / (double)z->exact_count;
 		f->min_ns = (double)z->exact_min_ns;
 		f->max_ns = (double)z->exact_max_ns;
@@ -116,11 +136,54 @@ void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_
 	f->rate_per_s = (double)f->count / (s->seconds > 1 ? s->seconds : 1);
 }
 
+void tabs__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped)
+{
+	unsigned last = (d->head + DROP_SLOTS - 1) % DROP_SLOTS;
+
+	/* another process, or its counts went back (R, a new agent): start over */
+	if (d->pid != pid || (d->n && dropped < d->v[last])) {
+		memset(d, 0, sizeof(*d));
+		d->pid = pid;
+	}
+	if (d->n && now - d->t[last] < 0.5) {
+		d->v[last] = dropped; /* at most two slots a second: they span seconds */
+		return;
+	}
+	d->t[d->head] = now;
+	d->v[d->head] = dropped;
+	d->head = (d->head + 1) % DROP_SLOTS;
+	if (d->n < DROP_SLOTS)
+		d->n++;
+}
+
+double tabs__drops_rate(const struct drop_meter *d, double now)
+{
+	unsigned newest = (d->head + DROP_SLOTS - 1) % DROP_SLOTS, base = newest;
+
+	if (d->n < 2)
+		return 0;
+	/* base: the oldest slot of the recent seconds (the one before the
+	 * newest when that is the only recent one) */
+	for (unsigned k = 1; k < d->n; k++) {
+		unsigned s = (newest + DROP_SLOTS - k) % DROP_SLOTS;
+
+		if (d->t[s] < now - DROP_RECENT_S && k > 1)
+			break;
+		base = s;
+		if (d->t[s] < now - DROP_RECENT_S)
+			break;
+	}
+	if (d->v[newest] <= d->v[base] || d->t[newest] <= d->t[base])
+		return 0;
+	return (double)(d->v[newest] - d->v[base]) / (d->t[newest] - d->t[base]);
+}
+
 void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *prof, int width)
 {
 	struct line *l = lines_begin(out, width);
-	char req[32], got[32], samples[32], dropped[32], full[160];
+	char req[32], got[32], samples[32], dropped[32], events[48], full[160], rate[32];
 	bool group = !ui->batch;
+	double now = ui__now(), per_s;
 
 	line_put(l, TE_HEADER, " ");
 	if (!prof) {
@@ -132,10 +195,29 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 	snprintf(got, sizeof(got), "%.0f", prof->achieved_hz);
 	fmt_count(samples, sizeof(samples), prof->samples, group);
 	fmt_count(dropped, sizeof(dropped), prof->agent_dropped, group);
+	/* Dropping now (the count rose in the last seconds) comes first, in the
+	 * warning colour; a snapshot or a paused copy does not change. */
+	tabs__drops_add(&ui->proc.drops, prof->pid, now,
+			prof->agent_dropped + prof->agent_events_dropped);
+	per_s = ui->opt->snapshot || ui->frozen ? 0 : tabs__drops_rate(&ui->proc.drops, now);
+	if (per_s > 0) {
+		fmt_rate(rate, sizeof(rate), per_s);
+		line_printf(l, TE_WARN, "DROPPING %s", rate);
+		line_put(l, TE_HEADER, "  ");
+	}
 	/* The longest form that fits: the label, then words, give way. */
 	for (int form = 0; form < 4; form++) {
 		const char *tail = form < 3 ? " dropped" : " drop";
 		const char *gone = prof->connected ? "" : form < 3 ? ", disconnected" : " off";
+
+		/* zone events, counter updates and marks the agent lost */
+		events[0] = '\0';
+		if (prof->agent_events_dropped) {
+			char n[32];
+
+			fmt_count(n, sizeof(n), prof->agent_events_dropped, group);
+			snprintf(events, sizeof(events), form < 3 ? ", %s events lost" : " +%sev", n);
+		}
 
 		if (form <= 1)
 			snprintf(full, sizeof(full),
@@ -146,7 +228,8 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 		else
 			snprintf(full, sizeof(full), "%s/%s Hz %s smp ", got, req, samples);
 		if (form < 3 && lines_text_width(full) + lines_text_width(dropped) +
-					lines_text_width(tail) + lines_text_width(gone) >
+					lines_text_width(tail) + lines_text_width(events) +
+					lines_text_width(gone) >
 				line_room(l))
 			continue;
 		if (form == 0) {
@@ -156,6 +239,7 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 			line_put(l, TE_HEADER, full);
 		}
 		line_printf(l, prof->agent_dropped ? TE_WARN : TE_HEADER, "%s%s", dropped, tail);
+		line_put(l, TE_WARN, events);
 		line_put(l, TE_ROW_DIM, gone);
 		break;
 	}
@@ -241,30 +325,146 @@ static void rebuild_funcs(struct proctabs *t, const struct profile *p)
 	browser_sync(&t->br[PTAB_FUNCTIONS], k, id_of_u32, t->funcs);
 }
 
+/* A zone figure by sort key (the name sorts apart). */
+static double zone_key(const struct zone_figures *f, enum zone_sort key)
+{
+	switch (key) {
+	case ZSORT_COUNT:
+		return (double)f->count;
+	case ZSORT_RATE:
+		return f->rate_per_s;
+	case ZSORT_TOTAL:
+		return f->total_ns;
+	case ZSORT_MEAN:
+		return f->count ? f->mean_ns : -1;
+	case ZSORT_MIN:
+		return f->count ? f->min_ns : -1;
+	case ZSORT_P50:
+		return f->have_pcts ? f->p50_ns : -1;
+	case ZSORT_P90:
+		return f->have_pcts ? f->p90_ns : -1;
+	case ZSORT_P95:
+		return f->have_pcts ? f->p95_ns : -1;
+	case ZSORT_P99:
+		return f->have_pcts ? f->p99_ns : -1;
+	case ZSORT_P999:
+		return f->have_pcts ? f->p999_ns : -1;
+	default:
+		return f->count ? f->max_ns : -1;
+	}
+}
+
+static int compare_zones(const void *pa, const void *pb, void *arg)
+{
+	const struct proctabs *t = arg;
+	const struct tabs_zone_row *a = pa, *b = pb;
+	int r;
+
+	if (t->zone_sort == ZSORT_NAME) {
+		r = strcmp(a->name, b->name);
+	} else {
+		double ka = zone_key(&a->f, t->zone_sort), kb = zone_key(&b->f, t->zone_sort);
+
+		r = ka < kb ? -1 : ka > kb;
+	}
+	if (t->zone_desc)
+		r = -r;
+	if (!r)
+		r = strcmp(a->name, b->name);
+	return r ? r : a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The zones over the scope: the thread (or all) over the live window (or
+ * everything). The agent's exact count, mean, min and max cover every
+ * thread since the start, so only that scope shows them. */
 static void rebuild_zones(struct proctabs *t, struct profile *p)
 {
 	size_t n = profile_zone_count(p);
+	double seconds = tabs__window_seconds[t->scope.window];
+	bool exact = !t->scope.tid && seconds <= 0;
 
 	t->zones = reserve(t->zones, &t->zones_alloc, n, sizeof(*t->zones));
 	t->sums = reserve(t->sums, &t->sums_alloc, n, sizeof(*t->sums));
 	if (n)
-		profile_zone_summaries(p, 0, 0, profile_now(p), t->sums);
+		profile_zone_summaries(p, t->scope.tid, seconds, profile_now(p), t->sums);
 	for (size_t i = 0; i < n; i++) {
 		t->zones[i].id = (uint32_t)i;
 		t->zones[i].name = p->zones[i].name;
-		tabs__zone_figures(&p->zones[i], &t->sums[i], &t->zones[i].f);
+		if (exact)
+			tabs__zone_figures(&p->zones[i], &t->sums[i], &t->zones[i].f);
+		else
+			figures_of_summary(&t->sums[i], &t->zones[i].f);
 	}
+	qsort_r(t->zones, n, sizeof(*t->zones), compare_zones, t);
 	t->nzones = n;
 	browser_sync(&t->br[PTAB_ZONES], n, id_of_zone, t->zones);
+}
+
+/* The mean of a counter's last UI_SPARK_SAMPLES rates (values for a gauge):
+ * what its HISTORY sparkline shows. */
+static double counter_recent(const struct profile_counter *c)
+{
+	float v[UI_SPARK_SAMPLES];
+	size_t n = series_copy_last(c->gauge ? &c->values : &c->rates, UI_SPARK_SAMPLES, v);
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += v[i];
+	return n ? sum / (double)n : 0;
+}
+
+static double counter_key(const struct profile_counter *c, enum counter_sort key)
+{
+	switch (key) {
+	case CSORT_KIND:
+		return c->gauge;
+	case CSORT_TOTAL:
+		return c->total;
+	case CSORT_RATE:
+		return c->gauge ? -1 : c->rate_per_s;
+	case CSORT_RATE_MIN:
+		return c->gauge ? -1 : c->rate_per_min;
+	default:
+		return counter_recent(c);
+	}
+}
+
+struct counter_sort_ctx {
+	const struct profile *p;
+	const struct proctabs *t;
+};
+
+static int compare_counters(const void *pa, const void *pb, void *arg)
+{
+	const struct counter_sort_ctx *c = arg;
+	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
+	const struct profile_counter *a = &c->p->counters[ia], *b = &c->p->counters[ib];
+	int r;
+
+	if (c->t->counter_sort == CSORT_NAME) {
+		r = strcmp(a->name, b->name);
+	} else {
+		double ka = counter_key(a, c->t->counter_sort);
+		double kb = counter_key(b, c->t->counter_sort);
+
+		r = ka < kb ? -1 : ka > kb;
+	}
+	if (c->t->counter_desc)
+		r = -r;
+	if (!r)
+		r = strcmp(a->name, b->name);
+	return r ? r : ia < ib ? -1 : ia > ib;
 }
 
 static void rebuild_counters(struct proctabs *t, const struct profile *p)
 {
 	size_t n = profile_counter_count(p);
+	struct counter_sort_ctx c = { p, t };
 
 	t->counters = reserve(t->counters, &t->counters_alloc, n, sizeof(*t->counters));
 	for (size_t i = 0; i < n; i++)
 		t->counters[i] = (uint32_t)i;
+	qsort_r(t->counters, n, sizeof(*t->counters), compare_counters, &c);
 	t->ncounters = n;
 	browser_sync(&t->br[PTAB_COUNTERS], n, id_of_u32, t->counters);
 }
@@ -285,6 +485,13 @@ static void rebuild_log(struct ui *ui, struct proctabs *t, const struct profile 
 	double wall = clock_s(CLOCK_REALTIME);
 	double off_mono = wall - clock_s(CLOCK_MONOTONIC);
 	double off_boot = wall - clock_s(CLOCK_BOOTTIME);
+
+	/* A snapshot has its own clock: its end is the newest time the
+	 * profile saw (marks) and the model's last reading (messages). */
+	if (ui->opt->snapshot && ui->opt->snapshot_end > 0) {
+		off_mono = ui->opt->snapshot_end - profile_now(p);
+		off_boot = ui->m->now > 0 ? ui->opt->snapshot_end - ui->m->now : off_mono;
+	}
 	size_t nm = p->nmarks, nl = log->len, i = 0, j = 0, k = 0;
 	struct browser *b = &t->br[PTAB_LOG];
 
@@ -531,55 +738,45 @@ static void draw_zone_rate(struct line *l, const void *row, int width, const voi
 	cell_rate(l, ((const struct tabs_zone_row *)row)->f.rate_per_s, width);
 }
 
-static void draw_zone_mean(struct line *l, const void *row, int width, const void *ctx)
+/* A duration of the zone's figures: "-" when it has no events (or, for a
+ * percentile, no histogram). */
+static void zone_duration(struct line *l, const void *row, int width, double ns, bool pct)
 {
 	const struct zone_figures *f = &((const struct tabs_zone_row *)row)->f;
 
-	(void)ctx;
-	cell_duration(l, f->mean_ns, f->count > 0, width);
+	cell_duration(l, ns, pct ? f->have_pcts : f->count > 0, width);
 }
 
-static void draw_zone_p50(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct zone_figures *f = &((const struct tabs_zone_row *)row)->f;
+/* One draw callback per duration column, from one list. */
+#define ZONE_DURATIONS(X)                                                   \
+	X(total, total_ns, false) X(mean, mean_ns, false) X(min, min_ns, false) \
+	X(p50, p50_ns, true) X(p90, p90_ns, true) X(p95, p95_ns, true)          \
+	X(p99, p99_ns, true) X(p999, p999_ns, true) X(max, max_ns, false)
+#define X(name, field, pct)                                                                \
+	static void draw_zone_##name(struct line *l, const void *row, int width,          \
+				     const void *ctx)                                      \
+	{                                                                                  \
+		(void)ctx;                                                                 \
+		zone_duration(l, row, width, ((const struct tabs_zone_row *)row)->f.field, pct); \
+	}
+ZONE_DURATIONS(X)
+#undef X
 
-	(void)ctx;
-	cell_duration(l, f->p50_ns, f->have_pcts, width);
-}
-
-static void draw_zone_p95(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct zone_figures *f = &((const struct tabs_zone_row *)row)->f;
-
-	(void)ctx;
-	cell_duration(l, f->p95_ns, f->have_pcts, width);
-}
-
-static void draw_zone_p99(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct zone_figures *f = &((const struct tabs_zone_row *)row)->f;
-
-	(void)ctx;
-	cell_duration(l, f->p99_ns, f->have_pcts, width);
-}
-
-static void draw_zone_max(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct zone_figures *f = &((const struct tabs_zone_row *)row)->f;
-
-	(void)ctx;
-	cell_duration(l, f->max_ns, f->count > 0, width);
-}
-
+/* Narrow screens drop the least telling columns first: P99.9, MIN, TOTAL, P90,
+ * RATE/s, then MEAN and P99, P50, MAX; ZONE, COUNT and P95 stay. */
 static const struct browser_column zone_columns[] = {
-	{ "ZONE", 0, ALIGN_LEFT, 0, -1, draw_zone_name },
-	{ "COUNT", 10, ALIGN_RIGHT, 0, -1, draw_zone_count },
-	{ "RATE/s", 8, ALIGN_RIGHT, 4, -1, draw_zone_rate },
-	{ "MEAN", 8, ALIGN_RIGHT, 3, -1, draw_zone_mean },
-	{ "P50", 8, ALIGN_RIGHT, 2, -1, draw_zone_p50 },
-	{ "P95", 8, ALIGN_RIGHT, 2, -1, draw_zone_p95 },
-	{ "P99", 8, ALIGN_RIGHT, 1, -1, draw_zone_p99 },
-	{ "MAX", 8, ALIGN_RIGHT, 0, -1, draw_zone_max },
+	{ "ZONE", 0, ALIGN_LEFT, 0, ZSORT_NAME, draw_zone_name },
+	{ "COUNT", 10, ALIGN_RIGHT, 0, ZSORT_COUNT, draw_zone_count },
+	{ "RATE/s", 8, ALIGN_RIGHT, 5, ZSORT_RATE, draw_zone_rate },
+	{ "TOTAL", 8, ALIGN_RIGHT, 7, ZSORT_TOTAL, draw_zone_total },
+	{ "MEAN", 8, ALIGN_RIGHT, 4, ZSORT_MEAN, draw_zone_mean },
+	{ "MIN", 8, ALIGN_RIGHT, 8, ZSORT_MIN, draw_zone_min },
+	{ "P50", 8, ALIGN_RIGHT, 2, ZSORT_P50, draw_zone_p50 },
+	{ "P90", 8, ALIGN_RIGHT, 6, ZSORT_P90, draw_zone_p90 },
+	{ "P95", 8, ALIGN_RIGHT, 0, ZSORT_P95, draw_zone_p95 },
+	{ "P99", 8, ALIGN_RIGHT, 3, ZSORT_P99, draw_zone_p99 },
+	{ "P99.9", 8, ALIGN_RIGHT, 9, ZSORT_P999, draw_zone_p999 },
+	{ "MAX", 8, ALIGN_RIGHT, 1, ZSORT_MAX, draw_zone_max },
 };
 
 static const void *zone_at(const void *ctx, size_t i)
@@ -639,12 +836,32 @@ static void draw_counter_rate_min(struct line *l, const void *row, int width, co
 		cell_rate(l, c->rate_per_min, width);
 }
 
+/* The last UI_SPARK_SAMPLES rates per second (values for a gauge), scaled to
+ * their own highest. */
+static void draw_counter_history(struct line *l, const void *row, int width, const void *ctx)
+{
+	const struct profile_counter *c = row;
+	float v[UI_SPARK_SAMPLES];
+	char buf[UI_SPARK_SAMPLES * 4 + 1];
+	size_t n = series_copy_last(c->gauge ? &c->values : &c->rates, UI_SPARK_SAMPLES, v);
+	double top = 0;
+
+	(void)ctx;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > top)
+			top = v[i];
+	chart_sparkline(buf, sizeof(buf), v, n, width < UI_SPARK_SAMPLES ? width : UI_SPARK_SAMPLES,
+			top > 0 ? top : 1, lines_utf8());
+	line_cell(l, TE_SPARKLINE, buf, width, ALIGN_LEFT);
+}
+
 static const struct browser_column counter_columns[] = {
-	{ "COUNTER", 0, ALIGN_LEFT, 0, -1, draw_counter_name },
-	{ "KIND", 5, ALIGN_LEFT, 2, -1, draw_counter_kind },
-	{ "TOTAL", 14, ALIGN_RIGHT, 0, -1, draw_counter_total },
-	{ "RATE/s", 10, ALIGN_RIGHT, 0, -1, draw_counter_rate },
-	{ "RATE/min", 10, ALIGN_RIGHT, 3, -1, draw_counter_rate_min },
+	{ "COUNTER", 0, ALIGN_LEFT, 0, CSORT_NAME, draw_counter_name },
+	{ "KIND", 5, ALIGN_LEFT, 2, CSORT_KIND, draw_counter_kind },
+	{ "TOTAL", 14, ALIGN_RIGHT, 0, CSORT_TOTAL, draw_counter_total },
+	{ "RATE/s", 10, ALIGN_RIGHT, 0, CSORT_RATE, draw_counter_rate },
+	{ "RATE/min", 10, ALIGN_RIGHT, 3, CSORT_RATE_MIN, draw_counter_rate_min },
+	{ "HISTORY", UI_SPARK_SAMPLES, ALIGN_LEFT, 4, CSORT_HISTORY, draw_counter_history },
 };
 
 static const void *counter_at(const void *ctx, size_t i)
@@ -724,6 +941,27 @@ static enum theme_element log_style(const void *row)
 	}
 }
 
+/* ---- budget colours (perftop run --budget, budget_view.c) ------------------------ */
+
+/* The ui whose budget colours the rows: style callbacks get no context. */
+static const struct ui *budget_ui;
+
+static enum theme_element func_budget_style(const void *row)
+{
+	return budget_view__style(budget_ui, BS_FUNCTION, ((const struct profile_func *)row)->name);
+}
+
+static enum theme_element zone_budget_style(const void *row)
+{
+	return budget_view__style(budget_ui, BS_ZONE, ((const struct tabs_zone_row *)row)->name);
+}
+
+static enum theme_element counter_budget_style(const void *row)
+{
+	return budget_view__style(budget_ui, BS_COUNTER,
+				  ((const struct profile_counter *)row)->name);
+}
+
 /* ---- drawing ------------------------------------------------------------------------ */
 
 static size_t tab_count(const struct ui *ui, const struct profile *p, enum proc_tab tab)
@@ -754,13 +992,81 @@ static void tab_label(char *buf, size_t len, const struct ui *ui, const struct p
 		snprintf(buf, len, " %s %zu ", tab_names[i], n);
 }
 
+static const char *const zone_sort_names[ZSORT_KEYS] = {
+	"name", "count", "rate", "total", "mean", "min", "p50", "p90", "p95", "p99", "p99.9", "max"
+};
+static const char *const counter_sort_names[CSORT_KEYS] = {
+	"name", "kind", "total", "rate/s", "rate/min", "history"
+};
+
+void tabs__sort_label(const struct proctabs *t, char *buf, size_t len)
+{
+	const char *name = NULL;
+	bool desc = false, natural = true; /* natural: names A to Z, figures biggest first */
+
+	switch (t->tab) {
+	case PTAB_FUNCTIONS:
+		name = sort_names[t->sort], desc = t->desc, natural = t->sort != FSORT_NAME;
+		break;
+	case PTAB_ZONES:
+		name = zone_sort_names[t->zone_sort], desc = t->zone_desc;
+		natural = t->zone_sort != ZSORT_NAME;
+		break;
+	case PTAB_COUNTERS:
+		name = counter_sort_names[t->counter_sort], desc = t->counter_desc;
+		natural = t->counter_sort != CSORT_NAME;
+		break;
+	default:
+		break;
+	}
+	if (name)
+		snprintf(buf, len, "by %s%s ", name, desc == natural ? "" : " (inverted)");
+	else if (len)
+		buf[0] = '\0';
+}
+
+void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct profile *p)
+{
+	const struct tabs_scope *s = &ui->proc.tabs.scope;
+	const char *dot = ui->utf8 ? " · " : ", ";
+	double secs = tabs__window_seconds[s->window];
+	char win[32], thr[PROFILE_THREAD_NAME_LEN + 32];
+
+	if (secs > 0)
+		snprintf(win, sizeof(win), "last %.0fs", secs);
+	else
+		snprintf(win, sizeof(win), "all time");
+	if (!s->tid) {
+		snprintf(thr, sizeof(thr), "all threads");
+	} else {
+		snprintf(thr, sizeof(thr), "thread %d", (int)s->tid);
+		for (size_t i = 0; i < p->nthreads; i++)
+			if (p->threads[i].tid == s->tid && p->threads[i].name[0])
+				snprintf(thr, sizeof(thr), "thread %s", p->threads[i].name);
+	}
+	snprintf(buf, len, "%s%s%s", win, dot, thr);
+}
+
+/* Records where tab i was drawn on the bar: columns [start, end). */
+static void bar_mark(struct proctabs *t, int i, int start, int end)
+{
+	if (i < 0 || i >= PTAB_COUNT)
+		return;
+	t->bar_start[i] = start;
+	t->bar_end[i] = end;
+}
+
 static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 {
-	const struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = &ui->proc.tabs;
 	struct line *l = lines_begin(out, ui->width);
-	char right[UI_FILTER_MAX + 64], label[64];
+	char right[UI_FILTER_MAX + 160], label[64], scope[PROFILE_THREAD_NAME_LEN + 64], sort[64];
 	bool counts = true;
 	int need = 0;
+
+	t->bar_line = (int)out->n - 1;
+	for (int i = 0; i < PTAB_COUNT; i++)
+		bar_mark(t, i, -1, -1);
 
 	/* Every tab with its count; without counts when that is too wide;
 	 * else only the current one between its neighbours' arrows. */
@@ -774,24 +1080,35 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 			break;
 	}
 	if (need > ui->width) {
-		tab_label(label, sizeof(label), ui, p, (int)t->tab, true);
+		int cur = (int)t->tab, x;
+
+		tab_label(label, sizeof(label), ui, p, cur, true);
+		bar_mark(t, (cur + PTAB_COUNT - 1) % PTAB_COUNT, 0, 2);
 		line_put(l, TE_ROW_DIM, "< ");
+		x = l->cols;
 		line_put(l, TE_TAB_ACTIVE, label);
+		bar_mark(t, cur, x, l->cols);
+		bar_mark(t, (cur + 1) % PTAB_COUNT, l->cols, l->cols + 2);
 		line_put(l, TE_ROW_DIM, " >");
 	} else {
 		for (int i = 0; i < PTAB_COUNT; i++) {
+			int x = l->cols;
+
 			tab_label(label, sizeof(label), ui, p, i, counts);
 			line_put(l, i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE, label);
+			bar_mark(t, i, x, l->cols);
 			line_put(l, TE_DEFAULT, " ");
 		}
 	}
-	right[0] = '\0';
-	if (t->tab == PTAB_FUNCTIONS)
-		snprintf(right, sizeof(right), "by %s%s ", sort_names[t->sort],
-			 t->desc == (t->sort != FSORT_NAME) ? "" : " (inverted)");
+	/* The scope, then the sort and search: the scope stays longest. */
+	tabs__scope_text(scope, sizeof(scope), ui, p);
+	tabs__sort_label(t, sort, sizeof(sort));
+	snprintf(right, sizeof(right), "%s%s%s", scope, sort[0] ? "   " : " ", sort);
 	if (t->search[0] && !t->searching)
 		snprintf(right + strlen(right), sizeof(right) - strlen(right), " /%s ", t->search);
-	if (right[0] && line_room(l) > lines_text_width(right)) {
+	if (line_room(l) <= lines_text_width(right))
+		snprintf(right, sizeof(right), "%s ", scope);
+	if (line_room(l) > lines_text_width(right)) {
 		line_pad_to(l, TE_DEFAULT, ui->width - lines_text_width(right));
 		line_put(l, TE_ROW_DIM, right);
 	}
@@ -822,12 +1139,17 @@ void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 	const void *(*row_at)(const void *ctx, size_t i);
 	enum theme_element (*style_of)(const void *row) = NULL;
 	int sort = -1;
+	bool desc = t->desc;
 
 	if (rows < 1)
 		return;
+	budget_ui = ui;
 	tab_bar(ui, out, p);
-	if (tabs__module(t->tab)) {
-		tabs__module(t->tab)->draw(ui, t->module_state[t->tab], out, p, rows - 1);
+	if (tabs__module(t->tab) || tabs__detail_open(ui)) {
+		if (tabs__module(t->tab))
+			tabs__module(t->tab)->draw(ui, t->module_state[t->tab], out, p, rows - 1);
+		else
+			detail__draw(ui, out, p, rows - 1);
 		while ((int)(out->n - start) < rows)
 			lines_begin(out, ui->width);
 		return;
@@ -839,16 +1161,23 @@ void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 				     : sizeof(func_columns) / sizeof(*cols);
 		row_at = func_at;
 		sort = (int)t->sort;
+		style_of = func_budget_style;
 		break;
 	case PTAB_ZONES:
 		cols = zone_columns;
 		ncols = sizeof(zone_columns) / sizeof(zone_columns[0]);
 		row_at = zone_at;
+		style_of = zone_budget_style;
+		sort = (int)t->zone_sort;
+		desc = t->zone_desc;
 		break;
 	case PTAB_COUNTERS:
 		cols = counter_columns;
 		ncols = sizeof(counter_columns) / sizeof(counter_columns[0]);
 		row_at = counter_at;
+		style_of = counter_budget_style;
+		sort = (int)t->counter_sort;
+		desc = t->counter_desc;
 		break;
 	default:
 		cols = log_columns;
@@ -858,7 +1187,7 @@ void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 		break;
 	}
 	if (rows >= 2) {
-		browser_draw(b, out, ui->width, rows - 2, cols, ncols, sort, t->desc, row_at,
+		browser_draw(b, out, ui->width, rows - 2, cols, ncols, sort, desc, row_at,
 			     style_of, &c);
 		if (!b->n && rows >= 3) {
 			struct line *l = &out->v[out->n - (size_t)(rows - 2)];
@@ -1044,6 +1373,97 @@ static void switch_tab(struct ui *ui, struct profile *p, int step)
 	tabs__rebuild(ui, p);
 }
 
+/* `<` `>` F6 walk the current tab's sort columns (figures biggest first,
+ * names A to Z); I inverts. */
+static void sort_key(struct proctabs *t, int key)
+{
+	int step = key == '<' ? -1 : 1;
+
+	switch (t->tab) {
+	case PTAB_FUNCTIONS:
+		if (key == 'I') {
+			t->desc = !t->desc;
+			break;
+		}
+		t->sort = (enum func_sort)((t->sort + FSORT_COUNT + step) % FSORT_COUNT);
+		t->desc = t->sort != FSORT_NAME;
+		break;
+	case PTAB_ZONES:
+		if (key == 'I') {
+			t->zone_desc = !t->zone_desc;
+			break;
+		}
+		t->zone_sort = (enum zone_sort)((t->zone_sort + ZSORT_KEYS + step) % ZSORT_KEYS);
+		t->zone_desc = t->zone_sort != ZSORT_NAME;
+		break;
+	default:
+		if (key == 'I') {
+			t->counter_desc = !t->counter_desc;
+			break;
+		}
+		t->counter_sort =
+			(enum counter_sort)((t->counter_sort + CSORT_KEYS + step) % CSORT_KEYS);
+		t->counter_desc = t->counter_sort != CSORT_NAME;
+		break;
+	}
+}
+
+bool tabs__detail_open(const struct ui *ui)
+{
+	const struct proctabs *t = &ui->proc.tabs;
+
+	return (t->tab == PTAB_ZONES || t->tab == PTAB_COUNTERS) && t->detail[t->tab] &&
+	       !tabs__module(t->tab);
+}
+
+/* A module that does not read the mouse still scrolls with the wheel. */
+static int module_wheel(struct ui *ui, struct profile *p)
+{
+	struct proctabs *t = &ui->proc.tabs;
+	const struct tab_module *m = tabs__module(t->tab);
+	int r = UI_NONE;
+
+	if (ui->mouse.button != UI_MOUSE_WHEEL_UP && ui->mouse.button != UI_MOUSE_WHEEL_DOWN)
+		return UI_NONE;
+	for (int i = 0; i < UI_MOUSE_WHEEL_ROWS; i++)
+		r |= m->key(ui, t->module_state[t->tab], p,
+			    ui->mouse.button == UI_MOUSE_WHEEL_UP ? UI_KEY_UP : UI_KEY_DOWN);
+	return r;
+}
+
+int tabs__mouse(struct ui *ui, struct profile *p)
+{
+	struct proctabs *t = &ui->proc.tabs;
+	const struct ui_mouse *ms = &ui->mouse;
+	const struct tab_module *m = tabs__module(t->tab);
+	struct browser *b = &t->br[t->tab];
+	bool activate;
+	int r;
+
+	if (ms->y == t->bar_line) {
+		for (int i = 0; i < PTAB_COUNT && ms->button == UI_MOUSE_LEFT; i++) {
+			if (ms->x < t->bar_start[i] || ms->x >= t->bar_end[i])
+				continue;
+			t->tab = (enum proc_tab)i;
+			tabs__rebuild(ui, p);
+			return UI_REDRAW;
+		}
+		return UI_NONE;
+	}
+	if (m) {
+		r = m->key(ui, t->module_state[t->tab], p, UI_KEY_MOUSE);
+		return r != UI_NONE ? r : module_wheel(ui, p);
+	}
+	if (tabs__detail_open(ui))
+		return UI_NONE;
+	r = ui__mouse_browser(ui, b, &activate);
+	if (r != UI_NONE && t->tab == PTAB_LOG)
+		t->log_tail = b->n && b->sel + 1 == b->n;
+	if (activate)
+		r |= tabs__key(ui, p, UI_KEY_ENTER);
+	return r;
+}
+
 int tabs__key(struct ui *ui, struct profile *p, int key)
 {
 	struct proctabs *t = &ui->proc.tabs;
@@ -1052,7 +1472,11 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 
 	if (t->searching)
 		return key_searching(ui, p, key);
+	if (tabs__detail_open(ui) && (r = detail__key(ui, p, key)) != UI_NONE)
+		return r;
 	switch (key) {
+	case UI_KEY_MOUSE:
+		return tabs__mouse(ui, p);
 	case UI_KEY_TAB:
 		switch_tab(ui, p, 1);
 		return UI_REDRAW;
@@ -1094,19 +1518,23 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 	case '<':
 	case '>':
 	case UI_KEY_F(6):
-		if (t->tab != PTAB_FUNCTIONS) {
-			ui__message(ui, TE_STATUS_WARN, "only the Functions tab sorts (Tab to it)");
+	case 'I':
+		if (t->tab != PTAB_FUNCTIONS && t->tab != PTAB_ZONES && t->tab != PTAB_COUNTERS) {
+			ui__message(ui, TE_STATUS_WARN, "the Log keeps its order (Tab to a table)");
 			return UI_REDRAW;
 		}
-		t->sort = (enum func_sort)((t->sort + (key == '<' ? FSORT_COUNT - 1 : 1)) %
-					   FSORT_COUNT);
-		t->desc = t->sort != FSORT_NAME;
+		if (b->n) /* the selection stays on its row through the new order */
+			browser_select(b, b->sel);
+		sort_key(t, key);
+		tabs__rebuild(ui, p);
 		return UI_REDRAW | UI_RESORT;
-	case 'I':
-		if (t->tab != PTAB_FUNCTIONS)
-			return UI_NONE;
-		t->desc = !t->desc;
-		return UI_REDRAW | UI_RESORT;
+	case UI_KEY_ENTER:
+	case UI_KEY_RIGHT:
+		if ((t->tab != PTAB_ZONES && t->tab != PTAB_COUNTERS) || !b->n)
+			break;
+		browser_select(b, b->sel);
+		t->detail[t->tab] = true;
+		return UI_REDRAW;
 	case 'L':
 		t->show_file = !t->show_file;
 		return UI_REDRAW;

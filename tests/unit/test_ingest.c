@@ -14,33 +14,21 @@
 
 #include "collect/collector.h"
 #include "model/model.h"
+#include "support/collector.h"
 #include "wire/wire.h"
 
 static struct model m;
 static struct collector *col;
-static char dir[64], sock[128];
+static char sock[128];
 
 static void setup(void)
 {
-	struct collector_opts co = { 0 };
-	char why[256];
-	int err;
-
-	strcpy(dir, "/tmp/perftop-ingest-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(sock, sizeof(sock), "%s/perftop.sock", dir);
-	model_init(&m, 0.2);
-	co.socket_path = sock;
-	co.socket_required = true;
-	col = collector_start_opts(&m, &co, &err, why, sizeof(why));
-	cr_assert_not_null(col, "%s", why);
+	col = test_collector_start(&m, sock, sizeof(sock), "perftop-ingest", 0.2);
 }
 
 static void teardown(void)
 {
-	collector_stop(col);
-	model_release(&m);
-	rmdir(dir);
+	test_collector_stop(col, &m, sock);
 }
 
 TestSuite(ingest, .init = setup, .fini = teardown, .timeout = 20);

@@ -294,6 +294,9 @@ Test(theme, each_broken_line_names_its_line_and_reason_and_keeps_the_default)
 		{ "row = red,\n", "line 1: empty item in the style (stray ',')" },
 		{ "row = red,, bold\n", "line 1: empty item in the style (stray ',')" },
 		{ "row =\n", "line 1: no style for 'row'" },
+		/* "=# " starts a comment as " # " does: blanks around '=' change nothing */
+		{ "name=# x\n", "line 1: empty name" },
+		{ "row=#\n", "line 1: no style for 'row'" },
 		{ "row red\n", "line 1: expected 'element = style', got 'row red'" },
 		{ " = red\n", "line 1: missing element name before '='" },
 		{ "row = red\nrow = blue\n", "line 2: 'row' is already set on line 1" },

@@ -264,6 +264,9 @@ Test(ui_profile, zones_from_exact_statistics)
 
 	start(120, 40);
 	ui__key(&ui, '1' + PTAB_ZONES);
+	/* The agent's exact figures are those of every thread since the start. */
+	ui.proc.tabs.scope.window = TABS_NWINDOWS - 1;
+	cr_assert_eq(tabs__window_seconds[ui.proc.tabs.scope.window], 0);
 	draw();
 	expect_fits();
 	r = row_after("ZONE", 0);

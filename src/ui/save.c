@@ -1,0 +1,251 @@
+/*
+ * save — the `S` key: save what the screen shows to a snapshot file.
+ *
+ * `S` opens a prompt in the status line, prefilled with the default name
+ * (snapshot_default_path: "perftop-COMM-PID-DATE.ptsnap" for the process
+ * whose view is open, "perftop-machine-DATE.ptsnap" from the list) in the
+ * current directory; the name can be edited, Enter saves, Esc cancels.
+ *
+ * Saving is split so the collector is held up only while the model is
+ * copied: save__encode() runs in the key handler with the model locked
+ * (snapshot_encode, a few milliseconds), and the loop calls
+ * save__write_pending() once it has unlocked the model, to compress and
+ * write the file through snapshot_write() (temporary file in the same
+ * directory, fsync, rename). A failure (a directory that cannot be written,
+ * a full disk, a file size limit) leaves no file under the final name and
+ * the model untouched, and says why in the status line.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ui/fmt.h"
+#include "ui/ui_internal.h"
+
+/* The default file name for what the screen shows. Model locked. */
+static void default_path(const struct ui *ui, char *out, size_t len)
+{
+	const struct process *p = NULL;
+
+	if (ui->screen == UI_SCREEN_PROC)
+		p = model_find(ui->m, ui->proc.pid);
+	if (snapshot_default_path(out, len, p ? p->comm : NULL, p ? p->pid : 0, time(NULL)) < 0)
+		snprintf(out, len, "perftop.ptsnap");
+}
+
+int save__key(struct ui *ui, int key)
+{
+	(void)key;
+	if (ui->save.pending)
+		return UI_NONE; /* one save at a time */
+	default_path(ui, ui->save.path, sizeof(ui->save.path));
+	ui->save.editing = true;
+	ui->msg[0] = '\0';
+	return UI_REDRAW;
+}
+
+bool save__editing(const struct ui *ui)
+{
+	return ui->save.editing;
+}
+
+/* Removes the last UTF-8 character of s. */
+static void path_backspace(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len > 0 && ((unsigned char)s[--len] & 0xc0) == 0x80)
+		;
+	s[len] = '\0';
+}
+
+/* Appends code point cp to s (size n) in UTF-8 when it fits. */
+static void path_append(char *s, size_t n, int cp)
+{
+	char enc[4];
+	size_t k, len = strlen(s);
+
+	if (cp < 0x80) {
+		enc[0] = (char)cp, k = 1;
+	} else if (cp < 0x800) {
+		enc[0] = (char)(0xc0 | (cp >> 6)), enc[1] = (char)(0x80 | (cp & 0x3f)), k = 2;
+	} else if (cp < 0x10000) {
+		enc[0] = (char)(0xe0 | (cp >> 12)), enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		enc[2] = (char)(0x80 | (cp & 0x3f)), k = 3;
+	} else {
+		enc[0] = (char)(0xf0 | (cp >> 18)), enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), enc[3] = (char)(0x80 | (cp & 0x3f));
+		k = 4;
+	}
+	if (len + k + 1 > n)
+		return;
+	memcpy(s + len, enc, k);
+	s[len + k] = '\0';
+}
+
+int save__prompt_key(struct ui *ui, int key)
+{
+	struct ui_save *s = &ui->save;
+
+	switch (key) {
+	case UI_KEY_ENTER:
+		s->editing = false;
+		save__encode(ui, s->path);
+		return UI_REDRAW;
+	case UI_KEY_ESC:
+		s->editing = false;
+		return UI_REDRAW;
+	case UI_KEY_BACKSPACE:
+		path_backspace(s->path);
+		return UI_REDRAW;
+	case UI_KEY_CTRL('u'):
+		s->path[0] = '\0';
+		return UI_REDRAW;
+	default:
+		if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f)
+			path_append(s->path, sizeof(s->path), key);
+		return key >= UI_KEY_SPECIAL ? UI_NONE : UI_REDRAW;
+	}
+}
+
+/* Samples of every profile in the model. Model locked. */
+static unsigned long long model_samples(const struct model *m)
+{
+	unsigned long long n = 0;
+
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->profile)
+			n += m->procs[i]->profile->samples;
+	return n;
+}
+
+/* What the file says about itself: the process on screen, if any. */
+static void fill_meta(const struct ui *ui, struct snapshot_meta *meta)
+{
+	const struct process *p = NULL;
+
+	snapshot_meta_init(meta);
+	if (ui->screen == UI_SCREEN_PROC)
+		p = model_find(ui->m, ui->proc.pid);
+	if (!p)
+		return;
+	meta->pid = p->pid;
+	snprintf(meta->command, sizeof(meta->command), "%s", p->cmdline ? p->cmdline : p->comm);
+	if (p->watched && p->watch_since > 0 && ui->m->now > p->watch_since)
+		meta->start_time = meta->end_time - (ui->m->now - p->watch_since);
+}
+
+int save__encode(struct ui *ui, const char *path)
+{
+	struct ui_save *s = &ui->save;
+	struct snapshot_meta meta;
+	char msg[UI_SAVE_PATH_MAX + 64];
+
+	if (!*path) {
+		ui__message(ui, TE_STATUS_WARN, "cannot save snapshot: no file name given");
+		return -EINVAL;
+	}
+	if (strlen(path) >= sizeof(s->target)) {
+		ui__message(ui, TE_STATUS_WARN, "cannot save snapshot: the file name is too long");
+		return -ENAMETOOLONG;
+	}
+	snprintf(s->target, sizeof(s->target), "%s", path);
+	fill_meta(ui, &meta);
+	snapshot_encode(ui->m, &meta, &s->buf);
+	s->samples = model_samples(ui->m);
+	s->pending = true;
+	snprintf(msg, sizeof(msg), "saving %s ...", s->target);
+	ui__message(ui, TE_STATUS, msg);
+	return 0;
+}
+
+bool save__pending(const struct ui *ui)
+{
+	return ui->save.pending;
+}
+
+/* Appends src to out (size len, holding *used bytes), cut to fit. */
+static void append(char *out, size_t len, size_t *used, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (*used + n + 1 > len)
+		n = len - *used - 1;
+	memcpy(out + *used, src, n);
+	*used += n;
+	out[*used] = '\0';
+}
+
+/* "cannot save snapshot 'PATH': reason" in at most len bytes: when it is
+ * longer, the path gives way (its end is kept) so the reason shows. */
+static void fit_error(char *out, size_t len, const char *why, const char *path)
+{
+	static const char head[] = "cannot save snapshot '";
+	size_t plen = strlen(path), hlen = sizeof(head) - 1, used = 0, room;
+	const char *reason = why + hlen + plen; /* "': reason" */
+
+	out[0] = '\0';
+	if (strlen(why) < len || strncmp(why, head, hlen) || strncmp(why + hlen, path, plen)) {
+		append(out, len, &used, why);
+		return;
+	}
+	room = len > strlen(reason) + hlen + 16 ? len - strlen(reason) - hlen - 2 : 8;
+	if (room > plen)
+		room = plen;
+	append(out, len, &used, head);
+	append(out, len, &used, "~");
+	append(out, len, &used, path + plen - room);
+	append(out, len, &used, reason);
+}
+
+int save__write_pending(struct ui *ui)
+{
+	struct ui_save *s = &ui->save;
+	char why[UI_SAVE_PATH_MAX + 128], size[32], count[32];
+	struct stat st;
+	int rc;
+
+	if (!s->pending)
+		return UI_NONE;
+	rc = snapshot_write(&s->buf, s->target, why, sizeof(why));
+	snapshot_buf_release(&s->buf);
+	s->pending = false;
+	if (rc < 0) {
+		char msg[sizeof(ui->msg) - 2];
+
+		fit_error(msg, sizeof(msg), why, s->target);
+		ui__message(ui, TE_STATUS_WARN, msg);
+		return UI_REDRAW;
+	}
+	if (stat(s->target, &st) == 0)
+		fmt_kib(size, sizeof(size), (double)st.st_size / 1024.0);
+	else
+		snprintf(size, sizeof(size), "?");
+	fmt_count(count, sizeof(count), s->samples, true);
+	snprintf(why, sizeof(why), "saved %s (%s samples, %s)", s->target, count, size);
+	ui__message(ui, TE_STATUS, why);
+	return UI_REDRAW;
+}
+
+bool save__status(struct ui *ui, struct lines *out)
+{
+	struct line *l;
+
+	if (!ui->save.editing)
+		return false;
+	l = lines_begin(out, ui->width);
+	line_put(l, TE_FILTER, " Save snapshot to: ");
+	line_put(l, TE_FILTER, ui->save.path);
+	line_put(l, TE_FILTER, "_   Enter save  Esc cancel");
+	line_fill(l, TE_FILTER);
+	return true;
+}
+
+void save__release(struct ui *ui)
+{
+	snapshot_buf_release(&ui->save.buf);
+	ui->save.pending = false;
+	ui->save.editing = false;
+}

@@ -1,0 +1,167 @@
+# tests/tui/keys.test.sh — the process view's view-wide keys and the mouse
+# on a real terminal (tmux, TERM=screen): golden screens of the thread
+# chooser, of the Functions tab filtered to thread "worker", of the Log with
+# the snapshot's own clock and of `perftop open`'s title, all on the mksnap
+# snapshot; then pause (p) on a live `perftop run` of pt_zones, where the
+# sample count must stop while "waiting" grows and jump on resume; and
+# clicks (X10 mouse sequences, press then release) that select a row,
+# switch tabs and, doubled, pick a thread. (POSIX sh.)
+. tests/lib.sh
+. tests/tui/lib.sh
+. tests/tui/golden.sh
+
+if ! command -v tmux >/dev/null 2>&1; then
+	skip keys "tmux is not installed (make test installs it)"
+	exit 0
+fi
+MKSNAP=$BUILD/helpers/mksnap
+for f in "$PERFTOP" "$MKSNAP" "$WORKLOADS/pt_zones"; do
+	if [ ! -x "$f" ]; then
+		fail build "$f is missing"
+		exit 0
+	fi
+done
+
+T=$(mktemp -d)
+cleanup() {
+	tui_stop_server
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+if ! tui_start_server; then
+	fail tmux "cannot start a tmux server"
+	exit 0
+fi
+if ! "$MKSNAP" "$T/demo.ptsnap" 2>"$T/mksnap.err"; then
+	fail mksnap "$(cat "$T/mksnap.err")"
+	exit 0
+fi
+
+# mouse_seq CODE X Y: one X10 mouse report (CODE 0: left press, 3: release)
+# at column X, line Y (from 0), as an xterm in mouse mode 1000 sends it.
+mouse_seq() {
+	printf "\033[M%b%b%b" "\\$(printf %o $((32 + $1)))" "\\$(printf %o $((33 + $2)))" \
+		"\\$(printf %o $((33 + $3)))"
+}
+# click X Y: a left press and its release. Two clicks make a double click
+# when the second comes within 400 ms (each is its own write, as from a
+# terminal: reports that arrive in one read are merged by curses).
+click() { tm send-keys -t t -l "$(mouse_seq 0 "$1" "$2")$(mouse_seq 3 "$1" "$2")"; }
+# line_of TEXT: the screen line (from 0) holding TEXT first, or nothing.
+line_of() { tm_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1 | awk '{ print $1 - 1 }'; }
+# col_of TEXT LINE: the column (from 0) where TEXT starts on LINE.
+col_of() { tm_screen | sed -n "$(($2 + 1))p" | awk -v t="$1" '{ print index($0, t) - 1 }'; }
+# styled_line TEXT: the pane's line holding TEXT with its colours (capture -e).
+styled_line() { tm capture-pane -p -e -t t | grep -F -- "$1" | head -n 1; }
+# row_bg LINE: the background colour a styled line starts with (the last
+# one set by the escape sequences before its first character).
+row_bg() {
+	printf '%s\n' "$1" | sed "s/^\(\(${ESC}\[[0-9;]*m\)*\).*/\1/" |
+		grep -o '4[0-9]m\|48;5;[0-9]*\|48;2;[0-9;]*' | tail -n 1
+}
+
+# ---- goldens on the snapshot ---------------------------------------------------
+golden_open "$T/demo.ptsnap" 120 40
+golden_check keys-open
+tm_screen | head -n 1 >"$T/title"
+if grep -q "snapshot demo.ptsnap  to 2023-11-14 22:13:30" "$T/title" &&
+	! grep -Eq "running|watched" "$T/title"; then
+	pass "open_title_names_the_snapshot"
+else
+	fail "open_title_names_the_snapshot" "title: $(cat "$T/title")"
+fi
+golden_keys t
+golden_check keys-threads
+golden_keys Down Down Enter
+golden_check keys-worker
+if tm_screen | grep -q "thread worker" && tm_screen | grep -Eq "85\.7 +100\.0 +300 compress"; then
+	pass "worker_functions"
+else
+	fail "worker_functions" "$(tm_screen | sed -n 17,21p | tr '\n' '|')"
+fi
+golden_keys 7
+golden_check keys-log
+
+# ---- the mouse -------------------------------------------------------------------
+golden_open "$T/demo.ptsnap" 120 40
+sel=$(row_bg "$(styled_line " parse ")")
+y=$(line_of " hash ")
+if [ -z "$y" ] || [ -z "$sel" ]; then
+	fail "mouse_click_selects" "no hash row or no selection style on the screen"
+else
+	click 30 "$y"
+	golden_settle
+	if [ "$(row_bg "$(styled_line " hash ")")" = "$sel" ] &&
+		[ "$(row_bg "$(styled_line " parse ")")" != "$sel" ]; then
+		pass "mouse_click_selects"
+	else
+		fail "mouse_click_selects" "the hash row does not look selected"
+	fi
+fi
+bar=$(line_of "Counters 2")
+x=$(col_of "Log 3" "$bar")
+click "$x" "$bar"
+if wait_for_text "MESSAGE" 3; then
+	pass "mouse_click_switches_tab"
+else
+	fail "mouse_click_switches_tab" "$(tm_screen | sed -n "$((bar + 1)),$((bar + 2))p" | tr '\n' '|')"
+fi
+tm send-keys -t t t
+wait_for_text "All threads" 3
+y=$(line_of "worker")
+click 3 "$y"
+click 3 "$y"
+if wait_for_text "thread worker" 3; then
+	pass "mouse_double_click_picks"
+else
+	fail "mouse_double_click_picks" "line $y: $(tm_screen | sed -n "$((y + 1))p")"
+fi
+
+# ---- pause on a live run ---------------------------------------------------------
+# samples_now: the agent line's sample count, digits only.
+samples_now() { tm_screen | sed -n 's/.* \([0-9,]*\) samples,.*/\1/p' | head -n 1 | tr -d ,; }
+waiting_now() { tm_screen | sed -n 's/.*+\([0-9,]*\) samples waiting.*/\1/p' | head -n 1 | tr -d ,; }
+tm kill-session -t t 2>/dev/null
+tm new-session -d -s t -x 120 -y 40 \
+	"LC_ALL=C.UTF-8 $PERFTOP run -- $WORKLOADS/pt_zones 15000 2000; sleep 30"
+i=0
+while [ "$(samples_now)" = "" ] || [ "$(samples_now)" -lt 300 ]; do
+	[ $i -ge 100 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+before=$(samples_now)
+if [ -z "$before" ] || [ "$before" -lt 300 ]; then
+	skip pause "the agent sent no samples in 10 s (screen: $(tm_screen | sed -n 3p))"
+	exit 0
+fi
+tm send-keys -t t p
+if ! wait_for_text "PAUSED" 3; then
+	fail pause_shows_paused "$(tm_screen | head -n 1)"
+	exit 0
+fi
+pass pause_shows_paused
+c1=$(samples_now)
+w1=$(waiting_now)
+sleep 2
+c2=$(samples_now)
+w2=$(waiting_now)
+check pause_count_stops [ "$c1" = "$c2" ]
+if [ -n "$w1" ] && [ -n "$w2" ] && [ "$w2" -gt "$w1" ]; then
+	pass pause_waiting_grows
+else
+	fail pause_waiting_grows "waiting went from '$w1' to '$w2'"
+fi
+tm send-keys -t t p
+i=0
+while tm_screen | grep -q PAUSED && [ $i -lt 30 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+c3=$(samples_now)
+if ! tm_screen | grep -q PAUSED && [ -n "$c3" ] && [ "$c3" -ge $((c2 + w2)) ]; then
+	pass resume_count_jumps
+else
+	fail resume_count_jumps "paused at $c2 with $w2 waiting, then $c3"
+fi
