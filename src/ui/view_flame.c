@@ -16,7 +16,11 @@
  * and dropped otherwise; their callees are dropped with them. So a row holds
  * at most `width` blocks, and laying out the rows on screen costs the
  * visible rows times the width (plus the children of the blocks drawn),
- * whatever the size of the tree.
+ * whatever the size of the tree. Each node's children in name order are
+ * cached (a map by node id, built the first time the node's children are
+ * placed) and dropped when the node gains a child, found by looking at the
+ * nodes added since the last frame; so a frame does not sort, and a node
+ * with 50,000 children costs a walk over them, not a sort by name.
  *
  * A name is cut to fit its block with "…" and always leaves the block's last
  * column blank, so neighbours stay apart even without colour; a block of
@@ -58,11 +62,17 @@ struct flame_frame {
 	enum theme_element elem; /* its colour */
 };
 
-/* A child while its parent's children are placed. */
+/* A child while its parent's children are sorted by name. */
 struct flame_kid {
 	const char *name;
 	uint32_t func, node;
-	uint64_t total;
+};
+
+/* One node's children (every one, counted or not) in name order. */
+struct flame_order {
+	uint32_t func; /* the node's function when cached: a guard against a reset */
+	size_t n;
+	uint32_t ids[];
 };
 
 struct flame_state {
@@ -86,10 +96,11 @@ struct flame_state {
 	int nrows;
 	int width;      /* columns the layout was made for */
 	uint64_t scale; /* the zoomed frame's total */
-	uint32_t *ids;  /* children, scratch */
-	size_t ids_alloc;
-	struct flame_kid *kids;
+	struct flame_kid *kids; /* children being sorted, scratch */
 	size_t kids_alloc;
+	struct hashmap orders;         /* node -> struct flame_order * */
+	const struct calltree *orders_tree; /* the tree they belong to */
+	size_t orders_count;           /* its nodes when they were last checked */
 	struct lines scratch; /* for cutting a name to a block */
 };
 
@@ -113,7 +124,22 @@ static void *create(enum proc_tab tab)
 	s->sel_func = CALLTREE_NONE;
 	s->path_line = s->graph_line = -1;
 	lines_init(&s->scratch);
+	hashmap_init(&s->orders);
 	return s;
+}
+
+/* Drops every cached name order. */
+static void orders_flush(struct flame_state *s)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap_next(&s->orders, &pos, NULL, &v))
+		free(v);
+	hashmap_release(&s->orders);
+	hashmap_init(&s->orders);
+	s->orders_tree = NULL;
+	s->orders_count = 0;
 }
 
 static void destroy(void *state)
@@ -122,8 +148,9 @@ static void destroy(void *state)
 
 	if (!s)
 		return;
+	orders_flush(s);
+	hashmap_release(&s->orders);
 	free(s->frames);
-	free(s->ids);
 	free(s->kids);
 	lines_release(&s->scratch);
 	free(s);
@@ -288,26 +315,51 @@ static void push_frame(struct flame_state *s, uint32_t node, uint64_t off, int x
 	s->frames[s->nframes++] = (struct flame_frame){ node, off, x, w, elem };
 }
 
-/* node's children with samples, in name order, into s->kids; returns how many. */
-static size_t sorted_kids(const struct flame_ctx *c, struct flame_state *s, uint32_t node)
+/* Makes the cached orders valid for the tree in view: all dropped for
+ * another tree or one that shrank (a reset), else those of the parents of
+ * the nodes added since the last check. Cost: the nodes added. */
+static void orders_check(const struct flame_ctx *c, struct flame_state *s)
 {
-	size_t n = calltree_children(c->tree, node, c->scope, s->ids, s->ids_alloc);
+	size_t n = calltree_count(c->tree);
 
-	if (n > s->ids_alloc) {
-		s->ids_alloc = n;
-		s->ids = xreallocarray(s->ids, n, sizeof(*s->ids));
-		s->kids = xreallocarray(s->kids, n, sizeof(*s->kids));
-		s->kids_alloc = n;
-		n = calltree_children(c->tree, node, c->scope, s->ids, s->ids_alloc);
+	if (c->tree != s->orders_tree || n < s->orders_count) {
+		orders_flush(s);
+		s->orders_tree = c->tree;
+		s->orders_count = n;
+		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		uint32_t id = s->ids[i];
+	for (size_t id = s->orders_count; id < n && s->orders.len; id++)
+		free(hashmap_remove(&s->orders, c->tree->nodes[id].parent));
+	s->orders_count = n;
+}
 
-		s->kids[i] = (struct flame_kid){ node_name(c, id), c->tree->nodes[id].func, id,
-		                                total_of(c, id) };
+/* node's children, every one, in name order (ties by function id): cached,
+ * else sorted and cached. */
+static const struct flame_order *name_order(const struct flame_ctx *c, struct flame_state *s,
+					     uint32_t node)
+{
+	const struct calltree_node *nodes = c->tree->nodes;
+	struct flame_order *o = hashmap_get(&s->orders, node);
+	size_t n = 0;
+
+	if (o && o->func == nodes[node].func && (!o->n || nodes[o->ids[0]].parent == node))
+		return o;
+	free(hashmap_remove(&s->orders, node));
+	for (uint32_t k = nodes[node].child; k != CALLTREE_NONE; k = nodes[k].next) {
+		if (n == s->kids_alloc) {
+			s->kids_alloc = s->kids_alloc ? 2 * s->kids_alloc : 64;
+			s->kids = xreallocarray(s->kids, s->kids_alloc, sizeof(*s->kids));
+		}
+		s->kids[n++] = (struct flame_kid){ node_name(c, k), nodes[k].func, k };
 	}
 	qsort(s->kids, n, sizeof(*s->kids), kid_compare);
-	return n;
+	o = xmalloc(sizeof(*o) + n * sizeof(o->ids[0]));
+	o->func = nodes[node].func;
+	o->n = n;
+	for (size_t i = 0; i < n; i++)
+		o->ids[i] = s->kids[i].node;
+	hashmap_put(&s->orders, node, o);
+	return o;
 }
 
 /* The element of the frame left of column x in the row being built, if it
@@ -330,24 +382,29 @@ static void place_children(const struct flame_ctx *c, struct flame_state *s, siz
 	enum theme_element up = s->frames[parent].elem;
 	uint64_t off = s->frames[parent].off, run_off = 0;
 	int run_x = -1, run_end = 0;
-	size_t n = sorted_kids(c, s, node);
+	const struct flame_order *o = name_order(c, s, node);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct flame_kid *k = &s->kids[i];
-		int x0 = column(s, off), x1 = column(s, off + k->total);
+	for (size_t i = 0; i < o->n; i++) {
+		uint32_t kid = o->ids[i];
+		uint64_t total = total_of(c, kid);
+		int x0, x1;
 
-		if ((double)k->total * s->width >= (double)s->scale) {
+		if (!total)
+			continue; /* not counted (yet, or in this window) */
+		x0 = column(s, off);
+		x1 = column(s, off + total);
+		if ((double)total * s->width >= (double)s->scale) {
 			if (run_x >= 0 && run_end > run_x)
 				push_frame(s, FILLER, run_off, run_x, run_end - run_x, TE_ROW_DIM);
 			run_x = -1;
-			push_frame(s, k->node, off, x0, x1 - x0,
-			           colour_of(k->name, up, left_elem(s, row_start, x0)));
+			push_frame(s, kid, off, x0, x1 - x0,
+			           colour_of(node_name(c, kid), up, left_elem(s, row_start, x0)));
 		} else {
 			if (run_x < 0)
 				run_x = x0, run_off = off;
 			run_end = x1;
 		}
-		off += k->total;
+		off += total;
 	}
 	if (run_x >= 0 && run_end > run_x)
 		push_frame(s, FILLER, run_off, run_x, run_end - run_x, TE_ROW_DIM);
@@ -360,6 +417,7 @@ static void layout(const struct flame_ctx *c, struct flame_state *s, int last)
 {
 	uint32_t z = zoom_node(s);
 
+	orders_check(c, s);
 	s->nframes = 0;
 	s->nrows = 0;
 	s->width = c->ui->width;

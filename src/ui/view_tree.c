@@ -3,9 +3,17 @@
  * one module for both: an expandable call tree drawn through the browser,
  * as perf top's callchain browser shows it.
  *
- * Rows are rebuilt every frame from the set of expanded nodes: the walk
- * visits only the rows shown and their children, so a frame costs what is on
- * screen (and expanded), never the number of samples. Expansion is a flag per
+ * The rows (every row of the open subtrees, in display order) are cached and
+ * rebuilt only when what they depend on changed: at once for what the user
+ * changes (expansion, focus, threshold, the tree or scope in view, a
+ * reset), and for what the data changes (new call paths, counts that may
+ * reorder children or cross the threshold) at once while the list is small
+ * (TREE_LIVE_ROWS), else at most every TREE_RESORT_SECONDS: between two
+ * rebuilds of a big list the order lags, while the numbers drawn are read
+ * live. A frame without a rebuild costs the rows on screen only, whatever
+ * is expanded; a rebuild costs the rows of the list. Search walks the tree
+ * lazily from the selection in display order and stops at the first match.
+ * Expansion is a flag per
  * node id of the tree in view; ids are stable until profile_reset(), which
  * the module notices (the tree shrinks) and forgets with. When the scope
  * moves to another thread's tree, what was expanded is carried over by call
@@ -31,7 +39,12 @@ enum {
 	TREE_FUNC_MIN = 20, /* the function column keeps this much before others show */
 	TREE_AUTO_LEVELS = 32, /* most levels the first show expands */
 	TREE_PASS_PCT = 90, /* a child holding this share of its parent is a pass-through */
+	TREE_LIVE_ROWS = 20000, /* lists up to this long follow every data change */
 };
+
+/* How long a list longer than TREE_LIVE_ROWS keeps its order while only the
+ * data changed (the numbers it shows stay live). */
+#define TREE_RESORT_SECONDS 5.0
 
 /* The thresholds `%` cycles through, in % of the scope's samples. */
 static const double thresholds[] = { 0, 0.5, 1, 5 };
@@ -43,6 +56,28 @@ struct tree_row {
 	uint32_t depth;
 	bool kids; /* has children above the threshold */
 	bool open; /* they are shown */
+};
+
+/* What the rows depend on. The user's part rebuilds at once; the data's
+ * part (new paths, counts) rebuilds at once only for a short list. */
+struct tree_key {
+	const struct calltree *tree;
+	enum calltree_scope scope;
+	uint64_t open_gen;
+	size_t nfocus;
+	uint32_t focus;  /* the innermost focus, or CALLTREE_NONE */
+	size_t threshold;
+	/* the data's part */
+	size_t count;    /* nodes */
+	uint64_t counts; /* CALLTREE_ALL: the root's total (totals only grow);
+			  * CALLTREE_WINDOW: the tree's window generation */
+	uint64_t min;    /* min_total() */
+};
+
+/* One level of the search's walk: a list of siblings on the kids stack
+ * (from `at`, n of them) and the one the walk is at. */
+struct walk_level {
+	size_t at, n, i;
 };
 
 struct tree_state {
@@ -65,8 +100,16 @@ struct tree_state {
 	bool primed;               /* the first show's expansion is done */
 	struct tree_row *rows;
 	size_t nrows, rows_alloc;
+	uint32_t *row_index;       /* by node id: its row when rows[i].node agrees */
+	size_t row_index_alloc;
+	uint64_t open_gen;         /* bumped by every change to the expansion */
+	struct tree_key built;     /* what the rows were built from */
+	bool built_ok;             /* false: rebuild at the next refresh */
+	double built_at;           /* when (ui__now()) */
 	uint32_t *kids;            /* children of the nodes being walked, a stack */
 	size_t nkids, kids_alloc;
+	struct walk_level *walk;   /* search: the lists of the walk's path */
+	size_t walk_alloc;
 };
 
 /* ---- state -------------------------------------------------------------------------- */
@@ -94,7 +137,9 @@ static void destroy(void *state)
 	free(s->focus);
 	free(s->focus_path);
 	free(s->rows);
+	free(s->row_index);
 	free(s->kids);
+	free(s->walk);
 	free(s);
 }
 
@@ -108,6 +153,8 @@ static void forget(struct tree_state *s)
 	s->nfocus = 0;
 	s->nrows = 0;
 	s->primed = false;
+	s->open_gen++;
+	s->built_ok = false;
 }
 
 static void reset(void *state)
@@ -176,6 +223,8 @@ static void set_open_hashed(struct tree_state *s, uint32_t node, bool open, uint
 		memset(s->open + s->open_alloc, 0, n - s->open_alloc);
 		s->open_alloc = n;
 	}
+	if (s->open[node] != open)
+		s->open_gen++;
 	s->open[node] = open;
 	if (open)
 		s->open_path[node] = hash ? hash : path_hash(s->tree, node);
@@ -238,6 +287,8 @@ static void carry_over(struct tree_state *s, const struct calltree *t, struct br
 			hashmap_put(&want, s->open_path[i], (void *)1);
 	if (s->open_alloc)
 		memset(s->open, 0, s->open_alloc);
+	s->open_gen++;
+	s->built_ok = false;
 	for (size_t f = 0; f < s->nfocus; f++)
 		s->focus[f] = CALLTREE_NONE;
 	s->tree = t;
@@ -340,6 +391,13 @@ static void add_row(struct tree_state *s, uint32_t node, uint32_t depth, bool ki
 		s->rows_alloc = s->rows_alloc ? s->rows_alloc * 2 : 256;
 		s->rows = xreallocarray(s->rows, s->rows_alloc, sizeof(*s->rows));
 	}
+	if (node >= s->row_index_alloc) {
+		size_t n = calltree_count(s->tree) > node ? calltree_count(s->tree) : (size_t)node + 1;
+
+		s->row_index = xreallocarray(s->row_index, n, sizeof(*s->row_index));
+		s->row_index_alloc = n;
+	}
+	s->row_index[node] = (uint32_t)s->nrows;
 	s->rows[s->nrows++] = (struct tree_row){ node, depth, kids, open };
 }
 
@@ -388,13 +446,15 @@ static long long id_of_row(const void *rows, size_t i)
 	return ((const struct tree_row *)rows)[i].node;
 }
 
-/* Row index of node, or -1 when it is not shown. */
+/* Row index of node, or -1 when it is not shown. Cost: one lookup. */
 static long row_of(const struct tree_state *s, uint32_t node)
 {
-	for (size_t i = 0; i < s->nrows; i++)
-		if (s->rows[i].node == node)
-			return (long)i;
-	return -1;
+	uint32_t i;
+
+	if (node >= s->row_index_alloc)
+		return -1;
+	i = s->row_index[node];
+	return i < s->nrows && s->rows[i].node == node ? (long)i : -1;
 }
 
 /* On the first show, opens the hottest path through its pass-throughs and
@@ -427,15 +487,57 @@ static void note_selection(struct tree_state *s, const struct browser *b)
 		s->sel_path = path_hash(s->tree, s->rows[b->sel].node);
 }
 
-/* Rebuilds the rows and keeps the browser on the same node, or, when that
- * node is hidden now, on its nearest shown ancestor. */
+static struct tree_key key_now(const struct tree_state *s, const struct calltree *t)
+{
+	struct tree_key k = {
+		.tree = t,
+		.scope = s->scope,
+		.open_gen = s->open_gen,
+		.nfocus = s->nfocus,
+		.focus = s->nfocus ? shown_root(s) : CALLTREE_NONE,
+		.threshold = s->threshold,
+		.count = calltree_count(t),
+		.counts = s->scope == CALLTREE_WINDOW ? t->wgen
+						      : calltree_total(t, CALLTREE_ROOT, s->scope),
+		.min = min_total(s),
+	};
+
+	return k;
+}
+
+/* Whether the rows must be rebuilt now (see the top of the file). */
+static bool rows_stale(const struct tree_state *s, const struct browser *b,
+		       const struct tree_key *k)
+{
+	const struct tree_key *o = &s->built;
+
+	if (!s->built_ok || b->n != s->nrows || o->tree != k->tree || o->scope != k->scope ||
+	    o->open_gen != k->open_gen || o->nfocus != k->nfocus || o->focus != k->focus ||
+	    o->threshold != k->threshold)
+		return true;
+	if (o->count == k->count && o->counts == k->counts && o->min == k->min)
+		return false;
+	return s->nrows <= TREE_LIVE_ROWS || ui__now() - s->built_at >= TREE_RESORT_SECONDS;
+}
+
+/* Rebuilds the rows when they are stale and keeps the browser on the same
+ * node, or, when that node is hidden now, on its nearest shown ancestor. */
 static void refresh(struct tree_state *s, struct browser *b, struct calltree *t)
 {
 	long long want = b->sel_id;
 	bool follow = b->follow;
+	struct tree_key now;
 
 	if (!s->primed)
 		prime(s, t);
+	now = key_now(s, t);
+	if (!rows_stale(s, b, &now)) {
+		note_selection(s, b);
+		return;
+	}
+	s->built = now;
+	s->built_ok = true;
+	s->built_at = ui__now();
 	build_rows(s, t);
 	browser_sync(b, s->nrows, id_of_row, s->rows);
 	if (follow && want >= 0 && (size_t)want < calltree_count(t) &&
@@ -484,6 +586,7 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 
 	if (!t) {
 		s->nrows = 0;
+		s->built_ok = false;
 		browser_sync(&ui->proc.tabs.br[s->tab], 0, id_of_row, s->rows);
 		return;
 	}
@@ -906,6 +1009,7 @@ static int key_all(struct ui *ui, int key)
 	} else {
 		if (c.s->open_alloc)
 			memset(c.s->open, 0, c.s->open_alloc);
+		c.s->open_gen++;
 		for (size_t i = 0; i < c.s->nfocus; i++)
 			set_open(c.s, c.s->focus[i], true);
 	}
@@ -1001,51 +1105,119 @@ static int key(struct ui *ui, void *state, struct profile *p, int k)
 
 /* ---- search ------------------------------------------------------------------------- */
 
-/* Every node under the shown root above the threshold, in the order the
- * rows would show them with everything open (the shown root first when
- * focused). Uses the kids stack as the walk's stack; returns the count in
- * *order (allocated). */
-static size_t all_nodes(struct tree_state *s, struct calltree *t, uint32_t **order)
+/* The search walks the nodes under the shown root above the threshold in
+ * the order the rows would show them with everything open (the shown root
+ * first when focused), one step at a time: s->walk[0..depth] are the lists
+ * of siblings on the path to the current node, each on the kids stack. */
+
+static struct walk_level *walk_push(struct tree_state *s, size_t depth, size_t at, size_t n)
 {
-	size_t n = 0, alloc = 256;
-	uint32_t *v = xreallocarray(NULL, alloc, sizeof(*v));
+	if (depth >= s->walk_alloc) {
+		s->walk_alloc = depth + 32;
+		s->walk = xreallocarray(s->walk, s->walk_alloc, sizeof(*s->walk));
+	}
+	s->walk[depth] = (struct walk_level){ at, n, 0 };
+	return &s->walk[depth];
+}
+
+static uint32_t walk_node(const struct tree_state *s, size_t depth)
+{
+	const struct walk_level *w = &s->walk[depth];
+
+	return s->kids[w->at + w->i];
+}
+
+/* Pushes the current node's children as a new level; false when it has none. */
+static bool walk_down(struct tree_state *s, struct calltree *t, size_t *depth)
+{
+	size_t at = s->nkids, n = push_children(s, t, walk_node(s, *depth));
+
+	if (!n)
+		return false;
+	walk_push(s, ++*depth, at, n);
+	return true;
+}
+
+/* Goes down to the last node of the current node's shown subtree. */
+static void walk_to_last(struct tree_state *s, struct calltree *t, size_t *depth)
+{
+	while (walk_down(s, t, depth))
+		s->walk[*depth].i = s->walk[*depth].n - 1;
+}
+
+/* One step in display order (dir > 0: forward), wrapping at either end. */
+static void walk_step(struct tree_state *s, struct calltree *t, size_t *depth, int dir)
+{
+	struct walk_level *w;
+
+	if (dir > 0) {
+		if (walk_down(s, t, depth))
+			return;
+		for (;;) {
+			w = &s->walk[*depth];
+			if (w->i + 1 < w->n) {
+				w->i++;
+				return;
+			}
+			if (!*depth) {
+				w->i = 0; /* past the last: the first */
+				return;
+			}
+			s->nkids = w->at;
+			--*depth;
+		}
+	}
+	w = &s->walk[*depth];
+	if (w->i > 0) {
+		w->i--;
+		walk_to_last(s, t, depth);
+	} else if (*depth) {
+		s->nkids = w->at;
+		--*depth;
+	} else {
+		w->i = w->n - 1; /* before the first: the last */
+		walk_to_last(s, t, depth);
+	}
+}
+
+/* Starts the walk at node (at the first node when it is not in the walk's
+ * order); false when there is nothing to walk. Sets *depth. Cost: the
+ * siblings of node and of its ancestors. */
+static bool walk_start(struct tree_state *s, struct calltree *t, uint32_t node, size_t *depth)
+{
+	uint32_t path[PROFILE_MAX_DEPTH + 2], root = shown_root(s);
+	size_t n = 0;
 
 	s->nkids = 0;
+	*depth = 0;
 	if (s->nfocus) {
-		if (s->nkids == s->kids_alloc) {
-			s->kids_alloc = s->kids_alloc * 2 + 64;
-			s->kids = xreallocarray(s->kids, s->kids_alloc, sizeof(*s->kids));
-		}
-		s->kids[s->nkids++] = shown_root(s);
-	} else {
-		push_children(s, t, CALLTREE_ROOT);
+		s->kids[s->nkids++] = root; /* kids_alloc is never 0 */
+		walk_push(s, 0, 0, 1);
+	} else if (!walk_push(s, 0, 0, push_children(s, t, CALLTREE_ROOT))->n) {
+		return false;
 	}
-	/* The stack holds siblings in reverse visiting order: reverse each push. */
-	for (size_t i = 0; i < s->nkids / 2; i++) {
-		uint32_t x = s->kids[i];
-
-		s->kids[i] = s->kids[s->nkids - 1 - i];
-		s->kids[s->nkids - 1 - i] = x;
+	/* node's path from the first level down, leaf first in path */
+	for (uint32_t k = node; k != CALLTREE_NONE && n < sizeof(path) / sizeof(path[0]);
+	     k = t->nodes[k].parent) {
+		if (!s->nfocus && k == CALLTREE_ROOT)
+			break;
+		path[n++] = k;
+		if (s->nfocus && k == root)
+			break;
 	}
-	while (s->nkids) {
-		uint32_t node = s->kids[--s->nkids];
-		size_t at = s->nkids, k;
+	while (n--) {
+		struct walk_level *w = &s->walk[*depth];
 
-		if (n == alloc) {
-			alloc *= 2;
-			v = xreallocarray(v, alloc, sizeof(*v));
-		}
-		v[n++] = node;
-		k = push_children(s, t, node);
-		for (size_t i = 0; i < k / 2; i++) {
-			uint32_t x = s->kids[at + i];
-
-			s->kids[at + i] = s->kids[at + k - 1 - i];
-			s->kids[at + k - 1 - i] = x;
+		for (w->i = 0; w->i < w->n && s->kids[w->at + w->i] != path[n]; w->i++)
+			;
+		if (w->i == w->n || (n && !walk_down(s, t, depth))) {
+			s->nkids = s->walk[0].at + s->walk[0].n;
+			*depth = 0;
+			s->walk[0].i = 0;
+			return true;
 		}
 	}
-	*order = v;
-	return n;
+	return true;
 }
 
 static bool name_has(const char *text, const char *needle)
@@ -1064,33 +1236,31 @@ static bool search(struct ui *ui, void *state, struct profile *p, const char *ne
 	struct tree_state *s = state;
 	struct browser *b = &ui->proc.tabs.br[s->tab];
 	struct calltree *t = current_tree(ui, s, p);
-	uint32_t *order, sel;
-	size_t n, from = 0;
+	uint32_t start, node;
+	size_t depth;
 	bool found = false;
 
 	if (!t || !needle[0])
 		return false;
 	refresh(s, b, t);
-	n = all_nodes(s, t, &order);
-	if (!n) {
-		free(order);
+	if (!walk_start(s, t, b->n ? s->rows[b->sel].node : CALLTREE_NONE, &depth))
 		return false;
+	start = node = walk_node(s, depth);
+	if (!inclusive || !name_has(p->funcs[t->nodes[node].func].name, needle)) {
+		do {
+			walk_step(s, t, &depth, dir);
+			node = walk_node(s, depth);
+			found = name_has(p->funcs[t->nodes[node].func].name, needle);
+		} while (!found && node != start);
+	} else {
+		found = true;
 	}
-	sel = b->n ? s->rows[b->sel].node : CALLTREE_NONE;
-	for (size_t i = 0; i < n; i++)
-		if (order[i] == sel)
-			from = i;
-	for (size_t k = inclusive ? 0 : 1; k <= n; k++) {
-		size_t i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
-
-		if (!name_has(p->funcs[t->nodes[order[i]].func].name, needle))
-			continue;
-		reveal(s, t, order[i]);
+	s->nkids = 0;
+	if (found) {
+		reveal(s, t, node);
 		refresh(s, b, t);
-		found = select_node(s, b, order[i]);
-		break;
+		found = select_node(s, b, node);
 	}
-	free(order);
 	note_selection(s, b);
 	return found;
 }

@@ -488,3 +488,68 @@ Test(flame, another_thread_or_no_samples_start_over)
 	cr_expect(ui__key(&ui, UI_KEY_ESC) & UI_REDRAW, "the view's Esc");
 	cr_expect_eq(ui.screen, UI_SCREEN_LIST);
 }
+
+/* The column where the block named name starts on line i, or -1. */
+static int block_at(int i, const char *name)
+{
+	const char *at = strstr(frame.v[i].text, name);
+
+	return at ? (int)(at - frame.v[i].text) : -1;
+}
+
+Test(flame, children_keep_name_order_as_new_ones_arrive)
+{
+	int all;
+
+	start(100, 50);
+	draw(); /* caches main's and alpha's children in name order */
+	all = row_starting("all ");
+	cr_assert_geq(all, 0);
+	/* main gains a child between alpha and beta, and one before both. */
+	stack((const char *[]){ "main", "b_new" }, 2, 500);
+	stack((const char *[]){ "main", "aardvark" }, 2, 500);
+	draw();
+	expect_exact_fit();
+	/* 2000 samples on 100 columns: aardvark 25, alpha 30, b_new 25, beta 20. */
+	cr_expect_eq(block_at(all + 2, "aardvark "), 0, "'%s'", frame.v[all + 2].text);
+	cr_expect_eq(block_at(all + 2, "alpha "), 25, "'%s'", frame.v[all + 2].text);
+	cr_expect_eq(block_at(all + 2, "b_new "), 55, "'%s'", frame.v[all + 2].text);
+	cr_expect_eq(block_at(all + 2, "beta "), 80, "'%s'", frame.v[all + 2].text);
+	/* alpha's children are still in name order under it. */
+	cr_expect_eq(block_at(all + 3, "parse "), 25, "'%s'", frame.v[all + 3].text);
+	/* A reset, then as many nodes as before on other paths: no stale order. */
+	profile_reset(prof);
+	draw();
+	stack((const char *[]){ "main", "zeta" }, 2, 10);
+	stack((const char *[]){ "main", "omega" }, 2, 10);
+	draw();
+	all = row_starting("all ");
+	cr_assert_geq(all, 0);
+	cr_expect_eq(block_at(all + 2, "omega "), 0, "'%s'", frame.v[all + 2].text);
+	cr_expect_eq(block_at(all + 2, "zeta "), 50, "'%s'", frame.v[all + 2].text);
+}
+
+Test(flame, a_node_with_many_children_draws_them_by_name)
+{
+	char f[32];
+
+	prof = model_agent_process(&m, 300, "/usr/bin/prog")->profile;
+	/* 5,000 children added in reverse name order, each 1 sample but two of
+	 * 1,000: only those two are wide enough, in name order. */
+	for (int i = 4999; i >= 0; i--) {
+		snprintf(f, sizeof(f), "k%04d", i);
+		stack((const char *[]){ "main", f }, 2, i == 4000 || i == 10 ? 1000 : 1);
+	}
+	start(100, 30);
+	for (int i = 0; i < 3; i++)
+		draw();
+	expect_exact_fit();
+	{
+		int all = row_starting("all "), a, b;
+
+		cr_assert_geq(all, 0);
+		a = block_at(all + 2, "k0010 ");
+		b = block_at(all + 2, "k4000 ");
+		cr_expect(a >= 0 && b > a, "k0010 left of k4000: '%s'", frame.v[all + 2].text);
+	}
+}

@@ -717,3 +717,131 @@ Test(view_tree, callers_breadcrumb_reads_called_from)
 	cr_expect_str_eq(outline(), "0:main.");
 	expect_row(0, 40.0, -1, 400, 0, ' ', "main");
 }
+
+/* The selected row read back from the screen, wherever it is scrolled to. */
+static struct trow shown_selected(void)
+{
+	struct trow r;
+
+	cr_assert(row((int)(br()->sel - br()->top), &r), "the selected row on screen");
+	return r;
+}
+
+/* The selected row's name and depth, as "depth:name". */
+static const char *sel_at(void)
+{
+	static char buf[80];
+	struct trow r = shown_selected();
+
+	snprintf(buf, sizeof(buf), "%d:%s", r.depth, r.name);
+	return buf;
+}
+
+Test(view_tree, search_walks_every_node_in_display_order_both_ways)
+{
+	/* Display order with everything open: main run parse memcpy hash mix
+	 * read_input read worker compress memcpy; "m" matches main, memcpy,
+	 * mix, compress, memcpy. */
+	static const char *const forward[] = { "3:memcpy", "3:mix", "1:compress", "2:memcpy",
+					       "0:main" };
+	static const char *const backward[] = { "2:memcpy", "1:compress", "3:mix", "3:memcpy",
+						"0:main" };
+
+	start(120, 40, PTAB_TREE);
+	draw();
+	key('C');
+	keys("/m");
+	key(UI_KEY_ENTER);
+	cr_expect_str_eq(sel_at(), "0:main", "the selection itself matches first");
+	for (size_t i = 0; i < 5; i++) {
+		key('n');
+		cr_expect_str_eq(sel_at(), forward[i], "n #%zu", i + 1);
+	}
+	for (size_t i = 0; i < 5; i++) {
+		key('N');
+		cr_expect_str_eq(sel_at(), backward[i], "N #%zu", i + 1);
+	}
+	/* The only match is the selection: n wraps round to it. */
+	keys("/read_i");
+	key(UI_KEY_ENTER);
+	key('n');
+	cr_expect_str_eq(sel_at(), "1:read_input");
+	cr_expect_lt(find("no match"), 0);
+}
+
+Test(view_tree, search_stays_inside_the_focus_and_above_the_threshold)
+{
+	start(120, 40, PTAB_TREE);
+	draw();
+	go_to("run");
+	key('f'); /* run parse memcpy hash mix */
+	keys("/m");
+	key(UI_KEY_ENTER);
+	cr_expect_str_eq(sel_at(), "2:memcpy", "parse's memcpy (depth from the focus)");
+	key('n');
+	cr_expect_str_eq(sel_at(), "2:mix");
+	key('n');
+	cr_expect_str_eq(sel_at(), "2:memcpy", "wraps inside the focus, not to worker's");
+	key(UI_KEY_ESC);
+	key('%'); /* hides under 0.5 %: mix (0.3 %) */
+	keys("/mix");
+	key(UI_KEY_ENTER);
+	cr_expect_geq(find("no match for 'mix'"), 0);
+}
+
+/* A wide profile: main with n children c00000.. of one sample each, plus
+ * the base paths. */
+static void wide(int n)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%05d", i);
+		add(301, (uint32_t[]){ f_main, profile_func(prof, "prog", name, NULL, 0) }, 2, 1);
+	}
+}
+
+/* The row index of node in the browser, or -1. */
+static long index_of(uint32_t node)
+{
+	for (size_t i = 0; i < br()->n; i++)
+		if (br()->ids[i] == (long long)node)
+			return (long)i;
+	return -1;
+}
+
+Test(view_tree, a_long_list_scrolls_and_keeps_its_order_between_data_changes)
+{
+	uint32_t late, c_late;
+	struct trow r;
+	long at;
+
+	wide(25000); /* more rows than follow every data change */
+	start(120, 40, PTAB_TREE);
+	draw();
+	key('E');
+	cr_assert_gt(br()->n, 25000);
+	key(UI_KEY_END);
+	cr_expect_str_eq(sel_at(), "2:memcpy", "the last row: worker's memcpy");
+	for (int i = 0; i < 3; i++)
+		key(UI_KEY_PGUP);
+	cr_expect_eq(br()->sel, br()->n - 1 - 3 * (size_t)br()->page);
+	c_late = profile_func(prof, "prog", "c24999", NULL, 0);
+	late = calltree_child(&prof->top, calltree_child(&prof->top, CALLTREE_ROOT, f_main), c_late);
+	cr_assert_neq(late, CALLTREE_NONE);
+	at = index_of(late);
+	cr_assert_eq(at, (long)br()->n - 4, "the last of main's children");
+	/* c24999 becomes main's hottest child: its numbers change at once... */
+	add(301, (uint32_t[]){ f_main, c_late }, 2, 5000);
+	browser_select(br(), (size_t)at);
+	draw();
+	r = shown_selected();
+	cr_expect_str_eq(r.name, "c24999", "the order lags: the same place");
+	cr_expect_eq(r.samples, 5001, "but its count is live");
+	cr_expect_eq(index_of(late), at);
+	/* ... and the order follows at the next change the user makes. */
+	key('C');
+	key('E');
+	cr_expect_eq(index_of(late), 1, "now main's first child");
+	cr_expect_str_eq(sel_at(), "0:main", "C took the selection up to main");
+}
