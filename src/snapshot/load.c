@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct status {
 	bool bad;
 	char *why;
 	size_t why_len;
+	const atomic_bool *stop; /* set by another thread: give up (may be NULL) */
 };
 
 /* A cursor over one section or part: [p, p + len), at file offset base. */
@@ -67,6 +69,15 @@ __attribute__((format(printf, 3, 4))) static void fail_at(struct rd *r, size_t p
 	va_start(ap, fmt);
 	vsnprintf(r->st->why + n, r->st->why_len - (size_t)n, fmt, ap);
 	va_end(ap);
+}
+
+/* Whether the caller asked the load to stop; fails the load when it did. */
+static bool stopped(struct rd *r)
+{
+	if (!r->st->stop || !atomic_load_explicit(r->st->stop, memory_order_relaxed))
+		return false;
+	fail_at(r, r->pos, "cancelled");
+	return true;
 }
 
 static size_t left(const struct rd *r)
@@ -887,8 +898,11 @@ static void part_window(struct rd *r, struct pload *l)
 
 /* Rebuilds the profile's tables from the pairs and the window: each pair's
  * whole count at a second older than any window reaches (totals, flat
- * table, trees), then the window's seconds as they were. */
-static void replay(struct pload *l)
+ * table, trees), then the window's seconds as they were. Returns false,
+ * the profile half built, when stop became true (checked every
+ * REPLAY_STOP_EVERY pairs). */
+enum { REPLAY_STOP_EVERY = 1024 };
+static bool replay(struct pload *l, const atomic_bool *stop)
 {
 	struct profile *p = l->p;
 	int64_t base = l->any ? l->newest : (int64_t)floor(l->latest);
@@ -896,6 +910,10 @@ static void replay(struct pload *l)
 
 	for (size_t i = 0; i < l->npairs; i++) {
 		uint32_t s = l->pairs[i].stack;
+
+		if (stop && i % REPLAY_STOP_EVERY == 0 &&
+		    atomic_load_explicit(stop, memory_order_relaxed))
+			return false;
 		const uint32_t *f = s == UINT32_MAX ? NULL : l->frames + l->stack_at[s];
 		size_t depth = s == UINT32_MAX ? 0 : l->stack_at[s + 1] - l->stack_at[s];
 
@@ -935,6 +953,7 @@ static void replay(struct pload *l)
 	p->since = l->since;
 	p->latest = l->latest;
 	p->have_since = l->have_since;
+	return true;
 }
 
 static void sec_profile(struct rd *r, struct model *m)
@@ -965,14 +984,15 @@ static void sec_profile(struct rd *r, struct model *m)
 	l.scratch.buckets = xcalloc(HIST_BUCKETS, sizeof(*l.scratch.buckets));
 	head.pos = 0; /* the head starts with the pid: read it again */
 	part_head(&head, &l);
-	for (int i = PART_HEAD + 1; i < PART_COUNT && !r->st->bad; i++) {
+	for (int i = PART_HEAD + 1; i < PART_COUNT && !r->st->bad && !stopped(r); i++) {
 		struct rd part = rd_block(r, names[i], true);
 
 		if (part.len) /* an absent part (an older minor's file) is empty */
 			parts[i](&part, &l);
 	}
+	if (!r->st->bad && !replay(&l, r->st->stop))
+		fail_at(r, at, "cancelled");
 	if (!r->st->bad) {
-		replay(&l);
 		if (l.p->samples != l.samples)
 			fail_at(r, at,
 			        "profile of process %d: %llu samples in the groups, %llu in "
@@ -1000,7 +1020,7 @@ static int load_contents(struct model *m, struct rd *r, struct snapshot_meta *me
 	bool inited = false, machine = false;
 	unsigned nsec = 0;
 
-	while (left(r) && !r->st->bad) {
+	while (left(r) && !r->st->bad && !stopped(r)) {
 		size_t at = r->pos;
 		uint64_t tag = rd_uv(r, "section tag");
 		struct rd sec = rd_block(r, "section", false);
@@ -1170,10 +1190,11 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
 	return rc;
 }
 
-int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
-                      char *why, size_t why_len)
+int snapshot_load_buf_stoppable(struct model *m, const struct snapshot_buf *b,
+                                struct snapshot_meta *meta, const atomic_bool *stop, char *why,
+                                size_t why_len)
 {
-	struct status st = {false, why, why_len};
+	struct status st = {false, why, why_len, stop};
 	struct rd r = {b->data, b->len, 0, 0, &st};
 	int rc;
 
@@ -1181,7 +1202,15 @@ int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snap
 	rc = load_contents(m, &r, meta);
 	meta->format_major = SNAPSHOT_FORMAT_MAJOR;
 	meta->format_minor = SNAPSHOT_FORMAT_MINOR;
+	if (rc < 0 && stop && atomic_load(stop))
+		return -ECANCELED;
 	return rc;
+}
+
+int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
+                      char *why, size_t why_len)
+{
+	return snapshot_load_buf_stoppable(m, b, meta, NULL, why, why_len);
 }
 
 int snapshot_load(struct model *m, const char *path, struct snapshot_meta *meta, char *why,

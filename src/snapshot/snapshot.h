@@ -25,6 +25,7 @@
 #ifndef PERFTOP_SNAPSHOT_SNAPSHOT_H
 #define PERFTOP_SNAPSHOT_SNAPSHOT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -112,6 +113,13 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
  * does; why gets "offset N: reason" counted from the buffer's start. */
 int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
                       char *why, size_t why_len);
+
+/* snapshot_load_buf() that another thread can stop: when *stop becomes
+ * true the load gives up within a few milliseconds and returns -ECANCELED
+ * (why "offset N: cancelled"); m then needs no release, as on any failure. */
+int snapshot_load_buf_stoppable(struct model *m, const struct snapshot_buf *b,
+                                struct snapshot_meta *meta, const atomic_bool *stop, char *why,
+                                size_t why_len);
 
 /* The default file name for a snapshot of process comm/pid taken at when:
  * "perftop-COMM-PID-YYYYmmdd-HHMMSS.ptsnap" (local time; comm's characters

@@ -34,7 +34,9 @@
  *     (TOTAL is a gauge's value, and its RATE/S is "-")
  *
  * Without an agent the tables are replaced by "agent: not connected" in the
- * figures.
+ * figures. Under `perftop run --budget FILE`, the line after the figures is
+ * the budget's, as on the screen: "budget: all N pass", or "budget: N
+ * breaches — RULE VALUE ≥ LIMIT; ..." then the warnings.
  */
 #include <errno.h>
 #include <poll.h>
@@ -234,6 +236,18 @@ static void batch_counters(struct lines *out, const struct profile *p)
 	}
 }
 
+/* perftop run --batch --budget: the screen's budget line ("budget: all 4
+ * pass", or the breaches and warnings), never cut. Nothing without a budget. */
+static void batch_budget(struct ui *ui, struct lines *out, const struct process *p)
+{
+	int width = ui->width;
+
+	budget_view__judge(ui, p);
+	ui->width = BATCH_TABLE_WIDTH;
+	budget_view__line(ui, out);
+	ui->width = width;
+}
+
 static void batch_frame(struct ui *ui, struct lines *out)
 {
 	lines_clear(out);
@@ -241,6 +255,7 @@ static void batch_frame(struct ui *ui, struct lines *out)
 		const struct process *p = model_find(ui->m, ui->proc.pid);
 
 		procview__figures(ui, out);
+		batch_budget(ui, out, p);
 		if (p && p->profile) {
 			batch_functions(out, p->profile);
 			batch_threads(out, p->profile);

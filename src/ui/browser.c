@@ -187,8 +187,8 @@ static void draw_header(struct line *l, const struct browser_column *cols, size_
 
 void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 		  const struct browser_column *cols, size_t ncols, int sort, bool desc,
-		  const void *(*row_at)(const void *ctx, size_t i),
-		  enum theme_element (*style_of)(const void *row), const void *ctx)
+		  const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
+		  const void *ctx)
 {
 	int widths[32];
 
@@ -212,7 +212,7 @@ void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 		if (i >= b->n)
 			continue;
 		row = row_at(ctx, i);
-		base = i == b->sel ? TE_ROW_SELECTED : style_of ? style_of(row) : TE_ROW;
+		base = i == b->sel ? TE_ROW_SELECTED : style_of ? style_of(row, ctx) : TE_ROW;
 		if (base != TE_ROW)
 			line_set_override(l, base);
 		for (size_t c = 0; c < ncols; c++) {

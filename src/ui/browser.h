@@ -25,6 +25,9 @@
 /* Draws one cell of row into l in exactly `width` columns. ctx is the
  * view's own pointer given to browser_draw(). */
 typedef void (*browser_draw_fn)(struct line *l, const void *row, int width, const void *ctx);
+/* The theme element of a whole row (TE_ROW, TE_ROW_EXITED, ...), with the
+ * same ctx as the cells. */
+typedef enum theme_element (*browser_style_fn)(const void *row, const void *ctx);
 
 struct browser_column {
 	const char *name;       /* header text */
@@ -82,11 +85,12 @@ void browser_layout(const struct browser_column *cols, size_t ncols, int width, 
 /* Draws the header line and up to `rows` rows (scrolling so the selection
  * is visible) into out, each `width` wide. sort/desc mark the sorted
  * column; row_at gives row i; style_of (may be NULL) gives a row's element
- * (TE_ROW, TE_ROW_EXITED, ...); the selected row is TE_ROW_SELECTED. Empty
- * lines fill the rest, so exactly 1 + rows lines are added. */
+ * (TE_ROW, TE_ROW_EXITED, ...); the selected row is TE_ROW_SELECTED. ctx
+ * goes to row_at, style_of and every column's draw. Empty lines fill the
+ * rest, so exactly 1 + rows lines are added. */
 void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 		  const struct browser_column *cols, size_t ncols, int sort, bool desc,
-		  const void *(*row_at)(const void *ctx, size_t i),
-		  enum theme_element (*style_of)(const void *row), const void *ctx);
+		  const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
+		  const void *ctx);
 
 #endif

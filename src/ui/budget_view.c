@@ -8,7 +8,8 @@
  * breaches (bad): "budget: 2 breaches — zone frame p95 23.1 ms ≥ 20 ms;
  * cpu avg 7 % ≥ 5 %" — and the tabs colour the rows a rule names
  * (budget_view__style): Functions rows for `function` rules, Zones rows for
- * `zone` rules, Counters rows for `counter` rules.
+ * `zone` rules, Counters rows for `counter` rules; budget_view__func_status
+ * gives the Tree, Callers and Flame tabs the colour of a function.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,11 @@ enum theme_element budget_view__style(const struct ui *ui, enum budget_subject s
 	default:
 		return TE_WARN;
 	}
+}
+
+enum theme_element budget_view__func_status(const struct ui *ui, const char *func)
+{
+	return budget_view__style(ui, BS_FUNCTION, func);
 }
 
 void budget_view__release(struct ui *ui)

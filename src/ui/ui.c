@@ -12,11 +12,16 @@
  * collector goes on filling ui->live. The copy is made with the snapshot
  * code (encode under the lock, load into a second model), so every view,
  * the tab modules included, reads it exactly as it reads the live model,
- * and nothing received while paused is lost; resume frees the copy.
+ * and nothing received while paused is lost; resume frees the copy. The
+ * load, the slow half, runs in a worker thread: the screen keeps showing
+ * the live model ("pausing") until the worker's pipe says the copy is
+ * ready.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +54,7 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 	listview__init(&ui->list);
 	procview__init(&ui->proc);
 	ui->log_seen = 0; /* a warning logged before the screen (the socket refused) is shown */
+	ui->pause.done_fd[0] = ui->pause.done_fd[1] = -1;
 	if (opt->pid > 0) {
 		ui->standalone = true;
 		ui->screen = UI_SCREEN_PROC;
@@ -60,47 +66,116 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 
 void ui__release(struct ui *ui)
 {
-	ui__resume(ui);
+	ui__resume(ui); /* stops and joins a worker still loading */
+	for (int i = 0; i < 2; i++)
+		if (ui->pause.done_fd[i] >= 0)
+			close(ui->pause.done_fd[i]);
 	listview__release(&ui->list);
 	procview__release(&ui->proc);
 	save__release(ui);
 	budget_view__release(ui);
 }
 
+/* The worker: loads the encoded model into a model of its own. Everything
+ * it writes is read by the UI only after pthread_join. */
+static void *pause_worker(void *arg)
+{
+	struct ui_pause *pz = arg;
+	struct snapshot_meta meta;
+	struct model *copy = xmalloc(sizeof(*copy));
+	ssize_t n;
+
+	pz->rc = snapshot_load_buf_stoppable(copy, &pz->buf, &meta, &pz->stop, pz->why,
+					     sizeof(pz->why));
+	if (pz->rc < 0) {
+		free(copy);
+		copy = NULL;
+	}
+	pz->copy = copy;
+	do
+		n = write(pz->done_fd[1], "", 1);
+	while (n < 0 && errno == EINTR);
+	return NULL;
+}
+
+/* Joins the worker and drains its byte; the result stays in ui->pause. */
+static void pause_join(struct ui *ui)
+{
+	char byte;
+
+	pthread_join(ui->pause.thread, NULL);
+	ui->pause.running = false;
+	while (read(ui->pause.done_fd[0], &byte, 1) > 0)
+		;
+	snapshot_buf_release(&ui->pause.buf);
+}
+
+/* The worker's pipe, made at the first pause. Returns 0 or -errno. */
+static int pause_pipe(struct ui_pause *pz)
+{
+	if (pz->done_fd[0] >= 0)
+		return 0;
+	return pipe2(pz->done_fd, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
+}
+
 int ui__pause(struct ui *ui)
 {
+	struct ui_pause *pz = &ui->pause;
 	struct snapshot_meta meta;
+	char msg[200];
+	int rc;
 
 	if (ui->opt->snapshot) {
 		ui__message(ui, TE_STATUS_WARN, "a snapshot does not change: nothing to pause");
 		return -1;
 	}
-	if (ui->frozen || ui->pause_pending)
+	if (ui->frozen || pz->running)
 		return 0;
-	snapshot_meta_init(&meta);
-	snapshot_encode(ui->live, &meta, &ui->pause_buf);
-	ui->pause_pending = true;
+	rc = pause_pipe(pz);
+	if (rc == 0) {
+		snapshot_meta_init(&meta);
+		snapshot_encode(ui->live, &meta, &pz->buf);
+		atomic_store(&pz->stop, false);
+		pz->copy = NULL;
+		rc = -pthread_create(&pz->thread, NULL, pause_worker, pz);
+		if (rc < 0)
+			snapshot_buf_release(&pz->buf);
+	}
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "cannot pause: %s", strerror(-rc));
+		ui__message(ui, TE_STATUS_ERROR, msg);
+		return -1;
+	}
+	pz->running = true;
 	return 0;
+}
+
+bool ui__pausing(const struct ui *ui)
+{
+	return ui->pause.running;
+}
+
+int ui__pause_fd(const struct ui *ui)
+{
+	return ui->pause.running ? ui->pause.done_fd[0] : -1;
 }
 
 void ui__pause_load(struct ui *ui)
 {
-	struct snapshot_meta meta;
+	struct ui_pause *pz = &ui->pause;
 	struct model *copy;
-	char why[160], msg[200];
+	char msg[200];
 
-	if (!ui->pause_pending)
+	if (!pz->running)
 		return;
-	ui->pause_pending = false;
-	copy = xmalloc(sizeof(*copy));
-	if (snapshot_load_buf(copy, &ui->pause_buf, &meta, why, sizeof(why)) < 0) {
-		snapshot_buf_release(&ui->pause_buf);
-		free(copy);
-		snprintf(msg, sizeof(msg), "cannot pause: %s", why);
+	pause_join(ui);
+	copy = pz->copy;
+	pz->copy = NULL;
+	if (!copy) {
+		snprintf(msg, sizeof(msg), "cannot pause: %s", pz->why);
 		ui__message(ui, TE_STATUS_ERROR, msg);
 		return;
 	}
-	snapshot_buf_release(&ui->pause_buf);
 	/* What the snapshot does not carry but the views read. */
 	model_lock(ui->live);
 	copy->child_exited = ui->live->child_exited;
@@ -113,9 +188,16 @@ void ui__pause_load(struct ui *ui)
 
 void ui__resume(struct ui *ui)
 {
-	if (ui->pause_pending) {
-		ui->pause_pending = false;
-		snapshot_buf_release(&ui->pause_buf);
+	struct ui_pause *pz = &ui->pause;
+
+	if (pz->running) {
+		atomic_store(&pz->stop, true);
+		pause_join(ui);
+		if (pz->copy) { /* it had finished: the copy is not wanted now */
+			model_release(pz->copy);
+			free(pz->copy);
+			pz->copy = NULL;
+		}
 	}
 	if (!ui->frozen)
 		return;
@@ -329,10 +411,12 @@ static int loop(struct ui *ui, const struct ui_source *src)
 
 	lines_init(&frame);
 	for (;;) {
-		struct pollfd fds[3] = {
+		/* poll() skips a negative descriptor: no source, no pause loading */
+		struct pollfd fds[4] = {
 			{ STDIN_FILENO, POLLIN, 0 },
 			{ screen__signal_fd(), POLLIN, 0 },
 			{ src->wake_fd, POLLIN, 0 },
+			{ ui__pause_fd(ui), POLLIN, 0 },
 		};
 		int timeout = -1, keys[64], nkeys = 0;
 		struct ui_mouse mice[64];
@@ -357,8 +441,13 @@ static int loop(struct ui *ui, const struct ui_source *src)
 
 			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
 		}
-		if (poll(fds, src->wake_fd >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
+		if (poll(fds, 4, timeout) < 0 && errno != EINTR)
 			break;
+		if (fds[3].revents & POLLIN) {
+			/* the copy is ready: join the worker and show it */
+			ui__pause_load(ui);
+			flags |= UI_REDRAW | UI_RESORT;
+		}
 		if (fds[1].revents & POLLIN) {
 			int sig = screen__signals();
 
@@ -398,7 +487,6 @@ static int loop(struct ui *ui, const struct ui_source *src)
 			flags |= ui__key(ui, keys[i]);
 		}
 		model_unlock(ui->live);
-		ui__pause_load(ui); /* the slow half of p, with the collector running */
 		if (ui->opt->iterations > 0 && refreshes >= ui->opt->iterations)
 			flags |= UI_QUIT;
 	}

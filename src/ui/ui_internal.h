@@ -10,6 +10,8 @@
 #ifndef PERFTOP_UI_UI_INTERNAL_H
 #define PERFTOP_UI_UI_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -247,6 +249,22 @@ struct ui_save {
 	unsigned long long samples; /* in the encoded model */
 };
 
+/* ui.c: pause (p) in progress. ui__pause encodes the live model into buf
+ * and starts a worker thread that loads it into a model of its own; the
+ * worker writes a byte to done_fd[1] when it ends, and the UI joins it
+ * (ui__pause_load) before reading copy, rc and why. stop asks the worker to
+ * give up (ui__resume). */
+struct ui_pause {
+	bool running;             /* a worker was started and not joined yet */
+	pthread_t thread;
+	int done_fd[2];           /* a pipe, or -1 -1 before the first pause */
+	atomic_bool stop;
+	struct snapshot_buf buf;  /* the worker's while it runs */
+	struct model *copy;       /* the worker's result when rc is 0, else NULL */
+	int rc;                   /* 0, -ECANCELED after stop, or the load's error */
+	char why[160];
+};
+
 /* budget_view.c: what perftop run --budget judged at the last frame. */
 struct ui_budget {
 	struct budget_result *res; /* ui->opt->budget->nrules entries, or NULL */
@@ -260,8 +278,7 @@ struct ui {
 	struct model *live;       /* the model the collector fills; the loop holds its
 				     lock around frames and keys */
 	struct model *frozen;     /* while paused: the copy shown (owned), else NULL */
-	struct snapshot_buf pause_buf; /* p: the live model encoded, to load unlocked */
-	bool pause_pending;       /* pause_buf waits for ui__pause_load() */
+	struct ui_pause pause;    /* p: the copy a worker thread is loading */
 	struct ui_mouse mouse;    /* the event of the last UI_KEY_MOUSE */
 	const struct ui_options *opt;
 	int width, height;
@@ -293,16 +310,24 @@ int ui__key(struct ui *ui, int key);
 void ui__message(struct ui *ui, enum theme_element elem, const char *text);
 /* Monotonic seconds. */
 double ui__now(void);
-/* Pause (p), in two steps so that the lock is held only for the first:
+/* Pause (p), so that neither the lock nor the screen waits for the copy:
  * ui__pause() encodes the live model (locked by the caller) with the
- * snapshot encoder (about 15 ms for 1,000,000 samples over 50,000 stacks)
- * and returns 0, or -1 after a status message when it cannot (a snapshot
- * never changes); ui__pause_load(), with no lock held (the loop calls it
- * after unlocking), loads that into ui->frozen and shows it (about 1.3 s
- * for that profile: the load replays every stack). Resume frees the copy
- * (or a pause not loaded yet) and shows the live model again. Nothing the
+ * snapshot encoder (about 15 ms for 1,000,000 samples over 50,000 stacks),
+ * starts a worker thread that loads it into a model of its own (about
+ * 1.3 s for that profile: the load replays every stack) and returns 0; or
+ * -1 after a status message when it cannot (a snapshot never changes, no
+ * thread). Meanwhile ui->m stays the live model, ui__pausing() is true and
+ * the title says "pausing". ui__pause_fd() is readable once the worker
+ * has ended (-1 when none runs); ui__pause_load(), with no lock held (the
+ * loop calls it after unlocking), joins the worker (waiting for it if it
+ * has not ended) and shows its copy as ui->frozen, or the reason it failed
+ * in the status line. ui__resume() stops a worker still loading (it gives
+ * up within milliseconds) and joins it, frees the copy and shows the live
+ * model again: a second p, and quitting, go through it. Nothing the
  * collector applies meanwhile is lost: it goes on filling the live model. */
 int ui__pause(struct ui *ui);
+bool ui__pausing(const struct ui *ui);
+int ui__pause_fd(const struct ui *ui);
 void ui__pause_load(struct ui *ui);
 void ui__resume(struct ui *ui);
 /* Samples of pid's profile the live model has that the shown copy has not
@@ -451,6 +476,12 @@ void budget_view__judge(struct ui *ui, const struct process *p);
 void budget_view__line(struct ui *ui, struct lines *out);
 enum theme_element budget_view__style(const struct ui *ui, enum budget_subject s,
 				      const char *name);
+/* The element of a row that stands for function `func` wherever it is drawn
+ * (Tree and Callers nodes, Flame boxes): TE_GOOD, TE_WARN or TE_BAD from the
+ * worst `function` rule naming it, TE_ROW when none does, when there is no
+ * budget or func is NULL. For view_tree.c's style_of: the draw context
+ * holds the ui. */
+enum theme_element budget_view__func_status(const struct ui *ui, const char *func);
 void budget_view__release(struct ui *ui);
 
 /* view_tabs.c: the scope as the tab bar shows it: "last 5s · all threads"

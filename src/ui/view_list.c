@@ -183,10 +183,11 @@ static long long id_at(const void *rows, size_t i)
 	return r[i]->pid;
 }
 
-static enum theme_element style_of(const void *row)
+static enum theme_element style_of(const void *row, const void *ctx)
 {
 	const struct process *p = row;
 
+	(void)ctx;
 	return p->exited ? TE_ROW_EXITED : TE_ROW;
 }
 

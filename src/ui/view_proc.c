@@ -155,11 +155,16 @@ static int exit_status(const struct ui *ui, const struct process *p)
 	return -1;
 }
 
-/* "PAUSED +12,345 samples waiting" while the display is paused. */
+/* "PAUSED +12,345 samples waiting" while the display is paused;
+ * "PAUSING…" while the copy is being loaded (the live data is shown). */
 static void paused_mark(struct ui *ui, struct line *l, pid_t pid)
 {
 	char n[32];
 
+	if (ui__pausing(ui)) {
+		line_put(l, TE_WARN, ui->utf8 ? " PAUSING… " : " PAUSING... ");
+		return;
+	}
 	if (!ui->frozen)
 		return;
 	fmt_count(n, sizeof(n), ui__waiting(ui, pid), !ui->batch);
@@ -714,8 +719,8 @@ static int key_threads(struct ui *ui, int key)
 static int key_pause(struct ui *ui, int key)
 {
 	(void)key;
-	if (ui->frozen || ui->pause_pending)
-		ui__resume(ui);
+	if (ui->frozen || ui__pausing(ui))
+		ui__resume(ui); /* a copy still loading is cancelled */
 	else
 		ui__pause(ui);
 	return UI_REDRAW | UI_RESORT;
@@ -742,6 +747,10 @@ static int key_reset(struct ui *ui, int key)
 		profile_reset(live->profile);
 	if (ui->frozen)
 		profile_reset(prof);
+	if (ui__pausing(ui)) { /* the copy on its way predates R: copy again */
+		ui__resume(ui);
+		ui__pause(ui);
+	}
 	for (int i = 0; i < PTAB_COUNT; i++)
 		if (tabs__module((enum proc_tab)i))
 			tabs__module((enum proc_tab)i)->reset(ui->proc.tabs.module_state[i]);
@@ -819,7 +828,9 @@ const struct ui_binding procview__bindings[] = {
 	{ { 't' }, "t", "Choose a thread for the tabs (or all); Enter picks, Esc cancels",
 	  key_threads },
 	{ { 'p', ' ' }, "p Space",
-	  "Pause the display (data keeps arriving and waits); again to resume", key_pause },
+	  "Pause the display (data keeps arriving and waits); again to resume, or to cancel "
+	  "while PAUSING",
+	  key_pause },
 	{ { 'R' }, "R", "Reset the counts: samples, zones and counters start again from 0",
 	  key_reset },
 	{ { ']', '[' }, "] [", "Charts: a longer / shorter time window (30s 1m 5m 10m)",

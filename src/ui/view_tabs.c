@@ -925,10 +925,11 @@ static const void *log_at(const void *ctx, size_t i)
 	return &c->ui->proc.tabs.log[i];
 }
 
-static enum theme_element log_style(const void *row)
+static enum theme_element log_style(const void *row, const void *ctx)
 {
 	const struct tabs_log_row *r = row;
 
+	(void)ctx;
 	switch (r->kind) {
 	case MSG_WARN:
 		return TE_WARN;
@@ -943,23 +944,26 @@ static enum theme_element log_style(const void *row)
 
 /* ---- budget colours (perftop run --budget, budget_view.c) ------------------------ */
 
-/* The ui whose budget colours the rows: style callbacks get no context. */
-static const struct ui *budget_ui;
-
-static enum theme_element func_budget_style(const void *row)
+/* The budget's colour of a row, from the ui in the draw context. */
+static enum theme_element func_budget_style(const void *row, const void *ctx)
 {
-	return budget_view__style(budget_ui, BS_FUNCTION, ((const struct profile_func *)row)->name);
+	const struct draw_ctx *c = ctx;
+
+	return budget_view__style(c->ui, BS_FUNCTION, ((const struct profile_func *)row)->name);
 }
 
-static enum theme_element zone_budget_style(const void *row)
+static enum theme_element zone_budget_style(const void *row, const void *ctx)
 {
-	return budget_view__style(budget_ui, BS_ZONE, ((const struct tabs_zone_row *)row)->name);
+	const struct draw_ctx *c = ctx;
+
+	return budget_view__style(c->ui, BS_ZONE, ((const struct tabs_zone_row *)row)->name);
 }
 
-static enum theme_element counter_budget_style(const void *row)
+static enum theme_element counter_budget_style(const void *row, const void *ctx)
 {
-	return budget_view__style(budget_ui, BS_COUNTER,
-				  ((const struct profile_counter *)row)->name);
+	const struct draw_ctx *c = ctx;
+
+	return budget_view__style(c->ui, BS_COUNTER, ((const struct profile_counter *)row)->name);
 }
 
 /* ---- drawing ------------------------------------------------------------------------ */
@@ -1137,13 +1141,12 @@ void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 	size_t start = out->n, ncols;
 	const struct browser_column *cols;
 	const void *(*row_at)(const void *ctx, size_t i);
-	enum theme_element (*style_of)(const void *row) = NULL;
+	browser_style_fn style_of = NULL;
 	int sort = -1;
 	bool desc = t->desc;
 
 	if (rows < 1)
 		return;
-	budget_ui = ui;
 	tab_bar(ui, out, p);
 	if (tabs__module(t->tab) || tabs__detail_open(ui)) {
 		if (tabs__module(t->tab))

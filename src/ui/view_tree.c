@@ -607,6 +607,15 @@ static const struct profile_func *row_func(const struct draw_ctx *c, const struc
 	return &c->p->funcs[c->t->nodes[r->node].func];
 }
 
+/* A row in the colour of the budget's `function` rule for its function
+ * (perftop run --budget), else the plain row colour. */
+static enum theme_element row_style(const void *row, const void *ctx)
+{
+	const struct draw_ctx *c = ctx;
+
+	return budget_view__func_status(c->ui, row_func(c, row)->name);
+}
+
 static void draw_total(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
@@ -826,7 +835,8 @@ static void draw(struct ui *ui, void *state, struct lines *out, struct profile *
 	if (rows >= 6 || (rows >= 3 && (s->nfocus || s->threshold)))
 		info_line(ui, out, &c);
 	rows -= (int)(out->n - start);
-	browser_draw(b, out, ui->width, rows - 1, cols, ncols, -1, false, row_at, NULL, &c);
+	browser_draw(b, out, ui->width, rows - 1, cols, ncols, -1, false, row_at, row_style,
+		     &c);
 	if (!b->n && rows >= 2) {
 		struct line *l = &out->v[out->n - (size_t)(rows - 1)];
 

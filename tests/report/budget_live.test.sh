@@ -1,8 +1,9 @@
 # tests/report/budget_live.test.sh — `perftop run --budget FILE` in a private
 # tmux server: the header line ("budget: all N pass" / "budget: N breach ...")
 # on screen, the rows a rule names coloured, the pass/fail table printed at
-# exit with status 0 or 3; a bad budget file stops perftop with the line
-# number and status 2 before the command is launched. (POSIX sh.)
+# exit with status 0 or 3; with --batch, the budget line in every refresh; a
+# bad budget file stops perftop with the line number and status 2 before
+# the command is launched. (POSIX sh.)
 . tests/lib.sh
 . tests/tui/lib.sh
 
@@ -107,6 +108,20 @@ if run_budget fail "$T/fail.budget"; then
 else
 	fail budget_live_fail_starts "$(tm_screen | head -n 3 | tr '\n' '|')"
 fi
+
+# ---- --batch: the budget line in every refresh -------------------------------
+"$PERFTOP" run --batch --budget "$T/fail.budget" -- "$WORKLOADS/pt_zones" 1000 2000 \
+	>"$T/batch" 2>"$T/batch.err"
+rc=$?
+refreshes=$(grep -c "^ PID " "$T/batch")
+lines=$(grep -c "^ budget: " "$T/batch")
+if [ "$refreshes" -ge 1 ] && [ "$lines" = "$refreshes" ] &&
+	grep -Eq "^ budget: 1 breach — zone tick p95 [0-9.]+ ms ≥ 1.00 ms" "$T/batch"; then
+	pass budget_batch_line_each_refresh
+else
+	fail budget_batch_line_each_refresh "$refreshes refreshes, $lines budget lines: $(grep budget "$T/batch" | head -n 2 | tr '\n' '|')"
+fi
+check budget_batch_exit_3 [ "$rc" = 3 ]
 
 # ---- a bad budget file: line number, status 2, nothing launched ---------------
 printf 'zone tick p95 < 10s\ncpu avg < lots\n' >"$T/bad.budget"

@@ -182,3 +182,17 @@ Test(budget_view, a_frame_colours_the_functions_row)
 	cr_assert(found);
 	lines_release(&out);
 }
+
+Test(budget_view, func_status_colours_a_function_for_the_tree_tabs)
+{
+	load("function parse self < 50%\n"  /* 80 %: fail */
+	     "function hash self < 25%\n"   /* 20 %: warn */
+	     "zone main p95 < 1s\n");        /* a zone, not the function main */
+	budget_view__judge(&ui, proc);
+	cr_expect_eq(budget_view__func_status(&ui, "parse"), TE_BAD);
+	cr_expect_eq(budget_view__func_status(&ui, "hash"), TE_WARN);
+	cr_expect_eq(budget_view__func_status(&ui, "main"), TE_ROW, "only function rules");
+	cr_expect_eq(budget_view__func_status(&ui, NULL), TE_ROW);
+	opt.budget = NULL;
+	cr_expect_eq(budget_view__func_status(&ui, "parse"), TE_ROW, "no budget, no colour");
+}
