@@ -9,11 +9,9 @@
 #include <string.h>
 
 #include "report/budget.h"
+#include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
 static struct budget b;
 static struct process *proc;
 
@@ -25,8 +23,8 @@ static void setup(void)
 	uint32_t mn, parse, hash, s1[2], s2[2], z, o, c;
 
 	setlocale(LC_ALL, "C.UTF-8");
-	model_init(&m, 1.0);
-	proc = model_agent_process(&m, 9, "/usr/bin/demo");
+	fx_init();
+	proc = model_agent_process(&fx.m, 9, "/usr/bin/demo");
 	p = proc->profile;
 	mn = profile_func(p, "demo", "main", NULL, 0);
 	parse = profile_func(p, "demo", "parse", NULL, 0);
@@ -43,17 +41,15 @@ static void setup(void)
 	}
 	for (int i = 0; i < 10; i++)
 		profile_counter_update(p, c, false, 1, 1.0 + i);
-	memset(&opt, 0, sizeof(opt));
-	opt.pid = 9;
-	opt.budget = &b;
-	ui__init(&ui, &m, &opt, true);
+	fx.opt.pid = 9;
+	fx.opt.budget = &b;
+	fx_start(0, 0, true);
 }
 
 static void teardown(void)
 {
-	ui__release(&ui);
+	fx_release();
 	budget_release(&b);
-	model_release(&m);
 }
 
 static void load(const char *text)
@@ -70,8 +66,8 @@ static void header(char *text, size_t len, enum theme_element *elem)
 	struct lines out;
 
 	lines_init(&out);
-	ui.width = 200;
-	budget_view__line(&ui, &out);
+	fx.ui.width = 200;
+	budget_view__line(&fx.ui, &out);
 	cr_assert_eq(out.n, 1);
 	snprintf(text, len, "%s", out.v[0].text);
 	cr_assert_geq(out.v[0].nspans, 2);
@@ -87,29 +83,29 @@ Test(budget_view, each_rule_colours_the_rows_it_names)
 	     "function parse self < 90% warn 85%\n"     /* 80 %: pass */
 	     "function hash self < 25%\n"      /* 20 %: warn (from 20 %) */
 	     "counter frames total >= 1000\n"); /* 10: fail */
-	budget_view__judge(&ui, proc);
-	cr_assert_eq(budget_view__style(&ui, BS_ZONE, "parse"), TE_BAD);
-	cr_assert_eq(budget_view__style(&ui, BS_FUNCTION, "parse"), TE_GOOD);
-	cr_assert_eq(budget_view__style(&ui, BS_FUNCTION, "hash"), TE_WARN);
-	cr_assert_eq(budget_view__style(&ui, BS_COUNTER, "frames"), TE_BAD);
+	budget_view__judge(&fx.ui, proc);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_ZONE, "parse"), TE_BAD);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_FUNCTION, "parse"), TE_GOOD);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_FUNCTION, "hash"), TE_WARN);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_COUNTER, "frames"), TE_BAD);
 	/* No rule: the row keeps its colour; a name matches one subject only. */
-	cr_assert_eq(budget_view__style(&ui, BS_ZONE, "other"), TE_ROW);
-	cr_assert_eq(budget_view__style(&ui, BS_FUNCTION, "main"), TE_ROW);
-	cr_assert_eq(budget_view__style(&ui, BS_COUNTER, "parse"), TE_ROW);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_ZONE, "other"), TE_ROW);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_FUNCTION, "main"), TE_ROW);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_COUNTER, "parse"), TE_ROW);
 }
 
 Test(budget_view, the_worst_rule_about_a_row_wins)
 {
 	load("zone parse p95 < 1s\nzone parse mean < 100us\n");
-	budget_view__judge(&ui, proc);
-	cr_assert_eq(budget_view__style(&ui, BS_ZONE, "parse"), TE_BAD);
+	budget_view__judge(&fx.ui, proc);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_ZONE, "parse"), TE_BAD);
 }
 
 Test(budget_view, no_budget_no_colour)
 {
-	opt.budget = NULL;
-	budget_view__judge(&ui, proc);
-	cr_assert_eq(budget_view__style(&ui, BS_ZONE, "parse"), TE_ROW);
+	fx.opt.budget = NULL;
+	budget_view__judge(&fx.ui, proc);
+	cr_assert_eq(budget_view__style(&fx.ui, BS_ZONE, "parse"), TE_ROW);
 	cr_assert_eq(budget_view__style(NULL, BS_ZONE, "parse"), TE_ROW);
 }
 
@@ -118,8 +114,9 @@ Test(budget_view, header_lists_the_breaches_in_the_bad_colour)
 	char text[512];
 	enum theme_element e;
 
-	load("zone parse p95 < 100us\nfunction parse self < 90% warn 85%\ncounter frames total >= 1000\n");
-	budget_view__judge(&ui, proc);
+	load("zone parse p95 < 100us\nfunction parse self < 90% warn 85%\ncounter frames total >= "
+	     "1000\n");
+	budget_view__judge(&fx.ui, proc);
 	header(text, sizeof(text), &e);
 	cr_assert(strstr(text, "budget: 2 breaches — zone parse p95 "), "%s", text);
 	cr_assert(strstr(text, " ≥ 100 us; counter frames total 10 < 1,000") ||
@@ -134,7 +131,7 @@ Test(budget_view, header_lists_warnings_in_the_warning_colour)
 	enum theme_element e;
 
 	load("function hash self < 25%\nfunction parse self < 90% warn 85%\n");
-	budget_view__judge(&ui, proc);
+	budget_view__judge(&fx.ui, proc);
 	header(text, sizeof(text), &e);
 	cr_assert(strstr(text, "budget: 1 warning — function hash self 20.0% (limit 25.0%)"),
 		  "%s", text);
@@ -147,7 +144,7 @@ Test(budget_view, header_says_all_pass_in_the_good_colour)
 	enum theme_element e;
 
 	load("function parse self < 90% warn 85%\nzone parse p95 < 1ms\n");
-	budget_view__judge(&ui, proc);
+	budget_view__judge(&fx.ui, proc);
 	header(text, sizeof(text), &e);
 	cr_assert(strstr(text, "budget: all 2 pass"), "%s", text);
 	cr_assert_eq(e, TE_GOOD);
@@ -160,11 +157,11 @@ Test(budget_view, a_frame_colours_the_functions_row)
 
 	load("function parse self < 50%\n"); /* 80 %: fail */
 	lines_init(&out);
-	ui.width = 120;
-	ui.height = 40;
-	model_lock(&m);
-	ui__frame(&ui, &out);
-	model_unlock(&m);
+	fx.ui.width = 120;
+	fx.ui.height = 40;
+	model_lock(&fx.m);
+	ui__frame(&fx.ui, &out);
+	model_unlock(&fx.m);
 	cr_assert(strstr(out.v[1].text, "budget: 1 breach"), "%s", out.v[1].text);
 	for (size_t i = 0; i < out.n; i++) {
 		const struct line *l = &out.v[i];
@@ -177,7 +174,8 @@ Test(budget_view, a_frame_colours_the_functions_row)
 		 * first (selected), parse last. */
 		found = true;
 		for (size_t s = 0; s < l->nspans; s++)
-			cr_assert_eq(l->spans[s].elem, TE_BAD, "span %zu (elem %d, bad %d) of '%s'", s, (int)l->spans[s].elem, (int)TE_BAD, l->text);
+			cr_assert_eq(l->spans[s].elem, TE_BAD, "span %zu (elem %d, bad %d) of '%s'",
+			             s, (int)l->spans[s].elem, (int)TE_BAD, l->text);
 	}
 	cr_assert(found);
 	lines_release(&out);
@@ -188,11 +186,11 @@ Test(budget_view, func_status_colours_a_function_for_the_tree_tabs)
 	load("function parse self < 50%\n"  /* 80 %: fail */
 	     "function hash self < 25%\n"   /* 20 %: warn */
 	     "zone main p95 < 1s\n");        /* a zone, not the function main */
-	budget_view__judge(&ui, proc);
-	cr_expect_eq(budget_view__func_status(&ui, "parse"), TE_BAD);
-	cr_expect_eq(budget_view__func_status(&ui, "hash"), TE_WARN);
-	cr_expect_eq(budget_view__func_status(&ui, "main"), TE_ROW, "only function rules");
-	cr_expect_eq(budget_view__func_status(&ui, NULL), TE_ROW);
-	opt.budget = NULL;
-	cr_expect_eq(budget_view__func_status(&ui, "parse"), TE_ROW, "no budget, no colour");
+	budget_view__judge(&fx.ui, proc);
+	cr_expect_eq(budget_view__func_status(&fx.ui, "parse"), TE_BAD);
+	cr_expect_eq(budget_view__func_status(&fx.ui, "hash"), TE_WARN);
+	cr_expect_eq(budget_view__func_status(&fx.ui, "main"), TE_ROW, "only function rules");
+	cr_expect_eq(budget_view__func_status(&fx.ui, NULL), TE_ROW);
+	fx.opt.budget = NULL;
+	cr_expect_eq(budget_view__func_status(&fx.ui, "parse"), TE_ROW, "no budget, no colour");
 }

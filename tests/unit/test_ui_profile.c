@@ -11,58 +11,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "support/ui_fixture.h"
 #include "ui/fmt.h"
 #include "ui/ui_internal.h"
 #include "util/waitstatus.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
-static struct lines frame;
-static struct cpu_jiffies cpus[1];
 static struct profile *prof;
-
-static struct proc_reading proc(pid_t pid, const char *comm, unsigned long long ticks)
-{
-	struct proc_reading r;
-
-	memset(&r, 0, sizeof(r));
-	r.pid = pid;
-	r.threads = 2;
-	r.fds = 4;
-	r.start_ticks = 5;
-	r.ticks = ticks;
-	r.rss_kb = 4096;
-	r.state = 'R';
-	snprintf(r.comm, sizeof(r.comm), "%s", comm);
-	snprintf(r.user, sizeof(r.user), "tester");
-	r.cmdline = comm;
-	return r;
-}
-
-static void readings(void)
-{
-	for (int t = 1; t <= 2; t++) {
-		struct proc_reading p[2] = { proc(300, "prog", 50u * (unsigned)t),
-					     proc(200, "plain", 0) };
-		struct tick_reading r;
-
-		cpus[0].busy += 50, cpus[0].idle += 50;
-		memset(&r, 0, sizeof(r));
-		r.sys.time = t;
-		r.sys.ncpu = 1;
-		r.sys.per_cpu = cpus;
-		r.sys.total = cpus[0];
-		r.sys.mem_total_kb = 8 * 1024 * 1024;
-		r.sys.mem_used_kb = 1024 * 1024;
-		r.sys.mem_available_kb = 7 * 1024 * 1024;
-		r.procs = p;
-		r.nprocs = 2;
-		r.hz = 100;
-		r.full_scan = true;
-		model_apply(&m, &r);
-	}
-}
 
 /* 100 samples on thread 301 ("render"): main → hot 50, main → warm 30,
  * main → cold 20; a C++-like name with spaces gets none of its own. */
@@ -70,8 +24,7 @@ static void profile_fill(void)
 {
 	uint32_t main_f, hot, warm, cold, z, zp, c, g;
 
-	prof = model_agent_process(&m, 300, "/usr/bin/prog")->profile;
-	prof->connected = true;
+	prof = fx_agent(300, "/usr/bin/prog");
 	prof->requested_hz = 1000;
 	prof->achieved_hz = 992;
 	main_f = profile_func(prof, "prog", "main", "src/main.c", 10);
@@ -102,226 +55,169 @@ static void profile_fill(void)
 
 	profile_mark(prof, 1.0, 301, "first mark");
 	profile_mark(prof, 2.0, 301, "second mark");
-	msglog_add(&m.log, m.now, MSG_WARN, "agent pid 300: a warning");
+	msglog_add(&fx.m.log, fx.m.now, MSG_WARN, "agent pid 300: a warning");
 }
 
+/* Processes 300 "prog" (50 % CPU, profiled) and 200 "plain". */
 static void setup(void)
 {
-	model_init(&m, 1.0);
-	readings();
+	fx_init();
+	fx_readings((const struct fx_proc[]){ { 300, "prog", 50 }, { 200, "plain", 0 } }, 2);
 	profile_fill();
-	memset(&opt, 0, sizeof(opt));
-	lines_init(&frame);
 }
 
-static void teardown(void)
-{
-	ui__release(&ui);
-	lines_release(&frame);
-	model_release(&m);
-}
-
-static void start(int width, int height)
-{
-	ui__init(&ui, &m, &opt, false);
-	ui.width = width;
-	ui.height = height;
-	ui.screen = UI_SCREEN_PROC;
-	ui.proc.pid = 300;
-}
-
-static void draw(void)
-{
-	ui__frame(&ui, &frame);
-}
-
-static int find(const char *text)
-{
-	for (size_t i = 0; i < frame.n; i++)
-		if (strstr(frame.v[i].text, text))
-			return (int)i;
-	return -1;
-}
-
-/* The element drawing the first byte of text in line i. */
-static int elem_at(int i, const char *text)
-{
-	const struct line *l = &frame.v[i];
-	const char *at = strstr(l->text, text);
-	size_t off;
-
-	if (!at)
-		return -1;
-	off = (size_t)(at - l->text);
-	for (size_t s = 0; s < l->nspans; s++)
-		if (l->spans[s].start <= off && off < l->spans[s].end)
-			return (int)l->spans[s].elem;
-	return -1;
-}
-
-static void expect_fits(void)
-{
-	cr_expect_eq(frame.n, (size_t)ui.height, "%zu lines for a height of %d", frame.n,
-		     ui.height);
-	for (size_t i = 0; i < frame.n; i++)
-		cr_expect_leq(frame.v[i].cols, ui.width, "line %zu: %d columns of %d: '%s'", i,
-			      frame.v[i].cols, ui.width, frame.v[i].text);
-}
-
-/* The row names of the table under the line holding `header`, in order. */
-static int row_after(const char *header, int k)
-{
-	int h = find(header);
-
-	return h < 0 ? -1 : h + 1 + k;
-}
-
-TestSuite(ui_profile, .init = setup, .fini = teardown);
+TestSuite(ui_profile, .init = setup, .fini = fx_release);
 
 Test(ui_profile, functions_sorted_by_self_with_percentages)
 {
 	int r;
 
-	start(120, 40);
-	draw();
-	expect_fits();
-	cr_assert_geq(find("Functions"), 0, "the tab bar");
-	r = row_after("SAMPLES FUNCTION", 0);
+	fx_start_proc(120, 40, false, 300);
+	fx_draw();
+	fx_expect_fits();
+	cr_assert_geq(fx_find("Functions"), 0, "the tab bar");
+	r = fx_row_after("SAMPLES FUNCTION", 0);
 	cr_assert_geq(r, 1, "the column header");
-	cr_expect(strstr(frame.v[r].text, "  50.0    50.0        50 hot ") == frame.v[r].text,
-		  "hottest first with self %%, total %%, samples: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, "prog") && strstr(frame.v[r].text, "hot.c:20"),
-		  "module and file:line: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r + 1].text, "  30.0    30.0        30 warm up(int, long)") ||
-			  strstr(frame.v[r + 1].text, "warm  up"),
-		  "'%s'", frame.v[r + 1].text);
-	cr_expect(strstr(frame.v[r + 2].text, " cold ") != NULL, "'%s'", frame.v[r + 2].text);
-	cr_expect(strstr(frame.v[r + 3].text, "   0.0   100.0         0 main ") ==
-			  frame.v[r + 3].text,
-		  "main: no self, all the total: '%s'", frame.v[r + 3].text);
-	cr_expect_eq(elem_at(r, "50.0"), TE_ROW_SELECTED, "the top row is selected");
-	cr_expect_eq(elem_at(r + 1, "30.0"), TE_BAD, "a hot function stands out");
+	cr_expect(strstr(fx.frame.v[r].text, "  50.0    50.0        50 hot ") == fx.frame.v[r].text,
+		  "hottest first with self %%, total %%, samples: '%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, "prog") && strstr(fx.frame.v[r].text, "hot.c:20"),
+		  "module and file:line: '%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, "  30.0    30.0        30 warm up(int, long)") ||
+			  strstr(fx.frame.v[r + 1].text, "warm  up"),
+		  "'%s'", fx.frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r + 2].text, " cold ") != NULL, "'%s'", fx.frame.v[r + 2].text);
+	cr_expect(strstr(fx.frame.v[r + 3].text, "   0.0   100.0         0 main ") ==
+			  fx.frame.v[r + 3].text,
+		  "main: no self, all the total: '%s'", fx.frame.v[r + 3].text);
+	cr_expect_eq(fx_elem_at(r, "50.0"), TE_ROW_SELECTED, "the top row is selected");
+	cr_expect_eq(fx_elem_at(r + 1, "30.0"), TE_BAD, "a hot function stands out");
 
-	ui__key(&ui, '>'); /* by total */
-	draw();
-	r = row_after("SAMPLES FUNCTION", 0);
-	cr_expect(strstr(frame.v[r].text, " main ") != NULL, "main first by total: '%s'",
-		  frame.v[r].text);
-	cr_expect(strstr(frame.v[r - 1].text, "vTOTAL%") != NULL, "sorted column marked: '%s'",
-		  frame.v[r - 1].text);
-	ui__key(&ui, UI_KEY_F(6)); /* by name, A to Z */
-	draw();
-	cr_expect(strstr(frame.v[r].text, " cold ") != NULL, "'%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r + 3].text, " warm") != NULL, "'%s'", frame.v[r + 3].text);
-	ui__key(&ui, 'I');
-	draw();
-	cr_expect(strstr(frame.v[r].text, " warm") != NULL, "inverted: '%s'", frame.v[r].text);
-	ui__key(&ui, '<');
-	ui__key(&ui, '<'); /* back to self */
-	draw();
-	cr_expect(strstr(frame.v[r].text, " hot ") != NULL, "'%s'", frame.v[r].text);
+	ui__key(&fx.ui, '>'); /* by total */
+	fx_draw();
+	r = fx_row_after("SAMPLES FUNCTION", 0);
+	cr_expect(strstr(fx.frame.v[r].text, " main ") != NULL, "main first by total: '%s'",
+		  fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r - 1].text, "vTOTAL%") != NULL, "sorted column marked: '%s'",
+		  fx.frame.v[r - 1].text);
+	ui__key(&fx.ui, UI_KEY_F(6)); /* by name, A to Z */
+	fx_draw();
+	cr_expect(strstr(fx.frame.v[r].text, " cold ") != NULL, "'%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r + 3].text, " warm") != NULL, "'%s'", fx.frame.v[r + 3].text);
+	ui__key(&fx.ui, 'I');
+	fx_draw();
+	cr_expect(strstr(fx.frame.v[r].text, " warm") != NULL, "inverted: '%s'",
+	          fx.frame.v[r].text);
+	ui__key(&fx.ui, '<');
+	ui__key(&fx.ui, '<'); /* back to self */
+	fx_draw();
+	cr_expect(strstr(fx.frame.v[r].text, " hot ") != NULL, "'%s'", fx.frame.v[r].text);
 }
 
 Test(ui_profile, file_column_toggles_with_L)
 {
-	start(80, 24);
-	draw();
-	expect_fits();
-	cr_expect_geq(find("FILE:LINE"), 0, "shown at first, MODULE gives way at 80 columns");
-	cr_expect_lt(find("MODULE"), 0);
-	ui__key(&ui, 'L');
-	draw();
-	cr_expect_lt(find("FILE:LINE"), 0);
-	cr_expect_geq(find("MODULE"), 0, "MODULE back in its place");
+	fx_start_proc(80, 24, false, 300);
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("FILE:LINE"), 0, "shown at first, MODULE gives way at 80 columns");
+	cr_expect_lt(fx_find("MODULE"), 0);
+	ui__key(&fx.ui, 'L');
+	fx_draw();
+	cr_expect_lt(fx_find("FILE:LINE"), 0);
+	cr_expect_geq(fx_find("MODULE"), 0, "MODULE back in its place");
 }
 
 Test(ui_profile, agent_figures_and_drops_in_warning_colour)
 {
 	int i;
 
-	start(120, 40);
-	draw();
-	i = find("1000 Hz requested, 992 Hz achieved, 100 samples, 0 dropped");
+	fx_start_proc(120, 40, false, 300);
+	fx_draw();
+	i = fx_find("1000 Hz requested, 992 Hz achieved, 100 samples, 0 dropped");
 	cr_assert_geq(i, 0, "the agent's figures");
-	cr_expect_neq(elem_at(i, "0 dropped"), TE_WARN);
+	cr_expect_neq(fx_elem_at(i, "0 dropped"), TE_WARN);
 	prof->agent_dropped = 12345;
-	draw();
-	i = find("12,345 dropped");
+	fx_draw();
+	i = fx_find("12,345 dropped");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(elem_at(i, "12,345 dropped"), TE_WARN);
+	cr_expect_eq(fx_elem_at(i, "12,345 dropped"), TE_WARN);
 
-	ui.proc.pid = 200; /* no agent */
-	draw();
-	expect_fits();
-	cr_expect_geq(find("agent: not connected"), 0);
-	cr_expect_lt(find("Functions"), 0, "no tabs without a profile");
-	cr_expect_geq(find("CPU now"), 0);
+	fx.ui.proc.pid = 200; /* no agent */
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("agent: not connected"), 0);
+	cr_expect_lt(fx_find("Functions"), 0, "no tabs without a profile");
+	cr_expect_geq(fx_find("CPU now"), 0);
 }
 
 Test(ui_profile, zones_from_exact_statistics)
 {
 	int r;
 
-	start(120, 40);
-	ui__key(&ui, '1' + PTAB_ZONES);
+	fx_start_proc(120, 40, false, 300);
+	ui__key(&fx.ui, '1' + PTAB_ZONES);
 	/* The agent's exact figures are those of every thread since the start. */
-	ui.proc.tabs.scope.window = TABS_NWINDOWS - 1;
-	cr_assert_eq(tabs__window_seconds[ui.proc.tabs.scope.window], 0);
-	draw();
-	expect_fits();
-	r = row_after("ZONE", 0);
+	fx.ui.proc.tabs.scope.window = TABS_NWINDOWS - 1;
+	cr_assert_eq(tabs__window_seconds[fx.ui.proc.tabs.scope.window], 0);
+	fx_draw();
+	fx_expect_fits();
+	r = fx_row_after("ZONE", 0);
 	cr_assert_geq(r, 1);
-	cr_expect(strstr(frame.v[r - 1].text, "COUNT") && strstr(frame.v[r - 1].text, "P99"),
-		  "'%s'", frame.v[r - 1].text);
+	cr_expect(strstr(fx.frame.v[r - 1].text, "COUNT") && strstr(fx.frame.v[r - 1].text, "P99"),
+		  "'%s'", fx.frame.v[r - 1].text);
 	/* count 10 and mean 4 ms exact, max 9 ms exact; p50 of 1, 2, 3 ms */
-	cr_expect(strstr(frame.v[r].text, "frame") == frame.v[r].text, "'%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, "     10 "), "exact count: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, " 4.00ms "), "exact mean: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, " 2.00ms ") || strstr(frame.v[r].text, " 1.99ms ") ||
-			  strstr(frame.v[r].text, " 2.01ms "),
-		  "p50 from the histogram: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, " 9.00ms") != NULL, "exact max: '%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r + 1].text, "parse") == frame.v[r + 1].text);
-	cr_expect(strstr(frame.v[r + 1].text, " 500ns ") != NULL, "'%s'", frame.v[r + 1].text);
-	cr_expect(strstr(frame.v[r + 1].text, "      - ") != NULL,
-		  "no percentile without events: '%s'", frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r].text, "frame") == fx.frame.v[r].text, "'%s'",
+	          fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, "     10 "), "exact count: '%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, " 4.00ms "), "exact mean: '%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, " 2.00ms ") ||
+	              strstr(fx.frame.v[r].text, " 1.99ms ") ||
+	              strstr(fx.frame.v[r].text, " 2.01ms "),
+	          "p50 from the histogram: '%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, " 9.00ms") != NULL, "exact max: '%s'",
+	          fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, "parse") == fx.frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, " 500ns ") != NULL, "'%s'",
+	          fx.frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, "      - ") != NULL,
+		  "no percentile without events: '%s'", fx.frame.v[r + 1].text);
 }
 
 Test(ui_profile, counters_totals_and_gauges)
 {
 	int r;
 
-	start(120, 40);
-	ui__key(&ui, '1' + PTAB_COUNTERS);
-	draw();
-	r = row_after("COUNTER", 0);
+	fx_start_proc(120, 40, false, 300);
+	ui__key(&fx.ui, '1' + PTAB_COUNTERS);
+	fx_draw();
+	r = fx_row_after("COUNTER", 0);
 	cr_assert_geq(r, 1);
-	cr_expect(strstr(frame.v[r].text, "frames") == frame.v[r].text);
-	cr_expect(strstr(frame.v[r].text, " count ") && strstr(frame.v[r].text, " 1,234 "),
-		  "'%s'", frame.v[r].text);
-	cr_expect(strstr(frame.v[r + 1].text, "queue") == frame.v[r + 1].text);
-	cr_expect(strstr(frame.v[r + 1].text, " gauge ") && strstr(frame.v[r + 1].text, " 17 "),
-		  "'%s'", frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r].text, "frames") == fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r].text, " count ") && strstr(fx.frame.v[r].text, " 1,234 "),
+		  "'%s'", fx.frame.v[r].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, "queue") == fx.frame.v[r + 1].text);
+	cr_expect(strstr(fx.frame.v[r + 1].text, " gauge ") &&
+	              strstr(fx.frame.v[r + 1].text, " 17 "),
+	          "'%s'", fx.frame.v[r + 1].text);
 }
 
 Test(ui_profile, log_has_marks_in_order_and_messages)
 {
 	int a, b;
 
-	start(120, 40);
-	ui__key(&ui, UI_KEY_BTAB); /* Functions -> Log, backwards */
-	draw();
-	expect_fits();
-	cr_expect_geq(find("MESSAGE"), 0);
-	a = find("first mark");
-	b = find("second mark");
+	fx_start_proc(120, 40, false, 300);
+	ui__key(&fx.ui, UI_KEY_BTAB); /* Functions -> Log, backwards */
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("MESSAGE"), 0);
+	a = fx_find("first mark");
+	b = fx_find("second mark");
 	cr_assert(a >= 0 && b >= 0);
 	cr_expect_lt(a, b, "oldest first");
-	cr_expect(strstr(frame.v[a].text, "render") != NULL, "the thread's name: '%s'",
-		  frame.v[a].text);
-	a = find("agent pid 300: a warning");
+	cr_expect(strstr(fx.frame.v[a].text, "render") != NULL, "the thread's name: '%s'",
+		  fx.frame.v[a].text);
+	a = fx_find("agent pid 300: a warning");
 	cr_assert_geq(a, 0, "perftop's own messages");
-	cr_expect(strstr(frame.v[a].text, "perftop") != NULL);
+	cr_expect(strstr(fx.frame.v[a].text, "perftop") != NULL);
 }
 
 Test(ui_profile, tabs_at_the_smallest_and_a_large_size)
@@ -331,113 +227,116 @@ Test(ui_profile, tabs_at_the_smallest_and_a_large_size)
 							   " Log" };
 	static const int sizes[][2] = { { 40, 10 }, { 200, 60 }, { 63, 12 }, { 64, 30 } };
 
-	start(40, 10);
+	fx_start_proc(40, 10, false, 300);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		ui.width = sizes[s][0];
-		ui.height = sizes[s][1];
+		fx.ui.width = sizes[s][0];
+		fx.ui.height = sizes[s][1];
 		for (int t = 0; t < PTAB_COUNT; t++) {
-			draw();
-			expect_fits();
-			cr_expect_geq(find(tab_names[t]), 0, "tab bar at %dx%d", ui.width,
-				      ui.height);
-			cr_expect_geq(find("CPU now"), 0, "CPU at %dx%d", ui.width, ui.height);
-			cr_expect_geq(find("samples"), 0, "agent at %dx%d", ui.width, ui.height);
-			if (ui.proc.tabs.tab == PTAB_FUNCTIONS)
-				cr_expect_geq(find(" hot"), 0, "a row at %dx%d", ui.width,
-					      ui.height);
-			ui__key(&ui, UI_KEY_TAB);
+			fx_draw();
+			fx_expect_fits();
+			cr_expect_geq(fx_find(tab_names[t]), 0, "tab bar at %dx%d", fx.ui.width,
+				      fx.ui.height);
+			cr_expect_geq(fx_find("CPU now"), 0, "CPU at %dx%d", fx.ui.width,
+			              fx.ui.height);
+			cr_expect_geq(fx_find("samples"), 0, "agent at %dx%d", fx.ui.width,
+			              fx.ui.height);
+			if (fx.ui.proc.tabs.tab == PTAB_FUNCTIONS)
+				cr_expect_geq(fx_find(" hot"), 0, "a row at %dx%d", fx.ui.width,
+					      fx.ui.height);
+			ui__key(&fx.ui, UI_KEY_TAB);
 		}
-		cr_expect_eq(ui.proc.tabs.tab, PTAB_FUNCTIONS, "Tab cycles round");
+		cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_FUNCTIONS, "Tab cycles round");
 	}
-	ui.width = 200;
-	ui.height = 60;
-	draw();
-	cr_expect_geq(find("100% +"), 0, "charts at 200x60");
+	fx.ui.width = 200;
+	fx.ui.height = 60;
+	fx_draw();
+	cr_expect_geq(fx_find("100% +"), 0, "charts at 200x60");
 }
 
 Test(ui_profile, search_jumps_and_n_wraps)
 {
 	int r;
 
-	start(120, 40);
-	draw();
-	ui__key(&ui, '/');
-	ui__key(&ui, 'C');
-	ui__key(&ui, 'o');
-	draw();
-	cr_expect_geq(find("Search: Co_"), 0, "the prompt");
-	r = row_after("SAMPLES FUNCTION", 2);
-	cr_expect_eq(elem_at(r, "20.0"), TE_ROW_SELECTED, "jumped to cold: '%s'", frame.v[r].text);
-	ui__key(&ui, UI_KEY_ENTER);
-	ui__key(&ui, '/');
-	ui__key(&ui, 'm');
-	ui__key(&ui, 'a');
-	ui__key(&ui, UI_KEY_ENTER);
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3, "main");
-	ui__key(&ui, 'n'); /* "ma" is only in main: wraps back to it */
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3);
-	ui__key(&ui, '/');
-	ui__key(&ui, 't');
-	ui__key(&ui, UI_KEY_ENTER); /* from main: hot is next, wrapping */
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "hot");
-	ui__key(&ui, 'n');
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "warm up(int, ...)");
-	ui__key(&ui, 'n');
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "past cold and main to hot");
-	ui__key(&ui, 'N');
-	cr_expect_eq(ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "backwards, wrapping");
-	ui__key(&ui, '/');
-	ui__key(&ui, 'z');
-	ui__key(&ui, UI_KEY_ENTER);
-	draw();
-	cr_expect_geq(find("no match for 'z'"), 0);
-	ui__key(&ui, 'x'); /* dismisses the message */
-	ui__key(&ui, UI_KEY_ESC);
-	cr_expect_str_eq(ui.proc.tabs.search, "", "Esc clears the search first");
-	cr_expect_eq(ui.screen, UI_SCREEN_PROC, "and stays");
+	fx_start_proc(120, 40, false, 300);
+	fx_draw();
+	ui__key(&fx.ui, '/');
+	ui__key(&fx.ui, 'C');
+	ui__key(&fx.ui, 'o');
+	fx_draw();
+	cr_expect_geq(fx_find("Search: Co_"), 0, "the prompt");
+	r = fx_row_after("SAMPLES FUNCTION", 2);
+	cr_expect_eq(fx_elem_at(r, "20.0"), TE_ROW_SELECTED, "jumped to cold: '%s'",
+	             fx.frame.v[r].text);
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	ui__key(&fx.ui, '/');
+	ui__key(&fx.ui, 'm');
+	ui__key(&fx.ui, 'a');
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3, "main");
+	ui__key(&fx.ui, 'n'); /* "ma" is only in main: wraps back to it */
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3);
+	ui__key(&fx.ui, '/');
+	ui__key(&fx.ui, 't');
+	ui__key(&fx.ui, UI_KEY_ENTER); /* from main: hot is next, wrapping */
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "hot");
+	ui__key(&fx.ui, 'n');
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "warm up(int, ...)");
+	ui__key(&fx.ui, 'n');
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "past cold and main to hot");
+	ui__key(&fx.ui, 'N');
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "backwards, wrapping");
+	ui__key(&fx.ui, '/');
+	ui__key(&fx.ui, 'z');
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	fx_draw();
+	cr_expect_geq(fx_find("no match for 'z'"), 0);
+	ui__key(&fx.ui, 'x'); /* dismisses the message */
+	ui__key(&fx.ui, UI_KEY_ESC);
+	cr_expect_str_eq(fx.ui.proc.tabs.search, "", "Esc clears the search first");
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC, "and stays");
 }
 
 Test(ui_profile, run_view_shows_output_and_exit_status)
 {
 	int i;
 
-	opt.pid = 300;
-	opt.output_path = "/tmp/perftop-run-abcdef/a-long-program-name.out";
-	start(100, 30);
-	draw();
-	expect_fits();
-	cr_expect_geq(find("output /tmp/perftop-run-abcdef/a-long-program-name.out"), 0);
-	m.child_exited = true;
-	m.child_status = SIGSEGV; /* a wait status: killed by the signal */
-	draw();
-	i = find("killed by SIGSEGV");
+	fx.opt.pid = 300;
+	fx.opt.output_path = "/tmp/perftop-run-abcdef/a-long-program-name.out";
+	fx_start_proc(100, 30, false, 300);
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("output /tmp/perftop-run-abcdef/a-long-program-name.out"), 0);
+	fx.m.child_exited = true;
+	fx.m.child_status = SIGSEGV; /* a wait status: killed by the signal */
+	fx_draw();
+	i = fx_find("killed by SIGSEGV");
 	cr_assert_eq(i, 0, "in the title");
-	cr_expect_eq(elem_at(i, "killed by"), TE_WARN);
-	cr_expect_geq(find("50.0"), 0, "the data stays");
-	model_find(&m, 300)->exit_status = 3 << 8;
-	ui.width = 40;
-	ui.height = 10;
-	draw();
-	expect_fits();
-	cr_expect_geq(find("exited with status 3"), 0, "at 40x10: '%s'", frame.v[0].text);
-	cr_expect_geq(find("output ~"), 0, "the path's end");
-	cr_expect_geq(find("a-long-program-name.out"), 0);
+	cr_expect_eq(fx_elem_at(i, "killed by"), TE_WARN);
+	cr_expect_geq(fx_find("50.0"), 0, "the data stays");
+	model_find(&fx.m, 300)->exit_status = 3 << 8;
+	fx.ui.width = 40;
+	fx.ui.height = 10;
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("exited with status 3"), 0, "at 40x10: '%s'", fx.frame.v[0].text);
+	cr_expect_geq(fx_find("output ~"), 0, "the path's end");
+	cr_expect_geq(fx_find("a-long-program-name.out"), 0);
 }
 
 Test(ui_profile, list_marks_connected_agents)
 {
 	int i;
 
-	start(100, 30);
-	ui.screen = UI_SCREEN_LIST;
-	draw();
-	i = find("    300 tester");
+	fx_start_proc(100, 30, false, 300);
+	fx.ui.screen = UI_SCREEN_LIST;
+	fx_draw();
+	i = fx_find("    300 tester");
 	cr_assert_geq(i, 0);
-	cr_expect(strstr(frame.v[i].text, " * ") != NULL, "marked: '%s'", frame.v[i].text);
-	cr_expect(strstr(frame.v[find("    200 tester")].text, " * ") == NULL);
+	cr_expect(strstr(fx.frame.v[i].text, " * ") != NULL, "marked: '%s'", fx.frame.v[i].text);
+	cr_expect(strstr(fx.frame.v[fx_find("    200 tester")].text, " * ") == NULL);
 	prof->connected = false;
-	draw();
-	cr_expect(strstr(frame.v[i].text, " - ") != NULL, "gone: '%s'", frame.v[i].text);
+	fx_draw();
+	cr_expect(strstr(fx.frame.v[i].text, " - ") != NULL, "gone: '%s'", fx.frame.v[i].text);
 }
 
 /* ---- --batch ------------------------------------------------------------------ */
@@ -466,11 +365,10 @@ static char *run_batch(void)
 	cr_assert(write(wake[1], "x", 1) == 1);
 	src.wake_fd = wake[0];
 	setenv("COLUMNS", "100", 1);
-	cr_expect_eq(ui_batch(&m, &src, &opt, out), 0);
+	cr_expect_eq(ui_batch(&fx.m, &src, &fx.opt, out), 0);
 	fclose(out);
 	close(wake[0]);
 	close(wake[1]);
-	ui__init(&ui, &m, &opt, false); /* for the teardown */
 	return text;
 }
 
@@ -521,8 +419,8 @@ Test(ui_profile, batch_tables_parse)
 	char f[16][128];
 	char *text;
 
-	opt.pid = 300;
-	opt.iterations = 1;
+	fx.opt.pid = 300;
+	fx.opt.iterations = 1;
 	text = run_batch();
 	cr_assert(strstr(text, "Functions: 100 samples, 1000 Hz requested, 992 Hz achieved, "
 			       "0 dropped\n"
@@ -579,10 +477,10 @@ Test(ui_profile, batch_until_the_child_exits_ends_with_its_status)
 	const char *at;
 	int refreshes = 0;
 
-	opt.pid = 300;
-	opt.until_child_exits = true;
-	m.child_exited = true;
-	m.child_status = 2 << 8;
+	fx.opt.pid = 300;
+	fx.opt.until_child_exits = true;
+	fx.m.child_exited = true;
+	fx.m.child_status = 2 << 8;
 	prof->connected = false; /* its agent has gone: no wait */
 	text = run_batch();
 	for (at = text; (at = strstr(at, " PID 300 ")); at++)

@@ -11,11 +11,9 @@
 #include <unistd.h>
 
 #include "snapshot/snapshot.h"
+#include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
 static char dir[64];
 
 /* A model with one profiled process (pid 77, "demo", 30 samples) and the
@@ -25,13 +23,12 @@ static void setup(void)
 	struct process *p;
 	uint32_t f;
 
-	model_init(&m, 1.0);
-	p = model_agent_process(&m, 77, "/usr/bin/demo");
+	fx_init();
+	p = model_agent_process(&fx.m, 77, "/usr/bin/demo");
 	f = profile_func(p->profile, "demo", "work", NULL, 0);
 	profile_add_samples(p->profile, 77, &f, 1, 30, 1.0);
-	memset(&opt, 0, sizeof(opt));
-	opt.pid = 77;
-	ui__init(&ui, &m, &opt, true);
+	fx.opt.pid = 77;
+	fx_start(0, 0, true);
 	snprintf(dir, sizeof(dir), "/tmp/perftop-save-XXXXXX");
 	cr_assert_not_null(mkdtemp(dir));
 }
@@ -40,8 +37,7 @@ static void teardown(void)
 {
 	char cmd[128];
 
-	ui__release(&ui);
-	model_release(&m);
+	fx_release();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_assert_eq(system(cmd), 0);
 }
@@ -57,22 +53,23 @@ static bool exists(const char *path)
 static void type(const char *text)
 {
 	for (const char *s = text; *s; s++)
-		save__prompt_key(&ui, (unsigned char)*s);
+		save__prompt_key(&fx.ui, (unsigned char)*s);
 }
 
 TestSuite(save, .init = setup, .fini = teardown, .timeout = 20);
 
 Test(save, s_opens_the_prompt_with_the_default_name)
 {
-	cr_assert_eq(save__key(&ui, 'S'), UI_REDRAW);
-	cr_assert(save__editing(&ui));
-	cr_assert(!strncmp(ui.save.path, "perftop-demo-77-", 16), "%s", ui.save.path);
-	cr_assert(strstr(ui.save.path, ".ptsnap"));
-	cr_assert_null(strchr(ui.save.path, '/'), "in the current directory: %s", ui.save.path);
+	cr_assert_eq(save__key(&fx.ui, 'S'), UI_REDRAW);
+	cr_assert(save__editing(&fx.ui));
+	cr_assert(!strncmp(fx.ui.save.path, "perftop-demo-77-", 16), "%s", fx.ui.save.path);
+	cr_assert(strstr(fx.ui.save.path, ".ptsnap"));
+	cr_assert_null(strchr(fx.ui.save.path, '/'), "in the current directory: %s",
+	               fx.ui.save.path);
 	/* Esc cancels: nothing to write. */
-	save__prompt_key(&ui, UI_KEY_ESC);
-	cr_assert_not(save__editing(&ui));
-	cr_assert_not(save__pending(&ui));
+	save__prompt_key(&fx.ui, UI_KEY_ESC);
+	cr_assert_not(save__editing(&fx.ui));
+	cr_assert_not(save__pending(&fx.ui));
 }
 
 Test(save, enter_saves_a_file_that_loads_back)
@@ -83,18 +80,18 @@ Test(save, enter_saves_a_file_that_loads_back)
 	struct process *p;
 
 	snprintf(path, sizeof(path), "%s/mine.ptsnap", dir);
-	save__key(&ui, 'S');
-	save__prompt_key(&ui, UI_KEY_CTRL('u'));
+	save__key(&fx.ui, 'S');
+	save__prompt_key(&fx.ui, UI_KEY_CTRL('u'));
 	type(path);
-	save__prompt_key(&ui, UI_KEY_ENTER);
-	cr_assert(save__pending(&ui));
+	save__prompt_key(&fx.ui, UI_KEY_ENTER);
+	cr_assert(save__pending(&fx.ui));
 	cr_assert_not(exists(path), "nothing is written under the lock");
-	cr_assert_eq(save__write_pending(&ui), UI_REDRAW);
-	cr_assert_not(save__pending(&ui));
-	cr_assert(strstr(ui.msg, "saved ") && strstr(ui.msg, "mine.ptsnap") &&
-			  strstr(ui.msg, "(30 samples, "),
-		  "%s", ui.msg);
-	cr_assert_eq(ui.msg_elem, TE_STATUS);
+	cr_assert_eq(save__write_pending(&fx.ui), UI_REDRAW);
+	cr_assert_not(save__pending(&fx.ui));
+	cr_assert(strstr(fx.ui.msg, "saved ") && strstr(fx.ui.msg, "mine.ptsnap") &&
+			  strstr(fx.ui.msg, "(30 samples, "),
+		  "%s", fx.ui.msg);
+	cr_assert_eq(fx.ui.msg_elem, TE_STATUS);
 	cr_assert_eq(snapshot_load(&back, path, &meta, why, sizeof(why)), 0, "%s", why);
 	cr_assert_eq(meta.pid, 77);
 	p = model_find(&back, 77);
@@ -108,18 +105,18 @@ Test(save, a_missing_directory_is_an_error_in_the_warning_colour)
 	char path[128];
 
 	snprintf(path, sizeof(path), "%s/no/such/dir/x.ptsnap", dir);
-	cr_assert_eq(save__encode(&ui, path), 0);
-	save__write_pending(&ui);
-	cr_assert(strstr(ui.msg, "cannot save snapshot") && strstr(ui.msg, "x.ptsnap"), "%s",
-		  ui.msg);
-	cr_assert_eq(ui.msg_elem, TE_STATUS_WARN);
+	cr_assert_eq(save__encode(&fx.ui, path), 0);
+	save__write_pending(&fx.ui);
+	cr_assert(strstr(fx.ui.msg, "cannot save snapshot") && strstr(fx.ui.msg, "x.ptsnap"), "%s",
+		  fx.ui.msg);
+	cr_assert_eq(fx.ui.msg_elem, TE_STATUS_WARN);
 	cr_assert_not(exists(path));
-	cr_assert_not(save__pending(&ui));
+	cr_assert_not(save__pending(&fx.ui));
 	/* The model is untouched: the next save works. */
 	snprintf(path, sizeof(path), "%s/ok.ptsnap", dir);
-	cr_assert_eq(save__encode(&ui, path), 0);
-	save__write_pending(&ui);
-	cr_assert(strstr(ui.msg, "saved "), "%s", ui.msg);
+	cr_assert_eq(save__encode(&fx.ui, path), 0);
+	save__write_pending(&fx.ui);
+	cr_assert(strstr(fx.ui.msg, "saved "), "%s", fx.ui.msg);
 	cr_assert(exists(path));
 }
 
@@ -133,10 +130,10 @@ Test(save, a_file_in_place_of_the_directory_is_an_error)
 	cr_assert_not_null(f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/x.ptsnap", file);
-	save__encode(&ui, path);
-	save__write_pending(&ui);
-	cr_assert(strstr(ui.msg, "cannot save snapshot"), "%s", ui.msg);
-	cr_assert(strstr(ui.msg, strerror(ENOTDIR)), "%s", ui.msg);
+	save__encode(&fx.ui, path);
+	save__write_pending(&fx.ui);
+	cr_assert(strstr(fx.ui.msg, "cannot save snapshot"), "%s", fx.ui.msg);
+	cr_assert(strstr(fx.ui.msg, strerror(ENOTDIR)), "%s", fx.ui.msg);
 }
 
 Test(save, a_name_too_long_is_refused)
@@ -147,32 +144,32 @@ Test(save, a_name_too_long_is_refused)
 	/* Longer than the prompt holds: refused before encoding. */
 	memset(path, 'a', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
-	cr_assert_eq(save__encode(&ui, path), -ENAMETOOLONG);
-	cr_assert_not(save__pending(&ui));
-	cr_assert(strstr(ui.msg, "too long"), "%s", ui.msg);
-	cr_assert_eq(ui.msg_elem, TE_STATUS_WARN);
+	cr_assert_eq(save__encode(&fx.ui, path), -ENAMETOOLONG);
+	cr_assert_not(save__pending(&fx.ui));
+	cr_assert(strstr(fx.ui.msg, "too long"), "%s", fx.ui.msg);
+	cr_assert_eq(fx.ui.msg_elem, TE_STATUS_WARN);
 	/* A file name past NAME_MAX: the system refuses it, and says so. */
 	memset(name, 'b', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_eq(save__encode(&ui, path), 0);
-	save__write_pending(&ui);
-	cr_assert(strstr(ui.msg, "cannot save snapshot"), "%s", ui.msg);
-	cr_assert(strstr(ui.msg, strerror(ENAMETOOLONG)), "%s", ui.msg);
+	cr_assert_eq(save__encode(&fx.ui, path), 0);
+	save__write_pending(&fx.ui);
+	cr_assert(strstr(fx.ui.msg, "cannot save snapshot"), "%s", fx.ui.msg);
+	cr_assert(strstr(fx.ui.msg, strerror(ENAMETOOLONG)), "%s", fx.ui.msg);
 }
 
 Test(save, an_empty_name_is_refused)
 {
-	save__key(&ui, 'S');
-	save__prompt_key(&ui, UI_KEY_CTRL('u'));
-	save__prompt_key(&ui, UI_KEY_ENTER);
-	cr_assert_not(save__pending(&ui));
-	cr_assert(strstr(ui.msg, "no file name"), "%s", ui.msg);
+	save__key(&fx.ui, 'S');
+	save__prompt_key(&fx.ui, UI_KEY_CTRL('u'));
+	save__prompt_key(&fx.ui, UI_KEY_ENTER);
+	cr_assert_not(save__pending(&fx.ui));
+	cr_assert(strstr(fx.ui.msg, "no file name"), "%s", fx.ui.msg);
 }
 
 Test(save, from_the_list_the_name_is_the_machine)
 {
-	ui.screen = UI_SCREEN_LIST;
-	save__key(&ui, 'S');
-	cr_assert(!strncmp(ui.save.path, "perftop-machine-", 16), "%s", ui.save.path);
+	fx.ui.screen = UI_SCREEN_LIST;
+	save__key(&fx.ui, 'S');
+	cr_assert(!strncmp(fx.ui.save.path, "perftop-machine-", 16), "%s", fx.ui.save.path);
 }

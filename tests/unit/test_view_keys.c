@@ -17,62 +17,15 @@
 #include <time.h>
 
 #include "cli/options.h"
+#include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
-static struct lines frame;
-static struct cpu_jiffies cpus[1];
 static struct profile *prof;
 static uint32_t alpha, beta;
 
-static struct proc_reading proc(pid_t pid, const char *comm, unsigned long long ticks)
-{
-	struct proc_reading r;
-
-	memset(&r, 0, sizeof(r));
-	r.pid = pid;
-	r.threads = 2;
-	r.fds = 4;
-	r.start_ticks = 5;
-	r.ticks = ticks;
-	r.rss_kb = 4096;
-	r.state = 'R';
-	snprintf(r.comm, sizeof(r.comm), "%s", comm);
-	snprintf(r.user, sizeof(r.user), "tester");
-	r.cmdline = comm;
-	return r;
-}
-
-static void readings(void)
-{
-	for (int t = 1; t <= 2; t++) {
-		struct proc_reading p[2] = { proc(300, "prog", 50u * (unsigned)t),
-					     proc(200, "plain", 0) };
-		struct tick_reading r;
-
-		cpus[0].busy += 50, cpus[0].idle += 50;
-		memset(&r, 0, sizeof(r));
-		r.sys.time = t;
-		r.sys.ncpu = 1;
-		r.sys.per_cpu = cpus;
-		r.sys.total = cpus[0];
-		r.sys.mem_total_kb = 8 * 1024 * 1024;
-		r.sys.mem_used_kb = 1024 * 1024;
-		r.sys.mem_available_kb = 7 * 1024 * 1024;
-		r.procs = p;
-		r.nprocs = 2;
-		r.hz = 100;
-		r.full_scan = true;
-		model_apply(&m, &r);
-	}
-}
-
 static void profile_fill(void)
 {
-	prof = model_agent_process(&m, 300, "/usr/bin/prog")->profile;
-	prof->connected = true;
+	prof = fx_agent(300, "/usr/bin/prog");
 	prof->requested_hz = 1000;
 	prof->achieved_hz = 990;
 	profile_thread_name(prof, 301, "main");
@@ -92,49 +45,25 @@ static void profile_fill(void)
 	profile_add_samples(prof, 302, &beta, 1, 30, 20.0);
 }
 
+/* Processes 300 "prog" (50 % CPU, profiled) and 200 "plain"; the ui on
+ * process 300's view at 120 x 40, measuring text as UTF-8. */
 static void setup(void)
 {
-	model_init(&m, 1.0);
-	readings();
+	fx_init();
+	fx_readings((const struct fx_proc[]){ { 300, "prog", 50 }, { 200, "plain", 0 } }, 2);
 	profile_fill();
-	memset(&opt, 0, sizeof(opt));
-	lines_init(&frame);
-	ui__init(&ui, &m, &opt, true);
-	ui.width = 120;
-	ui.height = 40;
-	ui.screen = UI_SCREEN_PROC;
-	ui.proc.pid = 300;
-}
-
-static void teardown(void)
-{
-	ui__release(&ui);
-	lines_release(&frame);
-	model_release(&m);
-}
-
-static void draw(void)
-{
-	ui__frame(&ui, &frame);
-}
-
-static int find(const char *text)
-{
-	for (size_t i = 0; i < frame.n; i++)
-		if (strstr(frame.v[i].text, text))
-			return (int)i;
-	return -1;
+	fx_start_proc(120, 40, true, 300);
 }
 
 /* The Functions row of `name`: its line, or -1. */
 static int func_line(const char *name)
 {
-	int h = find("FUNCTION");
+	int h = fx_find("FUNCTION");
 	char pad[40];
 
 	snprintf(pad, sizeof(pad), " %s ", name);
-	for (int i = h < 0 ? (int)frame.n : h + 1; i < (int)frame.n; i++)
-		if (strstr(frame.v[i].text, pad))
+	for (int i = h < 0 ? (int)fx.frame.n : h + 1; i < (int)fx.frame.n; i++)
+		if (strstr(fx.frame.v[i].text, pad))
 			return i;
 	return -1;
 }
@@ -145,7 +74,7 @@ static double self_pct(const char *name)
 	int i = func_line(name);
 	double self;
 
-	if (i < 0 || sscanf(frame.v[i].text, "%lf", &self) != 1)
+	if (i < 0 || sscanf(fx.frame.v[i].text, "%lf", &self) != 1)
 		return -1;
 	return self;
 }
@@ -157,7 +86,7 @@ static const char *samples_cell(const char *name)
 	int i = func_line(name);
 	double a, b;
 
-	if (i < 0 || sscanf(frame.v[i].text, "%lf %lf %31s", &a, &b, buf) != 3)
+	if (i < 0 || sscanf(fx.frame.v[i].text, "%lf %lf %31s", &a, &b, buf) != 3)
 		return "";
 	return buf;
 }
@@ -166,21 +95,21 @@ static const char *samples_cell(const char *name)
  * loop runs once it has unlocked the model. */
 static int key(int k)
 {
-	int r = ui__key(&ui, k);
+	int r = ui__key(&fx.ui, k);
 
-	ui__pause_load(&ui);
+	ui__pause_load(&fx.ui);
 	return r;
 }
 
 static void mouse(int x, int y, enum ui_mouse_button button, bool dbl)
 {
-	ui.mouse = (struct ui_mouse){ x, y, button, dbl };
+	fx.ui.mouse = (struct ui_mouse){ x, y, button, dbl };
 	key(UI_KEY_MOUSE);
 }
 
 static bool selected(int line)
 {
-	const struct line *l = &frame.v[line];
+	const struct line *l = &fx.frame.v[line];
 
 	for (size_t s = 0; s < l->nspans; s++)
 		if (l->spans[s].elem == TE_ROW_SELECTED)
@@ -188,41 +117,41 @@ static bool selected(int line)
 	return false;
 }
 
-TestSuite(view_keys, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(view_keys, .init = setup, .fini = fx_release, .timeout = 20);
 
 Test(view_keys, w_cycles_the_live_window_of_the_functions_tab)
 {
-	draw();
-	cr_assert_gt(find("last 5s"), 0, "the tab bar names the window");
+	fx_draw();
+	cr_assert_gt(fx_find("last 5s"), 0, "the tab bar names the window");
 	cr_expect_float_eq(self_pct("beta"), 75.0, 0.05, "5 s: beta 30 of 40");
 	cr_expect_float_eq(self_pct("alpha"), 25.0, 0.05, "5 s: alpha 10 of 40");
 	cr_expect_float_eq(self_pct("gamma1"), 0.0, 0.05, "5 s: gamma1 is older");
 
 	key('w');
-	draw();
-	cr_expect_gt(find("last 30s"), 0);
+	fx_draw();
+	cr_expect_gt(fx_find("last 30s"), 0);
 	cr_expect_float_eq(self_pct("alpha"), 100.0 * 110 / 161, 0.05, "30 s holds t=1");
 	key('w');
-	draw();
-	cr_expect_gt(find("all time"), 0);
+	fx_draw();
+	cr_expect_gt(fx_find("all time"), 0);
 	cr_expect_float_eq(self_pct("beta"), 100.0 * 30 / 161, 0.05);
 	key('w');
-	draw();
-	cr_expect_gt(find("last 5s"), 0, "w wraps around to 5 s");
+	fx_draw();
+	cr_expect_gt(fx_find("last 5s"), 0, "w wraps around to 5 s");
 }
 
 Test(view_keys, brackets_move_the_charts_window_not_the_tabs)
 {
-	int before = ui.proc.window;
+	int before = fx.ui.proc.window;
 
 	key(']');
-	cr_expect_eq(ui.proc.window, before + 1);
+	cr_expect_eq(fx.ui.proc.window, before + 1);
 	key('[');
 	key('[');
-	cr_expect_eq(ui.proc.window, before - 1);
-	cr_expect_eq(ui.proc.tabs.scope.window, TABS_DEFAULT_WINDOW, "the live window stays");
+	cr_expect_eq(fx.ui.proc.window, before - 1);
+	cr_expect_eq(fx.ui.proc.tabs.scope.window, TABS_DEFAULT_WINDOW, "the live window stays");
 	key('+');
-	cr_expect_eq(ui.proc.window, before, "+ still works on the Functions tab");
+	cr_expect_eq(fx.ui.proc.window, before, "+ still works on the Functions tab");
 }
 
 Test(view_keys, t_picks_a_thread_and_the_numbers_change)
@@ -231,74 +160,74 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key('w');
 	key('w'); /* everything */
-	draw();
+	fx_draw();
 	cr_assert_float_eq(self_pct("alpha"), 100.0 * 110 / 161, 0.05);
 
 	key('t');
-	draw();
-	cr_assert(ui.proc.chooser.open);
-	cr_expect_gt(find("All threads"), 0);
-	l = find("main ");
-	cr_assert_gt(l, find("All threads"), "threads after All, most samples first");
-	cr_expect_gt(find("worker"), l, "main (121) before worker (40)");
-	cr_expect_neq(strstr(frame.v[l].text, "121"), NULL, "main's samples: %s",
-		      frame.v[l].text);
+	fx_draw();
+	cr_assert(fx.ui.proc.chooser.open);
+	cr_expect_gt(fx_find("All threads"), 0);
+	l = fx_find("main ");
+	cr_assert_gt(l, fx_find("All threads"), "threads after All, most samples first");
+	cr_expect_gt(fx_find("worker"), l, "main (121) before worker (40)");
+	cr_expect_neq(strstr(fx.frame.v[l].text, "121"), NULL, "main's samples: %s",
+		      fx.frame.v[l].text);
 
 	key(UI_KEY_DOWN);
 	key(UI_KEY_ENTER);
-	cr_expect_not(ui.proc.chooser.open);
-	cr_expect_eq(ui.proc.tabs.scope.tid, 301);
-	draw();
-	cr_expect_gt(find("thread main"), 0, "the tab bar names the thread");
+	cr_expect_not(fx.ui.proc.chooser.open);
+	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 301);
+	fx_draw();
+	cr_expect_gt(fx_find("thread main"), 0, "the tab bar names the thread");
 	cr_expect_float_eq(self_pct("alpha"), 100.0 * 100 / 121, 0.05, "main: alpha 100 of 121");
 	cr_expect_eq(func_line("beta"), -1, "beta never ran on main");
 
 	key('t');
 	key(UI_KEY_ESC);
-	cr_expect_eq(ui.proc.tabs.scope.tid, 301, "Esc keeps the thread");
+	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 301, "Esc keeps the thread");
 	key('t');
 	key(UI_KEY_HOME);
 	key(UI_KEY_ENTER);
-	cr_expect_eq(ui.proc.tabs.scope.tid, 0, "All threads");
+	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 0, "All threads");
 }
 
 Test(view_keys, R_zeroes_the_counts)
 {
-	draw();
+	fx_draw();
 	cr_assert_gt(func_line("alpha"), 0);
 	key('R');
 	cr_expect_eq(prof->samples, 0);
 	cr_expect_eq(prof->funcs[alpha].self, 0);
-	cr_expect_neq(strstr(ui.msg, "reset"), NULL, "a message says so: '%s'", ui.msg);
-	draw();
+	cr_expect_neq(strstr(fx.ui.msg, "reset"), NULL, "a message says so: '%s'", fx.ui.msg);
+	fx_draw();
 	cr_expect_eq(func_line("alpha"), -1, "no function has samples");
-	cr_expect_gt(find("no samples yet"), 0);
-	cr_expect_gt(find("0 samples"), 0, "the agent line counts from 0");
+	cr_expect_gt(fx_find("no samples yet"), 0);
+	cr_expect_gt(fx_find("0 samples"), 0, "the agent line counts from 0");
 }
 
 Test(view_keys, pause_freezes_while_samples_arrive_and_resume_shows_them)
 {
-	draw();
+	fx_draw();
 	cr_assert_str_eq(samples_cell("beta"), "30");
 	key('p');
-	cr_assert_not_null(ui.frozen, "paused");
-	cr_assert_eq(ui.live, &m);
+	cr_assert_not_null(fx.ui.frozen, "paused");
+	cr_assert_eq(fx.ui.live, &fx.m);
 
 	/* The collector goes on filling the live model. */
 	profile_add_samples(prof, 302, &beta, 1, 50, 20.5);
-	draw();
+	fx_draw();
 	cr_expect_str_eq(samples_cell("beta"), "30", "the shown rows do not move");
-	cr_expect_gt(find("PAUSED"), -1);
-	cr_expect_gt(find("+50 samples waiting"), -1, "title: '%s'", frame.v[0].text);
+	cr_expect_gt(fx_find("PAUSED"), -1);
+	cr_expect_gt(fx_find("+50 samples waiting"), -1, "title: '%s'", fx.frame.v[0].text);
 	profile_add_samples(prof, 302, &beta, 1, 25, 20.6);
-	draw();
-	cr_expect_gt(find("+75 samples waiting"), -1, "title: '%s'", frame.v[0].text);
+	fx_draw();
+	cr_expect_gt(fx_find("+75 samples waiting"), -1, "title: '%s'", fx.frame.v[0].text);
 
 	key(' ');
-	cr_expect_null(ui.frozen, "Space resumes");
-	draw();
+	cr_expect_null(fx.ui.frozen, "Space resumes");
+	fx_draw();
 	cr_expect_str_eq(samples_cell("beta"), "105", "nothing received was lost");
-	cr_expect_eq(find("PAUSED"), -1);
+	cr_expect_eq(fx_find("PAUSED"), -1);
 }
 
 Test(view_keys, R_while_paused_resets_both)
@@ -307,23 +236,23 @@ Test(view_keys, R_while_paused_resets_both)
 	profile_add_samples(prof, 302, &beta, 1, 5, 20.5);
 	key('R');
 	cr_expect_eq(prof->samples, 0, "the live profile");
-	draw();
+	fx_draw();
 	cr_expect_eq(func_line("beta"), -1, "the copy shown too");
 	key('p');
-	cr_expect_null(ui.frozen);
+	cr_expect_null(fx.ui.frozen);
 }
 
 Test(view_keys, click_selects_wheel_moves_and_tabs_switch)
 {
-	struct browser *b = &ui.proc.tabs.br[PTAB_FUNCTIONS];
+	struct browser *b = &fx.ui.proc.tabs.br[PTAB_FUNCTIONS];
 	int l, bar;
 
-	draw();
+	fx_draw();
 	l = func_line("alpha");
 	cr_assert_gt(l, 0);
 	cr_assert_not(selected(l));
 	mouse(20, l, UI_MOUSE_LEFT, false);
-	draw();
+	fx_draw();
 	cr_expect(selected(func_line("alpha")), "the clicked row is selected");
 	cr_expect_eq(b->sel, 1, "beta, alpha, gamma1...");
 
@@ -332,15 +261,15 @@ Test(view_keys, click_selects_wheel_moves_and_tabs_switch)
 	mouse(20, 2, UI_MOUSE_WHEEL_UP, false);
 	cr_expect_eq(b->sel, 1);
 
-	draw();
+	fx_draw();
 	mouse(20, func_line("FUNCTION") + 40, UI_MOUSE_LEFT, false);
 	cr_expect_eq(b->sel, 1, "a click under the last row selects nothing");
 
-	bar = find("Log");
+	bar = fx_find("Log");
 	cr_assert_gt(bar, 0);
-	mouse((int)(strstr(frame.v[bar].text, "Log") - frame.v[bar].text), bar, UI_MOUSE_LEFT,
+	mouse((int)(strstr(fx.frame.v[bar].text, "Log") - fx.frame.v[bar].text), bar, UI_MOUSE_LEFT,
 	      false);
-	cr_expect_eq(ui.proc.tabs.tab, PTAB_LOG, "a click on a tab switches to it");
+	cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_LOG, "a click on a tab switches to it");
 }
 
 Test(view_keys, double_click_is_enter)
@@ -348,23 +277,23 @@ Test(view_keys, double_click_is_enter)
 	int l;
 
 	key('t');
-	draw();
-	l = find("worker");
+	fx_draw();
+	l = fx_find("worker");
 	cr_assert_gt(l, 0);
 	mouse(3, l, UI_MOUSE_LEFT, false);
-	cr_expect(ui.proc.chooser.open, "one click only selects");
+	cr_expect(fx.ui.proc.chooser.open, "one click only selects");
 	mouse(3, l, UI_MOUSE_LEFT, true);
-	cr_expect_not(ui.proc.chooser.open, "a double click picks");
-	cr_expect_eq(ui.proc.tabs.scope.tid, 302);
+	cr_expect_not(fx.ui.proc.chooser.open, "a double click picks");
+	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 302);
 
 	/* On the process list, a double click opens the process. */
-	ui.screen = UI_SCREEN_LIST;
-	draw();
-	l = find("plain");
+	fx.ui.screen = UI_SCREEN_LIST;
+	fx_draw();
+	l = fx_find("plain");
 	cr_assert_gt(l, 0);
 	mouse(3, l, UI_MOUSE_LEFT, true);
-	cr_expect_eq(ui.screen, UI_SCREEN_PROC);
-	cr_expect_eq(ui.proc.pid, 200);
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC);
+	cr_expect_eq(fx.ui.proc.pid, 200);
 }
 
 Test(view_keys, drop_meter_tells_dropping_now)
@@ -392,53 +321,53 @@ Test(view_keys, agent_line_shows_event_drops_and_dropping_now)
 
 	prof->agent_dropped = 3;
 	prof->agent_events_dropped = 7;
-	draw();
-	l = find("Agent");
+	fx_draw();
+	l = fx_find("Agent");
 	cr_assert_geq(l, 0);
-	cr_expect_neq(strstr(frame.v[l].text, "7 events lost"), NULL, "%s", frame.v[l].text);
-	cr_expect_eq(strstr(frame.v[l].text, "DROPPING"), NULL, "no history yet");
+	cr_expect_neq(strstr(fx.frame.v[l].text, "7 events lost"), NULL, "%s", fx.frame.v[l].text);
+	cr_expect_eq(strstr(fx.frame.v[l].text, "DROPPING"), NULL, "no history yet");
 	/* Counts that rise between two draws a second apart: dropping now. */
-	ui.proc.drops.t[(ui.proc.drops.head + DROP_SLOTS - 1) % DROP_SLOTS] -= 1.0;
+	fx.ui.proc.drops.t[(fx.ui.proc.drops.head + DROP_SLOTS - 1) % DROP_SLOTS] -= 1.0;
 	prof->agent_dropped = 1003;
-	draw();
-	l = find("Agent");
-	cr_expect_neq(strstr(frame.v[l].text, "DROPPING"), NULL, "%s", frame.v[l].text);
+	fx_draw();
+	l = fx_find("Agent");
+	cr_expect_neq(strstr(fx.frame.v[l].text, "DROPPING"), NULL, "%s", fx.frame.v[l].text);
 }
 
 Test(view_keys, snapshot_title_and_read_only_reset)
 {
 	setenv("TZ", "UTC", 1);
 	tzset();
-	opt.snapshot = true;
-	opt.snapshot_path = "/some/dir/demo.ptsnap";
-	opt.snapshot_end = 1700000010.0;
-	draw();
-	cr_expect_neq(strstr(frame.v[0].text, "snapshot demo.ptsnap"), NULL, "%s",
-		      frame.v[0].text);
-	cr_expect_neq(strstr(frame.v[0].text, "to 2023-11-14 22:13:30"), NULL, "%s",
-		      frame.v[0].text);
-	cr_expect_eq(strstr(frame.v[0].text, "running"), NULL, "no state for a recording");
-	cr_expect_eq(strstr(frame.v[0].text, "watched"), NULL);
-	cr_expect_gt(find("CPU last"), 0);
+	fx.opt.snapshot = true;
+	fx.opt.snapshot_path = "/some/dir/demo.ptsnap";
+	fx.opt.snapshot_end = 1700000010.0;
+	fx_draw();
+	cr_expect_neq(strstr(fx.frame.v[0].text, "snapshot demo.ptsnap"), NULL, "%s",
+		      fx.frame.v[0].text);
+	cr_expect_neq(strstr(fx.frame.v[0].text, "to 2023-11-14 22:13:30"), NULL, "%s",
+		      fx.frame.v[0].text);
+	cr_expect_eq(strstr(fx.frame.v[0].text, "running"), NULL, "no state for a recording");
+	cr_expect_eq(strstr(fx.frame.v[0].text, "watched"), NULL);
+	cr_expect_gt(fx_find("CPU last"), 0);
 	key('R');
 	cr_expect_eq(prof->samples, 161, "a snapshot is not reset");
-	cr_expect_neq(strstr(ui.msg, "read-only"), NULL, "'%s'", ui.msg);
+	cr_expect_neq(strstr(fx.ui.msg, "read-only"), NULL, "'%s'", fx.ui.msg);
 	key('p');
-	cr_expect_null(ui.frozen, "nothing to pause");
+	cr_expect_null(fx.ui.frozen, "nothing to pause");
 }
 
 Test(view_keys, help_lists_the_keys)
 {
 	key('?');
-	draw();
-	cr_expect_gt(find("p Space"), 0);
-	cr_expect_gt(find("Mouse"), 0);
+	fx_draw();
+	cr_expect_gt(fx_find("p Space"), 0);
+	cr_expect_gt(fx_find("Mouse"), 0);
 	key('x');
-	ui.proc.tabs.tab = PTAB_TREE;
+	fx.ui.proc.tabs.tab = PTAB_TREE;
 	key('?');
-	draw();
+	fx_draw();
 	if (treeview__module.nbindings)
-		cr_expect_gt(find("keys of the Tree tab"), 0);
+		cr_expect_gt(fx_find("keys of the Tree tab"), 0);
 }
 
 Test(view_keys_options, no_mouse_is_parsed)

@@ -10,57 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
-static struct lines frame;
-static struct cpu_jiffies cpus[1];
 static struct profile *prof;
 static uint32_t f_main, f_run, f_parse, f_memcpy, f_hash, f_mix, f_read_input, f_read, f_worker,
 	f_compress, f_fib;
-
-static struct proc_reading proc(pid_t pid, const char *comm, unsigned long long ticks)
-{
-	struct proc_reading r;
-
-	memset(&r, 0, sizeof(r));
-	r.pid = pid;
-	r.threads = 2;
-	r.fds = 4;
-	r.start_ticks = 5;
-	r.ticks = ticks;
-	r.rss_kb = 4096;
-	r.state = 'R';
-	snprintf(r.comm, sizeof(r.comm), "%s", comm);
-	snprintf(r.user, sizeof(r.user), "tester");
-	r.cmdline = comm;
-	return r;
-}
-
-static void readings(void)
-{
-	for (int t = 1; t <= 2; t++) {
-		struct proc_reading p[1] = { proc(300, "prog", 50u * (unsigned)t) };
-		struct tick_reading r;
-
-		cpus[0].busy += 50, cpus[0].idle += 50;
-		memset(&r, 0, sizeof(r));
-		r.sys.time = t;
-		r.sys.ncpu = 1;
-		r.sys.per_cpu = cpus;
-		r.sys.total = cpus[0];
-		r.sys.mem_total_kb = 8 * 1024 * 1024;
-		r.sys.mem_used_kb = 1024 * 1024;
-		r.sys.mem_available_kb = 7 * 1024 * 1024;
-		r.procs = p;
-		r.nprocs = 1;
-		r.hz = 100;
-		r.full_scan = true;
-		model_apply(&m, &r);
-	}
-}
 
 static void add(pid_t tid, const uint32_t *funcs, size_t n, uint64_t count)
 {
@@ -98,10 +53,9 @@ static void recursion(void)
 
 static void setup_with(void (*fill)(void))
 {
-	model_init(&m, 1.0);
-	readings();
-	prof = model_agent_process(&m, 300, "/usr/bin/prog")->profile;
-	prof->connected = true;
+	fx_init();
+	fx_readings((const struct fx_proc[]){ { 300, "prog", 50 } }, 1);
+	prof = fx_agent(300, "/usr/bin/prog");
 	prof->requested_hz = 1000;
 	prof->achieved_hz = 1000;
 	f_main = profile_func(prof, "prog", "main", "src/main.c", 10);
@@ -116,8 +70,6 @@ static void setup_with(void (*fill)(void))
 	f_compress = profile_func(prof, "prog", "compress", "src/worker.c", 80);
 	f_fib = profile_func(prof, "prog", "fib", "src/fib.c", 90);
 	fill();
-	memset(&opt, 0, sizeof(opt));
-	lines_init(&frame);
 }
 
 static void setup(void)
@@ -130,53 +82,34 @@ static void setup_recursion(void)
 	setup_with(recursion);
 }
 
-static void teardown(void)
-{
-	ui__release(&ui);
-	lines_release(&frame);
-	model_release(&m);
-}
-
 /* Opens the process view of pid 300 at width x height on tab. */
 static void start(int width, int height, enum proc_tab tab)
 {
-	ui__init(&ui, &m, &opt, false);
-	ui.width = width;
-	ui.height = height;
-	ui.screen = UI_SCREEN_PROC;
-	ui.proc.pid = 300;
-	ui__key(&ui, '1' + (int)tab);
+	fx_start_proc(width, height, false, 300);
+	ui__key(&fx.ui, '1' + (int)tab);
 }
 
 /* Draws a frame; TREE_DUMP=1 in the environment prints it (to debug a test). */
 static void draw(void)
 {
-	ui__frame(&ui, &frame);
+	ui__frame(&fx.ui, &fx.frame);
 	if (getenv("TREE_DUMP")) {
-		lines_write(&frame, stderr);
+		lines_write(&fx.frame, stderr);
 		fputs("----\n", stderr);
 	}
 }
 
 static void key(int k)
 {
-	ui__key(&ui, k);
+	ui__key(&fx.ui, k);
 	draw();
 }
 
 static void keys(const char *s)
 {
 	for (; *s; s++)
-		ui__key(&ui, (unsigned char)*s);
+		ui__key(&fx.ui, (unsigned char)*s);
 	draw();
-}
-
-static int find(const char *text)
-{
-	for (size_t i = 0; i < frame.n; i++)
-		if (strstr(frame.v[i].text, text))
-			return (int)i;
-	return -1;
 }
 
 /* One row of the table as read back from the screen. */
@@ -191,8 +124,8 @@ struct trow {
 /* The line holding the column header of the current tree tab. */
 static int header_line(void)
 {
-	for (size_t i = 0; i < frame.n; i++)
-		if (strstr(frame.v[i].text, "% ") && strstr(frame.v[i].text, "FUNCTION"))
+	for (size_t i = 0; i < fx.frame.n; i++)
+		if (strstr(fx.frame.v[i].text, "% ") && strstr(fx.frame.v[i].text, "FUNCTION"))
 			return (int)i;
 	return -1;
 }
@@ -207,10 +140,10 @@ static bool row(int k, struct trow *r)
 	int sp = 0;
 
 	cr_assert_geq(h, 0, "no column header");
-	col = (int)(strstr(frame.v[h].text, "FUNCTION") - frame.v[h].text);
-	if (h + 1 + k >= (int)frame.n)
+	col = (int)(strstr(fx.frame.v[h].text, "FUNCTION") - fx.frame.v[h].text);
+	if (h + 1 + k >= (int)fx.frame.n)
 		return false;
-	text = frame.v[h + 1 + k].text;
+	text = fx.frame.v[h + 1 + k].text;
 	if ((int)strlen(text) <= col + 2)
 		return false;
 	/* The numbers without thousands separators ("1,150"). */
@@ -219,7 +152,7 @@ static bool row(int k, struct trow *r)
 			plain[k2++] = *c;
 	plain[k2] = '\0';
 	memset(r, 0, sizeof(*r));
-	if (strstr(frame.v[h].text, "TOTAL%")) {
+	if (strstr(fx.frame.v[h].text, "TOTAL%")) {
 		if (sscanf(plain, "%lf %lf %lu", &r->total, &r->self, &r->samples) != 3)
 			return false;
 	} else {
@@ -268,7 +201,7 @@ static const char *outline(void)
 
 static struct browser *br(void)
 {
-	return &ui.proc.tabs.br[ui.proc.tabs.tab];
+	return &fx.ui.proc.tabs.br[fx.ui.proc.tabs.tab];
 }
 
 /* The selected row, read back. */
@@ -308,23 +241,23 @@ static void go_to(const char *name)
 	cr_assert_fail("no row %s in %s", name, outline());
 }
 
-TestSuite(view_tree, .init = setup, .fini = teardown);
+TestSuite(view_tree, .init = setup, .fini = fx_release);
 
 Test(view_tree, first_show_opens_the_hot_path_with_percentages_of_the_scope)
 {
 	start(120, 40, PTAB_TREE);
 	draw();
-	cr_expect_geq(find("Top-down: % of 1,000 samples"), 0, "what the numbers are");
+	cr_expect_geq(fx_find("Top-down: % of 1,000 samples"), 0, "what the numbers are");
 	/* main opened; run holds 83 % of it, a real split: the opening stops. */
 	cr_expect_str_eq(outline(), "0:main- 1:run+ 1:read_input+ 0:worker+");
 	expect_row(0, 90.0, 0.0, 900, 0, '-', "main");
 	expect_row(1, 75.0, 0.0, 750, 1, '+', "run");
 	expect_row(2, 15.0, 14.2, 150, 1, '+', "read_input");
 	expect_row(3, 10.0, 0.0, 100, 0, '+', "worker");
-	cr_expect_geq(find("prog"), 0, "the module column");
-	cr_expect_geq(find("io.c:60"), 0, "FILE:LINE");
+	cr_expect_geq(fx_find("prog"), 0, "the module column");
+	cr_expect_geq(fx_find("io.c:60"), 0, "FILE:LINE");
 	key('L');
-	cr_expect_lt(find("io.c:60"), 0, "L hides FILE:LINE");
+	cr_expect_lt(fx_find("io.c:60"), 0, "L hides FILE:LINE");
 	cr_expect_str_eq(selected().name, "main", "the top row is selected");
 }
 
@@ -405,7 +338,7 @@ Test(view_tree, right_left_and_enter)
 	go_to("main");
 	key(UI_KEY_LEFT);
 	key(UI_KEY_LEFT);
-	cr_expect_eq(ui.screen, UI_SCREEN_PROC, "Left on a closed top row stays in the view");
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC, "Left on a closed top row stays in the view");
 }
 
 Test(view_tree, focus_shows_a_subtree_with_a_breadcrumb_and_esc_goes_back)
@@ -417,23 +350,23 @@ Test(view_tree, focus_shows_a_subtree_with_a_breadcrumb_and_esc_goes_back)
 	key('f');
 	cr_expect_str_eq(outline(), "0:parse- 1:memcpy.");
 	expect_row(0, 50.0, 40.0, 500, 0, '-', "parse");
-	cr_expect_geq(find("Focus main > run > parse"), 0, "the breadcrumb");
-	cr_expect_geq(find("Esc back"), 0);
+	cr_expect_geq(fx_find("Focus main > run > parse"), 0, "the breadcrumb");
+	cr_expect_geq(fx_find("Esc back"), 0);
 	go_to("memcpy");
 	key('f');
 	cr_expect_str_eq(outline(), "0:memcpy.");
-	cr_expect_geq(find("Focus main > run > parse > memcpy"), 0);
+	cr_expect_geq(fx_find("Focus main > run > parse > memcpy"), 0);
 	expect_row(0, 10.0, 10.0, 100, 0, ' ', "memcpy");
 	key(UI_KEY_ESC);
 	cr_expect_str_eq(outline(), "0:parse- 1:memcpy.", "one level back");
 	cr_expect_str_eq(selected().name, "memcpy");
 	key(UI_KEY_ESC);
-	cr_expect_lt(find("Focus"), 0);
+	cr_expect_lt(fx_find("Focus"), 0);
 	cr_expect_str_eq(selected().name, "parse", "the focused node stays selected");
 	cr_expect_eq(selected().depth, 2);
-	cr_expect_eq(ui.screen, UI_SCREEN_PROC);
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC);
 	key(UI_KEY_ESC); /* not focused: the view's Esc goes back to the list */
-	cr_expect_eq(ui.screen, UI_SCREEN_LIST);
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_LIST);
 }
 
 Test(view_tree, narrow_breadcrumb_keeps_its_end)
@@ -442,9 +375,9 @@ Test(view_tree, narrow_breadcrumb_keeps_its_end)
 	draw();
 	key('e');
 	key('f');
-	cr_expect_geq(find("... > parse > memcpy"), 0, "cut on the left");
-	for (size_t i = 0; i < frame.n; i++)
-		cr_expect_leq(frame.v[i].cols, 40, "'%s'", frame.v[i].text);
+	cr_expect_geq(fx_find("... > parse > memcpy"), 0, "cut on the left");
+	for (size_t i = 0; i < fx.frame.n; i++)
+		cr_expect_leq(fx.frame.v[i].cols, 40, "'%s'", fx.frame.v[i].text);
 }
 
 Test(view_tree, threshold_hides_small_paths)
@@ -456,17 +389,17 @@ Test(view_tree, threshold_hides_small_paths)
 	key('%'); /* 0.5 %: mix (0.3 %) goes */
 	cr_expect_str_eq(outline(), "0:main- 1:run- 2:parse- 3:memcpy. 2:hash. "
 				    "1:read_input- 2:read. 0:worker- 1:compress- 2:memcpy.");
-	cr_expect_geq(find("hiding < 0.5%"), 0);
+	cr_expect_geq(fx_find("hiding < 0.5%"), 0);
 	key('%'); /* 1 %: read (0.8 %) too */
 	cr_expect_eq(nrows(), 9);
-	cr_expect_geq(find("hiding < 1%"), 0);
+	cr_expect_geq(fx_find("hiding < 1%"), 0);
 	key('%'); /* 5 %: worker's memcpy (2 %) too */
 	cr_expect_str_eq(outline(), "0:main- 1:run- 2:parse- 3:memcpy. 2:hash. "
 				    "1:read_input. 0:worker- 1:compress.");
-	cr_expect_geq(find("hiding < 5%"), 0);
+	cr_expect_geq(fx_find("hiding < 5%"), 0);
 	key('%');
 	cr_expect_eq(nrows(), 11, "and back to everything");
-	cr_expect_lt(find("hiding"), 0);
+	cr_expect_lt(fx_find("hiding"), 0);
 }
 
 Test(view_tree, search_opens_the_way_to_a_hidden_node)
@@ -490,7 +423,7 @@ Test(view_tree, search_opens_the_way_to_a_hidden_node)
 	cr_expect_eq(selected().depth, 2, "and back to worker's memcpy");
 	keys("/zzz");
 	key(UI_KEY_ENTER);
-	cr_expect_geq(find("no match for 'zzz'"), 0);
+	cr_expect_geq(fx_find("no match for 'zzz'"), 0);
 }
 
 Test(view_tree, matches_are_highlighted)
@@ -505,9 +438,9 @@ Test(view_tree, matches_are_highlighted)
 	keys("/ead_in");
 	key(UI_KEY_ENTER);
 	key(UI_KEY_UP); /* off the row, so it is not drawn as selected */
-	i = find(" read_input ");
+	i = fx_find(" read_input ");
 	cr_assert_geq(i, 0);
-	l = &frame.v[i];
+	l = &fx.frame.v[i];
 	at = strstr(l->text, "ead_in");
 	for (size_t s = 0; s < l->nspans; s++)
 		if (l->spans[s].start == (size_t)(at - l->text))
@@ -532,7 +465,7 @@ Test(view_tree, selection_follows_its_node_as_counts_change)
 	profile_reset(prof);
 	draw();
 	cr_expect_eq(nrows(), 0);
-	cr_expect_geq(find("no samples yet"), 0);
+	cr_expect_geq(fx_find("no samples yet"), 0);
 	add(302, (uint32_t[]){ f_worker, f_compress }, 2, 10);
 	draw();
 	cr_expect_str_eq(outline(), "0:worker- 1:compress.", "primed again");
@@ -543,22 +476,22 @@ Test(view_tree, thread_scope_keeps_expansions_by_path)
 	start(120, 40, PTAB_TREE);
 	draw();
 	key('e');
-	ui.proc.tabs.scope.tid = 301;
+	fx.ui.proc.tabs.scope.tid = 301;
 	draw();
 	cr_expect_str_eq(outline(), "0:main- 1:run- 2:parse- 3:memcpy. 2:hash+ 1:read_input+");
 	expect_row(0, 100.0, 0.0, 900, 0, '-', "main");
-	ui.proc.tabs.scope.tid = 0;
+	fx.ui.proc.tabs.scope.tid = 0;
 	draw();
 	cr_expect_str_eq(outline(),
 			 "0:main- 1:run- 2:parse- 3:memcpy. 2:hash+ 1:read_input+ 0:worker+");
 	/* The selection follows its call path into the other tree. */
-	ui.proc.tabs.scope.tid = 302;
+	fx.ui.proc.tabs.scope.tid = 302;
 	draw();
 	go_to("worker");
 	key(UI_KEY_RIGHT);
 	key(UI_KEY_DOWN);
 	cr_expect_str_eq(selected().name, "compress");
-	ui.proc.tabs.scope.tid = 0;
+	fx.ui.proc.tabs.scope.tid = 0;
 	draw();
 	cr_expect_str_eq(selected().name, "compress");
 	cr_expect_eq(br()->sel, 7);
@@ -568,8 +501,8 @@ Test(view_tree, callers_split_each_function_by_its_callers)
 {
 	start(120, 40, PTAB_CALLERS);
 	draw();
-	cr_expect_geq(find("Bottom-up"), 0);
-	cr_expect_geq(find("FUNCTION, THEN WHO CALLED IT"), 0);
+	cr_expect_geq(fx_find("Bottom-up"), 0);
+	cr_expect_geq(fx_find("FUNCTION, THEN WHO CALLED IT"), 0);
 	/* parse is the hottest leaf; its only caller chain opens by itself. */
 	cr_expect_str_eq(outline(), "0:parse- 1:run- 2:main. 0:hash+ 0:read_input+ 0:memcpy+ "
 				    "0:compress+ 0:read+ 0:mix+");
@@ -586,7 +519,7 @@ Test(view_tree, callers_split_each_function_by_its_callers)
 	cr_expect_eq(selected().samples, 100);
 }
 
-TestSuite(view_tree_recursion, .init = setup_recursion, .fini = teardown);
+TestSuite(view_tree_recursion, .init = setup_recursion, .fini = fx_release);
 
 Test(view_tree_recursion, one_node_per_depth_never_counted_twice)
 {
@@ -609,10 +542,10 @@ Test(view_tree_recursion, one_node_per_depth_never_counted_twice)
 /* Every line of the frame is exactly the screen's width. */
 static void expect_full_width(void)
 {
-	cr_expect_eq(frame.n, (size_t)ui.height);
-	for (size_t i = 0; i < frame.n; i++)
-		cr_expect_eq(frame.v[i].cols, ui.width, "%dx%d line %zu: %d columns: '%s'",
-			     ui.width, ui.height, i, frame.v[i].cols, frame.v[i].text);
+	cr_expect_eq(fx.frame.n, (size_t)fx.ui.height);
+	for (size_t i = 0; i < fx.frame.n; i++)
+		cr_expect_eq(fx.frame.v[i].cols, fx.ui.width, "%dx%d line %zu: %d columns: '%s'",
+			     fx.ui.width, fx.ui.height, i, fx.frame.v[i].cols, fx.frame.v[i].text);
 }
 
 Test(view_tree, fits_the_smallest_and_a_large_screen)
@@ -622,15 +555,15 @@ Test(view_tree, fits_the_smallest_and_a_large_screen)
 	start(40, 10, PTAB_TREE);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		for (int tab = PTAB_TREE; tab <= PTAB_CALLERS; tab++) {
-			ui.width = sizes[s][0];
-			ui.height = sizes[s][1];
+			fx.ui.width = sizes[s][0];
+			fx.ui.height = sizes[s][1];
 			key('1' + tab);
 			key('E');
 			expect_full_width();
-			cr_expect_geq(header_line(), 0, "the column header at %dx%d", ui.width,
-				      ui.height);
-			cr_expect_geq(find(tab == PTAB_TREE ? "main" : "parse"), 0,
-				      "a name at %dx%d", ui.width, ui.height);
+			cr_expect_geq(header_line(), 0, "the column header at %dx%d", fx.ui.width,
+				      fx.ui.height);
+			cr_expect_geq(fx_find(tab == PTAB_TREE ? "main" : "parse"), 0,
+				      "a name at %dx%d", fx.ui.width, fx.ui.height);
 			key('e');
 			key('f');
 			expect_full_width();
@@ -647,18 +580,14 @@ Test(view_tree, fits_the_smallest_and_a_large_screen)
 Test(view_tree, utf8_expanders_and_breadcrumb)
 {
 	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
-	ui__init(&ui, &m, &opt, true);
-	ui.width = 120;
-	ui.height = 40;
-	ui.screen = UI_SCREEN_PROC;
-	ui.proc.pid = 300;
+	fx_start_proc(120, 40, true, 300);
 	key('2');
-	cr_expect_geq(find("▾ main"), 0, "an open node");
-	cr_expect_geq(find("  ▸ run"), 0, "a closed one, indented");
+	cr_expect_geq(fx_find("▾ main"), 0, "an open node");
+	cr_expect_geq(fx_find("  ▸ run"), 0, "a closed one, indented");
 	key('e');
 	browser_select(br(), 2); /* parse */
 	key('f');
-	cr_expect_geq(find("Focus main › run › parse"), 0, "the breadcrumb");
+	cr_expect_geq(fx_find("Focus main › run › parse"), 0, "the breadcrumb");
 }
 
 Test(view_tree, click_selects_and_double_click_toggles)
@@ -667,13 +596,13 @@ Test(view_tree, click_selects_and_double_click_toggles)
 
 	start(120, 40, PTAB_TREE);
 	draw();
-	y = find(" read_input ");
+	y = fx_find(" read_input ");
 	cr_assert_geq(y, 0);
-	ui.mouse = (struct ui_mouse){ 30, y, UI_MOUSE_LEFT, false };
+	fx.ui.mouse = (struct ui_mouse){ 30, y, UI_MOUSE_LEFT, false };
 	key(UI_KEY_MOUSE);
 	cr_expect_str_eq(selected().name, "read_input", "a click selects");
 	cr_expect_str_eq(outline(), "0:main- 1:run+ 1:read_input+ 0:worker+");
-	ui.mouse.double_click = true;
+	fx.ui.mouse.double_click = true;
 	key(UI_KEY_MOUSE);
 	cr_expect_str_eq(outline(), "0:main- 1:run+ 1:read_input- 2:read. 0:worker+",
 			 "a double click opens");
@@ -686,10 +615,10 @@ Test(view_tree, pause_and_resume_keep_what_is_open)
 	key('e');
 	go_to("parse");
 	key('f');
-	cr_assert_eq(ui__pause(&ui), 0, "a paused copy of the model");
-	ui__pause_load(&ui);
+	cr_assert_eq(ui__pause(&fx.ui), 0, "a paused copy of the model");
+	ui__pause_load(&fx.ui);
 	draw();
-	cr_expect_neq(model_find(ui.m, 300)->profile, prof, "another profile is shown");
+	cr_expect_neq(model_find(fx.ui.m, 300)->profile, prof, "another profile is shown");
 	cr_expect_str_eq(outline(), "0:parse- 1:memcpy.", "the focus carried over by path");
 	key(UI_KEY_ESC);
 	cr_expect_str_eq(outline(),
@@ -699,7 +628,7 @@ Test(view_tree, pause_and_resume_keep_what_is_open)
 	key(UI_KEY_UP); /* read_input */
 	/* Meanwhile the live profile changes: read_input becomes main's hottest. */
 	add(301, (uint32_t[]){ f_main, f_read_input }, 2, 1000);
-	ui__resume(&ui);
+	ui__resume(&fx.ui);
 	draw();
 	cr_expect_str_eq(outline(), "0:main- 1:read_input+ 1:run- 2:parse- 3:memcpy. 2:hash+ "
 				    "0:worker- 1:compress+",
@@ -713,7 +642,7 @@ Test(view_tree, callers_breadcrumb_reads_called_from)
 	draw();
 	go_to("main");
 	key('f');
-	cr_expect_geq(find("Focus parse < run < main"), 0, "the leaf first, then its callers");
+	cr_expect_geq(fx_find("Focus parse < run < main"), 0, "the leaf first, then its callers");
 	cr_expect_str_eq(outline(), "0:main.");
 	expect_row(0, 40.0, -1, 400, 0, ' ', "main");
 }
@@ -766,7 +695,7 @@ Test(view_tree, search_walks_every_node_in_display_order_both_ways)
 	key(UI_KEY_ENTER);
 	key('n');
 	cr_expect_str_eq(sel_at(), "1:read_input");
-	cr_expect_lt(find("no match"), 0);
+	cr_expect_lt(fx_find("no match"), 0);
 }
 
 Test(view_tree, search_stays_inside_the_focus_and_above_the_threshold)
@@ -786,7 +715,7 @@ Test(view_tree, search_stays_inside_the_focus_and_above_the_threshold)
 	key('%'); /* hides under 0.5 %: mix (0.3 %) */
 	keys("/mix");
 	key(UI_KEY_ENTER);
-	cr_expect_geq(find("no match for 'mix'"), 0);
+	cr_expect_geq(fx_find("no match for 'mix'"), 0);
 }
 
 /* A wide profile: main with n children c00000.. of one sample each, plus
@@ -827,7 +756,8 @@ Test(view_tree, a_long_list_scrolls_and_keeps_its_order_between_data_changes)
 		key(UI_KEY_PGUP);
 	cr_expect_eq(br()->sel, br()->n - 1 - 3 * (size_t)br()->page);
 	c_late = profile_func(prof, "prog", "c24999", NULL, 0);
-	late = calltree_child(&prof->top, calltree_child(&prof->top, CALLTREE_ROOT, f_main), c_late);
+	late =
+	    calltree_child(&prof->top, calltree_child(&prof->top, CALLTREE_ROOT, f_main), c_late);
 	cr_assert_neq(late, CALLTREE_NONE);
 	at = index_of(late);
 	cr_assert_eq(at, (long)br()->n - 4, "the last of main's children");

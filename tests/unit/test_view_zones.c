@@ -8,73 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
-static struct model m;
-static struct ui ui;
-static struct ui_options opt;
-static struct lines frame;
-static struct cpu_jiffies cpus[1];
 static struct profile *prof;
 
-static struct proc_reading proc(pid_t pid, const char *comm, unsigned long long ticks)
-{
-	struct proc_reading r;
-
-	memset(&r, 0, sizeof(r));
-	r.pid = pid;
-	r.threads = 2;
-	r.fds = 4;
-	r.start_ticks = 5;
-	r.ticks = ticks;
-	r.rss_kb = 4096;
-	r.state = 'R';
-	snprintf(r.comm, sizeof(r.comm), "%s", comm);
-	snprintf(r.user, sizeof(r.user), "tester");
-	r.cmdline = comm;
-	return r;
-}
-
-static void readings(void)
-{
-	for (int t = 1; t <= 2; t++) {
-		struct proc_reading p[1] = { proc(300, "prog", 50u * (unsigned)t) };
-		struct tick_reading r;
-
-		cpus[0].busy += 50, cpus[0].idle += 50;
-		memset(&r, 0, sizeof(r));
-		r.sys.time = t;
-		r.sys.ncpu = 1;
-		r.sys.per_cpu = cpus;
-		r.sys.total = cpus[0];
-		r.sys.mem_total_kb = 8 * 1024 * 1024;
-		r.sys.mem_used_kb = 1024 * 1024;
-		r.sys.mem_available_kb = 7 * 1024 * 1024;
-		r.procs = p;
-		r.nprocs = 1;
-		r.hz = 100;
-		r.full_scan = true;
-		model_apply(&m, &r);
-	}
-}
-
+/* Process 300 "prog" (50 % CPU), profiled, threads 301 "render" and 302 "io". */
 static void setup(void)
 {
-	model_init(&m, 1.0);
-	readings();
-	prof = model_agent_process(&m, 300, "/usr/bin/prog")->profile;
-	prof->connected = true;
+	fx_init();
+	fx_readings((const struct fx_proc[]){ { 300, "prog", 50 } }, 1);
+	prof = fx_agent(300, "/usr/bin/prog");
 	profile_thread_name(prof, 301, "render");
 	profile_thread_name(prof, 302, "io");
-	memset(&opt, 0, sizeof(opt));
-	lines_init(&frame);
-}
-
-static void teardown(void)
-{
-	ui__release(&ui);
-	lines_release(&frame);
-	model_release(&m);
 }
 
 /* The index of the live window of `seconds` (0: everything). */
@@ -90,38 +36,20 @@ static int window_of(double seconds)
 /* The view at width x height on tab, scoped to every thread since the start. */
 static void start(int width, int height, enum proc_tab tab)
 {
-	ui__init(&ui, &m, &opt, false);
-	ui.proc.tabs.scope.window = window_of(0);
-	ui.width = width;
-	ui.height = height;
-	ui.screen = UI_SCREEN_PROC;
-	ui.proc.pid = 300;
-	ui__key(&ui, '1' + (int)tab);
-}
-
-static void draw(void)
-{
-	lines_clear(&frame);
-	ui__frame(&ui, &frame);
-}
-
-static int find(const char *text)
-{
-	for (size_t i = 0; i < frame.n; i++)
-		if (strstr(frame.v[i].text, text))
-			return (int)i;
-	return -1;
+	fx_start_proc(width, height, false, 300);
+	fx.ui.proc.tabs.scope.window = window_of(0);
+	ui__key(&fx.ui, '1' + (int)tab);
 }
 
 /* The line starting with `name` after the column header line holding `header`. */
 static const char *row_of(const char *header, const char *name)
 {
-	int h = find(header);
+	int h = fx_find(header);
 
-	for (size_t i = h < 0 ? frame.n : (size_t)h + 1; i < frame.n; i++)
-		if (!strncmp(frame.v[i].text, name, strlen(name)) &&
-		    frame.v[i].text[strlen(name)] == ' ')
-			return frame.v[i].text;
+	for (size_t i = h < 0 ? fx.frame.n : (size_t)h + 1; i < fx.frame.n; i++)
+		if (!strncmp(fx.frame.v[i].text, name, strlen(name)) &&
+		    fx.frame.v[i].text[strlen(name)] == ' ')
+			return fx.frame.v[i].text;
 	return NULL;
 }
 
@@ -146,11 +74,11 @@ static const char *word(const char *text, int k, char *buf, size_t len)
 /* The column index of `name` in the header line holding "ZONE" or "COUNTER". */
 static int column(const char *header, const char *name)
 {
-	int h = find(header);
+	int h = fx_find(header);
 	char buf[32];
 
 	for (int k = 0; h >= 0 && k < 20; k++) {
-		const char *w = word(frame.v[h].text, k, buf, sizeof(buf));
+		const char *w = word(fx.frame.v[h].text, k, buf, sizeof(buf));
 
 		if (!*w)
 			break;
@@ -160,26 +88,17 @@ static int column(const char *header, const char *name)
 	return -1;
 }
 
-static void expect_fits(void)
-{
-	cr_expect_eq(frame.n, (size_t)ui.height, "%zu lines for a height of %d", frame.n,
-		     ui.height);
-	for (size_t i = 0; i < frame.n; i++)
-		cr_expect_leq(frame.v[i].cols, ui.width, "line %zu: %d columns of %d: '%s'", i,
-			      frame.v[i].cols, ui.width, frame.v[i].text);
-}
-
 /* The name in the selected row of the current table. */
 static const char *selected_name(void)
 {
-	for (size_t i = 0; i < frame.n; i++)
-		for (size_t s = 0; s < frame.v[i].nspans; s++)
-			if (frame.v[i].spans[s].elem == TE_ROW_SELECTED)
-				return frame.v[i].text;
+	for (size_t i = 0; i < fx.frame.n; i++)
+		for (size_t s = 0; s < fx.frame.v[i].nspans; s++)
+			if (fx.frame.v[i].spans[s].elem == TE_ROW_SELECTED)
+				return fx.frame.v[i].text;
 	return "";
 }
 
-TestSuite(view_zones, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(view_zones, .init = setup, .fini = fx_release, .timeout = 20);
 
 /* Second s (1..10) has s events of zone "tick" on thread 301 at s + 0.5. */
 static void ticks(void)
@@ -198,15 +117,15 @@ Test(view_zones, rate_over_a_5s_window)
 
 	ticks();
 	start(160, 40, PTAB_ZONES);
-	draw();
+	fx_draw();
 	rate = column("ZONE", "RATE/s");
 	cr_assert_geq(rate, 0, "a RATE/s column");
 	/* Everything: 55 events from 1.5 to 10.5, 9 seconds. */
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), 1, buf, sizeof(buf)), "55");
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), rate, buf, sizeof(buf)), "6.11");
 	/* Last 5 s at 10.5: seconds 6..10, 40 events over 10.5 - 6 = 4.5 s. */
-	ui.proc.tabs.scope.window = window_of(5);
-	draw();
+	fx.ui.proc.tabs.scope.window = window_of(5);
+	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), 1, buf, sizeof(buf)), "40");
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), rate, buf, sizeof(buf)), "8.89",
 			 "40 / 4.5 s: '%s'", row_of("ZONE", "tick"));
@@ -224,16 +143,16 @@ Test(view_zones, thread_filter_changes_counts_and_leaves_exact_figures_out)
 	/* The agent counted 50 in all: only the all-threads, since-start scope says so. */
 	profile_zone_stats(prof, z, 301, 50, 50 * 3e6, 1000000, 9000000);
 	start(160, 40, PTAB_ZONES);
-	draw();
+	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "50");
-	ui.proc.tabs.scope.tid = 302;
-	draw();
+	fx.ui.proc.tabs.scope.tid = 302;
+	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "4",
 			 "'%s'", row_of("ZONE", "load"));
 	cr_expect_str_eq(word(row_of("ZONE", "load"), column("ZONE", "MAX"), buf, sizeof(buf)),
 			 "8.00ms");
-	ui.proc.tabs.scope.tid = 301;
-	draw();
+	fx.ui.proc.tabs.scope.tid = 301;
+	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "6");
 	cr_expect_str_eq(word(row_of("ZONE", "load"), column("ZONE", "MAX"), buf, sizeof(buf)),
 			 "2.00ms", "the events received, not the agent's 9 ms");
@@ -260,12 +179,12 @@ static void three_zones(void)
 static const char *order(const char *header)
 {
 	static char out[96];
-	int h = find(header);
+	int h = fx_find(header);
 	char buf[32];
 
 	out[0] = '\0';
-	for (int k = 1; h >= 0 && k <= 3 && (size_t)(h + k) < frame.n; k++) {
-		strcat(out, word(frame.v[h + k].text, 0, buf, sizeof(buf)));
+	for (int k = 1; h >= 0 && k <= 3 && (size_t)(h + k) < fx.frame.n; k++) {
+		strcat(out, word(fx.frame.v[h + k].text, 0, buf, sizeof(buf)));
 		if (k < 3)
 			strcat(out, " ");
 	}
@@ -278,31 +197,31 @@ Test(view_zones, sort_by_any_column_and_invert)
 
 	three_zones();
 	start(160, 40, PTAB_ZONES);
-	draw();
+	fx_draw();
 	/* By total by default: alpha 30 ms, charlie 60 ms, bravo 50 ms. */
 	cr_expect_str_eq(order("ZONE"), "charlie bravo alpha");
-	h = find("ZONE");
-	cr_expect(strstr(frame.v[h].text, "vTOTAL") != NULL, "marked: '%s'", frame.v[h].text);
+	h = fx_find("ZONE");
+	cr_expect(strstr(fx.frame.v[h].text, "vTOTAL") != NULL, "marked: '%s'", fx.frame.v[h].text);
 	for (int i = 0; i < ZSORT_P95 - ZSORT_TOTAL; i++)
-		ui__key(&ui, '>');
-	draw();
+		ui__key(&fx.ui, '>');
+	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "bravo charlie alpha", "by p95, slowest first");
-	cr_expect(strstr(frame.v[find("ZONE")].text, "vP95") != NULL);
-	cr_expect_geq(find("by p95"), 0, "the tab bar names the sort");
-	ui__key(&ui, 'I');
-	draw();
+	cr_expect(strstr(fx.frame.v[fx_find("ZONE")].text, "vP95") != NULL);
+	cr_expect_geq(fx_find("by p95"), 0, "the tab bar names the sort");
+	ui__key(&fx.ui, 'I');
+	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "alpha charlie bravo", "inverted");
-	cr_expect(strstr(frame.v[find("ZONE")].text, "^P95") != NULL);
-	cr_expect_geq(find("by p95 (inverted)"), 0);
-	ui__key(&ui, UI_KEY_F(6)); /* p99 */
+	cr_expect(strstr(fx.frame.v[fx_find("ZONE")].text, "^P95") != NULL);
+	cr_expect_geq(fx_find("by p95 (inverted)"), 0);
+	ui__key(&fx.ui, UI_KEY_F(6)); /* p99 */
 	for (int i = 0; i < ZSORT_P99 - ZSORT_COUNT; i++)
-		ui__key(&ui, '<');
-	draw();
+		ui__key(&fx.ui, '<');
+	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "alpha charlie bravo", "by count, most first");
-	cr_expect(strstr(frame.v[find("ZONE")].text, "vCOUNT") != NULL, "'%s'",
-		  frame.v[find("ZONE")].text);
-	ui__key(&ui, 'I');
-	draw();
+	cr_expect(strstr(fx.frame.v[fx_find("ZONE")].text, "vCOUNT") != NULL, "'%s'",
+		  fx.frame.v[fx_find("ZONE")].text);
+	ui__key(&fx.ui, 'I');
+	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "bravo charlie alpha", "by count, fewest first");
 }
 
@@ -310,13 +229,13 @@ Test(view_zones, selection_stays_on_its_zone_through_a_sort)
 {
 	three_zones();
 	start(160, 40, PTAB_ZONES);
-	draw();
-	ui__key(&ui, UI_KEY_DOWN);
-	ui__key(&ui, UI_KEY_DOWN);
-	draw();
+	fx_draw();
+	ui__key(&fx.ui, UI_KEY_DOWN);
+	ui__key(&fx.ui, UI_KEY_DOWN);
+	fx_draw();
 	cr_assert(!strncmp(selected_name(), "alpha ", 6), "'%s'", selected_name());
-	ui__key(&ui, '<'); /* by rate: alpha first */
-	draw();
+	ui__key(&fx.ui, '<'); /* by rate: alpha first */
+	fx_draw();
 	cr_expect(!strncmp(selected_name(), "alpha ", 6), "'%s'", selected_name());
 	cr_expect(!strncmp(order("ZONE"), "alpha", 5), "re-sorted: %s", order("ZONE"));
 }
@@ -328,15 +247,15 @@ Test(view_zones, counters_sort_too)
 	profile_counter_update(prof, a, false, 5, 1.0);
 	profile_counter_update(prof, b, false, 50, 1.0);
 	start(160, 40, PTAB_COUNTERS);
-	draw();
+	fx_draw();
 	cr_expect(!strncmp(order("COUNTER"), "aaa bbb", 7), "by name: %s", order("COUNTER"));
-	ui__key(&ui, '>'); /* kind */
-	ui__key(&ui, '>'); /* total */
-	draw();
+	ui__key(&fx.ui, '>'); /* kind */
+	ui__key(&fx.ui, '>'); /* total */
+	fx_draw();
 	cr_expect(!strncmp(order("COUNTER"), "bbb aaa", 7), "by total: %s", order("COUNTER"));
-	cr_expect(strstr(frame.v[find("COUNTER")].text, "vTOTAL") != NULL);
-	ui__key(&ui, 'I');
-	draw();
+	cr_expect(strstr(fx.frame.v[fx_find("COUNTER")].text, "vTOTAL") != NULL);
+	ui__key(&fx.ui, 'I');
+	fx_draw();
 	cr_expect(!strncmp(order("COUNTER"), "aaa bbb", 7), "%s", order("COUNTER"));
 }
 
@@ -361,22 +280,22 @@ Test(view_zones, histogram_screen_and_back)
 	hist_zone();
 	three_zones();
 	start(120, 40, PTAB_ZONES);
-	ui__key(&ui, UI_KEY_END); /* frame: 21 ms in all, the least */
-	draw();
+	ui__key(&fx.ui, UI_KEY_END); /* frame: 21 ms in all, the least */
+	fx_draw();
 	cr_assert(!strncmp(selected_name(), "frame ", 6), "'%s'", selected_name());
-	ui__key(&ui, UI_KEY_ENTER);
-	draw();
-	expect_fits();
-	cr_expect_lt(find("COUNT"), 0, "the table gave way");
-	h = find("Latency histogram");
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_lt(fx_find("COUNT"), 0, "the table gave way");
+	h = fx_find("Latency histogram");
 	cr_assert_geq(h, 0);
-	cr_expect(strstr(frame.v[h].text, "(10 events)") != NULL, "'%s'", frame.v[h].text);
-	cr_expect_geq(find(" frame "), 0, "the name in the header");
-	cr_expect_geq(find("count 10"), 0);
-	cr_expect_geq(find("thread all"), 0);
-	cr_expect_geq(find("window since start"), 0);
-	for (int i = h + 1; i < (int)frame.n && strchr(frame.v[i].text, '%'); i++, rows++) {
-		const char *t = frame.v[i].text;
+	cr_expect(strstr(fx.frame.v[h].text, "(10 events)") != NULL, "'%s'", fx.frame.v[h].text);
+	cr_expect_geq(fx_find(" frame "), 0, "the name in the header");
+	cr_expect_geq(fx_find("count 10"), 0);
+	cr_expect_geq(fx_find("thread all"), 0);
+	cr_expect_geq(fx_find("window since start"), 0);
+	for (int i = h + 1; i < (int)fx.frame.n && strchr(fx.frame.v[i].text, '%'); i++, rows++) {
+		const char *t = fx.frame.v[i].text;
 		int n = atoi(word(t, 2, buf, sizeof(buf)));
 
 		if (i == h + 1) {
@@ -396,21 +315,21 @@ Test(view_zones, histogram_screen_and_back)
 	}
 	cr_expect_geq(rows, 3, "rows");
 	cr_expect_eq(last, h + rows, "the 4 ms events in the last row");
-	cr_expect_geq(find("p95 per second"), 0, "the p95 chart");
-	cr_expect_geq(find("p50 per second"), 0, "the p50 chart beside it");
+	cr_expect_geq(fx_find("p95 per second"), 0, "the p95 chart");
+	cr_expect_geq(fx_find("p50 per second"), 0, "the p50 chart beside it");
 
-	ui__key(&ui, UI_KEY_ESC);
-	draw();
-	cr_expect_lt(find("Latency histogram"), 0, "back to the table");
+	ui__key(&fx.ui, UI_KEY_ESC);
+	fx_draw();
+	cr_expect_lt(fx_find("Latency histogram"), 0, "back to the table");
 	cr_expect(!strncmp(selected_name(), "frame ", 6), "same selection: '%s'",
 		  selected_name());
-	cr_expect_eq(ui.screen, UI_SCREEN_PROC, "Esc did not leave the view");
-	ui__key(&ui, UI_KEY_ENTER);
-	ui__key(&ui, UI_KEY_UP); /* the previous zone's detail */
-	draw();
-	cr_expect_geq(find(" alpha "), 0, "Up shows the previous zone");
-	ui__key(&ui, 'q');
-	draw();
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC, "Esc did not leave the view");
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	ui__key(&fx.ui, UI_KEY_UP); /* the previous zone's detail */
+	fx_draw();
+	cr_expect_geq(fx_find(" alpha "), 0, "Up shows the previous zone");
+	ui__key(&fx.ui, 'q');
+	fx_draw();
 	cr_expect(!strncmp(selected_name(), "alpha ", 6), "'%s'", selected_name());
 }
 
@@ -498,7 +417,7 @@ Test(view_zones, counter_sparkline_and_chart)
 	n = series_copy_last(&prof->counters[0].rates, 16, v);
 	cr_assert_geq(n, (size_t)UI_SPARK_SAMPLES);
 	start(120, 40, PTAB_COUNTERS);
-	draw();
+	fx_draw();
 	cr_assert_geq(column("COUNTER", "HISTORY"), 0, "a HISTORY column");
 	r = row_of("COUNTER", "frames");
 	cr_assert(r != NULL);
@@ -508,26 +427,26 @@ Test(view_zones, counter_sparkline_and_chart)
 	cr_expect_eq(buf[UI_SPARK_SAMPLES - 1], '@', "'%s'", buf);
 	cr_expect_neq(buf[0], '@', "'%s'", buf);
 
-	ui__key(&ui, UI_KEY_ENTER);
-	draw();
-	expect_fits();
-	cr_expect_geq(find("rate/s, each second of updates"), 0);
-	cr_expect_geq(find("value, each second of updates"), 0);
-	cr_expect_geq(find(" frames "), 0);
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("rate/s, each second of updates"), 0);
+	cr_expect_geq(fx_find("value, each second of updates"), 0);
+	cr_expect_geq(fx_find(" frames "), 0);
 	snprintf(buf, sizeof(buf), "total %d", 78);
-	cr_expect_geq(find(buf), 0, "1 + .. + 12 = 78");
+	cr_expect_geq(fx_find(buf), 0, "1 + .. + 12 = 78");
 	snprintf(buf, sizeof(buf), "%g", chart_nice_ceil(v[n - 1]));
-	cr_expect_geq(find(buf), 0, "the rate axis tops at %s", buf);
-	ui__key(&ui, UI_KEY_LEFT);
-	draw();
-	cr_expect_geq(find("HISTORY"), 0, "back to the table");
+	cr_expect_geq(fx_find(buf), 0, "the rate axis tops at %s", buf);
+	ui__key(&fx.ui, UI_KEY_LEFT);
+	fx_draw();
+	cr_expect_geq(fx_find("HISTORY"), 0, "back to the table");
 
-	ui__key(&ui, UI_KEY_DOWN);
-	ui__key(&ui, UI_KEY_ENTER);
-	draw();
-	cr_expect_geq(find("kind gauge"), 0);
-	cr_expect_geq(find("value 88"), 0);
-	cr_expect_lt(find("rate/s, each"), 0, "a gauge has no rate chart");
+	ui__key(&fx.ui, UI_KEY_DOWN);
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	fx_draw();
+	cr_expect_geq(fx_find("kind gauge"), 0);
+	cr_expect_geq(fx_find("value 88"), 0);
+	cr_expect_lt(fx_find("rate/s, each"), 0, "a gauge has no rate chart");
 }
 
 Test(view_zones, detail_screens_fit_small_and_large)
@@ -538,27 +457,27 @@ Test(view_zones, detail_screens_fit_small_and_large)
 	counters();
 	start(40, 10, PTAB_ZONES);
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		ui.width = sizes[s][0];
-		ui.height = sizes[s][1];
+		fx.ui.width = sizes[s][0];
+		fx.ui.height = sizes[s][1];
 		for (int tab = PTAB_ZONES; tab <= PTAB_COUNTERS; tab++) {
-			ui__key(&ui, '1' + tab);
-			draw();
-			expect_fits();
-			cr_expect_geq(find(tab == PTAB_ZONES ? "frame" : "frames"), 0,
-				      "a row at %dx%d", ui.width, ui.height);
-			ui__key(&ui, UI_KEY_ENTER);
-			draw();
-			expect_fits();
-			cr_expect_geq(find(tab == PTAB_ZONES ? " frame " : " frames "), 0,
-				      "the detail's name at %dx%d", ui.width, ui.height);
-			if (ui.height >= 24 && tab == PTAB_ZONES)
-				cr_expect_geq(find("Latency histogram"), 0, "at %dx%d", ui.width,
-					      ui.height);
-			ui__key(&ui, UI_KEY_ESC);
+			ui__key(&fx.ui, '1' + tab);
+			fx_draw();
+			fx_expect_fits();
+			cr_expect_geq(fx_find(tab == PTAB_ZONES ? "frame" : "frames"), 0,
+				      "a row at %dx%d", fx.ui.width, fx.ui.height);
+			ui__key(&fx.ui, UI_KEY_ENTER);
+			fx_draw();
+			fx_expect_fits();
+			cr_expect_geq(fx_find(tab == PTAB_ZONES ? " frame " : " frames "), 0,
+				      "the detail's name at %dx%d", fx.ui.width, fx.ui.height);
+			if (fx.ui.height >= 24 && tab == PTAB_ZONES)
+				cr_expect_geq(fx_find("Latency histogram"), 0, "at %dx%d",
+				              fx.ui.width, fx.ui.height);
+			ui__key(&fx.ui, UI_KEY_ESC);
 		}
 	}
-	draw();
-	cr_expect_geq(find("COUNTER"), 0, "Esc went back to the table");
+	fx_draw();
+	cr_expect_geq(fx_find("COUNTER"), 0, "Esc went back to the table");
 }
 
 /* Snapshots do not store the series: a reopened one rebuilds them from the
@@ -581,7 +500,7 @@ Test(view_zones, reopened_snapshot_rebuilds_the_series)
 	n = profile_zone_pct_series(prof, z, 0, PZ_P95, profile_now(prof), v, 16);
 	cr_assert_eq(n, 8);
 	snapshot_meta_init(&meta);
-	snapshot_encode(&m, &meta, &b);
+	snapshot_encode(&fx.m, &meta, &b);
 	cr_assert_eq(snapshot_load_buf(&m2, &b, &meta, why, sizeof(why)), 0, "%s", why);
 	p2 = model_find(&m2, 300)->profile;
 	cr_assert(p2 != NULL);
