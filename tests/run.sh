@@ -5,9 +5,17 @@
 # isolated by Criterion, with a timeout). Shell suites are tests/*/*.test.sh;
 # they report through tests/lib.sh as "PASS name", "FAIL name: why" and
 # "SKIP name: reason".
+# Criterion's --timeout bounds each test; `timeout` bounds each whole binary
+# and suite too (UNIT_TIMEOUT, SUITE_TIMEOUT seconds), so a hung runner or
+# suite fails with "timed out" instead of stalling the run.
 set -u
 BUILD=${BUILD:-build}
 export BUILD
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-600}
+# Criterion's per-test limit; sanitizer builds run 2-3x slower.
+TEST_TIMEOUT=${TEST_TIMEOUT:-30}
+[ "${SAN:-}" = 1 ] && TEST_TIMEOUT=$((TEST_TIMEOUT * 3))
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 passed=0 failed=0 skipped=0
@@ -17,8 +25,14 @@ trap 'rm -f "$log"' EXIT
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
-	"$t" --timeout 30 >"$log" 2>&1
+	timeout -k 10 "$UNIT_TIMEOUT" "$t" --timeout "$TEST_TIMEOUT" >"$log" 2>&1
 	rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "FAIL $name: timed out after ${UNIT_TIMEOUT}s"
+		tail -n 20 "$log"
+		failed=$((failed + 1))
+		continue
+	fi
 	line=$(grep 'Synthesis:' "$log" | tail -n 1)
 	p=$(echo "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
 	f=$(echo "$line" | sed -n 's/.*Failing: \([0-9]*\).*/\1/p')
@@ -41,8 +55,11 @@ done
 
 for s in tests/*/*.test.sh; do
 	[ -f "$s" ] || continue
-	sh "$s" >"$log" 2>&1
+	timeout -k 10 "$SUITE_TIMEOUT" sh "$s" >"$log" 2>&1
 	rc=$?
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "FAIL $s: timed out after ${SUITE_TIMEOUT}s" >>"$log"
+	fi
 	cat "$log"
 	p=$(grep -c '^PASS ' "$log")
 	f=$(grep -c '^FAIL ' "$log")
