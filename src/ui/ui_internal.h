@@ -112,12 +112,14 @@ enum { TABS_NWINDOWS = 3, TABS_DEFAULT_WINDOW = 0 };
 extern const double tabs__window_seconds[TABS_NWINDOWS];
 
 /* What the tabs show: one thread or all, over the live window and over
- * everything. tabs__rebuild refreshes both views every frame. */
+ * everything. tabs__rebuild refreshes win every frame, and all only for the
+ * Functions tab with a live window (its only reader; over everything, win
+ * is the same and all is left as it was). */
 struct tabs_scope {
 	pid_t tid;                /* 0: all threads merged */
 	int window;               /* index into tabs__window_seconds */
-	struct profile_view win;  /* the live window (== all when the window is 0) */
-	struct profile_view all;  /* everything since start (or R) */
+	struct profile_view win;  /* the live window (everything when the window is 0) */
+	struct profile_view all;  /* everything since start (or R); see above */
 };
 
 /* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
@@ -191,6 +193,7 @@ struct proctabs {
 	/* Rows of the current tab, rebuilt each frame (model locked). */
 	uint32_t *funcs;          /* function ids, sorted */
 	size_t nfuncs, funcs_alloc;
+	struct funcs_order *forder; /* what sorted them, kept between frames (view_tabs.c) */
 	uint32_t *counters;
 	size_t ncounters, counters_alloc;
 	struct tabs_zone_row *zones;
@@ -421,6 +424,13 @@ bool tabs__detail_open(const struct ui *ui);
 /* The text after the tab bar naming the current tab's sort ("by p95",
  * "by name (inverted)"), "" for a tab that does not sort. */
 void tabs__sort_label(const struct proctabs *t, char *buf, size_t len);
+/* How often the Functions tab sorted its rows (*sorts) and ranked the
+ * functions' names (*name_ranks) since tabs__init or tabs__reset: rows are
+ * re-sorted only when the counts they sort on, the rows listed or the sort
+ * change, and names are ranked again only when functions are added or the
+ * profile is another. For tests and benchmarks. */
+void tabs__funcs_sort_stats(const struct proctabs *t, unsigned long *sorts,
+			    unsigned long *name_ranks);
 
 /* view_detail.c — the detail screen of the Zones or Counters tab's selected
  * row, drawn in the tab area: a zone's latency histogram and its p95 / p50

@@ -7,6 +7,8 @@
  * Each tab defines its columns once and has its own browser, so switching
  * tabs keeps every tab's position. Rows are rebuilt from the profile at
  * every frame and point into it: they are valid only under the model's lock.
+ * The Functions tab keeps its order between frames and sorts again only
+ * when what it sorts on changed (see funcs_order).
  * Search (`/`, then n/N) walks the current tab's names and selects the
  * matching row; it filters nothing. Functions, Zones and Counters each sort
  * by any of their columns with their own sort state; Zones show the scope
@@ -41,6 +43,9 @@ const struct tab_module *tabs__module(enum proc_tab tab)
 	}
 }
 static const char *const sort_names[FSORT_COUNT] = { "self", "total", "name" };
+
+static void forder_free(struct funcs_order *o);
+static void forder_restart(struct funcs_order *o);
 
 void tabs__init(struct proctabs *t)
 {
@@ -78,6 +83,7 @@ void tabs__release(struct proctabs *t)
 	profile_view_release(&t->scope.win);
 	profile_view_release(&t->scope.all);
 	free(t->funcs);
+	forder_free(t->forder);
 	free(t->counters);
 	free(t->zones);
 	free(t->sums);
@@ -96,6 +102,8 @@ void tabs__reset(struct proctabs *t)
 			m->reset(t->module_state[i]);
 	}
 	t->scope.tid = 0;
+	t->nfuncs = 0;
+	forder_restart(t->forder); /* another process: its names are not these */
 	t->search[0] = '\0';
 	t->searching = false;
 	t->log_tail = true;
@@ -257,37 +265,261 @@ static void *reserve(void *v, size_t *alloc, size_t n, size_t size)
 	return xreallocarray(v, *alloc, size);
 }
 
-struct sort_ctx {
-	const struct profile *p;
-	const struct profile_view *v; /* the counts sorted by */
-	enum func_sort key;
-	bool desc;
+/* ---- the Functions tab's order ---------------------------------------------------
+ *
+ * Rows are ordered by one key per function (a count in the live window, or
+ * the rank of its name), bigger or smaller first, then by name, module and
+ * id. Names never change, so their order is ranked once and merged with the
+ * functions added since: a tie then costs one integer comparison. The keys
+ * and the rows listed at the last sort are kept; a frame whose keys are the
+ * same keeps the order, and one whose keys moved re-sorts from the last
+ * order with a merge sort of its ascending runs (few when little moved). */
+
+/* A row being sorted: its key, its name's rank and its function id. */
+struct func_entry {
+	uint64_t key;
+	uint32_t rank, id;
 };
 
-static int compare_funcs(const void *pa, const void *pb, void *arg)
+struct funcs_order {
+	/* The names' ranking, for the profile p (and its funcs array). */
+	const struct profile *p;
+	const struct profile_func *funcs;
+	size_t nranked;             /* functions ranked: ids below it */
+	uint32_t *by_name;          /* ids by (name, module, id) */
+	uint32_t *rank;             /* by id: its index in by_name */
+	uint32_t *group;            /* by id: the rank of its name alone (ties share it) */
+	uint32_t *merge;            /* scratch for merging new names in */
+	size_t names_alloc;
+	/* The last sort: its direction, keys and rows listed, by id. */
+	bool sorted;
+	bool ranks_moved;           /* names were ranked since: the rows sort again */
+	bool desc;
+	size_t n;                   /* ids the keys cover */
+	uint64_t *keys, *keys_new;
+	unsigned char *listed, *listed_new;
+	size_t keys_alloc;
+	struct func_entry *ent, *tmp;
+	size_t ent_alloc;
+	unsigned long sorts, name_ranks;
+};
+
+/* Name, then module, then id: the order ties fall back to. */
+static int compare_names(const struct profile *p, uint32_t ia, uint32_t ib)
 {
-	const struct sort_ctx *c = arg;
-	uint32_t ia = *(const uint32_t *)pa, ib = *(const uint32_t *)pb;
-	const struct profile_func *a = &c->p->funcs[ia], *b = &c->p->funcs[ib];
-	int r = 0;
+	const struct profile_func *a = &p->funcs[ia], *b = &p->funcs[ib];
+	int r = strcmp(a->name, b->name);
 
-	if (c->key != FSORT_NAME) {
-		uint64_t ka = c->key == FSORT_TOTAL ? c->v->total[ia] : c->v->self[ia];
-		uint64_t kb = c->key == FSORT_TOTAL ? c->v->total[ib] : c->v->self[ib];
-
-		r = ka < kb ? -1 : ka > kb;
-	} else {
-		r = strcmp(a->name, b->name);
-	}
-	if (c->desc)
-		r = -r;
-	if (!r)
-		r = strcmp(a->name, b->name);
 	if (!r)
 		r = strcmp(a->module ? a->module : "", b->module ? b->module : "");
-	if (!r)
-		r = ia < ib ? -1 : ia > ib;
-	return r;
+	return r ? r : ia < ib ? -1 : ia > ib;
+}
+
+static int compare_names_qsort(const void *pa, const void *pb, void *arg)
+{
+	return compare_names(arg, *(const uint32_t *)pa, *(const uint32_t *)pb);
+}
+
+/* Forgets the ranking and the last sort (another profile, or R). */
+static void forder_forget(struct funcs_order *o)
+{
+	o->p = NULL;
+	o->funcs = NULL;
+	o->nranked = 0;
+	o->sorted = false;
+}
+
+/* Forgets everything, the counts of tabs__funcs_sort_stats too. */
+static void forder_restart(struct funcs_order *o)
+{
+	if (!o)
+		return;
+	forder_forget(o);
+	o->sorts = o->name_ranks = 0;
+}
+
+static void forder_free(struct funcs_order *o)
+{
+	if (!o)
+		return;
+	free(o->by_name);
+	free(o->rank);
+	free(o->group);
+	free(o->merge);
+	free(o->keys);
+	free(o->keys_new);
+	free(o->listed);
+	free(o->listed_new);
+	free(o->ent);
+	free(o->tmp);
+	free(o);
+}
+
+/* Ranks the names of functions [0, n) of p: those added since the last
+ * ranking are sorted and merged in; another profile starts over. */
+static void forder_rank_names(struct funcs_order *o, const struct profile *p, size_t n)
+{
+	size_t old, i, j, k;
+
+	if (o->p != p || o->funcs != p->funcs || n < o->nranked) {
+		forder_forget(o);
+		o->p = p;
+		o->funcs = p->funcs;
+	}
+	old = o->nranked;
+	if (n == old)
+		return;
+	if (o->names_alloc < n) {
+		o->names_alloc = n + n / 2 + 64;
+		o->by_name = xreallocarray(o->by_name, o->names_alloc, sizeof(*o->by_name));
+		o->rank = xreallocarray(o->rank, o->names_alloc, sizeof(*o->rank));
+		o->group = xreallocarray(o->group, o->names_alloc, sizeof(*o->group));
+		o->merge = xreallocarray(o->merge, o->names_alloc, sizeof(*o->merge));
+	}
+	for (i = old; i < n; i++)
+		o->merge[i] = (uint32_t)i;
+	qsort_r(o->merge + old, n - old, sizeof(*o->merge), compare_names_qsort, (void *)p);
+	/* merge by_name[0, old) and merge[old, n) into merge[0, n) */
+	memcpy(o->merge, o->by_name, old * sizeof(*o->merge));
+	for (i = 0, j = old, k = 0; k < n; k++)
+		o->by_name[k] = j >= n || (i < old && compare_names(p, o->merge[i], o->merge[j]) < 0)
+					? o->merge[i++]
+					: o->merge[j++];
+	for (k = 0; k < n; k++) {
+		uint32_t id = o->by_name[k];
+		bool same = k && !strcmp(p->funcs[id].name, p->funcs[o->by_name[k - 1]].name);
+
+		o->rank[id] = (uint32_t)k;
+		o->group[id] = k ? o->group[o->by_name[k - 1]] + !same : 0;
+	}
+	o->nranked = n;
+	o->name_ranks++;
+	o->ranks_moved = true;
+}
+
+/* The key function id sorts on in the view v. */
+static uint64_t func_key(const struct funcs_order *o, const struct profile_view *v,
+			 enum func_sort sort, size_t id)
+{
+	switch (sort) {
+	case FSORT_SELF:
+		return v->self[id];
+	case FSORT_TOTAL:
+		return v->total[id];
+	default:
+		return o->group[id];
+	}
+}
+
+/* Fills keys_new and listed_new for [0, n); returns whether they differ
+ * from the last sort's. */
+static bool forder_changed(struct funcs_order *o, const struct profile_view *win,
+			   const struct profile_view *all, enum func_sort sort, size_t n)
+{
+	bool changed = !o->sorted || n != o->n;
+
+	if (o->keys_alloc < n) {
+		o->keys_alloc = n + n / 2 + 64;
+		o->keys = xreallocarray(o->keys, o->keys_alloc, sizeof(*o->keys));
+		o->keys_new = xreallocarray(o->keys_new, o->keys_alloc, sizeof(*o->keys_new));
+		o->listed = xreallocarray(o->listed, o->keys_alloc, sizeof(*o->listed));
+		o->listed_new = xreallocarray(o->listed_new, o->keys_alloc, sizeof(*o->listed_new));
+		changed = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		o->keys_new[i] = func_key(o, win, sort, i);
+		o->listed_new[i] = all->total[i] || all->self[i];
+	}
+	if (!changed)
+		changed = memcmp(o->keys, o->keys_new, n * sizeof(*o->keys)) ||
+			  memcmp(o->listed, o->listed_new, n * sizeof(*o->listed));
+	return changed;
+}
+
+static bool entry_before(const struct func_entry *a, const struct func_entry *b, bool desc)
+{
+	if (a->key != b->key)
+		return desc ? a->key > b->key : a->key < b->key;
+	return a->rank < b->rank;
+}
+
+/* Sorts e[0, n) (tmp as scratch) by merging its ascending runs pairwise
+ * until one is left: O(n) when already in order, O(n log n) at worst. */
+static void entries_sort(struct func_entry *e, struct func_entry *tmp, size_t n, bool desc)
+{
+	for (;;) {
+		size_t runs = 0, lo = 0;
+
+		while (lo < n) {
+			size_t mid = lo + 1, hi, i, j, k;
+
+			while (mid < n && !entry_before(&e[mid], &e[mid - 1], desc))
+				mid++;
+			runs++;
+			if (mid >= n)
+				break;
+			hi = mid + 1;
+			while (hi < n && !entry_before(&e[hi], &e[hi - 1], desc))
+				hi++;
+			runs++;
+			for (i = lo, j = mid, k = 0; i < mid || j < hi; k++)
+				tmp[k] = j >= hi || (i < mid && !entry_before(&e[j], &e[i], desc))
+						 ? e[i++]
+						 : e[j++];
+			memcpy(e + lo, tmp, k * sizeof(*e));
+			lo = hi;
+		}
+		if (runs <= 1 || (runs <= 2 && lo >= n))
+			return;
+	}
+}
+
+/* Rebuilds out (the rows, *nout of them) from the last order: rows still
+ * listed keep their place, new ones go last, then the whole is sorted. */
+static void forder_sort(struct funcs_order *o, uint32_t *out, size_t *nout, size_t n, bool desc)
+{
+	size_t k = 0;
+	void *swap;
+
+	if (o->ent_alloc < n) {
+		o->ent_alloc = n + n / 2 + 64;
+		o->ent = xreallocarray(o->ent, o->ent_alloc, sizeof(*o->ent));
+		o->tmp = xreallocarray(o->tmp, o->ent_alloc, sizeof(*o->tmp));
+	}
+	if (o->sorted) {
+		for (size_t i = 0; i < *nout; i++)
+			if (out[i] < n && o->listed_new[out[i]])
+				o->ent[k++] = (struct func_entry){ 0, 0, out[i] };
+		for (size_t i = 0; i < n; i++)
+			if (o->listed_new[i] && (i >= o->n || !o->listed[i]))
+				o->ent[k++] = (struct func_entry){ 0, 0, (uint32_t)i };
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (o->listed_new[i])
+				o->ent[k++] = (struct func_entry){ 0, 0, (uint32_t)i };
+	}
+	for (size_t i = 0; i < k; i++) {
+		o->ent[i].key = o->keys_new[o->ent[i].id];
+		o->ent[i].rank = o->rank[o->ent[i].id];
+	}
+	entries_sort(o->ent, o->tmp, k, desc);
+	for (size_t i = 0; i < k; i++)
+		out[i] = o->ent[i].id;
+	*nout = k;
+	swap = o->keys, o->keys = o->keys_new, o->keys_new = swap;
+	swap = o->listed, o->listed = o->listed_new, o->listed_new = swap;
+	o->n = n;
+	o->desc = desc;
+	o->sorted = true;
+	o->ranks_moved = false;
+	o->sorts++;
+}
+
+void tabs__funcs_sort_stats(const struct proctabs *t, unsigned long *sorts,
+			    unsigned long *name_ranks)
+{
+	*sorts = t->forder ? t->forder->sorts : 0;
+	*name_ranks = t->forder ? t->forder->name_ranks : 0;
 }
 
 static long long id_of_u32(const void *rows, size_t i)
@@ -306,23 +538,29 @@ static long long id_of_index(const void *rows, size_t i)
 	return (long long)i;
 }
 
+/* The view over everything in the scope: win itself when the window is
+ * everything (update_scope leaves all alone then). */
+static const struct profile_view *scope_all(const struct proctabs *t)
+{
+	return tabs__window_seconds[t->scope.window] > 0 ? &t->scope.all : &t->scope.win;
+}
+
 /* Functions with samples in the scope, over everything (so a function the
- * window no longer sees stays listed, at 0 %). */
+ * window no longer sees stays listed, at 0 %), in the sort's order; sorted
+ * again only when what it sorts on changed (see funcs_order). */
 static void rebuild_funcs(struct proctabs *t, const struct profile *p)
 {
-	const struct profile_view *all = &t->scope.all;
-	size_t n = all->nfuncs, k = 0;
-	struct sort_ctx c = { p, &t->scope.win, t->sort, t->desc };
+	const struct profile_view *all = scope_all(t), *win = &t->scope.win;
+	size_t n = all->nfuncs < win->nfuncs ? all->nfuncs : win->nfuncs;
+	struct funcs_order *o = t->forder;
 
-	if (n > t->scope.win.nfuncs)
-		n = t->scope.win.nfuncs;
+	if (!o)
+		o = t->forder = xcalloc(1, sizeof(*o));
 	t->funcs = reserve(t->funcs, &t->funcs_alloc, n, sizeof(*t->funcs));
-	for (size_t i = 0; i < n; i++)
-		if (all->total[i] || all->self[i])
-			t->funcs[k++] = (uint32_t)i;
-	qsort_r(t->funcs, k, sizeof(*t->funcs), compare_funcs, &c);
-	t->nfuncs = k;
-	browser_sync(&t->br[PTAB_FUNCTIONS], k, id_of_u32, t->funcs);
+	forder_rank_names(o, p, n);
+	if (forder_changed(o, win, all, t->sort, n) || o->desc != t->desc || o->ranks_moved)
+		forder_sort(o, t->funcs, &t->nfuncs, n, t->desc);
+	browser_sync(&t->br[PTAB_FUNCTIONS], t->nfuncs, id_of_u32, t->funcs);
 }
 
 /* A zone figure by sort key (the name sorts apart). */
@@ -516,7 +754,8 @@ static void rebuild_log(struct ui *ui, struct proctabs *t, const struct profile 
 		b->sel = k - 1, b->sel_id = (long long)(k - 1);
 }
 
-/* Brings the scope's two views up to date with the profile. */
+/* Brings the scope's views up to date with the profile: the window, and
+ * everything when the Functions tab needs it apart (see scope_all). */
 static void update_scope(struct proctabs *t, struct profile *p)
 {
 	struct tabs_scope *s = &t->scope;
@@ -526,7 +765,8 @@ static void update_scope(struct proctabs *t, struct profile *p)
 	s->win.seconds = tabs__window_seconds[s->window];
 	s->all.seconds = 0;
 	profile_view_update(p, &s->win, now);
-	profile_view_update(p, &s->all, now);
+	if (t->tab == PTAB_FUNCTIONS && scope_all(t) == &s->all)
+		profile_view_update(p, &s->all, now);
 }
 
 void tabs__rebuild(struct ui *ui, struct profile *p)
@@ -622,7 +862,7 @@ static void draw_samples(struct line *l, const void *row, int width, const void 
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 	char buf[32];
 
-	fmt_count(buf, sizeof(buf), c->ui->proc.tabs.scope.all.self[id], true);
+	fmt_count(buf, sizeof(buf), scope_all(&c->ui->proc.tabs)->self[id], true);
 	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
 }
 
