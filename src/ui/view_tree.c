@@ -375,6 +375,20 @@ static size_t push_children(struct tree_state *s, struct calltree *t, uint32_t n
 	return n;
 }
 
+/* Whether node has a child above the threshold. Unlike push_children it
+ * does not sort the children: a closed row only needs to know it has some,
+ * and sorting every closed row's children each frame (5,000 of them under
+ * the Callers root) was most of a refresh. */
+static bool has_children(const struct tree_state *s, const struct calltree *t, uint32_t node)
+{
+	uint64_t min = min_total(s);
+
+	for (uint32_t c = t->nodes[node].child; c != CALLTREE_NONE; c = t->nodes[c].next)
+		if (calltree_total(t, c, s->scope) >= min)
+			return true;
+	return false;
+}
+
 /* The hottest child of node above the threshold, or CALLTREE_NONE. */
 static uint32_t hottest_child(struct tree_state *s, struct calltree *t, uint32_t node)
 {
@@ -413,10 +427,16 @@ static bool is_open_at(const struct tree_state *s, uint32_t node, uint64_t hash)
 static void add_subtree(struct tree_state *s, struct calltree *t, uint32_t node, uint64_t hash,
 			uint32_t depth)
 {
-	size_t at = s->nkids, n = push_children(s, t, node);
-	bool open = n && is_open_at(s, node, hash);
+	size_t at = s->nkids, n = 0;
+	bool open = is_open_at(s, node, hash);
 
-	add_row(s, node, depth, n > 0, open);
+	if (open) {
+		n = push_children(s, t, node);
+		open = n > 0;
+		add_row(s, node, depth, open, open);
+	} else {
+		add_row(s, node, depth, has_children(s, t, node), false);
+	}
 	for (size_t i = 0; open && i < n; i++) {
 		uint32_t c = s->kids[at + i];
 
