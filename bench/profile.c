@@ -1,11 +1,17 @@
 /* Measures the profile's derived structures: 1,000,000 samples over 50,000
- * distinct stacks of depth ~20 and 5,000 functions on 8 threads over 100 s. */
+ * distinct stacks of depth ~20 and 5,000 functions on 8 threads over 100 s;
+ * then the real views: ui__frame of the process view at 200x60 on every tab
+ * (PTAB_COUNT of them), first frame after switching and refreshes after a
+ * second of new samples, for each live window. */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "model/model.h"
 #include "model/profile.h"
+#include "ui/ui_internal.h"
 
 static double now_s(void)
 {
@@ -59,16 +65,135 @@ static size_t walk(struct calltree *t, enum calltree_scope c, uint32_t *buf, siz
 	return rows;
 }
 
+/* One more second of samples at 10,000/s, after the profile's latest. */
+static void add_second(struct profile *p)
+{
+	double t_next = profile_now(p) + 1;
+
+	for (int i = 0; i < 10000; i++) {
+		int s = (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
+
+		profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1, t_next - 1 + i / 10000.0);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum { UI_W = 200, UI_H = 60, UI_REFRESHES = 5 };
+
+/* The tabs' names as the tab bar shows them, for the rows printed; a tab
+ * added later is still measured and printed by number. */
+static const char *tab_name(int tab)
+{
+	static const char *const names[] = { "Functions", "Tree", "Callers", "Flame",
+					     "Zones", "Counters", "Log" };
+
+	return tab < (int)(sizeof(names) / sizeof(names[0])) ? names[tab] : "(new tab)";
+}
+
+/* Times one tab in one scope: the first frame after switching to it, then
+ * UI_REFRESHES frames each after a second of new samples. Prints a row;
+ * returns the worst refresh. With dump, writes the last frame to stderr. */
+static double bench_tab(struct ui *ui, struct lines *frame, struct profile *p, int tab,
+			const char *scope, bool dump)
+{
+	double t[UI_REFRESHES], a, sw;
+
+	ui->proc.tabs.tab = (enum proc_tab)tab;
+	a = now_s();
+	ui__frame(ui, frame);
+	sw = now_s() - a;
+	for (int r = 0; r < UI_REFRESHES; r++) {
+		add_second(p);
+		a = now_s();
+		ui__frame(ui, frame);
+		t[r] = now_s() - a;
+	}
+	qsort(t, UI_REFRESHES, sizeof(t[0]), cmp_double);
+	printf("  ui %d %-9s %-19s switch %6.2f ms, refresh median %6.2f ms, max %6.2f ms, "
+	       "%zu lines\n",
+	       tab, tab_name(tab), scope, sw * 1e3, t[UI_REFRESHES / 2] * 1e3,
+	       t[UI_REFRESHES - 1] * 1e3, frame->n);
+	if (dump) {
+		fprintf(stderr, "---- tab %d %s, %s\n", tab, tab_name(tab), scope);
+		lines_write(frame, stderr);
+	}
+	return t[UI_REFRESHES - 1];
+}
+
+/* Draws every tab of the process view through ui__frame, as the screen
+ * would, for each live window with all threads merged, then for one thread
+ * over everything. Returns the worst refresh. */
+static double bench_views(struct model *m, pid_t pid, struct profile *p, pid_t one_tid, bool dump)
+{
+	struct ui_options opt;
+	struct lines frame;
+	struct ui ui;
+	double worst = 0;
+	char scope[32];
+
+	memset(&opt, 0, sizeof(opt));
+	lines_init(&frame);
+	ui__init(&ui, m, &opt, ui__locale_utf8());
+	ui.width = UI_W;
+	ui.height = UI_H;
+	ui.screen = UI_SCREEN_PROC;
+	ui.proc.pid = pid;
+	printf("  views through ui__frame at %dx%d, %d tabs: the first frame after switching, "
+	       "then %d refreshes after 1 s of samples each\n",
+	       UI_W, UI_H, (int)PTAB_COUNT, UI_REFRESHES);
+	for (int w = 0; w <= TABS_NWINDOWS; w++) {
+		bool thread = w == TABS_NWINDOWS;
+		int win = thread ? TABS_NWINDOWS - 1 : w;
+
+		ui.proc.tabs.scope.window = win;
+		ui.proc.tabs.scope.tid = thread ? one_tid : 0;
+		if (tabs__window_seconds[win] > 0)
+			snprintf(scope, sizeof(scope), "%s, %.0f s", thread ? "1 thread" : "merged",
+				 tabs__window_seconds[win]);
+		else
+			snprintf(scope, sizeof(scope), "%s, all", thread ? "1 thread" : "merged");
+		for (int tab = 0; tab < PTAB_COUNT; tab++) {
+			double t = bench_tab(&ui, &frame, p, tab, scope, dump);
+
+			if (t > worst)
+				worst = t;
+		}
+	}
+	ui__release(&ui);
+	lines_release(&frame);
+	return worst;
+}
+
 int main(int argc, char **argv)
 {
 	int random_stacks = argc > 1 && !strcmp(argv[1], "random");
-	struct profile *p = profile_new(1);
+	bool dump = argc > 1 && !strcmp(argv[argc - 1], "dump");
+	struct model m;
+	struct profile *p;
 	struct profile_view v;
 	uint32_t ids[NFUNCS], *buf = malloc(sizeof(uint32_t) * NFUNCS * 4), *order;
 	char name[32];
 	double t0, t1;
 	long base = rss_kb("VmRSS");
+	pid_t pid = 4242;
 
+	setlocale(LC_ALL, "");
+
+	model_init(&m, 1.0);
+	p = model_agent_process(&m, pid, "/usr/bin/prog")->profile;
+	p->connected = true;
+	p->requested_hz = 10000;
+	p->achieved_hz = 10000;
+	for (int t = 0; t < 8; t++) {
+		snprintf(name, sizeof(name), "worker-%d", t);
+		profile_thread_name(p, 100 + t, name);
+	}
 	for (int i = 0; i < NFUNCS; i++) {
 		snprintf(name, sizeof(name), "func_%d", i);
 		ids[i] = profile_func(p, i % 10 ? "prog" : "libc.so.6", name, "prog.c", i);
@@ -143,13 +268,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)v.samples);
 		/* One more second of samples (10,000) so the next refresh has
 		 * something to re-sort and a second leaves the window. */
-		double t_next = profile_now(p) + 1;
-		for (int i = 0; i < 10000; i++) {
-			int s = (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
-
-			profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1,
-					    t_next - 1 + i / 10000.0);
-		}
+		add_second(p);
 	}
 	/* Steady state with the merged 30 s window tracked: 10 s at 10,000
 	 * samples/s, a view refresh after each second. */
@@ -202,6 +321,20 @@ int main(int argc, char **argv)
 		printf("  zones (20) %s: %.2f ms\n", k == 0 ? "all" : k == 1 ? "5 s" : "30 s",
 		       (now_s() - a) * 1e3);
 	}
+	/* Counters: 10, updated 1,000 times each over the last 10 s. */
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "counter_%d", i);
+		uint32_t c = profile_counter(p, name);
+
+		for (int k = 0; k < 1000; k++)
+			profile_counter_update(p, c, i % 3 == 0, k, now - 10 + k / 100.0);
+	}
+	printf("  RSS before the views %ld MB (peak %ld MB)\n", (rss_kb("VmRSS") - base) / 1024,
+	       rss_kb("VmHWM") / 1024);
+
+	double worst = bench_views(&m, pid, p, 103, dump);
+
+	printf("  worst view refresh %.2f ms\n", worst * 1e3);
 	printf("  RSS at the end %ld MB (peak %ld MB)\n", (rss_kb("VmRSS") - base) / 1024,
 	       rss_kb("VmHWM") / 1024);
 
@@ -209,7 +342,7 @@ int main(int argc, char **argv)
 	profile_reset(p);
 	printf("  reset %.2f ms\n", (now_s() - a) * 1e3);
 	profile_view_release(&v);
-	profile_free(p);
+	model_release(&m);
 	free(buf);
 	free(order);
 	return 0;

@@ -15,9 +15,11 @@ if [ $# -eq 0 ]; then
 fi
 for name in "$@"; do
 	echo "bench: $name" >&2
+	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	{
 		sh "bench/$name.bench.sh"
-		printf '\nProduced by `bench/run.sh %s` (part of `make bench`).\n' "$name"
+		printf '\nProduced by `bench/run.sh %s` (part of `make bench`); load average %s (1, 5, 15 min) when it started.\n' \
+			"$name" "$load"
 	} >"$BUILD/bench/$name.md"
 done
 
@@ -30,7 +32,7 @@ done
 	echo "and the ratios matter more than the absolute numbers."
 	echo
 	echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo),"
-	echo "$(uname -sr), $(date -u +%Y-%m-%d)."
+	echo "$(uname -sr), $(date -u +%Y-%m-%d). Each section says the load average when it ran."
 	for f in $(ls bench/*.bench.sh | sed 's|bench/\(.*\)\.bench\.sh|\1|'); do
 		[ -f "$BUILD/bench/$f.md" ] || continue
 		echo

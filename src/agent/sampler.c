@@ -332,7 +332,16 @@ int agent__sampler_init(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	sigemptyset(&sa.sa_mask);
+	/* Every asynchronous signal blocked while the handler runs: libunwind's
+	 * own blocking is then a no-op that phdr.c's sigprocmask skips. The
+	 * synchronous ones stay open, so a fault while unwinding still reaches
+	 * the program's own handler (a blocked SIGSEGV would kill it outright). */
+	sigfillset(&sa.sa_mask);
+	sigdelset(&sa.sa_mask, SIGSEGV);
+	sigdelset(&sa.sa_mask, SIGBUS);
+	sigdelset(&sa.sa_mask, SIGILL);
+	sigdelset(&sa.sa_mask, SIGFPE);
+	sigdelset(&sa.sa_mask, SIGTRAP);
 	if (sigaction(sig, &sa, NULL) < 0)
 		return -errno;
 	agent__g.signo = sig;

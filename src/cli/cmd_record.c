@@ -3,9 +3,9 @@
  * ends on the command line.
  *
  * record runs the collector with no screen: either it starts a command with
- * the agent on a private socket (as `perftop run` does) or it watches a
- * running process whose agent may connect to the default socket (without
- * one, the snapshot has its /proc figures only). It stops when the command
+ * the agent on a private socket (cli__start_command, as `perftop run` does)
+ * or it watches a running process whose agent may connect to the default
+ * socket (without one, the snapshot has its /proc figures only). It stops when the command
  * has exited and its agent has gone (or had two ticks to send what was
  * left), when the process exits, when -d seconds have passed, or on
  * SIGINT/SIGTERM/SIGHUP; then it copies the model under the lock, stops

@@ -25,7 +25,7 @@ static int make_private_dir(char *dir, size_t len, const char *prefix)
 	snprintf(dir, len, "%s/%s-XXXXXX", base, prefix);
 	if (!mkdtemp(dir)) {
 		fprintf(stderr, "perftop: cannot create a directory in '%s': %s\n", base,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -37,7 +37,7 @@ static int name_paths(struct cli_command *cmd, const char *argv0)
 	if (snprintf(cmd->sock, sizeof(cmd->sock), "%s/perftop.sock", cmd->dir) >=
 	    (int)sizeof(cmd->sock)) {
 		fprintf(stderr, "perftop: socket path in '%s' is too long; set TMPDIR shorter\n",
-			cmd->dir);
+		        cmd->dir);
 		return -1;
 	}
 	snprintf(cmd->name, sizeof(cmd->name), "%s", argv0);
@@ -48,9 +48,9 @@ static int name_paths(struct cli_command *cmd, const char *argv0)
 /* Launches the command and has the collector reap it; prints why on failure
  * (the command, if it started, is ended). */
 static int launch_watched(struct cli_command *cmd, char *const *argv, const char *agent_path,
-			  unsigned hz)
+                          unsigned hz)
 {
-	struct launch_opts lo = { 0 };
+	struct launch_opts lo = {0};
 	char why[512];
 
 	lo.argv = argv;
@@ -70,9 +70,9 @@ static int launch_watched(struct cli_command *cmd, char *const *argv, const char
 }
 
 int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir_prefix,
-		       char *const *argv, const char *agent_path, unsigned hz)
+                       char *const *argv, const char *agent_path, unsigned hz)
 {
-	struct collector_opts co = { 0 };
+	struct collector_opts co = {0};
 	char why[512];
 	int err = 0;
 

@@ -16,12 +16,12 @@
 #include "wire/sockpath.h"
 
 struct cli_command {
-	char dir[PATH_MAX - 64];   /* the private directory */
-	char sock[SOCKPATH_MAX];   /* the agent's socket in it */
-	char out[PATH_MAX];        /* the command's stdout and stderr */
-	char name[NAME_MAX + 1];   /* the command's argv[0], for messages */
-	struct collector *c;       /* started, listening on sock */
-	pid_t pid;                 /* the command */
+	char dir[PATH_MAX - 64]; /* the private directory */
+	char sock[SOCKPATH_MAX]; /* the agent's socket in it */
+	char out[PATH_MAX];      /* the command's stdout and stderr */
+	char name[NAME_MAX + 1]; /* the command's argv[0], for messages */
+	struct collector *c;     /* started, listening on sock */
+	pid_t pid;               /* the command */
 };
 
 /* Starts argv (NULL-terminated) with the agent at agent_path, sampling at hz
@@ -31,6 +31,6 @@ struct cli_command {
  * stderr ("perftop: ..."), undoes what it did (collector, command, files)
  * and returns -1. */
 int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir_prefix,
-		       char *const *argv, const char *agent_path, unsigned hz);
+                       char *const *argv, const char *agent_path, unsigned hz);
 
 #endif

@@ -195,70 +195,46 @@ const struct diff_func *diff_func_find(const struct diff *d, uint32_t new_id)
 /* ---- writing -------------------------------------------------------------------- */
 
 #define DIFF_SUMMARY_COLUMNS(X)                                               \
-	X(BASE_PROGRAM, "base program", "base_program", STR)                  \
-	X(NEW_PROGRAM, "new program", "new_program", STR)                     \
-	X(BASE_SAMPLES, "base samples", "base_samples", COUNT)                \
-	X(NEW_SAMPLES, "new samples", "new_samples", COUNT)
+	X(BASE_PROGRAM, "base program", "base_program", STR, 0)               \
+	X(NEW_PROGRAM, "new program", "new_program", STR, 0)                  \
+	X(BASE_SAMPLES, "base samples", "base_samples", COUNT, 0)             \
+	X(NEW_SAMPLES, "new samples", "new_samples", COUNT, 0)
 
-enum {
-#define X(id, title, key, kind) DS_##id,
-	DIFF_SUMMARY_COLUMNS(X)
-#undef X
-	DS_COUNT
-};
+#define DS_ENTRY(id, ...) DS_##id,
+enum { DIFF_SUMMARY_COLUMNS(DS_ENTRY) DS_COUNT };
 
-static const struct table_col summary_cols[] = {
-#define X(id, title, key, kind) { title, key, TK_##kind, 0 },
-	DIFF_SUMMARY_COLUMNS(X)
-#undef X
-};
+static const struct table_col summary_cols[] = { DIFF_SUMMARY_COLUMNS(TABLE_COLUMN) };
 
 #define DIFF_FUNC_COLUMNS(X)                                                  \
-	X(D_SELF, "Δ self", "self_change_pts", PTS)                           \
-	X(D_TOTAL, "Δ total", "total_change_pts", PTS)                        \
-	X(BASE_SELF, "base self %", "base_self_pct", PCT)                     \
-	X(NEW_SELF, "new self %", "new_self_pct", PCT)                        \
-	X(BASE_TOTAL, "base total %", "base_total_pct", PCT)                  \
-	X(NEW_TOTAL, "new total %", "new_total_pct", PCT)                     \
-	X(MODULE, "module", "module", STR)                                    \
-	X(NAME, "function", "name", STR)
+	X(D_SELF, "Δ self", "self_change_pts", PTS, 0)                        \
+	X(D_TOTAL, "Δ total", "total_change_pts", PTS, 0)                     \
+	X(BASE_SELF, "base self %", "base_self_pct", PCT, 0)                  \
+	X(NEW_SELF, "new self %", "new_self_pct", PCT, 0)                     \
+	X(BASE_TOTAL, "base total %", "base_total_pct", PCT, 0)               \
+	X(NEW_TOTAL, "new total %", "new_total_pct", PCT, 0)                  \
+	X(MODULE, "module", "module", STR, 0)                                 \
+	X(NAME, "function", "name", STR, 0)
 
-enum {
-#define X(id, title, key, kind) DF_##id,
-	DIFF_FUNC_COLUMNS(X)
-#undef X
-	DF_COUNT
-};
+#define DF_ENTRY(id, ...) DF_##id,
+enum { DIFF_FUNC_COLUMNS(DF_ENTRY) DF_COUNT };
 
-static const struct table_col func_cols[] = {
-#define X(id, title, key, kind) { title, key, TK_##kind, 0 },
-	DIFF_FUNC_COLUMNS(X)
-#undef X
-};
+static const struct table_col func_cols[] = { DIFF_FUNC_COLUMNS(TABLE_COLUMN) };
 
 #define DIFF_ZONE_COLUMNS(X)                                                  \
-	X(NAME, "zone", "name", STR)                                          \
-	X(P95_CHANGE, "p95 change", "p95_change_pct", CHANGE)                 \
-	X(P50_CHANGE, "p50 change", "p50_change_pct", CHANGE)                 \
-	X(BASE_P95, "base p95", "base_p95_ns", NS)                            \
-	X(NEW_P95, "new p95", "new_p95_ns", NS)                               \
-	X(BASE_P50, "base p50", "base_p50_ns", NS)                            \
-	X(NEW_P50, "new p50", "new_p50_ns", NS)                               \
-	X(BASE_COUNT, "base count", "base_count", COUNT)                      \
-	X(NEW_COUNT, "new count", "new_count", COUNT)
+	X(NAME, "zone", "name", STR, 0)                                       \
+	X(P95_CHANGE, "p95 change", "p95_change_pct", CHANGE, 0)              \
+	X(P50_CHANGE, "p50 change", "p50_change_pct", CHANGE, 0)              \
+	X(BASE_P95, "base p95", "base_p95_ns", NS, 0)                         \
+	X(NEW_P95, "new p95", "new_p95_ns", NS, 0)                            \
+	X(BASE_P50, "base p50", "base_p50_ns", NS, 0)                         \
+	X(NEW_P50, "new p50", "new_p50_ns", NS, 0)                            \
+	X(BASE_COUNT, "base count", "base_count", COUNT, 0)                   \
+	X(NEW_COUNT, "new count", "new_count", COUNT, 0)
 
-enum {
-#define X(id, title, key, kind) DZ_##id,
-	DIFF_ZONE_COLUMNS(X)
-#undef X
-	DZ_COUNT
-};
+#define DZ_ENTRY(id, ...) DZ_##id,
+enum { DIFF_ZONE_COLUMNS(DZ_ENTRY) DZ_COUNT };
 
-static const struct table_col zone_cols[] = {
-#define X(id, title, key, kind) { title, key, TK_##kind, 0 },
-	DIFF_ZONE_COLUMNS(X)
-#undef X
-};
+static const struct table_col zone_cols[] = { DIFF_ZONE_COLUMNS(TABLE_COLUMN) };
 
 /* Changes smaller than this (points) are noise and left out of the table. */
 #define DIFF_MIN_POINTS 0.05

@@ -363,18 +363,10 @@ static const struct table_col summary_cols[] = {
 	X(FILE, "file", "file", STR, TABLE_JSON_ONLY)                         \
 	X(LINE, "line", "line", INT, TABLE_JSON_ONLY)
 
-enum {
-#define X(id, title, key, kind, flags) FC_##id,
-	FUNC_COLUMNS(X)
-#undef X
-	FC_COUNT
-};
+#define FC_ENTRY(id, ...) FC_##id,
+enum { FUNC_COLUMNS(FC_ENTRY) FC_COUNT };
 
-static const struct table_col func_cols[] = {
-#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
-	FUNC_COLUMNS(X)
-#undef X
-};
+static const struct table_col func_cols[] = { FUNC_COLUMNS(TABLE_COLUMN) };
 
 #define TREE_COLUMNS(X)                                                       \
 	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
@@ -385,18 +377,10 @@ static const struct table_col func_cols[] = {
 	X(NAME, "function", "name", STR, 0)                                   \
 	X(MODULE, "module", "module", STR, 0)
 
-enum {
-#define X(id, title, key, kind, flags) TC_##id,
-	TREE_COLUMNS(X)
-#undef X
-	TC_COUNT
-};
+#define TC_ENTRY(id, ...) TC_##id,
+enum { TREE_COLUMNS(TC_ENTRY) TC_COUNT };
 
-static const struct table_col tree_cols[] = {
-#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
-	TREE_COLUMNS(X)
-#undef X
-};
+static const struct table_col tree_cols[] = { TREE_COLUMNS(TABLE_COLUMN) };
 
 #define ZONE_COLUMNS(X)                                                       \
 	X(NAME, "zone", "name", STR, 0)                                       \
@@ -412,18 +396,10 @@ static const struct table_col tree_cols[] = {
 	X(MAX, "max", "max_ns", NS, 0)                                        \
 	X(TOTAL, "total", "total_ns", NS, 0)
 
-enum {
-#define X(id, title, key, kind, flags) ZC_##id,
-	ZONE_COLUMNS(X)
-#undef X
-	ZC_COUNT
-};
+#define ZC_ENTRY(id, ...) ZC_##id,
+enum { ZONE_COLUMNS(ZC_ENTRY) ZC_COUNT };
 
-static const struct table_col zone_cols[] = {
-#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
-	ZONE_COLUMNS(X)
-#undef X
-};
+static const struct table_col zone_cols[] = { ZONE_COLUMNS(TABLE_COLUMN) };
 
 #define COUNTER_COLUMNS(X)                                                    \
 	X(NAME, "counter", "name", STR, 0)                                    \
@@ -432,18 +408,10 @@ static const struct table_col zone_cols[] = {
 	X(RATE_AVG, "average rate", "rate_avg_per_s", RATE, 0)                \
 	X(RATE_LAST, "last rate", "rate_last_per_s", RATE, 0)
 
-enum {
-#define X(id, title, key, kind, flags) CC_##id,
-	COUNTER_COLUMNS(X)
-#undef X
-	CC_COUNT
-};
+#define CC_ENTRY(id, ...) CC_##id,
+enum { COUNTER_COLUMNS(CC_ENTRY) CC_COUNT };
 
-static const struct table_col counter_cols[] = {
-#define X(id, title, key, kind, flags) { title, key, TK_##kind, flags },
-	COUNTER_COLUMNS(X)
-#undef X
-};
+static const struct table_col counter_cols[] = { COUNTER_COLUMNS(TABLE_COLUMN) };
 
 static void func_table(struct table *t, const char *title, const char *key,
 		       const struct report_func *fs, size_t n)

@@ -54,6 +54,12 @@ struct table_col {
 	unsigned flags;
 };
 
+/* A table's columns are listed once as an X-macro of
+ * X(id, title, key, kind, flags) (the id names the column's enum value);
+ * TABLE_COLUMN expands one entry of such a list into its struct table_col:
+ * static const struct table_col cols[] = { SOME_COLUMNS(TABLE_COLUMN) }; */
+#define TABLE_COLUMN(id, title, key, kind, flags) { title, key, TK_##kind, flags },
+
 struct table_cell {
 	bool have;             /* false: "-" in text, null in JSON */
 	double num;            /* the value, for every kind but STR and STATUS */

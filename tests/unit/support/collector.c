@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 struct collector *test_collector_start(struct model *m, char *sock, size_t sock_len,
-				       const char *name, double tick_s)
+                                       const char *name, double tick_s)
 {
-	struct collector_opts co = { 0 };
+	struct collector_opts co = {0};
 	struct collector *c;
 	char dir[PATH_MAX], why[256];
 	int err;
@@ -20,7 +20,7 @@ struct collector *test_collector_start(struct model *m, char *sock, size_t sock_
 	snprintf(dir, sizeof(dir), "/tmp/%s-XXXXXX", name);
 	cr_assert_not_null(mkdtemp(dir), "a private directory for the socket");
 	cr_assert_lt((size_t)snprintf(sock, sock_len, "%s/perftop.sock", dir), sock_len,
-		     "socket path fits");
+	             "socket path fits");
 	model_init(m, tick_s);
 	co.socket_path = sock;
 	co.socket_required = true;

@@ -16,7 +16,7 @@
  * socket required), whose path goes into sock (sock_len bytes). Returns the
  * collector; asserts that each step worked. */
 struct collector *test_collector_start(struct model *m, char *sock, size_t sock_len,
-				       const char *name, double tick_s);
+                                       const char *name, double tick_s);
 
 /* Stops c, releases m and removes the directory of sock (which the
  * collector emptied). */
