@@ -48,7 +48,28 @@ check run_exec_target_output grep -qx "faulty exec done" "$T"/perftop-run-*/faul
 rm -rf "$T"/perftop-run-*
 
 # ---- the live list under rounds of 100 forks ------------------------------------
-fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
+# fds PID: the fewest descriptors PID holds over ten looks 0.1 s apart, so
+# a /proc file open for a scan or an agent still saying goodbye at the
+# moment of one look is not counted; one that stays is. The symbolizer's
+# open modules (files outside /proc) are not counted: which modules a round's
+# samples land in varies, and they are bounded by the distinct modules
+# (dup_files checks that none is open twice).
+fds() {
+	_min=999 _k=0
+	while [ $_k -lt 10 ]; do
+		_n=$(ls -l "/proc/$1/fd" 2>/dev/null | grep -- ' -> ' | grep -cv -- ' -> /[^p]')
+		[ "$_n" -lt "$_min" ] && _min=$_n
+		_k=$((_k + 1))
+		sleep 0.1
+	done
+	echo "$_min"
+}
+# dup_files PID: the files outside /proc and /dev that PID has open more
+# than once.
+dup_files() {
+	ls -l "/proc/$1/fd" 2>/dev/null | sed -n 's/.* -> \(\/[^p].*\)$/\1/p' |
+		grep -v '^/dev/' | sort | uniq -d
+}
 rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
 # round N: one target forking 100 children with the agent, to completion.
@@ -84,6 +105,9 @@ echo "  list perftop: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 KiB over 300 forked a
 check list_survives kill -0 "$ptop"
 check list_targets_ok sh -c "! grep -v '^faulty forked 100, reaped 100\$' '$T'/round*.out"
 check list_no_fd_growth [ "${fd1:-999}" -le "${fd0:-0}" ]
+check list_no_module_open_twice [ -z "$(dup_files "$ptop")" ]
+[ "${fd1:-999}" -le "${fd0:-0}" ] || ls -l "/proc/$ptop/fd" | sed 's/^/  fd: /'
+
 # Each exited agent's process stays listed with its profile; 300 of them
 # may cost a little, never megabytes each.
 if grep -q __asan_init "$PERFTOP" 2>/dev/null; then
