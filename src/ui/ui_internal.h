@@ -104,6 +104,12 @@ struct tab_module {
 
 /* view_tree.c: the Tree and Callers tabs (create() is given which). */
 extern const struct tab_module treeview__module;
+/* Goes to the Callers tab focused on function func (who calls it, and how
+ * much of its time comes through each path), as Enter and f do on the
+ * Functions tab. A function that is never a leaf has no callers entry: the
+ * Tree tab opens instead, with its hottest path through func revealed and
+ * selected, and a message says why. Model locked. */
+int treeview__show_callers(struct ui *ui, struct profile *p, uint32_t func);
 /* view_flame.c: the Flame tab. */
 extern const struct tab_module flameview__module;
 

@@ -812,7 +812,12 @@ const struct ui_binding procview__bindings[] = {
 	  key_tabs },
 	{ { UI_KEY_ENTER, UI_KEY_RIGHT }, "Enter Right",
 	  "Zones, Counters: open the selected row's detail (a zone's histogram and p95 per "
-	  "second, a counter's charts); Esc, q or Left go back, Up Down walk the rows",
+	  "second, a counter's charts); Esc, q or Left go back, Up Down walk the rows. "
+	  "Functions: as f",
+	  key_tabs },
+	{ { 'f' }, "f",
+	  "Functions: who calls the selected function (the Callers tab, focused on it; Esc "
+	  "leaves the focus)",
 	  key_tabs },
 	{ { UI_KEY_F(6), '<', '>' }, "F6 < >",
 	  "Sort by the next / previous column (Functions, Zones, Counters: any column)",

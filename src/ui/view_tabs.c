@@ -1771,8 +1771,14 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 		sort_key(t, key);
 		tabs__rebuild(ui, p);
 		return UI_REDRAW | UI_RESORT;
+	case 'f':
+		if (t->tab != PTAB_FUNCTIONS || !b->n)
+			break;
+		return treeview__show_callers(ui, p, t->funcs[b->sel]);
 	case UI_KEY_ENTER:
 	case UI_KEY_RIGHT:
+		if (t->tab == PTAB_FUNCTIONS && b->n)
+			return treeview__show_callers(ui, p, t->funcs[b->sel]);
 		if ((t->tab != PTAB_ZONES && t->tab != PTAB_COUNTERS) || !b->n)
 			break;
 		browser_select(b, b->sel);

@@ -1061,6 +1061,56 @@ static int key_focus(struct ui *ui, int key)
 	return changed(&c, c.row->node);
 }
 
+/* The hottest node for func in t under the root (biggest total, ties by
+ * the smaller id), or CALLTREE_NONE. Cost: every node, once per key. */
+static uint32_t hottest_node_of(const struct calltree *t, uint32_t func, enum calltree_scope scope)
+{
+	uint32_t best = CALLTREE_NONE;
+	uint64_t best_total = 0;
+
+	for (size_t n = 1; n < calltree_count(t); n++) {
+		uint64_t total = t->nodes[n].func == func ? calltree_total(t, (uint32_t)n, scope) : 0;
+
+		if (total > best_total)
+			best = (uint32_t)n, best_total = total;
+	}
+	return best;
+}
+
+int treeview__show_callers(struct ui *ui, struct profile *p, uint32_t func)
+{
+	struct proctabs *tabs = &ui->proc.tabs;
+	struct key_ctx c;
+	uint32_t node;
+	char msg[160];
+
+	tabs->tab = PTAB_CALLERS;
+	tabs__rebuild(ui, p);
+	if (!key_ctx(ui, &c))
+		return UI_REDRAW;
+	node = calltree_child(c.t, CALLTREE_ROOT, func);
+	if (node != CALLTREE_NONE && calltree_total(c.t, node, c.s->scope)) {
+		c.s->nfocus = 0;
+		push_focus(c.s, node);
+		set_open(c.s, node, true);
+		return changed(&c, node);
+	}
+	/* Never a leaf in scope: show where it sits in the top-down tree. */
+	tabs->tab = PTAB_TREE;
+	tabs__rebuild(ui, p);
+	if (!key_ctx(ui, &c))
+		return UI_REDRAW;
+	node = hottest_node_of(c.t, func, c.s->scope);
+	snprintf(msg, sizeof(msg), "%s has no self samples here: its hottest path in the Tree",
+		 p->funcs[func].name);
+	ui__message(ui, TE_STATUS_WARN, msg);
+	if (node == CALLTREE_NONE)
+		return UI_REDRAW;
+	c.s->nfocus = 0;
+	reveal(c.s, c.t, node);
+	return changed(&c, node);
+}
+
 /* Esc: leaves one focus level; not ours when nothing is focused. */
 static int key_unfocus(struct ui *ui, int key)
 {

@@ -775,3 +775,34 @@ Test(view_tree, a_long_list_scrolls_and_keeps_its_order_between_data_changes)
 	cr_expect_eq(index_of(late), 1, "now main's first child");
 	cr_expect_str_eq(sel_at(), "0:main", "C took the selection up to main");
 }
+
+TestSuite(view_tree_from_functions, .init = setup, .fini = fx_release);
+
+Test(view_tree_from_functions, f_on_a_function_shows_its_callers_focused)
+{
+	start(120, 40, PTAB_FUNCTIONS);
+	keys("/memcpy");
+	key(UI_KEY_ENTER); /* keeps the search: memcpy selected */
+	key('f');
+	cr_assert_eq(fx.ui.proc.tabs.tab, PTAB_CALLERS);
+	cr_expect_geq(fx_find("memcpy"), 0);
+	/* Focused on memcpy (120 self samples): its two callers, hottest first. */
+	cr_expect_str_eq(outline(), "0:memcpy- 1:parse+ 1:compress+");
+	expect_row(1, 10.0, -1, 100, 1, '+', "parse");
+	expect_row(2, 2.0, -1, 20, 1, '+', "compress");
+	key(UI_KEY_ESC); /* leaves the focus: every leaf again */
+	cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_CALLERS);
+	cr_expect_str_eq(selected().name, "memcpy");
+}
+
+Test(view_tree_from_functions, enter_on_a_function_that_is_never_a_leaf_opens_the_tree)
+{
+	start(120, 40, PTAB_FUNCTIONS);
+	keys("/run");
+	key(UI_KEY_ENTER);
+	key(UI_KEY_ENTER); /* Enter acts as f */
+	cr_assert_eq(fx.ui.proc.tabs.tab, PTAB_TREE);
+	cr_expect_str_eq(selected().name, "run");
+	cr_expect_eq(selected().depth, 1, "main > run, revealed");
+	cr_expect_geq(fx_find("no self samples"), 0, "the status line says why");
+}
