@@ -4,7 +4,8 @@
  * model with 300 processes. Times encode (the part under the model's
  * lock), write (compress, fsync, rename), save and load, median of 3, and
  * prints the file size per sample, compressed and not.
- * Usage: snapshot DIR   (the file is written there and removed) */
+ * Usage: snapshot DIR   (the file is written there and removed, unless
+ * BENCH_KEEP=1: then it stays as DIR/bench.ptsnap, for `perftop open`). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,8 @@ int main(int argc, char **argv)
 		}
 		model_release(&l);
 	}
-	unlink(path);
+	if (!getenv("BENCH_KEEP"))
+		unlink(path);
 	/* The profile alone: the same model without its 300 processes' series. */
 	printf("samples %d, stacks %d, functions %d, threads 8, processes %zu\n", NSAMPLES, NSTACKS,
 	       NFUNCS, m.nprocs);

@@ -40,6 +40,7 @@ enum {
 	TREE_AUTO_LEVELS = 32, /* most levels the first show expands */
 	TREE_PASS_PCT = 90, /* a child holding this share of its parent is a pass-through */
 	TREE_LIVE_ROWS = 20000, /* lists up to this long follow every data change */
+	TREE_EXPAND_MAX = 100000, /* E opens levels while the rows stay within this */
 };
 
 /* How long a list longer than TREE_LIVE_ROWS keeps its order while only the
@@ -215,6 +216,9 @@ static void set_open_hashed(struct tree_state *s, uint32_t node, bool open, uint
 {
 	if (node >= s->open_alloc) {
 		size_t n = (size_t)node + 1 + 256;
+
+		if (n < s->open_alloc * 2) /* geometric: E opens nodes in id order */
+			n = s->open_alloc * 2;
 
 		if (!open)
 			return;
@@ -1022,6 +1026,30 @@ static int key_hot_path(struct ui *ui, int key)
 }
 
 /* E: expands every node; C: collapses every one (a focused node stays open). */
+/* The depth E opens down to: every level when the tree's counted nodes
+ * fit in TREE_EXPAND_MAX rows, else the deepest level whose nodes and all
+ * above it do (at least 1). depth[] gets each node's depth. */
+static size_t expand_depth(const struct tree_state *s, const struct calltree *t, uint16_t *depth,
+			   size_t *whole)
+{
+	size_t n = calltree_count(t), per[PROFILE_MAX_DEPTH + 2] = { 0 }, rows = 0, d;
+
+	depth[0] = 0;
+	for (size_t i = 1; i < n; i++) {
+		uint32_t up = t->nodes[i].parent;
+
+		depth[i] = depth[up] < PROFILE_MAX_DEPTH ? (uint16_t)(depth[up] + 1) : depth[up];
+		if (calltree_total(t, (uint32_t)i, s->scope))
+			per[depth[i]]++;
+	}
+	*whole = 0;
+	for (d = 1; d <= PROFILE_MAX_DEPTH + 1; d++)
+		*whole += per[d];
+	for (d = 1; d <= PROFILE_MAX_DEPTH + 1 && rows + per[d] <= TREE_EXPAND_MAX; d++)
+		rows += per[d];
+	return d > 1 ? d - 1 : 1;
+}
+
 static int key_all(struct ui *ui, int key)
 {
 	struct key_ctx c;
@@ -1031,10 +1059,23 @@ static int key_all(struct ui *ui, int key)
 		return UI_NONE;
 	node = c.row ? c.row->node : CALLTREE_NONE;
 	if (key == 'E') {
+		size_t n = calltree_count(c.t), whole, max;
 		uint64_t *h = path_hashes(c.t);
+		uint16_t *depth = xreallocarray(NULL, n, sizeof(*depth));
+		char msg[160];
 
-		for (size_t i = 1; i < calltree_count(c.t); i++)
-			set_open_hashed(c.s, (uint32_t)i, true, h[i]);
+		max = expand_depth(c.s, c.t, depth, &whole);
+		for (size_t i = 1; i < n; i++)
+			if (depth[i] < max) /* a node at depth max shows, closed */
+				set_open_hashed(c.s, (uint32_t)i, true, h[i]);
+		if (whole > TREE_EXPAND_MAX) {
+			snprintf(msg, sizeof(msg),
+				 "opened %zu levels: all %zu paths would be too many rows (e follows "
+				 "the hottest)",
+				 max, whole);
+			ui__message(ui, TE_STATUS_WARN, msg);
+		}
+		free(depth);
 		free(h);
 	} else {
 		if (c.s->open_alloc)

@@ -806,3 +806,42 @@ Test(view_tree_from_functions, enter_on_a_function_that_is_never_a_leaf_opens_th
 	cr_expect_eq(selected().depth, 1, "main > run, revealed");
 	cr_expect_geq(fx_find("no self samples"), 0, "the status line says why");
 }
+
+/* 120,200 paths: main -> mid_i (200) -> leaf_j (600 under each). */
+static void wide_paths(void)
+{
+	uint32_t mid[200], leaf[600];
+	char name[32];
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "mid_%d", i);
+		mid[i] = profile_func(prof, "prog", name, NULL, 0);
+	}
+	for (int j = 0; j < 600; j++) {
+		snprintf(name, sizeof(name), "leaf_%d", j);
+		leaf[j] = profile_func(prof, "prog", name, NULL, 0);
+	}
+	for (int i = 0; i < 200; i++)
+		for (int j = 0; j < 600; j++)
+			add(301, (uint32_t[]){ f_main, mid[i], leaf[j] }, 3, 1);
+}
+
+static void setup_wide(void)
+{
+	setup_with(wide_paths);
+}
+
+TestSuite(view_tree_wide, .init = setup_wide, .fini = fx_release);
+
+Test(view_tree_wide, E_stops_at_the_level_that_would_pass_the_row_limit)
+{
+	start(120, 40, PTAB_TREE);
+	key('E');
+	/* main (1) + mid (200) fit in 100,000 rows, the 120,000 leaves do not:
+	 * main opens, every mid shows closed. */
+	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_TREE].n, 201);
+	cr_expect_geq(fx_find("opened 2 levels"), 0, "the status line says why");
+	expect_row(1, 0.5, 0.0, 600, 1, '+', "mid_0");
+	key('e'); /* the hottest path still opens to its end */
+	cr_expect_eq(selected().depth, 2);
+}
