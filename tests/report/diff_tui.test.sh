@@ -8,28 +8,7 @@
 . tests/tui/lib.sh
 . tests/tui/golden.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-	skip diff_tui "tmux is not installed (make test installs it)"
-	exit 0
-fi
-MKSNAP=$BUILD/helpers/mksnap
-for f in "$PERFTOP" "$MKSNAP"; do
-	if [ ! -x "$f" ]; then
-		fail build "$f is missing"
-		exit 0
-	fi
-done
-T=$(mktemp -d)
-cleanup() {
-	tui_stop_server
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-if ! tui_start_server; then
-	fail tmux "cannot start a tmux server"
-	exit 0
-fi
+golden_suite diff_tui || exit 0
 "$MKSNAP" "$T/base.ptsnap" && "$MKSNAP" "$T/slow.ptsnap" --slow &&
 	"$MKSNAP" "$T/other.ptsnap" --program /usr/bin/other || {
 	fail mksnap "cannot write the snapshots"

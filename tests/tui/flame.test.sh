@@ -7,42 +7,7 @@
 . tests/tui/lib.sh
 . tests/tui/golden.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-	skip flame "tmux is not installed (make test installs it)"
-	exit 0
-fi
-MKSNAP=$BUILD/helpers/mksnap
-for f in "$PERFTOP" "$MKSNAP"; do
-	if [ ! -x "$f" ]; then
-		fail build "$f is missing"
-		exit 0
-	fi
-done
-
-T=$(mktemp -d)
-cleanup() {
-	tui_stop_server
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-if ! tui_start_server; then
-	fail tmux "cannot start a tmux server"
-	exit 0
-fi
-if ! "$MKSNAP" "$T/demo.ptsnap" >"$T/mksnap.log" 2>&1; then
-	fail mksnap "$(cat "$T/mksnap.log")"
-	exit 0
-fi
-
-# expect_screen NAME PATTERN: the screen shows PATTERN (grep -E).
-expect_screen() {
-	if tm_screen | grep -Eq -- "$2"; then
-		pass "$1"
-	else
-		fail "$1" "no '$2' on the screen: $(tm_screen | tr '\n' '|')"
-	fi
-}
+golden_suite flame && golden_snapshot || exit 0
 
 # flame_run W H SUFFIX: the four goldens at W x H, named flame-*SUFFIX.
 flame_run() {

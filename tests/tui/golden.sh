@@ -57,3 +57,63 @@ golden_check() {
 	fi
 	rm -f "$_got" "$_got.diff"
 }
+
+# golden_suite NAME [FILE...]: the set-up the golden suites share. Skips
+# NAME when tmux is missing; fails when perftop, mksnap ($MKSNAP) or a FILE
+# is not built; makes the scratch directory $T (removed at exit, with the
+# private tmux server) and starts the server. Returns non-zero when the
+# suite cannot run: the caller then exits 0.
+golden_suite() {
+	_name=$1
+	shift
+	if ! command -v tmux >/dev/null 2>&1; then
+		skip "$_name" "tmux is not installed (make test installs it)"
+		return 1
+	fi
+	MKSNAP=$BUILD/helpers/mksnap
+	for _f in "$PERFTOP" "$MKSNAP" "$@"; do
+		if [ ! -x "$_f" ]; then
+			fail build "$_f is missing"
+			return 1
+		fi
+	done
+	T=$(mktemp -d)
+	trap golden_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	if ! tui_start_server; then
+		fail tmux "cannot start a tmux server"
+		return 1
+	fi
+}
+
+golden_cleanup() {
+	tui_stop_server
+	rm -rf "$T"
+}
+
+# golden_snapshot: writes $T/demo.ptsnap with mksnap; fails and returns
+# non-zero when it cannot.
+golden_snapshot() {
+	if ! "$MKSNAP" "$T/demo.ptsnap" >"$T/mksnap.log" 2>&1; then
+		fail mksnap "$(cat "$T/mksnap.log")"
+		return 1
+	fi
+}
+
+# expect_screen NAME PATTERN: the screen shows PATTERN (grep -E).
+expect_screen() {
+	if tm_screen | grep -Eq -- "$2"; then
+		pass "$1"
+	else
+		fail "$1" "no '$2' on the screen: $(tm_screen | tr '\n' '|')"
+	fi
+}
+
+# no_screen NAME PATTERN: the screen does not show PATTERN.
+no_screen() {
+	if tm_screen | grep -Eq -- "$2"; then
+		fail "$1" "'$2' still on the screen: $(tm_screen | tr '\n' '|')"
+	else
+		pass "$1"
+	fi
+}

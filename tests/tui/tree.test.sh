@@ -8,52 +8,8 @@
 . tests/tui/lib.sh
 . tests/tui/golden.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-	skip tree "tmux is not installed (make test installs it)"
-	exit 0
-fi
-MKSNAP=$BUILD/helpers/mksnap
 DEMO=$BUILD/perftop-demo
-for f in "$PERFTOP" "$MKSNAP" "$DEMO"; do
-	if [ ! -x "$f" ]; then
-		fail build "$f is missing"
-		exit 0
-	fi
-done
-
-T=$(mktemp -d)
-cleanup() {
-	tui_stop_server
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-if ! tui_start_server; then
-	fail tmux "cannot start a tmux server"
-	exit 0
-fi
-if ! "$MKSNAP" "$T/demo.ptsnap" >"$T/mksnap.log" 2>&1; then
-	fail mksnap "$(cat "$T/mksnap.log")"
-	exit 0
-fi
-
-# expect_screen NAME PATTERN: the screen shows PATTERN (grep -E).
-expect_screen() {
-	if tm_screen | grep -Eq -- "$2"; then
-		pass "$1"
-	else
-		fail "$1" "no '$2' on the screen: $(tm_screen | tr '\n' '|')"
-	fi
-}
-
-# no_screen NAME PATTERN: the screen does not show PATTERN.
-no_screen() {
-	if tm_screen | grep -Eq -- "$2"; then
-		fail "$1" "'$2' still on the screen: $(tm_screen | tr '\n' '|')"
-	else
-		pass "$1"
-	fi
-}
+golden_suite tree "$DEMO" && golden_snapshot || exit 0
 
 # ---- goldens at 120x40 ---------------------------------------------------------
 golden_open "$T/demo.ptsnap" 120 40
