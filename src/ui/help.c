@@ -61,7 +61,9 @@ static void list_bindings(struct ui *ui, struct lines *out, const struct ui_bind
 
 /* The current tab's own keys when it is a module (Tree, Callers, Flame),
  * under a heading that names it. */
-static void module_bindings(struct ui *ui, struct lines *out, size_t start, int rows)
+/* Lists the current tab's own keys under a heading naming the tab; returns
+ * whether it did (a module tab with keys, on the process view). */
+static bool module_bindings(struct ui *ui, struct lines *out, size_t start, int rows)
 {
 	static const char *const names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
 						       "Zones",     "Counters", "Log" };
@@ -70,12 +72,12 @@ static void module_bindings(struct ui *ui, struct lines *out, size_t start, int 
 
 	if (ui->screen != UI_SCREEN_PROC || !m || !m->nbindings ||
 	    (int)(out->n - start) + 3 > rows)
-		return;
-	lines_begin(out, ui->width);
+		return false;
 	l = lines_begin(out, ui->width);
 	line_printf(l, TE_TITLE, " keys of the %s tab ", names[ui->proc.tabs.tab]);
 	line_fill(l, TE_DEFAULT);
 	list_bindings(ui, out, m->bindings, m->nbindings, start, rows);
+	return true;
 }
 
 void help__draw(struct ui *ui, struct lines *out)
@@ -94,8 +96,16 @@ void help__draw(struct ui *ui, struct lines *out)
 							     : " perftop: keys of the process list");
 	line_fill(l, TE_DEFAULT);
 	lines_begin(out, ui->width);
+	/* A tab with keys of its own lists them first: they are what the user
+	 * is looking for there, and the view's keys follow (a short screen cuts
+	 * the end). */
+	if (module_bindings(ui, out, start, rows)) {
+		lines_begin(out, ui->width);
+		l = lines_begin(out, ui->width);
+		line_put(l, TE_TITLE, " keys of the process view ");
+		line_fill(l, TE_DEFAULT);
+	}
 	list_bindings(ui, out, b, n, start, rows);
-	module_bindings(ui, out, start, rows);
 	if ((int)(out->n - start) + 2 <= rows) {
 		lines_begin(out, ui->width);
 		l = lines_begin(out, ui->width);

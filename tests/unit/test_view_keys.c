@@ -366,8 +366,11 @@ Test(view_keys, help_lists_the_keys)
 	fx.ui.proc.tabs.tab = PTAB_TREE;
 	key('?');
 	fx_draw();
-	if (treeview__module.nbindings)
+	if (treeview__module.nbindings) {
 		cr_expect_gt(fx_find("keys of the Tree tab"), 0);
+		cr_expect_gt(fx_find("Help: this list of keys"), fx_find("keys of the Tree tab"),
+			     "the tab's own keys come first");
+	}
 }
 
 Test(view_keys_options, no_mouse_is_parsed)
