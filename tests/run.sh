@@ -45,7 +45,9 @@ for t in "$BUILD"/tests/test_*; do
 	fi
 	f=$((f + c))
 	if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ]; then
-		grep -v '^\[----\]' "$log" | grep -E 'FAIL|CRASH|Assertion|Warning|error' | head -n 40
+		# The failing tests with each assertion's place and message.
+		grep -E -A3 'Assertion Failed|CRASH|^\[FAIL\]|Warning|error' "$log" |
+			grep -Ev '^\[----\] *$|^--$' | head -n 40
 		[ "$f" -eq 0 ] && f=1
 	fi
 	echo "unit  $name: $p passed, $f failed"
