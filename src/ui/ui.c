@@ -494,25 +494,39 @@ static int loop(struct ui *ui, const struct ui_source *src)
 	return 0;
 }
 
-int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt)
+int ui__screen_start(const struct ui_options *opt, const char *hint)
 {
 	struct theme fallback;
-	struct ui ui;
 	char why[160];
-	int rc;
 
 	if (screen__install_signals(why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
-		return 1;
+		return -1;
 	}
 	if (screen__open(why, sizeof(why)) < 0) {
 		screen__restore_signals();
-		fprintf(stderr, "perftop: %s\n", why);
-		return 1;
+		fprintf(stderr, "perftop: %s%s\n", why, hint ? hint : "");
+		return -1;
 	}
 	if (!opt->theme)
 		theme_default(&fallback);
 	theme_apply(opt->theme ? opt->theme : &fallback);
+	return 0;
+}
+
+void ui__screen_stop(void)
+{
+	screen__close();
+	screen__restore_signals();
+}
+
+int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt)
+{
+	struct ui ui;
+	int rc;
+
+	if (ui__screen_start(opt, NULL) < 0)
+		return 1;
 	ui__init(&ui, m, opt, ui__locale_utf8());
 	screen__mouse(!opt->no_mouse);
 	model_lock(m);
@@ -522,8 +536,7 @@ int ui_run(struct model *m, const struct ui_source *src, const struct ui_options
 	}
 	model_unlock(m);
 	rc = loop(&ui, src);
-	screen__close();
-	screen__restore_signals();
+	ui__screen_stop();
 	ui__release(&ui);
 	return rc;
 }

@@ -317,6 +317,12 @@ void ui__frame(struct ui *ui, struct lines *out);
 int ui__key(struct ui *ui, int key);
 /* Shows text in the status line for UI_MSG_SECONDS. */
 void ui__message(struct ui *ui, enum theme_element elem, const char *text);
+/* Starts a curses screen for a loop (ui_run, the diff screen): the signal
+ * and crash handlers, the terminal, opt's theme (or the default). Returns 0,
+ * or -1 after printing "perftop: WHY" and hint (may be NULL) on stderr with
+ * everything put back. ui__screen_stop() ends what it started. */
+int ui__screen_start(const struct ui_options *opt, const char *hint);
+void ui__screen_stop(void);
 /* Monotonic seconds. */
 double ui__now(void);
 /* Pause (p), so that neither the lock nor the screen waits for the copy:

@@ -627,28 +627,15 @@ static int diff_loop(struct diffview *v)
 int ui_diff_run(const struct diff *d, const char *base_path, const char *new_path,
 		const struct ui_options *opt)
 {
-	struct theme fallback;
 	struct diffview v;
-	char why[160];
 	int rc;
 
-	if (screen__install_signals(why, sizeof(why)) < 0) {
-		fprintf(stderr, "perftop: %s\n", why);
+	if (ui__screen_start(opt, " (perftop diff --report prints the diff)") < 0)
 		return 1;
-	}
-	if (screen__open(why, sizeof(why)) < 0) {
-		screen__restore_signals();
-		fprintf(stderr, "perftop: %s (perftop diff --report prints the diff)\n", why);
-		return 1;
-	}
-	if (!opt->theme)
-		theme_default(&fallback);
-	theme_apply(opt->theme ? opt->theme : &fallback);
 	lines_set_utf8(ui__locale_utf8());
 	diffview__init(&v, d, base_path, new_path, ui__locale_utf8());
 	rc = diff_loop(&v);
-	screen__close();
-	screen__restore_signals();
+	ui__screen_stop();
 	diffview__release(&v);
 	return rc;
 }
