@@ -7,31 +7,11 @@
 . tests/lib.sh
 . tests/tui/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-	skip budget_live "tmux is not installed (make test installs it)"
-	exit 0
-fi
-for f in "$PERFTOP" "$WORKLOADS/pt_zones"; do
-	if [ ! -x "$f" ]; then
-		fail build "$f is missing"
-		exit 0
-	fi
-done
+tui_suite budget_live "$WORKLOADS/pt_zones" || exit 0
 LC_ALL=C.UTF-8
 export LC_ALL
-T=$(mktemp -d)
 PERFTOP_ABS=$(cd "$(dirname "$PERFTOP")" && pwd)/$(basename "$PERFTOP")
 ZONES_ABS=$(cd "$WORKLOADS" && pwd)/pt_zones
-cleanup() {
-	tui_stop_server
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-if ! tui_start_server; then
-	fail tmux "cannot start a tmux server"
-	exit 0
-fi
 
 # pt_zones: 1000 zones "tick" of 2 ms (about 2 s), counter "items" +3 a zone.
 cat >"$T/pass.budget" <<'EOF'

@@ -7,33 +7,15 @@
 . tests/lib.sh
 . tests/tui/lib.sh
 
-if ! command -v tmux >/dev/null 2>&1; then
-	skip save "tmux is not installed (make test installs it)"
-	exit 0
-fi
-for f in "$PERFTOP" "$WORKLOADS/pt_zones"; do
-	if [ ! -x "$f" ]; then
-		fail build "$f is missing"
-		exit 0
-	fi
-done
+mounted=""
+tui_cleanup_more() {
+	[ -n "$mounted" ] && umount "$mounted" 2>/dev/null
+}
+tui_suite save "$WORKLOADS/pt_zones" || exit 0
 LC_ALL=C.UTF-8
 export LC_ALL
-T=$(mktemp -d)
 PERFTOP_ABS=$(cd "$(dirname "$PERFTOP")" && pwd)/$(basename "$PERFTOP")
 ZONES_ABS=$(cd "$WORKLOADS" && pwd)/pt_zones
-mounted=""
-cleanup() {
-	tui_stop_server
-	[ -n "$mounted" ] && umount "$mounted" 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-if ! tui_start_server; then
-	fail tmux "cannot start a tmux server"
-	exit 0
-fi
 
 # start_run [SHELL PREFIX]: perftop run of a long pt_zones in $T, after the
 # prefix (e.g. "ulimit -f 4;"); waits for the profile's Functions tab.

@@ -58,37 +58,13 @@ golden_check() {
 	rm -f "$_got" "$_got.diff"
 }
 
-# golden_suite NAME [FILE...]: the set-up the golden suites share. Skips
-# NAME when tmux is missing; fails when perftop, mksnap ($MKSNAP) or a FILE
-# is not built; makes the scratch directory $T (removed at exit, with the
-# private tmux server) and starts the server. Returns non-zero when the
-# suite cannot run: the caller then exits 0.
+# golden_suite NAME [FILE...]: tui_suite (tests/tui/lib.sh) with mksnap
+# ($MKSNAP) among the files it needs.
 golden_suite() {
+	MKSNAP=$BUILD/helpers/mksnap
 	_name=$1
 	shift
-	if ! command -v tmux >/dev/null 2>&1; then
-		skip "$_name" "tmux is not installed (make test installs it)"
-		return 1
-	fi
-	MKSNAP=$BUILD/helpers/mksnap
-	for _f in "$PERFTOP" "$MKSNAP" "$@"; do
-		if [ ! -x "$_f" ]; then
-			fail build "$_f is missing"
-			return 1
-		fi
-	done
-	T=$(mktemp -d)
-	trap golden_cleanup EXIT
-	trap 'exit 1' INT TERM HUP
-	if ! tui_start_server; then
-		fail tmux "cannot start a tmux server"
-		return 1
-	fi
-}
-
-golden_cleanup() {
-	tui_stop_server
-	rm -rf "$T"
+	tui_suite "$_name" "$MKSNAP" "$@"
 }
 
 # golden_snapshot: writes $T/demo.ptsnap with mksnap; fails and returns

@@ -181,3 +181,36 @@ wait_for_text() {
 	done
 	return 1
 }
+
+# tui_suite NAME [FILE...]: the set-up the tmux suites share. Skips NAME
+# when tmux is missing; fails when perftop or a FILE is not built; makes the
+# scratch directory $T (removed at exit with the private tmux server, after
+# the suite's own tui_cleanup_more when it defines one) and starts the
+# server. Returns non-zero when the suite cannot run: the caller exits 0.
+tui_suite() {
+	_name=$1
+	shift
+	if ! command -v tmux >/dev/null 2>&1; then
+		skip "$_name" "tmux is not installed (make test installs it)"
+		return 1
+	fi
+	for _f in "$PERFTOP" "$@"; do
+		if [ ! -x "$_f" ]; then
+			fail build "$_f is missing"
+			return 1
+		fi
+	done
+	T=$(mktemp -d)
+	trap tui_cleanup EXIT
+	trap 'exit 1' INT TERM HUP
+	if ! tui_start_server; then
+		fail tmux "cannot start a tmux server"
+		return 1
+	fi
+}
+
+tui_cleanup() {
+	tui_stop_server
+	command -v tui_cleanup_more >/dev/null 2>&1 && tui_cleanup_more
+	rm -rf "$T"
+}
