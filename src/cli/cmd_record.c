@@ -7,7 +7,7 @@
  * or it watches a running process whose agent may connect to the default
  * socket (without one, the snapshot has its /proc figures only). It stops when the command
  * has exited and its agent has gone (or had two ticks to send what was
- * left), when the process exits, when -d seconds have passed, or on
+ * left), when the process exits, when --duration has passed, or on
  * SIGINT/SIGTERM/SIGHUP; then it copies the model under the lock, stops
  * the collector and the command, and writes the file safely
  * (snapshot_write). A signal never leaves a half file behind: it only ends
@@ -40,6 +40,7 @@
 #include "collect/launch.h"
 #include "collect/procfs.h"
 #include "model/model.h"
+#include "report/outfile.h"
 #include "snapshot/snapshot.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
@@ -63,14 +64,16 @@ struct record_args {
 
 static void usage_record(FILE *f)
 {
-	fputs("usage: perftop record -o FILE [-d SECS] [-F HZ] [-i SECS] [--] COMMAND [ARG...]\n"
-	      "       perftop record -o FILE -p PID [-d SECS] [-i SECS]\n"
+	fputs("usage: perftop record -o FILE [--duration SECS] [-F HZ] [-i SECS] [--] COMMAND [ARG...]\n"
+	      "       perftop record -o FILE -p PID [--duration SECS] [-i SECS]\n"
 	      "Records a profile into a snapshot file, with no screen: starts COMMAND with\n"
 	      "the agent (or watches process PID, whose agent may connect to the default\n"
 	      "socket) until it ends, SECS have passed or Ctrl-C. Open the file with\n"
 	      "'perftop open FILE'.\n"
-	      "  -o, --output FILE      the snapshot to write (required)\n"
-	      "  -d, --duration SECS    stop after this long (default: when it ends)\n"
+	      "  -o, --output FILE      the snapshot to write (required); checked before\n"
+	      "                         anything starts: only a regular file (a symbolic\n"
+	      "                         link to one is followed) in an existing directory\n"
+	      "      --duration SECS    stop after this long (default: when it ends)\n"
 	      "  -F, --freq HZ          sampling rate of the agent, 1 to 100000\n"
 	      "  -p, --pid PID          record a running process instead of a command\n"
 	      "  -i, --interval SECS    seconds between /proc readings, 0.1 to 60 (default 1)\n"
@@ -119,13 +122,14 @@ static int parse_record(struct record_args *a, int argc, char **argv)
 {
 	static const struct option longs[] = {
 	    {"output", required_argument, NULL, 'o'},
-	    {"duration", required_argument, NULL, 'd'},
+	    {"duration", required_argument, NULL, 'D'},
 	    {"freq", required_argument, NULL, 'F'},
 	    {"pid", required_argument, NULL, 'p'},
 	    {"interval", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	char why[PATH_MAX + 512];
 	unsigned long v;
 	int c;
 
@@ -138,9 +142,16 @@ static int parse_record(struct record_args *a, int argc, char **argv)
 		case 'o':
 			a->out = optarg;
 			break;
-		case 'd':
+		case 'd': /* -d is the refresh delay everywhere else: never a duration */
+			fprintf(stderr,
+			        "perftop: record: -d is the refresh delay of perftop and perftop "
+			        "run, and record has none; to stop after %s seconds use "
+			        "--duration %s\n",
+			        optarg, optarg);
+			return 2;
+		case 'D':
 			if (!parse_seconds(optarg, 0.1, RECORD_SECS_MAX, &a->seconds))
-				return usage_error("bad -d value '%s': not a duration in seconds",
+				return usage_error("bad --duration value '%s': not a duration in seconds",
 				                   optarg);
 			break;
 		case 'i':
@@ -175,6 +186,11 @@ static int parse_record(struct record_args *a, int argc, char **argv)
 		return usage_error("%s", "nothing to record: give a command or -p PID");
 	if (a->pid && a->command)
 		return usage_error("cannot record both -p and a command ('%s')", a->command[0]);
+	/* Before anything starts: a recording that cannot be saved is lost. */
+	if (outfile_check(a->out, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
 	return -1;
 }
 

@@ -2,17 +2,33 @@
 #include "report/outfile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/outpath.h"
 #include "util/xalloc.h"
+
+int outfile_check(const char *path, char *why, size_t why_len)
+{
+	char target[PATH_MAX], reason[PATH_MAX + 256];
+	int rc;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	rc = outpath_check(path, target, sizeof(target), reason, sizeof(reason));
+	if (rc < 0)
+		snprintf(why, why_len, "cannot write '%s': %s", path, reason);
+	return rc;
+}
 
 int outfile_open(struct outfile *o, const char *path, char *why, size_t why_len)
 {
+	char target[PATH_MAX], reason[PATH_MAX + 256];
 	mode_t mask;
-	size_t n = strlen(path);
+	size_t n;
 	int fd, err;
 
 	memset(o, 0, sizeof(*o));
@@ -21,9 +37,15 @@ int outfile_open(struct outfile *o, const char *path, char *why, size_t why_len)
 		o->path = xstrdup(path);
 		return 0;
 	}
-	o->path = xstrdup(path);
+	err = outpath_check(path, target, sizeof(target), reason, sizeof(reason));
+	if (err < 0) {
+		snprintf(why, why_len, "cannot write '%s': %s", path, reason);
+		return err;
+	}
+	n = strlen(target);
+	o->path = xstrdup(target);
 	o->tmp = xmalloc(n + 16);
-	snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", path);
+	snprintf(o->tmp, n + 16, "%s.tmp-XXXXXX", target);
 	fd = mkstemp(o->tmp);
 	if (fd < 0) {
 		err = errno;

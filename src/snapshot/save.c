@@ -20,6 +20,7 @@
 
 #include "snapshot/format.h"
 #include "util/intern.h"
+#include "util/outpath.h"
 #include "util/xalloc.h"
 
 #ifndef PERFTOP_VERSION
@@ -624,7 +625,7 @@ int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, si
 	unsigned char hdr[SNAPSHOT_HEADER_LEN] = {0}, *packed = NULL;
 	const unsigned char *stored = b->data;
 	size_t stored_len = b->len, packed_len;
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], target[PATH_MAX], reason[PATH_MAX + 256];
 	int fd, rc = 0;
 	const char *step = "cannot write";
 
@@ -646,7 +647,15 @@ int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, si
 	put_le(hdr + HDR_RAW, b->len, 8);
 	put_le(hdr + HDR_CRC, crc32(crc32(0, NULL, 0), stored, (uInt)stored_len), 4);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp)) {
+	/* Only a regular file (util/outpath.h): never rename over a device,
+	 * a FIFO or a /proc file; a link to a regular file is written through. */
+	rc = outpath_check(path, target, sizeof(target), reason, sizeof(reason));
+	if (rc < 0) {
+		free(packed);
+		snprintf(why, why_len, "cannot save snapshot '%s': %s", path, reason);
+		return rc;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", target) >= (int)sizeof(tmp)) {
 		free(packed);
 		snprintf(why, why_len, "cannot save snapshot '%s': path too long", path);
 		return -ENAMETOOLONG;
@@ -670,7 +679,7 @@ int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, si
 		rc = -errno;
 		step = "cannot close";
 	}
-	if (!rc && rename(tmp, path) < 0) {
+	if (!rc && rename(tmp, target) < 0) {
 		rc = -errno;
 		step = "cannot rename the temporary file onto it";
 	}
@@ -684,12 +693,12 @@ int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, si
 	/* Make the rename itself durable: fsync the directory (best effort). */
 	{
 		char dir[PATH_MAX];
-		const char *slash = strrchr(path, '/');
+		const char *slash = strrchr(target, '/');
 		int dfd;
 
 		if (slash)
-			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) + (slash == path),
-			         path);
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - target) + (slash == target),
+			         target);
 		else
 			snprintf(dir, sizeof(dir), ".");
 		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

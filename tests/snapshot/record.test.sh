@@ -63,12 +63,12 @@ fi
 # --- a running process without an agent: /proc figures only -------------------------
 sleep 30 &
 sl=$!
-if "$PERFTOP" record -o "$tmp/pid.ptsnap" -p "$sl" -d 1.5 2>"$tmp/pid.err" &&
+if "$PERFTOP" record -o "$tmp/pid.ptsnap" -p "$sl" --duration 1.5 2>"$tmp/pid.err" &&
 	"$PERFTOP" open "$tmp/pid.ptsnap" --batch >"$tmp/pid.out" 2>&1 &&
 	grep -q "agent: not connected" "$tmp/pid.out" && grep -q "sleep 30" "$tmp/pid.out"; then
-	pass "record -p -d of a process without an agent"
+	pass "record -p --duration of a process without an agent"
 else
-	fail "record -p -d of a process without an agent" "$(cat "$tmp/pid.err" "$tmp/pid.out" 2>/dev/null | head -n 5)"
+	fail "record -p --duration of a process without an agent" "$(cat "$tmp/pid.err" "$tmp/pid.out" 2>/dev/null | head -n 5)"
 fi
 kill "$sl" 2>/dev/null
 
@@ -77,11 +77,13 @@ kill "$sl" 2>/dev/null
 check "record without -o is a usage error" test $? -eq 2
 "$PERFTOP" record -o "$tmp/nodir/x.ptsnap" -- "$WORKLOADS/shares" 0.2 2>"$tmp/nodir.err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "cannot save snapshot '$tmp/nodir/x.ptsnap'" "$tmp/nodir.err"; then
+if [ "$rc" -eq 1 ] && grep -q "cannot write '$tmp/nodir/x.ptsnap': the directory '$tmp/nodir' does not exist" "$tmp/nodir.err"; then
 	pass "an unwritable path is an error naming it"
 else
 	fail "an unwritable path is an error naming it" "exit $rc: $(cat "$tmp/nodir.err")"
 fi
+check "the missing directory is found before the recording starts" \
+	sh -c "! grep -q 'recording' '$tmp/nodir.err'"
 
 # broken FILE PATTERN NAME — open must exit 1 naming the file and the problem.
 broken() {
