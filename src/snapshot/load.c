@@ -39,6 +39,9 @@ _Static_assert(SNAPSHOT_MAX_DEPTH <= PROFILE_MAX_DEPTH, "a loaded stack is never
 #define TICK_MIN   0.01 /* the model's tick, seconds */
 #define TICK_MAX   3600.0
 
+/* Bytes inflated between two checks of what came out (see inflate_contents). */
+#define SNAPSHOT_INFLATE_STEP ((size_t)1 << 20)
+
 /* The load's outcome, shared by every cursor. */
 struct status {
 	bool bad;
@@ -1073,6 +1076,138 @@ static int load_contents(struct model *m, struct rd *r, struct snapshot_meta *me
 	return 0;
 }
 
+/* The contents' sections as the inflated bytes arrive: tags and lengths
+ * are checked before more is inflated, so a stream that inflates to
+ * something other than sections (a zlib bomb of zeros) fails within the
+ * first step. */
+struct framing {
+	size_t next;   /* where the next section's tag starts */
+	unsigned nsec; /* sections framed so far */
+};
+
+/* A varint at *pos in p[0, have): 1 and *pos moved past it, 0 when it is
+ * not all there yet, -1 when it is too long to be a number. */
+static int peek_uv(const unsigned char *p, size_t have, size_t *pos, uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (*pos >= have)
+			return 0;
+		*v |= (uint64_t)(p[*pos] & 0x7f) << shift;
+		if (!(p[(*pos)++] & 0x80))
+			return 1;
+	}
+	return -1;
+}
+
+static int framing_check(struct framing *f, const unsigned char *p, size_t have, uint64_t rawlen,
+                         char *why, size_t why_len)
+{
+	while (f->next < have) {
+		size_t at = f->next, pos = at;
+		uint64_t tag = 0, n = 0;
+		int a = peek_uv(p, have, &pos, &tag), b = a > 0 ? peek_uv(p, have, &pos, &n) : 0;
+
+		if (a < 0 || b < 0) {
+			snprintf(why, why_len, "offset %zu: section %s: number too large",
+			         SNAPSHOT_HEADER_LEN + at, a < 0 ? "tag" : "length");
+			return -EINVAL;
+		}
+		if (!a || !b)
+			return 0; /* the rest of the header is still compressed */
+		if (f->nsec == 0 && tag != SEC_META) {
+			snprintf(why, why_len,
+			         "offset %zu: the first section is %llu, not the description (%d)",
+			         SNAPSHOT_HEADER_LEN + at, (unsigned long long)tag, SEC_META);
+			return -EINVAL;
+		}
+		if (n > rawlen - pos) {
+			snprintf(why, why_len,
+			         "offset %zu: section of %llu bytes runs past the end of the "
+			         "contents (%llu bytes)",
+			         SNAPSHOT_HEADER_LEN + at, (unsigned long long)n,
+			         (unsigned long long)rawlen);
+			return -EINVAL;
+		}
+		f->nsec++;
+		f->next = pos + (size_t)n;
+	}
+	return 0;
+}
+
+/* Inflates stored bytes of a zlib stream that should give rawlen bytes
+ * into *out (allocated), in steps of SNAPSHOT_INFLATE_STEP: the buffer
+ * grows with what actually comes out (never to the header's word alone),
+ * the sections are framed after each step, and the first byte past rawlen
+ * stops it. So a bomb costs one step of time and memory, not the size it
+ * claims. Returns 0, or -EINVAL with "offset N: reason" in why. */
+static int inflate_contents(const unsigned char *in, size_t stored, uint64_t rawlen,
+                            unsigned char **out, char *why, size_t why_len)
+{
+	size_t cap = rawlen + 1 < SNAPSHOT_INFLATE_STEP ? (size_t)rawlen + 1 : SNAPSHOT_INFLATE_STEP;
+	struct framing fr = {0, 0};
+	unsigned char *raw = xmalloc(cap);
+	const char *bad = NULL;
+	z_stream zs;
+	int zr = Z_OK;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit(&zs) != Z_OK) {
+		free(raw);
+		snprintf(why, why_len, "cannot inflate: out of memory");
+		return -ENOMEM;
+	}
+	zs.next_in = (unsigned char *)in;
+	zs.avail_in = (uInt)stored;
+	for (;;) {
+		size_t have = (size_t)zs.total_out, room;
+
+		if (have > rawlen) {
+			bad = "the contents inflate past the size the header gives";
+			break;
+		}
+		if (have == cap) { /* grow by what came out, up to rawlen + 1 */
+			cap = cap > (size_t)rawlen + 1 - cap ? (size_t)rawlen + 1 : cap * 2;
+			raw = xrealloc(raw, cap);
+		}
+		room = cap - have;
+		zs.next_out = raw + have;
+		zs.avail_out = (uInt)(room < SNAPSHOT_INFLATE_STEP ? room : SNAPSHOT_INFLATE_STEP);
+		zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			bad = zs.msg ? zs.msg : "damaged";
+			break;
+		}
+		if ((size_t)zs.total_out > rawlen) {
+			bad = "the contents inflate past the size the header gives";
+			break;
+		}
+		if (framing_check(&fr, raw, (size_t)zs.total_out, rawlen, why, why_len) < 0) {
+			inflateEnd(&zs);
+			free(raw);
+			return -EINVAL;
+		}
+		if (zr == Z_STREAM_END)
+			break;
+		if (zr == Z_BUF_ERROR && !zs.avail_in) {
+			bad = "cut short";
+			break;
+		}
+	}
+	if (!bad && (zs.total_out != rawlen || zs.avail_in))
+		bad = "wrong length";
+	if (bad) {
+		snprintf(why, why_len, "offset %lu: compressed contents are damaged (%s)",
+		         (unsigned long)(SNAPSHOT_HEADER_LEN + zs.total_in), bad);
+		inflateEnd(&zs);
+		free(raw);
+		return -EINVAL;
+	}
+	inflateEnd(&zs);
+	*out = raw;
+	return 0;
+}
+
 int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned flags,
                       struct snapshot_meta *meta, char *why, size_t why_len)
 {
@@ -1154,32 +1289,9 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
 	r.len = (size_t)stored;
 	r.base = SNAPSHOT_HEADER_LEN;
 	if (fl & SNAPSHOT_FLAG_DEFLATE) {
-		z_stream zs;
-		int zr;
-
-		memset(&zs, 0, sizeof(zs));
-		raw = xmalloc(rawlen ? (size_t)rawlen : 1);
-		if (inflateInit(&zs) != Z_OK) {
-			free(raw);
-			snprintf(why, why_len, "cannot inflate: out of memory");
-			return -ENOMEM;
-		}
-		zs.next_in = (unsigned char *)r.p;
-		zs.avail_in = (uInt)stored;
-		zs.next_out = raw;
-		zs.avail_out = (uInt)rawlen;
-		zr = inflate(&zs, Z_FINISH);
-		if (zr != Z_STREAM_END || zs.total_out != rawlen || zs.avail_in) {
-			snprintf(why, why_len, "offset %lu: compressed contents are damaged (%s)",
-			         (unsigned long)(SNAPSHOT_HEADER_LEN + zs.total_in),
-			         zr == Z_STREAM_END ? "wrong length"
-			         : zs.msg           ? zs.msg
-			                            : "cut short");
-			inflateEnd(&zs);
-			free(raw);
-			return -EINVAL;
-		}
-		inflateEnd(&zs);
+		rc = inflate_contents(r.p, (size_t)stored, rawlen, &raw, why, why_len);
+		if (rc < 0)
+			return rc;
 		r.p = raw;
 		r.len = (size_t)rawlen;
 	}

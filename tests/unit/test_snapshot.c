@@ -868,3 +868,130 @@ Test(snapshot, default_path_names_the_process_and_time)
 	cr_assert_str_eq(out, "perftop-machine-20240305-140309.ptsnap");
 	cr_assert_eq(snapshot_default_path(out, 10, "p", 1, when), -ENAMETOOLONG);
 }
+
+/* ---- zlib bombs ----------------------------------------------------------------------- */
+
+/* A file whose deflated contents are copies MiB of zeros, with a good CRC
+ * and the header saying they inflate to rawlen. Built without compressing
+ * all of it: after a full flush, deflate's output for the next MiB of zeros
+ * no longer depends on what came before, so that block is repeated. */
+static unsigned char *zero_bomb(unsigned copies, uint64_t rawlen, size_t *len)
+{
+	enum { MIB = 1 << 20 };
+	unsigned char *zeros = calloc(1, MIB), *first = malloc(2 * MIB), *again = malloc(2 * MIB);
+	size_t nfirst, nagain, stored, at;
+	unsigned char *f;
+	uint32_t crc, adler;
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	cr_assert_eq(deflateInit(&zs, 9), Z_OK);
+	zs.next_in = zeros;
+	zs.avail_in = MIB;
+	zs.next_out = first;
+	zs.avail_out = 2 * MIB;
+	cr_assert_eq(deflate(&zs, Z_FULL_FLUSH), Z_OK);
+	nfirst = 2 * MIB - zs.avail_out;
+	zs.next_in = zeros;
+	zs.avail_in = MIB;
+	zs.next_out = again;
+	zs.avail_out = 2 * MIB;
+	cr_assert_eq(deflate(&zs, Z_FULL_FLUSH), Z_OK);
+	nagain = 2 * MIB - zs.avail_out;
+	deflateEnd(&zs);
+	cr_assert(nagain > 4 && nagain < 4096, "a MiB of zeros deflates to %zu bytes", nagain);
+
+	/* zlib header + first MiB, the same block again and again, a last empty
+	 * fixed-Huffman block, and the Adler-32 of copies MiB of zeros. */
+	stored = nfirst + (size_t)(copies - 1) * nagain + 2 + 4;
+	f = malloc(SNAPSHOT_HEADER_LEN + stored);
+	at = SNAPSHOT_HEADER_LEN;
+	memcpy(f + at, first, nfirst);
+	at += nfirst;
+	for (unsigned i = 1; i < copies; i++, at += nagain)
+		memcpy(f + at, again, nagain);
+	f[at++] = 0x03;
+	f[at++] = 0x00;
+	adler = (uint32_t)((((uint64_t)copies * MIB) % 65521u) << 16) | 1u;
+	for (int i = 0; i < 4; i++)
+		f[at++] = (unsigned char)(adler >> (24 - 8 * i));
+	crc = (uint32_t)crc32(crc32(0, NULL, 0), f + SNAPSHOT_HEADER_LEN, (uInt)stored);
+	memset(f, 0, SNAPSHOT_HEADER_LEN);
+	memcpy(f, SNAPSHOT_MAGIC, SNAPSHOT_MAGIC_LEN);
+	f[HDR_MAJOR] = SNAPSHOT_FORMAT_MAJOR;
+	f[HDR_MINOR] = SNAPSHOT_FORMAT_MINOR;
+	f[HDR_FLAGS] = SNAPSHOT_FLAG_DEFLATE;
+	for (int i = 0; i < 8; i++) {
+		f[HDR_STORED + i] = (unsigned char)((uint64_t)stored >> (8 * i));
+		f[HDR_RAW + i] = (unsigned char)(rawlen >> (8 * i));
+	}
+	for (int i = 0; i < 4; i++)
+		f[HDR_CRC + i] = (unsigned char)(crc >> (8 * i));
+	*len = SNAPSHOT_HEADER_LEN + stored;
+	free(zeros);
+	free(first);
+	free(again);
+	return f;
+}
+
+/* Kilobytes of this process's peak resident memory. */
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+
+	cr_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+Test(snapshot, zlib_bombs_fail_with_bounded_memory)
+{
+	const uint64_t gib = 1ull << 30;
+	char why[512], path[128];
+	unsigned char *f;
+	size_t len;
+	FILE *out;
+	int rc;
+
+	/* The stream is sound: zlib itself inflates it to 1 GiB of zeros (checked
+	 * by the length test below). The header claims all of it, the limit. */
+	f = zero_bomb(1024, gib, &len);
+	cr_assert_lt(len, 2u << 20, "a small file: %zu bytes", len);
+	rc = try_load(f, len, 0, why, sizeof(why));
+	cr_assert_eq(rc, -EINVAL, "%s", why);
+	cr_assert(strstr(why, "offset 40: the first section is 0, not the description"), "%s",
+	          why);
+
+	/* The same from a file, through perftop's reader. */
+	snprintf(path, sizeof(path), "%s/bomb.ptsnap", dir);
+	out = fopen(path, "wb");
+	cr_assert_not_null(out);
+	cr_assert_eq(fwrite(f, 1, len, out), len);
+	fclose(out);
+	{
+		struct snapshot_meta meta;
+		struct model m;
+
+		rc = snapshot_load(&m, path, &meta, why, sizeof(why));
+		cr_assert_eq(rc, -EINVAL, "%s", why);
+		cr_assert(strstr(why, "cannot open snapshot '") && strstr(why, "offset 40: "),
+		          "%s", why);
+	}
+	free(f);
+
+	/* A header that claims less than the stream gives: stopped at the
+	 * first byte past it. */
+	f = zero_bomb(1024, 4096, &len);
+	rc = try_load(f, len, 0, why, sizeof(why));
+	cr_assert_eq(rc, -EINVAL, "%s", why);
+	cr_assert(strstr(why, "inflate past the size the header gives"), "%s", why);
+	free(f);
+
+	/* The stream is what it claims: a tail cut off is "cut short". */
+	f = zero_bomb(4, 4u << 20, &len);
+	rc = try_load(f, len, SNAPSHOT_LOAD_NO_CHECKSUM, why, sizeof(why));
+	cr_assert(strstr(why, "the first section is 0"), "4 MiB of zeros inflate: %s", why);
+	free(f);
+
+	/* 1 GiB claimed and given, but never held: well under 200 MB at peak. */
+	cr_assert_lt(peak_rss_kb(), 200 * 1024, "peak RSS %ld kB", peak_rss_kb());
+}
