@@ -54,6 +54,22 @@ static const struct subcommand {
 	{ "diff", cmd_diff, "what got slower or faster between two snapshots" },
 };
 
+/* The subcommands and what each does, for perftop --help. */
+static void print_commands(FILE *out)
+{
+	fputs("\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
+	fputs("\n"
+	      "  perftop run [-F HZ] [--] COMMAND [ARGS...]\n"
+	      "  perftop record -o FILE [--duration SECS] [--] COMMAND [ARGS...]\n"
+	      "  perftop open FILE\n"
+	      "  perftop report FILE [--format text|markdown|json] [--budget FILE]\n"
+	      "  perftop export FILE --format folded|pprof|speedscope|chrome -o OUT\n"
+	      "  perftop diff BASE NEW [--report]\n",
+	      out);
+}
+
 static unsigned long long collector_ack_cb(void *ctx)
 {
 	return collector_ack(ctx);
@@ -105,6 +121,7 @@ static int cmd_top(int argc, char **argv)
 	}
 	if (o.help) {
 		options_usage(stdout);
+		print_commands(stdout);
 		return 0;
 	}
 	if (o.version) {

@@ -34,6 +34,7 @@ static const struct option long_options[] = {
 void options_usage(FILE *out)
 {
 	fputs("usage: perftop [OPTIONS]\n"
+	      "       perftop COMMAND [ARGS...]   (perftop COMMAND --help for its own)\n"
 	      "\n"
 	      "A live view of the machine's processes: CPU, memory, and one process in\n"
 	      "detail (Enter, or -p). Press ? in the view for its keys.\n"
@@ -47,7 +48,10 @@ void options_usage(FILE *out)
 	      "      --no-color         no colours (as does a non-empty NO_COLOR)\n"
 	      "      --no-mouse         leave the mouse to the terminal (no clicks, no wheel)\n"
 	      "  -h, --help             this help\n"
-	      "  -V, --version          perftop's version\n",
+	      "  -V, --version          perftop's version\n"
+	      "\n"
+	      "-d is the refresh delay wherever it is accepted; record's length is\n"
+	      "--duration SECS.\n",
 	      out);
 }
 

@@ -715,8 +715,9 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-/* The directory above the running binary's, with share/perftop/themes. */
-static bool exe_themes_dir(char *out, size_t len)
+/* The running binary's directory into out (resolved: a link to the binary
+ * counts where the binary is). */
+static bool exe_dir(char *out, size_t len)
 {
 	const char *exe = (const char *)getauxval(AT_EXECFN);
 	char *real, *slash;
@@ -727,14 +728,14 @@ static bool exe_themes_dir(char *out, size_t len)
 	slash = strrchr(real, '/');
 	if (slash)
 		*slash = '\0';
-	n = snprintf(out, len, "%s/../share/perftop/themes", real);
+	n = snprintf(out, len, "%s", real);
 	free(real);
 	return n > 0 && (size_t)n < len;
 }
 
 int theme_load(struct theme *t, const char *name_or_path, char *err, size_t err_len)
 {
-	char (*dirs)[PATH_MAX], path[PATH_MAX + 80], looked[512];
+	char (*dirs)[PATH_MAX], path[PATH_MAX + 80], looked[1024], bin[PATH_MAX];
 	const char *env = getenv("PERFTOP_THEMES");
 	size_t ndirs = 0, used = 0;
 	size_t n;
@@ -754,9 +755,11 @@ int theme_load(struct theme *t, const char *name_or_path, char *err, size_t err_
 		return -EINVAL;
 	}
 
-	dirs = xcalloc(THEME_ENV_DIRS_MAX + 3, sizeof(*dirs));
+	dirs = xcalloc(THEME_ENV_DIRS_MAX + 5, sizeof(*dirs));
 	/* The search order of theme.h: $PERFTOP_THEMES (a ':' list), ./themes,
-	 * next to the binary, then the install prefix. */
+	 * next to the binary (BIN/themes; BIN/../themes for a build directory in
+	 * the source tree; BIN/../share/perftop/themes for an installed or
+	 * relocated prefix), then the install prefix. */
 	while (env && *env && ndirs < THEME_ENV_DIRS_MAX) {
 		const char *end = strchrnul(env, ':');
 		size_t dn = (size_t)(end - env);
@@ -768,8 +771,12 @@ int theme_load(struct theme *t, const char *name_or_path, char *err, size_t err_
 		env = *end ? end + 1 : end;
 	}
 	snprintf(dirs[ndirs++], PATH_MAX, "themes");
-	if (exe_themes_dir(dirs[ndirs], PATH_MAX))
-		ndirs++;
+	if (exe_dir(bin, sizeof(bin))) {
+		snprintf(dirs[ndirs++], PATH_MAX, "%.*s/themes", PATH_MAX - 32, bin);
+		snprintf(dirs[ndirs++], PATH_MAX, "%.*s/../themes", PATH_MAX - 32, bin);
+		snprintf(dirs[ndirs++], PATH_MAX, "%.*s/../share/perftop/themes", PATH_MAX - 32,
+			 bin);
+	}
 	snprintf(dirs[ndirs++], PATH_MAX, "%s/perftop/themes", PERFTOP_DATADIR);
 
 	looked[0] = '\0';

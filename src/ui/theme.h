@@ -98,8 +98,9 @@ void theme_default(struct theme *t);
 int theme_parse(struct theme *t, const char *text, size_t len, char *err, size_t err_len);
 
 /* Loads a theme by name (looked up in the themes directories: $PERFTOP_THEMES,
- * ./themes, next to the binary ../share/perftop/themes, PREFIX/share/perftop/
- * themes) or by path (anything with a '/' or ending in .theme). On failure t
+ * ./themes, next to the binary: BIN/themes, BIN/../themes (a build directory
+ * in the source tree) and BIN/../share/perftop/themes (an installed or moved
+ * prefix), then PREFIX/share/perftop/themes as built) or by path (anything with a '/' or ending in .theme). On failure t
  * holds the default, err says why ("cannot open theme 'x': ...") and the
  * return is a negative errno. NULL or "" is the default with no error, and so
  * are "dark" and "default" when no such file is found. A file without a

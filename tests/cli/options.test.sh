@@ -77,6 +77,23 @@ bad_input no_terminal 1 "not a terminal" -d 1
 run help --help
 check help_exit_0 [ "$(cat "$tmp/help.rc")" = 0 ]
 check help_usage grep -q "usage: perftop" "$tmp/help.out"
+# perftop --help names every subcommand (a line "  NAME  what it does").
+for c in run record open report export diff; do
+	check "help_lists_$c" grep -qE "^  $c +[a-z]" "$tmp/help.out"
+done
+run help_short -h
+check help_short_same cmp -s "$tmp/help.out" "$tmp/help_short.out"
+
+# -d is the refresh delay everywhere; record's length is --duration, and
+# record -d says so instead of taking it as a duration.
+bad_input record_d_is_not_duration 2 "record: -d is the refresh delay.*use --duration 2" \
+	record -o "$tmp/x.ptsnap" -d 2 -- true
+check record_d_writes_nothing [ ! -e "$tmp/x.ptsnap" ]
+run record_help record --help
+check record_help_duration grep -q -- "--duration SECS" "$tmp/record_help.out"
+check record_help_no_d sh -c "! grep -qE -- '(^| )-d[ ,]' '$tmp/record_help.out'"
+run run_help run --help
+check run_help_d_is_delay grep -qE -- "-d, --delay SECS +seconds between refreshes" "$tmp/run_help.out"
 run version -V
 check version_line grep -q "^perftop [0-9]" "$tmp/version.out"
 
