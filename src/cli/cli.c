@@ -112,7 +112,7 @@ static int cmd_top(int argc, char **argv)
 	struct options o;
 	struct theme theme;
 	struct model m;
-	char why[256], theme_err[256], sock[SOCKPATH_MAX];
+	char why[256], theme_err[256], sock[SOCKPATH_MAX], reason[1024], sock_msg[1200] = "";
 	int err = 0, rc;
 
 	if (options_parse(&o, argc, argv, why, sizeof(why)) != OPTIONS_OK) {
@@ -134,10 +134,25 @@ static int cmd_top(int argc, char **argv)
 	}
 	ui_options_from(&uo, &o, &theme, theme_err, sizeof(theme_err));
 
-	/* Agents that start with the default socket connect to this view. */
-	if (sockpath_default(sock, sizeof(sock), getuid()) == 0)
+	/* Agents that start with the default socket connect to this view. A
+	 * socket that cannot be: said at the start, in the Log, and again on
+	 * stderr at the end, and the view goes on with /proc alone. */
+	if (sockpath_default(sock, sizeof(sock), getuid()) < 0)
+		sockpath_too_long(reason, sizeof(reason), getuid());
+	else if (sockpath_prepare_dir(sock, getuid(), reason, sizeof(reason)) == 0)
 		co.socket_path = sock;
+	if (!co.socket_path) {
+		snprintf(sock_msg, sizeof(sock_msg),
+		         "no agents can connect: %s",
+		         reason);
+		if (o.batch)
+			fprintf(stderr, "perftop: %s\n", sock_msg);
+		else if (!uo.message)
+			uo.message = sock_msg;
+	}
 	model_init(&m, o.delay);
+	if (sock_msg[0])
+		msglog_add(&m.log, 0, MSG_WARN, "%s", sock_msg);
 	if (o.pid > 0) {
 		model_watch(&m, o.pid, true);
 		m.list_visible = false;
@@ -150,6 +165,17 @@ static int cmd_top(int argc, char **argv)
 	}
 	rc = show(&m, c, &o, &uo);
 	collector_stop(c);
+	if (sock_msg[0] && !o.batch) {
+		fprintf(stderr, "perftop: %s\n", sock_msg);
+	} else if (!sock_msg[0]) { /* the listener's own refusal, from the Log */
+		const struct msglog_entry *e;
+
+		for (size_t i = 0; (e = msglog_at(&m.log, i)) != NULL; i++)
+			if (!strncmp(e->text, "no agents can connect: ", 23)) {
+				fprintf(stderr, "perftop: %s\n", e->text);
+				break;
+			}
+	}
 	model_release(&m);
 	return rc;
 }

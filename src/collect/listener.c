@@ -41,18 +41,27 @@ int listener_open(const char *path, char *why, size_t why_len)
 	int fd, err;
 
 	if ((err = fill_addr(&sa, path)) < 0) {
-		snprintf(why, why_len, "socket path '%s' is too long", path);
+		snprintf(why, why_len,
+		         "socket path '%s' is %zu bytes, over the %zu a Unix socket address "
+		         "holds: set PERFTOP_SOCKET to a shorter path",
+		         path, strlen(path), sizeof(sa.sun_path) - 1);
 		return err;
 	}
 	if ((err = sockpath_prepare_dir(path, getuid(), why, why_len)) < 0)
 		return err;
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			snprintf(why, why_len, "'%s' exists and is not a socket", path);
+			snprintf(why, why_len,
+			         "'%s' exists and is not a socket: move it away, or set "
+			         "PERFTOP_SOCKET to another path",
+			         path);
 			return -EEXIST;
 		}
 		if (someone_listens(&sa)) {
-			snprintf(why, why_len, "another perftop is listening on '%s'", path);
+			snprintf(why, why_len,
+			         "another perftop is listening on '%s': its agents go there; set "
+			         "PERFTOP_SOCKET to another path for this one",
+			         path);
 			return -EADDRINUSE;
 		}
 		unlink(path); /* stale: its perftop is gone */

@@ -24,6 +24,31 @@ int sockpath_default(char *out, size_t len, uid_t uid)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+void sockpath_too_long(char *why, size_t why_len, uid_t uid)
+{
+	const char *env = getenv("PERFTOP_SOCKET");
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	size_t n;
+
+	if (env && *env) {
+		n = strlen(env);
+		snprintf(why, why_len,
+		         "the socket path '%s' (PERFTOP_SOCKET) is %zu bytes, over the %d a Unix "
+		         "socket address holds: set PERFTOP_SOCKET to a shorter path",
+		         env, n, SOCKPATH_MAX - 1);
+	} else if (xdg && *xdg == '/') {
+		n = strlen(xdg) + strlen("/perftop/perftop.sock");
+		snprintf(why, why_len,
+		         "the socket path '%s/perftop/perftop.sock' (from XDG_RUNTIME_DIR) is %zu "
+		         "bytes, over the %d a Unix socket address holds: set PERFTOP_SOCKET to a "
+		         "shorter path, e.g. /tmp/perftop-%u/perftop.sock",
+		         xdg, n, SOCKPATH_MAX - 1, (unsigned)uid);
+	} else {
+		snprintf(why, why_len, "the socket path '/tmp/perftop-%u/perftop.sock' is too long",
+		         (unsigned)uid);
+	}
+}
+
 int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len)
 {
 	char dir[SOCKPATH_MAX];
@@ -49,22 +74,32 @@ int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len)
 		}
 	}
 	if (S_ISLNK(st.st_mode)) {
-		snprintf(why, why_len, "socket directory '%s' is a symlink; refusing it", dir);
+		snprintf(why, why_len,
+		         "socket directory '%s' is a symlink; refusing it: remove the link, or set "
+		         "PERFTOP_SOCKET to a path in a private directory",
+		         dir);
 		return -ELOOP;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		snprintf(why, why_len, "socket directory '%s' is not a directory", dir);
+		snprintf(why, why_len,
+		         "socket directory '%s' is not a directory: remove it, or set "
+		         "PERFTOP_SOCKET to a path in a private directory",
+		         dir);
 		return -ENOTDIR;
 	}
 	if (st.st_uid != uid) {
 		snprintf(why, why_len,
-		         "socket directory '%s' is owned by uid %u, not %u; refusing it", dir,
-		         (unsigned)st.st_uid, (unsigned)uid);
+		         "socket directory '%s' is owned by uid %u, not %u; refusing it: remove "
+		         "it, or set PERFTOP_SOCKET to a path in a directory of yours",
+		         dir, (unsigned)st.st_uid, (unsigned)uid);
 		return -EPERM;
 	}
 	if (st.st_mode & 077) {
-		snprintf(why, why_len, "socket directory '%s' is open to other users (mode %03o)",
-		         dir, (unsigned)(st.st_mode & 0777));
+		snprintf(why, why_len,
+		         "socket directory '%s' is open to other users (mode %03o): make it "
+		         "private with chmod 700 '%s', or set PERFTOP_SOCKET to a path in a "
+		         "private directory",
+		         dir, (unsigned)(st.st_mode & 0777), dir);
 		return -EPERM;
 	}
 	return 0;

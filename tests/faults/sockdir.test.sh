@@ -1,8 +1,11 @@
 # tests/faults/sockdir.test.sh — the agents' socket in a place someone else
 # controls. A symlink, a directory owned by another user or open to others,
 # or a file that is not a socket where the socket's directory or the socket
-# should be: perftop refuses to listen there, says why on its status line
-# (the log), and still shows the process list; it creates nothing there.
+# should be, or a socket path too long for a Unix socket (a long
+# XDG_RUNTIME_DIR): perftop refuses to listen there, says why and how to fix
+# it on its status line (the log) and again on stderr when it quits (with
+# --batch, on stderr at once), and still shows the process list; it creates
+# nothing there.
 # Another user's agent, given a way in, is refused and logged, perftop stays
 # up and our own agents still connect. (POSIX sh; the peer check needs root
 # and setpriv, else it is skipped.)
@@ -42,7 +45,7 @@ me=$(id -u)
 # refuses NAME PATTERN ENV...: perftop started with ENV (a socket location)
 # shows PATTERN on its status line, still shows the list, and quits on q.
 refuses() {
-	rn=$1 pat=$2
+	rn=$1 rpat=$2
 	shift 2
 	printf '%s\n' "exec env -u PERFTOP_SOCKET -u XDG_RUNTIME_DIR $* '$PERFTOP' -d 0.5 2>'$T/err'" >"$T/run.sh"
 	tm_start "sh '$T/run.sh'"
@@ -51,10 +54,30 @@ refuses() {
 		return
 	fi
 	pass "${rn}_list_runs"
-	check "${rn}_says_why" tm_wait_for "$pat" 5
+	check "${rn}_says_why" tm_wait_for "$rpat" 5
 	tm send-keys -t t q
 	check "${rn}_quits" tm_wait_gone 5
-	check "${rn}_quiet_stderr" [ ! -s "$T/err" ]
+	if [ "$(wc -l <"$T/err")" -eq 1 ] && grep -Eq "^perftop: .*$rpat.*: .*PERFTOP_SOCKET" "$T/err"; then
+		pass "${rn}_stderr_says_why_and_the_fix"
+	else
+		fail "${rn}_stderr_says_why_and_the_fix" "$(cat "$T/err")"
+	fi
+}
+
+# refuses_batch NAME PATTERN ENV...: the same with --batch: the reason and
+# the fix on stderr, the list on stdout, exit 0.
+refuses_batch() {
+	rn=$1 pat=$2
+	shift 2
+	env -u PERFTOP_SOCKET -u XDG_RUNTIME_DIR "$@" timeout 20 "$PERFTOP" --batch -n 1 -d 0.2 \
+		>"$T/bout" 2>"$T/berr"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "PID  *USER" "$T/bout" &&
+		grep -Eq "^perftop: no agents can connect: .*$pat.*PERFTOP_SOCKET" "$T/berr"; then
+		pass "${rn}_batch_says_why"
+	else
+		fail "${rn}_batch_says_why" "exit $rc: $(cat "$T/berr")"
+	fi
 }
 
 # ---- refused places ------------------------------------------------------------
@@ -78,6 +101,37 @@ chmod 777 "$T/open" # whatever the umask
 refuses open_dir "socket directory '$T/open' is open to other users \\(mode 777\\)" \
 	"PERFTOP_SOCKET=$T/open/perftop.sock"
 check open_dir_nothing_created [ ! -e "$T/open/perftop.sock" ]
+
+# 0755: others may read and enter it; the socket directory must be 0700.
+mkdir -m 700 "$T/xdg3"
+mkdir -m 755 "$T/xdg3/perftop"
+chmod 755 "$T/xdg3/perftop"
+refuses dir_0755 "socket directory '$T/xdg3/perftop' is open to other users \\(mode 755\\)" \
+	"XDG_RUNTIME_DIR=$T/xdg3"
+refuses_batch dir_0755 "socket directory '$T/xdg3/perftop' is open to other users \\(mode 755\\): make it private with chmod 700" \
+	"XDG_RUNTIME_DIR=$T/xdg3"
+check dir_0755_nothing_created [ -z "$(ls -A "$T/xdg3/perftop")" ]
+
+# A 200-character XDG_RUNTIME_DIR: the socket path cannot fit in sun_path.
+long=$T/$(printf '%0200d' 0 | tr 0 x)
+mkdir -m 700 "$long"
+refuses_batch long_xdg "the socket path '$long/perftop/perftop.sock' \\(from XDG_RUNTIME_DIR\\) is [0-9]+ bytes, over the 107" \
+	"XDG_RUNTIME_DIR=$long"
+printf '%s\n' "exec env -u PERFTOP_SOCKET XDG_RUNTIME_DIR='$long' '$PERFTOP' -d 0.5 2>'$T/err'" >"$T/run.sh"
+tm_start "sh '$T/run.sh'"
+if tm_wait_for 'PID +USER' 10 && tm_wait_for "no agents can connect: the socket path" 5; then
+	pass long_xdg_status_line
+else
+	fail long_xdg_status_line "$(tm_screen | tail -n 2)"
+fi
+tm send-keys -t t q
+tm_wait_gone 5
+if grep -q "the socket path '$long/perftop/perftop.sock' (from XDG_RUNTIME_DIR) is [0-9]* bytes.*set PERFTOP_SOCKET to a shorter path" "$T/err"; then
+	pass long_xdg_stderr_names_path_and_fix
+else
+	fail long_xdg_stderr_names_path_and_fix "$(cat "$T/err")"
+fi
+check long_xdg_nothing_created [ -z "$(ls -A "$long")" ]
 
 mkdir -m 700 "$T/file"
 echo data >"$T/file/perftop.sock"
