@@ -26,6 +26,7 @@
 #include "cli/start.h"
 #include "collect/collector.h"
 #include "collect/launch.h"
+#include "collect/listener.h"
 #include "collect/procfs.h"
 #include "model/model.h"
 #include "report/budget.h"
@@ -128,6 +129,9 @@ static int cmd_top(int argc, char **argv)
 		printf("perftop %s\n", PERFTOP_VERSION);
 		return 0;
 	}
+	/* Every agent is a descriptor: take what the hard limit allows (this
+	 * view starts no child that would inherit it). */
+	(void)listener_raise_fd_limit();
 	if (o.pid > 0 && procfs_check_pid(o.pid, why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: cannot watch pid %d: %s\n", (int)o.pid, why);
 		return 1;

@@ -10,6 +10,7 @@
  * the tick), so a busy agent cannot make the screen spin.
  */
 #include "collect/collector.h"
+#include "collect/listener.h"
 
 #include <errno.h>
 #include <math.h>
@@ -151,7 +152,13 @@ static void take_reading(struct collector *c)
 		if (err != c->last_err)
 			msglog_add(&m->log, m->now, MSG_ERROR, "cannot read /proc: %s",
 				   strerror(-err));
+		/* Out of descriptors: the list keeps its last reading (nothing is
+		 * retired as exited) and the header says why it is stale. */
+		m->proc_no_fds = err == -EMFILE || err == -ENFILE;
+		if (m->proc_no_fds)
+			(void)listener_fd_room(0, &m->fd_limit);
 	} else {
+		m->proc_no_fds = false;
 		model_apply(m, &r);
 	}
 	model_unlock(m);

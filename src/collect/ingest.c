@@ -60,6 +60,7 @@ struct ingest {
 	size_t nconns, conns_alloc;
 	struct ingest_stats stats;
 	double refused_logged_at; /* model time of the last refusal logged */
+	double no_fds_logged_at;  /* and of the last agent turned away for descriptors */
 	uint8_t *readbuf;
 	struct symbolizer *sym; /* shared by every connection */
 };
@@ -396,12 +397,32 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 	struct ingest_conn *c;
 	pid_t pid;
 	uid_t uid;
+	long limit;
 	int fd = listener_accept(in->listen_fd, &pid, &uid);
 
 	if (fd == -EAGAIN)
 		return 0;
 	if (fd < 0)
 		return fd;
+	if (!listener_fd_room(fd, &limit)) {
+		/* Keep descriptors for /proc: a blind list is worse than an agent
+		 * turned away, and the agent retries on its own. */
+		close(fd);
+		in->stats.no_fds++;
+		model_lock(in->m);
+		in->m->agents_no_fds = in->stats.no_fds;
+		in->m->fd_limit = limit;
+		if (in->stats.no_fds == 1 ||
+		    in->m->now - in->no_fds_logged_at >= INGEST_REFUSE_LOG_S) {
+			msglog_add(&in->m->log, in->m->now, MSG_ERROR,
+				   "turned away an agent (pid %ld): perftop is out of file "
+				   "descriptors (limit %ld); raise ulimit -n (%llu turned away)",
+				   (long)pid, limit, (unsigned long long)in->stats.no_fds);
+			in->no_fds_logged_at = in->m->now;
+		}
+		model_unlock(in->m);
+		return 0;
+	}
 	if (!listener_peer_allowed(uid, in->uid)) {
 		close(fd);
 		in->stats.refused++;

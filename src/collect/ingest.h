@@ -43,6 +43,7 @@ int ingest_conn_read(struct ingest *in, struct ingest_conn *c);
 /* Counters for the header and tests. */
 struct ingest_stats {
 	uint64_t accepted, refused, errors, frames, bytes;
+	uint64_t no_fds; /* agents turned away: too few descriptors left */
 	size_t connections;
 };
 struct ingest_stats ingest_stats(const struct ingest *in);

@@ -2,8 +2,10 @@
 #include "collect/listener.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -99,6 +101,38 @@ int listener_accept(int listen_fd, pid_t *peer_pid, uid_t *peer_uid)
 	*peer_pid = cred.pid;
 	*peer_uid = cred.uid;
 	return fd;
+}
+
+int listener_fd_room(int fd, long *limit_out)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY) {
+		if (limit_out)
+			*limit_out = -1;
+		return 1;
+	}
+	if (limit_out)
+		*limit_out = rl.rlim_cur > LONG_MAX ? LONG_MAX : (long)rl.rlim_cur;
+	return (rlim_t)fd + LISTENER_FD_RESERVE < rl.rlim_cur;
+}
+
+long listener_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > LONG_MAX)
+		return LONG_MAX;
+	return (long)rl.rlim_cur;
 }
 
 int listener_peer_allowed(uid_t peer_uid, uid_t our_uid)

@@ -23,6 +23,21 @@ int listener_open(const char *path, char *why, size_t why_len);
  * refuses and logs it through listener_peer_allowed(). */
 int listener_accept(int listen_fd, pid_t *peer_pid, uid_t *peer_uid);
 
+/* Descriptors kept free for everything but agents: /proc readings, the
+ * symbolizer's open modules (at most 64), the screen, saving a snapshot. */
+enum { LISTENER_FD_RESERVE = 80 };
+
+/* Whether a connection on descriptor fd leaves LISTENER_FD_RESERVE
+ * descriptors under perftop's RLIMIT_NOFILE soft limit; limit_out (may be
+ * NULL) gets that limit. An agent that would not is turned away, so the
+ * process list never goes blind for lack of descriptors. */
+int listener_fd_room(int fd, long *limit_out);
+
+/* Raises this process's RLIMIT_NOFILE soft limit to the hard limit (a
+ * perftop that only watches: never called where a child inherits it).
+ * Returns the soft limit now in force. */
+long listener_raise_fd_limit(void);
+
 /* True when a peer of uid may connect to a perftop running as our_uid. */
 int listener_peer_allowed(uid_t peer_uid, uid_t our_uid);
 

@@ -158,6 +158,9 @@ struct model {
 	struct hashmap watch_pids;     /* pids to watch, seen yet or not (set) */
 	bool list_visible;             /* the UI shows every process: scan all */
 	struct msglog log;             /* perftop's own messages */
+	unsigned long long agents_no_fds; /* agents turned away: perftop out of descriptors */
+	bool proc_no_fds;              /* the last /proc reading failed for lack of them */
+	long fd_limit;                 /* perftop's descriptor limit, when one of the two */
 	bool child_exited;             /* perftop run: the command has exited */
 	int child_status;              /* and its wait status */
 };

@@ -162,6 +162,33 @@ static void tasks_text(struct line *l, const struct model *m, int width)
 	line_pad_to(l, TE_HEADER, end);
 }
 
+/* A line when perftop itself is short of descriptors, so the list is not
+ * read as the truth: agents turned away, or /proc unreadable. */
+static int fd_trouble(struct lines *out, const struct model *m, int width)
+{
+	char text[256], limit[32] = "";
+	struct line *l;
+
+	if (!m->agents_no_fds && !m->proc_no_fds)
+		return 0;
+	if (m->fd_limit > 0)
+		snprintf(limit, sizeof(limit), " (limit %ld)", m->fd_limit);
+	if (m->proc_no_fds)
+		snprintf(text, sizeof(text),
+			 " perftop is out of file descriptors%s: /proc cannot be read, the list "
+			 "is stale; raise ulimit -n",
+			 limit);
+	else
+		snprintf(text, sizeof(text),
+			 " perftop is out of file descriptors%s: %llu agent connection%s turned "
+			 "away; raise ulimit -n",
+			 limit, m->agents_no_fds, m->agents_no_fds == 1 ? "" : "s");
+	l = lines_begin(out, width);
+	line_put(l, TE_STATUS_ERROR, text);
+	line_pad_to(l, TE_HEADER, width);
+	return 1;
+}
+
 int header__draw(struct lines *out, const struct model *m, int width, int cpu_rows_max)
 {
 	const struct sys_state *s = &m->sys;
@@ -187,5 +214,5 @@ int header__draw(struct lines *out, const struct model *m, int width, int cpu_ro
 	meter(l, "Swp", LABEL_W, share(s->swap_used_kb, s->swap_total_kb), text, left);
 	line_put(l, TE_HEADER, " ");
 	tasks_text(l, m, right);
-	return rows + 2;
+	return rows + 2 + fd_trouble(out, m, width);
 }
