@@ -995,3 +995,44 @@ Test(snapshot, zlib_bombs_fail_with_bounded_memory)
 	/* 1 GiB claimed and given, but never held: well under 200 MB at peak. */
 	cr_assert_lt(peak_rss_kb(), 200 * 1024, "peak RSS %ld kB", peak_rss_kb());
 }
+
+/* snapshot_write (record's end and the S key) writes only regular files:
+ * a FIFO or a directory stays what it was; a link to a regular file is
+ * followed, the target replaced and the link kept. */
+Test(snapshot, only_regular_files_are_written)
+{
+	char fifo[128], sub[128], target[128], link[128], why[1024];
+	struct snapshot_meta meta;
+	struct stat before, after;
+	struct model m, back;
+
+	build(&m, false);
+	meta_for(&meta);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(lstat(fifo, &before), 0);
+	cr_assert_lt(snapshot_save(&m, &meta, fifo, why, sizeof(why)), 0);
+	cr_assert(strstr(why, "cannot save snapshot '") &&
+	              strstr(why, "': it is a FIFO (named pipe), and perftop writes only regular files"),
+	          "%s", why);
+	cr_assert_eq(lstat(fifo, &after), 0);
+	cr_assert(S_ISFIFO(after.st_mode) && after.st_ino == before.st_ino);
+
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	cr_assert_eq(snapshot_save(&m, &meta, sub, why, sizeof(why)), -EISDIR, "%s", why);
+	cr_assert(strstr(why, "it is a directory"), "%s", why);
+
+	snprintf(target, sizeof(target), "%s/target.ptsnap", dir);
+	snprintf(link, sizeof(link), "%s/link.ptsnap", dir);
+	cr_assert_eq(close(open(target, O_CREAT | O_WRONLY, 0600)), 0);
+	cr_assert_eq(symlink("target.ptsnap", link), 0);
+	cr_assert_eq(snapshot_save(&m, &meta, link, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(lstat(link, &after), 0);
+	cr_assert(S_ISLNK(after.st_mode), "the link stays a link");
+	cr_assert_eq(stat(target, &after), 0);
+	cr_assert_gt(after.st_size, 0, "the target got the snapshot");
+	cr_assert_eq(snapshot_load(&back, link, &meta, why, sizeof(why)), 0, "%s", why);
+	model_release(&back);
+	model_release(&m);
+}
