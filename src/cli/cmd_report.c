@@ -193,6 +193,18 @@ static int open_out(struct outfile *o, const char *path)
 	return 0;
 }
 
+/* Before any work: an -o path perftop will not write is an error now. */
+static int check_out(const char *path)
+{
+	char why[PATH_MAX + 512];
+
+	if (path && outfile_check(path, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	return 0;
+}
+
 static int commit_out(struct outfile *o)
 {
 	char why[512];
@@ -244,6 +256,10 @@ int cmd_report(int argc, char **argv)
 				   a.format);
 	if (a.budget && budget_load(&b, a.budget, why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
+		return 1;
+	}
+	if (check_out(a.out)) {
+		budget_release(&b);
 		return 1;
 	}
 	if ((rc = load(&l, a.files[0], a.pid, false))) {
@@ -339,6 +355,8 @@ int cmd_export(int argc, char **argv)
 		return usage_error("export", "%s", "-o OUT is needed ('-' for standard output)");
 	if (fmt == EXPORT_PPROF && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
 		return usage_error("export", "%s", "pprof is binary: name a file with -o");
+	if (check_out(a.out))
+		return 1;
 	if ((rc = load(&l, a.files[0], a.pid, true))) {
 		unload(&l);
 		return rc;
@@ -417,6 +435,8 @@ int cmd_diff(int argc, char **argv)
 		return 2;
 	}
 	memset(&new_, 0, sizeof(new_));
+	if (a.report && check_out(a.out))
+		return 1;
 	if ((rc = load(&base, a.files[0], a.pid, true)) ||
 	    (rc = load(&new_, a.files[1], a.pid, true))) {
 		unload(&base);

@@ -99,6 +99,20 @@ else
 	fail "export -o FIFO is refused" "exit $rc: $(cat "$T/err")"
 fi
 
+# report/export/diff check -o before reading anything: here the snapshot
+# is a FIFO, yet the error is the output's.
+for cmd in "report $T/fifo -o $T/nodir/r.txt" "export $T/fifo --format folded -o $T/nodir/r.txt" \
+	"diff $T/fifo $T/fifo --report -o $T/nodir/r.txt"; do
+	# shellcheck disable=SC2086 # the words of $cmd
+	timeout 20 "$PERFTOP" $cmd >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q "cannot write '$T/nodir/r.txt': the directory '$T/nodir' does not exist" "$T/err"; then
+		pass "${cmd%% *} -o into a missing directory fails before reading"
+	else
+		fail "${cmd%% *} -o into a missing directory fails before reading" "exit $rc: $(cat "$T/err")"
+	fi
+done
+
 # Reading a FIFO: an error, not a wait for a writer that never comes.
 timeout 20 "$PERFTOP" report "$T/fifo" >"$T/out" 2>"$T/err"
 rc=$?
