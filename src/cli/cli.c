@@ -143,7 +143,7 @@ static int cmd_top(int argc, char **argv)
 	 * stderr at the end, and the view goes on with /proc alone. */
 	if (sockpath_default(sock, sizeof(sock), getuid()) < 0)
 		sockpath_too_long(reason, sizeof(reason), getuid());
-	else if (sockpath_prepare_dir(sock, getuid(), reason, sizeof(reason)) == 0)
+	else if (sockpath_check(sock, getuid(), reason, sizeof(reason)) == 0)
 		co.socket_path = sock;
 	if (!co.socket_path) {
 		snprintf(sock_msg, sizeof(sock_msg),
@@ -169,17 +169,8 @@ static int cmd_top(int argc, char **argv)
 	}
 	rc = show(&m, c, &o, &uo);
 	collector_stop(c);
-	if (sock_msg[0] && !o.batch) {
+	if (sock_msg[0] && !o.batch)
 		fprintf(stderr, "perftop: %s\n", sock_msg);
-	} else if (!sock_msg[0]) { /* the listener's own refusal, from the Log */
-		const struct msglog_entry *e;
-
-		for (size_t i = 0; (e = msglog_at(&m.log, i)) != NULL; i++)
-			if (!strncmp(e->text, "no agents can connect: ", 23)) {
-				fprintf(stderr, "perftop: %s\n", e->text);
-				break;
-			}
-	}
 	model_release(&m);
 	return rc;
 }

@@ -104,3 +104,20 @@ int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len)
 	}
 	return 0;
 }
+
+int sockpath_check(const char *path, uid_t uid, char *why, size_t why_len)
+{
+	struct stat st;
+	int rc = sockpath_prepare_dir(path, uid, why, why_len);
+
+	if (rc < 0)
+		return rc;
+	if (lstat(path, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(why, why_len,
+		         "'%s' exists and is not a socket: move it away, or set PERFTOP_SOCKET "
+		         "to another path",
+		         path);
+		return -EEXIST;
+	}
+	return 0;
+}

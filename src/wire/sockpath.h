@@ -33,4 +33,10 @@ void sockpath_too_long(char *why, size_t why_len, uid_t uid);
  * users (mode 755): chmod 700 '/x', or set PERFTOP_SOCKET ...". */
 int sockpath_prepare_dir(const char *path, uid_t uid, char *why, size_t why_len);
 
+/* sockpath_prepare_dir(), then the socket's own name: free, or a socket
+ * (a live or stale one: the listener tells them apart). Anything else
+ * there gives "'PATH' exists and is not a socket: move it away, or set
+ * PERFTOP_SOCKET to another path" and -EEXIST. */
+int sockpath_check(const char *path, uid_t uid, char *why, size_t why_len);
+
 #endif
