@@ -146,9 +146,7 @@ static int cmd_top(int argc, char **argv)
 	else if (sockpath_check(sock, getuid(), reason, sizeof(reason)) == 0)
 		co.socket_path = sock;
 	if (!co.socket_path) {
-		snprintf(sock_msg, sizeof(sock_msg),
-		         "no agents can connect: %s",
-		         reason);
+		snprintf(sock_msg, sizeof(sock_msg), "no agents can connect: %s", reason);
 		if (o.batch)
 			fprintf(stderr, "perftop: %s\n", sock_msg);
 		else if (!uo.message)
