@@ -57,7 +57,8 @@ Test(outpath, new_and_regular_files_are_written_in_place)
 	cr_assert_str_eq(target, path);
 	cr_assert_eq(outpath_check("relative.ptsnap", target, sizeof(target), why, sizeof(why)), 0,
 	             "%s", why);
-	cr_assert_str_eq(target, "relative.ptsnap", "a name in the current directory stays as given");
+	cr_assert_str_eq(target, "relative.ptsnap",
+	                 "a name in the current directory stays as given");
 }
 
 Test(outpath, kinds_that_are_not_regular_files_are_refused)
@@ -76,7 +77,8 @@ Test(outpath, kinds_that_are_not_regular_files_are_refused)
 	cr_assert(strstr(why, "it is a directory"), "%s", why);
 	cr_assert_eq(check("dir/", target, why), -EISDIR);
 	cr_assert_eq(check("nodir/x", target, why), -ENOENT);
-	cr_assert(strstr(why, "the directory '") && strstr(why, "/nodir' does not exist"), "%s", why);
+	cr_assert(strstr(why, "the directory '") && strstr(why, "/nodir' does not exist"), "%s",
+	          why);
 	cr_assert_eq(check("fifo/x", target, why), -ENOTDIR, "%s", why);
 	cr_assert_eq(check("", target, why) < 0, 1);
 	if (geteuid() == 0) {
