@@ -413,7 +413,7 @@ static int loop(struct ui *ui, const struct ui_source *src)
 	for (;;) {
 		/* poll() skips a negative descriptor: no source, no pause loading */
 		struct pollfd fds[4] = {
-			{ STDIN_FILENO, POLLIN, 0 },
+			{ screen__input_fd(), POLLIN, 0 },
 			{ screen__signal_fd(), POLLIN, 0 },
 			{ src->wake_fd, POLLIN, 0 },
 			{ ui__pause_fd(ui), POLLIN, 0 },
@@ -512,6 +512,18 @@ int ui__screen_start(const struct ui_options *opt, const char *hint)
 		theme_default(&fallback);
 	theme_apply(opt->theme ? opt->theme : &fallback);
 	return 0;
+}
+
+int ui_check_screen(char *why, size_t why_len)
+{
+	return screen__check(why, why_len);
+}
+
+int ui_stop_signal(void)
+{
+	int sig = screen__quit_signal();
+
+	return sig ? sig : ui__batch_signal();
 }
 
 void ui__screen_stop(void)

@@ -561,6 +561,16 @@ void help__draw(struct ui *ui, struct lines *out);
  * (0, or -errno with a reason when stdin/stdout is not a terminal or TERM is
  * unknown); screen__close leaves it exactly as it was. */
 int screen__open(char *why, size_t why_len);
+/* The checks screen__open makes (a terminal, a usable TERM) without
+ * starting curses; 0 or a negative errno with why. */
+int screen__check(char *why, size_t why_len);
+/* The descriptor keys come from: stdin, or /dev/tty (see screen.c). */
+int screen__input_fd(void);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that last asked the loop to quit,
+ * cleared by the call; 0 when none. */
+int screen__quit_signal(void);
+/* batch.c: the signal that ended the last ui_batch(), cleared; 0: none. */
+int ui__batch_signal(void);
 void screen__close(void);
 /* The screen's size in columns and lines. */
 void screen__size(int *width, int *height);
