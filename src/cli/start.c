@@ -380,13 +380,16 @@ int cli__end_command(struct cli_command *cmd, struct model *m, int sig)
 	int status, code;
 
 	if (!exited(m)) {
-		int first = sig ? sig : SIGTERM;
+		/* A signal the command ignores from its start (SIGINT in a
+		 * background job) cannot end it: perftop ends it itself. */
+		int first = sig && !launch_signal_ignored(sig) ? sig : SIGTERM;
 
-		ended_by_us = !sig;
+		ended_by_us = first != sig;
 		if (collector_signal_child(cmd->c, first, true) == 0 &&
 		    !wait_for(cmd, m, END_GRACE_MS, exited_cb) && !exited(m)) {
 			fprintf(stderr, "perftop: %s still runs after SIG%s: killing it\n", cmd->name,
 			        sigabbrev_np(first));
+			ended_by_us = false;
 			collector_signal_child(cmd->c, SIGKILL, true);
 		}
 		wait_for(cmd, m, END_KILL_MS, exited_cb); /* the reaping */

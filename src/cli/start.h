@@ -77,8 +77,9 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
  * Then, at most a second, the agent's last data; then the collector stops,
  * the terminal comes back, the output file (unless kept) and the directory
  * go. Returns the command's exit code as a shell gives it (128 + signal),
- * except 0 when sig is 0 and the SIGTERM sent here ended it: perftop ended
- * it on purpose (q, -n, -d), which is no failure of the command. */
+ * except 0 when the SIGTERM sent here instead of sig (sig 0, or a signal
+ * the command ignores) ended it: perftop ended it on purpose (q, -n, -d,
+ * SIGINT to a background perftop), which is no failure of the command. */
 int cli__end_command(struct cli_command *cmd, struct model *m, int sig);
 
 #endif

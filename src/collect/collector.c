@@ -260,6 +260,14 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 
 	(void)events;
 	model_lock(c->m);
+	if (!model_find(c->m, c->child_pid)) {
+		/* Exited before any reading saw it: read it now, while it is
+		 * still in /proc (not reaped), so the model has the process its
+		 * exit status belongs to. */
+		model_unlock(c->m);
+		take_reading(c);
+		model_lock(c->m);
+	}
 	if (waitpid(c->child_pid, &status, WNOHANG) != c->child_pid) {
 		model_unlock(c->m);
 		return 0;

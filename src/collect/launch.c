@@ -75,6 +75,11 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
 	return -ENOENT;
 }
 
+int launch_signal_ignored(int sig)
+{
+	return noted && sig > 0 && sig < NSIG && started_ignored[sig];
+}
+
 /* perftop's own descriptors (libproc2's /proc readers, sockets, epoll) must
  * not reach the command, yet other threads open some without O_CLOEXEC at
  * any moment, even while the child is forked: in the child, everything

@@ -35,6 +35,10 @@ struct launch_opts {
  * once, first thing in main, before perftop changes any. */
 void launch_note_signals(void);
 
+/* Whether sig was ignored when perftop started (launch_note_signals), and
+ * so is ignored by the command too (a background job's SIGINT). */
+int launch_signal_ignored(int sig);
+
 /* Finds libperftop.so: $PERFTOP_AGENT, then next to the running perftop,
  * then ../lib/ and ../lib/perftop/ beside it, then the install directory.
  * Returns 0 with the path in out, or -ENOENT with the places tried in why. */

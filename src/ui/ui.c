@@ -181,6 +181,7 @@ void ui__pause_load(struct ui *ui)
 	copy->child_exited = ui->live->child_exited;
 	copy->child_status = ui->live->child_status;
 	copy->list_visible = ui->live->list_visible;
+	copy->output = ui->live->output;
 	model_unlock(ui->live);
 	ui->frozen = copy;
 	ui->m = copy;

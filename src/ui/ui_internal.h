@@ -169,8 +169,9 @@ struct tabs_zone_row {
 	struct zone_figures f;
 };
 
-/* One Log line: a mark of the program or a message of perftop's own. */
-enum { TABS_LOG_MARK = -1 }; /* kind; else an enum msglog_level */
+/* One Log line: a mark of the program, a line of its output (perftop run's
+ * screen) or a message of perftop's own. */
+enum { TABS_LOG_MARK = -1, TABS_LOG_OUTPUT = -2 }; /* kind; else an enum msglog_level */
 struct tabs_log_row {
 	double wall;              /* seconds since the epoch */
 	int kind;

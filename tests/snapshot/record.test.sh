@@ -77,7 +77,7 @@ kill "$sl" 2>/dev/null
 check "record without -o is a usage error" test $? -eq 2
 "$PERFTOP" record -o "$tmp/nodir/x.ptsnap" -- "$WORKLOADS/shares" 0.2 2>"$tmp/nodir.err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "cannot save snapshot '$tmp/nodir/x.ptsnap'" "$tmp/nodir.err"; then
+if [ "$rc" -eq 1 ] && grep -q "cannot .* '$tmp/nodir/x.ptsnap'" "$tmp/nodir.err"; then
 	pass "an unwritable path is an error naming it"
 else
 	fail "an unwritable path is an error naming it" "exit $rc: $(cat "$tmp/nodir.err")"
