@@ -72,7 +72,7 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
                        const struct cli_start_opts *so);
 
 /* Ends what cli__start_command() started. A command still running gets sig
- * (SIGTERM when 0) in its process group, and SIGKILL when it is still there
+ * (SIGTERM when 0 or ignored by it) in its process group, and SIGKILL when it is still there
  * 5 s later or at the next signal; one that has exited is not signalled.
  * Then, at most a second, the agent's last data; then the collector stops,
  * the terminal comes back, the output file (unless kept) and the directory
