@@ -146,3 +146,23 @@ for term in dumb unknown-terminal-xyz unset; do
 	fi
 done
 if left_in "$T/tmp1"; then fail nothing_left "$(ls -R "$T/tmp1")"; else pass nothing_left; fi
+
+# ---- without the screen the command has the terminal, as under `time` --------------------
+# It reads the terminal, and Ctrl-C is its own: it dies of SIGINT, perftop
+# exits 130 and record still writes its file.
+mkdir -p "$T/w2"
+wrap_start "$T/w2" env TMPDIR="$T/tmp1" "$PERFTOP" record -o "$T/tty.ptsnap" -- sh -c 'read line; echo "got=$line"; exec sleep 300'
+if wait_until 30 grep -q "recording pid" "$T/w2/err"; then
+	tm send-keys -t t "typed-line" Enter
+	check record_command_reads_the_terminal wait_for_text "got=typed-line" 30
+	tm send-keys -t t C-c
+	wait_until 30 test -s "$T/w2/rc"
+	check record_ctrl_c_exits_130 [ "$(wrap_rc)" = 130 ]
+	check record_ctrl_c_writes_the_file test -s "$T/tty.ptsnap"
+	wrap_restored record_ctrl_c "$T/w2"
+else
+	fail record_command_reads_the_terminal "$(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w2/err")"
+fi
+tm kill-session -t t 2>/dev/null
+wait_until 30 eval '! left_in "$T/tmp1"' 
+if left_in "$T/tmp1"; then fail nothing_left_at_the_end "$(ls -R "$T/tmp1")"; else pass nothing_left_at_the_end; fi
