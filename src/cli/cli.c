@@ -171,7 +171,7 @@ static int cmd_run(int argc, char **argv)
 		budget_release(&budget);
 		return 1;
 	}
-	if (!o.batch && ui_check_screen(why, sizeof(why)) < 0) {
+	if (!o.batch && ui_check_screen(true, why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
 		budget_release(&budget);
 		return 1;
@@ -183,6 +183,7 @@ static int cmd_run(int argc, char **argv)
 	/* Before the launch: --no-color reaches the command's environment. */
 	ui_options_from(&uo, &o, &theme, theme_err, sizeof(theme_err));
 	uo.until_child_exits = true;
+	uo.any_tty = true;
 	uo.budget = o.budget ? &budget : NULL;
 
 	so.screen = !o.batch;

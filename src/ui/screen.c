@@ -2,8 +2,9 @@
  * screen — the only file that talks to curses: start and stop, paint lines,
  * read keys and mouse events, and the signals that must leave the terminal as it was.
  *
- * The terminal: stdin and stdout when both are one, else /dev/tty (so
- * `perftop run -- cmd > out.txt` keeps the screen while cmd writes the file).
+ * The terminal: stdin and stdout; when asked (perftop run, whose command
+ * takes the user's redirections), /dev/tty when they are not both one, so
+ * `perftop run -- cmd > out.txt` keeps the screen while cmd writes the file.
  *
  * Signals: SIGINT, SIGTERM and SIGHUP ask the loop to quit (the last one is
  * kept for ui_stop_signal()) and SIGWINCH to resize;
@@ -145,9 +146,9 @@ int screen__input_fd(void)
 	return tty_in;
 }
 
-/* The terminal to draw on: stdin and stdout, else /dev/tty (kept open in
- * tty_file when keep, else closed again). */
-static int pick_terminal(bool keep, char *why, size_t why_len)
+/* The terminal to draw on: stdin and stdout, else with any_tty /dev/tty
+ * (kept open in tty_file when keep, else closed again). */
+static int pick_terminal(bool any_tty, bool keep, char *why, size_t why_len)
 {
 	int fd;
 
@@ -155,6 +156,11 @@ static int pick_terminal(bool keep, char *why, size_t why_len)
 	tty_out = STDOUT_FILENO;
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return 0;
+	if (!any_tty) {
+		snprintf(why, why_len, "%s is not a terminal (try --batch)",
+			 isatty(STDIN_FILENO) ? "standard output" : "standard input");
+		return -ENOTTY;
+	}
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || !isatty(fd)) {
 		if (fd >= 0)
@@ -209,9 +215,9 @@ static int check_term(int fd, char *why, size_t why_len)
 	return 0;
 }
 
-int screen__check(char *why, size_t why_len)
+int screen__check(bool any_tty, char *why, size_t why_len)
 {
-	int e = pick_terminal(false, why, why_len);
+	int e = pick_terminal(any_tty, false, why, why_len);
 
 	return e < 0 ? e : check_term(STDOUT_FILENO, why, why_len);
 }
@@ -225,12 +231,12 @@ static void drop_tty(void)
 	tty_out = STDOUT_FILENO;
 }
 
-int screen__open(char *why, size_t why_len)
+int screen__open(bool any_tty, char *why, size_t why_len)
 {
 	const char *term = getenv("TERM");
 	int e;
 
-	if ((e = pick_terminal(true, why, why_len)) < 0)
+	if ((e = pick_terminal(any_tty, true, why, why_len)) < 0)
 		return e;
 	if ((e = check_term(tty_out, why, why_len)) < 0) {
 		drop_tty();

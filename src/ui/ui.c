@@ -504,7 +504,7 @@ int ui__screen_start(const struct ui_options *opt, const char *hint)
 		fprintf(stderr, "perftop: %s\n", why);
 		return -1;
 	}
-	if (screen__open(why, sizeof(why)) < 0) {
+	if (screen__open(opt->any_tty, why, sizeof(why)) < 0) {
 		screen__restore_signals();
 		fprintf(stderr, "perftop: %s%s\n", why, hint ? hint : "");
 		return -1;
@@ -515,9 +515,9 @@ int ui__screen_start(const struct ui_options *opt, const char *hint)
 	return 0;
 }
 
-int ui_check_screen(char *why, size_t why_len)
+int ui_check_screen(bool any_tty, char *why, size_t why_len)
 {
-	return screen__check(why, why_len);
+	return screen__check(any_tty, why, why_len);
 }
 
 int ui_stop_signal(void)

@@ -42,6 +42,8 @@ struct ui_options {
 				      seconds since the epoch), 0 when unknown */
 	bool no_mouse;             /* --no-mouse: leave the mouse to the terminal */
 	const struct budget *budget; /* perftop run --budget: judged every frame, or NULL */
+	bool any_tty;              /* perftop run: draw on /dev/tty when stdin or stdout
+				      is not the terminal (the command has them) */
 };
 
 /* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the
@@ -52,10 +54,10 @@ struct ui_options {
 int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt);
 
 /* Whether ui_run() could start its screen here (a terminal: stdin and
- * stdout, else /dev/tty; a TERM that can move the cursor), without
- * starting it: 0, or a negative errno with a reason in why ("TERM 'dumb'
+ * stdout, else with any_tty /dev/tty; a TERM that can move the cursor),
+ * without starting it: 0, or a negative errno with a reason in why ("TERM 'dumb'
  * cannot move the cursor (try --batch)"). For checks before side effects. */
-int ui_check_screen(char *why, size_t why_len);
+int ui_check_screen(bool any_tty, char *why, size_t why_len);
 
 /* The signal (SIGINT, SIGTERM, SIGHUP) that ended the last ui_run() or
  * ui_batch(), or 0 when they ended by themselves; cleared by the call. */

@@ -561,10 +561,11 @@ void help__draw(struct ui *ui, struct lines *out);
 /* screen.c: the curses side. screen__open starts curses on the terminal
  * (0, or -errno with a reason when stdin/stdout is not a terminal or TERM is
  * unknown); screen__close leaves it exactly as it was. */
-int screen__open(char *why, size_t why_len);
+int screen__open(bool any_tty, char *why, size_t why_len);
 /* The checks screen__open makes (a terminal, a usable TERM) without
- * starting curses; 0 or a negative errno with why. */
-int screen__check(char *why, size_t why_len);
+ * starting curses; 0 or a negative errno with why. With any_tty, both
+ * take /dev/tty when stdin or stdout is not a terminal. */
+int screen__check(bool any_tty, char *why, size_t why_len);
 /* The descriptor keys come from: stdin, or /dev/tty (see screen.c). */
 int screen__input_fd(void);
 /* The signal (SIGINT, SIGTERM, SIGHUP) that last asked the loop to quit,

@@ -67,6 +67,17 @@ else
 	fail stdin_option_gives_the_file "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
 fi
 
+# A redirected stdin is the command's; the screen reads its keys from /dev/tty.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo \"redirected=\$(wc -l)\"; exec sleep 300' <'$T/in.txt'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	check redirected_stdin_is_the_commands wait_for_text "redirected=37" 30
+	tm send-keys -t t q
+	check redirected_stdin_keys_from_the_terminal tm_wait_gone 30
+else
+	fail redirected_stdin_is_the_commands "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
 # ---- `yes`: the output file stops at the cap ---------------------------------------------
 # (--keep-output, to look at the file after exit; without it the file goes,
 # as ctrl_c_nothing_left checks.)
