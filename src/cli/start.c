@@ -146,10 +146,13 @@ static void plan_close(struct stdio_plan *p)
 {
 	int *fds[] = { &p->in, &p->out, &p->err, &p->pipe_rd, &p->pipe_wr, &p->file };
 
+	/* out and err may be one descriptor, or the pipe's end: close each
+	 * once (another thread may reuse a number as soon as it is closed). */
+	if (p->err == p->out || p->err == p->pipe_wr)
+		p->err = -1;
+	if (p->out == p->pipe_wr)
+		p->out = -1;
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0 && (fds[i] == &p->out || fds[i] == &p->err) &&
-		    *fds[i] == p->pipe_wr)
-			*fds[i] = -1; /* shares the pipe's end, closed with it */
 		if (*fds[i] >= 0)
 			close(*fds[i]);
 		*fds[i] = -1;
@@ -243,7 +246,7 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 {
 	struct collector_opts co = {0};
 	struct launch_opts lo = {0};
-	struct stdio_plan plan;
+	struct stdio_plan plan = { -1, -1, -1, -1, -1, -1, 0 };
 	char why[512];
 	int err = 0;
 

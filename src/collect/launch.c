@@ -151,7 +151,12 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid
 		if (fds[i] >= 0 && fds[i] != i && dup2(fds[i], i) < 0)
 			goto fail;
 	cloexec_above_stderr();
-	sigprocmask(SIG_SETMASK, noted ? &started_mask : &(sigset_t){ 0 }, NULL);
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, noted ? &started_mask : &none, NULL);
+	}
 	execvp(o->argv[0], o->argv);
 fail:
 	err = errno;

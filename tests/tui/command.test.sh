@@ -43,6 +43,16 @@ else
 	fail ctrl_c_exits_130 "the screen never showed the command: $(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w/err" 2>/dev/null)"
 fi
 
+# The command exits 7 by itself; the view stays until q, then perftop exits 7.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo about-to-exit; exit 7'; echo rc=\$? >'$T/seven.rc'; sleep 300"
+if wait_for_text "exited with status 7" 30; then
+	tm send-keys -t t q
+	wait_until 30 test -s "$T/seven.rc"
+	check screen_exit_status_is_the_commands grep -qx "rc=7" "$T/seven.rc"
+else
+	fail screen_exit_status_is_the_commands "$(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
 # ---- stdin and the Log tab ------------------------------------------------------------
 tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'cat; echo stdin-was-at-its-end; echo the-last-line; exec sleep 300'"
 if wait_for_text "sleep 300" 30; then
@@ -163,7 +173,7 @@ if left_in "$T/tmp1"; then fail nothing_left "$(ls -R "$T/tmp1")"; else pass not
 # exits 130 and record still writes its file.
 mkdir -p "$T/w2"
 wrap_start "$T/w2" env TMPDIR="$T/tmp1" "$PERFTOP" record -o "$T/tty.ptsnap" -- sh -c 'read line; echo "got=$line"; exec sleep 300'
-if wait_until 30 grep -q "recording pid" "$T/w2/err"; then
+if wait_until 30 grep -qs "recording pid" "$T/w2/err"; then
 	tm send-keys -t t "typed-line" Enter
 	check record_command_reads_the_terminal wait_for_text "got=typed-line" 30
 	tm send-keys -t t C-c
