@@ -431,7 +431,7 @@ static bool forder_changed(struct funcs_order *o, const struct profile_view *win
 		o->keys_new[i] = func_key(o, win, sort, i);
 		o->listed_new[i] = all->total[i] || all->self[i];
 	}
-	if (!changed)
+	if (!changed && n) /* n == 0: the arrays may not exist yet */
 		changed = memcmp(o->keys, o->keys_new, n * sizeof(*o->keys)) ||
 			  memcmp(o->listed, o->listed_new, n * sizeof(*o->listed));
 	return changed;
