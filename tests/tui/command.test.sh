@@ -2,8 +2,9 @@
 # runs (src/cli/start.c, src/collect/capture.c), on a real terminal (tmux,
 # TERM=screen): Ctrl-C ends the command as a shell's would (exit 130) and
 # gives the terminal back as it was; the command reads /dev/null for the
-# terminal (or --stdin FILE); its output is in the Log tab, its file is
-# capped (`yes`) and removed at exit; closing the terminal (SIGHUP) or
+# terminal (or --stdin FILE) and a redirected stdin as it is; its output is
+# in the Log tab (also with --output FILE), its file is capped (`yes`) and
+# removed at exit; the screen's exit status is the command's; closing the terminal (SIGHUP) or
 # killing perftop ends the command; a redirected stdout stays the
 # command's while the screen uses /dev/tty; a TERM the screen cannot use is
 # refused before the command runs. (POSIX sh.)
@@ -86,6 +87,22 @@ if wait_for_text "sleep 300" 30; then
 	check redirected_stdin_keys_from_the_terminal tm_wait_gone 30
 else
 	fail redirected_stdin_is_the_commands "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# --output FILE: the command's stdout and stderr in FILE, and in the Log.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run --output '$T/chosen.txt' -- sh -c 'echo into-chosen; echo err-into-chosen >&2; exec sleep 300'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	check output_option_in_the_log wait_for_text "err-into-chosen" 30
+	tm send-keys -t t q
+	tm_wait_gone 30
+	if grep -qx into-chosen "$T/chosen.txt" && grep -qx err-into-chosen "$T/chosen.txt"; then
+		pass output_option_file_kept
+	else
+		fail output_option_file_kept "$(cat "$T/chosen.txt" 2>&1)"
+	fi
+else
+	fail output_option_in_the_log "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
 fi
 
 # ---- `yes`: the output file stops at the cap ---------------------------------------------
