@@ -1,13 +1,14 @@
 # tests/tui/command.test.sh — `perftop run`'s screen and the command it
 # runs (src/cli/start.c, src/collect/capture.c), on a real terminal (tmux,
 # TERM=screen): Ctrl-C ends the command as a shell's would (exit 130) and
-# gives the terminal back as it was; the command reads /dev/null for the
-# terminal (or --stdin FILE) and a redirected stdin as it is; its output is
-# in the Log tab (also with --output FILE), its file is capped (`yes`) and
-# removed at exit; the screen's exit status is the command's; closing the terminal (SIGHUP) or
-# killing perftop ends the command; a redirected stdout stays the
-# command's while the screen uses /dev/tty; a TERM the screen cannot use is
-# refused before the command runs. (POSIX sh.)
+# gives the terminal back as it was; the screen's exit status is the
+# command's; the command reads /dev/null for the terminal (or --stdin FILE)
+# and a redirected stdin as it is; its output is in the Log tab (also with
+# --output FILE), its file is capped (`yes`) and removed at exit; closing
+# the terminal (SIGHUP) or killing perftop ends the command; a redirected
+# stdout stays the command's while the screen uses /dev/tty; a TERM the
+# screen cannot use is refused before the command runs. Without the screen
+# (record), the command reads the terminal and owns Ctrl-C. (POSIX sh.)
 . tests/lib.sh
 . tests/tui/lib.sh
 
