@@ -175,8 +175,12 @@ static int cmd_top(int argc, char **argv)
 
 /* ---- perftop run ------------------------------------------------------------- */
 
+/* perftop run: every check that can fail is made before the command starts
+ * (options, budget, agent, the screen's terminal and TERM, the files it is
+ * given, the socket); perftop then exits with the command's exit code. */
 static int cmd_run(int argc, char **argv)
 {
+	struct cli_start_opts so = { 0 };
 	struct budget budget = { 0 };
 	struct cli_command cmd;
 	struct ui_options uo;
@@ -184,7 +188,7 @@ static int cmd_run(int argc, char **argv)
 	struct theme theme;
 	struct model m;
 	char why[512], theme_err[256], agent[PATH_MAX];
-	int rc;
+	int rc, code, sig;
 
 	if (options_parse_mode(&o, OPTIONS_RUN, argc, argv, why, sizeof(why)) != OPTIONS_OK) {
 		fprintf(stderr, "perftop: %s\n", why);
@@ -203,34 +207,54 @@ static int cmd_run(int argc, char **argv)
 		budget_release(&budget);
 		return 1;
 	}
+	if (!o.batch && ui_check_screen(true, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: %s\n", why);
+		budget_release(&budget);
+		return 1;
+	}
+	if (cli__catch_signals() < 0) {
+		budget_release(&budget);
+		return 1;
+	}
 	/* Before the launch: --no-color reaches the command's environment. */
 	ui_options_from(&uo, &o, &theme, theme_err, sizeof(theme_err));
 	uo.until_child_exits = true;
+	uo.any_tty = true;
 	uo.budget = o.budget ? &budget : NULL;
 
+	so.screen = !o.batch;
+	so.stdin_path = o.stdin_path;
+	so.output_path = o.output_path;
+	so.keep_output = o.keep_output;
 	model_init(&m, o.delay);
 	m.list_visible = false;
-	if (cli__start_command(&cmd, &m, "perftop-run", o.command, agent, o.hz) < 0) {
+	if (cli__start_command(&cmd, &m, "perftop-run", o.command, agent, o.hz, &so) < 0) {
 		model_release(&m);
 		budget_release(&budget);
 		return 1;
 	}
-	uo.output_path = cmd.out;
+	uo.output_path = cmd.out[0] ? cmd.out : NULL;
 	uo.pid = cmd.pid;
-	rc = show(&m, cmd.c, &o, &uo);
-	collector_stop(cmd.c); /* removes the socket */
-	launch_end(cmd.pid);
+	/* A signal before the screen or the batch printer took them over. */
+	sig = cli__take_signal();
+	rc = sig ? 0 : show(&m, cmd.c, &o, &uo);
+	if (!sig)
+		sig = ui_stop_signal();
+	if (!sig)
+		sig = cli__take_signal();
+	code = cli__end_command(&cmd, &m, sig);
 	if (o.budget && !rc)
 		rc = cmd_report_budget_verdict(&budget, &m, cmd.pid, stdout);
 	model_release(&m);
 	budget_release(&budget);
-	if (!o.batch)
-		fprintf(stderr, "perftop: %s's output is in %s\n", cmd.name, cmd.out);
-	return rc;
+	/* perftop's own failure (the screen, writing, a failed budget) wins;
+	 * else the command's exit code, as a shell would give it. */
+	return rc ? rc : code;
 }
 
 int cli_main(int argc, char **argv)
 {
+	launch_note_signals(); /* what the command is to get, before perftop changes any */
 	setlocale(LC_ALL, "");
 	/* A file size limit (ulimit -f) makes a write fail with EFBIG, which the
 	 * snapshot writers report, instead of killing perftop (the launched

@@ -8,10 +8,12 @@
  * socket (without one, the snapshot has its /proc figures only). It stops when the command
  * has exited and its agent has gone (or had two ticks to send what was
  * left), when the process exits, when --duration has passed, or on
- * SIGINT/SIGTERM/SIGHUP; then it copies the model under the lock, stops
- * the collector and the command, and writes the file safely
- * (snapshot_write). A signal never leaves a half file behind: it only ends
- * the recording.
+ * SIGINT/SIGTERM/SIGHUP; then it ends the command (cli__end_command: a
+ * signal perftop got is passed on to it), so its exit status and its
+ * agent's last data are in the model, encodes the model and writes the
+ * file safely (snapshot_write). A signal never leaves a half file behind:
+ * it only ends the recording. The command has perftop's stdin, stdout,
+ * stderr and terminal, as under `time`, and record exits with its exit code.
  *
  * open loads a file into a model and hands it to the same UI as live, with
  * a source whose descriptor never fires (no collector) and the options
@@ -23,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,7 +71,9 @@ static void usage_record(FILE *f)
 	      "Records a profile into a snapshot file, with no screen: starts COMMAND with\n"
 	      "the agent (or watches process PID, whose agent may connect to the default\n"
 	      "socket) until it ends, SECS have passed or Ctrl-C. Open the file with\n"
-	      "'perftop open FILE'.\n"
+	      "'perftop open FILE'. COMMAND gets perftop's stdin, stdout, stderr and\n"
+	      "terminal, as under 'time COMMAND', and perftop exits with its exit status\n"
+	      "(128+N for signal N; 0 when --duration ended it).\n"
 	      "  -o, --output FILE      the snapshot to write (required); checked before\n"
 	      "                         anything starts: only a regular file (a symbolic\n"
 	      "                         link to one is followed) in an existing directory\n"
@@ -194,38 +198,6 @@ static int parse_record(struct record_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* ---- stopping on a signal -------------------------------------------------------- */
-
-static int stop_pipe[2] = {-1, -1};
-
-static void on_stop_signal(int sig)
-{
-	int saved = errno;
-	char c = (char)sig;
-
-	if (write(stop_pipe[1], &c, 1) < 0) {
-		/* the pipe is full: a stop is already pending */
-	}
-	errno = saved;
-}
-
-static int catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN); /* a file-size limit is an error from write(), not a kill */
-	return 0;
-}
-
 /* ---- recording --------------------------------------------------------------------- */
 
 static double mono_now(void)
@@ -263,13 +235,13 @@ static bool finished(const struct model *m, const struct record_args *a, pid_t p
 
 /* Polls the collector until the recording ends; returns why it ended. */
 static const char *record_loop(struct model *m, struct collector *c, const struct record_args *a,
-                               pid_t pid)
+                               pid_t pid, int *sig)
 {
 	double deadline = a->seconds > 0 ? mono_now() + a->seconds : -1, ended = -1;
 
 	for (;;) {
 		struct pollfd pfd[2] = {{collector_wake_fd(c), POLLIN, 0},
-		                        {stop_pipe[0], POLLIN, 0}};
+		                        {cli__signal_fd(), POLLIN, 0}};
 		int timeout = -1;
 		bool done;
 
@@ -284,8 +256,11 @@ static const char *record_loop(struct model *m, struct collector *c, const struc
 			timeout = 100;
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			return "poll failed";
-		if (pfd[1].revents & POLLIN)
-			return "interrupted";
+		if (pfd[1].revents & POLLIN) {
+			*sig = cli__take_signal();
+			if (*sig)
+				return "interrupted";
+		}
 		if (pfd[0].revents & POLLIN)
 			collector_ack(c);
 		model_lock(m);
@@ -312,6 +287,7 @@ static void join_command(char *out, size_t len, char *const *argv)
 
 int cmd_record(int argc, char **argv)
 {
+	struct cli_start_opts so = {0};
 	struct collector_opts co = {0};
 	struct snapshot_buf buf = {0};
 	struct snapshot_meta meta;
@@ -323,7 +299,7 @@ int cmd_record(int argc, char **argv)
 	const char *reason;
 	pid_t pid = 0;
 	uint64_t samples = 0;
-	int err = 0, rc;
+	int err = 0, rc, sig = 0, code = 0;
 
 	rc = parse_record(&a, argc, argv);
 	if (rc >= 0)
@@ -336,15 +312,13 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
-	if (catch_stop_signals() < 0) {
-		fprintf(stderr, "perftop: cannot set up signals: %s\n", strerror(errno));
+	if (cli__catch_signals() < 0)
 		return 1;
-	}
 	snapshot_meta_init(&meta);
 	model_init(&m, a.tick);
 	m.list_visible = false;
 	if (a.command) {
-		if (cli__start_command(&cmd, &m, "perftop-record", a.command, agent, a.hz) < 0) {
+		if (cli__start_command(&cmd, &m, "perftop-record", a.command, agent, a.hz, &so) < 0) {
 			model_release(&m);
 			return 1;
 		}
@@ -368,11 +342,17 @@ int cmd_record(int argc, char **argv)
 	fprintf(stderr, "perftop: recording pid %d into '%s'%s\n", (int)pid, a.out,
 	        isatty(STDIN_FILENO) ? "; Ctrl-C stops" : "");
 
-	reason = record_loop(&m, c, &a, pid);
+	reason = record_loop(&m, c, &a, pid, &sig);
 
-	/* Copy the model under the lock; everything slow happens after. */
-	model_lock(&m);
+	/* The command ends first (its agent's last data and its exit status
+	 * belong in the file); the collector has stopped after that, so the
+	 * model is read without contention. */
 	meta.end_time = wall_now();
+	if (a.command)
+		code = cli__end_command(&cmd, &m, sig);
+	else
+		collector_stop(c);
+	model_lock(&m);
 	if (!a.command) {
 		const struct process *p = model_find(&m, pid);
 
@@ -386,9 +366,6 @@ int cmd_record(int argc, char **argv)
 	}
 	snapshot_encode(&m, &meta, &buf);
 	model_unlock(&m);
-	collector_stop(c);
-	if (a.command)
-		launch_end(pid);
 	model_release(&m);
 
 	rc = snapshot_write(&buf, a.out, why, sizeof(why));
@@ -400,9 +377,7 @@ int cmd_record(int argc, char **argv)
 	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s)\n", reason, a.out,
 	        (unsigned long long)samples,
 	        samples ? "" : ": no agent connected, /proc figures only");
-	if (a.command)
-		fprintf(stderr, "perftop: %s's output is in %s\n", cmd.name, cmd.out);
-	return 0;
+	return a.command ? code : 0;
 }
 
 /* ---- perftop open ---------------------------------------------------------------------- */

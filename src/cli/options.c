@@ -14,7 +14,7 @@
 enum { OPT_THEME = 0x100, OPT_NO_COLOR, OPT_NO_MOUSE };
 
 enum { HZ_MAX = 100000 };
-enum { OPT_BUDGET = 0x200 }; /* run --budget */
+enum { OPT_BUDGET = 0x200, OPT_STDIN, OPT_OUTPUT, OPT_KEEP_OUTPUT }; /* run only */
 
 static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, 'd' },
@@ -26,6 +26,9 @@ static const struct option long_options[] = {
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "freq", required_argument, NULL, 'F' },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
+	{ "stdin", required_argument, NULL, OPT_STDIN },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "keep-output", no_argument, NULL, OPT_KEEP_OUTPUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -114,7 +117,11 @@ void options_usage_run(FILE *out)
 	      "\n"
 	      "Starts COMMAND with perftop's agent preloaded and opens its live profile:\n"
 	      "CPU and memory, the functions its time goes to, its zones and counters.\n"
-	      "COMMAND's output goes to a file whose path the view shows.\n"
+	      "COMMAND gets perftop's stdin, stdout and stderr, as under 'time COMMAND',\n"
+	      "except that under the screen a terminal stdin becomes /dev/null (or\n"
+	      "--stdin FILE) and a terminal stdout or stderr goes to a file (the first\n"
+	      "64 MB, removed at exit unless --keep-output) whose last lines the Log tab\n"
+	      "shows. perftop exits with COMMAND's exit status (128+N for signal N).\n"
 	      "\n"
 	      "options:\n"
 	      "  -F, --freq HZ          stack samples per second per thread (default 1000)\n"
@@ -124,6 +131,9 @@ void options_usage_run(FILE *out)
 	      "                         COMMAND exits)\n"
 	      "      --budget FILE      judge the budget FILE live (docs/budgets.md); at exit,\n"
 	      "                         print the pass/fail table, exit status 3 on a failure\n"
+	      "      --stdin FILE       COMMAND's stdin\n"
+	      "      --output FILE      COMMAND's stdout and stderr go to FILE (no size cap)\n"
+	      "      --keep-output      keep the screen's output file of COMMAND at exit\n"
 	      "      --theme NAME|PATH  colour theme\n"
 	      "      --no-color         no colours\n"
 	      "      --no-mouse         leave the mouse to the terminal\n"
@@ -182,6 +192,20 @@ int options_parse_mode(struct options *o, enum options_mode mode, int argc, char
 			if (!*optarg)
 				return bad(why, why_len, "--budget", optarg, "empty");
 			o->budget = optarg;
+			break;
+		case OPT_STDIN:
+		case OPT_OUTPUT:
+			if (mode != OPTIONS_RUN)
+				goto unknown;
+			if (!*optarg)
+				return bad(why, why_len, c == OPT_STDIN ? "--stdin" : "--output", optarg,
+					   "empty");
+			*(c == OPT_STDIN ? &o->stdin_path : &o->output_path) = optarg;
+			break;
+		case OPT_KEEP_OUTPUT:
+			if (mode != OPTIONS_RUN)
+				goto unknown;
+			o->keep_output = true;
 			break;
 		case OPT_THEME:
 			if (!*optarg)

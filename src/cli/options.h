@@ -26,6 +26,9 @@ struct options {
 	unsigned hz;            /* run: -F, 0 = the agent's default */
 	char **command;         /* run: the command and its arguments (into argv) */
 	const char *budget;     /* run: --budget FILE, NULL when not given; into argv */
+	const char *stdin_path; /* run: --stdin FILE, the command's stdin; into argv */
+	const char *output_path;/* run: --output FILE, the command's stdout+stderr; into argv */
+	bool keep_output;       /* run: --keep-output, keep the captured output file */
 };
 
 enum options_mode {

@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collect/capture.h"
 #include "collect/ingest.h"
 #include "collect/launch.h"
 #include "collect/procfs.h"
@@ -39,6 +40,7 @@ enum source_kind {
 	SRC_LISTEN, /* the agents' socket: accept */
 	SRC_CONN,   /* one agent connection: read frames */
 	SRC_CHILD,  /* pidfd of the child perftop run started: reap it */
+	SRC_OUTPUT, /* the pipe of the child's output (perftop run's screen) */
 	SRC_KINDS
 };
 
@@ -60,8 +62,9 @@ struct collector {
 	size_t pids_cap;
 	int last_err;     /* the last read error logged, to log each kind once */
 	struct ingest *ingest; /* NULL when not listening */
-	struct source listen, child;
+	struct source listen, child, output;
 	pid_t child_pid;
+	struct capture *capture; /* SRC_OUTPUT's reader, or NULL */
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
 };
@@ -74,6 +77,7 @@ static int on_stop(struct collector *c, struct source *s, uint32_t events);
 static int on_listen(struct collector *c, struct source *s, uint32_t events);
 static int on_conn(struct collector *c, struct source *s, uint32_t events);
 static int on_child(struct collector *c, struct source *s, uint32_t events);
+static int on_output(struct collector *c, struct source *s, uint32_t events);
 
 static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_TICK] = on_tick,
@@ -81,6 +85,7 @@ static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_LISTEN] = on_listen,
 	[SRC_CONN] = on_conn,
 	[SRC_CHILD] = on_child,
+	[SRC_OUTPUT] = on_output,
 };
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -251,6 +256,9 @@ static int on_conn(struct collector *c, struct source *s, uint32_t events)
 	return 0;
 }
 
+/* The one place the child is reaped: waitpid() and the model's record of
+ * it happen under the model's lock, so collector_signal_child(), which
+ * takes the lock too, never signals a pid (or group) that was reaped. */
 static int on_child(struct collector *c, struct source *s, uint32_t events)
 {
 	struct process *p;
@@ -258,13 +266,23 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 	int status;
 
 	(void)events;
-	if (waitpid(c->child_pid, &status, WNOHANG) != c->child_pid)
+	model_lock(c->m);
+	if (!model_find(c->m, c->child_pid)) {
+		/* Exited before any reading saw it: read it now, while it is
+		 * still in /proc (not reaped), so the model has the process its
+		 * exit status belongs to. */
+		model_unlock(c->m);
+		take_reading(c);
+		model_lock(c->m);
+	}
+	if (waitpid(c->child_pid, &status, WNOHANG) != c->child_pid) {
+		model_unlock(c->m);
 		return 0;
+	}
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->fd, NULL);
 	close(s->fd);
 	s->fd = -1;
 	waitstatus_describe(what, sizeof(what), status);
-	model_lock(c->m);
 	p = model_find(c->m, c->child_pid);
 	if (p)
 		p->exit_status = status;
@@ -274,6 +292,19 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 		   "pid %ld %s", (long)c->child_pid, what);
 	model_unlock(c->m);
 	take_reading(c); /* show it exited now, not at the next tick */
+	return 0;
+}
+
+static int on_output(struct collector *c, struct source *s, uint32_t events)
+{
+	(void)events;
+	if (capture_read(c->capture, c->m) < 0) {
+		/* at its end: every writer (the command and what it left) is gone */
+		epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		capture_free(c->capture);
+		c->capture = NULL;
+		s->fd = -1;
+	}
 	return 0;
 }
 
@@ -339,6 +370,7 @@ static void collector_free(struct collector *c)
 	free(c->conns);
 	if (c->child.fd >= 0)
 		close(c->child.fd);
+	capture_free(c->capture);
 	if (c->epfd >= 0)
 		close(c->epfd);
 	procfs_close(c->pf);
@@ -380,6 +412,49 @@ int collector_watch_child(struct collector *c, pid_t child, char *why, size_t wh
 	return 0;
 }
 
+int collector_signal_child(struct collector *c, int sig, bool group)
+{
+	int rc = -ESRCH;
+
+	model_lock(c->m);
+	if (c->child_pid > 0 && !c->m->child_exited) {
+		siginfo_t si;
+
+		/* Not reaped (the lock holds the reaper off): the pid, and the
+		 * group it leads, are still the command's. One that has exited
+		 * and waits to be reaped is left alone with what it left. */
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)c->child_pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid == c->child_pid) {
+			model_unlock(c->m);
+			return -ESRCH;
+		}
+		rc = kill(group ? -c->child_pid : c->child_pid, sig) < 0 ? -errno : 0;
+		if (rc == -ESRCH && group)
+			rc = kill(c->child_pid, sig) < 0 ? -errno : 0;
+	}
+	model_unlock(c->m);
+	return rc;
+}
+
+int collector_capture_output(struct collector *c, int pipe_fd, int file_fd,
+			     unsigned long long cap, char *why, size_t why_len)
+{
+	int e;
+
+	c->capture = capture_new(pipe_fd, file_fd, cap);
+	c->output.kind = SRC_OUTPUT;
+	c->output.fd = capture_fd(c->capture);
+	if ((e = source_add(c, &c->output)) < 0) {
+		snprintf(why, why_len, "cannot read the command's output: %s", strerror(-e));
+		capture_free(c->capture);
+		c->capture = NULL;
+		c->output.fd = -1;
+		return e;
+	}
+	return 0;
+}
+
 /* Listens for agents and watches the child, as opts asks. */
 static int start_extras(struct collector *c, const struct collector_opts *opts, char *why,
 			size_t why_len)
@@ -415,7 +490,7 @@ struct collector *collector_start_opts(struct model *m, const struct collector_o
 	int e;
 
 	c->m = m;
-	c->epfd = c->wake_fd = c->tick.fd = c->stop.fd = c->child.fd = -1;
+	c->epfd = c->wake_fd = c->tick.fd = c->stop.fd = c->child.fd = c->output.fd = -1;
 	c->tick.kind = SRC_TICK;
 	c->stop.kind = SRC_STOP;
 	c->running = true;

@@ -37,6 +37,21 @@ struct collector *collector_start_opts(struct model *m, const struct collector_o
  * collector. Returns 0 or a negative errno with a reason in why. */
 int collector_watch_child(struct collector *c, pid_t child, char *why, size_t why_len);
 
+/* Sends sig to the child collector_watch_child() watches (with group, to
+ * its process group), only while it has not been reaped: once it has
+ * exited, nothing is signalled, so its background jobs and whatever reuses
+ * its id are never touched. Returns 0, -ESRCH when it has exited (or none
+ * is watched), or another negative errno. Any thread. */
+int collector_signal_child(struct collector *c, int sig, bool group);
+
+/* Reads pipe_fd (the read end of the child's stdout/stderr pipe) into
+ * file_fd (-1: none), at most cap bytes (0: no cap), and its last lines into
+ * m->output; takes both descriptors, even on failure. Call once, from the
+ * thread that started the collector. Returns 0 or a negative errno with a
+ * reason in why. */
+int collector_capture_output(struct collector *c, int pipe_fd, int file_fd,
+			     unsigned long long cap, char *why, size_t why_len);
+
 /* Starts the collector thread on m, ticking every m->tick_s seconds; the
  * first reading is taken at once. Returns NULL with a negative errno in *err
  * (and a reason in why) when /proc or a thread cannot be set up. */

@@ -9,13 +9,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #ifndef PERFTOP_LIBDIR
 #define PERFTOP_LIBDIR "/usr/local/lib"
 #endif
+
+/* What perftop was started with, for the command (launch_note_signals). */
+static sigset_t started_mask;
+static unsigned char started_ignored[NSIG];
+static int noted;
+
+void launch_note_signals(void)
+{
+	sigprocmask(SIG_SETMASK, NULL, &started_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sig != SIGKILL && sig != SIGSTOP && sigaction(sig, NULL, &sa) == 0)
+			started_ignored[sig] = sa.sa_handler == SIG_IGN;
+	}
+	noted = 1;
+}
 
 int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
 {
@@ -57,6 +75,11 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
 	return -ENOENT;
 }
 
+int launch_signal_ignored(int sig)
+{
+	return noted && sig > 0 && sig < NSIG && started_ignored[sig];
+}
+
 /* perftop's own descriptors (libproc2's /proc readers, sockets, epoll) must
  * not reach the command, yet other threads open some without O_CLOEXEC at
  * any moment, even while the child is forked: in the child, everything
@@ -75,18 +98,45 @@ static void cloexec_above_stderr(void)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* In the child: environment, output redirection, exec. Never returns; on
+/* In the child: the signals perftop was started with. A handler perftop
+ * installed would be reset by exec anyway; an ignored signal would not, so
+ * each one goes back to what it was (ignored under nohup, default else). */
+static void child_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		signal(sig, noted && started_ignored[sig] ? SIG_IGN : SIG_DFL);
+	}
+}
+
+/* In the child: its own process group, the terminal's foreground when asked. */
+static void child_group(const struct launch_opts *o)
+{
+	setpgid(0, 0);
+	if (o->tty_fd >= 0) {
+		/* From a background group, tcsetpgrp() raises SIGTTOU. */
+		signal(SIGTTOU, SIG_IGN);
+		tcsetpgrp(o->tty_fd, getpid());
+	}
+}
+
+/* In the child: environment, descriptors, signals, exec. Never returns; on
  * failure writes errno to report_fd and exits 127. */
-static _Noreturn void child_exec(const struct launch_opts *o, int report_fd)
+static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid_t parent)
 {
 	const char *old = getenv("LD_PRELOAD");
+	const int fds[3] = { o->stdin_fd, o->stdout_fd, o->stderr_fd };
 	char preload[PATH_MAX * 2];
 	char hz[32];
-	int err, out;
+	int err;
 
-	signal(SIGINT, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGXFSZ, SIG_DFL); /* perftop ignores it (cli.c); the command must not */
+	/* Dies with perftop; a parent gone already is caught by getppid(). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	child_group(o);
+	child_signals();
 	if (old && *old)
 		snprintf(preload, sizeof(preload), "%s:%s", o->agent_path, old);
 	else
@@ -97,21 +147,16 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd)
 		snprintf(hz, sizeof(hz), "%u", o->hz);
 		setenv("PERFTOP_HZ", hz, 1);
 	}
-	out = open(o->output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0)
-		goto fail;
-	if (dup2(out, STDOUT_FILENO) < 0 || dup2(out, STDERR_FILENO) < 0)
-		goto fail;
-	{
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			close(null);
-		}
-	}
-	setpgid(0, 0); /* Ctrl-C in perftop's terminal is perftop's, not the child's */
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0 && fds[i] != i && dup2(fds[i], i) < 0)
+			goto fail;
 	cloexec_above_stderr();
+	{
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, noted ? &started_mask : &none, NULL);
+	}
 	execvp(o->argv[0], o->argv);
 fail:
 	err = errno;
@@ -123,9 +168,10 @@ fail:
 
 pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 {
+	sigset_t all, old;
+	pid_t pid, self = getpid();
 	int pipefd[2], err = 0;
 	ssize_t n;
-	pid_t pid;
 
 	if (!o->argv || !o->argv[0]) {
 		snprintf(why, why_len, "no command to run");
@@ -136,18 +182,24 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 		snprintf(why, why_len, "cannot create a pipe: %s", strerror(err));
 		return -err;
 	}
+	/* No handler of perftop's may run in the child between fork and the
+	 * reset of its signals (it would write to perftop's pipes). */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		child_exec(o, pipefd[1], self);
+	}
+	err = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
-		err = errno;
 		close(pipefd[0]);
 		close(pipefd[1]);
 		snprintf(why, why_len, "cannot fork: %s", strerror(err));
 		return -err;
 	}
-	if (pid == 0) {
-		close(pipefd[0]);
-		child_exec(o, pipefd[1]);
-	}
+	setpgid(pid, pid); /* as the child does: whichever runs first */
 	close(pipefd[1]);
 	do
 		n = read(pipefd[0], &err, sizeof(err));
@@ -162,18 +214,11 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 	return pid;
 }
 
-void launch_end(pid_t pid)
+int launch_exit_code(int status)
 {
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
-
-	if (waitpid(pid, NULL, WNOHANG) == pid)
-		return;
-	kill(-pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, NULL, WNOHANG) == pid)
-			return;
-		nanosleep(&nap, NULL);
-	}
-	kill(-pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 1;
 }

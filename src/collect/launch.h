@@ -1,11 +1,16 @@
 /*
- * launch — starts the program `perftop run` profiles.
+ * launch — starts the program `perftop run` and `perftop record` profile.
  *
  * The child gets the agent preloaded (LD_PRELOAD, prepended to any it had),
- * the private socket path and the sampling rate in its environment, and its
- * stdout/stderr redirected to a file so it never scribbles over the screen.
- * A command that cannot be executed is reported by the parent with the
- * child's errno (through a close-on-exec pipe), before any screen starts.
+ * the private socket path and the sampling rate in its environment, the
+ * standard descriptors its caller chose (perftop's own by default), the
+ * signal dispositions and mask perftop itself was started with, and
+ * PR_SET_PDEATHSIG so it dies with perftop. It runs in a process group of
+ * its own, which becomes the terminal's foreground group when asked (as a
+ * shell does for a job). A command that cannot be executed is reported by
+ * the parent with the child's errno (through a close-on-exec pipe), before
+ * any screen starts. launch never waits for, signals or reaps the child:
+ * whoever watches it (the collector) does.
  */
 #ifndef PERFTOP_COLLECT_LAUNCH_H
 #define PERFTOP_COLLECT_LAUNCH_H
@@ -18,23 +23,37 @@ struct launch_opts {
 	const char *agent_path;     /* libperftop.so to preload */
 	const char *socket_path;    /* PERFTOP_SOCKET for the agent */
 	unsigned hz;                /* PERFTOP_HZ; 0 keeps the agent's default */
-	const char *output_path;    /* where the child's stdout and stderr go */
+	int stdin_fd;               /* the child's stdin, stdout, stderr: a descriptor */
+	int stdout_fd;              /* to dup2 there, or -1 to keep perftop's own */
+	int stderr_fd;
+	int tty_fd;                 /* >= 0: a terminal whose foreground group the child's
+				       group becomes before exec; -1: none */
 };
+
+/* Notes the signal dispositions (ignored or not) and the signal mask
+ * perftop was started with, for launch_start() to give the command. Call
+ * once, first thing in main, before perftop changes any. */
+void launch_note_signals(void);
+
+/* Whether sig was ignored when perftop started (launch_note_signals), and
+ * so is ignored by the command too (a background job's SIGINT). */
+int launch_signal_ignored(int sig);
 
 /* Finds libperftop.so: $PERFTOP_AGENT, then next to the running perftop,
  * then ../lib/ and ../lib/perftop/ beside it, then the install directory.
  * Returns 0 with the path in out, or -ENOENT with the places tried in why. */
 int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
 
-/* Forks and execs opts->argv[0] (searched in PATH). Returns the child's pid,
- * or a negative errno with a reason in why ("cannot run 'nosuch': No such
- * file or directory"). The child is not reaped here. */
+/* Forks and execs opts->argv[0] (searched in PATH) as the leader of a new
+ * process group. Returns the child's pid, or a negative errno with a reason
+ * in why ("cannot run 'nosuch': No such file or directory"); a child whose
+ * exec failed has been reaped. A started child is not reaped here; the
+ * thread that calls this must live as long as the child should (the
+ * parent-death signal follows the forking thread). */
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
 
-
-/* Ends a child launch_start() started, if it still runs: SIGTERM to its
- * process group, SIGKILL after 2 s, and reaps it. Only for a child not
- * reaped by the collector (call after collector_stop()). */
-void launch_end(pid_t pid);
+/* The exit code a shell gives for a wait status: the status for a normal
+ * exit, 128 + the signal for a kill. */
+int launch_exit_code(int status);
 
 #endif

@@ -24,6 +24,7 @@ void model_init(struct model *m, double tick_s)
 	series_init(&m->sys.cpu_total_series, m->series_cap);
 	m->list_visible = true;
 	msglog_init(&m->log);
+	msglog_init(&m->output);
 }
 
 static void process_free(struct process *p)

@@ -163,6 +163,10 @@ struct model {
 	long fd_limit;                 /* perftop's descriptor limit, when one of the two */
 	bool child_exited;             /* perftop run: the command has exited */
 	int child_status;              /* and its wait status */
+	struct msglog output;          /* perftop run's screen: the command's last output lines */
+	unsigned long long output_bytes;   /* bytes of output the command wrote (captured) */
+	unsigned long long output_dropped; /* of which the output file did not take (cap, error) */
+	int output_error;              /* why the file stopped taking output: errno, or 0 */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */

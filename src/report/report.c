@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "model/hist.h"
 #include "report/budget.h"
 #include "report/json.h"
 #include "report/table.h"
+#include "util/waitstatus.h"
 #include "util/xalloc.h"
 
 int report_format_parse(const char *s, enum report_format *out)
@@ -275,8 +277,10 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	r->tree_min_pct = o.tree_min_pct;
 	if (!p && proc)
 		p = proc->profile;
+	r->wait_status = -1;
 	if (proc) {
 		r->pid = proc->pid;
+		r->wait_status = proc->exit_status;
 		r->program = proc->comm;
 		r->cmdline = proc->cmdline;
 		report_process_figures(proc, r->fig, r->have);
@@ -532,6 +536,10 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 		if (r->cmdline)
 			fprintf(f, "command: %s\n",
 				table_clean(cmd, sizeof(cmd), r->cmdline, false));
+		if (r->wait_status >= 0) {
+			waitstatus_describe(cmd, sizeof(cmd), r->wait_status);
+			fprintf(f, "%s\n", cmd);
+		}
 		for (int i = 0; i < n; i++) {
 			if (order[i] == T_BUDGET && !r->budget)
 				continue;
@@ -564,6 +572,22 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 			json_string(f, r->cmdline);
 		else
 			fputs("null", f);
+		/* How it ended: exit_status for an exit, exit_signal for a kill. */
+		fputs(",\n  \"exit_status\": ", f);
+		if (r->wait_status >= 0 && WIFEXITED(r->wait_status))
+			json_uint(f, (uint64_t)WEXITSTATUS(r->wait_status));
+		else
+			fputs("null", f);
+		fputs(",\n  \"exit_signal\": ", f);
+		if (r->wait_status >= 0 && WIFSIGNALED(r->wait_status)) {
+			const char *abbrev = sigabbrev_np(WTERMSIG(r->wait_status));
+			char name[32];
+
+			snprintf(name, sizeof(name), "SIG%s", abbrev ? abbrev : "?");
+			json_string(f, name);
+		} else {
+			fputs("null", f);
+		}
 		fputs(",\n  \"hot_paths_min_pct\": ", f);
 		json_number(f, r->tree_min_pct);
 		fputs(",\n  \"hot_paths_depth\": ", f);

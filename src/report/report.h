@@ -126,6 +126,7 @@ struct report {
 	const char *program;        /* executable or command name */
 	const char *cmdline;        /* may be NULL */
 	pid_t pid;
+	int wait_status;            /* how the process ended (a wait status), -1: unknown */
 	double fig[RS_COUNT];
 	bool have[RS_COUNT];
 	struct report_func *by_self, *by_total;

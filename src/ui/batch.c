@@ -270,15 +270,22 @@ static void batch_frame(struct ui *ui, struct lines *out)
 	listview__draw(ui, out, (int)ui->list.nrows + 1);
 }
 
-/* SIGINT and SIGTERM end the refreshes (poll returns EINTR: no SA_RESTART),
+/* SIGINT, SIGTERM and SIGHUP end the refreshes (poll returns EINTR: no SA_RESTART),
  * so perftop leaves through its normal path: under perftop run the command
  * is ended too, and the socket removed. */
 static volatile sig_atomic_t batch_stop;
 
 static void on_stop_signal(int sig)
 {
-	(void)sig;
-	batch_stop = 1;
+	batch_stop = sig;
+}
+
+int ui__batch_signal(void)
+{
+	int sig = batch_stop;
+
+	batch_stop = 0;
+	return sig;
 }
 
 /* Under perftop run: true once the command has exited and its agent has
@@ -299,7 +306,7 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 	bool until_exit = opt->until_child_exits && opt->iterations <= 0;
 	unsigned long long readings = 0;
 	double exit_seen = -1;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa, old_int, old_term, old_hup;
 	struct lines frame;
 	struct ui ui;
 	int rc = 0;
@@ -310,6 +317,7 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 	batch_stop = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
 	ui__init(&ui, m, opt, ui__locale_utf8());
 	ui.batch = true;
 	ui.width = batch_width(out);
@@ -374,5 +382,6 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 	ui__release(&ui);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	return rc;
 }

@@ -2,7 +2,12 @@
  * screen — the only file that talks to curses: start and stop, paint lines,
  * read keys and mouse events, and the signals that must leave the terminal as it was.
  *
- * Signals: SIGINT and SIGTERM ask the loop to quit and SIGWINCH to resize;
+ * The terminal: stdin and stdout; when asked (perftop run, whose command
+ * takes the user's redirections), /dev/tty when they are not both one, so
+ * `perftop run -- cmd > out.txt` keeps the screen while cmd writes the file.
+ *
+ * Signals: SIGINT, SIGTERM and SIGHUP ask the loop to quit (the last one is
+ * kept for ui_stop_signal()) and SIGWINCH to resize;
  * their handlers only write one byte to a self-pipe the loop polls. They are
  * installed before curses starts, so curses keeps its hands off them. A
  * crash (SIGSEGV, SIGBUS, SIGFPE, SIGABRT) and fatal() call endwin() first,
@@ -37,14 +42,19 @@ static int sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t sig_bits;
 
 static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL };
-static const int loop_signals[] = { SIGINT, SIGTERM, SIGWINCH };
-static struct sigaction saved_loop[3];
+static const int loop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+static struct sigaction saved_loop[4];
+static volatile sig_atomic_t quit_signal;
+static int tty_in = STDIN_FILENO, tty_out = STDOUT_FILENO; /* the screen's terminal */
+static FILE *tty_file; /* /dev/tty when stdin or stdout is not the terminal */
 
 static void on_loop_signal(int sig)
 {
 	int saved = errno;
 	char byte = (char)sig;
 
+	if (sig != SIGWINCH)
+		quit_signal = sig;
 	sig_bits |= sig == SIGWINCH ? SCREEN_SIG_RESIZE : SCREEN_SIG_QUIT;
 	if (write(sig_pipe[1], &byte, 1) < 0) {
 		/* the pipe is full: the loop is awake already */
@@ -123,18 +133,65 @@ int screen__signals(void)
 	return bits;
 }
 
-int screen__open(char *why, size_t why_len)
+int screen__quit_signal(void)
+{
+	int sig = quit_signal;
+
+	quit_signal = 0;
+	return sig;
+}
+
+int screen__input_fd(void)
+{
+	return tty_in;
+}
+
+/* The terminal to draw on: stdin and stdout, else with any_tty /dev/tty
+ * (kept open in tty_file when keep, else closed again). */
+static int pick_terminal(bool any_tty, bool keep, char *why, size_t why_len)
+{
+	int fd;
+
+	tty_in = STDIN_FILENO;
+	tty_out = STDOUT_FILENO;
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return 0;
+	if (!any_tty) {
+		snprintf(why, why_len, "%s is not a terminal (try --batch)",
+			 isatty(STDIN_FILENO) ? "standard output" : "standard input");
+		return -ENOTTY;
+	}
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || !isatty(fd)) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(why, why_len, "%s is not a terminal and there is no /dev/tty: "
+			 "the screen needs a terminal (try --batch)",
+			 isatty(STDIN_FILENO) ? "standard output" : "standard input");
+		return -ENOTTY;
+	}
+	if (!keep) {
+		close(fd);
+		return 0;
+	}
+	tty_file = fdopen(fd, "r+");
+	if (!tty_file) {
+		close(fd);
+		snprintf(why, why_len, "cannot open /dev/tty: %s", strerror(errno));
+		return -ENOMEM;
+	}
+	tty_in = tty_out = fd;
+	return 0;
+}
+
+/* Whether TERM names a terminal curses can draw on (checked on fd). */
+static int check_term(int fd, char *why, size_t why_len)
 {
 	const char *term = getenv("TERM");
 	const char *cup;
 	bool moves;
 	int err;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(why, why_len, "%s is not a terminal (try --batch)",
-			 isatty(STDIN_FILENO) ? "standard output" : "standard input");
-		return -ENOTTY;
-	}
 	if (!term || !*term) {
 		snprintf(why, why_len,
 			 "TERM is not set (set it to the terminal's type, or try --batch)");
@@ -144,7 +201,7 @@ int screen__open(char *why, size_t why_len)
 	 * terminal it does not know. One that cannot move the cursor (dumb,
 	 * hardcopy) would get every refresh written one after the other:
 	 * refuse it before painting. */
-	if (setupterm(term, STDOUT_FILENO, &err) != OK) {
+	if (setupterm(term, fd, &err) != OK) {
 		snprintf(why, why_len, "cannot start the screen for TERM '%s' (try --batch)", term);
 		return -EINVAL;
 	}
@@ -155,8 +212,39 @@ int screen__open(char *why, size_t why_len)
 		snprintf(why, why_len, "TERM '%s' cannot move the cursor (try --batch)", term);
 		return -EINVAL;
 	}
-	screen = newterm(NULL, stdout, stdin);
+	return 0;
+}
+
+int screen__check(bool any_tty, char *why, size_t why_len)
+{
+	int e = pick_terminal(any_tty, false, why, why_len);
+
+	return e < 0 ? e : check_term(STDOUT_FILENO, why, why_len);
+}
+
+static void drop_tty(void)
+{
+	if (tty_file)
+		fclose(tty_file);
+	tty_file = NULL;
+	tty_in = STDIN_FILENO;
+	tty_out = STDOUT_FILENO;
+}
+
+int screen__open(bool any_tty, char *why, size_t why_len)
+{
+	const char *term = getenv("TERM");
+	int e;
+
+	if ((e = pick_terminal(any_tty, true, why, why_len)) < 0)
+		return e;
+	if ((e = check_term(tty_out, why, why_len)) < 0) {
+		drop_tty();
+		return e;
+	}
+	screen = tty_file ? newterm(NULL, tty_file, tty_file) : newterm(NULL, stdout, stdin);
 	if (!screen) {
+		drop_tty();
 		snprintf(why, why_len, "cannot start the screen for TERM '%s' (try --batch)", term);
 		return -EINVAL;
 	}
@@ -195,6 +283,7 @@ void screen__close(void)
 	}
 	delscreen(screen);
 	screen = NULL;
+	drop_tty();
 }
 
 void screen__size(int *width, int *height)
@@ -207,7 +296,7 @@ void screen__resize(void)
 {
 	struct winsize ws;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
+	if (ioctl(tty_out, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		resizeterm(ws.ws_row, ws.ws_col);
 }
 

@@ -181,6 +181,7 @@ void ui__pause_load(struct ui *ui)
 	copy->child_exited = ui->live->child_exited;
 	copy->child_status = ui->live->child_status;
 	copy->list_visible = ui->live->list_visible;
+	copy->output = ui->live->output;
 	model_unlock(ui->live);
 	ui->frozen = copy;
 	ui->m = copy;
@@ -413,7 +414,7 @@ static int loop(struct ui *ui, const struct ui_source *src)
 	for (;;) {
 		/* poll() skips a negative descriptor: no source, no pause loading */
 		struct pollfd fds[4] = {
-			{ STDIN_FILENO, POLLIN, 0 },
+			{ screen__input_fd(), POLLIN, 0 },
 			{ screen__signal_fd(), POLLIN, 0 },
 			{ src->wake_fd, POLLIN, 0 },
 			{ ui__pause_fd(ui), POLLIN, 0 },
@@ -503,7 +504,7 @@ int ui__screen_start(const struct ui_options *opt, const char *hint)
 		fprintf(stderr, "perftop: %s\n", why);
 		return -1;
 	}
-	if (screen__open(why, sizeof(why)) < 0) {
+	if (screen__open(opt->any_tty, why, sizeof(why)) < 0) {
 		screen__restore_signals();
 		fprintf(stderr, "perftop: %s%s\n", why, hint ? hint : "");
 		return -1;
@@ -512,6 +513,18 @@ int ui__screen_start(const struct ui_options *opt, const char *hint)
 		theme_default(&fallback);
 	theme_apply(opt->theme ? opt->theme : &fallback);
 	return 0;
+}
+
+int ui_check_screen(bool any_tty, char *why, size_t why_len)
+{
+	return screen__check(any_tty, why, why_len);
+}
+
+int ui_stop_signal(void)
+{
+	int sig = screen__quit_signal();
+
+	return sig ? sig : ui__batch_signal();
 }
 
 void ui__screen_stop(void)

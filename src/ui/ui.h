@@ -42,6 +42,8 @@ struct ui_options {
 				      seconds since the epoch), 0 when unknown */
 	bool no_mouse;             /* --no-mouse: leave the mouse to the terminal */
 	const struct budget *budget; /* perftop run --budget: judged every frame, or NULL */
+	bool any_tty;              /* perftop run: draw on /dev/tty when stdin or stdout
+				      is not the terminal (the command has them) */
 };
 
 /* Runs the curses screen until the user quits, SIGINT/SIGTERM, or the
@@ -50,6 +52,16 @@ struct ui_options {
  * 1 after printing "perftop: ..." on stderr when the screen cannot start
  * (no terminal). The caller has called setlocale(LC_ALL, ""). */
 int ui_run(struct model *m, const struct ui_source *src, const struct ui_options *opt);
+
+/* Whether ui_run() could start its screen here (a terminal: stdin and
+ * stdout, else with any_tty /dev/tty; a TERM that can move the cursor),
+ * without starting it: 0, or a negative errno with a reason in why ("TERM 'dumb'
+ * cannot move the cursor (try --batch)"). For checks before side effects. */
+int ui_check_screen(bool any_tty, char *why, size_t why_len);
+
+/* The signal (SIGINT, SIGTERM, SIGHUP) that ended the last ui_run() or
+ * ui_batch(), or 0 when they ended by themselves; cleared by the call. */
+int ui_stop_signal(void);
 
 struct diff;
 /* perftop diff's screen: NEW's functions with their change against BASE
@@ -68,7 +80,7 @@ int ui_diff_run(const struct diff *d, const char *base_path, const char *new_pat
  * refresh follows every reading until m->child_exited, then a final one
  * once the command's agent has gone (or two ticks later). Figure lines are
  * $COLUMNS wide, or the terminal's width, else 160; table rows are never
- * cut. SIGINT and SIGTERM end it early (the caller then cleans up as after
+ * cut. SIGINT, SIGTERM and SIGHUP end it early (the caller then cleans up as after
  * the last refresh). Returns 0, or 1 when writing fails or the source stops. */
 int ui_batch(struct model *m, const struct ui_source *src, const struct ui_options *opt,
 	     FILE *out);

@@ -169,8 +169,9 @@ struct tabs_zone_row {
 	struct zone_figures f;
 };
 
-/* One Log line: a mark of the program or a message of perftop's own. */
-enum { TABS_LOG_MARK = -1 }; /* kind; else an enum msglog_level */
+/* One Log line: a mark of the program, a line of its output (perftop run's
+ * screen) or a message of perftop's own. */
+enum { TABS_LOG_MARK = -1, TABS_LOG_OUTPUT = -2 }; /* kind; else an enum msglog_level */
 struct tabs_log_row {
 	double wall;              /* seconds since the epoch */
 	int kind;
@@ -560,7 +561,18 @@ void help__draw(struct ui *ui, struct lines *out);
 /* screen.c: the curses side. screen__open starts curses on the terminal
  * (0, or -errno with a reason when stdin/stdout is not a terminal or TERM is
  * unknown); screen__close leaves it exactly as it was. */
-int screen__open(char *why, size_t why_len);
+int screen__open(bool any_tty, char *why, size_t why_len);
+/* The checks screen__open makes (a terminal, a usable TERM) without
+ * starting curses; 0 or a negative errno with why. With any_tty, both
+ * take /dev/tty when stdin or stdout is not a terminal. */
+int screen__check(bool any_tty, char *why, size_t why_len);
+/* The descriptor keys come from: stdin, or /dev/tty (see screen.c). */
+int screen__input_fd(void);
+/* The signal (SIGINT, SIGTERM, SIGHUP) that last asked the loop to quit,
+ * cleared by the call; 0 when none. */
+int screen__quit_signal(void);
+/* batch.c: the signal that ended the last ui_batch(), cleared; 0: none. */
+int ui__batch_signal(void);
 void screen__close(void);
 /* The screen's size in columns and lines. */
 void screen__size(int *width, int *height);

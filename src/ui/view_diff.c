@@ -587,7 +587,7 @@ static int diff_loop(struct diffview *v)
 	lines_init(&frame);
 	for (;;) {
 		struct pollfd fds[2] = {
-			{ STDIN_FILENO, POLLIN, 0 },
+			{ screen__input_fd(), POLLIN, 0 },
 			{ screen__signal_fd(), POLLIN, 0 },
 		};
 

@@ -2,7 +2,8 @@
  * view_tabs — the tables under a profiled process's charts: Functions
  * (self %, total %, samples, function, module, file:line), Zones (count,
  * rate, mean and percentiles), Counters (total or value, rates) and Log (the
- * program's marks with perftop's own messages, newest last).
+ * program's marks and, under perftop run's screen, its last output lines,
+ * with perftop's own messages, newest last).
  *
  * Each tab defines its columns once and has its own browser, so switching
  * tabs keeps every tab's position. Rows are rebuilt from the profile at
@@ -430,7 +431,7 @@ static bool forder_changed(struct funcs_order *o, const struct profile_view *win
 		o->keys_new[i] = func_key(o, win, sort, i);
 		o->listed_new[i] = all->total[i] || all->self[i];
 	}
-	if (!changed)
+	if (!changed && n) /* n == 0: the arrays may not exist yet */
 		changed = memcmp(o->keys, o->keys_new, n * sizeof(*o->keys)) ||
 			  memcmp(o->listed, o->listed_new, n * sizeof(*o->listed));
 	return changed;
@@ -730,22 +731,28 @@ static void rebuild_log(struct ui *ui, struct proctabs *t, const struct profile 
 		off_mono = ui->opt->snapshot_end - profile_now(p);
 		off_boot = ui->m->now > 0 ? ui->opt->snapshot_end - ui->m->now : off_mono;
 	}
-	size_t nm = p->nmarks, nl = log->len, i = 0, j = 0, k = 0;
+	const struct msglog *out = &ui->m->output;
+	size_t nm = p->nmarks, nl = log->len, no = out->len, i = 0, j = 0, o = 0, k = 0;
 	struct browser *b = &t->br[PTAB_LOG];
 
-	t->log = reserve(t->log, &t->log_alloc, nm + nl, sizeof(*t->log));
-	while (i < nm || j < nl) {
+	t->log = reserve(t->log, &t->log_alloc, nm + nl + no, sizeof(*t->log));
+	while (i < nm || j < nl || o < no) {
 		const struct profile_mark *mk = i < nm ? profile_mark_at(p, i) : NULL;
 		const struct msglog_entry *e = j < nl ? msglog_at(log, j) : NULL;
+		const struct msglog_entry *oe = o < no ? msglog_at(out, o) : NULL;
 		double tm = mk ? mk->time + off_mono : 0, te = e ? e->time + off_boot : 0;
+		double to = oe ? oe->time + off_boot : 0;
 		struct tabs_log_row *r = &t->log[k++];
 
-		if (mk && (!e || tm <= te)) {
+		if (mk && (!e || tm <= te) && (!oe || tm <= to)) {
 			*r = (struct tabs_log_row){ tm, TABS_LOG_MARK, mk->tid, mk->text };
 			i++;
-		} else {
+		} else if (e && (!oe || te <= to)) {
 			*r = (struct tabs_log_row){ te, (int)e->level, 0, e->text };
 			j++;
+		} else {
+			*r = (struct tabs_log_row){ to, TABS_LOG_OUTPUT, 0, oe->text };
+			o++;
 		}
 	}
 	t->nlog = k;
@@ -1133,6 +1140,10 @@ static void draw_log_source(struct line *l, const void *row, int width, const vo
 	const struct draw_ctx *c = ctx;
 	char buf[PROFILE_THREAD_NAME_LEN + 16];
 
+	if (r->kind == TABS_LOG_OUTPUT) {
+		line_cell(l, TE_ROW, "output", width, ALIGN_LEFT);
+		return;
+	}
 	if (r->kind != TABS_LOG_MARK) {
 		line_cell(l, TE_ROW, "perftop", width, ALIGN_LEFT);
 		return;
@@ -1218,7 +1229,7 @@ static size_t tab_count(const struct ui *ui, const struct profile *p, enum proc_
 	case PTAB_COUNTERS:
 		return profile_counter_count(p);
 	case PTAB_LOG:
-		return p->nmarks + ui->m->log.len;
+		return p->nmarks + ui->m->log.len + ui->m->output.len;
 	default:
 		return 0; /* the module tabs show no count */
 	}

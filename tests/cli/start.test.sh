@@ -1,6 +1,7 @@
 # tests/cli/start.test.sh — how `perftop run` and `perftop record` start a
 # command (src/cli/start.c, shared by both): the private directory in
-# TMPDIR, the command's output file in it, and every way the start can fail
+# TMPDIR (gone at exit), the command's output on perftop's stdout without a
+# screen, and every way the start can fail
 # (no directory, a socket path too long, a command that cannot run) gives
 # one line on stderr, exit 1, and leaves nothing behind. (POSIX sh,
 # tests/lib.sh.)
@@ -50,14 +51,15 @@ for sub in run record; do
 	start "${sub}_cannot_run" "$tmp/ok" "$sub" ./no-such-command
 	failed "${sub}_cannot_run" "^perftop: cannot run '\./no-such-command': " "$tmp/ok"
 
-	# A command that runs: its output lands in the private directory.
+	# A command that runs: its output is perftop's, as under `time`, and
+	# the private directory is gone.
 	start "${sub}_output" "$tmp/ok" "$sub" sh -c 'echo started-by-perftop'
-	out=$(ls "$tmp/ok"/perftop-"$sub"-*/sh.out 2>/dev/null | head -n 1)
-	if [ "$(cat "$tmp/${sub}_output.rc")" = 0 ] && [ -n "$out" ] &&
-		grep -qx started-by-perftop "$out"; then
+	if [ "$(cat "$tmp/${sub}_output.rc")" = 0 ] &&
+		grep -qx started-by-perftop "$tmp/${sub}_output.out" &&
+		! ls -d "$tmp/ok"/perftop-* >/dev/null 2>&1; then
 		pass "${sub}_output"
 	else
-		fail "${sub}_output" "exit $(cat "$tmp/${sub}_output.rc"), output file '$out': $(head -c 200 "$tmp/${sub}_output.err")"
+		fail "${sub}_output" "exit $(cat "$tmp/${sub}_output.rc"), left: $(ls "$tmp/ok"): $(head -c 200 "$tmp/${sub}_output.err")"
 	fi
 	rm -rf "$tmp/ok"/perftop-*
 done

@@ -43,6 +43,7 @@ between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 timeout 30 "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" segv 1 >"$T/segv.out" 2>"$T/segv.err"
 rc=$?
 check segv_perftop_exits_by_itself [ "$rc" -ne 124 ]
+check segv_perftop_exit_status_139 [ "$rc" -eq 139 ] # 128 + SIGSEGV, as a shell gives
 last_refresh "$T/segv.out" >"$T/segv.last"
 check segv_marked_killed_by_sigsegv grep -q "killed by SIGSEGV" "$T/segv.last"
 check segv_functions_kept grep -q "  faulty_burn_before  faulty  " "$T/segv.last"
@@ -84,7 +85,7 @@ else
 		wait "$ptop"
 		rc=$?
 		bg=""
-		check kill_perftop_exit_status [ "$rc" -eq 0 ]
+		check kill_perftop_exit_status_137 [ "$rc" -eq 137 ] # 128 + SIGKILL
 		last_refresh "$T/kill.out" >"$T/kill.last"
 		check kill_marked_killed_by_sigkill grep -q "killed by SIGKILL" "$T/kill.last"
 		check kill_functions_kept grep -q "  faulty_burn_before  faulty  " "$T/kill.last"
@@ -95,7 +96,10 @@ else
 fi
 
 # ---- perftop itself stopped (SIGTERM, SIGINT) while the command streams ---------
-# It leaves through its normal path: the command is ended, not orphaned.
+# It leaves through its normal path: the signal is passed on to the command,
+# which is ended, not orphaned, and perftop exits with its status (128 + N).
+# The background job's SIGINT is ignored (POSIX sh), so the command does not
+# take it: perftop ends it with SIGTERM itself, which is no failure (0).
 for sig in TERM INT; do
 	"$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" burn 60 >"$T/$sig.out" 2>"$T/$sig.err" &
 	ptop=$!
@@ -126,7 +130,10 @@ for sig in TERM INT; do
 		fail "sig${sig}_perftop_left" "perftop still runs 10 s after SIG$sig"
 	else
 		wait "$ptop"
-		check "sig${sig}_perftop_exit_0" [ $? -eq 0 ]
+		rc=$?
+		want=0
+		[ "$sig" = TERM ] && want=143
+		check "sig${sig}_perftop_exit_$want" [ "$rc" -eq "$want" ]
 		check "sig${sig}_socket_removed" sh -c "! ls '$T'/perftop-run-*/perftop.sock 2>/dev/null"
 	fi
 	bg=""

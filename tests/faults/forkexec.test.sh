@@ -34,7 +34,7 @@ last_refresh "$T/fork.out" >"$T/fork.last"
 check run_fork_exited_0 grep -q "exited with status 0" "$T/fork.last"
 check run_fork_before_kept grep -q "  faulty_burn_before  faulty  " "$T/fork.last"
 check run_fork_after_kept grep -q "  faulty_burn_after  faulty  " "$T/fork.last"
-check run_fork_target_output grep -qx "faulty forked 100, reaped 100" "$T"/perftop-run-*/faulty.out
+check run_fork_target_output grep -qx "faulty forked 100, reaped 100" "$T/fork.out"
 check run_fork_quiet_stderr [ ! -s "$T/fork.err" ]
 rm -rf "$T"/perftop-run-*
 
@@ -44,7 +44,7 @@ last_refresh "$T/exec.out" >"$T/exec.last"
 check run_exec_exited_0 grep -q "exited with status 0" "$T/exec.last"
 check run_exec_first_image_kept grep -q "  faulty_burn_before  faulty  " "$T/exec.last"
 check run_exec_second_image_profiled grep -q "  faulty_burn_after  faulty  " "$T/exec.last"
-check run_exec_target_output grep -qx "faulty exec done" "$T"/perftop-run-*/faulty.out
+check run_exec_target_output grep -qx "faulty exec done" "$T/exec.out"
 rm -rf "$T"/perftop-run-*
 
 # ---- the live list under rounds of 100 forks ------------------------------------

@@ -1,0 +1,207 @@
+# tests/tui/command.test.sh — `perftop run`'s screen and the command it
+# runs (src/cli/start.c, src/collect/capture.c), on a real terminal (tmux,
+# TERM=screen): Ctrl-C ends the command as a shell's would (exit 130) and
+# gives the terminal back as it was; the screen's exit status is the
+# command's; the command reads /dev/null for the terminal (or --stdin FILE)
+# and a redirected stdin as it is; its output is in the Log tab (also with
+# --output FILE), its file is capped (`yes`) and removed at exit; closing
+# the terminal (SIGHUP) or killing perftop ends the command; a redirected
+# stdout stays the command's while the screen uses /dev/tty; a TERM the
+# screen cannot use is refused before the command runs. Without the screen
+# (record), the command reads the terminal and owns Ctrl-C. (POSIX sh.)
+. tests/lib.sh
+. tests/tui/lib.sh
+
+tui_suite command || exit 0
+CAP=67108864 # CLI_OUTPUT_CAP, src/cli/start.h
+seq 1 37 >"$T/in.txt"
+
+gone() { ! kill -0 "$1" 2>/dev/null; }
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
+wait_until() {
+	n=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
+left_in() { ls -d "$1"/perftop-* >/dev/null 2>&1; }
+
+# ---- Ctrl-C: 130, the terminal as it was, nothing left ------------------------------
+mkdir -p "$T/w" "$T/tmp1"
+wrap_start "$T/w" env TMPDIR="$T/tmp1" "$PERFTOP" run -- sh -c "echo \$\$ >'$T/cmd1.pid'; exec sleep 300"
+if wait_until 30 test -s "$T/cmd1.pid" && wait_for_text "sleep 300" 30; then
+	cpid=$(cat "$T/cmd1.pid")
+	tm send-keys -t t C-c
+	wait_until 30 test -s "$T/w/rc"
+	check ctrl_c_exits_130 [ "$(wrap_rc)" = 130 ]
+	check ctrl_c_ends_the_command wait_until 30 gone "$cpid"
+	wrap_restored ctrl_c "$T/w"
+	if left_in "$T/tmp1"; then fail ctrl_c_nothing_left "$(ls "$T/tmp1")"; else pass ctrl_c_nothing_left; fi
+else
+	fail ctrl_c_exits_130 "the screen never showed the command: $(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w/err" 2>/dev/null)"
+fi
+
+# The command exits 7 by itself; the view stays until q, then perftop exits 7.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo about-to-exit; exit 7'; echo rc=\$? >'$T/seven.rc'; sleep 300"
+if wait_for_text "exited with status 7" 30; then
+	tm send-keys -t t q
+	wait_until 30 test -s "$T/seven.rc"
+	check screen_exit_status_is_the_commands grep -qx "rc=7" "$T/seven.rc"
+else
+	fail screen_exit_status_is_the_commands "$(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# ---- stdin and the Log tab ------------------------------------------------------------
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'cat; echo stdin-was-at-its-end; echo the-last-line; exec sleep 300'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	if wait_for_text "the-last-line" 30 && tm_screen | grep -q "output *stdin-was-at-its-end"; then
+		pass log_tab_shows_output_and_stdin_is_dev_null
+	else
+		fail log_tab_shows_output_and_stdin_is_dev_null "$(tm_screen | tail -n 8 | tr '\n' '|')"
+	fi
+	tm send-keys -t t q
+	tm_wait_gone 30
+else
+	fail log_tab_shows_output_and_stdin_is_dev_null "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run --stdin '$T/in.txt' -- sh -c 'echo \"read=\$(wc -l)\"; exec sleep 300'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	check stdin_option_gives_the_file wait_for_text "read=37" 30
+	tm send-keys -t t q
+	tm_wait_gone 30
+else
+	fail stdin_option_gives_the_file "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# A redirected stdin is the command's; the screen reads its keys from /dev/tty.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo \"redirected=\$(wc -l)\"; exec sleep 300' <'$T/in.txt'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	check redirected_stdin_is_the_commands wait_for_text "redirected=37" 30
+	tm send-keys -t t q
+	check redirected_stdin_keys_from_the_terminal tm_wait_gone 30
+else
+	fail redirected_stdin_is_the_commands "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# --output FILE: the command's stdout and stderr in FILE, and in the Log.
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run --output '$T/chosen.txt' -- sh -c 'echo into-chosen; echo err-into-chosen >&2; exec sleep 300'"
+if wait_for_text "sleep 300" 30; then
+	tm send-keys -t t 7
+	check output_option_in_the_log wait_for_text "err-into-chosen" 30
+	tm send-keys -t t q
+	tm_wait_gone 30
+	if grep -qx into-chosen "$T/chosen.txt" && grep -qx err-into-chosen "$T/chosen.txt"; then
+		pass output_option_file_kept
+	else
+		fail output_option_file_kept "$(cat "$T/chosen.txt" 2>&1)"
+	fi
+else
+	fail output_option_in_the_log "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# ---- `yes`: the output file stops at the cap ---------------------------------------------
+# (--keep-output, to look at the file after exit; without it the file goes,
+# as ctrl_c_nothing_left checks.)
+mkdir -p "$T/tmpy"
+tm_start "env TMPDIR='$T/tmpy' '$PERFTOP' run --keep-output -- yes 2>'$T/yes.err'; echo rc=\$? >'$T/yes.rc'; sleep 300"
+if wait_until 30 left_in "$T/tmpy"; then
+	out=$(ls "$T"/tmpy/perftop-run-*/yes.out 2>/dev/null | head -n 1)
+	if wait_until 120 size_is "$out" "$CAP"; then
+		tm send-keys -t t q
+		wait_until 30 test -s "$T/yes.rc"
+		check yes_quit_exits_0 grep -qx "rc=0" "$T/yes.rc"
+		if size_is "$out" "$CAP" && grep -q "output is in '$out' (.* bytes not kept: over the size cap)" "$T/yes.err"; then
+			pass yes_output_capped_and_counted
+		else
+			fail yes_output_capped_and_counted "size $(stat -c %s "$out"): $(cat "$T/yes.err")"
+		fi
+	else
+		fail yes_output_capped_and_counted "'$out' did not reach $CAP bytes in 120 s: $(stat -c %s "$out" 2>&1)"
+		tm send-keys -t t q
+	fi
+else
+	fail yes_output_capped_and_counted "no private directory in 30 s: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+tm kill-session -t t 2>/dev/null
+rm -rf "$T/tmpy"
+
+# ---- the command dies with the terminal, or with perftop --------------------------------
+mkdir -p "$T/tmp2"
+rm -f "$T/cmd2.pid"
+tm_start "env TMPDIR='$T/tmp2' '$PERFTOP' run -- sh -c \"echo \\\$\\\$ >'$T/cmd2.pid'; exec sleep 300\""
+if wait_until 30 test -s "$T/cmd2.pid" && wait_for_text "sleep 300" 30; then
+	cpid=$(cat "$T/cmd2.pid")
+	tm kill-session -t t # the terminal closes: SIGHUP
+	check sighup_ends_the_command wait_until 30 gone "$cpid"
+	check sighup_nothing_left wait_until 30 eval '! left_in "$T/tmp2"'
+	gone "$cpid" || kill -9 "$cpid"
+else
+	fail sighup_ends_the_command "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+rm -f "$T/cmd3.pid"
+tm_start "sh -c 'echo \$\$ >\"$T/perftop3.pid\"; exec env TMPDIR=\"$T/tmp2\" \"$PERFTOP\" run -- sh -c \"echo \\\$\\\$ >$T/cmd3.pid; exec sleep 300\"'; sleep 300"
+if wait_until 30 test -s "$T/cmd3.pid" && wait_for_text "sleep 300" 30; then
+	cpid=$(cat "$T/cmd3.pid")
+	kill -KILL "$(cat "$T/perftop3.pid")"
+	check sigkill_to_perftop_ends_the_command wait_until 30 gone "$cpid"
+	gone "$cpid" || kill -9 "$cpid"
+else
+	fail sigkill_to_perftop_ends_the_command "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+fi
+
+# ---- a redirected stdout stays the command's; the screen draws on /dev/tty ------------------
+tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo into-the-file; exec sleep 300' >'$T/redirect.txt'; echo rc=\$? >'$T/redirect.rc'; sleep 300"
+if wait_for_text "sleep 300" 30 && wait_until 30 test -s "$T/redirect.txt"; then
+	check redirected_stdout_is_the_commands grep -qx into-the-file "$T/redirect.txt"
+	tm send-keys -t t q
+	wait_until 30 test -s "$T/redirect.rc"
+	check redirected_stdout_quit_exits_0 grep -qx "rc=0" "$T/redirect.rc"
+else
+	fail redirected_stdout_is_the_commands "$(tm_screen | head -n 3 | tr '\n' '|') $(cat "$T/redirect.txt" 2>/dev/null)"
+fi
+
+# ---- a TERM the screen cannot use: refused before the command runs ---------------------
+for term in dumb unknown-terminal-xyz unset; do
+	rm -f "$T/marker" "$T/term.rc"
+	if [ "$term" = unset ]; then
+		envs="env -u TERM"
+	else
+		envs="env TERM=$term"
+	fi
+	tm_start "$envs TMPDIR='$T/tmp1' '$PERFTOP' run -- touch '$T/marker' 2>'$T/term.err'; echo rc=\$? >'$T/term.rc'; sleep 300"
+	wait_until 30 test -s "$T/term.rc"
+	if grep -qx "rc=1" "$T/term.rc" 2>/dev/null && [ ! -e "$T/marker" ] &&
+		grep -q "try --batch" "$T/term.err"; then
+		pass "term_${term}_refused_before_the_command"
+	else
+		fail "term_${term}_refused_before_the_command" "$(cat "$T/term.rc" "$T/term.err" 2>&1); marker: $(ls "$T/marker" 2>&1)"
+	fi
+done
+if left_in "$T/tmp1"; then fail nothing_left "$(ls -R "$T/tmp1")"; else pass nothing_left; fi
+
+# ---- without the screen the command has the terminal, as under `time` --------------------
+# It reads the terminal, and Ctrl-C is its own: it dies of SIGINT, perftop
+# exits 130 and record still writes its file.
+mkdir -p "$T/w2"
+wrap_start "$T/w2" env TMPDIR="$T/tmp1" "$PERFTOP" record -o "$T/tty.ptsnap" -- sh -c 'read line; echo "got=$line"; exec sleep 300'
+if wait_until 30 grep -qs "recording pid" "$T/w2/err"; then
+	tm send-keys -t t "typed-line" Enter
+	check record_command_reads_the_terminal wait_for_text "got=typed-line" 30
+	tm send-keys -t t C-c
+	wait_until 30 test -s "$T/w2/rc"
+	check record_ctrl_c_exits_130 [ "$(wrap_rc)" = 130 ]
+	check record_ctrl_c_writes_the_file test -s "$T/tty.ptsnap"
+	wrap_restored record_ctrl_c "$T/w2"
+else
+	fail record_command_reads_the_terminal "$(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w2/err")"
+fi
+tm kill-session -t t 2>/dev/null
+wait_until 30 eval '! left_in "$T/tmp1"' 
+if left_in "$T/tmp1"; then fail nothing_left_at_the_end "$(ls -R "$T/tmp1")"; else pass nothing_left_at_the_end; fi
