@@ -191,7 +191,7 @@ setup_root() {
 step setup 0 setup_root || exit 1
 
 # The README: make is the one thing installed by hand when it is missing.
-root_step install_make 600 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq make' || exit 1
+root_step install_make 600 'DEBIAN_FRONTEND=noninteractive apt-get install -y make' || exit 1
 
 # `make` alone with no packages: one message naming them, no compiler errors.
 root_step make_without_packages 120 '! make' || exit 1
