@@ -145,6 +145,11 @@ step() {
 	[ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && why="timed out after ${limit}s"
 	fail "fresh_root_$name" "$why; last lines of its log:"
 	tail -n 25 "$log" | sed 's/^/    /'
+	# A suite run inside (FRESH_FULL): its failures, wherever they are.
+	if grep -Eq '^FAIL |^\[FAIL\]' "$log"; then
+		echo "  failures in its log:"
+		grep -E -A2 '^FAIL |^\[FAIL\]|Assertion Failed' "$log" | cut -c1-200 | head -n 60 | sed 's/^/    /'
+	fi
 	failed=1
 	return 1
 }
