@@ -66,13 +66,43 @@ UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PERFTOP_CFLAGS := $(BASE_CFLAGS) $(call pkg_cflags,$(PERFTOP_PKGS) $(AGENT_PKGS)) $(CFLAGS)
 PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lpthread -lm
 
+# ---- are the libraries there? -------------------------------------------------
+# The flags above come from pkg-config when make reads this file, so a build
+# must not start before the packages are installed. The targets that install
+# them (run, test, asan, bench, fuzz) run scripts/deps.sh and then build in a
+# second $(MAKE), which reads this file again after the install. Every other
+# goal that builds (`make` alone, install, a file) checks here that pkg-config
+# finds each library and stops with one message naming the Debian packages
+# that are missing, instead of a page of compile and link errors.
+NOLIB_GOALS := deps test-deps run test check asan bench fuzz fuzz-deps fresh-check clean format uninstall
+PKG_DEBS    := ncursesw=libncurses-dev libproc2=libproc2-dev libdw=libdw-dev libelf=libelf-dev \
+	       zlib=zlib1g-dev libunwind=libunwind-dev msgpack=libmsgpack-dev criterion=libcriterion-dev
+NEED_PKGS   := $(PERFTOP_PKGS) $(AGENT_PKGS) $(if $(filter test-progs,$(MAKECMDGOALS)),criterion)
+ifneq ($(filter-out $(NOLIB_GOALS),$(or $(MAKECMDGOALS),all)),)
+MISSING := $(shell command -v $(firstword $(CC)) >/dev/null 2>&1 || echo gcc; \
+	if command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
+	for m in $(NEED_PKGS); do $(PKG_CONFIG) --exists $$m || echo $$m; done; \
+	else echo pkg-config $(NEED_PKGS); fi)
+ifneq ($(MISSING),)
+MISSING_DEBS := $(foreach m,$(MISSING),$(or $(patsubst $(m)=%,%,$(filter $(m)=%,$(PKG_DEBS))),$(m)))
+define nl
+
+
+endef
+$(error cannot build, missing Debian packages: $(MISSING_DEBS)$(nl)\
+  install them with `make deps` (as root) or `sudo apt-get install $(MISSING_DEBS)`;$(nl)\
+  `make run` and `make test` install what they need by themselves)
+endif
+endif
+
 TARGETS := $(BUILD)/perftop $(WORKLOADS)
 ifneq ($(wildcard src/agent/*.c),)
 TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo
 endif
 
-.PHONY: all deps test-deps run test check asan install uninstall clean bench fuzz format
+.PHONY: all deps test-deps run test check test-progs asan install uninstall clean bench fuzz format fresh-check
 all: $(TARGETS)
+	@:
 
 deps:
 	@scripts/deps.sh build
@@ -154,23 +184,42 @@ $(BUILD)/helpers/%: tests/report/%.c $(PERFTOP_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
 
-# The main job: profile the demo program live.
-run: deps all
-	$(BUILD)/perftop run -- $(BUILD)/perftop-demo
+# The public targets below install what they need (scripts/deps.sh, a no-op
+# when all is there), then build in a second $(MAKE): it reads the libraries'
+# flags after the install, so the first run on a new machine links.
+
+# The main job: profile the demo program live. RUNFLAGS go to `perftop run`,
+# e.g. `make run RUNFLAGS='-F 200'`, or `RUNFLAGS='--batch -n 5'` for five
+# refreshes as plain text, with no screen.
+RUNFLAGS ?=
+run:
+	@scripts/deps.sh build
+	$(Q)$(MAKE) --no-print-directory all
+	$(BUILD)/perftop run $(RUNFLAGS) -- $(BUILD)/perftop-demo
 
 # The whole suite: unit tests (Criterion), then the shell suites under tests/.
 # tests/run.sh prints the total as its last line: "N passed, N failed".
-test check: test-deps all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
+test check:
+	@scripts/deps.sh test
+	$(Q)$(MAKE) --no-print-directory test-progs
 	@BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
 
+# What the suite runs (built by `make test` after the install).
+test-progs: all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
+	@:
+
 asan:
-	@scripts/deps.sh test
-	$(MAKE) BUILD=build-asan SAN=1 test
+	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test
 
 bench:
 	@scripts/deps.sh bench
-	$(MAKE) all
+	$(Q)$(MAKE) --no-print-directory all
 	bench/run.sh
+
+# A new Debian 12 root (debootstrap) runs the README's quick start from a
+# clean copy of the committed tree; root only (tests/install/fresh_root.sh).
+fresh-check:
+	@tests/install/fresh_root.sh
 
 VERSION = 0.1.0
 
@@ -221,7 +270,7 @@ FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fn
 FUZZ_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -g $(FUZZ_SAN) -Iinclude -Isrc \
 		$(call pkg_cflags,$(PERFTOP_PKGS) $(AGENT_PKGS))
 
-test check: $(FUZZ_REPLAYS)
+test-progs: $(FUZZ_REPLAYS)
 
 $(BUILD)/fuzz/replay_%: tests/fuzz/replay.c tests/fuzz/fuzz_%.c $(PERFTOP_OBJS)
 	$(call say,LINK,$@)
