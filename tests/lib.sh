@@ -21,10 +21,32 @@ TMUX_SOCK=perftop-test-$$
 tm() { tmux -L "$TMUX_SOCK" "$@"; }
 tm_kill() { tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true; }
 
-# tm_wait_for PATTERN [SECONDS]: polls the pane until grep -E finds PATTERN.
+# Tests never judge time: a wait is for an event, and it gives the event at
+# least WAIT_S seconds (30; 90 in a sanitizer build, SAN=1) whatever shorter
+# figure a caller names, so a loaded machine is slow, never wrong. A wait
+# returns as soon as its event is seen: the deadline costs only a failure.
+WAIT_S=${WAIT_S:-30}
+[ "${SAN:-0}" = 1 ] && WAIT_S=$((WAIT_S * 3))
+# deadline SECONDS: SECONDS (a whole number) raised to WAIT_S.
+deadline() { if [ "${1:-0}" -gt "$WAIT_S" ]; then echo "$1"; else echo "$WAIT_S"; fi; }
+
+# wait_until SECONDS COMMAND...: runs COMMAND every 0.1 s until it succeeds;
+# false when it has not within deadline SECONDS.
+wait_until() {
+	_wu_n=$(($(deadline "$1") * 10))
+	shift
+	until "$@"; do
+		[ "$_wu_n" -le 0 ] && return 1
+		sleep 0.1
+		_wu_n=$((_wu_n - 1))
+	done
+}
+
+# tm_wait_for PATTERN [SECONDS]: polls the pane until grep -E finds PATTERN
+# (deadline SECONDS).
 tm_wait_for() {
 	pat=$1
-	limit=${2:-10}
+	limit=$(deadline "${2:-10}")
 	i=0
 	while [ "$i" -lt $((limit * 10)) ]; do
 		if tm capture-pane -p -t t 2>/dev/null | grep -Eq -- "$pat"; then

@@ -1,10 +1,15 @@
 #!/bin/sh
 # The agent (libperftop.so) against a stand-in for perftop (tests/agent/sink.c):
-# sampling rate, per-thread samples, exact zone statistics and counter totals,
+# samples that account for the CPU time (per thread's CPU clock, so a busy
+# machine does not change them; the achieved rate itself is
+# bench/agent.bench.sh's figure), per-thread samples, exact zone statistics
+# and counter totals,
 # life without perftop or after losing it, and a stress run (threads doing
 # malloc/free, dlopen/dlclose, fork and exec, at 5 kHz) that must finish with
-# unchanged output. Every run is under `timeout`, so a hang fails.
+# unchanged output. Every run is under `timeout` (a generous deadline,
+# $TO s), so a hang fails.
 . tests/lib.sh
+TO=$((WAIT_S * 4))
 
 AGENT=$PWD/$BUILD/libperftop.so
 SINK=$BUILD/tests/agent-sink
@@ -27,16 +32,12 @@ SOCK=$tmp/perftop.sock
 start_sink() {
 	rm -f "$SOCK"
 	if [ -n "${2:-}" ]; then
-		"$SINK" "$SOCK" -t 60 -c "$2" >"$1" 2>"$1.err" &
+		"$SINK" "$SOCK" -t "$TO" -c "$2" >"$1" 2>"$1.err" &
 	else
-		"$SINK" "$SOCK" -t 60 >"$1" 2>"$1.err" &
+		"$SINK" "$SOCK" -t "$TO" >"$1" 2>"$1.err" &
 	fi
 	sink_pid=$!
-	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "$WAIT_S" test -S "$SOCK"
 }
 stop_sink() {
 	kill -TERM "$sink_pid" 2>/dev/null
@@ -53,20 +54,29 @@ preloaded() {
 
 # value FILE KEY: the rest of the first line starting with "KEY ".
 value() { sed -n "s/^$2 //p" "$1" | head -n 1; }
+# taken FILE: the samples the agent took: received by the sink, plus those
+# it dropped (counted in its last STATS) when its writer could not keep up.
+taken() {
+	_r=$(value "$1" samples)
+	_d=$(sed -n 's/^stats-last .* dropped=\([0-9]*\) .*/\1/p' "$1" | head -n 1)
+	echo $((${_r:-0} + ${_d:-0}))
+}
+# covers TAKEN CPU_MS: at 1 kHz, between half and one and a half samples per
+# ms of CPU: a timer at the rate asked, on the thread's CPU clock.
+covers() { [ -n "$1" ] && [ -n "$2" ] && [ $(($1 * 100)) -ge $(($2 * 50)) ] && [ $(($1 * 100)) -le $(($2 * 150)) ]; }
 
-# ---- 1 thread at 1 kHz: at least 90 % of the samples its CPU time is worth.
+# ---- 1 thread at 1 kHz: the samples taken account for its CPU time.
 start_sink "$tmp/rate" 1
-PERFTOP_SOCKET=$SOCK PERFTOP_HZ=1000 preloaded 60 "$BURN" 2 1 \
+PERFTOP_SOCKET=$SOCK PERFTOP_HZ=1000 preloaded "$TO" "$BURN" 2 1 \
 	>"$tmp/rate.out" 2>"$tmp/rate.stderr"
 rc=$?
 wait "$sink_pid"
 cpu_ms=$(sed -n 's/^cpu_ms=//p' "$tmp/rate.stderr")
 samples=$(value "$tmp/rate" samples)
-if [ "$rc" -eq 0 ] && [ -n "$cpu_ms" ] && [ -n "$samples" ] &&
-	[ $((samples * 100)) -ge $((cpu_ms * 90)) ]; then
+if [ "$rc" -eq 0 ] && [ -n "$samples" ] && covers "$(taken "$tmp/rate")" "$cpu_ms"; then
 	pass "agent: 1 kHz on one busy thread: $samples samples for $cpu_ms ms of CPU"
 else
-	fail "agent: 1 kHz on one busy thread" "rc=$rc samples=$samples cpu_ms=$cpu_ms"
+	fail "agent: 1 kHz on one busy thread" "rc=$rc samples=$samples taken=$(taken "$tmp/rate") cpu_ms=$cpu_ms"
 fi
 check "agent: the sink decoded every frame" grep -qx 'errors 0' "$tmp/rate"
 check "agent: HELLO says 1000 Hz" grep -q '^hello pid=[0-9]* hz=1000 ' "$tmp/rate"
@@ -82,27 +92,28 @@ fi
 # ---- the fallback source, POSIX CPU-time timers: tick-limited, so each
 # sample carries its timer overruns as repeats; CPU time is still covered.
 start_sink "$tmp/posix" 1
-PERFTOP_SOCKET=$SOCK PERFTOP_SOURCE=posix preloaded 60 "$BURN" 1 1 \
+PERFTOP_SOCKET=$SOCK PERFTOP_SOURCE=posix preloaded "$TO" "$BURN" 1 1 \
 	>/dev/null 2>"$tmp/posix.stderr"
 rc=$?
 wait "$sink_pid"
 cpu_ms=$(sed -n 's/^cpu_ms=//p' "$tmp/posix.stderr")
 samples=$(value "$tmp/posix" samples)
-if [ "$rc" -eq 0 ] && [ -n "$cpu_ms" ] && [ $((${samples:-0} * 100)) -ge $((cpu_ms * 90)) ] &&
+if [ "$rc" -eq 0 ] && covers "$(taken "$tmp/posix")" "$cpu_ms" &&
 	grep -q 'POSIX CPU timers' "$tmp/posix.stderr"; then
 	pass "agent: POSIX timer source covers the CPU time ($samples samples, $cpu_ms ms)"
 else
 	fail "agent: POSIX timer source" "rc=$rc samples=$samples cpu_ms=$cpu_ms"
 fi
 
-# ---- 2 threads: both tids sampled, each about its share.
+# ---- 2 threads: both tids sampled, each for its own second of CPU (at
+# least half of the 1,000 samples that second is worth at the default rate).
 start_sink "$tmp/two" 1
-PERFTOP_SOCKET=$SOCK preloaded 60 "$BURN" 1 2 >/dev/null 2>"$tmp/two.stderr"
+PERFTOP_SOCKET=$SOCK preloaded "$TO" "$BURN" 1 2 >/dev/null 2>"$tmp/two.stderr"
 rc=$?
 wait "$sink_pid"
 ntids=$(grep -c '^samples-tid ' "$tmp/two")
 low=$(grep '^samples-tid ' "$tmp/two" | awk '{print $4}' | sort -n | head -n 1)
-if [ "$rc" -eq 0 ] && [ "$ntids" -eq 2 ] && [ "${low:-0}" -ge 800 ]; then
+if [ "$rc" -eq 0 ] && [ "$ntids" -eq 2 ] && [ "${low:-0}" -ge 500 ]; then
 	pass "agent: two busy threads, both sampled (fewest: $low)"
 else
 	fail "agent: two busy threads" "rc=$rc threads=$ntids fewest=$low"
@@ -111,7 +122,7 @@ fi
 # ---- the API, linked with -lperftop: exact zone counts and counter totals,
 # though zones this short overflow the event rings.
 start_sink "$tmp/api" 1
-PERFTOP_SOCKET=$SOCK timeout 60 "$API" 100000 >"$tmp/api.out" 2>&1
+PERFTOP_SOCKET=$SOCK timeout "$TO" "$API" 100000 >"$tmp/api.out" 2>&1
 rc=$?
 wait "$sink_pid"
 check "agent: API program ran" [ "$rc" -eq 0 ]
@@ -131,7 +142,7 @@ check "agent: API frames decoded" grep -qx 'errors 0' "$tmp/api"
 CHURN=$WORKLOADS/pt_churn
 if [ -x "$CHURN" ]; then
 	start_sink "$tmp/churn" 1
-	PERFTOP_SOCKET=$SOCK timeout 60 "$CHURN" 250 >/dev/null 2>&1
+	PERFTOP_SOCKET=$SOCK timeout "$TO" "$CHURN" 250 >/dev/null 2>&1
 	rc=$?
 	wait "$sink_pid"
 	if [ "$rc" -eq 0 ] && grep -q '^zone churn count=2000000 ' "$tmp/churn" &&
@@ -145,8 +156,8 @@ else
 fi
 
 # ---- without perftop: same output, nothing on stderr, normal exit.
-timeout 60 "$BURN" 0.5 2 >"$tmp/plain.out" 2>/dev/null
-PERFTOP_SOCKET=$tmp/nobody.sock preloaded 60 "$BURN" 0.5 2 \
+timeout "$TO" "$BURN" 0.5 2 >"$tmp/plain.out" 2>/dev/null
+PERFTOP_SOCKET=$tmp/nobody.sock preloaded "$TO" "$BURN" 0.5 2 \
 	>"$tmp/alone.out" 2>"$tmp/alone.err"
 rc=$?
 if [ "$rc" -eq 0 ] && cmp -s "$tmp/plain.out" "$tmp/alone.out" &&
@@ -155,7 +166,7 @@ if [ "$rc" -eq 0 ] && cmp -s "$tmp/plain.out" "$tmp/alone.out" &&
 else
 	fail "agent: without perftop (preloaded)" "rc=$rc; stderr: $(head -c 200 "$tmp/alone.err")"
 fi
-PERFTOP_SOCKET=$tmp/nobody.sock timeout 60 "$API" 1000 >"$tmp/alone-api.out" 2>"$tmp/alone-api.err"
+PERFTOP_SOCKET=$tmp/nobody.sock timeout "$TO" "$API" 1000 >"$tmp/alone-api.out" 2>"$tmp/alone-api.err"
 rc=$?
 if [ "$rc" -eq 0 ] && [ "$(cat "$tmp/alone-api.out")" = "pt_agent done" ] &&
 	[ ! -s "$tmp/alone-api.err" ]; then
@@ -164,7 +175,7 @@ else
 	fail "agent: without perftop (linked)" "rc=$rc; $(head -c 200 "$tmp/alone-api.err")"
 fi
 
-timeout 60 sh -c "trap '' PROF; PERFTOP_SOCKET='$tmp/nobody.sock' LD_PRELOAD='$AGENT' \
+timeout "$TO" sh -c "trap '' PROF; PERFTOP_SOCKET='$tmp/nobody.sock' LD_PRELOAD='$AGENT' \
 	exec '$BURN' 0.2 1" >/dev/null 2>"$tmp/alone-sig.err"
 if [ "$(grep -vc '^cpu_ms=' "$tmp/alone-sig.err")" -eq 0 ]; then
 	pass "agent: without perftop, no message even when the signal had to change"
@@ -174,7 +185,7 @@ fi
 
 # ---- perftop gone mid-run: the program finishes normally.
 start_sink "$tmp/killed"
-PERFTOP_SOCKET=$SOCK preloaded 60 "$BURN" 1.5 1 >"$tmp/killed.out" 2>/dev/null &
+PERFTOP_SOCKET=$SOCK preloaded "$TO" "$BURN" 1.5 1 >"$tmp/killed.out" 2>/dev/null &
 burn_pid=$!
 sleep 0.5
 kill -KILL "$sink_pid" 2>/dev/null
@@ -188,46 +199,44 @@ else
 fi
 
 # ---- a perftop that accepts and never reads: the program must not wait.
+# The sink stalls for its whole life ($TO s); a program that blocked on it
+# would be ended by `timeout` (exit 124) before the sink lets go.
 rm -f "$SOCK"
-"$SINK" "$SOCK" -t 60 --stall >/dev/null 2>&1 &
+"$SINK" "$SOCK" -t $((TO + 60)) --stall >/dev/null 2>&1 &
 sink_pid=$!
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "$WAIT_S" test -S "$SOCK"
 start=$(date +%s)
-PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 timeout 60 "$API" 2000000 >"$tmp/stall.out" 2>&1
+PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 timeout "$TO" "$API" 2000000 >"$tmp/stall.out" 2>&1
 rc=$?
-PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 preloaded 60 "$BURN" 1 2 >>"$tmp/stall.out" 2>/dev/null
+PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 preloaded "$TO" "$BURN" 1 2 >>"$tmp/stall.out" 2>/dev/null
 rc2=$?
 took=$(($(date +%s) - start))
 stop_sink
-if [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -q '^pt_agent done' "$tmp/stall.out" &&
-	[ "$took" -lt 20 ]; then
+if [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && grep -q '^pt_agent done' "$tmp/stall.out"; then
 	pass "agent: a perftop that never reads does not block the program (${took}s)"
 else
-	fail "agent: stalled perftop" "rc=$rc rc2=$rc2 took ${took}s"
+	fail "agent: stalled perftop" "rc=$rc rc2=$rc2 (124: blocked until the deadline) after ${took}s"
 fi
 
 # ---- the profiling signal already taken (here: ignored, inherited through
 # exec): the agent samples with a real-time signal instead and says so.
 start_sink "$tmp/sig" 1
-timeout 60 sh -c "trap '' PROF; PERFTOP_SOCKET='$SOCK' LD_PRELOAD='$AGENT' exec '$BURN' 1 1" \
+timeout "$TO" sh -c "trap '' PROF; PERFTOP_SOCKET='$SOCK' LD_PRELOAD='$AGENT' exec '$BURN' 1 1" \
 	>/dev/null 2>"$tmp/sig.err"
 rc=$?
 wait "$sink_pid"
 samples=$(value "$tmp/sig" samples)
-if [ "$rc" -eq 0 ] && grep -q 'SIGPROF .*instead' "$tmp/sig.err" && [ "${samples:-0}" -ge 900 ]; then
+cpu_ms=$(sed -n 's/^cpu_ms=//p' "$tmp/sig.err")
+if [ "$rc" -eq 0 ] && grep -q 'SIGPROF .*instead' "$tmp/sig.err" && covers "$(taken "$tmp/sig")" "$cpu_ms"; then
 	pass "agent: SIGPROF taken, sampled with $(sed -n 's/.*with \(.*\) instead/\1/p' "$tmp/sig.err")"
 else
 	fail "agent: SIGPROF taken" "rc=$rc samples=$samples; $(head -c 200 "$tmp/sig.err")"
 fi
 
 # ---- stress at 5 kHz: no hang, no crash, same output.
-timeout 120 "$STRESS" >"$tmp/stress.plain" 2>&1
+timeout "$TO" "$STRESS" >"$tmp/stress.plain" 2>&1
 start_sink "$tmp/stress"
-PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 preloaded 60 "$STRESS" \
+PERFTOP_SOCKET=$SOCK PERFTOP_HZ=5000 preloaded "$TO" "$STRESS" \
 	>"$tmp/stress.out" 2>&1
 rc=$?
 sleep 0.5

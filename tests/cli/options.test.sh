@@ -11,7 +11,7 @@ ESC=$(printf '\033')
 run() {
 	name=$1
 	shift
-	timeout 20 "$PERFTOP" "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err"
+	timeout $((WAIT_S * 2)) "$PERFTOP" "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err"
 	echo $? >"$tmp/$name.rc"
 }
 

@@ -19,7 +19,7 @@ start() {
 	run) set -- run --batch -d 0.2 "$@" ;;
 	record) set -- record -i 0.2 -o "$tmp/$name.ptsnap" "$@" ;;
 	esac
-	TMPDIR=$dir timeout 30 "$PERFTOP" "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err"
+	TMPDIR=$dir timeout $((WAIT_S * 2)) "$PERFTOP" "$@" </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err"
 	echo $? >"$tmp/$name.rc"
 }
 

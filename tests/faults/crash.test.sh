@@ -40,7 +40,7 @@ samples() {
 between() { [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; }
 
 # ---- SIGSEGV ------------------------------------------------------------------
-timeout 30 "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" segv 1 >"$T/segv.out" 2>"$T/segv.err"
+timeout $((WAIT_S * 2)) "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" segv 1 >"$T/segv.out" 2>"$T/segv.err"
 rc=$?
 check segv_perftop_exits_by_itself [ "$rc" -ne 124 ]
 check segv_perftop_exit_status_139 [ "$rc" -eq 139 ] # 128 + SIGSEGV, as a shell gives
@@ -48,8 +48,9 @@ last_refresh "$T/segv.out" >"$T/segv.last"
 check segv_marked_killed_by_sigsegv grep -q "killed by SIGSEGV" "$T/segv.last"
 check segv_functions_kept grep -q "  faulty_burn_before  faulty  " "$T/segv.last"
 n=$(samples "$T/segv.last")
-# 1 s of CPU at 1000 Hz; only the last flush (20 ms) may die with it.
-check segv_samples_kept between "$n" 800 1100
+# 1 s of CPU at 1000 Hz; only what the last flush would have sent may die
+# with it (more of it when a busy machine lets the writer run late).
+check segv_samples_kept between "$n" 500 1100
 check segv_agent_disconnected grep -q "disconnected" "$T/segv.last"
 check segv_quiet_stderr [ ! -s "$T/segv.err" ]
 
@@ -57,15 +58,15 @@ check segv_quiet_stderr [ ! -s "$T/segv.err" ]
 "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" burn 60 >"$T/kill.out" 2>"$T/kill.err" &
 ptop=$!
 bg="$ptop"
-i=0
-while [ "$i" -lt 100 ] && [ "$(samples "$T/kill.out")" -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+# has_samples FILE N: FILE's last refresh shows at least N samples.
+has_samples() { [ "$(samples "$1")" -ge "$2" ]; }
+# gone PID...: none of the processes runs.
+gone() { ! kill -0 "$@" 2>/dev/null; }
+wait_until "$WAIT_S" has_samples "$T/kill.out" 300
 n=$(samples "$T/kill.out")
 target=$(sed -n 's/^ *PID \([0-9]*\) .*/\1/p' "$T/kill.out" | head -n 1)
 if [ "$n" -lt 300 ] || [ -z "$target" ] || [ ! -d "/proc/$target" ]; then
-	fail kill_streams "no samples from the target after 10 s: $(tail -n 3 "$T/kill.out")"
+	fail kill_streams "no 300 samples from the target within $WAIT_S s: $(tail -n 3 "$T/kill.out")"
 else
 	pass kill_streams
 	# perftop's own descriptors (its /proc readers, sockets, epoll) stay
@@ -74,13 +75,9 @@ else
 	check kill_no_fd_inherited_from_perftop [ -z "$leaked" ]
 	[ -n "$leaked" ] && echo "  inherited: $leaked"
 	kill -9 "$target"
-	i=0
-	while kill -0 "$ptop" 2>/dev/null && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "$WAIT_S" gone "$ptop"
 	if kill -0 "$ptop" 2>/dev/null; then
-		fail kill_perftop_exits_by_itself "still running 10 s after its command was killed"
+		fail kill_perftop_exits_by_itself "still running $WAIT_S s after its command was killed"
 	else
 		wait "$ptop"
 		rc=$?
@@ -104,30 +101,23 @@ for sig in TERM INT; do
 	"$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" burn 60 >"$T/$sig.out" 2>"$T/$sig.err" &
 	ptop=$!
 	bg="$ptop"
-	i=0
-	while [ "$i" -lt 100 ] && [ "$(samples "$T/$sig.out")" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "$WAIT_S" has_samples "$T/$sig.out" 100
 	target=$(sed -n 's/^ *PID \([0-9]*\) .*/\1/p' "$T/$sig.out" | head -n 1)
 	if [ -z "$target" ]; then
-		fail "sig${sig}_streams" "no samples after 10 s"
+		fail "sig${sig}_streams" "no samples within $WAIT_S s"
 		continue
 	fi
 	kill -"$sig" "$ptop"
-	i=0
-	while { kill -0 "$ptop" || kill -0 "$target"; } 2>/dev/null && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	both_gone() { gone "$ptop" && gone "$target"; }
+	wait_until "$WAIT_S" both_gone
 	if kill -0 "$target" 2>/dev/null; then
-		fail "sig${sig}_command_ended" "the command still runs 10 s after perftop got SIG$sig"
+		fail "sig${sig}_command_ended" "the command still runs $WAIT_S s after perftop got SIG$sig"
 		kill -9 "$target" 2>/dev/null
 	else
 		pass "sig${sig}_command_ended"
 	fi
 	if kill -0 "$ptop" 2>/dev/null; then
-		fail "sig${sig}_perftop_left" "perftop still runs 10 s after SIG$sig"
+		fail "sig${sig}_perftop_left" "perftop still runs $WAIT_S s after SIG$sig"
 	else
 		wait "$ptop"
 		rc=$?

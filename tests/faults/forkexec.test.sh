@@ -28,7 +28,7 @@ trap 'exit 1' INT TERM HUP
 last_refresh() { awk 'BEGIN { RS = "" } { r = $0 } END { print r }' "$1"; }
 
 # ---- perftop run: fork 100, exec ------------------------------------------------
-timeout 40 "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" fork 100 2 >"$T/fork.out" 2>"$T/fork.err"
+timeout $((WAIT_S * 2)) "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" fork 100 2 >"$T/fork.out" 2>"$T/fork.err"
 check run_fork_exit_0 [ $? -eq 0 ]
 last_refresh "$T/fork.out" >"$T/fork.last"
 check run_fork_exited_0 grep -q "exited with status 0" "$T/fork.last"
@@ -38,7 +38,7 @@ check run_fork_target_output grep -qx "faulty forked 100, reaped 100" "$T/fork.o
 check run_fork_quiet_stderr [ ! -s "$T/fork.err" ]
 rm -rf "$T"/perftop-run-*
 
-timeout 40 "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" exec 2 >"$T/exec.out" 2>"$T/exec.err"
+timeout $((WAIT_S * 2)) "$PERFTOP" run --batch -d 0.5 -- "$WORKLOADS/faulty" exec 2 >"$T/exec.out" 2>"$T/exec.err"
 check run_exec_exit_0 [ $? -eq 0 ]
 last_refresh "$T/exec.out" >"$T/exec.last"
 check run_exec_exited_0 grep -q "exited with status 0" "$T/exec.last"
@@ -75,31 +75,39 @@ rss() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status" 2>/dev/null; }
 # round N: one target forking 100 children with the agent, to completion.
 round() {
 	PERFTOP_SOCKET=$T/perftop.sock PERFTOP_QUIET=1 LD_PRELOAD=$BUILD/libperftop.so \
-		timeout 30 "$WORKLOADS/faulty" fork 100 0.4 >"$T/round$1.out" 2>&1
+		timeout $((WAIT_S * 2)) "$WORKLOADS/faulty" fork 100 0.4 >"$T/round$1.out" 2>&1
 	r=$?
 	[ "$r" -eq 0 ] || echo "round $1 exited $r"
 }
 
 PERFTOP_SOCKET=$T/perftop.sock "$PERFTOP" --batch -n 100000 -d 0.25 >/dev/null 2>"$T/list.err" &
 ptop=$!
-i=0
-while [ ! -S "$T/perftop.sock" ] && [ "$i" -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "$WAIT_S" test -S "$T/perftop.sock"
 if [ ! -S "$T/perftop.sock" ]; then
-	fail list_listens "no socket after 5 s: $(cat "$T/list.err")"
+	fail list_listens "no socket within $WAIT_S s: $(cat "$T/list.err")"
 	exit 0
 fi
+# sockets: perftop's sockets; settled: no agent's connection left (the
+# last children's agents have said goodbye, however late a busy machine
+# lets them).
+sockets() { ls -l "/proc/$ptop/fd" 2>/dev/null | grep -c 'socket:'; }
+socks0=$(sockets)
+settled() { [ "$(sockets)" -le "$socks0" ]; }
 # A first round opens what stays open (the symbolizer's modules) and grows
 # the tables; later rounds must not add to it.
 round 1
-sleep 1
+wait_until "$WAIT_S" settled
+sleep 1 # a tick marks them exited
 fd0=$(fds "$ptop") rss0=$(rss "$ptop")
 for n in 2 3 4; do
 	round "$n"
 done
-sleep 1 # the last children's agents disconnect, a tick marks them exited
+wait_until "$WAIT_S" settled
+sleep 1 # a tick marks them exited
+# What stays: waited for until it is back to fd0 (a /proc reader or a
+# goodbye of the moment passes), then judged.
+fds_back() { [ "$(fds "$ptop")" -le "${fd0:-0}" ]; }
+wait_until "$WAIT_S" fds_back
 fd1=$(fds "$ptop") rss1=$(rss "$ptop")
 echo "  list perftop: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 KiB over 300 forked agents"
 check list_survives kill -0 "$ptop"
@@ -116,13 +124,10 @@ else
 	check list_rss_bounded [ "$((${rss1:-999999} - ${rss0:-0}))" -le 8192 ]
 fi
 kill -TERM "$ptop"
-i=0
-while kill -0 "$ptop" 2>/dev/null && [ "$i" -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+ptop_gone() { ! kill -0 "$ptop" 2>/dev/null; }
+wait_until "$WAIT_S" ptop_gone
 if kill -0 "$ptop" 2>/dev/null; then
-	fail list_exits_on_sigterm "still running 10 s after SIGTERM"
+	fail list_exits_on_sigterm "still running $WAIT_S s after SIGTERM"
 else
 	wait "$ptop"
 	rc=$?

@@ -1,9 +1,13 @@
 # tests/faults/load.test.sh — perftop's live list in a private tmux server
 # while 64 agents connect at once and one agent (pt_agent, zones far too
-# short for its rings) sends as fast as it can: a key press (? opens the
-# help) is answered within 100 ms, perftop takes every connection and gives
-# back its connections, its memory stays bounded, and the flood's drops are
-# shown (the Log tab of `perftop run`). (POSIX sh, tests/lib.sh.)
+# short for its rings) sends as fast as it can: every key typed is acted on
+# and none is lost (a filter typed in one burst comes out whole, the sort
+# keys and the help answer, each waited for), the list counts all 64 held
+# agents, perftop takes every connection and gives back its connections,
+# its memory stays bounded, and the flood's drops are shown (the Log tab of
+# `perftop run`). How fast the keys are answered is a benchmark
+# (bench/load.bench.sh, docs/PERFORMANCE.md), not a test. (POSIX sh,
+# tests/lib.sh.)
 . tests/lib.sh
 . tests/tui/lib.sh
 
@@ -17,10 +21,6 @@ for f in "$PERFTOP" "$WORKLOADS/faulty" "$WORKLOADS/pt_agent" "$BUILD/libperftop
 		exit 0
 	fi
 done
-if [ "$(date +%N)" = "N" ]; then
-	skip load "date has no %N: cannot time key presses"
-	exit 0
-fi
 
 LC_ALL=C.UTF-8
 export LC_ALL
@@ -29,7 +29,7 @@ TMPDIR=$T
 export TMPDIR
 agents="" flood=""
 cleanup() {
-	touch "$T/stop"
+	touch "$T/stop" "$T/release"
 	for a in $agents $flood; do
 		kill -9 "$a" 2>/dev/null
 	done
@@ -43,73 +43,56 @@ if ! tui_start_server; then
 	exit 0
 fi
 
-now_ms() { date +%s%3N; }
-
-# latency: milliseconds from sending ? until the help is on the pane (9999
-# after 3 s); then a key closes it and the list comes back.
-latency() {
-	t0=$(now_ms)
+# help_round NAME: ? opens the list's help and a key closes it, each effect
+# waited for.
+help_round() {
 	tm send-keys -t t '?'
-	while ! tm capture-pane -p -t t | grep -q 'perftop: keys of'; do
-		if [ $(($(now_ms) - t0)) -gt 3000 ]; then
-			echo 9999
-			return
-		fi
-	done
-	echo $(($(now_ms) - t0))
+	if ! tm_wait_for 'perftop: keys of' "$WAIT_S"; then
+		fail "$1" "? did not open the help within $WAIT_S s: $(tm_screen | head -n 2 | tr '\n' '|')"
+		return
+	fi
 	tm send-keys -t t x
-	tm_wait_for 'PID +USER' 3 || true
+	if tm_wait_for 'PID +USER' "$WAIT_S"; then
+		pass "$1"
+	else
+		fail "$1" "a key did not close the help within $WAIT_S s"
+	fi
 }
 
-# control: the same round trip through a trivial program, a shell loop
-# that echoes a line (session c): what the machine itself costs right now.
-ctl_n=0
-control() {
-	ctl_n=$((ctl_n + 1))
-	t0=$(now_ms)
-	tm send-keys -t c "k$ctl_n" Enter
-	while ! tm capture-pane -p -t c | grep -q "^got k$ctl_n\$"; do
-		if [ $(($(now_ms) - t0)) -gt 3000 ]; then
-			echo 9999
-			return
-		fi
-	done
-	echo $(($(now_ms) - t0))
-}
-
-# nth N LIST: the Nth smallest number of LIST.
-nth() { echo "$2" | tr ' ' '\n' | grep . | sort -n | sed -n "${1}p"; }
-
+# footer_has TEXT: the pane's last line holds TEXT.
+footer_has() { tm_screen | tail -n 1 | grep -Fq -- "$1"; }
 sockets() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'socket:'; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 fd_links() { ls -l "/proc/$1/fd" 2>/dev/null | sed -n 's/.* -> //p' | sort; }
 
-tm new-session -d -s c -x 80 -y 10 'stty -echo; while read -r l; do echo "got $l"; done'
 tm_start "sh -c 'echo \$\$ >$T/pid; PERFTOP_SOCKET=$T/perftop.sock exec $PERFTOP -d 0.5 2>$T/err'"
-if ! tm_wait_for 'PID +USER' 10; then
+if ! tm_wait_for 'PID +USER' "$WAIT_S"; then
 	fail list_starts "$(tm_screen | head -n 3 | tr '\n' '|') $(cat "$T/err")"
 	exit 0
 fi
 ptop=$(cat "$T/pid")
+socks0=$(sockets "$ptop") # the listening socket (and any of its own)
+# Room for every row: 64 held agents and the header.
+tm resize-window -t t -x 160 -y 90
 # A first, small round: what stays (the symbolizer's open modules and
 # debug information, the tables' first growth) is there before measuring.
 PERFTOP_SOCKET=$T/perftop.sock PERFTOP_QUIET=1 LD_PRELOAD=$BUILD/libperftop.so \
 	"$WORKLOADS/faulty" idle 0.3 >/dev/null 2>&1
 PERFTOP_SOCKET=$T/perftop.sock PERFTOP_QUIET=1 "$WORKLOADS/pt_agent" 100000 >/dev/null 2>&1
-sleep 1.5
-idle=""
-for i in 1 2 3; do
-	idle="$idle $(latency)"
-done
+# Their disconnections are taken: back to perftop's own sockets.
+own_sockets() { [ "$(sockets "$ptop")" -le "$socks0" ]; }
+wait_until "$WAIT_S" own_sockets
+help_round load_key_answered_idle # (the help's first drawing is done, too)
 rss0=$(vmrss "$ptop") fd0=$(fds "$ptop")
 fd_links "$ptop" >"$T/fds0"
 
-# 64 agents at once, and the flood: pt_agent runs again and again, one at a
-# time, until told to stop.
+# 64 agents at once, each held until $T/release exists (the checks are
+# done), and the flood: pt_agent runs again and again, one at a time, until
+# told to stop.
 i=0
 while [ "$i" -lt 64 ]; do
 	PERFTOP_SOCKET=$T/perftop.sock PERFTOP_QUIET=1 LD_PRELOAD=$BUILD/libperftop.so \
-		"$WORKLOADS/faulty" idle 8 >"$T/idle.$i" 2>&1 &
+		"$WORKLOADS/faulty" hold 600 "$T/release" >"$T/idle.$i" 2>&1 &
 	agents="$agents $!"
 	i=$((i + 1))
 done
@@ -122,59 +105,81 @@ done
 ) &
 flood=$!
 
-# While they start: a small machine answers nobody fast then (65 programs
-# loading at once); perftop must not be stuck, and the shell loop says
-# what the machine itself costs at that moment.
-storm="" storm_ctl=""
-for i in 1 2; do
-	set -- $(latency) $(control)
-	storm="$storm $1" storm_ctl="$storm_ctl $2"
-done
+# While the 65 start, perftop is not stuck: a key is answered.
+help_round load_key_answered_while_65_start
 
-# Every one of the 64 is taken (1 listening socket + 64, + the flood's
-# when one runs), within 15 s: 65 programs start at once on what may be a
-# 2-CPU machine, slower still in a sanitizer build.
+# Every one of the 64 is taken (perftop's own sockets + 64, + the flood's
+# when one runs).
 most=0
-i=0
-while [ "$i" -lt 150 ]; do
-	s=$(sockets "$ptop")
-	[ "$s" -gt "$most" ] && most=$s
-	[ "$most" -ge 65 ] && break
-	sleep 0.1
-	i=$((i + 1))
-done
-check load_all_64_connected [ "$most" -ge 65 ]
+all_taken() {
+	_s=$(sockets "$ptop")
+	[ "$_s" -gt "$most" ] && most=$_s
+	[ "$_s" -ge $((socks0 + 64)) ]
+}
+if wait_until "$WAIT_S" all_taken; then
+	pass load_all_64_connected
+else
+	fail load_all_64_connected "perftop held $most sockets at most in $WAIT_S s ($socks0 of its own + 64 wanted)"
+fi
 
-# 65 connected, one of them flooding: the answers perftop owes.
-busy=""
-for i in 1 2 3 4 5 6 7; do
-	busy="$busy $(latency)"
-	sleep 0.2
+# 65 connected, one of them flooding: every key is acted on, none is lost.
+# A filter typed in one burst (one tmux command, no waiting between keys)
+# comes out whole and in order, and the list then shows the 64 held agents,
+# each marked connected (●) in column A.
+tm send-keys -t t / w o r k l o a d s / f a u l t y Space h o l d Enter
+want_filter="filter 'workloads/faulty hold'"
+if wait_until "$WAIT_S" footer_has "$want_filter"; then
+	pass load_key_burst_none_lost
+else
+	fail load_key_burst_none_lost "no \"$want_filter\" in $WAIT_S s: $(tm_screen | tail -n 1)"
+fi
+held_rows() { tm_screen | grep -c 'faulty hold .*release'; }
+held_marked() { tm_screen | grep -c '●.*faulty hold .*release'; }
+all_64_listed() { [ "$(held_marked)" -eq 64 ] && [ "$(held_rows)" -eq 64 ]; }
+if wait_until "$WAIT_S" all_64_listed; then
+	pass load_list_counts_64_agents
+else
+	fail load_list_counts_64_agents "$(held_rows) rows, $(held_marked) marked connected, after $WAIT_S s (64 wanted)"
+fi
+# The sort keys, one at a time: > moves the sort to the next column, I
+# inverts it, < moves it back.
+sort_mark() { tm_screen | grep -m 1 'PID USER' | grep -o '[▼▲][A-Z%]*'; }
+sort0=$(sort_mark)
+sort_is() { [ "$(sort_mark)" = "$1" ]; }
+sort_isnt() { [ -n "$(sort_mark)" ] && [ "$(sort_mark)" != "$1" ]; }
+tm send-keys -t t '>'
+if wait_until "$WAIT_S" sort_isnt "$sort0"; then
+	sort1=$(sort_mark)
+	tm send-keys -t t I
+	inverted=$(echo "$sort1" | tr '▼▲' '▲▼')
+	if wait_until "$WAIT_S" sort_is "$inverted"; then
+		tm send-keys -t t I '<'
+		check load_sort_keys_answered wait_until "$WAIT_S" sort_is "$sort0"
+	else
+		fail load_sort_keys_answered "I did not invert '$sort1' within $WAIT_S s (shows '$(sort_mark)')"
+	fi
+else
+	fail load_sort_keys_answered "> did not move the sort from '$sort0' within $WAIT_S s"
+fi
+for r in 1 2 3 4 5; do
+	help_round "load_help_round_$r"
 done
-rss_load=$(vmrss "$ptop")
 check load_flood_ran_throughout kill -0 "$flood"
-touch "$T/stop"
+rss_load=$(vmrss "$ptop")
+touch "$T/stop" "$T/release"
 
 for a in $agents $flood; do
 	wait "$a"
 done
 agents="" flood=""
-sleep 1.5 # the last disconnections, a tick or two
+# The last disconnections: back to perftop's own sockets.
+wait_until "$WAIT_S" own_sockets
 rss1=$(vmrss "$ptop") fd1=$(fds "$ptop")
 fd_links "$ptop" >"$T/fds1"
-echo "  key latency ms: idle$idle; while 65 start$storm (a shell loop$storm_ctl); 65 connected, one flooding$busy"
 echo "  RSS KiB: $rss0 before, $rss_load under load, $rss1 after; fds $fd0 -> $fd1; sockets at most $most"
 
 check load_perftop_up tm_alive
-check load_key_not_stuck_while_65_start [ "$(nth 2 "$storm")" -le 1500 ]
-if [ "${SAN:-0}" = 1 ]; then
-	skip load_key_median_under_100ms "sanitizer build: latency is not perftop's own (${busy} ms)"
-	skip load_key_6_of_7_under_100ms "sanitizer build: latency is not perftop's own"
-else
-	check load_key_median_under_100ms [ "$(nth 4 "$busy")" -le 100 ]
-	check load_key_6_of_7_under_100ms [ "$(nth 6 "$busy")" -le 100 ]
-fi
-check load_idle_agents_unharmed sh -c "[ \$(cat '$T'/idle.* | grep -cx 'faulty idle done') -eq 64 ]"
+check load_held_agents_unharmed sh -c "[ \$(cat '$T'/idle.* | grep -cx 'faulty hold done') -eq 64 ]"
 check load_flood_unharmed sh -c "[ \$(cat '$T'/flood.* | grep -cvx 'pt_agent done') -eq 0 ]"
 # Connections, pipes and the like come back to what they were; files may
 # be added by the symbolizer, which keeps at most 64 modules open.
@@ -188,21 +193,20 @@ else
 fi
 check load_no_stderr [ ! -s "$T/err" ]
 tm send-keys -t t q
-tm_wait_gone 5 || fail load_quits "perftop did not quit on q"
+tm_wait_gone "$WAIT_S" || fail load_quits "perftop did not quit on q"
 
 # ---- the flood's drops are shown -------------------------------------------------
 tm_start "$PERFTOP run -d 0.5 -- $WORKLOADS/pt_agent 30000000"
-if tm_wait_for 'exited with status 0' 30; then
-	# Tab to the Log tab (its column header is TIME SOURCE MESSAGE).
-	i=0
-	while [ "$i" -lt 8 ] && ! tm_screen | grep -Eq '^ *TIME +SOURCE +MESSAGE'; do
-		tm send-keys -t t Tab
-		sleep 0.2
-		i=$((i + 1))
-	done
-	check drops_in_log tm_wait_for 'dropped [0-9]+ samples and [1-9][0-9]* events' 3
+if tm_wait_for 'exited with status 0' 300; then
+	# 7: the Log tab (its column header is TIME SOURCE MESSAGE).
+	tm send-keys -t t 7
+	if tm_wait_for '^ *TIME +SOURCE +MESSAGE' "$WAIT_S"; then
+		check drops_in_log tm_wait_for 'dropped [0-9]+ samples and [1-9][0-9]* events' "$WAIT_S"
+	else
+		fail drops_in_log "7 did not open the Log tab: $(tm_screen | head -n 4 | tr '\n' '|')"
+	fi
 else
-	fail drops_in_log "pt_agent under perftop run did not finish: $(tm_screen | head -n 2 | tr '\n' '|')"
+	fail drops_in_log "pt_agent under perftop run did not finish in 300 s: $(tm_screen | head -n 2 | tr '\n' '|')"
 fi
 tm kill-session -t t 2>/dev/null
 exit 0

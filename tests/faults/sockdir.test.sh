@@ -147,13 +147,9 @@ fi
 S=$T/sock/perftop.sock
 printf '%s\n' "echo \$\$ >'$T/pid'; PERFTOP_SOCKET='$S' exec '$PERFTOP' -d 0.5 2>'$T/err'" >"$T/run.sh"
 tm_start "sh '$T/run.sh'"
-i=0
-while [ ! -S "$S" ] && [ "$i" -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "$WAIT_S" test -S "$S"
 if [ ! -S "$S" ]; then
-	fail peer_listens "no socket after 5 s: $(cat "$T/err")"
+	fail peer_listens "no socket within $WAIT_S s: $(cat "$T/err")"
 	exit 0
 fi
 ptop=$(cat "$T/pid")
@@ -164,22 +160,24 @@ chmod 666 "$S"
 mkdir -m 755 "$T/bin"
 cp "$WORKLOADS/faulty" "$BUILD/libperftop.so" "$T/bin/"
 chmod 755 "$T/bin/faulty" "$T/bin/libperftop.so"
+# Each agent is held until the check on it is done ($T/release.*), so it
+# connects however late a busy machine lets it.
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	env PERFTOP_SOCKET="$S" LD_PRELOAD="$T/bin/libperftop.so" PERFTOP_QUIET=1 \
-	"$T/bin/faulty" idle 1.5 >"$T/nobody.out" 2>&1
-check peer_target_unharmed grep -qx "faulty idle done" "$T/nobody.out"
-check peer_refused_and_logged tm_wait_for "refused an agent of uid [0-9]+ \\(pid [0-9]+\\): not our user" 3
+	"$T/bin/faulty" hold 600 "$T/release.nobody" >"$T/nobody.out" 2>&1 &
+bg=$!
+check peer_refused_and_logged tm_wait_for "refused an agent of uid [0-9]+ \\(pid [0-9]+\\): not our user" "$WAIT_S"
+touch "$T/release.nobody"
+wait "$bg"
+check peer_target_unharmed grep -qx "faulty hold done" "$T/nobody.out"
 check peer_perftop_up kill -0 "$ptop"
 # Our own agent still gets in: a second connection next to the listener.
 PERFTOP_SOCKET="$S" LD_PRELOAD="$BUILD/libperftop.so" PERFTOP_QUIET=1 \
-	"$WORKLOADS/faulty" idle 3 >/dev/null 2>&1 &
+	"$WORKLOADS/faulty" hold 600 "$T/release.own" >/dev/null 2>&1 &
 bg=$!
-i=0
-while [ "$(ls -l "/proc/$ptop/fd" 2>/dev/null | grep -c 'socket:')" -lt 2 ] && [ "$i" -lt 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-check peer_own_agent_connects [ "$i" -lt 30 ]
+two_sockets() { [ "$(ls -l "/proc/$ptop/fd" 2>/dev/null | grep -c 'socket:')" -ge 2 ]; }
+check peer_own_agent_connects wait_until "$WAIT_S" two_sockets
+touch "$T/release.own"
 wait "$bg"
 bg=""
 tm send-keys -t t q

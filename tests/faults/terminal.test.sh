@@ -99,13 +99,8 @@ for size in 1x1 2x2 1x40 120x1 10x3 40x10; do
 done
 check tiny_survives kill -0 "$ptop"
 tm resize-window -t t -x 120 -y 40
-i=0
-while ! screen_whole 120 40 && [ "$i" -lt 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "$WAIT_S" screen_whole 120 40 || tm_screen | head -n 6
 check tiny_and_back_screen_whole screen_whole 120 40
-[ "$i" -lt 30 ] || tm_screen | head -n 6
 
 # ---- 10,000 resize events in a burst ------------------------------------------------
 # SIGWINCH 10,000 times as fast as a shell sends them, and tmux resizing the
@@ -125,17 +120,12 @@ while [ "$i" -lt 100 ]; do
 	i=$((i + 1))
 done
 wait "$winch"
-echo "  $(cat "$T/winch") SIGWINCH and 100 resizes took $(($(date +%s%3N) - t0)) ms"
+echo "  $(cat "$T/winch") SIGWINCH and 100 resizes took $(($(date +%s%3N) - t0)) ms (not judged)"
 check burst_all_10000_sent [ "$(cat "$T/winch")" = 10000 ]
 check burst_survives kill -0 "$ptop"
 tm resize-window -t t -x 100 -y 30
-i=0
-while ! screen_whole 100 30 && [ "$i" -lt 30 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_until "$WAIT_S" screen_whole 100 30 || tm_screen | head -n 6
 check burst_screen_whole_at_last_size screen_whole 100 30
-[ "$i" -lt 30 ] || tm_screen | head -n 6
 # Still answering keys: help opens and closes.
 tm send-keys -t t '?'
 check burst_keys_answered tm_wait_for 'keys of the process list' 3

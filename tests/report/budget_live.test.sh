@@ -69,7 +69,7 @@ if run_budget fail "$T/fail.budget"; then
 	fi
 	# The Zones tab: the tick row in the bad colour, unlike the header row.
 	tm send-keys -t t 5
-	sleep 0.5
+	tm_wait_for "ZONE" 5
 	esc=$(tm capture-pane -p -e -t t)
 	tick=$(echo "$esc" | grep "tick" | grep -v "budget" | tail -n 1 | cut -c1-12)
 	head=$(echo "$esc" | grep "ZONE" | tail -n 1 | cut -c1-12)

@@ -268,7 +268,7 @@ if [ ! -x "$WL" ]; then
 	fail "report of a recorded run" "$WL not built"
 	exit 0
 fi
-if ! timeout 60 "$PERFTOP" record -o "$tmp/run.ptsnap" -F 997 -- "$WL" >"$tmp/rec.out" 2>&1; then
+if ! timeout $((WAIT_S * 4)) "$PERFTOP" record -o "$tmp/run.ptsnap" -F 997 -- "$WL" >"$tmp/rec.out" 2>&1; then
 	fail "record a workload" "$(tail -n 3 "$tmp/rec.out")"
 	exit 0
 fi

@@ -41,7 +41,13 @@ check "the snapshot keeps source lines" grep -q "shares.c:" "$tmp/open.out"
 # --- Ctrl-C ends the recording and still writes a whole file ------------------------
 "$PERFTOP" record -o "$tmp/int.ptsnap" -- "$WORKLOADS/shares" 30 2>"$tmp/int.err" &
 rec=$!
-sleep 2.5
+# Interrupted once the command has burnt a second of CPU (it has samples to
+# keep, however long a busy machine took to give it that second).
+burnt_1s() {
+	_p=$(pgrep -P "$rec" -x shares | head -n 1)
+	[ -n "$_p" ] && [ "$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$_p/stat" 2>/dev/null || echo 0)" -ge "$(getconf CLK_TCK)" ]
+}
+wait_until "$WAIT_S" burnt_1s || fail "the recorded command runs" "no second of CPU within $WAIT_S s"
 kill -INT "$rec"
 wait "$rec"
 rc=$?

@@ -18,11 +18,15 @@ PERFTOP_ABS=$(cd "$(dirname "$PERFTOP")" && pwd)/$(basename "$PERFTOP")
 ZONES_ABS=$(cd "$WORKLOADS" && pwd)/pt_zones
 
 # start_run [SHELL PREFIX]: perftop run of a long pt_zones in $T, after the
-# prefix (e.g. "ulimit -f 4;"); waits for the profile's Functions tab.
+# prefix (e.g. "ulimit -f 4;"); waits for the profile's Functions tab and
+# its first 100 samples (there is something to save).
 start_run() {
 	tm_start "cd '$T' && $1 TZ=UTC '$PERFTOP_ABS' run -- '$ZONES_ABS' 100000 2000; echo rc=\$? >'$T/rc'; sleep 60"
-	wait_for_text "SELF%" 15
+	wait_for_text "SELF%" 15 && wait_until "$WAIT_S" has_samples 100
 }
+
+# has_samples N: the screen shows at least N samples.
+has_samples() { _s=$(samples_shown) && [ -n "$_s" ] && [ "$_s" -ge "$1" ]; }
 
 # save_as PATH: S, the prompt emptied, PATH typed, Enter; waits for the
 # outcome in the status line.
@@ -40,11 +44,12 @@ samples_shown() {
 	tm_screen | sed -n 's/.*achieved, \([0-9,]*\) samples.*/\1/p' | head -n 1 | tr -d ,
 }
 
-# still_live NAME: perftop is running and its screen still moves on.
+# still_live NAME: perftop is running and its screen still moves on (the
+# sample count grows; waited for).
 still_live() {
 	a=$(samples_shown)
-	sleep 2.5
-	b=$(samples_shown)
+	grew() { b=$(samples_shown) && [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]; }
+	wait_until "$WAIT_S" grew
 	if tm_alive && [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]; then
 		pass "$1"
 	else
@@ -128,7 +133,9 @@ fi
 
 # ---- a file size limit (ulimit -f): EFBIG, not a kill -------------------------
 rm -f "$T/rc"
-if start_run "ulimit -f 2;"; then
+# (512-byte blocks: a snapshot of a thousand samples is bigger than that.)
+if start_run "ulimit -f 1;"; then
+	wait_until "$WAIT_S" has_samples 1000
 	save_as "$T/big.ptsnap"
 	if tm_screen | grep -q "cannot save snapshot.*File too large"; then
 		pass save_size_limit_error

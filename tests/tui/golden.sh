@@ -50,10 +50,11 @@ golden_check() {
 		pass "golden $1 (written)"
 	elif [ ! -f "$_file" ]; then
 		fail "golden $1" "no $_file (GOLDEN_UPDATE=1 writes it)"
-	elif diff -u "$_file" "$_got" >"$_got.diff"; then
+	elif golden_same "$_file" "$_got"; then
 		pass "golden $1"
 	else
-		fail "golden $1" "screen differs: $(head -n 20 "$_got.diff" | tr '\n' '|')"
+		diff -u "$_file" "$_got" >"$_got.diff"
+		fail "golden $1" "screen differs after $WAIT_S s: $(head -n 20 "$_got.diff" | tr '\n' '|')"
 	fi
 	rm -f "$_got" "$_got.diff"
 }
@@ -76,20 +77,28 @@ golden_snapshot() {
 	fi
 }
 
-# expect_screen NAME PATTERN: the screen shows PATTERN (grep -E).
+# A key's effect shows once perftop has read it, later on a loaded machine:
+# these checks wait for what they expect (the deadline of tests/lib.sh).
+screen_shows() { tm_screen | grep -Eq -- "$1"; }
+screen_lacks() { ! tm_screen | grep -Eq -- "$1"; }
+# golden_same FILE OUT: waits until the screen (written to OUT) is FILE.
+golden_same() { wait_until "$WAIT_S" golden__same "$1" "$2"; }
+golden__same() { tm_screen >"$2" && cmp -s "$1" "$2"; }
+
+# expect_screen NAME PATTERN: the screen comes to show PATTERN (grep -E).
 expect_screen() {
-	if tm_screen | grep -Eq -- "$2"; then
+	if wait_until "$WAIT_S" screen_shows "$2"; then
 		pass "$1"
 	else
-		fail "$1" "no '$2' on the screen: $(tm_screen | tr '\n' '|')"
+		fail "$1" "no '$2' on the screen within $WAIT_S s: $(tm_screen | tr '\n' '|')"
 	fi
 }
 
-# no_screen NAME PATTERN: the screen does not show PATTERN.
+# no_screen NAME PATTERN: the screen comes not to show PATTERN.
 no_screen() {
-	if tm_screen | grep -Eq -- "$2"; then
-		fail "$1" "'$2' still on the screen: $(tm_screen | tr '\n' '|')"
-	else
+	if wait_until "$WAIT_S" screen_lacks "$2"; then
 		pass "$1"
+	else
+		fail "$1" "'$2' still on the screen after $WAIT_S s: $(tm_screen | tr '\n' '|')"
 	fi
 }

@@ -36,21 +36,23 @@ tm_flag() { tm display-message -p -t t "#{$1}"; }
 # tm_alive: session t still exists (its command has not exited).
 tm_alive() { tm has-session -t t 2>/dev/null; }
 
-# tm_wait_gone SECONDS: waits until session t has ended.
+# tm_wait_gone SECONDS: waits until session t has ended (deadline SECONDS,
+# tests/lib.sh).
 tm_wait_gone() {
-	i=0
+	i=0 _lim=$(deadline "$1")
 	while tm_alive; do
-		[ "$i" -ge $(($1 * 10)) ] && return 1
+		[ "$i" -ge $((_lim * 10)) ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
 }
 
-# wait_file FILE SECONDS: waits until FILE exists and is not empty.
+# wait_file FILE SECONDS: waits until FILE exists and is not empty
+# (deadline SECONDS).
 wait_file() {
-	i=0
+	i=0 _lim=$(deadline "$2")
 	while [ ! -s "$1" ]; do
-		[ "$i" -ge $(($2 * 10)) ] && return 1
+		[ "$i" -ge $((_lim * 10)) ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -171,10 +173,11 @@ wrap_restored() {
 	fi
 }
 
-# wait_for_text TEXT SECONDS: tm_wait_for with a fixed string.
+# wait_for_text TEXT SECONDS: tm_wait_for with a fixed string (deadline
+# SECONDS).
 wait_for_text() {
-	i=0
-	while [ "$i" -lt $(($2 * 10)) ]; do
+	i=0 _lim=$(deadline "$2")
+	while [ "$i" -lt $((_lim * 10)) ]; do
 		tm_screen 2>/dev/null | grep -Fq -- "$1" && return 0
 		sleep 0.1
 		i=$((i + 1))

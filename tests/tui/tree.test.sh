@@ -66,11 +66,17 @@ if ! wait_for_text " Tree " 15; then
 	fail demo_tabs "no tabs: the agent did not connect: $(tm_screen | tr '\n' '|')"
 	exit 0
 fi
-sleep 4
+# Shares are of samples: wait for enough of them (a loaded machine gives
+# the demo less CPU, so they take longer), not for a time.
+samples_now() { tm_screen | sed -n 's/.* \([0-9,]*\) samples,.*/\1/p' | head -n 1 | tr -d ,; }
+enough_samples() { _s=$(samples_now) && [ -n "$_s" ] && [ "$_s" -ge 3000 ]; }
+if ! wait_until "$WAIT_S" enough_samples; then
+	fail demo_samples "fewer than 3000 samples within $WAIT_S s: $(tm_screen | sed -n 1,4p | tr '\n' '|')"
+fi
 tm send-keys -t t 2
-sleep 1
+wait_for_text "TOTAL%" 5
 tm send-keys -t t e
-sleep 1
+wait_until "$WAIT_S" screen_shows "[▸▾ ] blur_rows "
 scr=$(tm_screen)
 # pct NAME: the TOTAL% of the row of function NAME.
 blur=$(echo "$scr" | grep -E "[▸▾ ] blur_rows " | head -n 1 | awk '{ print $1 }')
@@ -87,7 +93,6 @@ else
 fi
 # e left the cursor at the path's end: focusing it names the whole path.
 tm send-keys -t t f
-sleep 0.5
 expect_screen demo_e_ends_in_blur_rows "Focus .*render_frame › blur_rows"
 # q ends perftop run and the demo with it (before the server goes).
 tm send-keys -t t q

@@ -1,9 +1,13 @@
 /* End to end: real workloads from tests/workloads run with the real agent
  * (libperftop.so preloaded) into a real collector over a Unix socket, and
  * the profile perftop builds is checked against the workloads' known
- * answers: CPU shares by function, threads in a 2:1 ratio, the achieved
- * sampling rate, exact zone counts and counter totals. $BUILD names the
- * build directory (tests/run.sh sets it). */
+ * answers: CPU shares by function, threads in a 2:1 ratio, samples that
+ * account for the CPU time at the rate asked, exact zone counts and counter
+ * totals. The workloads' work is fixed in CPU time and the agent samples each
+ * thread's CPU clock, so these proportions hold on a busy machine too; how
+ * long anything takes is not judged (the achieved rate and overhead are
+ * bench/agent.bench.sh's figures). $BUILD names the build directory
+ * (tests/run.sh sets it). */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include "collect/collector.h"
 #include "model/model.h"
 #include "support/collector.h"
+#include "support/deadline.h"
 
 static struct model m;
 static struct collector *col;
@@ -32,7 +37,7 @@ static void teardown(void)
 	test_collector_stop(col, &m, sock);
 }
 
-TestSuite(agent_e2e, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(agent_e2e, .init = setup, .fini = teardown, .timeout = TEST_SUITE_TIMEOUT);
 
 static const char *build_dir(void)
 {
@@ -78,12 +83,13 @@ static pid_t run_workload(const char *name, unsigned hz, double *cpu_s, char *co
 	return pid;
 }
 
-/* Waits until the agent of pid has disconnected (everything flushed). */
+/* Waits until the agent of pid has disconnected (everything flushed), up
+ * to TEST_WAIT_S. */
 static struct profile *wait_profile(pid_t pid)
 {
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
 
-	for (int i = 0; i < 250; i++) {
+	for (int i = 0; i < (int)(TEST_WAIT_S * 50); i++) {
 		struct process *p;
 		bool done;
 
@@ -95,7 +101,8 @@ static struct profile *wait_profile(pid_t pid)
 			return p->profile;
 		nanosleep(&nap, NULL);
 	}
-	cr_assert_fail("no complete profile from pid %d", (int)pid);
+	cr_assert_fail("no complete profile (disconnected, with samples) from pid %d within %.0f s",
+		       (int)pid, TEST_WAIT_S);
 	return NULL;
 }
 
@@ -107,7 +114,7 @@ static const struct profile_func *func(const struct profile *p, const char *name
 	return NULL;
 }
 
-Test(agent_e2e, shares_by_function_and_achieved_rate)
+Test(agent_e2e, shares_by_function_and_cpu_time_sampled)
 {
 	double cpu;
 	pid_t pid = run_workload("shares", 1000, &cpu, (char *[]){ "2.5", NULL });
@@ -121,15 +128,24 @@ Test(agent_e2e, shares_by_function_and_achieved_rate)
 	f20 = func(p, "work_twenty");
 	cr_assert(f50 && f30 && f20, "the three functions are named by the symbolizer");
 	sum = (double)(f50->total + f30->total + f20->total);
-	cr_assert_float_eq(f50->total * 100.0 / sum, 50.0, 3.0, "work_fifty %.1f%%", f50->total * 100.0 / sum);
-	cr_assert_float_eq(f30->total * 100.0 / sum, 30.0, 3.0, "work_thirty %.1f%%", f30->total * 100.0 / sum);
-	cr_assert_float_eq(f20->total * 100.0 / sum, 20.0, 3.0, "work_twenty %.1f%%", f20->total * 100.0 / sum);
+	/* Shares of CPU-clock samples of fixed work: ±5 points is sampling
+	 * noise's room (about 2,500 samples), not the machine's load. */
+	cr_assert_float_eq(f50->total * 100.0 / sum, 50.0, 5.0, "work_fifty %.1f%%", f50->total * 100.0 / sum);
+	cr_assert_float_eq(f30->total * 100.0 / sum, 30.0, 5.0, "work_thirty %.1f%%", f30->total * 100.0 / sum);
+	cr_assert_float_eq(f20->total * 100.0 / sum, 20.0, 5.0, "work_twenty %.1f%%", f20->total * 100.0 / sum);
 	cr_log_info("shares %.1f/%.1f/%.1f, %.0f samples per CPU s", f50->total * 100.0 / sum, f30->total * 100.0 / sum, f20->total * 100.0 / sum, (double)p->samples / cpu);
 	cr_assert_eq(func(p, "spin")->self, func(p, "spin")->total, "spin is a leaf");
-	/* One busy thread: the samples per CPU second are the achieved rate. */
-	cr_assert_geq((double)p->samples / cpu, 900.0, "achieved %.0f samples/s of CPU (asked 1000)",
-		      (double)p->samples / cpu);
-	cr_assert_eq(p->agent_dropped, 0);
+	/* One busy thread sampled on its CPU clock at 1 kHz: the samples taken
+	 * (received, or dropped when the writer could not keep up) account for
+	 * its CPU time at about that rate, whatever the machine's load. The
+	 * bounds catch a timer at the wrong rate or on the wrong clock; how
+	 * close the achieved rate comes to 1000/s is bench/agent.bench.sh's. */
+	double taken = (double)(p->samples + p->agent_dropped) / cpu;
+
+	cr_assert(taken >= 500.0 && taken <= 1500.0,
+		  "%.0f samples taken per CPU second (%llu received, %llu dropped, %.2f CPU s), "
+		  "asked 1000",
+		  taken, (unsigned long long)p->samples, (unsigned long long)p->agent_dropped, cpu);
 	model_unlock(&m);
 }
 
@@ -154,7 +170,9 @@ Test(agent_e2e, two_threads_in_a_two_to_one_ratio)
 	cr_log_info("threads %llu:%llu", (unsigned long long)a, (unsigned long long)b);
 	cr_assert_geq(p->nthreads, 2);
 	cr_assert_gt(b, 0);
-	cr_assert_float_eq((double)a / (double)b, 2.0, 0.3, "ratio %.2f", (double)a / (double)b);
+	/* The light thread works to half the heavy one's CPU time: a ratio of
+	 * CPU-clock samples, with room for sampling noise. */
+	cr_assert_float_eq((double)a / (double)b, 2.0, 0.5, "ratio %.2f", (double)a / (double)b);
 	cr_assert_not_null(func(p, "heavy_loop"));
 	cr_assert_not_null(func(p, "light_main"));
 	model_unlock(&m);
@@ -174,8 +192,13 @@ Test(agent_e2e, zones_exact_count_and_counters_exact_totals)
 			tick = &p->zones[i];
 	cr_assert_not_null(tick);
 	cr_assert_eq(tick->exact_count, 200, "exact count %llu", (unsigned long long)tick->exact_count);
-	cr_assert_float_eq(hist_quantile(&tick->hist, 0.5), 2e6, 2e5, "p50 %.0f ns",
-			   hist_quantile(&tick->hist, 0.5));
+	/* Each zone busy-waits 2 ms of wall time, and longer when the machine
+	 * preempts it: the median is at least 2 ms (less the histogram's 1 %),
+	 * and a figure beyond a second would be a unit mistake, not load. */
+	double p50 = hist_quantile(&tick->hist, 0.5);
+
+	cr_assert(p50 >= 2e6 * 0.99 && p50 < 1e9, "p50 %.0f ns of a zone that lasts 2 ms or more",
+		  p50);
 	for (size_t i = 0; i < profile_counter_count(p); i++) {
 		if (!strcmp(p->counters[i].name, "items"))
 			items = p->counters[i].total;

@@ -2,15 +2,16 @@
  * preloaded) streaming into perftop while things go wrong, checked through
  * the model a collector builds (as perftop's views would show it):
  *   - the real perftop killed with SIGKILL while 8 agents stream: the
- *     targets finish with the same output at about the same speed, and a new
- *     collector on the same path (the stale socket replaced) has all 8 back
- *     within 2 s;
+ *     targets (held running until the checks are done) finish with the same
+ *     output, and a new collector on the same path (the stale socket
+ *     replaced) has all 8 back, streaming;
  *   - a process perftop did not start, killed mid-stream: marked exited and
  *     disconnected, its functions kept, whether the list is shown or not;
  *   - a target that forks 100 short-lived children, and one that execs a new
  *     program: the parent's profile holds both halves of its work, the
  *     children come and go, no descriptor is left behind;
  *   - an agent flooding zone events: its drops reach the model.
+ * Every wait is for an event, with the deadline of support/deadline.h.
  * $BUILD names the build directory (tests/run.sh sets it). */
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -30,6 +31,7 @@
 #include "collect/collector.h"
 #include "model/model.h"
 #include "snapshot/snapshot.h"
+#include "support/deadline.h"
 
 enum {
 	NBURN = 8,
@@ -71,9 +73,24 @@ static void setup(void)
 	snprintf(sock, sizeof(sock), "%s/perftop.sock", dir);
 }
 
+struct pidset {
+	pid_t pid[NFORK + 1];
+	int n;
+};
+
+/* The burners of the running test, killed by teardown if it fails half-way
+ * (they burn until told to stop). */
+static struct pidset *burners;
+
 static void teardown(void)
 {
 	char cmd[128];
+
+	for (int i = 0; burners && i < burners->n; i++) {
+		kill(burners->pid[i], SIGKILL);
+		waitpid(burners->pid[i], NULL, 0);
+	}
+	burners = NULL;
 
 	if (col_started) {
 		collector_stop(col);
@@ -85,7 +102,7 @@ static void teardown(void)
 		cr_log_warn("could not remove %s", dir);
 }
 
-TestSuite(faults, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(faults, .init = setup, .fini = teardown, .timeout = TEST_SUITE_TIMEOUT);
 
 /* Starts the collector listening on sock, the list shown or not (then it
  * reads only what it must: this process, watched as a view would, and the
@@ -149,10 +166,11 @@ static pid_t spawn(const char *prog, bool agent, const char *out, char *const ar
 	return spawn2(prog, agent, out, NULL, args);
 }
 
-/* Waits for pid up to secs; its wait status, or -1 when it did not end. */
+/* Waits for pid up to test_deadline(secs); its wait status, or -1 when it
+ * did not end. */
 static int reap(pid_t pid, double secs)
 {
-	double end = now_s() + secs;
+	double end = now_s() + test_deadline(secs);
 	int status;
 
 	do {
@@ -167,10 +185,11 @@ static int reap(pid_t pid, double secs)
 	return -1;
 }
 
-/* Waits until cond(arg) holds under the model lock, up to secs. */
+/* Waits until cond(arg) holds under the model lock, up to
+ * test_deadline(secs). */
 static bool wait_for(bool (*cond)(void *), void *arg, double secs)
 {
-	double end = now_s() + secs;
+	double end = now_s() + test_deadline(secs);
 
 	do {
 		bool ok;
@@ -259,11 +278,6 @@ static bool dial_ok(void)
 	return ok;
 }
 
-struct pidset {
-	pid_t pid[NFORK + 1];
-	int n;
-};
-
 static bool all_connected(void *arg)
 {
 	const struct pidset *s = arg;
@@ -290,50 +304,62 @@ static bool all_sampling(void *arg)
 	return true;
 }
 
-/* Runs NBURN agent_burn SECS at once (with the agent or not) and returns
- * the wall time until the last one ended; their pids in s. With a non-NULL
- * middle, calls it while they run. */
-static double burn_round(const char *tag, const char *secs, bool agent, struct pidset *s,
-                         void (*middle)(struct pidset *))
+/* Runs NBURN agent_burn SECS 1 STOPFILE at once (with the agent or not): each
+ * burns at least SECS of CPU, then until dir/stop exists; their pids in s.
+ * With a non-NULL middle, calls it while they run; then makes the stop file
+ * and reaps them. */
+static void burn_round(const char *tag, const char *secs, bool agent, struct pidset *s,
+                       void (*middle)(struct pidset *))
 {
-	double t0 = now_s();
+	char stop[160];
 
+	snprintf(stop, sizeof(stop), "%s/stop", dir);
+	unlink(stop);
 	s->n = 0;
+	burners = s;
 	for (int i = 0; i < NBURN; i++) {
 		char out[160], err[160];
 
 		snprintf(out, sizeof(out), "%s/%s.%d", dir, tag, i);
 		snprintf(err, sizeof(err), "%s/%s.%d.err", dir, tag, i);
-		s->pid[s->n++] =
-		    spawn2("workloads/agent_burn", agent, out, err, (char *[]){(char *)secs, NULL});
+		s->pid[s->n++] = spawn2("workloads/agent_burn", agent, out, err,
+		                        (char *[]){(char *)secs, "1", stop, NULL});
 	}
 	if (middle)
 		middle(s);
-	for (int i = 0; i < s->n; i++) {
-		int st = reap(s->pid[i], 40);
+	{
+		FILE *f = fopen(stop, "w");
 
-		cr_assert(st != -1, "%s target %d finished", tag, i);
+		cr_assert_not_null(f, "the stop file %s", stop);
+		fclose(f);
+	}
+	for (int i = 0; i < s->n; i++) {
+		int st = reap(s->pid[i], TEST_WAIT_S);
+
+		cr_assert(st != -1, "%s target %d finished within %.0f s of the stop file", tag, i,
+		          TEST_WAIT_S);
 		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		          "%s target %d exited 0 (status %#x)", tag, i, st);
 	}
-	return now_s() - t0;
+	burners = NULL;
 }
 
 static pid_t perftop_pid;
-static double reattach_s;
 
-/* Real perftop streams with the 8, dies, a collector takes its place. */
+/* Real perftop streams with the 8, dies, a collector takes its place; the
+ * targets burn on until this returns. */
 static void kill_perftop_and_take_over(struct pidset *s)
 {
 	struct stat st;
-	double t0;
+	double t0, end;
 	int socks = 0;
 
 	/* All 8 are connected to the real perftop: 1 listening socket + 8. */
-	for (t0 = now_s(); now_s() - t0 < 5; nap_ms(20))
+	for (end = now_s() + TEST_WAIT_S; now_s() < end; nap_ms(20))
 		if ((socks = count_fds(perftop_pid, true)) >= 1 + NBURN)
 			break;
-	cr_assert_geq(socks, 1 + NBURN, "perftop has the 8 agents (%d sockets)", socks);
+	cr_assert_geq(socks, 1 + NBURN, "perftop has the 8 agents within %.0f s (%d sockets)",
+	              TEST_WAIT_S, socks);
 	nap_ms(500); /* they stream */
 	cr_assert_eq(kill(perftop_pid, SIGKILL), 0);
 	cr_assert_eq(waitpid(perftop_pid, NULL, 0), perftop_pid);
@@ -341,67 +367,52 @@ static void kill_perftop_and_take_over(struct pidset *s)
 	cr_assert_not(dial_ok(), "nobody listens on it");
 	nap_ms(DEAD_MS); /* the agents notice and back off as far as they go */
 	for (int i = 0; i < s->n; i++)
-		cr_assert_eq(
-		    waitpid(s->pid[i], NULL, WNOHANG), 0,
-		    "target %d still runs when the new perftop starts (workload too short)", i);
+		cr_assert_eq(waitpid(s->pid[i], NULL, WNOHANG), 0,
+		             "target %d still runs when the new perftop starts", i);
 
 	t0 = now_s();
 	start_collector(true);
 	cr_assert(dial_ok(), "the stale socket was replaced by a live one");
-	cr_assert(wait_for(all_connected, s, 5), "all 8 agents came back");
-	reattach_s = now_s() - t0;
-	cr_assert(wait_for(all_sampling, s, 5), "all 8 stream samples again");
+	cr_assert(wait_for(all_connected, s, TEST_WAIT_S), "all 8 agents came back within %.0f s",
+	          TEST_WAIT_S);
+	/* How fast is a benchmark's question; logged, not judged. */
+	cr_log_info("8 agents back %.3f s after the new collector started", now_s() - t0);
+	cr_assert(wait_for(all_sampling, s, TEST_WAIT_S),
+	          "all 8 stream samples again (20 each) within %.0f s", TEST_WAIT_S);
 }
 
 Test(faults, perftop_killed_while_8_agents_stream)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	double secs = 5.5 * (double)(ncpu < 1 ? 1 : ncpu > NBURN ? NBURN : ncpu) / NBURN;
-	char secs_s[16], base[64], got[64], path[160];
-	double base_wall, wall, cpu_max = 0;
+	char base[64], got[64], path[160];
 	struct pidset s;
+	int st;
 
-	/* About 5.5 s of wall time for all 8, however many CPUs there are: they
-	 * must outlive perftop's death and the new one's start. */
-	if (secs < 1.4)
-		secs = 1.4;
-	snprintf(secs_s, sizeof(secs_s), "%.2f", secs);
-	base_wall = burn_round("base", secs_s, false, &s, NULL);
+	/* What a target prints without the agent. */
+	st = reap(spawn("workloads/agent_burn", false, NULL, (char *[]){"0.1", NULL}), TEST_WAIT_S);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "agent_burn alone exited 0 (%#x)", st);
+	snprintf(path, sizeof(path), "%s/base", dir);
+	st = reap(spawn("workloads/agent_burn", false, path, (char *[]){"0.1", NULL}), TEST_WAIT_S);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "agent_burn alone exited 0 (%#x)", st);
+	file_text(path, base, sizeof(base));
+	cr_assert_str_eq(base, "burn done threads=1\n");
 
 	perftop_pid =
 	    spawn("perftop", false, NULL, (char *[]){"--batch", "-n", "100000", "-d", "0.5", NULL});
-	for (int i = 0; i < 500 && access(sock, F_OK) != 0; i++)
+	for (double end = now_s() + TEST_WAIT_S; access(sock, F_OK) != 0 && now_s() < end;)
 		nap_ms(10);
 	cr_assert_eq(access(sock, F_OK), 0, "perftop listens on %s", sock);
-	wall = burn_round("run", secs_s, true, &s, kill_perftop_and_take_over);
+	burn_round("run", "0.5", true, &s, kill_perftop_and_take_over);
 
 	for (int i = 0; i < NBURN; i++) {
 		double cpu_ms = -1;
 
-		snprintf(path, sizeof(path), "%s/base.%d", dir, i);
-		file_text(path, base, sizeof(base));
 		snprintf(path, sizeof(path), "%s/run.%d", dir, i);
 		cr_assert_str_eq(file_text(path, got, sizeof(got)), base,
 		                 "target %d's output unchanged", i);
 		snprintf(path, sizeof(path), "%s/run.%d.err", dir, i);
 		cr_assert_eq(sscanf(file_text(path, got, sizeof(got)), "cpu_ms=%lf", &cpu_ms), 1,
 		             "target %d reports its CPU time: '%s'", i, got);
-		if (cpu_ms > cpu_max)
-			cpu_max = cpu_ms;
 	}
-	cr_assert_str_eq(base, "burn done threads=1\n");
-	cr_log_info(
-	    "8 x agent_burn %s: %.2f s alone, %.2f s with perftop killed (CPU at most %.0f ms "
-	    "each); back in %.3f s",
-	    secs_s, base_wall, wall, cpu_max, reattach_s);
-	cr_assert_leq(reattach_s, 2.0, "all 8 back within 2 s (took %.3f s)", reattach_s);
-	/* Normal speed: the work is fixed CPU time, so the agent's cost and any
-	 * waiting on perftop show as extra CPU or wall time. The machine may be
-	 * busy with other things: the bounds are generous. */
-	cr_assert_leq(cpu_max, secs * 1000 * 1.15 + 100, "CPU %.0f ms for %s s of work", cpu_max,
-	              secs_s);
-	cr_assert_leq(wall, base_wall * 2 + 2, "wall time %.2f s against %.2f s alone", wall,
-	              base_wall);
 }
 
 /* ---- a process perftop did not start dies mid-stream ----------------------- */

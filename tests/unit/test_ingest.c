@@ -15,6 +15,7 @@
 #include "collect/collector.h"
 #include "model/model.h"
 #include "support/collector.h"
+#include "support/deadline.h"
 #include "wire/wire.h"
 
 static struct model m;
@@ -31,7 +32,7 @@ static void teardown(void)
 	test_collector_stop(col, &m, sock);
 }
 
-TestSuite(ingest, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(ingest, .init = setup, .fini = teardown, .timeout = TEST_SUITE_TIMEOUT);
 
 static int dial(void)
 {
@@ -69,12 +70,12 @@ static void put_name(struct wire_buf *b, uint32_t id, uint32_t kind, const char 
 	cr_assert_eq(wire_put_name(b, &n), 0);
 }
 
-/* Waits until cond(arg) holds under the model lock, up to 5 s. */
+/* Waits until cond(arg) holds under the model lock, up to TEST_WAIT_S. */
 static bool wait_for(bool (*cond)(void *), void *arg)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
 
-	for (int i = 0; i < 500; i++) {
+	for (int i = 0; i < (int)(TEST_WAIT_S * 100); i++) {
 		bool ok;
 
 		model_lock(&m);

@@ -15,6 +15,7 @@
 
 #include "cli/options.h"
 #include "snapshot/snapshot.h"
+#include "support/deadline.h"
 #include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 
@@ -42,14 +43,16 @@ static void setup(void)
 	fx_start_proc(120, 40, true, 300);
 }
 
-TestSuite(ui_pause, .init = setup, .fini = fx_release, .timeout = 30);
+TestSuite(ui_pause, .init = setup, .fini = fx_release, .timeout = TEST_SUITE_TIMEOUT);
 
-/* Waits (at most 10 s) for the worker's descriptor to become readable. */
+/* Waits (at most TEST_WAIT_S) for the worker's descriptor to become
+ * readable. */
 static bool worker_done(void)
 {
 	struct pollfd pfd = { ui__pause_fd(&fx.ui), POLLIN, 0 };
 
-	return pfd.fd >= 0 && poll(&pfd, 1, 10000) == 1 && (pfd.revents & POLLIN);
+	return pfd.fd >= 0 && poll(&pfd, 1, (int)(TEST_WAIT_S * 1000)) == 1 &&
+	       (pfd.revents & POLLIN);
 }
 
 Test(ui_pause, the_copy_loads_in_a_worker_while_the_live_data_shows)

@@ -1,16 +1,21 @@
 /*
  * agent_burn — a CPU-bound workload for the agent's tests: THREADS threads
  * (default 1) each burn SECONDS (default 2) of their own CPU time in a loop
- * of floating-point work. Prints "burn done threads=N" on stdout and the
- * process's CPU time as "cpu_ms=N" on stderr (so stdout is the same on
- * every run).
+ * of floating-point work; with STOPFILE, each then burns on until that file
+ * exists (at most 10 minutes), so a test decides when they end. Prints
+ * "burn done threads=N" on stdout and the process's CPU time as "cpu_ms=N"
+ * on stderr (so stdout is the same on every run).
+ *
+ *   agent_burn [SECONDS [THREADS [STOPFILE]]]
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 static double seconds = 2.0;
+static const char *stopfile;
 
 static double thread_cpu(void)
 {
@@ -34,6 +39,13 @@ static void *burn(void *arg)
 	(void)arg;
 	while (thread_cpu() - start < seconds)
 		x = burn_step(x);
+	if (stopfile) {
+		time_t give_up = time(NULL) + 600;
+
+		while (access(stopfile, F_OK) != 0 && time(NULL) < give_up)
+			for (int i = 0; i < 20; i++)
+				x = burn_step(x);
+	}
 	return x > 0 ? NULL : arg;
 }
 
@@ -45,6 +57,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		seconds = atof(argv[1]);
+	if (argc > 3)
+		stopfile = argv[3];
 	if (threads < 1 || threads > 64)
 		threads = 1;
 	for (int i = 1; i < threads; i++)

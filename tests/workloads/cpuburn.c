@@ -2,13 +2,15 @@
  * cpuburn — a deterministic workload for the TUI tests: burns a known share
  * of one core and grows its RSS in known steps.
  *
- *   cpuburn [-l LOAD%] [-r STEP_MB] [-i STEP_SECS] [-n STEPS] [-t SECONDS]
+ *   cpuburn [-l LOAD%] [-r STEP_MB] [-i STEP_SECS | -g] [-n STEPS] [-t SECONDS]
  *
  * The load is a duty cycle over PERIOD_MS periods: in each period it spins
  * until its thread has used LOAD % of the period in CPU time, then sleeps to
  * the period's end (absolute CLOCK_MONOTONIC deadlines, so periods do not
  * drift). Every STEP_SECS it mallocs STEP_MB and touches every page, STEPS
- * times, then holds. It exits after SECONDS, or at once on SIGTERM/SIGINT.
+ * times, then holds; with -g it takes one step per SIGUSR1 instead, so a
+ * test decides when the RSS grows. It exits after SECONDS, or at once on
+ * SIGTERM/SIGINT.
  * It prints "cpuburn pid=N" once at start and is named "cpuburn".
  */
 #include <errno.h>
@@ -23,12 +25,19 @@
 enum { PERIOD_MS = 10 };
 
 static volatile sig_atomic_t stop;
+static volatile sig_atomic_t steps_asked; /* SIGUSR1s received (-g) */
 static volatile char *volatile held; /* the latest block; all are kept */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	steps_asked++;
 }
 
 static long long ns_of(clockid_t clock)
@@ -94,7 +103,7 @@ static int number(const char *arg, char opt, double lo, double hi, double *out)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: cpuburn [-l LOAD%%] [-r STEP_MB] [-i STEP_SECS] [-n STEPS] "
+	fprintf(stderr, "usage: cpuburn [-l LOAD%%] [-r STEP_MB] [-i STEP_SECS | -g] [-n STEPS] "
 			"[-t SECONDS]\n");
 }
 
@@ -103,9 +112,9 @@ int main(int argc, char **argv)
 	double load = 50, step_mb = 8, step_s = 1, steps = 4, seconds = 60;
 	long long period = PERIOD_MS * 1000000LL, start, end, next_step, t;
 	struct sigaction sa;
-	int opt, grown = 0;
+	int opt, grown = 0, on_usr1_steps = 0;
 
-	while ((opt = getopt(argc, argv, "l:r:i:n:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "l:r:i:n:t:gh")) != -1) {
 		int bad = 0;
 
 		switch (opt) {
@@ -123,6 +132,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			bad = number(optarg, 't', 0, 1e7, &seconds);
+			break;
+		case 'g':
+			on_usr1_steps = 1;
 			break;
 		case 'h':
 			usage();
@@ -144,6 +156,9 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
 	prctl(PR_SET_NAME, "cpuburn", 0, 0, 0);
 	printf("cpuburn pid=%d\n", (int)getpid());
 	fflush(stdout);
@@ -156,7 +171,8 @@ int main(int argc, char **argv)
 		long long deadline = t + period < end ? t + period : end;
 
 		/* Touching pages costs CPU too: it counts against this period. */
-		if (grown < (int)steps && ns_of(CLOCK_MONOTONIC) >= next_step) {
+		if (grown < (int)steps && (on_usr1_steps ? grown < steps_asked
+							 : ns_of(CLOCK_MONOTONIC) >= next_step)) {
 			grow((int)step_mb);
 			grown++;
 			next_step += (long long)(step_s * 1e9);

@@ -14,6 +14,9 @@
  *                         "faulty forked N, reaped M"
  *   faulty idle SECS      burn 50 ms in faulty_burn_before, sleep SECS, print
  *                         "faulty idle done" (one of many connected agents)
+ *   faulty hold SECS FILE burn 50 ms in faulty_burn_before, sleep until FILE
+ *                         exists (at most SECS), print "faulty hold done" (a
+ *                         connected agent that lives as long as a test needs)
  *   faulty exec SECS      burn SECS/2 in faulty_burn_before, then exec
  *                         itself as "faulty after-exec SECS/2", which burns in
  *                         faulty_burn_after and prints "faulty exec done"
@@ -139,6 +142,16 @@ int main(int argc, char **argv)
 		printf("faulty idle done\n");
 		return 0;
 	}
+	if (!strcmp(mode, "hold") && argc > 3) {
+		struct timespec nap = {0, 100 * 1000 * 1000};
+		double end = mono_now() + secs;
+
+		sink = faulty_burn_before(0.05);
+		while (access(argv[3], F_OK) != 0 && mono_now() < end)
+			nanosleep(&nap, NULL);
+		printf("faulty hold done\n");
+		return 0;
+	}
 	if (!strcmp(mode, "fork") && argc > 3)
 		return do_fork(atoi(argv[2]), atof(argv[3]));
 	if (!strcmp(mode, "exec")) {
@@ -155,6 +168,6 @@ int main(int argc, char **argv)
 		printf("faulty exec done\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: faulty segv|burn|idle|exec SECS | fork N SECS\n");
+	fprintf(stderr, "usage: faulty segv|burn|idle|exec SECS | fork N SECS | hold SECS FILE\n");
 	return 2;
 }

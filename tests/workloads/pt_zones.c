@@ -3,7 +3,8 @@
  * end-to-end test: zone "tick" runs exactly N times (default 200) and each
  * lasts LEN_US microseconds of busy waiting (default 2000); counter "items"
  * grows by 3 per zone and counter "bytes" by 1000. `pt_zones [N [LEN_US]]`.
- * It waits up to 3 s for perftop to connect first, so nothing is missed.
+ * It waits up to 30 s for perftop to connect first (a busy machine may be
+ * slow to start it), so nothing is missed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 200;
 	double len = argc > 2 ? atof(argv[2]) : 2000;
 
-	for (int i = 0; i < 300 && !pt_connected(); i++)
+	for (int i = 0; i < 3000 && !pt_connected(); i++)
 		usleep(10000);
 	for (int i = 0; i < n; i++) {
 		PT_ZONE("tick");
