@@ -274,11 +274,14 @@ module_self() {
 
 # ---- descriptors -------------------------------------------------------------------
 
-# Close-all, then files at the low numbers, copied while sampled.
-case_check_fdreuse() {
+# The program's files at 3 and 4 (close-all, or dup2 over whatever was
+# there), copied while sampled.
+case_check_fdreuse_closeall() {
 	cmp -s "$1/in.dat" "$1/out.dat" || why="$why out.dat differs from in.dat;"
 }
-sink_case fdreuse "" "$HB/fdreuse" @DIR@
+case_check_fdreuse_dup2() { case_check_fdreuse_closeall "$1"; }
+sink_case fdreuse_closeall "" "$HB/fdreuse" @DIR@ closeall
+sink_case fdreuse_dup2 "" "$HB/fdreuse" @DIR@ dup2
 
 # bash `exec 3<in 4>out`, line by line.
 case_prepare_bashcopy() {
