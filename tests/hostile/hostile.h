@@ -135,12 +135,13 @@ static inline void hs_fail(const char *fmt, ...)
 
 /* ---- parked threads ------------------------------------------------------- */
 
-/* N threads that each work MS of CPU time, then wait until hs_park_release;
- * returns how many were started (small stacks, so thousands fit). */
+/* N threads that each work MS of CPU time, then wait until hs_park_release,
+ * then work hs_park_after_ms and end; hs_park_start returns how many were
+ * started (small stacks, so thousands fit). */
 static pthread_mutex_t hs_park_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hs_park_cond = PTHREAD_COND_INITIALIZER;
 static int hs_park_open, hs_park_ready;
-static double hs_park_ms;
+static double hs_park_ms, hs_park_after_ms; /* work before parking, after release */
 
 static inline void *hs_parked(void *arg)
 {
@@ -153,6 +154,8 @@ static inline void *hs_parked(void *arg)
 	while (!hs_park_open)
 		pthread_cond_wait(&hs_park_cond, &hs_park_lock);
 	pthread_mutex_unlock(&hs_park_lock);
+	if (hs_park_after_ms > 0)
+		hs_burn_ms(hs_park_after_ms);
 	return NULL;
 }
 

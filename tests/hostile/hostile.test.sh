@@ -72,8 +72,10 @@ launch() {
 		lib=$1 nofile=$2
 		shift 2
 		if [ -n "$nofile" ]; then ulimit -n "$nofile" || exit 125; fi
-		if [ -n "$lib" ]; then export LD_PRELOAD="$lib"; fi
-		exec "$@"' sh "$lib" "$nofile" "$@") </dev/null >"$dir/out" 2>"$dir/err"
+		if [ -n "$lib" ]; then export LD_PRELOAD="$lib"; else unset LD_PRELOAD; fi
+		exec "$@"' sh "$lib" "$nofile" "$@") </dev/null >"$dir/out" 2>"$dir/err" &
+	# (the shell's "Segmentation fault" notice for it goes to /dev/null)
+	{ wait $!; } 2>/dev/null
 	rc=$?
 }
 
@@ -209,14 +211,14 @@ sink_case() {
 	fi
 }
 
-# record_case NAME CMD...: the reference, then RECORD_RUNS runs under
+# record_case NAME NOFILE CMD...: the reference, then RECORD_RUNS runs under
 # `perftop record`, the command's output (stdout and stderr in one file)
 # compared with the reference's, then case_profile_NAME judges the report.
 record_case() {
-	name=$1
-	shift
+	name=$1 nofile=$2
+	shift 2
 	wanted "$name" || return 0
-	reference "$name" "" "$@" || return 0
+	reference "$name" "$nofile" "$@" || return 0
 	cat "$T/$name/ref/out" "$T/$name/ref/err" >"$T/$name/ref/all"
 	runs=$RECORD_RUNS
 	k=1
@@ -230,7 +232,9 @@ record_case() {
 				case $a in @DIR@*) a=$d${a#@DIR@} ;; esac
 				set -- "$@" "$a"
 			done
-			cd "$d" && TMPDIR=$d PERFTOP_AGENT=$AGENT exec timeout -k 5 180 \
+			cd "$d" || exit 125
+			if [ -n "$nofile" ]; then ulimit -n "$nofile" || exit 125; fi
+			TMPDIR=$d PERFTOP_AGENT=$AGENT exec timeout -k 5 180 \
 				"$PERFTOP" record -o "$d/p.ptsnap" -F 1000 -- "$@"
 		) </dev/null >"$d/rec.out" 2>"$d/rec.err"
 		rrc=$?
@@ -364,7 +368,7 @@ case_profile_chain() {
 		why="$why $nmiss of $CHAIN images have no sample in the profile:$(echo "$missing" | cut -c1-200);"
 	fi
 }
-record_case chain @DIR@/chain_00 @DIR@ $CHAIN 0 20
+record_case chain "" @DIR@/chain_00 @DIR@ $CHAIN 0 20
 
 # dlopen/dlclose: samples in the unloaded module keep its name.
 case_profile_dlopen() {
@@ -374,10 +378,11 @@ case_profile_dlopen() {
 	[ "$unknown" -eq 0 ] || why="$why $unknown samples are [unknown] ($inmod named libdlmod.so);"
 	[ "$inmod" -gt 0 ] || why="$why no sample is named libdlmod.so;"
 }
-record_case dlopen "$HB/dlopen" "$HB/libdlmod.so" 50 10
+record_case dlopen "" "$HB/dlopen" "$HB/libdlmod.so" 50 10
 
-# 2,000 threads: the achieved rate is not above the requested one (5 % for
-# the rounding of one rate window's sample count against its CPU time).
+# 2,000 threads under the usual limit of 1,024 descriptors: the achieved
+# rate is not above the requested one (5 % for the rounding of one rate
+# window's sample count against its CPU time).
 case_profile_threads2000() {
 	req=$(json_num "$1/report.json" requested_hz)
 	got=$(json_num "$1/report.json" achieved_hz)
@@ -387,5 +392,5 @@ case_profile_threads2000() {
 		why="$why achieved $got Hz for $req Hz requested;"
 	fi
 }
-record_case threads2000 "$HB/threads2000" 2000 0.5 300
+record_case threads2000 1024 "$HB/threads2000" 2000 1 300
 exit 0
