@@ -20,8 +20,7 @@
 #define KINDS      5
 #define MAX_ROUNDS 50
 
-static const char *const names[KINDS] = {"eventfd", "eventpoll", "timerfd", "signalfd",
-                                         "inotify"};
+static const char *const names[KINDS] = {"eventfd", "eventpoll", "timerfd", "signalfd", "inotify"};
 
 static void *worker(void *arg)
 {
@@ -72,7 +71,8 @@ static int works(int kind, int fd, int evfd)
 	case 1: {
 		struct epoll_event ev = {.events = EPOLLIN, .data.fd = evfd}, out;
 
-		return epoll_ctl(fd, EPOLL_CTL_ADD, evfd, &ev) == 0 && epoll_wait(fd, &out, 1, 0) == 0;
+		return epoll_ctl(fd, EPOLL_CTL_ADD, evfd, &ev) == 0 &&
+		       epoll_wait(fd, &out, 1, 0) == 0;
 	}
 	case 2: {
 		struct itimerspec its = {.it_value = {1000, 0}};

@@ -24,21 +24,31 @@ static void *busy(void *arg)
 	return NULL;
 }
 
+static int select_1ms(int fd)
+{
+	fd_set rd;
+	struct timeval tv = {0, 1000};
+
+	FD_ZERO(&rd);
+	FD_SET(fd, &rd);
+	return select(fd + 1, &rd, NULL, NULL, &tv);
+}
+
 /* Runs CALL N times; counts its EINTRs and other failures. */
-#define LOOP(name, n, call)                                                                     \
-	do {                                                                                    \
-		int eintr = 0, other = 0;                                                       \
-		for (int i = 0; i < (n); i++) {                                                 \
-			if ((call) < 0) {                                                       \
-				if (errno == EINTR)                                             \
-					eintr++;                                                \
-				else                                                            \
-					other++;                                                \
-			}                                                                       \
-		}                                                                               \
-		printf("%s x%d: EINTR %d, other errors %d\n", name, (n), eintr, other);        \
-		if (eintr || other)                                                             \
-			hs_fail("%s: %d EINTR, %d other errors", name, eintr, other);           \
+#define LOOP(name, n, call)                                                                        \
+	do {                                                                                       \
+		int eintr = 0, other = 0;                                                          \
+		for (int i = 0; i < (n); i++) {                                                    \
+			if ((call) < 0) {                                                          \
+				if (errno == EINTR)                                                \
+					eintr++;                                                   \
+				else                                                               \
+					other++;                                                   \
+			}                                                                          \
+		}                                                                                  \
+		printf("%s x%d: EINTR %d, other errors %d\n", name, (n), eintr, other);            \
+		if (eintr || other)                                                                \
+			hs_fail("%s: %d EINTR, %d other errors", name, eintr, other);              \
 	} while (0)
 
 int main(int argc, char **argv)
@@ -61,13 +71,7 @@ int main(int argc, char **argv)
 	hs_burn_ms(50); /* sampled */
 	LOOP("nanosleep 1 ms", sleeps, nanosleep(&ms1, NULL));
 	LOOP("poll 1 ms", waits, poll(&pfd, 1, 1));
-	LOOP("select 1 ms", waits, ({
-		     fd_set rd;
-		     struct timeval tv = {0, 1000};
-		     FD_ZERO(&rd);
-		     FD_SET(p[0], &rd);
-		     select(p[0] + 1, &rd, NULL, NULL, &tv);
-	     }));
+	LOOP("select 1 ms", waits, select_1ms(p[0]));
 	LOOP("epoll_wait 1 ms", waits, epoll_wait(ep, &out, 1, 1));
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);

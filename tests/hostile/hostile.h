@@ -191,5 +191,4 @@ static inline void hs_park_release(pthread_t *t, int n)
 		pthread_join(t[i], NULL);
 }
 
-
 #endif

@@ -53,8 +53,8 @@ int main(int argc, char **argv)
 	setitimer(ITIMER_PROF, &off, NULL);
 	c1 = hs_cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
 	expected = (long)((c1 - c0) / (INTERVAL_MS * 1000000u));
-	in_proportion = 2 * atomic_load(&own) <= 3 * expected + 4 &&
-	                2 * atomic_load(&own) >= expected;
+	in_proportion =
+	    2 * atomic_load(&own) <= 3 * expected + 4 && 2 * atomic_load(&own) >= expected;
 	printf("signals not from its timer: %d\n", atomic_load(&foreign));
 	printf("timer signals in proportion to its CPU time: %s\n", in_proportion ? "yes" : "no");
 	if (atomic_load(&foreign))

@@ -36,7 +36,8 @@ int main(int argc, char **argv)
 	FD_ZERO(&rd);
 	FD_SET(p[0], &rd);
 	ready = select(p[0] + 1, &rd, NULL, NULL, &tv);
-	printf("select: %d ready, pipe %s\n", ready, FD_ISSET(p[0], &rd) ? "readable" : "not readable");
+	printf("select: %d ready, pipe %s\n", ready,
+	       FD_ISSET(p[0], &rd) ? "readable" : "not readable");
 	if (ready != 1)
 		hs_fail("select returned %d: %s", ready, strerror(errno));
 	hs_park_release(t, started);
