@@ -317,3 +317,33 @@ fuzz-seed: $(FUZZ_NAMES:%=$(BUILD)/fuzz/seed_%)
 	@for n in $(FUZZ_NAMES); do \
 		[ -x $(BUILD)/fuzz/seed_$$n ] && $(BUILD)/fuzz/seed_$$n tests/fuzz/corpus/$$n; \
 	done; true
+
+# ---- hostile targets ----------------------------------------------------------
+# Small programs that do what real programs do to the agent's descriptors,
+# signals and stacks (tests/hostile/, run by tests/hostile/hostile.test.sh
+# with and without the agent). Plain C, never sanitized, fortified like a
+# distribution's build; status-static is static (no preloaded library can
+# run in it) and libdlmod.so is the module dlopen loads and unloads.
+HOSTILE_SRCS    := $(filter-out tests/hostile/dlmod.c,$(wildcard tests/hostile/*.c))
+HOSTILE_TARGETS := $(HOSTILE_SRCS:tests/hostile/%.c=$(BUILD)/hostile/%) \
+		   $(BUILD)/hostile/status-static $(BUILD)/hostile/libdlmod.so
+HOSTILE_CFLAGS  := -std=c11 -D_GNU_SOURCE -O1 -D_FORTIFY_SOURCE=2 -g -fno-omit-frame-pointer -Wall -Wextra
+
+$(BUILD)/hostile/%: tests/hostile/%.c tests/hostile/hostile.h
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOSTILE_CFLAGS) $(LDFLAGS) -o $@ $< -lpthread -ldl
+
+$(BUILD)/hostile/status-static: tests/hostile/status.c
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOSTILE_CFLAGS) -static $(LDFLAGS) -o $@ $<
+
+$(BUILD)/hostile/libdlmod.so: tests/hostile/dlmod.c tests/hostile/hostile.h
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOSTILE_CFLAGS) -shared -fPIC $(LDFLAGS) -o $@ $<
+
+.PHONY: hostile
+hostile: $(HOSTILE_TARGETS)
+test check: $(HOSTILE_TARGETS)
