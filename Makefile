@@ -346,4 +346,4 @@ $(BUILD)/hostile/libdlmod.so: tests/hostile/dlmod.c tests/hostile/hostile.h
 
 .PHONY: hostile
 hostile: $(HOSTILE_TARGETS)
-test check: $(HOSTILE_TARGETS)
+test-progs: $(HOSTILE_TARGETS)
