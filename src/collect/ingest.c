@@ -353,7 +353,8 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 			if (zone != UINT32_MAX)
 				profile_zone_stats(p, zone, (pid_t)msg->u.zone_stats.tid,
 						   msg->u.zone_stats.count, (double)msg->u.zone_stats.sum,
-						   msg->u.zone_stats.min, msg->u.zone_stats.max);
+						   msg->u.zone_stats.min, msg->u.zone_stats.max,
+						   ns_to_s(msg->u.zone_stats.ts));
 		}
 		break;
 	case WIRE_COUNTERS:

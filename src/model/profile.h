@@ -113,8 +113,10 @@ struct profile_pair {
 struct profile_zone {
 	const char *name;
 	struct hist hist;           /* durations of the events received */
-	/* Exact figures from the agent's per-thread statistics (ZONE_STATS),
-	 * summed over threads; count == 0 until the first statistics frame. */
+	/* Exact figures: the agent's per-thread statistics (ZONE_STATS), plus
+	 * the events received that ended after a thread's latest statistics
+	 * (or on a thread that sent none), summed over threads; count == 0
+	 * until the first statistics frame or timed event. */
 	uint64_t exact_count;
 	double exact_sum_ns;
 	uint64_t exact_min_ns, exact_max_ns;
@@ -290,9 +292,12 @@ void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double
  * without events is 0. Returns the values written. */
 size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
 			       enum profile_zone_pct pct, double now, float *out, size_t n);
-/* The agent's cumulative exact statistics of one zone on one thread. */
+/* The agent's cumulative exact statistics of one zone on one thread, read at
+ * time t (seconds, the events' clock): they cover the events of that thread
+ * that ended at or before t; the exact figures add the events received that
+ * ended after t until the next statistics. */
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
-			double sum_ns, uint64_t min_ns, uint64_t max_ns);
+			double sum_ns, uint64_t min_ns, uint64_t max_ns, double t);
 size_t profile_zone_count(const struct profile *p);
 /* The overall histogram of zone on thread tid (0: all threads merged), or
  * NULL when that thread had none. For saving a snapshot. */
