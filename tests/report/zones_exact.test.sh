@@ -11,6 +11,10 @@ if [ ! -x "$WL" ] || [ ! -x "$PERFTOP" ]; then
 	fail zones_exact "$WL or $PERFTOP not built"
 	exit 0
 fi
+if ! command -v node >/dev/null 2>&1; then
+	fail zones_exact "node is not installed (scripts/deps.sh test installs nodejs)"
+	exit 0
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 PERFTOP_SOCKET=$tmp/perftop.sock
@@ -18,9 +22,9 @@ export PERFTOP_SOCKET
 
 # jfield FILE KIND NAME FIELD: d[KIND].find(name == NAME)[FIELD] of a report.
 jfield() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(next(x[sys.argv[4]] for x in d[sys.argv[2]] if x["name"] == sys.argv[3]))' "$@" 2>/dev/null
+	node -e 'const [f, kind, name, field] = process.argv.slice(1);
+		 const d = JSON.parse(require("fs").readFileSync(f));
+		 console.log(d[kind].find(x => x.name === name)[field]);' "$@" 2>/dev/null
 }
 
 # N zones, then exit at once.
