@@ -959,6 +959,51 @@ static double counter_rate(const struct profile_counter *c, double seconds, doub
 	return now > then_t ? (c->total - then_v) / (now - then_t) : 0;
 }
 
+/* Adds value to second s of c's window ring (dropped when s is older than
+ * the ring holds). */
+static void counter_window_add(struct profile_counter *c, int64_t s, double value)
+{
+	size_t slot = (size_t)(((s % WINDOW_SLOTS) + WINDOW_SLOTS) % WINDOW_SLOTS);
+
+	if (!c->win_any || c->win_second[slot] < s) {
+		c->win_second[slot] = s;
+		c->win_added[slot] = 0;
+	} else if (c->win_second[slot] > s) {
+		return;
+	}
+	c->win_added[slot] += value;
+	c->win_any = true;
+}
+
+double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
+				 double now)
+{
+	const struct profile_counter *c;
+	int64_t first, last;
+	double sum = 0, then = 0;
+
+	if (counter >= p->counter_names.count)
+		return 0;
+	c = &p->counters[counter];
+	if (c->gauge || seconds <= 0)
+		return c->total;
+	window_range(seconds, now, &first, &last);
+	if (c->win_any) {
+		for (size_t i = 0; i < WINDOW_SLOTS; i++)
+			if (c->win_second[i] >= first && c->win_second[i] <= last)
+				sum += c->win_added[i];
+		return sum;
+	}
+	/* Loaded: the total minus the newest total recorded before the window. */
+	for (unsigned k = 0; k < c->nsnaps; k++) {
+		unsigned i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
+
+		if (c->snap_time[i] < (double)first)
+			then = c->snap_total[i];
+	}
+	return c->total > then ? c->total - then : 0;
+}
+
 double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now)
 {
 	if (counter >= p->counter_names.count)
@@ -989,6 +1034,8 @@ void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, dou
 		c->rate_per_min = 60 * counter_rate(c, 60, t);
 	}
 	c->total = gauge ? value : c->total + value;
+	if (!gauge)
+		counter_window_add(c, window_second(t), value);
 	if (t > c->last_time)
 		c->last_time = t;
 	note_time(p, t);
@@ -1245,6 +1292,7 @@ void profile_reset(struct profile *p)
 		c->rate_per_s = c->rate_per_min = 0;
 		c->bucket_start = c->bucket_base = 0;
 		c->nsnaps = c->snap_head = 0;
+		c->win_any = false;
 		series_release(&c->values);
 		series_release(&c->rates);
 	}

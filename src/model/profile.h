@@ -155,6 +155,11 @@ struct profile_counter {
 	double snap_time[PROFILE_COUNTER_SNAPS], snap_total[PROFILE_COUNTER_SNAPS];
 	unsigned nsnaps, snap_head;
 	double reset_base, agent_total;
+	/* internal: what was added in each of the last WINDOW_SLOTS seconds
+	 * (slot s % WINDOW_SLOTS holds second win_second), for the live window */
+	int64_t win_second[WINDOW_SLOTS];
+	double win_added[WINDOW_SLOTS];
+	bool win_any;
 };
 
 struct profile_mark {
@@ -326,6 +331,13 @@ size_t profile_counter_count(const struct profile *p);
  * newest update second at least `seconds` old (or the oldest kept). 0 when
  * nothing changed; times 60 gives the rate per minute. */
 double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now);
+/* A counter over the scope's window: what was added in the seconds a window
+ * of `seconds` at now covers (window_range(), the seconds the zones' and the
+ * samples' windows cover), or the total when seconds <= 0; a gauge's value
+ * either way. A profile loaded from a snapshot keeps no per-second additions:
+ * its window is estimated from the per-update-second totals (the rate's). */
+double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
+				 double now);
 
 /* Appends a mark; the oldest is dropped past PROFILE_MAX_MARKS. */
 void profile_mark(struct profile *p, double t, pid_t tid, const char *text);

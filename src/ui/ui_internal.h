@@ -202,6 +202,8 @@ struct proctabs {
 	struct funcs_order *forder; /* what sorted them, kept between frames (view_tabs.c) */
 	uint32_t *counters;
 	size_t ncounters, counters_alloc;
+	double *counter_vals;     /* by counter id: its total over the scope's window */
+	size_t counter_vals_alloc;
 	struct tabs_zone_row *zones;
 	size_t nzones, zones_alloc;
 	struct profile_zone_summary *sums;

@@ -85,6 +85,7 @@ void tabs__release(struct proctabs *t)
 	free(t->funcs);
 	forder_free(t->forder);
 	free(t->counters);
+	free(t->counter_vals);
 	free(t->zones);
 	free(t->sums);
 	free(t->log);
@@ -651,13 +652,14 @@ static double counter_recent(const struct profile_counter *c)
 	return n ? sum / (double)n : 0;
 }
 
-static double counter_key(const struct profile_counter *c, enum counter_sort key)
+static double counter_key(const struct proctabs *t, const struct profile_counter *c, uint32_t id,
+			  enum counter_sort key)
 {
 	switch (key) {
 	case CSORT_KIND:
 		return c->gauge;
 	case CSORT_TOTAL:
-		return c->total;
+		return t->counter_vals[id];
 	case CSORT_RATE:
 		return c->gauge ? -1 : c->rate_per_s;
 	case CSORT_RATE_MIN:
@@ -682,8 +684,8 @@ static int compare_counters(const void *pa, const void *pb, void *arg)
 	if (c->t->counter_sort == CSORT_NAME) {
 		r = strcmp(a->name, b->name);
 	} else {
-		double ka = counter_key(a, c->t->counter_sort);
-		double kb = counter_key(b, c->t->counter_sort);
+		double ka = counter_key(c->t, a, ia, c->t->counter_sort);
+		double kb = counter_key(c->t, b, ib, c->t->counter_sort);
 
 		r = ka < kb ? -1 : ka > kb;
 	}
@@ -694,14 +696,22 @@ static int compare_counters(const void *pa, const void *pb, void *arg)
 	return r ? r : ia < ib ? -1 : ia > ib;
 }
 
+/* The counters, each with its total over the scope's window (the samples'
+ * and zones' seconds; counters belong to the process, so every thread scope
+ * shows them whole). */
 static void rebuild_counters(struct proctabs *t, const struct profile *p)
 {
 	size_t n = profile_counter_count(p);
 	struct counter_sort_ctx c = { p, t };
+	double seconds = tabs__window_seconds[t->scope.window], now = profile_now(p);
 
 	t->counters = reserve(t->counters, &t->counters_alloc, n, sizeof(*t->counters));
-	for (size_t i = 0; i < n; i++)
+	t->counter_vals = reserve(t->counter_vals, &t->counter_vals_alloc, n,
+				  sizeof(*t->counter_vals));
+	for (size_t i = 0; i < n; i++) {
 		t->counters[i] = (uint32_t)i;
+		t->counter_vals[i] = profile_counter_in_window(p, (uint32_t)i, seconds, now);
+	}
 	qsort_r(t->counters, n, sizeof(*t->counters), compare_counters, &c);
 	t->ncounters = n;
 	browser_sync(&t->br[PTAB_COUNTERS], n, id_of_u32, t->counters);
@@ -855,14 +865,15 @@ static void draw_total(struct line *l, const void *row, int width, const void *c
 			   c->ui->proc.tabs.scope.win.samples, width);
 }
 
-/* Self samples over everything (in the thread scope), next to the window's %. */
+/* Self samples in the scope (thread and window), as the % columns and the
+ * Tree tab count them. */
 static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 	char buf[32];
 
-	fmt_count(buf, sizeof(buf), scope_all(&c->ui->proc.tabs)->self[id], true);
+	fmt_count(buf, sizeof(buf), c->ui->proc.tabs.scope.win.self[id], true);
 	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
 }
 
@@ -1043,10 +1054,10 @@ static void draw_counter_kind(struct line *l, const void *row, int width, const 
 
 static void draw_counter_total(struct line *l, const void *row, int width, const void *ctx)
 {
-	double v = ((const struct profile_counter *)row)->total;
+	const struct draw_ctx *c = ctx;
+	double v = c->ui->proc.tabs.counter_vals[(const struct profile_counter *)row - c->p->counters];
 	char buf[48];
 
-	(void)ctx;
 	if (v >= 0 && v < 1e18 && v == (double)(unsigned long long)v)
 		fmt_count(buf, sizeof(buf), (unsigned long long)v, true);
 	else
