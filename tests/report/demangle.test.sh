@@ -4,7 +4,8 @@
 # speedscope and chrome exports, the diff report and `run --batch` all name
 # std::string's _M_replace and work::checksum(...) as c++filt does, none
 # carries a mangled _Z name, and a budget rule written with the demangled
-# name matches it. (Rust names: tests/unit/test_symbols.c.)
+# name matches it, with or without its parameters, while a misspelt one fails
+# as not in the profile. (Rust names: tests/unit/test_demangle.c.)
 . tests/lib.sh
 
 if ! command -v g++ >/dev/null 2>&1; then
@@ -64,6 +65,15 @@ printf 'function "%s" self > 1%%\n' "$CHECKSUM" >"$tmp/ok.budget"
 "$PERFTOP" report "$tmp/cxx.ptsnap" --budget "$tmp/ok.budget" >"$tmp/b.txt" 2>&1
 check "demangle: a budget on the demangled name passes" test $? -eq 0
 check "demangle: the budget table names it" grep -qF "work::checksum(" "$tmp/b.txt"
+printf 'function work::checksum self > 1%%\n' >"$tmp/short.budget"
+"$PERFTOP" report "$tmp/cxx.ptsnap" --budget "$tmp/short.budget" >"$tmp/b.txt" 2>&1
+check "demangle: a budget on the name without its parameters passes" test $? -eq 0
+# A misspelt function (or zone, counter) is not in the profile: the rule fails.
+printf 'function work::chekcsum self < 50%%\nfunction work::checksum self > 1%%\n' >"$tmp/typo.budget"
+"$PERFTOP" report "$tmp/cxx.ptsnap" --budget "$tmp/typo.budget" >"$tmp/b.txt" 2>&1
+check "budget: a function not in the profile fails with 3" test $? -eq 3
+check "budget: the table says it is not in the profile" \
+	sh -c "grep -E '^ *FAIL +function work::chekcsum self < 50% +not in the profile' '$tmp/b.txt' >/dev/null"
 
 if timeout 120 "$PERFTOP" run --batch -- "$tmp/strings" 6000000 >"$tmp/batch.txt" 2>&1; then
 	check "demangle: run --batch names $CHECKSUM" grep -qF "$CHECKSUM" "$tmp/batch.txt"
