@@ -994,14 +994,17 @@ double profile_counter_in_window(const struct profile *p, uint32_t counter, doub
 				sum += c->win_added[i];
 		return sum;
 	}
-	/* Loaded: the total minus the newest total recorded before the window. */
+	/* Loaded: the total minus the total before the first update second
+	 * inside the window (a snapshot holds the total before each update
+	 * second, not the additions of each second). */
 	for (unsigned k = 0; k < c->nsnaps; k++) {
 		unsigned i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
 
-		if (c->snap_time[i] < (double)first)
-			then = c->snap_total[i];
+		if (c->snap_time[i] >= (double)first)
+			return c->total > c->snap_total[i] ? c->total - c->snap_total[i] : 0;
+		then = c->snap_total[i];
 	}
-	return c->total > then ? c->total - then : 0;
+	return c->last_time >= (double)first && c->total > then ? c->total - then : 0;
 }
 
 double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now)

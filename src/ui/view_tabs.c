@@ -27,6 +27,9 @@
 
 static const char *const tab_names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
 						    "Zones",     "Counters", "Log" };
+/* The same, short, for a bar that must leave room for the scope. */
+static const char *const tab_short_names[PTAB_COUNT] = { "Func", "Tree", "Call", "Flame",
+							  "Zone", "Ctr",  "Log" };
 
 const double tabs__window_seconds[TABS_NWINDOWS] = { 5, 30, 0 };
 
@@ -1237,14 +1240,15 @@ static size_t tab_count(const struct ui *ui, const struct profile *p, enum proc_
 
 /* The tab bar's text for tab i: " Zones 2 ", or " Zones " without counts. */
 static void tab_label(char *buf, size_t len, const struct ui *ui, const struct profile *p, int i,
-		      bool counts)
+		      bool counts, bool brief)
 {
 	size_t n = counts ? tab_count(ui, p, (enum proc_tab)i) : 0;
+	const char *name = brief ? tab_short_names[i] : tab_names[i];
 
 	if (i == PTAB_FUNCTIONS || !n)
-		snprintf(buf, len, " %s ", tab_names[i]);
+		snprintf(buf, len, " %s ", name);
 	else
-		snprintf(buf, len, " %s %zu ", tab_names[i], n);
+		snprintf(buf, len, " %s %zu ", name, n);
 }
 
 static const char *const zone_sort_names[ZSORT_KEYS] = {
@@ -1316,28 +1320,33 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 	struct proctabs *t = &ui->proc.tabs;
 	struct line *l = lines_begin(out, ui->width);
 	char right[UI_FILTER_MAX + 160], label[64], scope[PROFILE_THREAD_NAME_LEN + 64], sort[64];
-	bool counts = true;
+	bool counts = true, brief = false;
 	int need = 0;
 
 	t->bar_line = (int)out->n - 1;
 	for (int i = 0; i < PTAB_COUNT; i++)
 		bar_mark(t, i, -1, -1);
 
-	/* Every tab with its count; without counts when that is too wide;
-	 * else only the current one between its neighbours' arrows. */
-	for (int pass = 0; pass < 2; pass++, counts = false) {
+	/* Every tab with its count; without counts; with short names (with
+	 * and without counts): the first that leaves room for the scope (what
+	 * the numbers below the bar cover must always show); else only the
+	 * current tab between its neighbours' arrows. */
+	tabs__scope_text(scope, sizeof(scope), ui, p);
+	for (int pass = 0; pass < 4; pass++) {
+		counts = pass % 2 == 0;
+		brief = pass >= 2;
 		need = 0;
 		for (int i = 0; i < PTAB_COUNT; i++) {
-			tab_label(label, sizeof(label), ui, p, i, counts);
+			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			need += lines_text_width(label) + 1;
 		}
-		if (need <= ui->width)
+		if (need + lines_text_width(scope) + 1 <= ui->width)
 			break;
 	}
-	if (need > ui->width) {
+	if (need + lines_text_width(scope) + 1 > ui->width) {
 		int cur = (int)t->tab, x;
 
-		tab_label(label, sizeof(label), ui, p, cur, true);
+		tab_label(label, sizeof(label), ui, p, cur, true, false);
 		bar_mark(t, (cur + PTAB_COUNT - 1) % PTAB_COUNT, 0, 2);
 		line_put(l, TE_ROW_DIM, "< ");
 		x = l->cols;
@@ -1349,14 +1358,13 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 		for (int i = 0; i < PTAB_COUNT; i++) {
 			int x = l->cols;
 
-			tab_label(label, sizeof(label), ui, p, i, counts);
+			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			line_put(l, i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE, label);
 			bar_mark(t, i, x, l->cols);
 			line_put(l, TE_DEFAULT, " ");
 		}
 	}
 	/* The scope, then the sort and search: the scope stays longest. */
-	tabs__scope_text(scope, sizeof(scope), ui, p);
 	tabs__sort_label(t, sort, sizeof(sort));
 	snprintf(right, sizeof(right), "%s%s%s", scope, sort[0] ? "   " : " ", sort);
 	if (t->search[0] && !t->searching)

@@ -107,7 +107,6 @@ Test(diffview, the_slower_function_is_the_first_row)
 {
 	size_t h;
 	double change, cpu;
-	char name[64];
 
 	diffview__frame(&v, &out, 120, 30);
 	cr_assert_eq(out.n, 30);
@@ -121,9 +120,9 @@ Test(diffview, the_slower_function_is_the_first_row)
 	cr_assert(strstr(out.v[h].text, "NEW SELF%"));
 	/* parse: its own CPU time doubled (400 -> 800 samples in the same
 	 * 10 s at 99 Hz); 400/1270 = 31.5 % -> 800/1670 = 47.9 %: +16.4 points. */
-	cr_assert_eq(sscanf(out.v[h + 1].text, " %lf %*s %*s %lf %*s %*s %*s %*s %63s", &cpu,
-			    &change, name), 3, "%s", out.v[h + 1].text);
-	cr_assert_str_eq(name, "parse", "%s", out.v[h + 1].text);
+	cr_assert_eq(sscanf(out.v[h + 1].text, " %lf %*s %*s %lf", &cpu, &change), 2, "%s",
+		     out.v[h + 1].text);
+	cr_assert(strstr(out.v[h + 1].text, " parse "), "%s", out.v[h + 1].text);
 	cr_assert_float_eq(cpu, 100.0, 0.051);
 	cr_assert_float_eq(change, 100.0 * 800 / 1670 - 100.0 * 400 / 1270, 0.051);
 	cr_assert(strstr(out.v[h + 1].text, "+16.4"), "%s", out.v[h + 1].text);
@@ -228,8 +227,12 @@ Test(diffview, only_beta_got_slower_alpha_is_unchanged)
 	diffview__init(&abv, &ab, "x/ab1.ptsnap", "x/ab3.ptsnap", true);
 	diffview__frame(&abv, &out, 120, 30);
 	for (size_t i = 0; i < out.n; i++) {
-		if (sscanf(out.v[i].text, " %lf %*s %*s %*s %*s %*s %*s %*s %63s", &cpu, name) != 2)
+		const char *t = out.v[i].text;
+
+		if (sscanf(t, " %lf", &cpu) != 1)
 			continue;
+		snprintf(name, sizeof(name), "%s",
+			 strstr(t, " alpha ") ? "alpha" : strstr(t, " beta ") ? "beta" : "");
 		if (!strcmp(name, "alpha")) {
 			cr_expect_float_eq(cpu, 0, 1e-9, "%s", out.v[i].text);
 			seen++;

@@ -191,3 +191,24 @@ Test(view_scope, every_tab_counts_the_same_scope)
 			     (int)c->tid, c->seconds, cell("TOTAL", "frames"));
 	}
 }
+
+/* The scope says what the numbers under it cover: it stays on the tab bar
+ * at 80 columns (the tabs' names shorten) and at 40 (one tab between
+ * arrows). */
+Test(view_scope, the_scope_label_stays_on_narrow_bars)
+{
+	static const int widths[] = { 120, 80, 40 };
+
+	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		fx_start_proc(widths[k], 24, false, 300);
+		for (int tab = 0; tab < PTAB_COUNT; tab++) {
+			int bar;
+
+			show(tab, 301, 5);
+			bar = fx_find("Tree") >= 0 ? fx_find("Tree") : fx_find(" >");
+			cr_assert_geq(bar, 0, "no tab bar at %d columns", widths[k]);
+			cr_expect(strstr(fx.frame.v[bar].text, "last 5s, thread render"),
+				  "%d columns, tab %d: '%s'", widths[k], tab, fx.frame.v[bar].text);
+		}
+	}
+}
