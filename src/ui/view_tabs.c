@@ -190,19 +190,26 @@ double tabs__drops_rate(const struct drop_meter *d, double now)
 	return (double)(d->v[newest] - d->v[base]) / (d->t[newest] - d->t[base]);
 }
 
-void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *prof, int width)
+void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width)
 {
+	const struct profile *prof = p ? p->profile : NULL;
 	struct line *l = lines_begin(out, width);
-	char req[32], got[32], samples[32], dropped[32], events[48], full[160], rate[32];
-	bool group = !ui->batch;
+	char req[32], got[48], samples[32], dropped[32], events[48], full[192], rate[32];
+	bool group = !ui->batch, idle;
 	double now = ui__now(), per_s;
 
 	line_put(l, TE_HEADER, " ");
 	if (!prof) {
 		line_put(l, TE_ROW_DIM, "agent: not connected");
+		/* Said before anyone waits: static, set-id, capabilities. */
+		if (p && p->agent_why[0])
+			line_printf(l, TE_WARN, " (%s)", p->agent_why);
 		line_fill(l, TE_HEADER);
 		return;
 	}
+	/* No samples because no CPU was used is not a broken sampler: an
+	 * achieved rate of 0 while the process uses no CPU reads "idle". */
+	idle = prof->achieved_hz < 0.5 && (p->exited || p->cpu < 1.0);
 	snprintf(req, sizeof(req), "%.0f", prof->requested_hz);
 	snprintf(got, sizeof(got), "%.0f", prof->achieved_hz);
 	fmt_count(samples, sizeof(samples), prof->samples, group);
@@ -231,14 +238,20 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 			snprintf(events, sizeof(events), form < 3 ? ", %s events lost" : " +%sev", n);
 		}
 
-		if (form <= 1)
+		if (form <= 1 && idle)
+			snprintf(full, sizeof(full),
+				 "%s%s Hz requested, idle (no CPU used), %s samples, ",
+				 form ? "" : "Agent ", req, samples);
+		else if (form <= 1)
 			snprintf(full, sizeof(full),
 				 "%s%s Hz requested, %s Hz achieved, %s samples, ",
 				 form ? "" : "Agent ", req, got, samples);
 		else if (form == 2)
-			snprintf(full, sizeof(full), "%s/%s Hz, %s samples, ", got, req, samples);
+			snprintf(full, sizeof(full), "%s/%s Hz, %s samples, ", idle ? "idle" : got,
+				 req, samples);
 		else
-			snprintf(full, sizeof(full), "%s/%s Hz %s smp ", got, req, samples);
+			snprintf(full, sizeof(full), "%s/%s Hz %s smp ", idle ? "idle" : got, req,
+				 samples);
 		if (form < 3 && lines_text_width(full) + lines_text_width(dropped) +
 					lines_text_width(tail) + lines_text_width(events) +
 					lines_text_width(gone) >
