@@ -62,6 +62,8 @@ struct ingest {
 	size_t nconns, conns_alloc;
 	struct ingest_stats stats;
 	double refused_logged_at; /* model time of the last refusal logged */
+	uid_t user_uid;           /* the last peer uid named, and its user name */
+	char user[MODEL_USER_LEN];
 	uint8_t *readbuf;
 	struct symbolizer *sym; /* shared by every connection */
 };
@@ -203,11 +205,16 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	}
 	if (h->argv.n)
 		snprintf(argv0, sizeof(argv0), "%s", h->argv.v[0].s);
-	/* Who it runs as (once per connection: getpwuid may read files). */
-	if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
-		snprintf(user, sizeof(user), "%s", pwp->pw_name);
-	else
-		snprintf(user, sizeof(user), "%u", (unsigned)c->uid);
+	/* Who it runs as; peers are perftop's own user (or refused), so the
+	 * name is looked up once (getpwuid may read files), not per agent. */
+	if (!c->in->user[0] || c->in->user_uid != c->uid) {
+		if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
+			snprintf(c->in->user, sizeof(c->in->user), "%s", pwp->pw_name);
+		else
+			snprintf(c->in->user, sizeof(c->in->user), "%u", (unsigned)c->uid);
+		c->in->user_uid = c->uid;
+	}
+	snprintf(user, sizeof(user), "%s", c->in->user);
 	join_argv(cmdline, sizeof(cmdline), h);
 	p = model_agent_process(c->in->m, c->pid, h->exe.len ? h->exe.s : argv0);
 	/* Said after exec: better than a /proc reading from before it. */

@@ -29,11 +29,13 @@ struct zone_stats {
 	uint64_t extra_min_ns, extra_max_ns;
 };
 
-/* One zone on one thread: its histogram and its window hint. */
+/* One zone on one thread: its histogram, its window hint and the agent's
+ * figures of it (owned by profile.zone_thread_stats). */
 struct profile_zone_thread {
 	struct hist hist;
 	uint32_t thread; /* index into profile.threads */
 	struct window_hint hint;
+	struct zone_stats *stats;
 };
 
 /* Grows *arr (of elem-size entries, *alloc long) so index idx fits; zeroes new space. */
@@ -651,11 +653,11 @@ static void exact_fold(uint64_t *count, double *sum, uint64_t *lo, uint64_t *hi,
 	*sum += nsum;
 }
 
-/* An event of zone on thread tid that ended at t: when the agent's figures
- * for that thread do not cover it yet, it counts in the exact figures too. */
-static void zone_extra(struct profile *p, uint32_t zone, pid_t tid, double t, uint64_t d)
+/* An event of zone that ended at t on the thread whose figures are s: when
+ * those do not cover it yet, it counts in the exact figures too. */
+static void zone_extra(struct profile *p, uint32_t zone, struct zone_stats *s, double t,
+		       uint64_t d)
 {
-	struct zone_stats *s = zone_stats_get(p, zone, tid);
 	struct profile_zone *z = &p->zones[zone];
 
 	if (s->have && t <= s->ts)
@@ -676,6 +678,7 @@ static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone,
 		zt = xcalloc(1, sizeof(*zt));
 		hist_init(&zt->hist);
 		zt->thread = (uint32_t)(profile_thread(p, tid) - p->threads);
+		zt->stats = zone_stats_get(p, zone, tid);
 		hashmap_put(&p->zone_threads, key, zt);
 	}
 	return zt;
@@ -691,7 +694,7 @@ void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t
 	hist_record(&p->zones[zone].hist, duration_ns, 1);
 	zt = zone_thread(p, zone, tid);
 	hist_record(&zt->hist, duration_ns, 1);
-	zone_extra(p, zone, tid, t, duration_ns);
+	zone_extra(p, zone, zt->stats, t, duration_ns);
 	note_time(p, t);
 	zone_series_fold(p, window_second(t));
 	zone_series_start(p, window_second(t));
