@@ -208,8 +208,9 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		return;
 	}
 	/* No samples because no CPU was used is not a broken sampler: an
-	 * achieved rate of 0 while the process uses no CPU reads "idle". */
-	idle = prof->achieved_hz < 0.5 && (p->exited || p->cpu < 1.0);
+	 * achieved rate of 0 while the process uses (next to) no CPU reads
+	 * "idle" (its start-up, before the agent's timers, is not sampled). */
+	idle = prof->achieved_hz < 0.5 && (p->exited || p->cpu < 5.0);
 	snprintf(req, sizeof(req), "%.0f", prof->requested_hz);
 	snprintf(got, sizeof(got), "%.0f", prof->achieved_hz);
 	fmt_count(samples, sizeof(samples), prof->samples, group);
