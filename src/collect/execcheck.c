@@ -40,13 +40,15 @@ static int elf_static(int fd)
 
 		if (!read_at(fd, &eh, sizeof(eh), 0))
 			return 0;
-		type = eh.e_type, phnum = eh.e_phnum, phentsize = eh.e_phentsize, phoff = eh.e_phoff;
+		type = eh.e_type, phnum = eh.e_phnum, phentsize = eh.e_phentsize,
+		phoff = eh.e_phoff;
 	} else {
 		Elf32_Ehdr eh;
 
 		if (!read_at(fd, &eh, sizeof(eh), 0))
 			return 0;
-		type = eh.e_type, phnum = eh.e_phnum, phentsize = eh.e_phentsize, phoff = eh.e_phoff;
+		type = eh.e_type, phnum = eh.e_phnum, phentsize = eh.e_phentsize,
+		phoff = eh.e_phoff;
 	}
 	if ((type != ET_EXEC && type != ET_DYN) || phnum > EXECCHECK_MAX_PHNUM)
 		return 0;
@@ -80,22 +82,28 @@ int execcheck_agent(const char *path, uid_t uid, gid_t gid, char *why, size_t wh
 		return rc;
 	}
 	if ((st.st_mode & S_ISUID) && st.st_uid != uid) {
-		snprintf(why, why_len, "setuid executable (runs as uid %u): the loader ignores "
-			 "LD_PRELOAD, so the agent cannot load", (unsigned)st.st_uid);
+		snprintf(why, why_len,
+		         "setuid executable (runs as uid %u): the loader ignores "
+		         "LD_PRELOAD, so the agent cannot load",
+		         (unsigned)st.st_uid);
 		rc = 1;
 	} else if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP) && st.st_gid != gid) {
-		snprintf(why, why_len, "setgid executable (runs as gid %u): the loader ignores "
-			 "LD_PRELOAD, so the agent cannot load", (unsigned)st.st_gid);
+		snprintf(why, why_len,
+		         "setgid executable (runs as gid %u): the loader ignores "
+		         "LD_PRELOAD, so the agent cannot load",
+		         (unsigned)st.st_gid);
 		rc = 1;
 	} else if (uid != 0 && fgetxattr(fd, "security.capability", NULL, 0) > 0) {
 		/* Root already holds every capability: it gains none, and the
 		 * loader stays in normal mode. */
-		snprintf(why, why_len, "executable with file capabilities: the loader ignores "
-			 "LD_PRELOAD, so the agent cannot load");
+		snprintf(why, why_len,
+		         "executable with file capabilities: the loader ignores "
+		         "LD_PRELOAD, so the agent cannot load");
 		rc = 1;
 	} else if (elf_static(fd)) {
-		snprintf(why, why_len, "static executable (no PT_INTERP): LD_PRELOAD cannot load "
-			 "the agent");
+		snprintf(why, why_len,
+		         "static executable (no PT_INTERP): LD_PRELOAD cannot load "
+		         "the agent");
 		rc = 1;
 	}
 	close(fd);

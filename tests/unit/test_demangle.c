@@ -46,11 +46,13 @@ Test(demangle, rust_legacy_without_the_hash)
 Test(demangle, rust_v0)
 {
 	expect("_RNvCs6GmmlP4bgsG_1r4main", "r::main");
-	expect("_RINvMNtCsgEmfK2I1SDS_4core3stre18trim_start_matchesReECsgY6Mt91CT9J_14rustc_demangle",
-	       "<str>::trim_start_matches::<&str>");
-	expect("_RINvMNtCsgEmfK2I1SDS_4core5sliceSh11copy_withinINtNtNtB5_3ops5range14RangeInclusivej"
-	       "EECsfEOYDRpO4Ta_11miniz_oxide",
-	       "<[u8]>::copy_within::<core::ops::range::RangeInclusive<usize>>");
+	expect(
+	    "_RINvMNtCsgEmfK2I1SDS_4core3stre18trim_start_matchesReECsgY6Mt91CT9J_14rustc_demangle",
+	    "<str>::trim_start_matches::<&str>");
+	expect(
+	    "_RINvMNtCsgEmfK2I1SDS_4core5sliceSh11copy_withinINtNtNtB5_3ops5range14RangeInclusivej"
+	    "EECsfEOYDRpO4Ta_11miniz_oxide",
+	    "<[u8]>::copy_within::<core::ops::range::RangeInclusive<usize>>");
 }
 
 Test(demangle, other_names_are_left_alone)

@@ -39,8 +39,9 @@ static const char *build(const char *name, const char *flags, char *path, size_t
 
 	snprintf(path, len, "%s/%s", dir, name);
 	snprintf(cmd, sizeof(cmd),
-		 "printf 'int main(void) { return 0; }\\n' > '%s/prog.c' && "
-		 "cc %s -o '%s' '%s/prog.c' 2>'%s/cc.err'", dir, flags, path, dir, dir);
+	         "printf 'int main(void) { return 0; }\\n' > '%s/prog.c' && "
+	         "cc %s -o '%s' '%s/prog.c' 2>'%s/cc.err'",
+	         dir, flags, path, dir, dir);
 	cr_assert_eq(system(cmd), 0, "cc %s failed", flags);
 	return path;
 }
@@ -56,11 +57,14 @@ Test(execcheck, dynamic_passes_static_is_named)
 
 	cr_assert_eq(check(build("dyn", "", path, sizeof(path)), 0, 0, why, sizeof(why)), 0);
 	cr_assert_str_eq(why, "");
-	cr_assert_eq(check(build("pie", "-pie -fPIE", path, sizeof(path)), 0, 0, why, sizeof(why)), 0);
-	cr_assert_eq(check(build("static", "-static", path, sizeof(path)), 0, 0, why, sizeof(why)), 1);
+	cr_assert_eq(check(build("pie", "-pie -fPIE", path, sizeof(path)), 0, 0, why, sizeof(why)),
+	             0);
+	cr_assert_eq(check(build("static", "-static", path, sizeof(path)), 0, 0, why, sizeof(why)),
+	             1);
 	cr_assert_str_eq(why, "static executable (no PT_INTERP): LD_PRELOAD cannot load the agent");
 	cr_assert_eq(check(build("static-pie", "-static-pie -fPIE", path, sizeof(path)), 0, 0, why,
-			   sizeof(why)), 1, "a static PIE has no PT_INTERP either");
+	                   sizeof(why)),
+	             1, "a static PIE has no PT_INTERP either");
 }
 
 Test(execcheck, set_id_bits_that_change_who_it_runs_as)
@@ -72,7 +76,7 @@ Test(execcheck, set_id_bits_that_change_who_it_runs_as)
 	cr_assert_eq(stat(path, &st), 0);
 	cr_assert_eq(chmod(path, 04755), 0);
 	cr_assert_eq(check(path, st.st_uid, st.st_gid, why, sizeof(why)), 0,
-		     "setuid to its own user changes nothing");
+	             "setuid to its own user changes nothing");
 	cr_assert_eq(check(path, st.st_uid + 1, st.st_gid, why, sizeof(why)), 1);
 	cr_assert(strstr(why, "setuid executable"), "%s", why);
 	cr_assert(strstr(why, "the loader ignores LD_PRELOAD"), "%s", why);
@@ -98,7 +102,7 @@ Test(execcheck, file_capabilities_for_a_user_but_root)
 	}
 	cr_assert_eq(check(path, 1000, 1000, why, sizeof(why)), 1);
 	cr_assert_str_eq(why, "executable with file capabilities: the loader ignores LD_PRELOAD, "
-			      "so the agent cannot load");
+	                      "so the agent cannot load");
 	cr_assert_eq(check(path, 0, 0, why, sizeof(why)), 0, "root gains nothing from them");
 }
 

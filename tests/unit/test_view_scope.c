@@ -23,7 +23,7 @@ static void setup(void)
 	uint32_t f_main, f_parse, f_hash, f_worker, f_zip, z, c;
 
 	fx_init();
-	fx_readings((const struct fx_proc[]){ { 300, "prog", 50 } }, 1);
+	fx_readings((const struct fx_proc[]){{300, "prog", 50}}, 1);
 	prof = fx_agent(300, "/usr/bin/prog");
 	profile_thread_name(prof, 301, "render");
 	profile_thread_name(prof, 302, "io");
@@ -32,12 +32,12 @@ static void setup(void)
 	f_hash = profile_func(prof, "prog", "hash", "hash.c", 30);
 	f_worker = profile_func(prof, "prog", "worker", "worker.c", 40);
 	f_zip = profile_func(prof, "prog", "zip", "zip.c", 50);
-	profile_add_samples(prof, 301, (uint32_t[]){ f_main, f_parse }, 2, 6, 1.5);
-	profile_add_samples(prof, 301, (uint32_t[]){ f_main, f_hash }, 2, 4, 1.5);
-	profile_add_samples(prof, 302, (uint32_t[]){ f_worker, f_zip }, 2, 5, 1.5);
-	profile_add_samples(prof, 301, (uint32_t[]){ f_main, f_parse }, 2, 2, 20.5);
-	profile_add_samples(prof, 301, (uint32_t[]){ f_main, f_hash }, 2, 1, 20.5);
-	profile_add_samples(prof, 302, (uint32_t[]){ f_worker, f_zip }, 2, 7, 20.5);
+	profile_add_samples(prof, 301, (uint32_t[]){f_main, f_parse}, 2, 6, 1.5);
+	profile_add_samples(prof, 301, (uint32_t[]){f_main, f_hash}, 2, 4, 1.5);
+	profile_add_samples(prof, 302, (uint32_t[]){f_worker, f_zip}, 2, 5, 1.5);
+	profile_add_samples(prof, 301, (uint32_t[]){f_main, f_parse}, 2, 2, 20.5);
+	profile_add_samples(prof, 301, (uint32_t[]){f_main, f_hash}, 2, 1, 20.5);
+	profile_add_samples(prof, 302, (uint32_t[]){f_worker, f_zip}, 2, 7, 20.5);
 	z = profile_zone(prof, "frame");
 	c = profile_counter(prof, "frames");
 	for (int i = 0; i < 4; i++) {
@@ -150,12 +150,8 @@ struct scope_case {
 };
 
 static const struct scope_case cases[] = {
-	{ 0, 0, 25, 9, 9 },
-	{ 0, 5, 10, 5, 5 },
-	{ 0, 30, 25, 9, 9 },
-	{ 301, 0, 13, 7, 9 },
-	{ 301, 5, 3, 3, 5 },
-	{ 302, 5, 7, 2, 5 },
+    {0, 0, 25, 9, 9},   {0, 5, 10, 5, 5},  {0, 30, 25, 9, 9},
+    {301, 0, 13, 7, 9}, {301, 5, 3, 3, 5}, {302, 5, 7, 2, 5},
 };
 
 Test(view_scope, every_tab_counts_the_same_scope)
@@ -166,29 +162,29 @@ Test(view_scope, every_tab_counts_the_same_scope)
 
 		show(PTAB_FUNCTIONS, c->tid, c->seconds);
 		cr_expect_eq(column_sum("SAMPLES", false), c->samples,
-			     "Functions, thread %d, %g s: %ld samples, want %ld", (int)c->tid,
-			     c->seconds, column_sum("SAMPLES", false), c->samples);
+		             "Functions, thread %d, %g s: %ld samples, want %ld", (int)c->tid,
+		             c->seconds, column_sum("SAMPLES", false), c->samples);
 		show(PTAB_TREE, c->tid, c->seconds);
 		cr_expect_eq(samples_heading(), c->samples, "Tree heading, thread %d, %g s",
-			     (int)c->tid, c->seconds);
+		             (int)c->tid, c->seconds);
 		cr_expect_eq(column_sum("SAMPLES", true), c->samples,
-			     "Tree roots, thread %d, %g s: %ld", (int)c->tid, c->seconds,
-			     column_sum("SAMPLES", true));
+		             "Tree roots, thread %d, %g s: %ld", (int)c->tid, c->seconds,
+		             column_sum("SAMPLES", true));
 		show(PTAB_CALLERS, c->tid, c->seconds);
 		cr_expect_eq(samples_heading(), c->samples, "Callers heading, thread %d, %g s",
-			     (int)c->tid, c->seconds);
+		             (int)c->tid, c->seconds);
 		cr_expect_eq(column_sum("SAMPLES", true), c->samples,
-			     "Callers' functions, thread %d, %g s: %ld", (int)c->tid, c->seconds,
-			     column_sum("SAMPLES", true));
+		             "Callers' functions, thread %d, %g s: %ld", (int)c->tid, c->seconds,
+		             column_sum("SAMPLES", true));
 		show(PTAB_FLAME, c->tid, c->seconds);
 		cr_expect_eq(samples_heading(), c->samples, "Flame, thread %d, %g s", (int)c->tid,
-			     c->seconds);
+		             c->seconds);
 		show(PTAB_ZONES, c->tid, c->seconds);
 		cr_expect_eq(cell("COUNT", "frame"), c->zones, "Zones, thread %d, %g s: %ld",
-			     (int)c->tid, c->seconds, cell("COUNT", "frame"));
+		             (int)c->tid, c->seconds, cell("COUNT", "frame"));
 		show(PTAB_COUNTERS, c->tid, c->seconds);
 		cr_expect_eq(cell("TOTAL", "frames"), c->counter, "Counters, thread %d, %g s: %ld",
-			     (int)c->tid, c->seconds, cell("TOTAL", "frames"));
+		             (int)c->tid, c->seconds, cell("TOTAL", "frames"));
 	}
 }
 
@@ -197,7 +193,7 @@ Test(view_scope, every_tab_counts_the_same_scope)
  * arrows). */
 Test(view_scope, the_scope_label_stays_on_narrow_bars)
 {
-	static const int widths[] = { 120, 80, 40 };
+	static const int widths[] = {120, 80, 40};
 
 	for (size_t k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
 		fx_start_proc(widths[k], 24, false, 300);
@@ -208,7 +204,7 @@ Test(view_scope, the_scope_label_stays_on_narrow_bars)
 			bar = fx_find("Tree") >= 0 ? fx_find("Tree") : fx_find(" >");
 			cr_assert_geq(bar, 0, "no tab bar at %d columns", widths[k]);
 			cr_expect(strstr(fx.frame.v[bar].text, "last 5s, thread render"),
-				  "%d columns, tab %d: '%s'", widths[k], tab, fx.frame.v[bar].text);
+			          "%d columns, tab %d: '%s'", widths[k], tab, fx.frame.v[bar].text);
 		}
 	}
 }
