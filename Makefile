@@ -64,7 +64,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 PERFTOP_CFLAGS := $(BASE_CFLAGS) $(call pkg_cflags,$(PERFTOP_PKGS) $(AGENT_PKGS)) $(CFLAGS)
-PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lpthread -lm
+PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -liberty -lpthread -lm
 
 # ---- are the libraries there? -------------------------------------------------
 # The flags above come from pkg-config when make reads this file, so a build

@@ -4,8 +4,8 @@
 # already installed: one dpkg-query call, no network.
 set -eu
 
-build_pkgs="gcc make pkg-config libncurses-dev libproc2-dev libunwind-dev libmsgpack-dev libelf-dev libdw-dev zlib1g-dev"
-test_pkgs="$build_pkgs libcriterion-dev tmux procps util-linux clang libclang-rt-14-dev golang-go nodejs"
+build_pkgs="gcc make pkg-config libncurses-dev libproc2-dev libunwind-dev libmsgpack-dev libelf-dev libdw-dev zlib1g-dev libiberty-dev"
+test_pkgs="$build_pkgs g++ libcap2-bin libcriterion-dev tmux procps util-linux clang libclang-rt-14-dev golang-go nodejs"
 # The export suite reads pprof files with go tool pprof and speedscope/pprof
 # files with npm packages; nodejs from other sources brings its own npm.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"

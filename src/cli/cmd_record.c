@@ -295,7 +295,7 @@ int cmd_record(int argc, char **argv)
 	struct cli_command cmd;
 	struct collector *c;
 	struct model m;
-	char why[1024], agent[PATH_MAX], sock[SOCKPATH_MAX];
+	char why[1024], agent[PATH_MAX], sock[SOCKPATH_MAX], agent_note[MODEL_WHY_LEN + 64];
 	const char *reason;
 	pid_t pid = 0;
 	uint64_t samples = 0;
@@ -363,6 +363,7 @@ int cmd_record(int argc, char **argv)
 		const struct process *p = model_find(&m, pid);
 
 		samples = p && p->profile ? p->profile->samples : 0;
+		model_agent_status(p, agent_note, sizeof(agent_note));
 	}
 	snapshot_encode(&m, &meta, &buf);
 	model_unlock(&m);
@@ -374,9 +375,9 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
-	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s)\n", reason, a.out,
-	        (unsigned long long)samples,
-	        samples ? "" : ": no agent connected, /proc figures only");
+	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
+	        (unsigned long long)samples, samples ? "" : ": ", agent_note,
+	        samples ? "" : ", /proc figures only");
 	return a.command ? code : 0;
 }
 

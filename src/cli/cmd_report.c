@@ -387,8 +387,9 @@ static void diff_usage(FILE *f)
 {
 	fputs("usage: perftop diff BASE NEW [--report] [--format text|markdown|json] [--top N]\n"
 	      "                           [--pid PID] [-o OUT]\n"
-	      "What got slower or faster from snapshot BASE to NEW: each function's self and\n"
-	      "total share in points, each zone's p50 and p95 in percent, largest regression\n"
+	      "What got slower or faster from snapshot BASE to NEW: each function's own CPU\n"
+	      "time (ms per second of run) and its change in percent, its self and total\n"
+	      "share in points, each zone's p50 and p95 in percent, largest regression\n"
 	      "first. Shown on a screen (Tab: functions / zones, / searches, q quits); with\n"
 	      "--report (or --format, -o) printed as text instead. --top 0 lists every\n"
 	      "function that changed (default 20).\n",
@@ -444,6 +445,8 @@ int cmd_diff(int argc, char **argv)
 		return rc;
 	}
 	diff_compute(&d, base.prof, base.proc->comm, new_.prof, new_.proc->comm);
+	d.base_label = a.files[0];
+	d.new_label = a.files[1];
 	if (!a.report) {
 		rc = diff_screen(&d, a.files[0], a.files[1]);
 		diff_release(&d);

@@ -2,6 +2,7 @@
 #include "collect/ingest.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ struct zone_stack {
 struct ingest_conn {
 	int fd;
 	pid_t pid;             /* from SO_PEERCRED; HELLO must agree */
+	uid_t uid;             /* from SO_PEERCRED */
 	bool hello;
 	struct wire_decoder dec;
 	struct hashmap names;  /* wire NAME id -> struct conn_name * */
@@ -61,6 +63,8 @@ struct ingest {
 	struct ingest_stats stats;
 	double refused_logged_at; /* model time of the last refusal logged */
 	double no_fds_logged_at;  /* and of the last agent turned away for descriptors */
+	uid_t user_uid;           /* the last peer uid named, and its user name */
+	char user[MODEL_USER_LEN];
 	uint8_t *readbuf;
 	struct symbolizer *sym; /* shared by every connection */
 };
@@ -171,10 +175,29 @@ static uint32_t mapped_id(struct ingest_conn *c, uint32_t wire_id, bool counter)
 	return n->mapped - 1;
 }
 
+/* argv joined by spaces, control characters as spaces, cut at len - 1. */
+static void join_argv(char *out, size_t len, const struct wire_hello *h)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < h->argv.n && n + 1 < len; i++) {
+		const struct wire_str *a = &h->argv.v[i];
+
+		if (i)
+			out[n++] = ' ';
+		for (size_t k = 0; k < a->len && n + 1 < len; k++)
+			out[n++] = (unsigned char)a->s[k] < 0x20 || a->s[k] == 0x7f ? ' ' : a->s[k];
+	}
+	out[n < len ? n : len - 1] = '\0';
+}
+
 static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 {
 	struct process *p;
-	char argv0[256] = "";
+	char argv0[256] = "", cmdline[4096], user[MODEL_USER_LEN];
+	struct passwd pw, *pwp = NULL;
+	char pwbuf[1024];
 
 	if (h->pid != (uint32_t)c->pid && c->pid > 0) {
 		/* A forked child inherits its parent's socket only through a new
@@ -183,7 +206,20 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	}
 	if (h->argv.n)
 		snprintf(argv0, sizeof(argv0), "%s", h->argv.v[0].s);
+	/* Who it runs as; peers are perftop's own user (or refused), so the
+	 * name is looked up once (getpwuid may read files), not per agent. */
+	if (!c->in->user[0] || c->in->user_uid != c->uid) {
+		if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 && pwp)
+			snprintf(c->in->user, sizeof(c->in->user), "%s", pwp->pw_name);
+		else
+			snprintf(c->in->user, sizeof(c->in->user), "%u", (unsigned)c->uid);
+		c->in->user_uid = c->uid;
+	}
+	snprintf(user, sizeof(user), "%s", c->in->user);
+	join_argv(cmdline, sizeof(cmdline), h);
 	p = model_agent_process(c->in->m, c->pid, h->exe.len ? h->exe.s : argv0);
+	/* Said after exec: better than a /proc reading from before it. */
+	model_process_identity(p, h->exe.len ? h->exe.s : argv0, cmdline, c->uid, user);
 	p->profile->proto_major = h->major;
 	p->profile->proto_minor = h->minor;
 	p->profile->requested_hz = h->requested_hz;
@@ -354,7 +390,8 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 			if (zone != UINT32_MAX)
 				profile_zone_stats(p, zone, (pid_t)msg->u.zone_stats.tid,
 						   msg->u.zone_stats.count, (double)msg->u.zone_stats.sum,
-						   msg->u.zone_stats.min, msg->u.zone_stats.max);
+						   msg->u.zone_stats.min, msg->u.zone_stats.max,
+						   ns_to_s(msg->u.zone_stats.ts));
 		}
 		break;
 	case WIRE_COUNTERS:
@@ -442,6 +479,7 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 	c = xcalloc(1, sizeof(*c));
 	c->fd = fd;
 	c->pid = pid;
+	c->uid = uid;
 	c->in = in;
 	hashmap_init(&c->names);
 	hashmap_init(&c->zstacks);

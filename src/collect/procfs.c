@@ -26,6 +26,7 @@
 #include <libproc2/pids.h>
 #include <libproc2/stat.h>
 
+#include "collect/execcheck.h"
 #include "util/hashmap.h"
 #include "util/xalloc.h"
 
@@ -103,6 +104,8 @@ struct cmd_entry {
 	char comm[MODEL_COMM_LEN];      /* changes on exec: read the line again */
 	char *cmdline;                  /* space-joined argv, "" when empty */
 	double read_at, seen_at;        /* CLOCK_BOOTTIME seconds */
+	bool exe_checked;               /* a detail read checked its executable */
+	char *agent_why;                /* why the agent cannot load, or NULL */
 };
 
 struct procfs {
@@ -290,8 +293,23 @@ static void cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
 	}
 }
 
-/* The cached command line of r's process, read when new or stale. */
-static const char *cmd_for(struct procfs *pf, const struct proc_reading *r, double now)
+/* Checks once (and again after an exec) whether the agent can load into a
+ * detail process's executable; e->agent_why says why not. */
+static void exe_check(struct cmd_entry *e, pid_t pid)
+{
+	char path[48], why[MODEL_WHY_LEN];
+
+	e->exe_checked = true;
+	free(e->agent_why);
+	e->agent_why = NULL;
+	snprintf(path, sizeof(path), "/proc/%ld/exe", (long)pid);
+	if (execcheck_agent(path, getuid(), getgid(), why, sizeof(why)) == 1)
+		e->agent_why = xstrdup(why);
+}
+
+/* The cached command line of r's process, read when new or stale; for a
+ * detail process, r->agent_why too. */
+static const char *cmd_for(struct procfs *pf, struct proc_reading *r, double now)
 {
 	struct cmd_entry *e = hashmap_get(&pf->cmds, (uint64_t)r->pid);
 	bool stale;
@@ -309,7 +327,11 @@ static const char *cmd_for(struct procfs *pf, const struct proc_reading *r, doub
 		memcpy(e->comm, r->comm, sizeof(e->comm));
 		e->read_at = now;
 		cmd_read(pf, r->pid, e);
+		e->exe_checked = false; /* an exec changes comm */
 	}
+	if (r->csw_ok && !e->exe_checked && r->state != 'Z')
+		exe_check(e, r->pid);
+	r->agent_why = e->agent_why;
 	e->seen_at = now;
 	return e->cmdline;
 }
@@ -330,6 +352,7 @@ static void cmd_sweep(struct procfs *pf, double now)
 		if (now - e->seen_at > CACHE_SWEEP_S) {
 			hashmap_remove(&pf->cmds, key);
 			free(e->cmdline);
+			free(e->agent_why);
 			free(e);
 		}
 	}
@@ -403,6 +426,7 @@ void procfs_close(struct procfs *pf)
 		struct cmd_entry *e = val;
 
 		free(e->cmdline);
+		free(e->agent_why);
 		free(e);
 	}
 	hashmap_release(&pf->cmds);

@@ -170,6 +170,8 @@ static void process_update(struct model *m, struct process *p, const struct proc
 			snprintf(p->cmdline, n, "[%s]", p->comm);
 		}
 	}
+	if (r->csw_ok)
+		snprintf(p->agent_why, sizeof(p->agent_why), "%s", r->agent_why ? r->agent_why : "");
 	p->state = r->state;
 	p->threads = r->threads;
 	p->fds = r->fds;
@@ -281,6 +283,14 @@ void model_apply(struct model *m, const struct tick_reading *r)
 					}
 			p = NULL;
 		}
+		if (p && pr->state == 'Z' && p->have_prev && (p->watched || p->profile)) {
+			/* A watched or profiled zombie has exited: its memory and
+			 * threads are gone from /proc, so its view keeps the
+			 * figures it had alive (the list shows other zombies). */
+			p->seen_tick = m->tick;
+			process_mark_exited(m, p);
+			continue;
+		}
 		if (p) {
 			process_update(m, p, pr, r->hz);
 			continue;
@@ -351,6 +361,37 @@ size_t model_scan_pids(const struct model *m, pid_t *out, size_t cap)
 		n++;
 	}
 	return n;
+}
+
+void model_process_identity(struct process *p, const char *exe, const char *cmdline, uid_t uid,
+			    const char *user)
+{
+	if (exe && *exe) {
+		const char *base = strrchr(exe, '/');
+
+		/* As the kernel names it: the basename, at most 15 bytes. */
+		snprintf(p->comm, sizeof(p->comm), "%.15s", base ? base + 1 : exe);
+	}
+	if (cmdline && *cmdline) {
+		free(p->cmdline);
+		p->cmdline = xstrdup(cmdline);
+	}
+	if (user && *user) {
+		p->uid = uid;
+		snprintf(p->user, sizeof(p->user), "%s", user);
+	}
+}
+
+void model_agent_status(const struct process *p, char *buf, size_t len)
+{
+	if (p && p->profile && p->profile->samples)
+		snprintf(buf, len, "%s", "");
+	else if (p && p->profile)
+		snprintf(buf, len, "agent connected, 0 samples: the program used no CPU time");
+	else if (p && p->agent_why[0])
+		snprintf(buf, len, "agent cannot load: %s", p->agent_why);
+	else
+		snprintf(buf, len, "no agent connected");
 }
 
 struct process *model_agent_process(struct model *m, pid_t pid, const char *exe)

@@ -31,6 +31,7 @@
 enum {
 	MODEL_USER_LEN = 32,
 	MODEL_COMM_LEN = 64,
+	MODEL_WHY_LEN = 160,         /* why the agent cannot load, as text */
 	MODEL_HISTORY_SECONDS = 600, /* series keep at least this much history */
 	MODEL_KEEP_EXITED = 256,     /* exited, unwatched agent processes kept */
 };
@@ -63,6 +64,9 @@ struct proc_reading {
 	unsigned long long io_read_bytes, io_write_bytes;
 	unsigned long long vcsw, ivcsw;/* voluntary / involuntary switches */
 	bool csw_ok;                   /* vcsw and ivcsw were read (a detail process) */
+	/* A detail process: why the agent cannot load into its executable
+	 * (collect/execcheck.h), or NULL; borrowed, the model copies it. */
+	const char *agent_why;
 };
 
 struct tick_reading {
@@ -120,6 +124,7 @@ struct process {
 	double watch_since;            /* when watching began */
 	unsigned long long watch_rss_kb; /* RSS when watching began */
 	double exited_at;
+	char agent_why[MODEL_WHY_LEN]; /* why the agent cannot load; "" none known */
 
 	/* The previous raw reading, for deltas. */
 	bool have_prev;
@@ -193,6 +198,21 @@ struct process *model_watch(struct model *m, pid_t pid, bool watched);
  * what the agent said (comm from exe's basename) until /proc fills it in.
  * Gives it a profile if it has none. Caller holds the lock. */
 struct process *model_agent_process(struct model *m, pid_t pid, const char *exe);
+
+/* Sets p's name, command line and user from what its agent said in its
+ * hello (the executable and argv it runs, the peer's uid): they are taken
+ * after exec, so they replace a /proc reading taken between fork and exec
+ * (perftop's own name and command line). NULL arguments are left alone.
+ * Caller holds the lock. */
+void model_process_identity(struct process *p, const char *exe, const char *cmdline, uid_t uid,
+			    const char *user);
+
+/* What to say of p's agent when it has no samples, in buf: "" when it has
+ * samples; "agent connected, 0 samples: the program used no CPU time" when
+ * an agent connected; "agent cannot load: REASON" when the executable says
+ * why (static, set-id, capabilities); else "no agent connected". p may be
+ * NULL. Caller holds the lock. */
+void model_agent_status(const struct process *p, char *buf, size_t len);
 
 /* Fills out with up to cap watched pids; returns how many there are.
  * Caller holds the lock. */

@@ -7,22 +7,35 @@
 
 #include "util/xalloc.h"
 
-/* The agent's cumulative figures for one zone on one thread; base_* are the
- * figures at the last profile_reset(), which later reports are taken from. */
+/* The agent's cumulative figures for one zone on one thread, as of time ts;
+ * base_* are the figures at the last profile_reset(), which later reports are
+ * taken from. extra_* are the events received that those figures do not
+ * cover yet: the ones that ended after ts (or all, before the first figures).
+ * The agent sends its figures once a second and at a thread's or the
+ * process's end, so without extra_* the all-time figures would lag the
+ * events (and the window) by up to a second, and lose the last second of a
+ * process stopped before its final figures. */
 struct zone_stats {
+	bool have; /* the agent's figures arrived */
+	double ts;
 	uint64_t count;
 	double sum_ns;
 	uint64_t min_ns, max_ns;
 	uint64_t base_count;
 	double base_sum_ns;
 	bool reset; /* min and max cover time before the reset */
+	uint64_t extra_count;
+	double extra_sum_ns;
+	uint64_t extra_min_ns, extra_max_ns;
 };
 
-/* One zone on one thread: its histogram and its window hint. */
+/* One zone on one thread: its histogram, its window hint and the agent's
+ * figures of it (owned by profile.zone_thread_stats). */
 struct profile_zone_thread {
 	struct hist hist;
 	uint32_t thread; /* index into profile.threads */
 	struct window_hint hint;
+	struct zone_stats *stats;
 };
 
 /* Grows *arr (of elem-size entries, *alloc long) so index idx fits; zeroes new space. */
@@ -613,6 +626,48 @@ void profile_zone_event(struct profile *p, uint32_t zone, uint64_t duration_ns)
 		hist_record(&p->zones[zone].hist, duration_ns, 1);
 }
 
+/* The agent's figures of zone on thread tid, created (empty) if absent. */
+static struct zone_stats *zone_stats_get(struct profile *p, uint32_t zone, pid_t tid)
+{
+	uint64_t key = (uint64_t)zone << 32 | (uint32_t)tid;
+	struct zone_stats *s = hashmap_get(&p->zone_thread_stats, key);
+
+	if (!s) {
+		s = xcalloc(1, sizeof(*s));
+		hashmap_put(&p->zone_thread_stats, key, s);
+	}
+	return s;
+}
+
+/* Folds one event of duration d into the exact figures (count, sum, min, max). */
+static void exact_fold(uint64_t *count, double *sum, uint64_t *lo, uint64_t *hi, uint64_t n,
+		       double nsum, uint64_t nlo, uint64_t nhi)
+{
+	if (!n)
+		return;
+	if (!*count || nlo < *lo)
+		*lo = nlo;
+	if (!*count || nhi > *hi)
+		*hi = nhi;
+	*count += n;
+	*sum += nsum;
+}
+
+/* An event of zone that ended at t on the thread whose figures are s: when
+ * those do not cover it yet, it counts in the exact figures too. */
+static void zone_extra(struct profile *p, uint32_t zone, struct zone_stats *s, double t,
+		       uint64_t d)
+{
+	struct profile_zone *z = &p->zones[zone];
+
+	if (s->have && t <= s->ts)
+		return;
+	exact_fold(&s->extra_count, &s->extra_sum_ns, &s->extra_min_ns, &s->extra_max_ns, 1,
+		   (double)d, d, d);
+	exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, 1,
+		   (double)d, d, d);
+}
+
 /* The record of zone on thread tid, created if absent. */
 static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone, pid_t tid)
 {
@@ -623,6 +678,7 @@ static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone,
 		zt = xcalloc(1, sizeof(*zt));
 		hist_init(&zt->hist);
 		zt->thread = (uint32_t)(profile_thread(p, tid) - p->threads);
+		zt->stats = zone_stats_get(p, zone, tid);
 		hashmap_put(&p->zone_threads, key, zt);
 	}
 	return zt;
@@ -638,6 +694,7 @@ void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t
 	hist_record(&p->zones[zone].hist, duration_ns, 1);
 	zt = zone_thread(p, zone, tid);
 	hist_record(&zt->hist, duration_ns, 1);
+	zone_extra(p, zone, zt->stats, t, duration_ns);
 	note_time(p, t);
 	zone_series_fold(p, window_second(t));
 	zone_series_start(p, window_second(t));
@@ -798,10 +855,9 @@ void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double
 }
 
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
-			double sum_ns, uint64_t min_ns, uint64_t max_ns)
+			double sum_ns, uint64_t min_ns, uint64_t max_ns, double t)
 {
-	uint64_t key = (uint64_t)zone << 32 | (uint32_t)tid;
-	struct zone_stats *s = hashmap_get(&p->zone_thread_stats, key);
+	struct zone_stats *s;
 	struct profile_zone *z;
 	size_t pos = 0;
 	uint64_t k;
@@ -809,41 +865,43 @@ void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t co
 
 	if (zone >= p->zone_names.count)
 		return;
-	if (!s) {
-		s = xcalloc(1, sizeof(*s));
-		hashmap_put(&p->zone_thread_stats, key, s);
-	}
+	s = zone_stats_get(p, zone, tid);
 	if (count < s->base_count) {
 		/* Fewer than at the reset: the thread started over. */
 		s->base_count = 0;
 		s->base_sum_ns = 0;
 	}
+	s->have = true;
+	s->ts = t;
 	s->count = count;
 	s->sum_ns = sum_ns;
 	s->min_ns = min_ns;
 	s->max_ns = max_ns;
+	/* Every event received so far ended before t (the agent drains a
+	 * thread's events before it reads its figures): they are covered. */
+	s->extra_count = 0;
+	s->extra_sum_ns = 0;
 	/* Re-sum this zone over its threads: the figures are cumulative per thread. */
 	z = &p->zones[zone];
 	z->exact_count = 0;
 	z->exact_sum_ns = 0;
 	while (hashmap_next(&p->zone_thread_stats, &pos, &k, &v)) {
-		const struct zone_stats *t = v;
-		uint64_t n = t->count - t->base_count, lo = t->min_ns, hi = t->max_ns;
+		const struct zone_stats *ts = v;
+		uint64_t n = ts->have ? ts->count - ts->base_count : 0;
+		uint64_t lo = ts->min_ns, hi = ts->max_ns;
 
-		if (k >> 32 != zone || !n)
+		if (k >> 32 != zone)
 			continue;
-		if (t->reset) {
+		if (n && ts->reset) {
 			/* The agent's min and max reach back before the reset: use
 			 * the events received since (none: 0 until some arrive). */
 			lo = z->hist.count ? z->hist.min_ns : 0;
 			hi = z->hist.count ? z->hist.max_ns : 0;
 		}
-		if (!z->exact_count || lo < z->exact_min_ns)
-			z->exact_min_ns = lo;
-		if (!z->exact_count || hi > z->exact_max_ns)
-			z->exact_max_ns = hi;
-		z->exact_count += n;
-		z->exact_sum_ns += t->sum_ns - t->base_sum_ns;
+		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, n,
+			   ts->sum_ns - ts->base_sum_ns, lo, hi);
+		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns,
+			   ts->extra_count, ts->extra_sum_ns, ts->extra_min_ns, ts->extra_max_ns);
 	}
 }
 
@@ -904,6 +962,54 @@ static double counter_rate(const struct profile_counter *c, double seconds, doub
 	return now > then_t ? (c->total - then_v) / (now - then_t) : 0;
 }
 
+/* Adds value to second s of c's window ring (dropped when s is older than
+ * the ring holds). */
+static void counter_window_add(struct profile_counter *c, int64_t s, double value)
+{
+	size_t slot = (size_t)(((s % WINDOW_SLOTS) + WINDOW_SLOTS) % WINDOW_SLOTS);
+
+	if (!c->win_any || c->win_second[slot] < s) {
+		c->win_second[slot] = s;
+		c->win_added[slot] = 0;
+	} else if (c->win_second[slot] > s) {
+		return;
+	}
+	c->win_added[slot] += value;
+	c->win_any = true;
+}
+
+double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
+				 double now)
+{
+	const struct profile_counter *c;
+	int64_t first, last;
+	double sum = 0, then = 0;
+
+	if (counter >= p->counter_names.count)
+		return 0;
+	c = &p->counters[counter];
+	if (c->gauge || seconds <= 0)
+		return c->total;
+	window_range(seconds, now, &first, &last);
+	if (c->win_any) {
+		for (size_t i = 0; i < WINDOW_SLOTS; i++)
+			if (c->win_second[i] >= first && c->win_second[i] <= last)
+				sum += c->win_added[i];
+		return sum;
+	}
+	/* Loaded: the total minus the total before the first update second
+	 * inside the window (a snapshot holds the total before each update
+	 * second, not the additions of each second). */
+	for (unsigned k = 0; k < c->nsnaps; k++) {
+		unsigned i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
+
+		if (c->snap_time[i] >= (double)first)
+			return c->total > c->snap_total[i] ? c->total - c->snap_total[i] : 0;
+		then = c->snap_total[i];
+	}
+	return c->last_time >= (double)first && c->total > then ? c->total - then : 0;
+}
+
 double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now)
 {
 	if (counter >= p->counter_names.count)
@@ -934,6 +1040,8 @@ void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, dou
 		c->rate_per_min = 60 * counter_rate(c, 60, t);
 	}
 	c->total = gauge ? value : c->total + value;
+	if (!gauge)
+		counter_window_add(c, window_second(t), value);
 	if (t > c->last_time)
 		c->last_time = t;
 	note_time(p, t);
@@ -1172,7 +1280,9 @@ void profile_reset(struct profile *p)
 
 		s->base_count = s->count;
 		s->base_sum_ns = s->sum_ns;
-		s->reset = true;
+		s->reset = s->have;
+		s->extra_count = 0;
+		s->extra_sum_ns = 0;
 	}
 
 	for (size_t i = 0; i < p->counter_names.count; i++) {
@@ -1188,6 +1298,7 @@ void profile_reset(struct profile *p)
 		c->rate_per_s = c->rate_per_min = 0;
 		c->bucket_start = c->bucket_base = 0;
 		c->nsnaps = c->snap_head = 0;
+		c->win_any = false;
 		series_release(&c->values);
 		series_release(&c->rates);
 	}

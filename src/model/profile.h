@@ -113,8 +113,10 @@ struct profile_pair {
 struct profile_zone {
 	const char *name;
 	struct hist hist;           /* durations of the events received */
-	/* Exact figures from the agent's per-thread statistics (ZONE_STATS),
-	 * summed over threads; count == 0 until the first statistics frame. */
+	/* Exact figures: the agent's per-thread statistics (ZONE_STATS), plus
+	 * the events received that ended after a thread's latest statistics
+	 * (or on a thread that sent none), summed over threads; count == 0
+	 * until the first statistics frame or timed event. */
 	uint64_t exact_count;
 	double exact_sum_ns;
 	uint64_t exact_min_ns, exact_max_ns;
@@ -153,6 +155,11 @@ struct profile_counter {
 	double snap_time[PROFILE_COUNTER_SNAPS], snap_total[PROFILE_COUNTER_SNAPS];
 	unsigned nsnaps, snap_head;
 	double reset_base, agent_total;
+	/* internal: what was added in each of the last WINDOW_SLOTS seconds
+	 * (slot s % WINDOW_SLOTS holds second win_second), for the live window */
+	int64_t win_second[WINDOW_SLOTS];
+	double win_added[WINDOW_SLOTS];
+	bool win_any;
 };
 
 struct profile_mark {
@@ -290,9 +297,12 @@ void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double
  * without events is 0. Returns the values written. */
 size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
 			       enum profile_zone_pct pct, double now, float *out, size_t n);
-/* The agent's cumulative exact statistics of one zone on one thread. */
+/* The agent's cumulative exact statistics of one zone on one thread, read at
+ * time t (seconds, the events' clock): they cover the events of that thread
+ * that ended at or before t; the exact figures add the events received that
+ * ended after t until the next statistics. */
 void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
-			double sum_ns, uint64_t min_ns, uint64_t max_ns);
+			double sum_ns, uint64_t min_ns, uint64_t max_ns, double t);
 size_t profile_zone_count(const struct profile *p);
 /* The overall histogram of zone on thread tid (0: all threads merged), or
  * NULL when that thread had none. For saving a snapshot. */
@@ -321,6 +331,13 @@ size_t profile_counter_count(const struct profile *p);
  * newest update second at least `seconds` old (or the oldest kept). 0 when
  * nothing changed; times 60 gives the rate per minute. */
 double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now);
+/* A counter over the scope's window: what was added in the seconds a window
+ * of `seconds` at now covers (window_range(), the seconds the zones' and the
+ * samples' windows cover), or the total when seconds <= 0; a gauge's value
+ * either way. A profile loaded from a snapshot keeps no per-second additions:
+ * its window is estimated from the per-update-second totals (the rate's). */
+double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
+				 double now);
 
 /* Appends a mark; the oldest is dropped past PROFILE_MAX_MARKS. */
 void profile_mark(struct profile *p, double t, pid_t tid, const char *text);

@@ -576,6 +576,42 @@ static uint32_t find(const struct intern *names, const char *name)
 	return intern_find(names, name, strlen(name));
 }
 
+/* Whether function name f is what a rule names: the same, or, when the rule
+ * gives no parameter list, the same up to f's ("work::checksum" names
+ * "work::checksum(std::string const&)" and its "[clone .cold]"). */
+static bool function_named(const char *f, const char *rule)
+{
+	size_t n = strlen(rule);
+
+	if (strncmp(f, rule, n))
+		return false;
+	return !f[n] || (f[n] == '(' && !strchr(rule, '('));
+}
+
+/* Whether the profile has what rule r names: its zone or counter, or (once
+ * there are samples) a function of that name in some module. cpu and rss
+ * rules name nothing. */
+static bool named_in(const struct budget_rule *r, const struct profile *p)
+{
+	if (!p || !r->name)
+		return true;
+	switch (r->subject) {
+	case BS_ZONE:
+		return find(&p->zone_names, r->name) != UINT32_MAX;
+	case BS_COUNTER:
+		return find(&p->counter_names, r->name) != UINT32_MAX;
+	case BS_FUNCTION:
+		if (!p->samples)
+			return true;
+		for (size_t i = 0; i < profile_func_count(p); i++)
+			if (function_named(p->funcs[i].name, r->name))
+				return true;
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Measures rule r; returns false when there is nothing to measure. */
 static bool measure(const struct budget_rule *r, const struct profile *p,
 		    const struct process *proc, double *v)
@@ -644,7 +680,7 @@ static bool measure(const struct budget_rule *r, const struct profile *p,
 		if (!p || !p->samples)
 			return false;
 		for (size_t i = 0; i < profile_func_count(p); i++)
-			if (!strcmp(p->funcs[i].name, r->name))
+			if (function_named(p->funcs[i].name, r->name))
 				n += r->metric == BM_FUNCTION_SELF ? p->funcs[i].self
 								   : p->funcs[i].total;
 		*v = 100.0 * (double)n / (double)p->samples;
@@ -705,6 +741,13 @@ enum budget_status budget_judge(const struct budget *b, const struct profile *p,
 		memset(res, 0, sizeof(*res));
 		fmt_value(res->limit_text, sizeof(res->limit_text), u, r->limit);
 		fmt_value(res->warn_text, sizeof(res->warn_text), u, r->warn);
+		if (!named_in(r, p)) {
+			/* A misspelt or renamed subject must not pass unnoticed. */
+			res->status = BUDGET_FAIL;
+			res->missing = true;
+			snprintf(res->value_text, sizeof(res->value_text), "not in the profile");
+			continue;
+		}
 		res->have = measure(r, p, proc, &res->value);
 		if (!res->have) {
 			res->status = BUDGET_NODATA;

@@ -15,8 +15,12 @@
  * rule's unit, or a share of the limit in %). budget_judge() measures every
  * rule on a profile and its process with the same figures the report shows
  * (report.h) and gives pass (green), warn (yellow: inside the band), fail
- * (red: past the limit) or no data (the zone or counter never appeared, or
- * no CPU/RSS series): no data is shown as a warning and never fails.
+ * (red: past the limit) or no data (nothing measured yet: a zone without
+ * events for a time, no CPU/RSS series, no samples): no data is shown as a
+ * warning and never fails. A rule naming a zone, counter or function the
+ * profile does not have (a typo, a rename) fails, "not in the profile".
+ * A function is named as the symbolizer shows it (C++ and Rust demangled),
+ * with or without its parameter list.
  *
  * The parser has named limits and reports "line N: reason". A struct budget
  * owns its rules and their strings.
@@ -144,6 +148,7 @@ struct budget {
 struct budget_result {
 	enum budget_status status;
 	bool have;                  /* a value was measured */
+	bool missing;               /* the zone, counter or function is not in the profile */
 	double value;               /* in the rule's base units */
 	/* The value, limit and warning level as text ("12.3 ms"), for tables. */
 	char value_text[32], limit_text[32], warn_text[32];

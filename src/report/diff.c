@@ -47,6 +47,8 @@ static int func_cmp(const void *pa, const void *pb)
 	const struct diff_func *a = pa, *b = pb;
 	int c;
 
+	if (a->d_ms != b->d_ms)
+		return a->d_ms > b->d_ms ? -1 : 1;
 	if (a->d_self != b->d_self)
 		return a->d_self > b->d_self ? -1 : 1;
 	if (a->d_total != b->d_total)
@@ -71,6 +73,19 @@ static double change(double from, double to)
 	return 100.0 * (to - from) / from;
 }
 
+/* The sampling rate a profile's samples stand for: one sample is 1/hz
+ * seconds of a thread's CPU time. 0 when unknown. */
+static double rate_of(const struct profile *p)
+{
+	return p->requested_hz > 0 ? p->requested_hz : p->achieved_hz > 0 ? p->achieved_hz : 0;
+}
+
+/* Milliseconds of CPU a second of the run that n samples stand for. */
+static double ms_per_s(uint64_t n, double hz, double seconds)
+{
+	return hz > 0 ? 1000.0 * (double)n / hz / seconds : 0;
+}
+
 void diff_compute(struct diff *d, const struct profile *base, const char *base_program,
 		  const struct profile *new_, const char *new_program)
 {
@@ -86,6 +101,11 @@ void diff_compute(struct diff *d, const struct profile *base, const char *base_p
 				strcmp(d->base_program, d->new_program) != 0;
 	d->base_samples = base->samples;
 	d->new_samples = new_->samples;
+	d->base_seconds = report_duration(base) > 1 ? report_duration(base) : 1;
+	d->new_seconds = report_duration(new_) > 1 ? report_duration(new_) : 1;
+	d->base_hz = rate_of(base);
+	d->new_hz = rate_of(new_);
+	d->have_cpu = d->base_hz > 0 && d->new_hz > 0;
 
 	/* Functions: BASE's first, then NEW's that BASE lacks. */
 	intern_init(&keys);
@@ -102,6 +122,7 @@ void diff_compute(struct diff *d, const struct profile *base, const char *base_p
 		df->new_id = UINT32_MAX;
 		df->base_self = pct(f->self, base->samples);
 		df->base_total = pct(f->total, base->samples);
+		df->base_ms = ms_per_s(f->self, d->base_hz, d->base_seconds);
 	}
 	for (size_t i = 0; i < nn; i++) {
 		const struct profile_func *f = &new_->funcs[i];
@@ -119,10 +140,19 @@ void diff_compute(struct diff *d, const struct profile *base, const char *base_p
 		df->new_id = (uint32_t)i;
 		df->new_self = pct(f->self, new_->samples);
 		df->new_total = pct(f->total, new_->samples);
+		df->new_ms = ms_per_s(f->self, d->new_hz, d->new_seconds);
 	}
 	for (size_t i = 0; i < d->nfuncs; i++) {
-		d->funcs[i].d_self = d->funcs[i].new_self - d->funcs[i].base_self;
-		d->funcs[i].d_total = d->funcs[i].new_total - d->funcs[i].base_total;
+		struct diff_func *df = &d->funcs[i];
+
+		df->d_self = df->new_self - df->base_self;
+		df->d_total = df->new_total - df->base_total;
+		if (!d->have_cpu)
+			df->base_ms = df->new_ms = 0;
+		df->d_ms = df->new_ms - df->base_ms;
+		df->have_cpu_change = d->have_cpu && df->base_ms > 0;
+		if (df->have_cpu_change)
+			df->cpu_change = change(df->base_ms, df->new_ms);
 	}
 	qsort(d->funcs, d->nfuncs, sizeof(*d->funcs), func_cmp);
 	d->nnew = nn;
@@ -195,10 +225,16 @@ const struct diff_func *diff_func_find(const struct diff *d, uint32_t new_id)
 /* ---- writing -------------------------------------------------------------------- */
 
 #define DIFF_SUMMARY_COLUMNS(X)                                               \
-	X(BASE_PROGRAM, "base program", "base_program", STR, 0)               \
-	X(NEW_PROGRAM, "new program", "new_program", STR, 0)                  \
-	X(BASE_SAMPLES, "base samples", "base_samples", COUNT, 0)             \
-	X(NEW_SAMPLES, "new samples", "new_samples", COUNT, 0)
+	X(BASE_FILE, "BASE (before)", "base_file", STR, 0)                    \
+	X(NEW_FILE, "NEW (after)", "new_file", STR, 0)                        \
+	X(BASE_PROGRAM, "BASE program", "base_program", STR, 0)               \
+	X(NEW_PROGRAM, "NEW program", "new_program", STR, 0)                  \
+	X(BASE_SAMPLES, "BASE samples", "base_samples", COUNT, 0)             \
+	X(NEW_SAMPLES, "NEW samples", "new_samples", COUNT, 0)                \
+	X(BASE_SECONDS, "BASE duration", "base_duration_s", SECONDS, 0)       \
+	X(NEW_SECONDS, "NEW duration", "new_duration_s", SECONDS, 0)          \
+	X(BASE_HZ, "BASE rate", "base_rate_hz", HZ, 0)                        \
+	X(NEW_HZ, "NEW rate", "new_rate_hz", HZ, 0)
 
 #define DS_ENTRY(id, ...) DS_##id,
 enum { DIFF_SUMMARY_COLUMNS(DS_ENTRY) DS_COUNT };
@@ -206,12 +242,15 @@ enum { DIFF_SUMMARY_COLUMNS(DS_ENTRY) DS_COUNT };
 static const struct table_col summary_cols[] = { DIFF_SUMMARY_COLUMNS(TABLE_COLUMN) };
 
 #define DIFF_FUNC_COLUMNS(X)                                                  \
+	X(CPU_CHANGE, "CPU change", "cpu_change_pct", CHANGE, 0)              \
+	X(BASE_MS, "BASE ms/s", "base_cpu_ms_per_s", MSPS, 0)                   \
+	X(NEW_MS, "NEW ms/s", "new_cpu_ms_per_s", MSPS, 0)                      \
 	X(D_SELF, "Δ self", "self_change_pts", PTS, 0)                        \
 	X(D_TOTAL, "Δ total", "total_change_pts", PTS, 0)                     \
-	X(BASE_SELF, "base self %", "base_self_pct", PCT, 0)                  \
-	X(NEW_SELF, "new self %", "new_self_pct", PCT, 0)                     \
-	X(BASE_TOTAL, "base total %", "base_total_pct", PCT, 0)               \
-	X(NEW_TOTAL, "new total %", "new_total_pct", PCT, 0)                  \
+	X(BASE_SELF, "BASE self %", "base_self_pct", PCT, 0)                  \
+	X(NEW_SELF, "NEW self %", "new_self_pct", PCT, 0)                     \
+	X(BASE_TOTAL, "BASE total %", "base_total_pct", PCT, 0)               \
+	X(NEW_TOTAL, "NEW total %", "new_total_pct", PCT, 0)                  \
 	X(MODULE, "module", "module", STR, 0)                                 \
 	X(NAME, "function", "name", STR, 0)
 
@@ -224,12 +263,12 @@ static const struct table_col func_cols[] = { DIFF_FUNC_COLUMNS(TABLE_COLUMN) };
 	X(NAME, "zone", "name", STR, 0)                                       \
 	X(P95_CHANGE, "p95 change", "p95_change_pct", CHANGE, 0)              \
 	X(P50_CHANGE, "p50 change", "p50_change_pct", CHANGE, 0)              \
-	X(BASE_P95, "base p95", "base_p95_ns", NS, 0)                         \
-	X(NEW_P95, "new p95", "new_p95_ns", NS, 0)                            \
-	X(BASE_P50, "base p50", "base_p50_ns", NS, 0)                         \
-	X(NEW_P50, "new p50", "new_p50_ns", NS, 0)                            \
-	X(BASE_COUNT, "base count", "base_count", COUNT, 0)                   \
-	X(NEW_COUNT, "new count", "new_count", COUNT, 0)
+	X(BASE_P95, "BASE p95", "base_p95_ns", NS, 0)                         \
+	X(NEW_P95, "NEW p95", "new_p95_ns", NS, 0)                            \
+	X(BASE_P50, "BASE p50", "base_p50_ns", NS, 0)                         \
+	X(NEW_P50, "NEW p50", "new_p50_ns", NS, 0)                            \
+	X(BASE_COUNT, "BASE count", "base_count", COUNT, 0)                   \
+	X(NEW_COUNT, "NEW count", "new_count", COUNT, 0)
 
 #define DZ_ENTRY(id, ...) DZ_##id,
 enum { DIFF_ZONE_COLUMNS(DZ_ENTRY) DZ_COUNT };
@@ -249,6 +288,14 @@ int diff_write(FILE *f, const struct diff *d, enum report_format fmt, size_t top
 	table_init(&t[0], "Compared", "summary", summary_cols, DS_COUNT);
 	t[0].object = true;
 	c = table_row(&t[0]);
+	table_str(&c[DS_BASE_FILE], d->base_label);
+	table_str(&c[DS_NEW_FILE], d->new_label);
+	table_num(&c[DS_BASE_SECONDS], d->base_seconds);
+	table_num(&c[DS_NEW_SECONDS], d->new_seconds);
+	if (d->have_cpu) {
+		table_num(&c[DS_BASE_HZ], d->base_hz);
+		table_num(&c[DS_NEW_HZ], d->new_hz);
+	}
 	table_str(&c[DS_BASE_PROGRAM], d->base_program);
 	table_str(&c[DS_NEW_PROGRAM], d->new_program);
 	table_num(&c[DS_BASE_SAMPLES], (double)d->base_samples);
@@ -256,15 +303,24 @@ int diff_write(FILE *f, const struct diff *d, enum report_format fmt, size_t top
 
 	table_init(&t[1], "Functions, largest regression first", "functions", func_cols,
 		   DF_COUNT);
-	t[1].empty = "no function changed by 0.05 points or more";
-	t[1].note = "Changes in percentage points of each profile's samples.";
+	t[1].empty = "no function changed";
+	t[1].note = "CPU: each function's own CPU time (samples / rate) in ms per second of its "
+		    "run, and its change in % of BASE's (0 % when its own time is unchanged, whatever its share did); Δ self and Δ total: changes in "
+		    "percentage points of each profile's samples.";
 	for (size_t i = 0; i < d->nfuncs && (!top || rows < top); i++) {
 		const struct diff_func *df = &d->funcs[i];
 
-		if (fabs(df->d_self) < DIFF_MIN_POINTS && fabs(df->d_total) < DIFF_MIN_POINTS)
+		if (fabs(df->d_self) < DIFF_MIN_POINTS && fabs(df->d_total) < DIFF_MIN_POINTS &&
+		    (!df->have_cpu_change || fabs(df->cpu_change) < DIFF_MIN_POINTS))
 			continue;
 		c = table_row(&t[1]);
 		rows++;
+		if (df->have_cpu_change)
+			table_num(&c[DF_CPU_CHANGE], df->cpu_change);
+		if (d->have_cpu && df->base_id != UINT32_MAX)
+			table_num(&c[DF_BASE_MS], df->base_ms);
+		if (d->have_cpu && df->new_id != UINT32_MAX)
+			table_num(&c[DF_NEW_MS], df->new_ms);
 		table_num(&c[DF_D_SELF], df->d_self);
 		table_num(&c[DF_D_TOTAL], df->d_total);
 		if (df->base_id != UINT32_MAX) {
@@ -310,7 +366,8 @@ int diff_write(FILE *f, const struct diff *d, enum report_format fmt, size_t top
 			 table_clean(np, sizeof(np), d->new_program, fmt == REPORT_MARKDOWN));
 	switch (fmt) {
 	case REPORT_TEXT:
-		fputs("perftop diff\n", f);
+		fprintf(f, "perftop diff: BASE (before) %s, NEW (after) %s\n",
+			d->base_label ? d->base_label : "-", d->new_label ? d->new_label : "-");
 		if (*warning)
 			fprintf(f, "%s\n", warning);
 		for (int i = 0; i < 3; i++) {
@@ -319,7 +376,9 @@ int diff_write(FILE *f, const struct diff *d, enum report_format fmt, size_t top
 		}
 		break;
 	case REPORT_MARKDOWN:
-		fputs("## perftop diff\n\n", f);
+		fprintf(f, "## perftop diff: BASE (before) %s, NEW (after) %s\n\n",
+			table_clean(bp, sizeof(bp), d->base_label ? d->base_label : "-", true),
+			table_clean(np, sizeof(np), d->new_label ? d->new_label : "-", true));
 		if (*warning)
 			fprintf(f, "> **%s**\n\n", warning);
 		for (int i = 0; i < 3; i++)

@@ -1,12 +1,18 @@
 /*
  * diff — what changed between two profiles (BASE and NEW).
  *
- * Functions are matched by (module, name). Each one's self and total are
- * taken as shares of its own profile's samples, so profiles of different
- * lengths compare; the change is in percentage points (NEW - BASE). Zones
- * are matched by name; their p50 and p95 change in percent of BASE's.
- * Functions are sorted by the largest regression first: the change in self,
- * then in total, then by name; zones by the change in p95.
+ * Functions are matched by (module, name). Each one is measured two ways:
+ *   - its CPU time: self samples / the sampling rate, per second of its
+ *     run (milliseconds of CPU a second), so runs of different lengths
+ *     compare and a function whose own time did not change shows 0 % even
+ *     when another one grew; the change is relative, in % of BASE's;
+ *   - its self and total as shares of its own profile's samples; the change
+ *     is in percentage points (NEW - BASE). A share moves when anything
+ *     else does, so it is shown beside the CPU time, never alone.
+ * Zones are matched by name; their p50 and p95 change in percent of BASE's.
+ * Functions are sorted by the largest regression first: the change in CPU
+ * time (ms/s), then in self and total share, then by name; zones by the
+ * change in p95.
  *
  * Two profiles of different programs (executable names differ) still
  * compare; d->different_programs says so and the writers print a warning.
@@ -34,6 +40,10 @@ struct diff_func {
 	double base_self, new_self; /* percent of that profile's samples */
 	double base_total, new_total;
 	double d_self, d_total;     /* points: new - base */
+	/* Self CPU time in ms per second of the run (0 when absent); the
+	 * change in ms/s and in % of base (have_cpu_change: base > 0). */
+	double base_ms, new_ms, d_ms, cpu_change;
+	bool have_cpu_change;
 };
 
 struct diff_zone {
@@ -48,6 +58,11 @@ struct diff {
 	const char *base_program, *new_program;
 	bool different_programs;
 	uint64_t base_samples, new_samples;
+	double base_seconds, new_seconds; /* each run's duration (at least 1 s) */
+	double base_hz, new_hz;     /* sampling rates (requested; else achieved) */
+	bool have_cpu;              /* both rates known: the ms/s figures are valid */
+	/* What the writers call the two sides (the files), or NULL. */
+	const char *base_label, *new_label;
 	struct diff_func *funcs;    /* largest regression first */
 	size_t nfuncs;
 	struct diff_zone *zones;    /* largest p95 regression first */

@@ -198,6 +198,9 @@ char *table_format(char *out, size_t len, enum table_kind k, const struct table_
 	case TK_RATE:
 		snprintf(out, len, "%.2f/s", v);
 		break;
+	case TK_MSPS:
+		snprintf(out, len, "%.1f ms/s", v);
+		break;
 	case TK_NUM:
 		snprintf(out, len, "%.6g", v);
 		break;

@@ -32,6 +32,7 @@
 	X(BYTES)   /* a size in bytes: "12.3 MiB" (may be negative) */        \
 	X(SECONDS) /* a span in seconds: "12.30 s" */                         \
 	X(HZ)      /* a sampling rate: "99 Hz" */                             \
+	X(MSPS)    /* CPU milliseconds a second of run: "12.3 ms/s" */        \
 	X(RATE)    /* events per second: "12.3/s" */                          \
 	X(NUM)     /* any other number: "%.6g" */                             \
 	X(STATUS)  /* "pass", "warn", "fail" or "no data": coloured words */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symbols/demangle.h"
 #include "symbols/elfmod.h"
 #include "symbols/sym_maps.h"
 #include "util/hashmap.h"
@@ -142,19 +143,21 @@ static const char *intern_str(struct symbolizer *sym, const char *s)
 	return intern_bytes(&sym->strings, id, NULL);
 }
 
-/* A symbol's name without its version suffix: "openpty@@GLIBC_2.34" -> "openpty". */
+/* A symbol's name as shown: without its version suffix ("openpty@@GLIBC_2.34"
+ * -> "openpty"), demangled when it is a C++ or Rust name. */
 static const char *intern_symbol(struct symbolizer *sym, const char *s)
 {
 	size_t n = strcspn(s, "@");
 	char buf[256];
 	char *copy = n < sizeof(buf) ? buf : xmalloc(n + 1);
 	const char *out;
+	char *plain;
 
-	if (!n || !s[n])
-		return intern_str(sym, s);
 	memcpy(copy, s, n);
 	copy[n] = '\0';
-	out = intern_str(sym, copy);
+	plain = sym_demangle(copy);
+	out = intern_str(sym, plain ? plain : copy);
+	free(plain);
 	if (copy != buf)
 		free(copy);
 	return out;

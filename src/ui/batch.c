@@ -34,7 +34,8 @@
  *     (TOTAL is a gauge's value, and its RATE/S is "-")
  *
  * Without an agent the tables are replaced by "agent: not connected" in the
- * figures. Under `perftop run --budget FILE`, the line after the figures is
+ * figures, followed by why when the executable says (static, set-id, file
+ * capabilities: "agent: not connected (static executable ...)"). Under `perftop run --budget FILE`, the line after the figures is
  * the budget's, as on the screen: "budget: all N pass", or "budget: N
  * breaches — RULE VALUE ≥ LIMIT; ..." then the warnings.
  */

@@ -53,13 +53,18 @@ static const char *broken_op(enum budget_op op, bool utf8)
 }
 
 /* "zone frame p95 23.1 ms ≥ 20 ms" for a failure, "... 17 ms (limit 20 ms)"
- * for a warning or "... no data". */
+ * for a warning, "... no data", or "function parse_hdr: not in the profile". */
 static void describe(char *out, size_t len, const struct budget_rule *r,
 		     const struct budget_result *res, bool utf8)
 {
-	int n = snprintf(out, len, "%s%s%s %s ", subject_words[r->subject], r->name ? " " : "",
-			 r->name ? r->name : "", budget_metric_name(r->metric));
+	int n;
 
+	if (res->missing) {
+		snprintf(out, len, "%s %s: not in the profile", subject_words[r->subject], r->name);
+		return;
+	}
+	n = snprintf(out, len, "%s%s%s %s ", subject_words[r->subject], r->name ? " " : "",
+		     r->name ? r->name : "", budget_metric_name(r->metric));
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (res->status == BUDGET_FAIL)

@@ -203,6 +203,8 @@ struct proctabs {
 	struct funcs_order *forder; /* what sorted them, kept between frames (view_tabs.c) */
 	uint32_t *counters;
 	size_t ncounters, counters_alloc;
+	double *counter_vals;     /* by counter id: its total over the scope's window */
+	size_t counter_vals_alloc;
 	struct tabs_zone_row *zones;
 	size_t nzones, zones_alloc;
 	struct profile_zone_summary *sums;
@@ -423,10 +425,12 @@ bool tabs__editing(const struct ui *ui);
 /* Adds the search prompt as the status line when it is open; returns
  * whether it did. */
 bool tabs__status(struct ui *ui, struct lines *out);
-/* Adds one line of the agent's figures: "Agent 1000 Hz requested, 992 Hz
- * achieved, 12,345 samples, 0 dropped" (drops in TE_WARN), or "agent: not
- * connected" when prof is NULL. */
-void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *prof, int width);
+/* Adds one line of the agent's figures of process p: "Agent 1000 Hz
+ * requested, 992 Hz achieved, 12,345 samples, 0 dropped" (drops in TE_WARN;
+ * "idle (no CPU used)" for a rate of 0 while p uses no CPU), or "agent: not
+ * connected" when p has no profile, with why when its executable says
+ * (p->agent_why). */
+void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width);
 /* A zone's figures from its summary over everything (profile_zone_summary
  * with seconds 0) and the agent's exact statistics. */
 void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,

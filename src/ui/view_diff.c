@@ -2,8 +2,10 @@
  * view_diff — `perftop diff BASE NEW`: what got slower or faster, on screen.
  *
  * Two tables over one struct diff (report/diff.h), Tab switches: Functions
- * (each function's change in self and total share, in points of its own
- * profile's samples, so profiles of different lengths compare) and Zones
+ * (each function's own CPU time in ms per second of its run, BASE and NEW,
+ * and its change in %, which stays 0 for a function whose own time did not
+ * change; beside it the change in self and total share, in points of each
+ * profile's samples) and Zones
  * (p50 and p95 change in % of BASE). Rows come in the diff's order, the
  * largest regression first. A growth is drawn in the warning colour (the
  * bad one from 1 point, or 10 % for a zone), an improvement in the good one.
@@ -122,6 +124,44 @@ static void draw_new_self(struct line *l, const void *row, int width, const void
 	cell_pct(l, ((const struct diff_func *)row)->new_self, width);
 }
 
+/* The change of a function's own CPU time: "+200.0", "new", "gone", "-". */
+static void draw_cpu_change(struct line *l, const void *row, int width, const void *ctx)
+{
+	const struct diff_func *f = row;
+	const struct diffview *v = ctx;
+	const char *absent = !v->d->have_cpu ? "-" : f->base_id == UINT32_MAX || !f->base_ms ?
+		(f->new_ms > 0 ? "new" : "-") : "gone";
+
+	cell_change(l, f->cpu_change, f->have_cpu_change, absent, DIFF_PCT_BAD, width);
+}
+
+static void cell_ms(struct line *l, double ms, bool have, int width)
+{
+	char buf[32];
+
+	if (have)
+		snprintf(buf, sizeof(buf), "%.1f", ms);
+	else
+		snprintf(buf, sizeof(buf), "-");
+	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
+}
+
+static void draw_base_ms(struct line *l, const void *row, int width, const void *ctx)
+{
+	const struct diff_func *f = row;
+	const struct diffview *v = ctx;
+
+	cell_ms(l, f->base_ms, v->d->have_cpu && f->base_id != UINT32_MAX, width);
+}
+
+static void draw_new_ms(struct line *l, const void *row, int width, const void *ctx)
+{
+	const struct diff_func *f = row;
+	const struct diffview *v = ctx;
+
+	cell_ms(l, f->new_ms, v->d->have_cpu && f->new_id != UINT32_MAX, width);
+}
+
 static void draw_new_total(struct line *l, const void *row, int width, const void *ctx)
 {
 	(void)ctx;
@@ -153,18 +193,23 @@ static void draw_func_module(struct line *l, const void *row, int width, const v
 	line_cell(l, TE_ROW_DIM, f->module ? f->module : "", width, ALIGN_LEFT);
 }
 
+/* CPU: self ms of CPU a second of each run, BASE and NEW, and the change in
+ * %; then the shares' changes in points and the shares themselves. */
 static const struct browser_column func_columns[] = {
+	{ "CPU Δ%", 8, ALIGN_RIGHT, 0, -1, draw_cpu_change },
+	{ "BASE ms/s", 10, ALIGN_RIGHT, 3, -1, draw_base_ms },
+	{ "NEW ms/s", 9, ALIGN_RIGHT, 2, -1, draw_new_ms },
 	{ "ΔSELF", 7, ALIGN_RIGHT, 0, -1, draw_d_self },
-	{ "ΔTOTAL", 7, ALIGN_RIGHT, 0, -1, draw_d_total },
-	{ "BASE%", 6, ALIGN_RIGHT, 3, -1, draw_base_self },
-	{ "SELF%", 6, ALIGN_RIGHT, 1, -1, draw_new_self },
-	{ "TOTAL%", 7, ALIGN_RIGHT, 2, -1, draw_new_total },
+	{ "ΔTOTAL", 7, ALIGN_RIGHT, 1, -1, draw_d_total },
+	{ "BASE SELF%", 11, ALIGN_RIGHT, 7, -1, draw_base_self },
+	{ "NEW SELF%", 10, ALIGN_RIGHT, 6, -1, draw_new_self },
+	{ "NEW TOTAL%", 11, ALIGN_RIGHT, 8, -1, draw_new_total },
 	{ "", 4, ALIGN_LEFT, 4, -1, draw_func_note },
 	{ "FUNCTION", -20, ALIGN_LEFT, 0, -1, draw_func_name },
 	{ "MODULE", 16, ALIGN_LEFT, 5, -1, draw_func_module },
 };
-/* The same titles for a terminal that is not UTF-8. */
-static const char *const func_ascii_titles[] = { "dSELF", "dTOTAL" };
+/* The Δ titles (columns 0, 3, 4) for a terminal that is not UTF-8. */
+static const char *const func_ascii_titles[] = { "CPU d%", "dSELF", "dTOTAL" };
 
 static void cell_duration(struct line *l, double ns, bool have, int width, bool utf8)
 {
@@ -299,8 +344,9 @@ static void title_lines(struct diffview *v, struct lines *out)
 			    d->new_program ? d->new_program : "?");
 	} else {
 		line_printf(l, TE_HEADER_LABEL, "%s", d->new_program ? d->new_program : "");
-		line_put(l, TE_ROW_DIM, "  changes in points of each profile's samples; "
-					"zones in % of BASE");
+		line_printf(l, TE_ROW_DIM, "  ms/s: own CPU a second of run; %s: points of "
+					   "samples; zones: %% of BASE",
+			    v->utf8 ? "Δ" : "d");
 	}
 	line_fill(l, TE_HEADER);
 }
@@ -337,8 +383,11 @@ static void columns_for(const struct diffview *v, struct browser_column *cols, s
 	if (v->tab == DIFFTAB_FUNCTIONS) {
 		*ncols = sizeof(func_columns) / sizeof(func_columns[0]);
 		memcpy(cols, func_columns, sizeof(func_columns));
-		if (!v->utf8)
-			cols[0].name = func_ascii_titles[0], cols[1].name = func_ascii_titles[1];
+		if (!v->utf8) {
+			cols[0].name = func_ascii_titles[0];
+			cols[3].name = func_ascii_titles[1];
+			cols[4].name = func_ascii_titles[2];
+		}
 	} else {
 		*ncols = sizeof(zone_columns) / sizeof(zone_columns[0]);
 		memcpy(cols, zone_columns, sizeof(zone_columns));
@@ -378,9 +427,12 @@ static void help_lines(struct diffview *v, struct lines *out, int rows)
 	if ((int)out->n + 2 <= rows) {
 		lines_begin(out, v->width);
 		l = lines_begin(out, v->width);
-		line_put(l, TE_ROW_DIM, "  Each function's change is in points of its own profile's "
-					"samples (NEW% - BASE%), so runs of different lengths "
-					"compare. Any key closes this help.");
+		line_put(l, TE_ROW_DIM, "  CPU: each function's own CPU time (samples / rate) in ms "
+					"a second of its run, BASE and NEW, and the change in % "
+					"(0 when its own time did not change). The deltas of SELF and TOTAL: "
+					"changes in points of each profile's samples (NEW% - "
+					"BASE%), which move when anything else does. Any key "
+					"closes this help.");
 	}
 }
 

@@ -286,11 +286,18 @@ static int figures_line(struct ui *ui, struct lines *out, const struct process *
 	const char *values[] = { thr, fds, rd, wr, sw };
 	char v[24], iv[24];
 
-	snprintf(thr, sizeof(thr), "%d", p->threads);
+	/* An exited process: its last figures alive, said as such; no rates. */
+	snprintf(thr, sizeof(thr), "%s%d", p->exited ? "last " : "", p->threads);
 	if (p->fds >= 0)
-		snprintf(fds, sizeof(fds), "%d", p->fds);
+		snprintf(fds, sizeof(fds), "%s%d", p->exited ? "last " : "", p->fds);
 	else
 		snprintf(fds, sizeof(fds), "-");
+	if (p->exited) {
+		snprintf(rd, sizeof(rd), "-");
+		snprintf(wr, sizeof(wr), "-");
+		snprintf(sw, sizeof(sw), "-");
+		return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+	}
 	if (p->io_ok) {
 		fmt_bytes_rate(rd, sizeof(rd), p->read_bps);
 		fmt_bytes_rate(wr, sizeof(wr), p->write_bps);
@@ -309,17 +316,18 @@ static size_t window_slots(const struct ui *ui)
 	return model_samples_for(ui->m, windows[ui->proc.window]);
 }
 
-/* What "now" shows: the latest reading, or in a snapshot (whose process has
- * no now) the recording's last value, with the label that says which. */
-static const char *now_label(const struct ui *ui)
+/* What "now" shows: the latest reading, or in a snapshot or for a process
+ * that has exited (which have no now) the last reading of it alive, with
+ * the label that says which. */
+static const char *now_label(const struct ui *ui, const struct process *p)
 {
-	return ui->opt->snapshot ? "last" : "now";
+	return ui->opt->snapshot || p->exited ? "last" : "now";
 }
 
 static double now_value(const struct ui *ui, const struct process *p, enum proc_metric pm,
 			double live)
 {
-	if (!ui->opt->snapshot || !p->series[pm].len)
+	if ((!ui->opt->snapshot && !p->exited) || !p->series[pm].len)
 		return live;
 	return series_last(&p->series[pm], 0);
 }
@@ -345,7 +353,7 @@ static void cpu_stats_line(struct ui *ui, struct lines *out, const struct proces
 	const char *labels[] = { "CPU", "min", "avg", "max", "over" };
 	const char *values[] = { now, mn, avg, mx, win };
 
-	snprintf(now, sizeof(now), "%s %.1f%%", now_label(ui),
+	snprintf(now, sizeof(now), "%s %.1f%%", now_label(ui, p),
 		 now_value(ui, p, PM_CPU, p->exited ? 0.0 : p->cpu));
 	snprintf(mn, sizeof(mn), "%.1f%%", st.min);
 	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
@@ -364,7 +372,7 @@ static void rss_stats_line(struct ui *ui, struct lines *out, const struct proces
 	double span, delta = rss_growth(ui, p, &span);
 	size_t n = 5, skip = 0;
 
-	snprintf(now, sizeof(now), "%s ", now_label(ui));
+	snprintf(now, sizeof(now), "%s ", now_label(ui, p));
 	fmt_kib(now + strlen(now), sizeof(now) - strlen(now),
 		now_value(ui, p, PM_RSS, (double)p->rss_kb));
 	fmt_kib(mn, sizeof(mn), st.min);
@@ -529,9 +537,9 @@ static void summary_line(struct ui *ui, struct lines *out, const struct process 
 	double span, delta = rss_growth(ui, p, &span);
 	size_t n = 5;
 
-	snprintf(cpu, sizeof(cpu), "%s %.1f%%", now_label(ui),
+	snprintf(cpu, sizeof(cpu), "%s %.1f%%", now_label(ui, p),
 		 now_value(ui, p, PM_CPU, p->exited ? 0.0 : p->cpu));
-	snprintf(rss, sizeof(rss), "%s ", now_label(ui));
+	snprintf(rss, sizeof(rss), "%s ", now_label(ui, p));
 	fmt_kib(rss + strlen(rss), sizeof(rss) - strlen(rss),
 		now_value(ui, p, PM_RSS, (double)p->rss_kb));
 	snprintf(avg, sizeof(avg), "%.1f%%", st.avg);
@@ -559,7 +567,7 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 		fig_lines = 2;
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p->profile, ui->width);
+	tabs__agent_line(ui, out, p, ui->width);
 	fig_lines = figures_line(ui, out, p, fig_lines);
 	avail = rows - fixed - (fig_lines - 1);
 	if (avail >= 2) {
@@ -607,7 +615,7 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p->profile, ui->width);
+	tabs__agent_line(ui, out, p, ui->width);
 	if (fig)
 		figures_line(ui, out, p, 1);
 	if (chart_h && side)
@@ -652,7 +660,7 @@ void procview__figures(struct ui *ui, struct lines *out)
 	figures_line(ui, out, p, 1);
 	cpu_stats_line(ui, out, p, ui->width);
 	rss_stats_line(ui, out, p, ui->width);
-	tabs__agent_line(ui, out, p->profile, ui->width);
+	tabs__agent_line(ui, out, p, ui->width);
 }
 
 /* ---- keys ------------------------------------------------------------------------ */

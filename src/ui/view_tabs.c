@@ -28,6 +28,9 @@
 
 static const char *const tab_names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
 						    "Zones",     "Counters", "Log" };
+/* The same, short, for a bar that must leave room for the scope. */
+static const char *const tab_short_names[PTAB_COUNT] = { "Func", "Tree", "Call", "Flame",
+							  "Zone", "Ctr",  "Log" };
 
 const double tabs__window_seconds[TABS_NWINDOWS] = { 5, 30, 0 };
 
@@ -86,6 +89,7 @@ void tabs__release(struct proctabs *t)
 	free(t->funcs);
 	forder_free(t->forder);
 	free(t->counters);
+	free(t->counter_vals);
 	free(t->zones);
 	free(t->sums);
 	free(t->log);
@@ -187,19 +191,27 @@ double tabs__drops_rate(const struct drop_meter *d, double now)
 	return (double)(d->v[newest] - d->v[base]) / (d->t[newest] - d->t[base]);
 }
 
-void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *prof, int width)
+void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width)
 {
+	const struct profile *prof = p ? p->profile : NULL;
 	struct line *l = lines_begin(out, width);
-	char req[32], got[32], samples[32], dropped[32], events[48], full[160], rate[32];
-	bool group = !ui->batch;
+	char req[32], got[48], samples[32], dropped[32], events[48], full[192], rate[32];
+	bool group = !ui->batch, idle;
 	double now = ui__now(), per_s;
 
 	line_put(l, TE_HEADER, " ");
 	if (!prof) {
 		line_put(l, TE_ROW_DIM, "agent: not connected");
+		/* Said before anyone waits: static, set-id, capabilities. */
+		if (p && p->agent_why[0])
+			line_printf(l, TE_WARN, " (%s)", p->agent_why);
 		line_fill(l, TE_HEADER);
 		return;
 	}
+	/* No samples because no CPU was used is not a broken sampler: an
+	 * achieved rate of 0 while the process uses (next to) no CPU reads
+	 * "idle" (its start-up, before the agent's timers, is not sampled). */
+	idle = prof->achieved_hz < 0.5 && (p->exited || p->cpu < 5.0);
 	snprintf(req, sizeof(req), "%.0f", prof->requested_hz);
 	snprintf(got, sizeof(got), "%.0f", prof->achieved_hz);
 	fmt_count(samples, sizeof(samples), prof->samples, group);
@@ -228,14 +240,20 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct profile *pr
 			snprintf(events, sizeof(events), form < 3 ? ", %s events lost" : " +%sev", n);
 		}
 
-		if (form <= 1)
+		if (form <= 1 && idle)
+			snprintf(full, sizeof(full),
+				 "%s%s Hz requested, idle (no CPU used), %s samples, ",
+				 form ? "" : "Agent ", req, samples);
+		else if (form <= 1)
 			snprintf(full, sizeof(full),
 				 "%s%s Hz requested, %s Hz achieved, %s samples, ",
 				 form ? "" : "Agent ", req, got, samples);
 		else if (form == 2)
-			snprintf(full, sizeof(full), "%s/%s Hz, %s samples, ", got, req, samples);
+			snprintf(full, sizeof(full), "%s/%s Hz, %s samples, ", idle ? "idle" : got,
+				 req, samples);
 		else
-			snprintf(full, sizeof(full), "%s/%s Hz %s smp ", got, req, samples);
+			snprintf(full, sizeof(full), "%s/%s Hz %s smp ", idle ? "idle" : got, req,
+				 samples);
 		if (form < 3 && lines_text_width(full) + lines_text_width(dropped) +
 					lines_text_width(tail) + lines_text_width(events) +
 					lines_text_width(gone) >
@@ -652,13 +670,14 @@ static double counter_recent(const struct profile_counter *c)
 	return n ? sum / (double)n : 0;
 }
 
-static double counter_key(const struct profile_counter *c, enum counter_sort key)
+static double counter_key(const struct proctabs *t, const struct profile_counter *c, uint32_t id,
+			  enum counter_sort key)
 {
 	switch (key) {
 	case CSORT_KIND:
 		return c->gauge;
 	case CSORT_TOTAL:
-		return c->total;
+		return t->counter_vals[id];
 	case CSORT_RATE:
 		return c->gauge ? -1 : c->rate_per_s;
 	case CSORT_RATE_MIN:
@@ -683,8 +702,8 @@ static int compare_counters(const void *pa, const void *pb, void *arg)
 	if (c->t->counter_sort == CSORT_NAME) {
 		r = strcmp(a->name, b->name);
 	} else {
-		double ka = counter_key(a, c->t->counter_sort);
-		double kb = counter_key(b, c->t->counter_sort);
+		double ka = counter_key(c->t, a, ia, c->t->counter_sort);
+		double kb = counter_key(c->t, b, ib, c->t->counter_sort);
 
 		r = ka < kb ? -1 : ka > kb;
 	}
@@ -695,14 +714,22 @@ static int compare_counters(const void *pa, const void *pb, void *arg)
 	return r ? r : ia < ib ? -1 : ia > ib;
 }
 
+/* The counters, each with its total over the scope's window (the samples'
+ * and zones' seconds; counters belong to the process, so every thread scope
+ * shows them whole). */
 static void rebuild_counters(struct proctabs *t, const struct profile *p)
 {
 	size_t n = profile_counter_count(p);
 	struct counter_sort_ctx c = { p, t };
+	double seconds = tabs__window_seconds[t->scope.window], now = profile_now(p);
 
 	t->counters = reserve(t->counters, &t->counters_alloc, n, sizeof(*t->counters));
-	for (size_t i = 0; i < n; i++)
+	t->counter_vals = reserve(t->counter_vals, &t->counter_vals_alloc, n,
+				  sizeof(*t->counter_vals));
+	for (size_t i = 0; i < n; i++) {
 		t->counters[i] = (uint32_t)i;
+		t->counter_vals[i] = profile_counter_in_window(p, (uint32_t)i, seconds, now);
+	}
 	qsort_r(t->counters, n, sizeof(*t->counters), compare_counters, &c);
 	t->ncounters = n;
 	browser_sync(&t->br[PTAB_COUNTERS], n, id_of_u32, t->counters);
@@ -862,14 +889,15 @@ static void draw_total(struct line *l, const void *row, int width, const void *c
 			   c->ui->proc.tabs.scope.win.samples, width);
 }
 
-/* Self samples over everything (in the thread scope), next to the window's %. */
+/* Self samples in the scope (thread and window), as the % columns and the
+ * Tree tab count them. */
 static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 	char buf[32];
 
-	fmt_count(buf, sizeof(buf), scope_all(&c->ui->proc.tabs)->self[id], true);
+	fmt_count(buf, sizeof(buf), c->ui->proc.tabs.scope.win.self[id], true);
 	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
 }
 
@@ -1050,10 +1078,10 @@ static void draw_counter_kind(struct line *l, const void *row, int width, const 
 
 static void draw_counter_total(struct line *l, const void *row, int width, const void *ctx)
 {
-	double v = ((const struct profile_counter *)row)->total;
+	const struct draw_ctx *c = ctx;
+	double v = c->ui->proc.tabs.counter_vals[(const struct profile_counter *)row - c->p->counters];
 	char buf[48];
 
-	(void)ctx;
 	if (v >= 0 && v < 1e18 && v == (double)(unsigned long long)v)
 		fmt_count(buf, sizeof(buf), (unsigned long long)v, true);
 	else
@@ -1237,14 +1265,15 @@ static size_t tab_count(const struct ui *ui, const struct profile *p, enum proc_
 
 /* The tab bar's text for tab i: " Zones 2 ", or " Zones " without counts. */
 static void tab_label(char *buf, size_t len, const struct ui *ui, const struct profile *p, int i,
-		      bool counts)
+		      bool counts, bool brief)
 {
 	size_t n = counts ? tab_count(ui, p, (enum proc_tab)i) : 0;
+	const char *name = brief ? tab_short_names[i] : tab_names[i];
 
 	if (i == PTAB_FUNCTIONS || !n)
-		snprintf(buf, len, " %s ", tab_names[i]);
+		snprintf(buf, len, " %s ", name);
 	else
-		snprintf(buf, len, " %s %zu ", tab_names[i], n);
+		snprintf(buf, len, " %s %zu ", name, n);
 }
 
 static const char *const zone_sort_names[ZSORT_KEYS] = {
@@ -1316,28 +1345,33 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 	struct proctabs *t = &ui->proc.tabs;
 	struct line *l = lines_begin(out, ui->width);
 	char right[UI_FILTER_MAX + 160], label[64], scope[PROFILE_THREAD_NAME_LEN + 64], sort[64];
-	bool counts = true;
+	bool counts = true, brief = false;
 	int need = 0;
 
 	t->bar_line = (int)out->n - 1;
 	for (int i = 0; i < PTAB_COUNT; i++)
 		bar_mark(t, i, -1, -1);
 
-	/* Every tab with its count; without counts when that is too wide;
-	 * else only the current one between its neighbours' arrows. */
-	for (int pass = 0; pass < 2; pass++, counts = false) {
+	/* Every tab with its count; without counts; with short names (with
+	 * and without counts): the first that leaves room for the scope (what
+	 * the numbers below the bar cover must always show); else only the
+	 * current tab between its neighbours' arrows. */
+	tabs__scope_text(scope, sizeof(scope), ui, p);
+	for (int pass = 0; pass < 4; pass++) {
+		counts = pass % 2 == 0;
+		brief = pass >= 2;
 		need = 0;
 		for (int i = 0; i < PTAB_COUNT; i++) {
-			tab_label(label, sizeof(label), ui, p, i, counts);
+			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			need += lines_text_width(label) + 1;
 		}
-		if (need <= ui->width)
+		if (need + lines_text_width(scope) + 1 <= ui->width)
 			break;
 	}
-	if (need > ui->width) {
+	if (need + lines_text_width(scope) + 1 > ui->width) {
 		int cur = (int)t->tab, x;
 
-		tab_label(label, sizeof(label), ui, p, cur, true);
+		tab_label(label, sizeof(label), ui, p, cur, true, false);
 		bar_mark(t, (cur + PTAB_COUNT - 1) % PTAB_COUNT, 0, 2);
 		line_put(l, TE_ROW_DIM, "< ");
 		x = l->cols;
@@ -1349,14 +1383,13 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 		for (int i = 0; i < PTAB_COUNT; i++) {
 			int x = l->cols;
 
-			tab_label(label, sizeof(label), ui, p, i, counts);
+			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			line_put(l, i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE, label);
 			bar_mark(t, i, x, l->cols);
 			line_put(l, TE_DEFAULT, " ");
 		}
 	}
 	/* The scope, then the sort and search: the scope stays longest. */
-	tabs__scope_text(scope, sizeof(scope), ui, p);
 	tabs__sort_label(t, sort, sizeof(sort));
 	snprintf(right, sizeof(right), "%s%s%s", scope, sort[0] ? "   " : " ", sort);
 	if (t->search[0] && !t->searching)

@@ -115,7 +115,7 @@ static void build(struct model *m, bool profile)
 		if (s % 20 == 0)
 			profile_mark(p, s, 10, "checkpoint");
 	}
-	profile_zone_stats(p, 0, 10, 20, 2e5, 1000, 39000);
+	profile_zone_stats(p, 0, 10, 20, 2e5, 1000, 39000, 40.0);
 }
 
 int main(int argc, char **argv)

@@ -28,7 +28,7 @@ diff_open() {
 
 diff_open 100 30 base.ptsnap slow.ptsnap
 first=$(tm_screen | grep -A1 "FUNCTION" | tail -n 1)
-if echo "$first" | grep -Eq '^ +\+[0-9]+\.[0-9] +\+[0-9]+\.[0-9] .* parse +demo'; then
+if echo "$first" | grep -Eq '^ +\+[0-9]+\.[0-9] +[0-9.]+ +[0-9.]+ +\+[0-9]+\.[0-9] +\+[0-9]+\.[0-9] .* parse +demo'; then
 	pass diff_tui_parse_first_positive
 else
 	fail diff_tui_parse_first_positive "first row: '$first'"

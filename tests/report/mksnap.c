@@ -2,7 +2,7 @@
  * mksnap — writes a snapshot of a made-up, fully known profile, for the
  * report, export, budget and diff suites (tests/report/ shell suites).
  *
- *   mksnap OUT [--slow] [--hostile] [--program NAME]
+ *   mksnap OUT [--slow] [--hostile] [--program NAME] [--beta-x K]
  *
  * The profile (pid 4242, "demo", 99 Hz requested) has two threads and these
  * stacks (root first) with these sample counts, spread over 10 seconds:
@@ -20,6 +20,8 @@
  * gauge "queue", three marks, and CPU (40..58 %) and RSS (10000 KiB growing
  * 100 KiB a second) series. --hostile adds functions, a zone, a thread name
  * and a mark with quotes, ';', control characters and invalid UTF-8.
+ * --beta-x K replaces the main thread's stacks with main;alpha 300 and
+ * main;beta 100 x K (K = 3: only beta got 3x slower; same 10 s, same rate).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,7 @@ int main(int argc, char **argv)
 {
 	const char *out = NULL, *program = "/usr/bin/demo";
 	bool slow = false, hostile = false;
+	unsigned beta_x = 0;
 	struct snapshot_meta meta;
 	struct process *proc;
 	struct profile *p;
@@ -67,15 +70,17 @@ int main(int argc, char **argv)
 			hostile = true;
 		else if (!strcmp(argv[i], "--program") && i + 1 < argc)
 			program = argv[++i];
+		else if (!strcmp(argv[i], "--beta-x") && i + 1 < argc)
+			beta_x = (unsigned)atoi(argv[++i]);
 		else if (!out)
 			out = argv[i];
 		else {
-			fprintf(stderr, "usage: mksnap OUT [--slow] [--hostile] [--program NAME]\n");
+			fprintf(stderr, "usage: mksnap OUT [--slow] [--hostile] [--program NAME] [--beta-x K]\n");
 			return 2;
 		}
 	}
 	if (!out) {
-		fprintf(stderr, "usage: mksnap OUT [--slow] [--hostile] [--program NAME]\n");
+		fprintf(stderr, "usage: mksnap OUT [--slow] [--hostile] [--program NAME] [--beta-x K]\n");
 		return 2;
 	}
 
@@ -98,10 +103,18 @@ int main(int argc, char **argv)
 		const char *s5[] = { "worker_main", "compress" };
 		const char *s6[] = { "worker_main", "compress", "memcpy" };
 
-		stack(p, MAIN_TID, "demo", s1, 3, slow ? 800 : 400);
-		stack(p, MAIN_TID, "demo", s2, 4, 100);
-		stack(p, MAIN_TID, "demo", s3, 3, 250);
-		stack(p, MAIN_TID, "demo", s4, 2, 150);
+		const char *a1[] = { "main", "alpha" };
+		const char *b1[] = { "main", "beta" };
+
+		if (beta_x) {
+			stack(p, MAIN_TID, "demo", a1, 2, 300);
+			stack(p, MAIN_TID, "demo", b1, 2, 100 * beta_x);
+		} else {
+			stack(p, MAIN_TID, "demo", s1, 3, slow ? 800 : 400);
+			stack(p, MAIN_TID, "demo", s2, 4, 100);
+			stack(p, MAIN_TID, "demo", s3, 3, 250);
+			stack(p, MAIN_TID, "demo", s4, 2, 150);
+		}
 		stack(p, WORKER_TID, "demo", s5, 2, 300);
 		stack(p, WORKER_TID, "demo", s6, 3, 50);
 		for (unsigned k = 0; k < 10; k++)

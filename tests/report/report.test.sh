@@ -230,6 +230,21 @@ check "diff json: parse first, zone p95 +100%" test "$(jget "$tmp/d.json" \
 	'd.functions[0].name + " " + d.zones.find(z => z.name === "parse").p95_change_pct.toFixed(0)')" = "parse 100"
 "$PERFTOP" diff "$BASE" "$tmp/slow.ptsnap" --report --format markdown >"$tmp/d.md" 2>/dev/null
 check "diff markdown" grep -q '^### Functions, largest regression first' "$tmp/d.md"
+# Only beta got 3x slower: alpha's own CPU time is unchanged (0 %) though its
+# share fell; beta's is +200 %; the headers say which side is which.
+"$MKSNAP" "$tmp/ab1.ptsnap" --beta-x 1 && "$MKSNAP" "$tmp/ab3.ptsnap" --beta-x 3
+"$PERFTOP" diff "$tmp/ab1.ptsnap" "$tmp/ab3.ptsnap" --report --format json -o "$tmp/ab.json" 2>/dev/null
+check "diff: alpha's CPU change 0 %, beta's +200 %" test "$(jget "$tmp/ab.json" \
+	'["alpha", "beta"].map(n => d.functions.find(f => f.name === n).cpu_change_pct.toFixed(1)).join(" ")')" = "0.0 200.0"
+check "diff: alpha's share fell all the same" test "$(jget "$tmp/ab.json" \
+	'd.functions.find(f => f.name === "alpha").self_change_pts < 0')" = true
+check "diff json: the files are named BASE and NEW" test "$(jget "$tmp/ab.json" \
+	'd.summary.base_file.endsWith("ab1.ptsnap") && d.summary.new_file.endsWith("ab3.ptsnap")')" = true
+"$PERFTOP" diff "$tmp/ab1.ptsnap" "$tmp/ab3.ptsnap" --report >"$tmp/ab.txt" 2>/dev/null
+check "diff text: the first line says which file is BASE and which NEW" \
+	sh -c "head -n 1 '$tmp/ab.txt' | grep -q 'BASE (before) .*ab1.ptsnap, NEW (after) .*ab3.ptsnap'"
+check "diff text: beta's row reads +200.0%" \
+	sh -c "grep -E '^ +\+200\.0% .* beta\$' '$tmp/ab.txt' >/dev/null"
 "$PERFTOP" diff "$BASE" "$tmp/other.ptsnap" --report >"$tmp/d.txt" 2>"$tmp/d.err"
 rc=$?
 check "diff of different programs works" test $rc -eq 0

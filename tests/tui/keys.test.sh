@@ -1,6 +1,7 @@
 # tests/tui/keys.test.sh — the process view's view-wide keys and the mouse
 # on a real terminal (tmux, TERM=screen): golden screens of the thread
-# chooser, of the Functions tab filtered to thread "worker", of the Log with
+# chooser, of the Functions tab filtered to thread "worker" (and at 80x24 in
+# the last 5 s, with the scope still on the tab bar), of the Log with
 # the snapshot's own clock and of `perftop open`'s title, all on the mksnap
 # snapshot; then pause (p) on a live `perftop run` of pt_zones, where the
 # sample count must stop while "waiting" grows and jump on resume; and
@@ -82,13 +83,23 @@ golden_keys t
 golden_check keys-threads
 golden_keys Down Down Enter
 golden_check keys-worker
-if tm_screen | grep -q "thread worker" && tm_screen | grep -Eq "85\.7 +100\.0 +300 compress"; then
+if tm_screen | grep -q "thread worker" && tm_screen | grep -Eq "85\.7 +100\.0 +150 compress"; then
 	pass "worker_functions"
 else
 	fail "worker_functions" "$(tm_screen | sed -n 17,21p | tr '\n' '|')"
 fi
 golden_keys 7
 golden_check keys-log
+# At 80 columns the scope stays on the tab bar (the tabs' names shorten).
+golden_open "$T/demo.ptsnap" 80 24
+golden_keys t
+golden_keys Down Down Enter
+golden_check keys-scope-80x24
+if tm_screen | grep -E "^ Func .* Log( [0-9]+)? +last 5s · thread worker *$" >/dev/null; then
+	pass "scope_label_at_80_columns"
+else
+	fail "scope_label_at_80_columns" "$(tm_screen | grep -E "Tree|Log" | head -n 1)"
+fi
 
 # ---- the mouse -------------------------------------------------------------------
 # A click changes only colours, which golden_settle (text) does not see: the

@@ -239,7 +239,7 @@ for how in q ctrl_c sigterm; do
 	wrap_restored "quit_$how" "$T"
 done
 
-# The watched process exits: the view stays and says so.
+# The watched process exits: the view stays, says so and shows its last figures.
 "$WORKLOADS/cpuburn" -l 10 -r 0 -n 0 -t 30 >"$T/cb2.out" 2>&1 &
 cb2=$!
 workloads="$workloads $cb2"
@@ -249,8 +249,9 @@ if tm_wait_for "^ PID $cb2 +cpuburn " 5; then
 	kill "$cb2"
 	wait "$cb2" 2>/dev/null # reaped, so /proc forgets it
 	check exited_shown tm_wait_for "^ PID $cb2 +cpuburn +exited " 5
-	if kill -0 "$(cat "$T/ppid")" 2>/dev/null && tm_screen | grep -q 'CPU now' &&
-		tm_screen | grep -q 'RSS now'; then
+	# Its last figures alive, said as such (not "now").
+	if kill -0 "$(cat "$T/ppid")" 2>/dev/null && tm_screen | grep -q 'CPU last' &&
+		tm_screen | grep -q 'RSS last' && ! tm_screen | grep -q 'CPU now'; then
 		pass exited_view_stays
 	else
 		fail exited_view_stays "$(tm_screen | grep . | head -n 4 | tr '\n' '|')"

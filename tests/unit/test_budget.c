@@ -306,25 +306,58 @@ Test(budget_judge, pass_warn_fail)
 	cr_assert_eq(judge_one("function hot self < 50%", NULL), BUDGET_FAIL);
 	cr_assert_eq(judge_one("function cold self < 90%", NULL), BUDGET_PASS);
 	cr_assert_eq(judge_one("function root total < 100%", NULL), BUDGET_FAIL);
-	/* A function never sampled has 0 %. */
-	cr_assert_eq(judge_one("function absent self < 1%", &v), BUDGET_PASS);
-	cr_assert_float_eq(v, 0, 1e-9);
+}
+
+/* A misspelt or renamed zone, counter or function must not pass at 0. */
+Test(budget_judge, names_not_in_the_profile_fail)
+{
+	struct budget_result res[4];
+
+	cr_assert_eq(parse("function absent self < 1%\nzone absent p95 < 1ms\n"
+			   "counter absent total < 1e9\nfunction hot self < 90%\n"), 0);
+	cr_assert_eq(budget_judge(&b, p, proc, res), BUDGET_FAIL);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_eq(res[i].status, BUDGET_FAIL, "rule %d", i);
+		cr_expect(res[i].missing, "rule %d", i);
+		cr_expect_str_eq(res[i].value_text, "not in the profile");
+	}
+	cr_expect_eq(res[3].status, BUDGET_PASS);
+	cr_expect_not(res[3].missing);
+}
+
+/* A function is named as shown (demangled), with or without its parameters. */
+Test(budget_judge, functions_by_demangled_name_with_or_without_parameters)
+{
+	double v;
+	uint32_t r = profile_func(p, "x", "root", NULL, 0);
+	uint32_t f = profile_func(p, "x", "work::checksum(std::string const&)", NULL, 0);
+
+	profile_add_samples(p, 9, (uint32_t[]){ r, f }, 2, 100, 30.0); /* 100 of 200 */
+	cr_assert_eq(judge_one("function \"work::checksum(std::string const&)\" self < 60%", &v),
+		     BUDGET_WARN);
+	cr_assert_float_eq(v, 50, 1e-9);
+	cr_assert_eq(judge_one("function work::checksum self < 60%", &v), BUDGET_WARN);
+	cr_assert_float_eq(v, 50, 1e-9);
+	cr_assert_eq(judge_one("function work::check self < 60%", NULL), BUDGET_FAIL,
+		     "a prefix that is not the whole name before '(' names nothing");
+	cr_assert_eq(judge_one("function \"work::checksum(int)\" self < 60%", NULL), BUDGET_FAIL);
 }
 
 Test(budget_judge, no_data_never_fails)
 {
 	struct budget_result res[3];
 
-	cr_assert_eq(parse("zone missing p95 < 1ms\ncounter missing rate >= 5/s\ncpu < 1%\n"), 0);
-	/* No process: cpu has no data; a missing zone has no percentile; a
-	 * missing counter has a rate of 0, which fails. */
-	cr_assert_eq(budget_judge(&b, p, NULL, res), BUDGET_FAIL);
+	profile_zone(p, "idle"); /* named, no event yet */
+	cr_assert_eq(parse("zone idle p95 < 1ms\ncounter frames total < 1e9\ncpu < 1%\n"), 0);
+	/* No process: cpu has no data; a zone without events has no percentile. */
+	cr_assert_eq(budget_judge(&b, p, NULL, res), BUDGET_NODATA);
 	cr_assert_eq(res[0].status, BUDGET_NODATA);
-	cr_assert_eq(res[1].status, BUDGET_FAIL);
+	cr_assert_eq(res[1].status, BUDGET_PASS);
 	cr_assert_eq(res[2].status, BUDGET_NODATA);
 	cr_assert_str_eq(res[0].value_text, "-");
 	budget_release(&b);
-	cr_assert_eq(parse("zone missing p95 < 1ms\n"), 0);
+	/* No profile at all (no agent): nothing is missing, nothing measured. */
+	cr_assert_eq(parse("zone missing p95 < 1ms\nfunction f self < 1%\n"), 0);
 	cr_assert_eq(budget_judge(&b, NULL, NULL, res), BUDGET_NODATA);
 }
 

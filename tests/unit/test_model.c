@@ -221,3 +221,72 @@ Test(model, no_rate_spike_when_details_start)
 	apply(3.0, &p, 1, true);
 	cr_assert_float_eq(model_find(&m, 12)->vcsw_ps, 50.0, 1e-9);
 }
+
+/* A watched process that becomes a zombie has exited: its last figures
+ * alive stay (the zombie's /proc shows no memory and one thread). */
+Test(model, watched_zombie_keeps_its_last_figures)
+{
+	struct proc_reading p = proc(31, 0, 4096);
+	struct process *pr;
+
+	p.threads = 3;
+	apply(1.0, &p, 1, true);
+	pr = model_watch(&m, 31, true);
+	p.ticks = 98;
+	apply(2.0, &p, 1, false);
+	cr_assert_float_eq(pr->cpu, 98.0, 1e-9);
+	p.state = 'Z';
+	p.rss_kb = 0;
+	p.threads = 1;
+	p.ticks = 99;
+	apply(3.0, &p, 1, false);
+	cr_assert(pr->exited);
+	cr_assert_eq(pr->rss_kb, 4096);
+	cr_assert_eq(pr->threads, 3);
+	cr_assert_eq(pr->series[PM_CPU].len, 1, "no reading of the zombie in the series");
+	cr_assert_float_eq(series_last(&pr->series[PM_CPU], 0), 98.0, 1e-6);
+}
+
+/* The agent's hello names the program after exec; a reading taken between
+ * fork and exec named it after perftop. */
+Test(model, hello_names_the_program_after_exec)
+{
+	struct proc_reading p = proc(32, 0, 4096);
+	struct process *pr;
+
+	snprintf(p.comm, sizeof(p.comm), "perftop");
+	p.cmdline = "perftop run -- ./server --port 80";
+	snprintf(p.user, sizeof(p.user), "%s", "");
+	apply(1.0, &p, 1, true);
+	pr = model_agent_process(&m, 32, "/usr/local/bin/a-long-server-name");
+	model_process_identity(pr, "/usr/local/bin/a-long-server-name", "./server --port 80", 1000,
+			       "alice");
+	cr_assert_str_eq(pr->comm, "a-long-server-n", "the kernel's 15 bytes");
+	cr_assert_str_eq(pr->cmdline, "./server --port 80");
+	cr_assert_str_eq(pr->user, "alice");
+	cr_assert_eq(pr->uid, 1000);
+}
+
+/* What record and the header say when there are no samples. */
+Test(model, agent_status_says_why_there_are_no_samples)
+{
+	struct proc_reading p = proc(33, 0, 4096);
+	struct process *pr;
+	char buf[MODEL_WHY_LEN + 64];
+
+	model_agent_status(NULL, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "no agent connected");
+	p.csw_ok = true;
+	p.agent_why = "static executable (no PT_INTERP): LD_PRELOAD cannot load the agent";
+	apply(1.0, &p, 1, true);
+	pr = model_find(&m, 33);
+	model_agent_status(pr, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "agent cannot load: static executable (no PT_INTERP): LD_PRELOAD "
+			      "cannot load the agent");
+	pr = model_agent_process(&m, 33, "/bin/x");
+	model_agent_status(pr, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "agent connected, 0 samples: the program used no CPU time");
+	profile_add_samples(pr->profile, 33, NULL, 0, 1, 1.0);
+	model_agent_status(pr, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "");
+}

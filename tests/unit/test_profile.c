@@ -90,15 +90,63 @@ Test(profile, zones_exact_stats_sum_over_threads)
 	for (int i = 0; i < 100; i++)
 		profile_zone_event(p, z, 1000000 + (uint64_t)i * 1000);
 	cr_assert_eq(p->zones[z].hist.count, 100);
-	profile_zone_stats(p, z, 1, 60, 60e6, 900000, 1200000);
-	profile_zone_stats(p, z, 2, 50, 50e6, 950000, 1500000);
+	profile_zone_stats(p, z, 1, 60, 60e6, 900000, 1200000, 0);
+	profile_zone_stats(p, z, 2, 50, 50e6, 950000, 1500000, 0);
 	/* Cumulative per thread: a later report replaces, not adds. */
-	profile_zone_stats(p, z, 1, 70, 70e6, 900000, 1200000);
+	profile_zone_stats(p, z, 1, 70, 70e6, 900000, 1200000, 0);
 	cr_assert_eq(p->zones[z].exact_count, 120);
 	cr_assert_float_eq(p->zones[z].exact_sum_ns, 120e6, 1);
 	cr_assert_eq(p->zones[z].exact_min_ns, 900000);
 	cr_assert_eq(p->zones[z].exact_max_ns, 1500000);
 	cr_assert_eq(profile_zone(p, "parse"), z);
+}
+
+/* The agent reads a thread's figures once a second: the events that ended
+ * after that reading count on top of them, so "all time" never lags the
+ * window, and a process stopped before its last figures loses nothing. */
+Test(profile, zones_exact_count_the_events_after_the_agents_figures)
+{
+	uint32_t z = profile_zone(p, "step");
+	uint32_t c = profile_counter(p, "steps");
+	struct profile_zone_summary all, win;
+	int n = 0;
+
+	/* 50 events end before the agent reads its figures at 1.495 s ... */
+	for (int i = 0; i < 50; i++, n++) {
+		profile_zone_event_at(p, z, 1, 1.00 + i * 0.01, 1000);
+		profile_counter_update(p, c, false, 1, 1.00 + i * 0.01);
+	}
+	cr_assert_eq(p->zones[z].exact_count, 50, "no figures yet: the events themselves");
+	/* ... which count 51: one more ended at 1.492 and arrives after them. */
+	profile_zone_stats(p, z, 1, 51, 51000, 1000, 1000, 1.495);
+	cr_assert_eq(p->zones[z].exact_count, 51);
+	profile_zone_event_at(p, z, 1, 1.492, 1000);
+	profile_counter_update(p, c, false, 1, 1.492);
+	n++;
+	cr_assert_eq(p->zones[z].exact_count, 51, "an event the figures cover counts once");
+	/* 49 more end after the reading, the last second of the process: no
+	 * figures cover them. */
+	for (int i = 0; i < 49; i++, n++) {
+		profile_zone_event_at(p, z, 1, 1.50 + i * 0.01, 3000);
+		profile_counter_update(p, c, false, 1, 1.50 + i * 0.01);
+	}
+	cr_assert_eq(n, 100);
+	profile_zone_summary(p, z, 0, 0, 2.0, &all, NULL);
+	profile_zone_summary(p, z, 0, 30, 2.0, &win, NULL);
+	cr_assert_eq(p->zones[z].exact_count, 100);
+	cr_assert_float_eq(p->zones[z].exact_sum_ns, 51 * 1000.0 + 49 * 3000.0, 1e-6);
+	cr_assert_eq(p->zones[z].exact_max_ns, 3000);
+	cr_assert_eq(win.count, 100, "the last 30 s: every event received");
+	cr_assert_eq(all.count, 100, "the histogram: every event received");
+	cr_assert_float_eq(p->counters[c].total, 100, 1e-9);
+	/* The final figures replace the events they cover. */
+	profile_zone_stats(p, z, 1, 100, 51 * 1000.0 + 49 * 3000.0, 1000, 3000, 2.0);
+	cr_assert_eq(p->zones[z].exact_count, 100);
+	/* A thread that never sent figures counts its events. */
+	for (int i = 0; i < 10; i++)
+		profile_zone_event_at(p, z, 2, 2.1 + i * 0.01, 500);
+	cr_assert_eq(p->zones[z].exact_count, 110);
+	cr_assert_eq(p->zones[z].exact_min_ns, 500);
 }
 
 Test(profile, counters_add_and_gauge)

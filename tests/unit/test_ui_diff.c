@@ -106,8 +106,7 @@ TestSuite(diffview, .init = setup, .fini = teardown, .timeout = 30);
 Test(diffview, the_slower_function_is_the_first_row)
 {
 	size_t h;
-	double change;
-	char name[64];
+	double change, cpu;
 
 	diffview__frame(&v, &out, 120, 30);
 	cr_assert_eq(out.n, 30);
@@ -116,10 +115,15 @@ Test(diffview, the_slower_function_is_the_first_row)
 	cr_assert_null(strstr(out.v[1].text, "different programs"));
 	h = header_line();
 	cr_assert(strstr(out.v[h].text, "ΔSELF"));
-	/* parse: 400/1270 = 31.5 % -> 800/1670 = 47.9 %: +16.4 points. */
-	cr_assert_eq(sscanf(out.v[h + 1].text, " %lf %*s %*s %*s %*s %63s", &change, name), 2,
-		     "%s", out.v[h + 1].text);
-	cr_assert_str_eq(name, "parse", "%s", out.v[h + 1].text);
+	cr_assert(strstr(out.v[h].text, "CPU Δ%"));
+	cr_assert(strstr(out.v[h].text, "BASE ms/s"));
+	cr_assert(strstr(out.v[h].text, "NEW SELF%"));
+	/* parse: its own CPU time doubled (400 -> 800 samples in the same
+	 * 10 s at 99 Hz); 400/1270 = 31.5 % -> 800/1670 = 47.9 %: +16.4 points. */
+	cr_assert_eq(sscanf(out.v[h + 1].text, " %lf %*s %*s %lf", &cpu, &change), 2, "%s",
+		     out.v[h + 1].text);
+	cr_assert(strstr(out.v[h + 1].text, " parse "), "%s", out.v[h + 1].text);
+	cr_assert_float_eq(cpu, 100.0, 0.051);
 	cr_assert_float_eq(change, 100.0 * 800 / 1670 - 100.0 * 400 / 1270, 0.051);
 	cr_assert(strstr(out.v[h + 1].text, "+16.4"), "%s", out.v[h + 1].text);
 	/* Selected rows are drawn selected: move down, then parse shows its colour. */
@@ -179,4 +183,66 @@ Test(diffview, different_programs_are_flagged)
 	cr_assert_eq(elem_of(1, "warning"), TE_WARN);
 	diffview__release(&v2);
 	diff_release(&d2);
+}
+
+/* Only beta got 3x slower (mksnap --beta-x 1 and 3: main;alpha 300 samples
+ * both times, main;beta 100 then 300, the same 10 s at 99 Hz). alpha's share
+ * falls, but its own CPU time did not change: 0 %, while beta's is +200 %,
+ * in the diff and on the screen. */
+Test(diffview, only_beta_got_slower_alpha_is_unchanged)
+{
+	const struct profile *b, *n;
+	struct diff ab;
+	struct diffview abv;
+	const struct diff_func *alpha = NULL, *beta = NULL;
+	double cpu;
+	char name[64];
+	int seen = 0;
+
+	make_snapshot("ab1.ptsnap", "--beta-x 1");
+	make_snapshot("ab3.ptsnap", "--beta-x 3");
+	model_release(&base_m);
+	model_release(&new_m);
+	b = load(&base_m, "ab1.ptsnap");
+	n = load(&new_m, "ab3.ptsnap");
+	diff_compute(&ab, b, NULL, n, NULL);
+	for (size_t i = 0; i < ab.nfuncs; i++) {
+		if (!strcmp(ab.funcs[i].name, "alpha"))
+			alpha = &ab.funcs[i];
+		if (!strcmp(ab.funcs[i].name, "beta"))
+			beta = &ab.funcs[i];
+	}
+	cr_assert(alpha && beta);
+	cr_assert(ab.have_cpu);
+	cr_assert(alpha->have_cpu_change && beta->have_cpu_change);
+	cr_expect_float_eq(alpha->cpu_change, 0, 1e-9);
+	cr_expect_float_eq(beta->cpu_change, 200, 1e-9);
+	cr_expect_float_eq(alpha->base_ms, alpha->new_ms, 1e-9);
+	cr_expect_float_eq(beta->new_ms, 3 * beta->base_ms, 1e-9);
+	/* 300 samples at 99 Hz over the same duration in both. */
+	cr_expect_float_eq(alpha->base_ms, 1000.0 * 300 / 99 / ab.base_seconds, 1e-9);
+	cr_expect_lt(alpha->d_self, 0, "its share fell: %g points", alpha->d_self);
+	cr_expect_str_eq(ab.funcs[0].name, "beta", "the regression comes first");
+
+	diffview__init(&abv, &ab, "x/ab1.ptsnap", "x/ab3.ptsnap", true);
+	diffview__frame(&abv, &out, 120, 30);
+	for (size_t i = 0; i < out.n; i++) {
+		const char *t = out.v[i].text;
+
+		if (sscanf(t, " %lf", &cpu) != 1)
+			continue;
+		snprintf(name, sizeof(name), "%s",
+			 strstr(t, " alpha ") ? "alpha" : strstr(t, " beta ") ? "beta" : "");
+		if (!strcmp(name, "alpha")) {
+			cr_expect_float_eq(cpu, 0, 1e-9, "%s", out.v[i].text);
+			seen++;
+		}
+		if (!strcmp(name, "beta")) {
+			cr_expect_float_eq(cpu, 200, 1e-9, "%s", out.v[i].text);
+			seen++;
+		}
+	}
+	cr_expect_eq(seen, 2, "alpha and beta rows with their CPU change");
+	diffview__release(&abv);
+	diff_release(&ab);
 }

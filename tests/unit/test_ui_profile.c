@@ -43,9 +43,9 @@ static void profile_fill(void)
 	profile_zone_event_at(prof, z, 301, 1.0, 1000000);
 	profile_zone_event_at(prof, z, 301, 1.5, 2000000);
 	profile_zone_event_at(prof, z, 301, 2.0, 3000000);
-	profile_zone_stats(prof, z, 301, 10, 40e6, 1000000, 9000000);
+	profile_zone_stats(prof, z, 301, 10, 40e6, 1000000, 9000000, 2.0);
 	zp = profile_zone(prof, "parse");
-	profile_zone_stats(prof, zp, 301, 4, 2000, 400, 700); /* no events arrived */
+	profile_zone_stats(prof, zp, 301, 4, 2000, 400, 700, 2.0); /* no events arrived */
 
 	c = profile_counter(prof, "frames");
 	for (int i = 0; i < 1234; i++)

@@ -2,8 +2,8 @@
  * every sort key and direction, ties included; that the order kept between
  * frames is sorted again exactly when the counts, the window, the thread or
  * the functions change (and not otherwise); that the selection stays on its
- * function; and that SAMPLES counts everything while the percentages follow
- * the live window. A hand-built process 300 whose every count is known. */
+ * function; and that SAMPLES and the percentages both follow the scope's
+ * window and thread. A hand-built process 300 whose every count is known. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -251,7 +251,7 @@ static const char *cell_of(const char *name, int k, char *buf, size_t len)
 	return buf;
 }
 
-Test(view_functions, samples_count_everything_percentages_the_window)
+Test(view_functions, samples_and_percentages_follow_the_window)
 {
 	char buf[32];
 
@@ -260,14 +260,20 @@ Test(view_functions, samples_count_everything_percentages_the_window)
 	cr_expect_str_eq(cell_of("parse", 0, buf, sizeof(buf)), "23.1"); /* 6 of 26 */
 	fx.ui.proc.tabs.scope.window = window_of(5);
 	fx_draw();
-	cr_expect_str_eq(cell_of("parse", 2, buf, sizeof(buf)), "6");
+	/* The last 5 s hold thread 302's 10 zeta samples only; parse stays
+	 * listed, at 0. */
+	cr_expect_str_eq(cell_of("parse", 2, buf, sizeof(buf)), "0");
 	cr_expect_str_eq(cell_of("parse", 0, buf, sizeof(buf)), "0.0");
-	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "13");
+	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "10");
 	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "100.0");
 	fx.ui.proc.tabs.scope.tid = 301;
 	fx.ui.proc.tabs.scope.window = window_of(30);
 	fx_draw();
-	/* thread 301's everything, while its last 30 s hold nothing */
-	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "3");
+	/* thread 301's last 30 s hold nothing */
+	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "0");
 	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "0.0");
+	fx.ui.proc.tabs.scope.window = window_of(0);
+	fx_draw();
+	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "3");
+	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "18.8"); /* 3 of 16 */
 }

@@ -140,11 +140,12 @@ Test(view_zones, thread_filter_changes_counts_and_leaves_exact_figures_out)
 		profile_zone_event_at(prof, z, 301, 1.0 + i * 0.1, 2000000);
 	for (int i = 0; i < 4; i++)
 		profile_zone_event_at(prof, z, 302, 1.0 + i * 0.1, 8000000);
-	/* The agent counted 50 in all: only the all-threads, since-start scope says so. */
-	profile_zone_stats(prof, z, 301, 50, 50 * 3e6, 1000000, 9000000);
+	/* The agent counted 50 on thread 301 and sent no figures for 302 yet:
+	 * 50 + 302's 4 events, and only the all-threads, since-start scope says so. */
+	profile_zone_stats(prof, z, 301, 50, 50 * 3e6, 1000000, 9000000, 2.0);
 	start(160, 40, PTAB_ZONES);
 	fx_draw();
-	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "50");
+	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "54");
 	fx.ui.proc.tabs.scope.tid = 302;
 	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "4",

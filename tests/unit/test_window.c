@@ -535,7 +535,7 @@ Test(live, reset_clears_counts_and_keeps_ids)
 	profile_counter_update(p, c, false, 5, 1.0);
 	profile_counter_total(p, c, 100, 2.0); /* the agent counted 100 */
 	profile_counter_update(p, g, true, 7, 2.0);
-	profile_zone_stats(p, z, 1, 60, 60e6, 900000, 1200000);
+	profile_zone_stats(p, z, 1, 60, 60e6, 900000, 1200000, 40.7);
 	v.tid = 2;
 	profile_view_update(p, &v, 40.7);
 	thread_top = v.top;
@@ -591,7 +591,7 @@ Test(live, reset_clears_counts_and_keeps_ids)
 	/* The agent's running totals are taken from where the reset left them. */
 	profile_counter_total(p, c, 130, 42.0);
 	cr_assert_float_eq(p->counters[c].total, 30, 1e-9);
-	profile_zone_stats(p, z, 1, 70, 70e6, 900000, 1200000);
+	profile_zone_stats(p, z, 1, 70, 70e6, 900000, 1200000, 42.0);
 	cr_assert_eq(p->zones[z].exact_count, 10);
 	cr_assert_float_eq(p->zones[z].exact_sum_ns, 10e6, 1);
 	profile_zone_event_at(p, z, 1, 42.0, 5000);
