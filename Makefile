@@ -76,13 +76,17 @@ PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lib
 # that are missing, instead of a page of compile and link errors.
 NOLIB_GOALS := deps test-deps run test check asan bench fuzz fuzz-deps fresh-check clean format uninstall
 PKG_DEBS    := ncursesw=libncurses-dev libproc2=libproc2-dev libdw=libdw-dev libelf=libelf-dev \
-	       zlib=zlib1g-dev libunwind=libunwind-dev msgpack=libmsgpack-dev criterion=libcriterion-dev
+	       zlib=zlib1g-dev libunwind=libunwind-dev msgpack=libmsgpack-dev criterion=libcriterion-dev \
+	       libiberty=libiberty-dev
+# libiberty (the demangler) has no pkg-config file: its header says it is there.
+LIBIBERTY_HEADER ?= /usr/include/libiberty/demangle.h
 NEED_PKGS   := $(PERFTOP_PKGS) $(AGENT_PKGS) $(if $(filter test-progs,$(MAKECMDGOALS)),criterion)
 ifneq ($(filter-out $(NOLIB_GOALS),$(or $(MAKECMDGOALS),all)),)
 MISSING := $(shell command -v $(firstword $(CC)) >/dev/null 2>&1 || echo gcc; \
 	if command -v $(PKG_CONFIG) >/dev/null 2>&1; then \
 	for m in $(NEED_PKGS); do $(PKG_CONFIG) --exists $$m || echo $$m; done; \
-	else echo pkg-config $(NEED_PKGS); fi)
+	else echo pkg-config $(NEED_PKGS); fi; \
+	test -f $(LIBIBERTY_HEADER) || echo libiberty)
 ifneq ($(MISSING),)
 MISSING_DEBS := $(foreach m,$(MISSING),$(or $(patsubst $(m)=%,%,$(filter $(m)=%,$(PKG_DEBS))),$(m)))
 define nl
