@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -74,6 +75,24 @@ void agent__note(const char *fmt, ...)
 	}
 }
 
+void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
+{
+	char text[200];
+	va_list ap;
+
+	(void)code;
+	(void)count;
+	if (!getenv("PERFTOP_VERBOSE"))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (tid)
+		agent__say("thread %d: %s", (int)tid, text);
+	else
+		agent__say("%s", text);
+}
+
 void agent__say_notes(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -81,6 +100,56 @@ void agent__say_notes(void)
 			agent__say("%s", notes[i]);
 		notes[i][0] = '\0';
 	}
+}
+
+/* ---- descriptors -------------------------------------------------------- */
+
+/* Where the agent's descriptors go: the top eighth of the table the soft
+ * RLIMIT_NOFILE allows (at most the first 4,096 numbers, so the kernel's
+ * table stays small under a huge limit), far from the low numbers a program
+ * opens next. */
+static int fd_floor(void)
+{
+	struct rlimit rl = {1024, 1024};
+	rlim_t cap;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	cap = rl.rlim_cur;
+	if (cap > 4096)
+		cap = 4096;
+	if (cap < 8)
+		return -1;
+	return (int)(cap - cap / 8);
+}
+
+int agent__fd_high(int fd)
+{
+	int floor = fd_floor(), hi;
+
+	if (fd < 0)
+		return -1;
+	if (floor < 0 || fd >= floor) {
+		if (floor >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0)
+			return fd;
+		close(fd);
+		return -1;
+	}
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	close(fd); /* the number the kernel gave us a moment ago */
+	return hi;
+}
+
+unsigned agent__perf_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 64)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 256)
+		return 2;
+	return AGENT_PERF_BUDGET;
 }
 
 /* ---- configuration ------------------------------------------------------ */
@@ -269,6 +338,7 @@ void agent__start(void)
 	agent__clock_init();
 	agent__threads_init();
 	agent__phdr_init();
+	agent__unwmem_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
 	if (agent__g.cfg.hz && agent__sampler_init() < 0)
@@ -280,7 +350,7 @@ void agent__start(void)
 	/* Connect now, so the program's first zones and samples are not lost
 	 * to the writer thread's start-up. Non-blocking: when no perftop is
 	 * listening this fails at once and the writer retries later. */
-	fd = agent__connect();
+	fd = agent__connect(&agent__g.early_dev, &agent__g.early_ino);
 	if (fd >= 0) {
 		agent__g.early_fd = fd;
 		pthread_mutex_lock(&agent__g.lock);

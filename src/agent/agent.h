@@ -11,6 +11,7 @@
  *              the exec interposers
  *   phdr.c     the cached dl_iterate_phdr the handler unwinds with, module
  *              mappings and build-ids for MAPS
+ *   unwmem.c   libunwind's memory checks, with no descriptor
  *   api.c      include/perftop.h: names, zones, counters, gauges, marks
  *   writer.c   the writer thread: connection, encoding, sending, STATS
  *
@@ -46,6 +47,7 @@
 #define AGENT_MARK_MAX     1024u /* bytes of one mark's text */
 #define AGENT_EVENT_RING   (64u << 10)
 #define AGENT_THREAD_NAME  64u
+#define AGENT_PERF_BUDGET  8u /* perf-event descriptors at most; more threads get POSIX timers */
 
 /* Record kinds in the rings (RING_PAD is 0). */
 enum {
@@ -77,9 +79,12 @@ struct agent_thread {
 	_Atomic int state;   /* enum agent_thread_state */
 	int owned;           /* attached by the thread itself (its key destructor detaches) */
 
-	/* Sampling source; under agent__g.lock. */
+	/* Sampling source; under agent__g.lock. perf_fd is checked to be the
+	 * event with perf_id (PERF_EVENT_IOC_ID) before each use. */
 	int perf_fd;
+	dev_t perf_dev;
 	ino_t perf_ino;
+	uint64_t perf_id;
 	timer_t timer;
 	int has_timer;
 
@@ -133,6 +138,9 @@ struct agent {
 	int signo;  /* the signal in use, 0 when sampling is off */
 	int source; /* enum agent_source */
 	int armed;  /* sources ticking */
+	unsigned perf_fds;     /* perf-event descriptors open now */
+	unsigned perf_budget;  /* ... at most (agent__perf_budget at start) */
+	unsigned posix_extra;  /* threads given a POSIX timer for want of budget */
 	uint64_t period_ns;
 	size_t sample_ring_bytes;
 
@@ -146,6 +154,8 @@ struct agent {
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
 	int early_fd; /* connected by the constructor, handed to the writer */
+	dev_t early_dev;
+	ino_t early_ino;
 	unsigned start_delay_ms;
 };
 
@@ -177,8 +187,21 @@ void agent__say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void agent__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Says the kept messages, once (the writer, on its first connection). */
 void agent__say_notes(void);
+/* A notice for perftop: what the agent cannot do (tid 0: the whole process),
+ * code a short word, count a number the code gives a meaning to. Until
+ * notices travel to perftop they go to stderr only with PERFTOP_VERBOSE:
+ * the program's output must not change. */
+void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Starts the agent once (constructor, or lazily from the API). */
 void agent__start(void);
+/* Moves a descriptor the agent just created to a high number, close-on-exec
+ * (see agent.c); returns the new number, or -1 (fd closed) when there is no
+ * room up there. */
+int agent__fd_high(int fd);
+/* How many perf-event descriptors the agent may hold under the current
+ * RLIMIT_NOFILE (AGENT_PERF_BUDGET, fewer under a small limit). */
+unsigned agent__perf_budget(void);
 
 /* ---- threads.c ---- */
 /* The calling thread's slot, attaching it if needed; NULL when the agent is
@@ -213,6 +236,10 @@ int agent__source_open(struct agent_thread *t, pid_t tid);
 void agent__source_arm(struct agent_thread *t, uint64_t period_ns);
 /* Closes t's source; under agent__g.lock. */
 void agent__source_close(struct agent_thread *t);
+/* In a forked child: closes the child's copy of t's perf descriptor when the
+ * number still holds that event, and forgets the source (timers are not
+ * inherited). */
+void agent__source_forget(struct agent_thread *t);
 /* 1 while the handler is still installed for agent__g.signo. */
 int agent__sampler_check(void);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
@@ -228,6 +255,8 @@ void agent__phdr_init(void);
 /* Rebuilds the table when modules were loaded or unloaded since the last
  * call (or always when force). Returns 1 when it changed. Normal code only. */
 int agent__phdr_refresh(int force);
+/* 1 when pc lies in libunwind's code (known after agent__phdr_init). */
+int agent__phdr_in_unwinder(uintptr_t pc);
 /* Generation of the table; changes with every rebuild. */
 uint32_t agent__phdr_generation(void);
 
@@ -244,6 +273,16 @@ struct agent_map {
  * through them all. Writer thread only. */
 uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
                           void *ctx);
+
+/* ---- unwmem.c ---- */
+/* Replaces libunwind's descriptor-based memory checks (after
+ * agent__phdr_init, before any unwind). Returns 0 or a negative errno. */
+int agent__unwmem_init(void);
+/* Starts one unwind: forgets the pages found readable. Async-signal-safe. */
+void agent__unwmem_begin(void);
+/* 1 when [addr, addr + len) can be read, checked with no descriptor.
+ * Async-signal-safe. */
+int agent__unwmem_readable(uintptr_t addr, size_t len);
 
 /* ---- api.c (names) ---- */
 struct agent_name {
@@ -275,8 +314,8 @@ extern pthread_mutex_t agent__names_lock;
 
 /* ---- writer.c ---- */
 /* Tries one non-blocking connect to the configured socket; returns the fd
- * or -1. */
-int agent__connect(void);
+ * (high, close-on-exec; its identity in *dev, *ino) or -1. */
+int agent__connect(dev_t *dev, ino_t *ino);
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);
 /* Stops it after a last flush (bounded). */

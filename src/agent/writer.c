@@ -142,49 +142,60 @@ static uint64_t dur_ns(uint64_t ticks)
 
 /* ---- connection --------------------------------------------------------- */
 
-int agent__connect(void)
+int agent__connect(dev_t *dev, ino_t *ino)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	int fd, size = SNDBUF_BYTES;
 	size_t len = strlen(agent__g.cfg.socket);
 
 	if (len == 0 || len >= sizeof(sa.sun_path))
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (fd < 3) {
-		/* Never sit on a standard stream the program may reopen. */
-		int hi = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		close(fd);
-		if (hi < 0)
-			return -1;
-		fd = hi;
-	}
+	fd = agent__fd_high(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto fail;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, agent__g.cfg.socket, len);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	*dev = st.st_dev;
+	*ino = st.st_ino;
 	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
-/* The fd is still our socket (a program may close fds it does not know and
- * reuse the number). */
-static int fd_ours(void)
+/* fd is still the socket with identity dev, ino: a program may close every
+ * descriptor and reuse the numbers at any time, so this is asked before
+ * each use. Socket inodes are unique while the socket lives. */
+static int sock_is(int fd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 
-	return w.fd >= 0 && fstat(w.fd, &st) == 0 && st.st_ino == w.ino && st.st_dev == w.dev;
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == ino &&
+	       st.st_dev == dev;
+}
+
+/* Our socket is still ours; when it is not, its number is forgotten (never
+ * closed: it is the program's now) and the connection counts as broken. */
+static int fd_ours(void)
+{
+	if (w.fd < 0)
+		return 0;
+	if (sock_is(w.fd, w.dev, w.ino))
+		return 1;
+	w.fd = -1;
+	w.broken = 1;
+	return 0;
 }
 
 static void send_some(void)
 {
-	while (w.buf.len > 0 && w.fd >= 0 && !w.broken) {
+	while (w.buf.len > 0 && w.fd >= 0 && !w.broken && fd_ours()) {
 		ssize_t n = send(w.fd, w.buf.data, w.buf.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
@@ -239,18 +250,15 @@ static void set_recording(void)
 	atomic_store(&agent__g.active, connected && !w.paused_events);
 }
 
-static void on_connect(int fd)
+static void on_connect(int fd, dev_t dev, ino_t ino)
 {
-	struct stat st;
 	struct wire_hello h;
 
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return;
-	}
+	if (!sock_is(fd, dev, ino))
+		return; /* the program took the number meanwhile: not ours to close */
 	w.fd = fd;
-	w.dev = st.st_dev;
-	w.ino = st.st_ino;
+	w.dev = dev;
+	w.ino = ino;
 	w.broken = 0;
 	w.backoff_ms = 0;
 	wire_buf_init(&w.buf, w.mem, sizeof(w.mem));
@@ -290,7 +298,7 @@ static void on_connect(int fd)
 		w.ever_connected = 1;
 		agent__say_notes();
 		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
-		    agent__g.cfg.source != AGENT_SOURCE_PERF)
+		    agent__g.cfg.source != AGENT_SOURCE_PERF && agent__g.perf_budget)
 			agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
 			           "tick per thread");
 	}
@@ -314,9 +322,10 @@ static void discard_all(void)
 
 static void disconnect(void)
 {
-	if (w.fd >= 0 && fd_ours())
+	if (fd_ours())
 		close(w.fd);
 	w.fd = -1;
+	w.broken = 0;
 	w.buf.len = 0;
 	set_recording();
 	discard_all();
@@ -328,10 +337,12 @@ static void disconnect(void)
 
 static void try_connect(void)
 {
-	int fd = agent__connect();
+	dev_t dev;
+	ino_t ino;
+	int fd = agent__connect(&dev, &ino);
 
 	if (fd >= 0) {
-		on_connect(fd);
+		on_connect(fd, dev, ino);
 		return;
 	}
 	w.backoff_ms = w.backoff_ms ? w.backoff_ms * 2 : BACKOFF_MIN_MS;
@@ -385,6 +396,8 @@ static void read_control(void)
 		w.dec_ready = 1;
 	}
 	for (;;) {
+		if (!fd_ours())
+			return;
 		n = recv(w.fd, in, sizeof(in), MSG_DONTWAIT);
 		if (n > 0) {
 			if (wire_decoder_feed(&w.dec, in, (size_t)n) < 0) {
@@ -894,6 +907,8 @@ static void flush(int second)
 	send_some();
 	if (w.fd >= 0 && (w.broken || !fd_ours()))
 		disconnect();
+	else if (w.fd < 0 && w.broken)
+		disconnect(); /* lost the number to the program: reconnect later */
 }
 
 /* ---- the thread --------------------------------------------------------- */
@@ -931,7 +946,7 @@ static void *writer_main(void *arg)
 		int fd = agent__g.early_fd;
 
 		agent__g.early_fd = -1;
-		on_connect(fd);
+		on_connect(fd, agent__g.early_dev, agent__g.early_ino);
 	} else {
 		w.next_try_ns = now;
 	}
@@ -945,7 +960,7 @@ static void *writer_main(void *arg)
 
 		now = agent__now_ns();
 		timeout = next_flush > now ? (int)((next_flush - now + 999999) / 1000000) : 0;
-		if (w.fd >= 0) {
+		if (fd_ours()) {
 			if (poll(&p, 1, timeout) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)))
 				read_control();
 		} else {
@@ -977,7 +992,7 @@ static void *writer_main(void *arg)
 
 		measure_rate(agent__now_ns());
 		flush(1);
-		while (w.fd >= 0 && w.buf.len > 0 && !w.broken) {
+		while (w.fd >= 0 && w.buf.len > 0 && !w.broken && fd_ours()) {
 			struct pollfd p = {w.fd, POLLOUT, 0};
 
 			now = agent__now_ns();
@@ -1021,9 +1036,11 @@ void agent__writer_stop(void)
 
 void agent__writer_after_fork(void)
 {
-	if (w.fd >= 0)
+	/* The child's copies of the parent's socket, each closed only when the
+	 * number still holds it (the program may have reused it). */
+	if (sock_is(w.fd, w.dev, w.ino))
 		close(w.fd);
-	if (agent__g.early_fd >= 0)
+	if (sock_is(agent__g.early_fd, agent__g.early_dev, agent__g.early_ino))
 		close(agent__g.early_fd);
 	agent__g.early_fd = -1;
 	if (w.dec_ready)
