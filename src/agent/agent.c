@@ -280,7 +280,7 @@ void agent__clock_init(void)
 /* ---- fork --------------------------------------------------------------- */
 
 extern pthread_mutex_t agent__phdr_lock;
-static int sampling_before_fork;
+static int sampling_before_fork, active_before_fork;
 
 /* No lock of ours, and no libunwind mutex taken by our unwinding (in a
  * handler or in agent__unwind_warmup), may be held by another thread when
@@ -291,6 +291,7 @@ static void fork_prepare(void)
 	pthread_mutex_lock(&agent__phdr_lock);
 	pthread_mutex_lock(&agent__g.lock);
 	pthread_mutex_lock(&agent__names_lock);
+	active_before_fork = atomic_load(&agent__g.active);
 	sampling_before_fork = agent__sampler_quiesce();
 }
 
@@ -304,9 +305,10 @@ static void fork_parent(void)
 }
 
 /* The child is a new process for perftop: a new connection and HELLO, its
- * own statistics from zero, a sampling source for its one thread. The
- * writer waits one flush period before connecting and arming, so a child
- * that calls exec at once never connects. */
+ * own statistics from zero, a sampling source for its one thread. When the
+ * parent was recording, the child records from its first instruction and
+ * its writer connects at once, so a child that lives 10 ms still delivers
+ * its samples (the writer discards them, counted, if it cannot connect). */
 static void fork_child(void)
 {
 	pthread_mutex_unlock(&agent__names_lock);
@@ -319,7 +321,13 @@ static void fork_child(void)
 	agent__writer_after_fork();
 	agent__threads_after_fork();
 	agent__api_after_fork();
-	agent__g.start_delay_ms = agent__g.cfg.flush_ms;
+	if (sampling_before_fork) {
+		pthread_mutex_lock(&agent__g.lock);
+		agent__threads_arm(1);
+		pthread_mutex_unlock(&agent__g.lock);
+		atomic_store(&agent__g.sampling, 1);
+	}
+	atomic_store(&agent__g.active, active_before_fork);
 	if (agent__writer_start() < 0)
 		agent__say("cannot start the writer thread in the child %d", (int)agent__g.pid);
 }

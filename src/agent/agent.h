@@ -47,6 +47,7 @@
 #define AGENT_MARK_MAX     1024u /* bytes of one mark's text */
 #define AGENT_EVENT_RING   (64u << 10)
 #define AGENT_THREAD_NAME  64u
+#define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
 #define AGENT_PERF_BUDGET  8u /* perf-event descriptors at most; more threads get POSIX timers */
 
 /* Record kinds in the rings (RING_PAD is 0). */
@@ -153,10 +154,12 @@ struct agent {
 	int writer_running;
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
+	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
+	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
+	_Atomic uint32_t flush_done; /* futex: flushes done */
 	int early_fd; /* connected by the constructor, handed to the writer */
 	dev_t early_dev;
 	ino_t early_ino;
-	unsigned start_delay_ms;
 };
 
 /* Hidden by -fvisibility=hidden: internal to the library. */
@@ -216,6 +219,8 @@ struct agent_thread *agent__thread_attach(void);
 /* Adopts every thread in /proc/self/task the agent has no slot for, and
  * marks adopted slots whose thread is gone as dead. Never the writer. */
 void agent__threads_scan(void);
+/* 1 when some thread's rings hold records the writer has not taken. */
+int agent__threads_pending(void);
 /* Turns every slot's sampling source on or off (period agent__g.period_ns). */
 void agent__threads_arm(int on);
 /* Frees a dead slot once the writer has drained it. */
@@ -320,6 +325,10 @@ int agent__connect(dev_t *dev, ino_t *ino);
 int agent__writer_start(void);
 /* Stops it after a last flush (bounded). */
 void agent__writer_stop(void);
+/* Has the writer send everything recorded so far and waits for it, at most
+ * max_ms (plus the flush itself); at once when there is no writer or the
+ * caller is the writer. Normal code only. */
+void agent__writer_flush(unsigned max_ms);
 /* After fork in the child: forget the parent's connection. */
 void agent__writer_after_fork(void);
 

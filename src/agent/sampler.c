@@ -468,6 +468,10 @@ static void exec_begin(struct exec_guard *g)
 	}
 	while (sigtimedwait(&set, NULL, &zero) > 0) {
 	}
+	/* This image's samples and events go to perftop before it is gone. */
+	if (agent__threads_pending() ||
+	    (atomic_load(&agent__g.active) && (agent__counter_count() || agent__zone_count())))
+		agent__writer_flush(AGENT_EXEC_FLUSH_MS);
 	g->active = 1;
 }
 

@@ -241,6 +241,22 @@ void agent__thread_free(struct agent_thread *t)
 	pthread_mutex_unlock(&agent__g.lock);
 }
 
+int agent__threads_pending(void)
+{
+	uint32_t n = atomic_load(&agent__g.nslots);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
+
+		if (!t || atomic_load(&t->state) == AGENT_THREAD_FREE)
+			continue;
+		if (atomic_load(&t->samples.head) != atomic_load(&t->samples.tail) ||
+		    atomic_load(&t->events.head) != atomic_load(&t->events.tail))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- pthread_create ----------------------------------------------------- */
 
 struct start {

@@ -3,6 +3,12 @@
  * thread's rings each flush period, encodes them with the wire encoder into
  * one fixed buffer and sends it without blocking.
  *
+ * The thread sleeps on a futex (agent__g.wake) until the next flush, so
+ * exit and exec can wake it: before exec the exec interposer asks for a
+ * flush of everything and waits for it (at most SYNC_FLUSH_MS plus the
+ * flush), and at exit the last flush waits at most FINAL_FLUSH_MS for the
+ * socket. Control frames from perftop are read once per flush period.
+ *
  * The target never waits for perftop. Sends are MSG_DONTWAIT; when the
  * socket is full, what does not fit in the buffer is dropped and counted;
  * when perftop is absent or goes away, recording stops (the API calls return
@@ -25,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,7 +47,8 @@
 
 #define BACKOFF_MIN_MS    100u
 #define BACKOFF_MAX_MS    1000u /* a restarted perftop has every agent back within 1 s */
-#define FINAL_FLUSH_MS    100u  /* the most the last flush waits for the socket, at exit */
+#define FINAL_FLUSH_MS    30u /* the most the last flush waits for the socket, at exit */
+#define SYNC_FLUSH_MS     40u /* ... and a flush asked for before exec */
 #define SNDBUF_BYTES      (1 << 20)
 #define MAX_WEIGHT_REPEAT 16u
 #define CMDLINE_MAX       (32u << 10)
@@ -349,6 +357,8 @@ static void try_connect(void)
 	if (w.backoff_ms > BACKOFF_MAX_MS)
 		w.backoff_ms = BACKOFF_MAX_MS;
 	w.next_try_ns = agent__now_ns() + (uint64_t)w.backoff_ms * 1000000u;
+	if (atomic_load(&agent__g.sampling) || atomic_load(&agent__g.active))
+		set_recording(); /* a forked child recording from its start: stop */
 }
 
 /* ---- control frames ----------------------------------------------------- */
@@ -913,6 +923,26 @@ static void flush(int second)
 
 /* ---- the thread --------------------------------------------------------- */
 
+static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall(SYS_futex, (uint32_t *)word, op, val, timeout, NULL, 0);
+}
+
+/* Sleeps until agent__g.wake moves from seen or ms pass. */
+static void nap(uint32_t seen, int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	if (ms > 0 && atomic_load(&agent__g.wake) == seen)
+		futex(&agent__g.wake, FUTEX_WAIT_PRIVATE, seen, &ts);
+}
+
+static void wake_writer(void)
+{
+	atomic_fetch_add(&agent__g.wake, 1);
+	futex(&agent__g.wake, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
 static void once_a_second(uint64_t now)
 {
 	measure_rate(now);
@@ -926,6 +956,36 @@ static void once_a_second(uint64_t now)
 	}
 }
 
+/* Lets the socket take what the buffer holds, until deadline (ns). */
+static void drain_until(uint64_t deadline)
+{
+	while (w.fd >= 0 && w.buf.len > 0 && !w.broken && fd_ours()) {
+		struct pollfd p = {w.fd, POLLOUT, 0};
+		uint64_t now = agent__now_ns();
+
+		if (now >= deadline)
+			break;
+		poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
+		send_some();
+	}
+}
+
+/* Everything the rings hold now, sent (a flush wanted before exec). */
+static void flush_for_request(void)
+{
+	uint32_t req = atomic_load(&agent__g.flush_req);
+
+	if (req == atomic_load(&agent__g.flush_done))
+		return;
+	if (w.fd >= 0) {
+		measure_rate(agent__now_ns());
+		flush(1);
+		drain_until(agent__now_ns() + SYNC_FLUSH_MS * 1000000ull);
+	}
+	atomic_store(&agent__g.flush_done, req);
+	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
+}
+
 static void *writer_main(void *arg)
 {
 	uint64_t next_flush, next_second, now;
@@ -935,40 +995,38 @@ static void *writer_main(void *arg)
 	pthread_setname_np(pthread_self(), "perftop-agent");
 	read_cmdline();
 	now = agent__now_ns();
-	if (agent__g.start_delay_ms) {
-		struct timespec d = {(time_t)(agent__g.start_delay_ms / 1000),
-		                     (long)(agent__g.start_delay_ms % 1000) * 1000000};
-
-		nanosleep(&d, NULL);
-		now = agent__now_ns();
-	}
+	/* Connected by the constructor, or now: a forked child that lives a
+	 * few milliseconds must still deliver what it recorded. */
 	if (agent__g.early_fd >= 0) {
 		int fd = agent__g.early_fd;
 
 		agent__g.early_fd = -1;
 		on_connect(fd, agent__g.early_dev, agent__g.early_ino);
 	} else {
-		w.next_try_ns = now;
+		try_connect();
 	}
 	measure_rate(now);
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
 
 	while (!atomic_load(&agent__g.stop)) {
-		struct pollfd p = {w.fd, POLLIN, 0};
+		uint32_t seen = atomic_load(&agent__g.wake);
 		int timeout;
 
+		flush_for_request();
 		now = agent__now_ns();
 		timeout = next_flush > now ? (int)((next_flush - now + 999999) / 1000000) : 0;
-		if (fd_ours()) {
-			if (poll(&p, 1, timeout) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)))
-				read_control();
-		} else {
-			poll(NULL, 0, timeout);
-		}
+		if (!w.broken)
+			nap(seen, timeout);
+		if (atomic_load(&agent__g.stop))
+			break;
+		if (atomic_load(&agent__g.flush_req) != atomic_load(&agent__g.flush_done))
+			continue;
 		now = agent__now_ns();
 		if (now < next_flush && !w.broken)
 			continue;
+		if (fd_ours())
+			read_control(); /* control frames wait at most one flush period */
 		next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 		if (w.fd < 0 && now >= w.next_try_ns)
 			try_connect();
@@ -987,24 +1045,18 @@ static void *writer_main(void *arg)
 	agent__threads_arm(0);
 	pthread_mutex_unlock(&agent__g.lock);
 	atomic_store(&agent__g.sampling, 0);
+	if (w.fd < 0 && agent__threads_pending())
+		try_connect(); /* one more try for what is left (a refused one costs nothing) */
 	if (w.fd >= 0) {
-		uint64_t deadline = agent__now_ns() + FINAL_FLUSH_MS * 1000000ull;
-
 		measure_rate(agent__now_ns());
 		flush(1);
-		while (w.fd >= 0 && w.buf.len > 0 && !w.broken && fd_ours()) {
-			struct pollfd p = {w.fd, POLLOUT, 0};
-
-			now = agent__now_ns();
-			if (now >= deadline)
-				break;
-			poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
-			send_some();
-		}
+		drain_until(agent__now_ns() + FINAL_FLUSH_MS * 1000000ull);
 		if (fd_ours())
 			close(w.fd);
 		w.fd = -1;
 	}
+	atomic_store(&agent__g.flush_done, atomic_load(&agent__g.flush_req));
+	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	atomic_store(&agent__g.active, 0);
 	return NULL;
 }
@@ -1025,11 +1077,35 @@ int agent__writer_start(void)
 	return 0;
 }
 
+void agent__writer_flush(unsigned max_ms)
+{
+	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
+	uint32_t req;
+
+	if (!agent__g.writer_running ||
+	    (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid))
+		return;
+	req = atomic_fetch_add(&agent__g.flush_req, 1) + 1;
+	wake_writer();
+	for (;;) {
+		uint32_t done = atomic_load(&agent__g.flush_done);
+		uint64_t now = agent__now_ns();
+		struct timespec ts;
+
+		if ((int32_t)(done - req) >= 0 || now >= deadline)
+			return;
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+		futex(&agent__g.flush_done, FUTEX_WAIT_PRIVATE, done, &ts);
+	}
+}
+
 void agent__writer_stop(void)
 {
 	if (!agent__g.writer_running)
 		return;
 	atomic_store(&agent__g.stop, 1);
+	wake_writer();
 	pthread_join(agent__g.writer, NULL);
 	agent__g.writer_running = 0;
 }
@@ -1048,5 +1124,7 @@ void agent__writer_after_fork(void)
 	memset(&w, 0, sizeof(w));
 	w.fd = -1;
 	agent__g.writer_running = 0;
+	atomic_store(&agent__g.flush_req, 0);
+	atomic_store(&agent__g.flush_done, 0);
 	atomic_store(&agent__g.writer_tid, 0);
 }
