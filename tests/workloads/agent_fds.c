@@ -14,6 +14,7 @@
  *                              wait; prints "extra N": descriptors other
  *                              than 0-2 while they all live (varies with the
  *                              agent: the test bounds it)
+ *   agent_fds burn N SECS      N threads each burn SECS of CPU; "burnt N"
  *   agent_fds open THREADS     THREADS threads burn 20 ms each; then opens
  *                              /dev/null until it fails; prints "opened N"
  *   agent_fds takeover SECS    a busy thread; closes every descriptor above
@@ -200,6 +201,19 @@ static int do_threads(int n)
 	return 0;
 }
 
+static int do_burn(int n, double secs)
+{
+	pthread_t *t = calloc((size_t)n, sizeof(*t));
+	int k;
+
+	burner_secs = secs;
+	k = start_threads(n, t);
+	stop_threads(k, t);
+	printf("burnt %d\n", k);
+	free(t);
+	return 0;
+}
+
 static int do_open(int n)
 {
 	pthread_t t[64];
@@ -349,6 +363,8 @@ int main(int argc, char **argv)
 		return do_copy(argv[2], argv[3]);
 	if (!strcmp(mode, "threads") && argc > 2)
 		return do_threads(atoi(argv[2]));
+	if (!strcmp(mode, "burn") && argc > 3)
+		return do_burn(atoi(argv[2]), atof(argv[3]));
 	if (!strcmp(mode, "open") && argc > 2)
 		return do_open(atoi(argv[2]));
 	if (!strcmp(mode, "takeover") && argc > 2)
@@ -356,6 +372,6 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "children") && argc > 3)
 		return do_children(atoi(argv[2]), atof(argv[3]));
 	fprintf(stderr, "usage: agent_fds copy IN OUT | threads N | open THREADS | "
-	                "takeover SECS | children N MS\n");
+	                "takeover SECS | children N MS | burn N SECS\n");
 	return 2;
 }
