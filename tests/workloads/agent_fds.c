@@ -14,6 +14,9 @@
  *                              wait; prints "extra N": descriptors other
  *                              than 0-2 while they all live (varies with the
  *                              agent: the test bounds it)
+ *   agent_fds stamp FILE SECS DEPTH   burns SECS DEPTH frames deep, then
+ *                              writes CLOCK_MONOTONIC to FILE and returns
+ *                              from main (for bench/exit_delay.bench.sh)
  *   agent_fds burn N SECS      N threads each burn SECS of CPU; "burnt N"
  *   agent_fds open THREADS     THREADS threads burn 20 ms each; then opens
  *                              /dev/null until it fails; prints "opened N"
@@ -331,6 +334,33 @@ static int do_takeover(double secs)
 	return 0;
 }
 
+/* ---- stamp ---------------------------------------------------------------------- */
+
+__attribute__((noinline)) static int deep(int depth, double secs)
+{
+	if (depth > 0)
+		return deep(depth - 1, secs) + 1;
+	burn(secs);
+	return 0;
+}
+
+/* Burns SECS at the bottom of DEPTH frames, then writes CLOCK_MONOTONIC
+ * (seconds) to FILE as its last act before exit's destructors run. */
+static int do_stamp(const char *file, double secs, int depth)
+{
+	struct timespec ts;
+	FILE *f;
+
+	sink = deep(depth, secs);
+	f = fopen(file, "w");
+	if (!f)
+		return perror(file), 1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(f, "%.6f\n", (double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+	fclose(f);
+	return 0;
+}
+
 /* ---- children ------------------------------------------------------------------ */
 
 static int do_children(int n, double ms)
@@ -363,6 +393,8 @@ int main(int argc, char **argv)
 		return do_copy(argv[2], argv[3]);
 	if (!strcmp(mode, "threads") && argc > 2)
 		return do_threads(atoi(argv[2]));
+	if (!strcmp(mode, "stamp") && argc > 4)
+		return do_stamp(argv[2], atof(argv[3]), atoi(argv[4]));
 	if (!strcmp(mode, "burn") && argc > 3)
 		return do_burn(atoi(argv[2]), atof(argv[3]));
 	if (!strcmp(mode, "open") && argc > 2)
@@ -372,6 +404,6 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "children") && argc > 3)
 		return do_children(atoi(argv[2]), atof(argv[3]));
 	fprintf(stderr, "usage: agent_fds copy IN OUT | threads N | open THREADS | "
-	                "takeover SECS | children N MS | burn N SECS\n");
+	                "takeover SECS | children N MS | burn N SECS | stamp FILE SECS DEPTH\n");
 	return 2;
 }
