@@ -73,7 +73,8 @@ static void retire_maps(struct resolve *r)
 	}
 	n = r->nmaps < RESOLVE_MAX_RETIRED ? r->nmaps : RESOLVE_MAX_RETIRED;
 	next = xreallocarray(NULL, n + keep ? n + keep : 1, sizeof(*next));
-	memcpy(next, r->maps, n * sizeof(*next));
+	if (n)
+		memcpy(next, r->maps, n * sizeof(*next));
 	for (size_t i = n; i < r->nmaps; i++)
 		free(r->maps[i].path);
 	if (keep)

@@ -377,6 +377,7 @@ Test(ingest, samples_of_an_unloaded_module_are_still_named)
 	mp.offset = off;
 	mp.path.s = path;
 	mp.path.len = (uint32_t)strlen(path);
+	mp.build_id.s = ""; /* none: found by path */
 	cr_assert_eq(wire_batch_add(&b, &w, &mp), 0);
 	wire_batch_end(&b, &w);
 	/* The module is gone: a new set without it. */
@@ -387,6 +388,7 @@ Test(ingest, samples_of_an_unloaded_module_are_still_named)
 	mp.end = 0x2000;
 	mp.path.s = "/nonexistent/other.so";
 	mp.path.len = (uint32_t)strlen(mp.path.s);
+	mp.build_id.s = "";
 	cr_assert_eq(wire_batch_add(&b, &w, &mp), 0);
 	wire_batch_end(&b, &w);
 	cr_assert_eq(wire_samples_begin(&b, &w, 77, 1000), 0);
