@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -40,6 +41,11 @@ void agent__say(const char *fmt, ...)
 	int n;
 
 	if (agent__g.cfg.quiet)
+		return;
+	/* The writer with a table of its own has no stderr (its number may be
+	 * its socket). */
+	if (atomic_load(&agent__g.writer_private) &&
+	    (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid))
 		return;
 	memcpy(buf, "perftop: ", 9);
 	va_start(ap, fmt);
@@ -357,8 +363,13 @@ void agent__start(void)
 
 	/* Connect now, so the program's first zones and samples are not lost
 	 * to the writer thread's start-up. Non-blocking: when no perftop is
-	 * listening this fails at once and the writer retries later. */
-	fd = agent__connect(&agent__g.early_dev, &agent__g.early_ino);
+	 * listening this fails at once and the writer retries later. Sampled
+	 * with POSIX timers only, the writer connects from a descriptor table
+	 * of its own instead (writer.c), and the constructor waits for that. */
+	if (agent__g.source == AGENT_SOURCE_PERF)
+		fd = agent__connect(&agent__g.early_dev, &agent__g.early_ino);
+	else
+		fd = -1;
 	if (fd >= 0) {
 		agent__g.early_fd = fd;
 		pthread_mutex_lock(&agent__g.lock);
@@ -369,6 +380,11 @@ void agent__start(void)
 	}
 	if (agent__writer_start() < 0)
 		agent__say("cannot start the writer thread; profiling is off");
+	else if (fd < 0 && agent__g.source != AGENT_SOURCE_PERF) {
+		agent__writer_wait_ready(100);
+		if (atomic_exchange(&agent__g.notes_pending, 0))
+			agent__say_setup();
+	}
 }
 
 __attribute__((constructor)) static void agent_constructor(void)

@@ -155,6 +155,9 @@ struct agent {
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
+	_Atomic uint32_t writer_ready;   /* futex: its first connection was tried */
+	_Atomic int writer_private;      /* the writer has a descriptor table of its own */
+	_Atomic int notes_pending;       /* ... and connected: agent__say_setup is due */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
 	int early_fd; /* connected by the constructor, handed to the writer */
@@ -323,6 +326,11 @@ extern pthread_mutex_t agent__names_lock;
 int agent__connect(dev_t *dev, ino_t *ino);
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);
+/* Says how sampling was set up (notes, the POSIX source), once, on the
+ * first connection. */
+void agent__say_setup(void);
+/* Waits (at most max_ms) until the writer has tried its first connection. */
+void agent__writer_wait_ready(unsigned max_ms);
 /* Stops it after a last flush (bounded). */
 void agent__writer_stop(void);
 /* Has the writer send everything recorded so far and waits for it, at most

@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,15 @@ static void set_recording(void)
 	atomic_store(&agent__g.active, connected && !w.paused_events);
 }
 
+void agent__say_setup(void)
+{
+	agent__say_notes();
+	if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
+	    agent__g.cfg.source != AGENT_SOURCE_PERF && agent__g.perf_budget)
+		agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
+		           "tick per thread");
+}
+
 static void on_connect(int fd, dev_t dev, ino_t ino)
 {
 	struct wire_hello h;
@@ -304,11 +314,12 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 		w.broken = 1;
 	if (!w.ever_connected) {
 		w.ever_connected = 1;
-		agent__say_notes();
-		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
-		    agent__g.cfg.source != AGENT_SOURCE_PERF && agent__g.perf_budget)
-			agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
-			           "tick per thread");
+		/* A writer with its own table has no stderr: the constructor,
+		 * waiting for this first connection, says them. */
+		if (atomic_load(&agent__g.writer_private))
+			atomic_store(&agent__g.notes_pending, 1);
+		else
+			agent__say_setup();
 	}
 	set_recording();
 }
@@ -923,6 +934,27 @@ static void flush(int second)
 
 /* ---- the thread --------------------------------------------------------- */
 
+/* When no thread has a perf-event descriptor (POSIX timers only: a small
+ * RLIMIT_NOFILE, or no perf events), the writer is the only user of the
+ * agent's descriptors, so it gives itself a descriptor table of its own
+ * (unshare(CLONE_FILES)) and closes its copies of the program's: then the
+ * socket and the writer's /proc reads take no number from the program at
+ * all. Returns 1 when the writer now has its own table. */
+static int private_table(void)
+{
+	if (agent__g.source == AGENT_SOURCE_PERF || agent__g.early_fd >= 0)
+		return 0;
+	if (unshare(CLONE_FILES) < 0)
+		return 0;
+	if (syscall(SYS_close_range, 0u, ~0u, 0u) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
+	}
+	return 1;
+}
+
 static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
 {
 	return syscall(SYS_futex, (uint32_t *)word, op, val, timeout, NULL, 0);
@@ -993,6 +1025,8 @@ static void *writer_main(void *arg)
 	(void)arg;
 	atomic_store(&agent__g.writer_tid, (pid_t)syscall(SYS_gettid));
 	pthread_setname_np(pthread_self(), "perftop-agent");
+	if (private_table())
+		atomic_store(&agent__g.writer_private, 1);
 	read_cmdline();
 	now = agent__now_ns();
 	/* Connected by the constructor, or now: a forked child that lives a
@@ -1005,6 +1039,8 @@ static void *writer_main(void *arg)
 	} else {
 		try_connect();
 	}
+	atomic_store(&agent__g.writer_ready, 1);
+	futex(&agent__g.writer_ready, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	measure_rate(now);
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
@@ -1110,11 +1146,28 @@ void agent__writer_stop(void)
 	agent__g.writer_running = 0;
 }
 
+void agent__writer_wait_ready(unsigned max_ms)
+{
+	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
+
+	while (agent__g.writer_running && !atomic_load(&agent__g.writer_ready)) {
+		uint64_t now = agent__now_ns();
+		struct timespec ts;
+
+		if (now >= deadline)
+			return;
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+		futex(&agent__g.writer_ready, FUTEX_WAIT_PRIVATE, 0, &ts);
+	}
+}
+
 void agent__writer_after_fork(void)
 {
 	/* The child's copies of the parent's socket, each closed only when the
-	 * number still holds it (the program may have reused it). */
-	if (sock_is(w.fd, w.dev, w.ino))
+	 * number still holds it (the program may have reused it); a writer
+	 * with its own table left the child nothing to close. */
+	if (!atomic_load(&agent__g.writer_private) && sock_is(w.fd, w.dev, w.ino))
 		close(w.fd);
 	if (sock_is(agent__g.early_fd, agent__g.early_dev, agent__g.early_ino))
 		close(agent__g.early_fd);
@@ -1124,6 +1177,8 @@ void agent__writer_after_fork(void)
 	memset(&w, 0, sizeof(w));
 	w.fd = -1;
 	agent__g.writer_running = 0;
+	atomic_store(&agent__g.writer_ready, 0);
+	atomic_store(&agent__g.writer_private, 0);
 	atomic_store(&agent__g.flush_req, 0);
 	atomic_store(&agent__g.flush_done, 0);
 	atomic_store(&agent__g.writer_tid, 0);
