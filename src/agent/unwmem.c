@@ -85,8 +85,7 @@ int agent__unwmem_readable(uintptr_t addr, size_t len)
 
 /* libunwind's local access_mem, with the check above: arg carries the
  * context pointer with bit 0 set when the read must be validated. */
-static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write,
-                      void *arg)
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
 {
 	(void)as;
 	if (write) {

@@ -48,8 +48,8 @@
 
 #define BACKOFF_MIN_MS    100u
 #define BACKOFF_MAX_MS    1000u /* a restarted perftop has every agent back within 1 s */
-#define FINAL_FLUSH_MS    30u /* the most the last flush waits for the socket, at exit */
-#define SYNC_FLUSH_MS     40u /* ... and a flush asked for before exec */
+#define FINAL_FLUSH_MS    30u   /* the most the last flush waits for the socket, at exit */
+#define SYNC_FLUSH_MS     40u   /* ... and a flush asked for before exec */
 #define SNDBUF_BYTES      (1 << 20)
 #define MAX_WEIGHT_REPEAT 16u
 #define CMDLINE_MAX       (32u << 10)

@@ -293,7 +293,8 @@ static int do_takeover(double secs)
 	if (pid == 0) {
 		/* The child writes through every number it inherited. */
 		for (int i = 0; i < nb; i++)
-			if (kind[i] == 1 && write(before[i], msg, sizeof(msg) - 1) != sizeof(msg) - 1)
+			if (kind[i] == 1 &&
+			    write(before[i], msg, sizeof(msg) - 1) != sizeof(msg) - 1)
 				_exit(3);
 		burn(0.02);
 		exit(0);
@@ -311,7 +312,8 @@ static int do_takeover(double secs)
 		if (kind[i] == 1) {
 			fcntl(peer[i], F_SETFL, O_NONBLOCK);
 			r = read(peer[i], buf, sizeof(buf));
-			if (r != 2 * (ssize_t)(sizeof(msg) - 1) || memcmp(buf, msg, sizeof(msg) - 1)) {
+			if (r != 2 * (ssize_t)(sizeof(msg) - 1) ||
+			    memcmp(buf, msg, sizeof(msg) - 1)) {
 				printf("takeover: socket at %d carried %zd bytes, not 2 lines\n",
 				       before[i], r);
 				bad++;
