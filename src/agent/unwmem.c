@@ -45,6 +45,14 @@
 #define UNWMEM_CACHE 4u
 #define UNWMEM_PAGE  4096u /* the smallest page: a larger one only checks more often */
 
+typedef int (*pipe_fn)(int[2]);
+typedef int (*pipe2_fn)(int[2], int);
+
+/* The real pipe functions, resolved before the program can call them from a
+ * signal handler (dlsym is not async-signal-safe). */
+static pipe_fn real_pipe;
+static pipe2_fn real_pipe2;
+
 static __thread uintptr_t good[UNWMEM_CACHE] __attribute__((tls_model("initial-exec")));
 static __thread unsigned good_next __attribute__((tls_model("initial-exec")));
 static _Atomic int installed;
@@ -106,6 +114,8 @@ int agent__unwmem_init(void)
 
 	if (atomic_load(&installed))
 		return 0;
+	real_pipe = (pipe_fn)dlsym(RTLD_NEXT, "pipe");
+	real_pipe2 = (pipe2_fn)dlsym(RTLD_NEXT, "pipe2");
 	/* The first cursor runs libunwind's initialisation (the pipe it asks
 	 * for is refused) and fills the local address space. */
 	if (unw_getcontext(&uc) != 0 || unw_init_local(&c, &uc) != 0)
@@ -128,34 +138,23 @@ int agent__unwmem_init(void)
 
 /* ---- the refused pipe --------------------------------------------------- */
 
-typedef int (*pipe_fn)(int[2]);
-typedef int (*pipe2_fn)(int[2], int);
-
 /* Interposed. Contract as pipe2(2); called from libunwind's code it fails
  * with EMFILE and creates nothing (see above). */
 __attribute__((visibility("default"))) int pipe2(int fds[2], int flags)
 {
-	static pipe2_fn real;
-
 	if (agent__phdr_in_unwinder((uintptr_t)__builtin_return_address(0)))
 		return errno = EMFILE, -1;
-	if (!real)
-		real = (pipe2_fn)dlsym(RTLD_NEXT, "pipe2");
-	if (!real)
+	if (!real_pipe2)
 		return (int)syscall(SYS_pipe2, fds, flags);
-	return real(fds, flags);
+	return real_pipe2(fds, flags);
 }
 
 /* Interposed. Contract as pipe(2); refused to libunwind like pipe2. */
 __attribute__((visibility("default"))) int pipe(int fds[2])
 {
-	static pipe_fn real;
-
 	if (agent__phdr_in_unwinder((uintptr_t)__builtin_return_address(0)))
 		return errno = EMFILE, -1;
-	if (!real)
-		real = (pipe_fn)dlsym(RTLD_NEXT, "pipe");
-	if (!real)
+	if (!real_pipe)
 		return (int)syscall(SYS_pipe2, fds, 0);
-	return real(fds);
+	return real_pipe(fds);
 }
