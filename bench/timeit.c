@@ -3,11 +3,12 @@
  * around it (perftop run's exit wait, perf's post-processing).
  *
  * Usage: timeit OUT COMMAND [ARG...]
- * Writes one line to OUT: "WALL_S CPU_S USER_S SYS_S PID STATUS", where
+ * Writes one line to OUT: "WALL_S CPU_S USER_S SYS_S PID STATUS END_S", where
  * WALL_S runs from just before the fork to the reaping of the command, CPU
  * is the command's user+system time from wait4(2) (its own threads, a
  * preloaded agent's included), PID the command's pid and STATUS its exit
- * status (128+N after signal N). Exits with that status.
+ * status (128+N after signal N) and END_S the CLOCK_MONOTONIC time of the
+ * reaping, in seconds. Exits with that status.
  *
  * It is linked statically so that LD_PRELOAD (an agent, libprofiler.so)
  * passes through it to the command without loading into it. After the
@@ -49,7 +50,7 @@ static void linger(void)
 int main(int argc, char **argv)
 {
 	struct rusage ru;
-	double t0, wall;
+	double t0, wall, end;
 	int status, code;
 	FILE *out;
 	pid_t pid;
@@ -79,10 +80,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "timeit: wait4: %s\n", strerror(errno));
 			return 2;
 		}
-	wall = mono_s() - t0;
+	end = mono_s();
+	wall = end - t0;
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	fprintf(out, "%.6f %.6f %.6f %.6f %d %d\n", wall, tv_s(ru.ru_utime) + tv_s(ru.ru_stime),
-	        tv_s(ru.ru_utime), tv_s(ru.ru_stime), (int)pid, code);
+	fprintf(out, "%.6f %.6f %.6f %.6f %d %d %.6f\n", wall, tv_s(ru.ru_utime) + tv_s(ru.ru_stime),
+	        tv_s(ru.ru_utime), tv_s(ru.ru_stime), (int)pid, code, end);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "timeit: cannot write '%s': %s\n", argv[1], strerror(errno));
 		return 2;

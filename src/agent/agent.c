@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -39,6 +41,11 @@ void agent__say(const char *fmt, ...)
 	int n;
 
 	if (agent__g.cfg.quiet)
+		return;
+	/* The writer with a table of its own has no stderr (its number may be
+	 * its socket). */
+	if (atomic_load(&agent__g.writer_private) &&
+	    (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid))
 		return;
 	memcpy(buf, "perftop: ", 9);
 	va_start(ap, fmt);
@@ -74,6 +81,24 @@ void agent__note(const char *fmt, ...)
 	}
 }
 
+void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
+{
+	char text[200];
+	va_list ap;
+
+	(void)code;
+	(void)count;
+	if (!getenv("PERFTOP_VERBOSE"))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (tid)
+		agent__say("thread %d: %s", (int)tid, text);
+	else
+		agent__say("%s", text);
+}
+
 void agent__say_notes(void)
 {
 	for (int i = 0; i < 2; i++) {
@@ -81,6 +106,56 @@ void agent__say_notes(void)
 			agent__say("%s", notes[i]);
 		notes[i][0] = '\0';
 	}
+}
+
+/* ---- descriptors -------------------------------------------------------- */
+
+/* Where the agent's descriptors go: the top eighth of the table the soft
+ * RLIMIT_NOFILE allows (at most the first 4,096 numbers, so the kernel's
+ * table stays small under a huge limit), far from the low numbers a program
+ * opens next. */
+static int fd_floor(void)
+{
+	struct rlimit rl = {1024, 1024};
+	rlim_t cap;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	cap = rl.rlim_cur;
+	if (cap > 4096)
+		cap = 4096;
+	if (cap < 8)
+		return -1;
+	return (int)(cap - cap / 8);
+}
+
+int agent__fd_high(int fd)
+{
+	int floor = fd_floor(), hi;
+
+	if (fd < 0)
+		return -1;
+	if (floor < 0 || fd >= floor) {
+		if (floor >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0)
+			return fd;
+		close(fd);
+		return -1;
+	}
+	hi = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+	close(fd); /* the number the kernel gave us a moment ago */
+	return hi;
+}
+
+unsigned agent__perf_budget(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 64)
+		return 0;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 256)
+		return 2;
+	return AGENT_PERF_BUDGET;
 }
 
 /* ---- configuration ------------------------------------------------------ */
@@ -211,7 +286,7 @@ void agent__clock_init(void)
 /* ---- fork --------------------------------------------------------------- */
 
 extern pthread_mutex_t agent__phdr_lock;
-static int sampling_before_fork;
+static int sampling_before_fork, active_before_fork;
 
 /* No lock of ours, and no libunwind mutex taken by our unwinding (in a
  * handler or in agent__unwind_warmup), may be held by another thread when
@@ -222,6 +297,7 @@ static void fork_prepare(void)
 	pthread_mutex_lock(&agent__phdr_lock);
 	pthread_mutex_lock(&agent__g.lock);
 	pthread_mutex_lock(&agent__names_lock);
+	active_before_fork = atomic_load(&agent__g.active);
 	sampling_before_fork = agent__sampler_quiesce();
 }
 
@@ -235,9 +311,10 @@ static void fork_parent(void)
 }
 
 /* The child is a new process for perftop: a new connection and HELLO, its
- * own statistics from zero, a sampling source for its one thread. The
- * writer waits one flush period before connecting and arming, so a child
- * that calls exec at once never connects. */
+ * own statistics from zero, a sampling source for its one thread. When the
+ * parent was recording, the child records from its first instruction and
+ * its writer connects at once, so a child that lives 10 ms still delivers
+ * its samples (the writer discards them, counted, if it cannot connect). */
 static void fork_child(void)
 {
 	pthread_mutex_unlock(&agent__names_lock);
@@ -250,7 +327,13 @@ static void fork_child(void)
 	agent__writer_after_fork();
 	agent__threads_after_fork();
 	agent__api_after_fork();
-	agent__g.start_delay_ms = agent__g.cfg.flush_ms;
+	if (sampling_before_fork) {
+		pthread_mutex_lock(&agent__g.lock);
+		agent__threads_arm(1);
+		pthread_mutex_unlock(&agent__g.lock);
+		atomic_store(&agent__g.sampling, 1);
+	}
+	atomic_store(&agent__g.active, active_before_fork);
 	if (agent__writer_start() < 0)
 		agent__say("cannot start the writer thread in the child %d", (int)agent__g.pid);
 }
@@ -269,6 +352,7 @@ void agent__start(void)
 	agent__clock_init();
 	agent__threads_init();
 	agent__phdr_init();
+	agent__unwmem_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
 	if (agent__g.cfg.hz && agent__sampler_init() < 0)
@@ -279,8 +363,13 @@ void agent__start(void)
 
 	/* Connect now, so the program's first zones and samples are not lost
 	 * to the writer thread's start-up. Non-blocking: when no perftop is
-	 * listening this fails at once and the writer retries later. */
-	fd = agent__connect();
+	 * listening this fails at once and the writer retries later. Sampled
+	 * with POSIX timers only, the writer connects from a descriptor table
+	 * of its own instead (writer.c), and the constructor waits for that. */
+	if (agent__g.source == AGENT_SOURCE_PERF)
+		fd = agent__connect(&agent__g.early_dev, &agent__g.early_ino);
+	else
+		fd = -1;
 	if (fd >= 0) {
 		agent__g.early_fd = fd;
 		pthread_mutex_lock(&agent__g.lock);
@@ -291,6 +380,11 @@ void agent__start(void)
 	}
 	if (agent__writer_start() < 0)
 		agent__say("cannot start the writer thread; profiling is off");
+	else if (fd < 0 && agent__g.source != AGENT_SOURCE_PERF) {
+		agent__writer_wait_ready(100);
+		if (atomic_exchange(&agent__g.notes_pending, 0))
+			agent__say_setup();
+	}
 }
 
 __attribute__((constructor)) static void agent_constructor(void)

@@ -11,6 +11,7 @@
  *              the exec interposers
  *   phdr.c     the cached dl_iterate_phdr the handler unwinds with, module
  *              mappings and build-ids for MAPS
+ *   unwmem.c   libunwind's memory checks, with no descriptor
  *   api.c      include/perftop.h: names, zones, counters, gauges, marks
  *   writer.c   the writer thread: connection, encoding, sending, STATS
  *
@@ -46,6 +47,8 @@
 #define AGENT_MARK_MAX     1024u /* bytes of one mark's text */
 #define AGENT_EVENT_RING   (64u << 10)
 #define AGENT_THREAD_NAME  64u
+#define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
+#define AGENT_PERF_BUDGET  8u /* perf-event descriptors at most; more threads get POSIX timers */
 
 /* Record kinds in the rings (RING_PAD is 0). */
 enum {
@@ -77,9 +80,12 @@ struct agent_thread {
 	_Atomic int state;   /* enum agent_thread_state */
 	int owned;           /* attached by the thread itself (its key destructor detaches) */
 
-	/* Sampling source; under agent__g.lock. */
+	/* Sampling source; under agent__g.lock. perf_fd is checked to be the
+	 * event with perf_id (PERF_EVENT_IOC_ID) before each use. */
 	int perf_fd;
+	dev_t perf_dev;
 	ino_t perf_ino;
+	uint64_t perf_id;
 	timer_t timer;
 	int has_timer;
 
@@ -133,6 +139,9 @@ struct agent {
 	int signo;  /* the signal in use, 0 when sampling is off */
 	int source; /* enum agent_source */
 	int armed;  /* sources ticking */
+	unsigned perf_fds;     /* perf-event descriptors open now */
+	unsigned perf_budget;  /* ... at most (agent__perf_budget at start) */
+	unsigned posix_extra;  /* threads given a POSIX timer for want of budget */
 	uint64_t period_ns;
 	size_t sample_ring_bytes;
 
@@ -145,8 +154,15 @@ struct agent {
 	int writer_running;
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
+	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
+	_Atomic uint32_t writer_ready;   /* futex: its first connection was tried */
+	_Atomic int writer_private;      /* the writer has a descriptor table of its own */
+	_Atomic int notes_pending;       /* ... and connected: agent__say_setup is due */
+	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
+	_Atomic uint32_t flush_done; /* futex: flushes done */
 	int early_fd; /* connected by the constructor, handed to the writer */
-	unsigned start_delay_ms;
+	dev_t early_dev;
+	ino_t early_ino;
 };
 
 /* Hidden by -fvisibility=hidden: internal to the library. */
@@ -177,8 +193,21 @@ void agent__say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void agent__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Says the kept messages, once (the writer, on its first connection). */
 void agent__say_notes(void);
+/* A notice for perftop: what the agent cannot do (tid 0: the whole process),
+ * code a short word, count a number the code gives a meaning to. Until
+ * notices travel to perftop they go to stderr only with PERFTOP_VERBOSE:
+ * the program's output must not change. */
+void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Starts the agent once (constructor, or lazily from the API). */
 void agent__start(void);
+/* Moves a descriptor the agent just created to a high number, close-on-exec
+ * (see agent.c); returns the new number, or -1 (fd closed) when there is no
+ * room up there. */
+int agent__fd_high(int fd);
+/* How many perf-event descriptors the agent may hold under the current
+ * RLIMIT_NOFILE (AGENT_PERF_BUDGET, fewer under a small limit). */
+unsigned agent__perf_budget(void);
 
 /* ---- threads.c ---- */
 /* The calling thread's slot, attaching it if needed; NULL when the agent is
@@ -193,6 +222,8 @@ struct agent_thread *agent__thread_attach(void);
 /* Adopts every thread in /proc/self/task the agent has no slot for, and
  * marks adopted slots whose thread is gone as dead. Never the writer. */
 void agent__threads_scan(void);
+/* 1 when some thread's rings hold records the writer has not taken. */
+int agent__threads_pending(void);
 /* Turns every slot's sampling source on or off (period agent__g.period_ns). */
 void agent__threads_arm(int on);
 /* Frees a dead slot once the writer has drained it. */
@@ -213,6 +244,10 @@ int agent__source_open(struct agent_thread *t, pid_t tid);
 void agent__source_arm(struct agent_thread *t, uint64_t period_ns);
 /* Closes t's source; under agent__g.lock. */
 void agent__source_close(struct agent_thread *t);
+/* In a forked child: closes the child's copy of t's perf descriptor when the
+ * number still holds that event, and forgets the source (timers are not
+ * inherited). */
+void agent__source_forget(struct agent_thread *t);
 /* 1 while the handler is still installed for agent__g.signo. */
 int agent__sampler_check(void);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
@@ -228,6 +263,8 @@ void agent__phdr_init(void);
 /* Rebuilds the table when modules were loaded or unloaded since the last
  * call (or always when force). Returns 1 when it changed. Normal code only. */
 int agent__phdr_refresh(int force);
+/* 1 when pc lies in libunwind's code (known after agent__phdr_init). */
+int agent__phdr_in_unwinder(uintptr_t pc);
 /* Generation of the table; changes with every rebuild. */
 uint32_t agent__phdr_generation(void);
 
@@ -244,6 +281,16 @@ struct agent_map {
  * through them all. Writer thread only. */
 uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
                           void *ctx);
+
+/* ---- unwmem.c ---- */
+/* Replaces libunwind's descriptor-based memory checks (after
+ * agent__phdr_init, before any unwind). Returns 0 or a negative errno. */
+int agent__unwmem_init(void);
+/* Starts one unwind: forgets the pages found readable. Async-signal-safe. */
+void agent__unwmem_begin(void);
+/* 1 when [addr, addr + len) can be read, checked with no descriptor.
+ * Async-signal-safe. */
+int agent__unwmem_readable(uintptr_t addr, size_t len);
 
 /* ---- api.c (names) ---- */
 struct agent_name {
@@ -275,12 +322,21 @@ extern pthread_mutex_t agent__names_lock;
 
 /* ---- writer.c ---- */
 /* Tries one non-blocking connect to the configured socket; returns the fd
- * or -1. */
-int agent__connect(void);
+ * (high, close-on-exec; its identity in *dev, *ino) or -1. */
+int agent__connect(dev_t *dev, ino_t *ino);
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);
+/* Says how sampling was set up (notes, the POSIX source), once, on the
+ * first connection. */
+void agent__say_setup(void);
+/* Waits (at most max_ms) until the writer has tried its first connection. */
+void agent__writer_wait_ready(unsigned max_ms);
 /* Stops it after a last flush (bounded). */
 void agent__writer_stop(void);
+/* Has the writer send everything recorded so far and waits for it, at most
+ * max_ms (plus the flush itself); at once when there is no writer or the
+ * caller is the writer. Normal code only. */
+void agent__writer_flush(unsigned max_ms);
 /* After fork in the child: forget the parent's connection. */
 void agent__writer_after_fork(void);
 

@@ -279,6 +279,11 @@ int agent__phdr_refresh(int force)
 	return 1;
 }
 
+int agent__phdr_in_unwinder(uintptr_t pc)
+{
+	return pc >= unw_lo && pc < unw_hi;
+}
+
 uint32_t agent__phdr_generation(void)
 {
 	return atomic_load(&generation);

@@ -55,6 +55,7 @@ static uint32_t unwind(void *ucv, uint64_t *pcs, uint32_t max)
 	uint32_t n = 0;
 
 	agent__in_handler = 1;
+	agent__unwmem_begin();
 	if (unw_init_local2(&c, (unw_context_t *)ucv, UNW_INIT_SIGNAL_FRAME) == 0) {
 		do {
 			if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
@@ -178,7 +179,7 @@ static int perf_open(pid_t tid, uint64_t period_ns)
 		a.exclude_kernel = 1;
 		fd = (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	}
-	return fd;
+	return fd < 0 ? fd : agent__fd_high(fd);
 }
 
 static int perf_route(int fd, pid_t tid, int sig)
@@ -191,13 +192,19 @@ static int perf_route(int fd, pid_t tid, int sig)
 	return 0;
 }
 
-/* The fd is still the event we opened (the program may close fds it does
- * not know, and the number be reused). */
+/* The fd is still the event we opened: a program may close descriptors it
+ * does not know and the number be reused. Device and inode are not enough
+ * (every eventfd, epoll, timerfd, signalfd and inotify descriptor shares the
+ * perf event's anonymous inode), so the event's own id, unique in the
+ * system, is compared too. */
 static int perf_fd_ours(const struct agent_thread *t)
 {
 	struct stat st;
+	uint64_t id = 0;
 
-	return t->perf_fd >= 0 && fstat(t->perf_fd, &st) == 0 && st.st_ino == t->perf_ino;
+	return t->perf_fd >= 0 && fstat(t->perf_fd, &st) == 0 && st.st_ino == t->perf_ino &&
+	       st.st_dev == t->perf_dev && ioctl(t->perf_fd, PERF_EVENT_IOC_ID, &id) == 0 &&
+	       id == t->perf_id;
 }
 
 static clockid_t thread_cpu_clock(pid_t tid)
@@ -207,28 +214,43 @@ static clockid_t thread_cpu_clock(pid_t tid)
 	return (clockid_t)((~(unsigned)tid << 3) | 6u);
 }
 
+/* A perf event only for a thread opening its own (so the descriptor is in
+ * the table its own code shares) and within the budget; every other thread
+ * gets a POSIX timer, which takes no descriptor. */
 int agent__source_open(struct agent_thread *t, pid_t tid)
 {
+	pid_t self = (pid_t)syscall(SYS_gettid);
 	int err;
 
-	if (agent__g.source == AGENT_SOURCE_PERF) {
+	if (agent__g.source == AGENT_SOURCE_PERF && tid == self &&
+	    agent__g.perf_fds < agent__g.perf_budget) {
 		struct stat st;
+		uint64_t id = 0;
 		int fd = perf_open(tid, agent__g.period_ns);
 
-		if (fd < 0)
-			return -errno;
-		err = perf_route(fd, tid, agent__g.signo);
-		if (err < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0) {
+			err = perf_route(fd, tid, agent__g.signo);
+			if (err == 0 && fstat(fd, &st) == 0 &&
+			    ioctl(fd, PERF_EVENT_IOC_ID, &id) == 0) {
+				t->perf_fd = fd;
+				t->perf_dev = st.st_dev;
+				t->perf_ino = st.st_ino;
+				t->perf_id = id;
+				agent__g.perf_fds++;
+				return 0;
+			}
 			close(fd);
-			return err < 0 ? err : -errno;
 		}
-		t->perf_fd = fd;
-		t->perf_ino = st.st_ino;
-		return 0;
+		/* no room up high, or refused: a timer instead */
+	} else if (agent__g.source == AGENT_SOURCE_PERF && tid == self) {
+		agent__g.posix_extra++;
+		agent__notice(0, "fd-budget", agent__g.posix_extra,
+		              "%u threads sampled with POSIX CPU timers (descriptor budget %u: "
+		              "at most one sample per kernel tick)",
+		              agent__g.posix_extra, agent__g.perf_budget);
 	}
-	if (agent__g.source == AGENT_SOURCE_POSIX) {
+	if (agent__g.source == AGENT_SOURCE_PERF || agent__g.source == AGENT_SOURCE_POSIX) {
 		struct sigevent ev;
-		pid_t self = (pid_t)syscall(SYS_gettid);
 
 		memset(&ev, 0, sizeof(ev));
 		ev.sigev_notify = SIGEV_THREAD_ID;
@@ -241,6 +263,14 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 		return 0;
 	}
 	return -ENOTSUP;
+}
+
+void agent__source_forget(struct agent_thread *t)
+{
+	if (t->perf_fd >= 0 && perf_fd_ours(t))
+		close(t->perf_fd);
+	t->perf_fd = -1;
+	t->has_timer = 0;
 }
 
 void agent__source_arm(struct agent_thread *t, uint64_t period_ns)
@@ -273,6 +303,8 @@ void agent__source_close(struct agent_thread *t)
 			close(t->perf_fd);
 		}
 		t->perf_fd = -1;
+		if (agent__g.perf_fds)
+			agent__g.perf_fds--;
 	}
 	if (t->has_timer) {
 		timer_delete(t->timer);
@@ -290,6 +322,7 @@ void agent__unwind_warmup(void)
 	int n = 0;
 
 	pthread_mutex_lock(&agent__unwind_lock);
+	agent__unwmem_begin();
 	if (!atomic_exchange(&policy_set, 1))
 		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (unw_getcontext(&uc) == 0 && unw_init_local(&c, &uc) == 0)
@@ -353,6 +386,13 @@ int agent__sampler_init(void)
 	pthread_sigmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 
 	agent__g.source = agent__g.cfg.source;
+	agent__g.perf_budget = agent__perf_budget();
+	if (agent__g.perf_budget == 0 && agent__g.source != AGENT_SOURCE_POSIX) {
+		agent__notice(0, "fd-limit", 0,
+		              "RLIMIT_NOFILE is small: sampling with POSIX CPU timers, which take "
+		              "no descriptor (at most one sample per kernel tick)");
+		agent__g.source = AGENT_SOURCE_POSIX;
+	}
 	if (agent__g.source != AGENT_SOURCE_POSIX) {
 		int fd = perf_open(0, agent__g.period_ns);
 
@@ -428,6 +468,10 @@ static void exec_begin(struct exec_guard *g)
 	}
 	while (sigtimedwait(&set, NULL, &zero) > 0) {
 	}
+	/* This image's samples and events go to perftop before it is gone. */
+	if (agent__threads_pending() ||
+	    (atomic_load(&agent__g.active) && (agent__counter_count() || agent__zone_count())))
+		agent__writer_flush(AGENT_EXEC_FLUSH_MS);
 	g->active = 1;
 }
 

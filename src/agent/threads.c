@@ -241,6 +241,22 @@ void agent__thread_free(struct agent_thread *t)
 	pthread_mutex_unlock(&agent__g.lock);
 }
 
+int agent__threads_pending(void)
+{
+	uint32_t n = atomic_load(&agent__g.nslots);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
+
+		if (!t || atomic_load(&t->state) == AGENT_THREAD_FREE)
+			continue;
+		if (atomic_load(&t->samples.head) != atomic_load(&t->samples.tail) ||
+		    atomic_load(&t->events.head) != atomic_load(&t->events.tail))
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- pthread_create ----------------------------------------------------- */
 
 struct start {
@@ -370,17 +386,17 @@ void agent__threads_after_fork(void)
 	struct agent_thread *self = agent__self;
 
 	agent__g.armed = 0;
+	agent__g.perf_fds = 0;
+	agent__g.posix_extra = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 
 		if (!t)
 			continue;
-		/* Inherited perf fds watch the parent's threads: close our copies.
-		 * POSIX timers are not inherited at all. */
-		if (t->perf_fd >= 0)
-			close(t->perf_fd);
-		t->perf_fd = -1;
-		t->has_timer = 0;
+		/* Inherited perf fds watch the parent's threads: close our copies,
+		 * checked first (the program may have reused the numbers). POSIX
+		 * timers are not inherited at all. */
+		agent__source_forget(t);
 		if (t != self) {
 			atomic_store(&t->tid, 0);
 			atomic_store(&t->state, AGENT_THREAD_FREE);

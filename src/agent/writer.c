@@ -3,6 +3,12 @@
  * thread's rings each flush period, encodes them with the wire encoder into
  * one fixed buffer and sends it without blocking.
  *
+ * The thread sleeps on a futex (agent__g.wake) until the next flush, so
+ * exit and exec can wake it: before exec the exec interposer asks for a
+ * flush of everything and waits for it (at most SYNC_FLUSH_MS plus the
+ * flush), and at exit the last flush waits at most FINAL_FLUSH_MS for the
+ * socket. Control frames from perftop are read once per flush period.
+ *
  * The target never waits for perftop. Sends are MSG_DONTWAIT; when the
  * socket is full, what does not fit in the buffer is dropped and counted;
  * when perftop is absent or goes away, recording stops (the API calls return
@@ -25,7 +31,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +48,8 @@
 
 #define BACKOFF_MIN_MS    100u
 #define BACKOFF_MAX_MS    1000u /* a restarted perftop has every agent back within 1 s */
-#define FINAL_FLUSH_MS    100u  /* the most the last flush waits for the socket, at exit */
+#define FINAL_FLUSH_MS    30u   /* the most the last flush waits for the socket, at exit */
+#define SYNC_FLUSH_MS     40u   /* ... and a flush asked for before exec */
 #define SNDBUF_BYTES      (1 << 20)
 #define MAX_WEIGHT_REPEAT 16u
 #define CMDLINE_MAX       (32u << 10)
@@ -142,49 +151,60 @@ static uint64_t dur_ns(uint64_t ticks)
 
 /* ---- connection --------------------------------------------------------- */
 
-int agent__connect(void)
+int agent__connect(dev_t *dev, ino_t *ino)
 {
 	struct sockaddr_un sa;
+	struct stat st;
 	int fd, size = SNDBUF_BYTES;
 	size_t len = strlen(agent__g.cfg.socket);
 
 	if (len == 0 || len >= sizeof(sa.sun_path))
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (fd < 3) {
-		/* Never sit on a standard stream the program may reopen. */
-		int hi = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		close(fd);
-		if (hi < 0)
-			return -1;
-		fd = hi;
-	}
+	fd = agent__fd_high(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto fail;
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	memcpy(sa.sun_path, agent__g.cfg.socket, len);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	*dev = st.st_dev;
+	*ino = st.st_ino;
 	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
-/* The fd is still our socket (a program may close fds it does not know and
- * reuse the number). */
-static int fd_ours(void)
+/* fd is still the socket with identity dev, ino: a program may close every
+ * descriptor and reuse the numbers at any time, so this is asked before
+ * each use. Socket inodes are unique while the socket lives. */
+static int sock_is(int fd, dev_t dev, ino_t ino)
 {
 	struct stat st;
 
-	return w.fd >= 0 && fstat(w.fd, &st) == 0 && st.st_ino == w.ino && st.st_dev == w.dev;
+	return fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == ino &&
+	       st.st_dev == dev;
+}
+
+/* Our socket is still ours; when it is not, its number is forgotten (never
+ * closed: it is the program's now) and the connection counts as broken. */
+static int fd_ours(void)
+{
+	if (w.fd < 0)
+		return 0;
+	if (sock_is(w.fd, w.dev, w.ino))
+		return 1;
+	w.fd = -1;
+	w.broken = 1;
+	return 0;
 }
 
 static void send_some(void)
 {
-	while (w.buf.len > 0 && w.fd >= 0 && !w.broken) {
+	while (w.buf.len > 0 && w.fd >= 0 && !w.broken && fd_ours()) {
 		ssize_t n = send(w.fd, w.buf.data, w.buf.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
@@ -239,18 +259,24 @@ static void set_recording(void)
 	atomic_store(&agent__g.active, connected && !w.paused_events);
 }
 
-static void on_connect(int fd)
+void agent__say_setup(void)
 {
-	struct stat st;
+	agent__say_notes();
+	if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
+	    agent__g.cfg.source != AGENT_SOURCE_PERF && agent__g.perf_budget)
+		agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
+		           "tick per thread");
+}
+
+static void on_connect(int fd, dev_t dev, ino_t ino)
+{
 	struct wire_hello h;
 
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return;
-	}
+	if (!sock_is(fd, dev, ino))
+		return; /* the program took the number meanwhile: not ours to close */
 	w.fd = fd;
-	w.dev = st.st_dev;
-	w.ino = st.st_ino;
+	w.dev = dev;
+	w.ino = ino;
 	w.broken = 0;
 	w.backoff_ms = 0;
 	wire_buf_init(&w.buf, w.mem, sizeof(w.mem));
@@ -288,11 +314,12 @@ static void on_connect(int fd)
 		w.broken = 1;
 	if (!w.ever_connected) {
 		w.ever_connected = 1;
-		agent__say_notes();
-		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
-		    agent__g.cfg.source != AGENT_SOURCE_PERF)
-			agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
-			           "tick per thread");
+		/* A writer with its own table has no stderr: the constructor,
+		 * waiting for this first connection, says them. */
+		if (atomic_load(&agent__g.writer_private))
+			atomic_store(&agent__g.notes_pending, 1);
+		else
+			agent__say_setup();
 	}
 	set_recording();
 }
@@ -314,9 +341,10 @@ static void discard_all(void)
 
 static void disconnect(void)
 {
-	if (w.fd >= 0 && fd_ours())
+	if (fd_ours())
 		close(w.fd);
 	w.fd = -1;
+	w.broken = 0;
 	w.buf.len = 0;
 	set_recording();
 	discard_all();
@@ -328,16 +356,20 @@ static void disconnect(void)
 
 static void try_connect(void)
 {
-	int fd = agent__connect();
+	dev_t dev;
+	ino_t ino;
+	int fd = agent__connect(&dev, &ino);
 
 	if (fd >= 0) {
-		on_connect(fd);
+		on_connect(fd, dev, ino);
 		return;
 	}
 	w.backoff_ms = w.backoff_ms ? w.backoff_ms * 2 : BACKOFF_MIN_MS;
 	if (w.backoff_ms > BACKOFF_MAX_MS)
 		w.backoff_ms = BACKOFF_MAX_MS;
 	w.next_try_ns = agent__now_ns() + (uint64_t)w.backoff_ms * 1000000u;
+	if (atomic_load(&agent__g.sampling) || atomic_load(&agent__g.active))
+		set_recording(); /* a forked child recording from its start: stop */
 }
 
 /* ---- control frames ----------------------------------------------------- */
@@ -385,6 +417,8 @@ static void read_control(void)
 		w.dec_ready = 1;
 	}
 	for (;;) {
+		if (!fd_ours())
+			return;
 		n = recv(w.fd, in, sizeof(in), MSG_DONTWAIT);
 		if (n > 0) {
 			if (wire_decoder_feed(&w.dec, in, (size_t)n) < 0) {
@@ -894,9 +928,52 @@ static void flush(int second)
 	send_some();
 	if (w.fd >= 0 && (w.broken || !fd_ours()))
 		disconnect();
+	else if (w.fd < 0 && w.broken)
+		disconnect(); /* lost the number to the program: reconnect later */
 }
 
 /* ---- the thread --------------------------------------------------------- */
+
+/* When no thread has a perf-event descriptor (POSIX timers only: a small
+ * RLIMIT_NOFILE, or no perf events), the writer is the only user of the
+ * agent's descriptors, so it gives itself a descriptor table of its own
+ * (unshare(CLONE_FILES)) and closes its copies of the program's: then the
+ * socket and the writer's /proc reads take no number from the program at
+ * all. Returns 1 when the writer now has its own table. */
+static int private_table(void)
+{
+	if (agent__g.source == AGENT_SOURCE_PERF || agent__g.early_fd >= 0)
+		return 0;
+	if (unshare(CLONE_FILES) < 0)
+		return 0;
+	if (syscall(SYS_close_range, 0u, ~0u, 0u) < 0) {
+		long max = sysconf(_SC_OPEN_MAX);
+
+		for (long fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close((int)fd);
+	}
+	return 1;
+}
+
+static long futex(_Atomic uint32_t *word, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall(SYS_futex, (uint32_t *)word, op, val, timeout, NULL, 0);
+}
+
+/* Sleeps until agent__g.wake moves from seen or ms pass. */
+static void nap(uint32_t seen, int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	if (ms > 0 && atomic_load(&agent__g.wake) == seen)
+		futex(&agent__g.wake, FUTEX_WAIT_PRIVATE, seen, &ts);
+}
+
+static void wake_writer(void)
+{
+	atomic_fetch_add(&agent__g.wake, 1);
+	futex(&agent__g.wake, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
 
 static void once_a_second(uint64_t now)
 {
@@ -911,6 +988,36 @@ static void once_a_second(uint64_t now)
 	}
 }
 
+/* Lets the socket take what the buffer holds, until deadline (ns). */
+static void drain_until(uint64_t deadline)
+{
+	while (w.fd >= 0 && w.buf.len > 0 && !w.broken && fd_ours()) {
+		struct pollfd p = {w.fd, POLLOUT, 0};
+		uint64_t now = agent__now_ns();
+
+		if (now >= deadline)
+			break;
+		poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
+		send_some();
+	}
+}
+
+/* Everything the rings hold now, sent (a flush wanted before exec). */
+static void flush_for_request(void)
+{
+	uint32_t req = atomic_load(&agent__g.flush_req);
+
+	if (req == atomic_load(&agent__g.flush_done))
+		return;
+	if (w.fd >= 0) {
+		measure_rate(agent__now_ns());
+		flush(1);
+		drain_until(agent__now_ns() + SYNC_FLUSH_MS * 1000000ull);
+	}
+	atomic_store(&agent__g.flush_done, req);
+	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
+}
+
 static void *writer_main(void *arg)
 {
 	uint64_t next_flush, next_second, now;
@@ -918,42 +1025,44 @@ static void *writer_main(void *arg)
 	(void)arg;
 	atomic_store(&agent__g.writer_tid, (pid_t)syscall(SYS_gettid));
 	pthread_setname_np(pthread_self(), "perftop-agent");
+	if (private_table())
+		atomic_store(&agent__g.writer_private, 1);
 	read_cmdline();
 	now = agent__now_ns();
-	if (agent__g.start_delay_ms) {
-		struct timespec d = {(time_t)(agent__g.start_delay_ms / 1000),
-		                     (long)(agent__g.start_delay_ms % 1000) * 1000000};
-
-		nanosleep(&d, NULL);
-		now = agent__now_ns();
-	}
+	/* Connected by the constructor, or now: a forked child that lives a
+	 * few milliseconds must still deliver what it recorded. */
 	if (agent__g.early_fd >= 0) {
 		int fd = agent__g.early_fd;
 
 		agent__g.early_fd = -1;
-		on_connect(fd);
+		on_connect(fd, agent__g.early_dev, agent__g.early_ino);
 	} else {
-		w.next_try_ns = now;
+		try_connect();
 	}
+	atomic_store(&agent__g.writer_ready, 1);
+	futex(&agent__g.writer_ready, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	measure_rate(now);
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
 
 	while (!atomic_load(&agent__g.stop)) {
-		struct pollfd p = {w.fd, POLLIN, 0};
+		uint32_t seen = atomic_load(&agent__g.wake);
 		int timeout;
 
+		flush_for_request();
 		now = agent__now_ns();
 		timeout = next_flush > now ? (int)((next_flush - now + 999999) / 1000000) : 0;
-		if (w.fd >= 0) {
-			if (poll(&p, 1, timeout) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR)))
-				read_control();
-		} else {
-			poll(NULL, 0, timeout);
-		}
+		if (!w.broken)
+			nap(seen, timeout);
+		if (atomic_load(&agent__g.stop))
+			break;
+		if (atomic_load(&agent__g.flush_req) != atomic_load(&agent__g.flush_done))
+			continue;
 		now = agent__now_ns();
 		if (now < next_flush && !w.broken)
 			continue;
+		if (fd_ours())
+			read_control(); /* control frames wait at most one flush period */
 		next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 		if (w.fd < 0 && now >= w.next_try_ns)
 			try_connect();
@@ -972,24 +1081,18 @@ static void *writer_main(void *arg)
 	agent__threads_arm(0);
 	pthread_mutex_unlock(&agent__g.lock);
 	atomic_store(&agent__g.sampling, 0);
+	if (w.fd < 0 && agent__threads_pending())
+		try_connect(); /* one more try for what is left (a refused one costs nothing) */
 	if (w.fd >= 0) {
-		uint64_t deadline = agent__now_ns() + FINAL_FLUSH_MS * 1000000ull;
-
 		measure_rate(agent__now_ns());
 		flush(1);
-		while (w.fd >= 0 && w.buf.len > 0 && !w.broken) {
-			struct pollfd p = {w.fd, POLLOUT, 0};
-
-			now = agent__now_ns();
-			if (now >= deadline)
-				break;
-			poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
-			send_some();
-		}
+		drain_until(agent__now_ns() + FINAL_FLUSH_MS * 1000000ull);
 		if (fd_ours())
 			close(w.fd);
 		w.fd = -1;
 	}
+	atomic_store(&agent__g.flush_done, atomic_load(&agent__g.flush_req));
+	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	atomic_store(&agent__g.active, 0);
 	return NULL;
 }
@@ -1010,20 +1113,63 @@ int agent__writer_start(void)
 	return 0;
 }
 
+void agent__writer_flush(unsigned max_ms)
+{
+	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
+	uint32_t req;
+
+	if (!agent__g.writer_running ||
+	    (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid))
+		return;
+	req = atomic_fetch_add(&agent__g.flush_req, 1) + 1;
+	wake_writer();
+	for (;;) {
+		uint32_t done = atomic_load(&agent__g.flush_done);
+		uint64_t now = agent__now_ns();
+		struct timespec ts;
+
+		if ((int32_t)(done - req) >= 0 || now >= deadline)
+			return;
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+		futex(&agent__g.flush_done, FUTEX_WAIT_PRIVATE, done, &ts);
+	}
+}
+
 void agent__writer_stop(void)
 {
 	if (!agent__g.writer_running)
 		return;
 	atomic_store(&agent__g.stop, 1);
+	wake_writer();
 	pthread_join(agent__g.writer, NULL);
 	agent__g.writer_running = 0;
 }
 
+void agent__writer_wait_ready(unsigned max_ms)
+{
+	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
+
+	while (agent__g.writer_running && !atomic_load(&agent__g.writer_ready)) {
+		uint64_t now = agent__now_ns();
+		struct timespec ts;
+
+		if (now >= deadline)
+			return;
+		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
+		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+		futex(&agent__g.writer_ready, FUTEX_WAIT_PRIVATE, 0, &ts);
+	}
+}
+
 void agent__writer_after_fork(void)
 {
-	if (w.fd >= 0)
+	/* The child's copies of the parent's socket, each closed only when the
+	 * number still holds it (the program may have reused it); a writer
+	 * with its own table left the child nothing to close. */
+	if (!atomic_load(&agent__g.writer_private) && sock_is(w.fd, w.dev, w.ino))
 		close(w.fd);
-	if (agent__g.early_fd >= 0)
+	if (sock_is(agent__g.early_fd, agent__g.early_dev, agent__g.early_ino))
 		close(agent__g.early_fd);
 	agent__g.early_fd = -1;
 	if (w.dec_ready)
@@ -1031,5 +1177,9 @@ void agent__writer_after_fork(void)
 	memset(&w, 0, sizeof(w));
 	w.fd = -1;
 	agent__g.writer_running = 0;
+	atomic_store(&agent__g.writer_ready, 0);
+	atomic_store(&agent__g.writer_private, 0);
+	atomic_store(&agent__g.flush_req, 0);
+	atomic_store(&agent__g.flush_done, 0);
 	atomic_store(&agent__g.writer_tid, 0);
 }

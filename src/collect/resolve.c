@@ -10,7 +10,11 @@
 #include "util/hashmap.h"
 #include "util/xalloc.h"
 
-enum { RESOLVE_MAX_MAPS = 65536 };
+enum {
+	RESOLVE_MAX_MAPS = 65536,
+	RESOLVE_KEEP_GENERATIONS = 4, /* sets of mappings kept after a RESET */
+	RESOLVE_MAX_RETIRED = 4096,
+};
 
 struct map {
 	uint64_t start, end, offset;
@@ -19,6 +23,7 @@ struct map {
 	uint64_t dev, inode;
 	uint8_t build_id[SYM_BUILD_ID_MAX];
 	size_t build_id_len;
+	uint32_t gen; /* the set of mappings it belonged to */
 };
 
 struct resolve {
@@ -27,6 +32,12 @@ struct resolve {
 	pid_t pid;
 	struct map *maps;   /* sorted by start */
 	size_t nmaps, maps_alloc;
+	/* Mappings of the last few sets a RESET replaced, newest first: a
+	 * sample recorded before its module was unloaded (dlclose) may arrive
+	 * after the MAPS that no longer hold it, and is still named. */
+	struct map *retired;
+	size_t nretired;
+	uint32_t gen;
 	bool maps_from_agent;
 	bool proc_maps_tried;
 	struct hashmap pcs;   /* pc -> function id + 1 */
@@ -45,11 +56,39 @@ struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid)
 	return r;
 }
 
+/* Moves the current mappings to the front of the retired ones and drops
+ * retired sets older than RESOLVE_KEEP_GENERATIONS (and any beyond
+ * RESOLVE_MAX_RETIRED). */
+static void retire_maps(struct resolve *r)
+{
+	size_t keep = 0, n;
+	struct map *next;
+
+	for (size_t i = 0; i < r->nretired; i++) {
+		if (r->gen - r->retired[i].gen < RESOLVE_KEEP_GENERATIONS &&
+		    keep + r->nmaps < RESOLVE_MAX_RETIRED)
+			r->retired[keep++] = r->retired[i];
+		else
+			free(r->retired[i].path);
+	}
+	n = r->nmaps < RESOLVE_MAX_RETIRED ? r->nmaps : RESOLVE_MAX_RETIRED;
+	next = xreallocarray(NULL, n + keep ? n + keep : 1, sizeof(*next));
+	if (n)
+		memcpy(next, r->maps, n * sizeof(*next));
+	for (size_t i = n; i < r->nmaps; i++)
+		free(r->maps[i].path);
+	if (keep)
+		memcpy(next + n, r->retired, keep * sizeof(*next));
+	free(r->retired);
+	r->retired = next;
+	r->nretired = n + keep;
+	r->nmaps = 0;
+}
+
 void resolve_reset_maps(struct resolve *r)
 {
-	for (size_t i = 0; i < r->nmaps; i++)
-		free(r->maps[i].path);
-	r->nmaps = 0;
+	retire_maps(r);
+	r->gen++;
 	/* Addresses may now mean other code: forget what they resolved to. */
 	hashmap_release(&r->pcs);
 	hashmap_init(&r->pcs);
@@ -59,8 +98,12 @@ void resolve_free(struct resolve *r)
 {
 	if (!r)
 		return;
-	resolve_reset_maps(r);
+	for (size_t i = 0; i < r->nmaps; i++)
+		free(r->maps[i].path);
+	for (size_t i = 0; i < r->nretired; i++)
+		free(r->retired[i].path);
 	free(r->maps);
+	free(r->retired);
 	hashmap_release(&r->pcs);
 	hashmap_release(&r->named);
 	free(r);
@@ -90,6 +133,7 @@ void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t o
 	slash = strrchr(mp->path, '/');
 	mp->base = slash ? slash + 1 : mp->path;
 	mp->dev = mp->inode = 0;
+	mp->gen = r->gen;
 	mp->build_id_len = build_id && build_id_len <= SYM_BUILD_ID_MAX ? build_id_len : 0;
 	if (mp->build_id_len)
 		memcpy(mp->build_id, build_id, mp->build_id_len);
@@ -135,6 +179,10 @@ static const struct map *find_map(const struct resolve *r, uint64_t pc)
 	}
 	if (lo && pc < r->maps[lo - 1].end)
 		return &r->maps[lo - 1];
+	/* Not mapped now: a module unloaded since, newest set first. */
+	for (size_t i = 0; i < r->nretired; i++)
+		if (pc >= r->retired[i].start && pc < r->retired[i].end)
+			return &r->retired[i];
 	return NULL;
 }
 

@@ -2,7 +2,9 @@
  * resolve — one agent connection's program counters to profile functions.
  *
  * Keeps the connection's module mappings (from the agent's MAPS frames, or
- * /proc/PID/maps when it sent none) and a cache from pc to the profile's
+ * /proc/PID/maps when it sent none), and those of the last few sets a RESET
+ * replaced (a sample of a module unloaded before it reached perftop is still
+ * named: a pc no current mapping holds is looked up there), and a cache from pc to the profile's
  * function id, so a stack of 32 frames costs 32 hash lookups once warm. On a
  * miss it asks the symbolizer, with the model's lock released meanwhile
  * (symbolizing may read ELF and DWARF files), then interns the function.
@@ -24,7 +26,8 @@ struct resolve;
 struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid);
 void resolve_free(struct resolve *r);
 
-/* Mappings: forget all, or add one [start, end) at file offset of path. */
+/* Mappings: start a new set (the current one is kept aside, see above), or
+ * add one [start, end) at file offset of path to the current set. */
 void resolve_reset_maps(struct resolve *r);
 void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t offset,
 		     const char *path, const uint8_t *build_id, size_t build_id_len);

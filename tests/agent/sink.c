@@ -15,6 +15,7 @@
  *   frames N
  *   samples N
  *   samples-tid pid=P tid=T N       samples per thread
+ *   connection-samples pid=P N      samples per ended connection, in order
  *   sample-depth-max N
  *   zone NAME count=N sum=NS        latest ZONE_STATS, summed over threads
  *   zone-events NAME N              ZONES items
@@ -83,7 +84,16 @@ struct conn {
 	} cs[256];
 	size_t ncs;
 	int paused;
+	uint64_t samples;
 };
+
+/* Samples per connection, in the order the connections ended. */
+#define MAX_ENDED 4096
+static struct {
+	uint32_t pid;
+	uint64_t samples;
+} ended[MAX_ENDED];
+static size_t nended;
 
 static struct conn *conns[MAX_CONNS];
 static volatile sig_atomic_t stop;
@@ -184,6 +194,7 @@ static int on_msg(void *ctx, const struct wire_msg *m)
 		if (m->count == 0)
 			break;
 		n_samples++;
+		c->samples++;
 		if (m->u.samples.stack.depth > depth_max)
 			depth_max = m->u.samples.stack.depth;
 		count_sample(c->pid, m->u.samples.tid);
@@ -297,6 +308,10 @@ static void conn_close(int i)
 		counters[j].last = c->cs[k].last;
 		counters[j].gauge |= c->cs[k].gauge;
 	}
+	if (nended < MAX_ENDED) {
+		ended[nended].pid = c->pid;
+		ended[nended++].samples = c->samples;
+	}
 	for (size_t k = 0; k < MAX_NAMES; k++)
 		free(c->names[k]);
 	free(c->zs);
@@ -315,6 +330,9 @@ static void summary(void)
 	for (size_t i = 0; i < ntids; i++)
 		printf("samples-tid pid=%u tid=%u %llu\n", tids[i].pid, tids[i].tid,
 		       (unsigned long long)tids[i].n);
+	for (size_t i = 0; i < nended; i++)
+		printf("connection-samples pid=%u %llu\n", ended[i].pid,
+		       (unsigned long long)ended[i].samples);
 	printf("sample-depth-max %llu\n", (unsigned long long)depth_max);
 	for (size_t i = 0; i < nzones; i++) {
 		printf("zone %s count=%llu sum=%llu\n", zones[i].name,

@@ -531,8 +531,10 @@ Test(faults, fork_100_children_that_exit_at_once)
 	          w.children, w.connected, w.exited);
 	/* The warm-up's parent and 5 children are in w.children too. */
 	cr_log_info("fork: %d of %d children connected", w.children - 6, NFORK);
-	cr_assert_geq(w.children - 6, NFORK * 9 / 10, "the children's agents connected (%d)",
-	              w.children - 6);
+	/* A forked child connects at once (it does not wait a flush period), so
+	 * every one of them is seen, however loaded the machine. */
+	cr_assert_geq(w.children - 6, NFORK, "every child's agent connected (%d of %d)",
+	              w.children - 6, NFORK);
 	model_lock(&m);
 	cr_assert(has_func(model_find(&m, w.parent)->profile, "faulty_burn_before"));
 	cr_assert(has_func(model_find(&m, w.parent)->profile, "faulty_burn_after"));

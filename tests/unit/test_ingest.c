@@ -303,3 +303,109 @@ Test(ingest, many_agents_at_once)
 	for (int i = 0; i < 64; i++)
 		close(fds[i]);
 }
+
+/* ---- a module unloaded before its samples arrive ------------------------------ */
+
+__attribute__((noinline)) int ingest_unloaded_marker(int x);
+__attribute__((noinline)) int ingest_unloaded_marker(int x)
+{
+	return x * 3 + 1;
+}
+
+/* The executable mapping of this test binary that holds pc, from
+ * /proc/self/maps. */
+static bool own_mapping(uint64_t pc, uint64_t *start, uint64_t *end, uint64_t *off, char *path,
+			size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[1024];
+	bool found = false;
+
+	cr_assert_not_null(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e, o;
+		char perms[8], file[512] = "";
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %511s", &s, &e, perms, &o, file) >= 4 &&
+		    pc >= s && pc < e && perms[2] == 'x') {
+			*start = s;
+			*end = e;
+			*off = o;
+			snprintf(path, len, "%s", file);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static bool marker_named(void *arg)
+{
+	struct process *p = model_find(&m, getpid());
+
+	(void)arg;
+	if (!p || !p->profile || p->profile->samples < 5)
+		return false;
+	for (size_t i = 0; i < profile_func_count(p->profile); i++)
+		if (!strcmp(p->profile->funcs[i].name, "ingest_unloaded_marker"))
+			return true;
+	return false;
+}
+
+/* MAPS naming the module, then MAPS (RESET) without it, as the agent sends
+ * them after a dlclose; then samples recorded before the dlclose: they are
+ * still named (the replaced mappings are kept for a few sets). */
+Test(ingest, samples_of_an_unloaded_module_are_still_named)
+{
+	uint8_t mem[8192];
+	struct wire_buf b;
+	struct wire_batch w;
+	struct wire_maps mp;
+	struct wire_samples item;
+	struct wire_frame fr = { (uint64_t)(uintptr_t)&ingest_unloaded_marker + 4, 0, 0, 0 };
+	uint64_t start, end, off, want = 5;
+	char path[512];
+	int fd;
+
+	cr_assert(own_mapping(fr.pc, &start, &end, &off, path, sizeof(path)));
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	memset(&mp, 0, sizeof(mp));
+	mp.flags = WIRE_MAPS_RESET;
+	cr_assert_eq(wire_batch_begin(&b, &w, WIRE_MAPS, &mp), 0);
+	mp.start = start;
+	mp.end = end;
+	mp.offset = off;
+	mp.path.s = path;
+	mp.path.len = (uint32_t)strlen(path);
+	mp.build_id.s = ""; /* none: found by path */
+	cr_assert_eq(wire_batch_add(&b, &w, &mp), 0);
+	wire_batch_end(&b, &w);
+	/* The module is gone: a new set without it. */
+	memset(&mp, 0, sizeof(mp));
+	mp.flags = WIRE_MAPS_RESET;
+	cr_assert_eq(wire_batch_begin(&b, &w, WIRE_MAPS, &mp), 0);
+	mp.start = 0x1000;
+	mp.end = 0x2000;
+	mp.path.s = "/nonexistent/other.so";
+	mp.path.len = (uint32_t)strlen(mp.path.s);
+	mp.build_id.s = "";
+	cr_assert_eq(wire_batch_add(&b, &w, &mp), 0);
+	wire_batch_end(&b, &w);
+	cr_assert_eq(wire_samples_begin(&b, &w, 77, 1000), 0);
+	for (int i = 0; i < 5; i++) {
+		memset(&item, 0, sizeof(item));
+		item.tid = 77;
+		item.ts = 1000 + (uint64_t)i * 1000000;
+		item.stack.frames = &fr;
+		item.stack.depth = 1;
+		cr_assert_eq(wire_batch_add(&b, &w, &item), 0);
+	}
+	wire_batch_end(&b, &w);
+	fd = dial();
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(has_samples, &want), "the 5 samples arrived");
+	cr_assert(wait_for(marker_named, NULL),
+		  "the samples of the unloaded module are named, not [unknown]");
+	close(fd);
+}
