@@ -82,7 +82,7 @@ struct writer {
 	uint64_t last_taken;
 	uint64_t last_cpu_ns;
 	double achieved_hz;
-	int handler_lost;
+	uint32_t notice_gen; /* notices sent on this connection, up to this generation */
 
 	/* Clock. */
 	double ns_per_tick;
@@ -229,7 +229,7 @@ static void read_cmdline(void)
 static void set_recording(void)
 {
 	int connected = w.fd >= 0;
-	int sample = connected && !w.paused_samples && !w.handler_lost && agent__g.period_ns;
+	int sample = connected && !w.paused_samples && agent__g.signo && agent__g.period_ns;
 
 	pthread_mutex_lock(&agent__g.lock);
 	if (sample != agent__g.armed)
@@ -286,14 +286,8 @@ static void on_connect(int fd)
 	h.agent_version.len = (uint32_t)strlen(PERFTOP_VERSION);
 	if (wire_put_hello(&w.buf, &h) < 0)
 		w.broken = 1;
-	if (!w.ever_connected) {
-		w.ever_connected = 1;
-		agent__say_notes();
-		if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
-		    agent__g.cfg.source != AGENT_SOURCE_PERF)
-			agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
-			           "tick per thread");
-	}
+	w.ever_connected = 1;
+	w.notice_gen = 0; /* every notice again on a new connection */
 	set_recording();
 }
 
@@ -832,6 +826,21 @@ static void emit_stats(uint64_t now)
 	put(WIRE_STATS, &s);
 }
 
+static int put_notice(void *ctx, const struct agent_notice_view *n)
+{
+	struct wire_notice m;
+
+	(void)ctx;
+	m.ts = agent__now_ns();
+	m.tid = (uint32_t)n->tid;
+	m.code.s = n->code;
+	m.code.len = (uint32_t)strlen(n->code);
+	m.count = n->count;
+	m.text.s = n->text;
+	m.text.len = (uint32_t)strlen(n->text);
+	return put(WIRE_NOTICE, &m);
+}
+
 /* One flush: everything the rings hold, counters, and (each second or at the
  * end) the exact statistics. */
 static void flush(int second)
@@ -886,6 +895,7 @@ static void flush(int second)
 	}
 	if (connected) {
 		emit_counters();
+		w.notice_gen = agent__notices_send(w.notice_gen, put_notice, NULL);
 		if (second) {
 			now = agent__now_ns();
 			emit_stats(now);
@@ -902,13 +912,7 @@ static void once_a_second(uint64_t now)
 {
 	measure_rate(now);
 	agent__threads_scan();
-	if (w.fd >= 0 && agent__g.signo && !w.handler_lost && !agent__sampler_check()) {
-		w.handler_lost = 1;
-		agent__say("the program replaced the handler of the profiling signal %d; "
-		           "stack sampling stopped",
-		           agent__g.signo);
-		set_recording();
-	}
+	agent__sampler_tick(now);
 }
 
 static void *writer_main(void *arg)
@@ -1001,9 +1005,9 @@ int agent__writer_start(void)
 
 	atomic_store(&agent__g.stop, 0);
 	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	agent__real_sigmask(SIG_SETMASK, &all, &old);
 	rc = agent__pthread_create_real(&agent__g.writer, NULL, writer_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	agent__real_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
 	agent__g.writer_running = 1;
