@@ -498,8 +498,7 @@ void agent__sampler_tick(uint64_t now)
 		if (low != t->w_low_stack) {
 			t->w_low_stack = low;
 			agent__notice(tid, "low-stack", low,
-			              "%llu samples skipped: too little stack left for the handler",
-			              (unsigned long long)low);
+			              "samples skipped: too little stack left for the handler");
 		}
 	}
 }
