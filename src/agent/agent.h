@@ -112,7 +112,8 @@ struct agent_thread {
 
 	/* Writer-private, per connection. */
 	uint64_t w_low_stack;   /* low_stack last reported */
-	uint64_t w_blocked_s;   /* seconds blocked last reported */
+	uint64_t w_blocked_s;   /* stretches of blocking reported */
+	uint64_t w_blocked_since; /* blocked_since of the last one */
 	uint32_t w_name_gen;
 	int w_announced;
 	uint32_t w_zseq;

@@ -448,11 +448,12 @@ void agent__sampler_tick(uint64_t now)
 {
 	static int lost;
 	char name[32];
+	const char *sname;
 	uint32_t n = atomic_load(&agent__g.nslots);
 
 	if (!agent__g.signo)
 		return;
-	signal_name(agent__g.signo, name, sizeof(name));
+	sname = signal_name(agent__g.signo, name, sizeof(name));
 	if (!lost && !agent__sampler_check()) {
 		/* Replaced behind sigaction's back (a raw rt_sigaction, as the Go
 		 * runtime does): our signals would reach the new handler. */
@@ -466,7 +467,7 @@ void agent__sampler_tick(uint64_t now)
 		agent__notice(0, "handler-replaced", 1,
 		              "sampling stopped: the program replaced the %s handler without "
 		              "sigaction (a runtime that owns every signal, such as Go's)",
-		              name);
+		              sname);
 		return;
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -484,15 +485,14 @@ void agent__sampler_tick(uint64_t now)
 			agent__source_pause(t, 1);
 			pthread_mutex_unlock(&agent__g.lock);
 		}
+		/* Said once per stretch of a second or more; count: how many
+		 * such stretches. */
 		since = atomic_load(&t->blocked_since);
-		if (atomic_load(&t->blocked) && now >= since + 1000000000u) {
-			uint64_t secs = (now - since) / 1000000000u;
-
-			if (secs != t->w_blocked_s) {
-				t->w_blocked_s = secs;
-				agent__notice(tid, "blocked", secs,
-				              "not sampled: the thread blocks %s", name);
-			}
+		if (atomic_load(&t->blocked) && now >= since + 1000000000u &&
+		    since != t->w_blocked_since) {
+			t->w_blocked_since = since;
+			agent__notice(tid, "blocked", ++t->w_blocked_s,
+			              "not sampled: the thread blocks %s", sname);
 		}
 		low = atomic_load(&t->low_stack);
 		if (low != t->w_low_stack) {
