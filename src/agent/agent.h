@@ -91,6 +91,7 @@ struct agent_thread {
 	struct ring samples;
 	_Atomic uint64_t taken, dropped;
 	_Atomic uint64_t low_stack; /* samples skipped: too little stack left */
+	_Atomic uint64_t odd_stack; /* samples skipped: on a stack of unknown size */
 	/* The thread's own stack [stack_lo, stack_hi), 0 when unknown (set by
 	 * the thread itself at attach). */
 	uintptr_t stack_lo, stack_hi;
@@ -112,6 +113,7 @@ struct agent_thread {
 
 	/* Writer-private, per connection. */
 	uint64_t w_low_stack;   /* low_stack last reported */
+	uint64_t w_odd_stack;   /* odd_stack last reported */
 	uint64_t w_blocked_s;   /* stretches of blocking reported */
 	uint64_t w_blocked_since; /* blocked_since of the last one */
 	uint32_t w_name_gen;
@@ -275,8 +277,14 @@ void agent__signals_take(int sig, const struct sigaction *act);
 /* Gives the signal back: the interposers pass straight through again (the
  * handler was replaced behind their back). */
 void agent__signals_release(void);
-/* The program's disposition of the agent's signal (its view), for exec. */
-void agent__signals_program_act(struct sigaction *act);
+/* When the program ignores the agent's signal, makes the real disposition
+ * SIG_IGN (so a child or an exec'd image inherits it, as without the agent)
+ * and returns the signal, its handler saved in *ours; else returns 0.
+ * agent__signals_unlend(sig, ours) puts the handler back. */
+int agent__signals_lend_ign(struct sigaction *ours);
+void agent__signals_unlend(int sig, const struct sigaction *ours);
+/* Non-zero while a lend is in progress (the handler is not ours on purpose). */
+int agent__signals_borrowed(void);
 /* In the handler, for a signal that is not the agent's: does what the
  * program's disposition says (its handler with its mask and flags, ignore,
  * or the default action). Async-signal-safe. */

@@ -73,8 +73,9 @@ static int own_signal(const siginfo_t *si, const struct agent_thread *t)
 }
 
 /* Enough stack left under the handler to unwind: on the thread's own stack
- * (bounds recorded at attach) or the alternate stack it runs on. A stack we
- * know nothing about (a coroutine's) is trusted. */
+ * (bounds recorded at attach) or the alternate stack it runs on. Returns 1
+ * when there is, 0 when there is not, -1 on a stack the agent does not know
+ * (a coroutine's, a goroutine's): its size is unknown, so no sample. */
 static int stack_ok(const struct agent_thread *t)
 {
 	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -87,8 +88,9 @@ static int stack_ok(const struct agent_thread *t)
 
 		return sp > lo && sp <= lo + ss.ss_size && sp - lo >= HANDLER_STACK_NEED;
 	}
-	return 1;
+	return t->stack_lo ? -1 : 1; /* no bounds recorded (an adopted thread): trusted */
 }
+
 /* Held while this library unwinds outside a handler, and across fork, so no
  * child inherits libunwind's internal mutexes locked by us. */
 pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,9 +145,15 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	 * travels with the sample. */
 	atomic_store_explicit(&t->taken, atomic_load_explicit(&t->taken, memory_order_relaxed) + 1,
 	                      memory_order_relaxed);
-	if (!stack_ok(t)) {
+	switch (stack_ok(t)) {
+	case 0:
 		atomic_store_explicit(&t->low_stack,
 		                      atomic_load_explicit(&t->low_stack, memory_order_relaxed) + 1,
+		                      memory_order_relaxed);
+		goto out;
+	case -1:
+		atomic_store_explicit(&t->odd_stack,
+		                      atomic_load_explicit(&t->odd_stack, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
 		goto out;
 	}
@@ -387,6 +395,8 @@ int agent__sampler_check(void)
 {
 	struct sigaction sa;
 
+	if (agent__signals_borrowed())
+		return 1;
 	return agent__g.signo && agent__real_sigaction(agent__g.signo, NULL, &sa) == 0 &&
 	       (sa.sa_flags & SA_SIGINFO) && sa.sa_sigaction == on_signal;
 }
@@ -449,6 +459,7 @@ void agent__sampler_tick(uint64_t now)
 	static int lost;
 	char name[32];
 	const char *sname;
+	unsigned checks = 0; /* /proc reads this tick, bounded */
 	uint32_t n = atomic_load(&agent__g.nslots);
 
 	if (!agent__g.signo)
@@ -484,6 +495,15 @@ void agent__sampler_tick(uint64_t now)
 			pthread_mutex_lock(&agent__g.lock);
 			agent__source_pause(t, 1);
 			pthread_mutex_unlock(&agent__g.lock);
+		} else if (atomic_load(&t->blocked) && checks < 64 && (checks++, 1) &&
+		           !task_blocks(tid, agent__g.signo)) {
+			/* Unblocked behind pthread_sigmask's back (a raw
+			 * rt_sigprocmask: the Go runtime's threads start with every
+			 * signal blocked and unblock them so): sample it again. */
+			atomic_store(&t->blocked, 0);
+			pthread_mutex_lock(&agent__g.lock);
+			agent__source_pause(t, 0);
+			pthread_mutex_unlock(&agent__g.lock);
 		}
 		/* Said once per stretch of a second or more; count: how many
 		 * such stretches. */
@@ -499,6 +519,13 @@ void agent__sampler_tick(uint64_t now)
 			t->w_low_stack = low;
 			agent__notice(tid, "low-stack", low,
 			              "samples skipped: too little stack left for the handler");
+		}
+		low = atomic_load(&t->odd_stack);
+		if (low != t->w_odd_stack) {
+			t->w_odd_stack = low;
+			agent__notice(tid, "odd-stack", low,
+			              "samples skipped: the thread ran on a stack of unknown size (a "
+			              "coroutine's or goroutine's) that unwinding could overrun");
 		}
 	}
 }
@@ -609,8 +636,7 @@ static void resolve_exec(void)
 
 struct exec_guard {
 	int active;
-	int sig;
-	int ignored; /* the real disposition was made SIG_IGN */
+	int lent; /* the signal whose real disposition was made SIG_IGN, or 0 */
 	struct sigaction ours;
 };
 
@@ -618,8 +644,8 @@ static void exec_begin(struct exec_guard *g)
 {
 	struct agent_thread *t;
 	struct timespec zero = {0, 0};
-	struct sigaction prog;
 	sigset_t set, old, pend;
+	int sig;
 	siginfo_t si;
 	int foreign = 0;
 
@@ -627,7 +653,7 @@ static void exec_begin(struct exec_guard *g)
 	resolve_exec();
 	if (!atomic_load(&agent__g.started) || !agent__g.signo || agent__g.pid != getpid())
 		return;
-	g->sig = agent__g.signo;
+	sig = agent__g.signo;
 	t = agent__thread_find((pid_t)syscall(SYS_gettid));
 	if (t) {
 		pthread_mutex_lock(&agent__g.lock);
@@ -635,19 +661,16 @@ static void exec_begin(struct exec_guard *g)
 		pthread_mutex_unlock(&agent__g.lock);
 	}
 	sigemptyset(&set);
-	sigaddset(&set, g->sig);
+	sigaddset(&set, sig);
 	agent__real_sigmask(SIG_BLOCK, &set, &old);
-	if (!sigismember(&old, g->sig) && sigpending(&pend) == 0 && sigismember(&pend, g->sig)) {
+	if (!sigismember(&old, sig) && sigpending(&pend) == 0 && sigismember(&pend, sig)) {
 		while (sigtimedwait(&set, &si, &zero) > 0)
 			foreign += !own_signal(&si, t);
 	}
-	agent__signals_program_act(&prog);
-	g->ignored = !(prog.sa_flags & SA_SIGINFO) && prog.sa_handler == SIG_IGN;
-	if (g->ignored)
-		agent__real_sigaction(g->sig, &prog, &g->ours);
+	g->lent = agent__signals_lend_ign(&g->ours);
 	agent__real_sigmask(SIG_SETMASK, &old, NULL);
 	while (foreign-- > 0) /* the program's, taken by the drain: its handler runs now */
-		syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), g->sig);
+		syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
 	g->active = 1;
 }
 
@@ -658,8 +681,7 @@ static void exec_failed(struct exec_guard *g)
 
 	if (!g->active)
 		return;
-	if (g->ignored)
-		agent__real_sigaction(g->sig, &g->ours, NULL);
+	agent__signals_unlend(g->lent, &g->ours);
 	t = agent__thread_find((pid_t)syscall(SYS_gettid));
 	if (t) {
 		pthread_mutex_lock(&agent__g.lock);

@@ -22,13 +22,19 @@
  *       its sigwait, sigtimedwait or signalfd) and restarted when it
  *       unblocks; the writer reports a thread blocked for a second or more.
  *
+ *   posix_spawn, posix_spawnp, system, popen  glibc's child sets every
+ *       handled signal to SIG_DFL; when the program ignores the agent's
+ *       signal, the real disposition is SIG_IGN for the duration of the call
+ *       (the program would ignore what arrives then anyway), so the child
+ *       inherits SIG_IGN as it would without the agent. exec does the same
+ *       (sampler.c).
+ *
  * What goes around the interposers: a raw rt_sigaction system call (the Go
  * runtime) is seen by the writer's periodic check, which stops sampling and
  * says so; a raw rt_sigprocmask leaves that thread's source running, so its
  * signals wait while it blocks them (sigwait would see them). glibc's
  * sighold/sigrelse/sigignore/sigpause and posix_spawn's child use libc's
- * internal calls: posix_spawn resets a program-ignored agent signal to
- * SIG_DFL in the child, not SIG_IGN.
+ * internal calls.
  *
  * The program's action lives in a small ring of copies published by index,
  * so the handler reads it without a lock while another thread changes it.
@@ -38,6 +44,9 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -115,11 +124,6 @@ void agent__signals_take(int sig, const struct sigaction *act)
 void agent__signals_release(void)
 {
 	atomic_store(&taken, 0);
-}
-
-void agent__signals_program_act(struct sigaction *act)
-{
-	prog_get(act);
 }
 
 /* ---- passing a signal on ------------------------------------------------ */
@@ -276,6 +280,119 @@ EXPORT sighandler_t sigset(int sig, sighandler_t h)
 	if (prev == SIG_ERR || sigprocmask(SIG_UNBLOCK, &one, &old) < 0)
 		return SIG_ERR;
 	return sigismember(&old, sig) ? SIG_HOLD : prev;
+}
+
+/* ---- children ----------------------------------------------------------- */
+
+/* Non-zero while the real disposition is not our handler on purpose (so the
+ * writer's check does not take it for a replaced handler). */
+static _Atomic int borrowed;
+
+int agent__signals_borrowed(void)
+{
+	return atomic_load(&borrowed) != 0;
+}
+
+int agent__signals_lend_ign(struct sigaction *ours)
+{
+	int s = atomic_load(&taken);
+	struct sigaction prog;
+
+	if (!s)
+		return 0;
+	prog_get(&prog);
+	if ((prog.sa_flags & SA_SIGINFO) || prog.sa_handler != SIG_IGN)
+		return 0;
+	atomic_fetch_add(&borrowed, 1);
+	if (agent__real_sigaction(s, &prog, ours) < 0) {
+		atomic_fetch_sub(&borrowed, 1);
+		return 0;
+	}
+	return s;
+}
+
+void agent__signals_unlend(int sig, const struct sigaction *ours)
+{
+	int saved = errno;
+
+	if (!sig)
+		return;
+	agent__real_sigaction(sig, ours, NULL);
+	atomic_fetch_sub(&borrowed, 1);
+	errno = saved;
+}
+
+typedef int (*spawn_fn)(pid_t *, const char *, const posix_spawn_file_actions_t *,
+                        const posix_spawnattr_t *, char *const[], char *const[]);
+
+static int spawn_with(const char *name, spawn_fn *real, pid_t *pid, const char *path,
+                      const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
+                      char *const argv[], char *const envp[])
+{
+	struct sigaction ours;
+	int sig, rc;
+
+	if (!*real)
+		*real = (spawn_fn)dlsym(RTLD_NEXT, name);
+	if (!*real)
+		return ENOSYS;
+	sig = agent__signals_lend_ign(&ours);
+	rc = (*real)(pid, path, fa, attr, argv, envp);
+	agent__signals_unlend(sig, &ours);
+	return rc;
+}
+
+/* Interposed: posix_spawn(3); see the top of this file. */
+EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	static spawn_fn real;
+
+	return spawn_with("posix_spawn", &real, pid, path, fa, attr, argv, envp);
+}
+
+/* Interposed: posix_spawnp(3); see the top of this file. */
+EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
+                        const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	static spawn_fn real;
+
+	return spawn_with("posix_spawnp", &real, pid, file, fa, attr, argv, envp);
+}
+
+/* Interposed: system(3); see the top of this file. */
+EXPORT int system(const char *command)
+{
+	static int (*real)(const char *);
+	struct sigaction ours;
+	int sig, rc;
+
+	if (!real)
+		real = (int (*)(const char *))dlsym(RTLD_NEXT, "system");
+	if (!real)
+		return errno = ENOSYS, -1;
+	sig = agent__signals_lend_ign(&ours);
+	rc = real(command);
+	agent__signals_unlend(sig, &ours);
+	return rc;
+}
+
+/* Interposed: popen(3); see the top of this file. */
+EXPORT FILE *popen(const char *command, const char *type)
+{
+	static FILE *(*real)(const char *, const char *);
+	struct sigaction ours;
+	FILE *f;
+	int sig;
+
+	if (!real)
+		real = (FILE * (*)(const char *, const char *)) dlsym(RTLD_NEXT, "popen");
+	if (!real)
+		return errno = ENOSYS, NULL;
+	sig = agent__signals_lend_ign(&ours);
+	f = real(command, type);
+	agent__signals_unlend(sig, &ours);
+	return f;
 }
 
 /* ---- masks -------------------------------------------------------------- */

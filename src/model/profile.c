@@ -283,6 +283,15 @@ int profile_notice_summary(const struct profile *p, char *buf, size_t size)
 		SUMMARY_PUT("%s%llu samples skipped (low stack)", sep, (unsigned long long)low);
 		sep = "; ";
 	}
+	low = 0;
+	for (size_t i = 0; i < p->nnotices; i++)
+		if (!strcmp(p->notices[i].code, "odd-stack"))
+			low += p->notices[i].count;
+	if (low) {
+		SUMMARY_PUT("%s%llu samples skipped (stack of unknown size)", sep,
+			    (unsigned long long)low);
+		sep = "; ";
+	}
 	for (size_t i = 0; i < p->nnotices; i++) {
 		const struct profile_notice *n = &p->notices[i];
 
