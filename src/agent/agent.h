@@ -252,9 +252,12 @@ void agent__source_arm(struct agent_thread *t, uint64_t period_ns);
 void agent__source_close(struct agent_thread *t);
 /* 1 while the handler is still installed for agent__g.signo. */
 int agent__sampler_check(void);
-/* Once a second, from the writer: notices for what stopped sampling (the
- * handler replaced behind sigaction's back, threads that block the signal,
- * samples skipped for lack of stack). */
+/* Each flush, from the writer: when the handler was replaced behind
+ * sigaction's back, stops sampling for good and says so. Returns 1 then. */
+int agent__sampler_watch(void);
+/* Once a second, from the writer: notices for threads that block the
+ * signal and samples skipped for lack of stack; re-checks blocked threads'
+ * masks in /proc. */
 void agent__sampler_tick(uint64_t now_ns);
 /* Records the calling thread's stack bounds and signal mask in t (attach). */
 void agent__thread_signal_state(struct agent_thread *t);

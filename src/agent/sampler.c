@@ -454,9 +454,32 @@ static int task_blocks(pid_t tid, int sig)
 
 static const char *signal_name(int sig, char *buf, size_t len);
 
-void agent__sampler_tick(uint64_t now)
+int agent__sampler_watch(void)
 {
 	static int lost;
+	char name[32];
+	int sig = agent__g.signo;
+
+	if (lost || !sig || agent__sampler_check())
+		return 0;
+	/* Replaced behind sigaction's back (a raw rt_sigaction): our signals
+	 * would reach the new handler, or kill, or be ignored. */
+	lost = 1;
+	pthread_mutex_lock(&agent__g.lock);
+	agent__threads_arm(0);
+	agent__g.signo = 0;
+	pthread_mutex_unlock(&agent__g.lock);
+	atomic_store(&agent__g.sampling, 0);
+	agent__signals_release();
+	agent__notice(0, "handler-replaced", 1,
+	              "sampling stopped: the program replaced the %s handler without sigaction "
+	              "(with a raw system call, as a runtime that owns every signal does)",
+	              signal_name(sig, name, sizeof(name)));
+	return 1;
+}
+
+void agent__sampler_tick(uint64_t now)
+{
 	char name[32];
 	const char *sname;
 	unsigned checks = 0; /* /proc reads this tick, bounded */
@@ -465,22 +488,6 @@ void agent__sampler_tick(uint64_t now)
 	if (!agent__g.signo)
 		return;
 	sname = signal_name(agent__g.signo, name, sizeof(name));
-	if (!lost && !agent__sampler_check()) {
-		/* Replaced behind sigaction's back (a raw rt_sigaction, as the Go
-		 * runtime does): our signals would reach the new handler. */
-		lost = 1;
-		pthread_mutex_lock(&agent__g.lock);
-		agent__threads_arm(0);
-		agent__g.signo = 0;
-		pthread_mutex_unlock(&agent__g.lock);
-		atomic_store(&agent__g.sampling, 0);
-		agent__signals_release();
-		agent__notice(0, "handler-replaced", 1,
-		              "sampling stopped: the program replaced the %s handler without "
-		              "sigaction (a runtime that owns every signal, such as Go's)",
-		              sname);
-		return;
-	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 		pid_t tid;

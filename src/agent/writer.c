@@ -959,6 +959,7 @@ static void *writer_main(void *arg)
 		if (now < next_flush && !w.broken)
 			continue;
 		next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
+		agent__sampler_watch();
 		if (w.fd < 0 && now >= w.next_try_ns)
 			try_connect();
 		if (now >= next_second) {
