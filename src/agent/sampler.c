@@ -482,7 +482,6 @@ void agent__sampler_tick(uint64_t now)
 {
 	char name[32];
 	const char *sname;
-	unsigned checks = 0; /* /proc reads this tick, bounded */
 	uint32_t n = atomic_load(&agent__g.nslots);
 
 	if (!agent__g.signo)
@@ -501,15 +500,6 @@ void agent__sampler_tick(uint64_t now)
 			atomic_store(&t->blocked, 1);
 			pthread_mutex_lock(&agent__g.lock);
 			agent__source_pause(t, 1);
-			pthread_mutex_unlock(&agent__g.lock);
-		} else if (atomic_load(&t->blocked) && checks < 64 && (checks++, 1) &&
-		           !task_blocks(tid, agent__g.signo)) {
-			/* Unblocked behind pthread_sigmask's back (a raw
-			 * rt_sigprocmask: the Go runtime's threads start with every
-			 * signal blocked and unblock them so): sample it again. */
-			atomic_store(&t->blocked, 0);
-			pthread_mutex_lock(&agent__g.lock);
-			agent__source_pause(t, 0);
 			pthread_mutex_unlock(&agent__g.lock);
 		}
 		/* Said once per stretch of a second or more; count: how many

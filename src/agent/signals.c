@@ -31,8 +31,13 @@
  *
  * What goes around the interposers: a raw rt_sigaction system call (the Go
  * runtime) is seen by the writer's periodic check, which stops sampling and
- * says so; a raw rt_sigprocmask leaves that thread's source running, so its
- * signals wait while it blocks them (sigwait would see them). glibc's
+ * says so; a raw rt_sigprocmask is not seen either: a thread that blocks
+ * the signal so keeps its source running (its sigwait would see our
+ * signals), and one that unblocks it so (the Go runtime's threads start
+ * with every signal blocked through pthread_sigmask, then unblock with the
+ * raw call) stays unsampled and is reported as blocking. /proc's SigBlk
+ * cannot settle it: inside sigtimedwait the kernel shows the waited
+ * signals unblocked. glibc's
  * sighold/sigrelse/sigignore/sigpause and posix_spawn's child use libc's
  * internal calls.
  *

@@ -6,7 +6,7 @@
  *   sig_exec status           prints "SIGPROF blocked=B pending=P ignored=I"
  *                             from /proc/self/status (SigBlk, SigPnd and
  *                             ShdPnd, SigIgn)
- *   sig_exec HOW [ign|block]  burns 0.3 s of CPU on two threads, then runs
+ *   sig_exec HOW [ign|block]  burns 0.1 s of CPU on two threads, then runs
  *                             "sig_exec status" through HOW: execve execv
  *                             execvp execvpe execl execle execlp fexecve
  *                             (the image replaces this one) or posix_spawn
@@ -62,7 +62,7 @@ static void *burn(void *arg)
 
 	(void)arg;
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + 0.3;
+	end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + 0.1;
 	for (;;) {
 		for (int i = 0; i < 10000; i++)
 			x = x * 33 + 7;
