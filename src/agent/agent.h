@@ -288,6 +288,9 @@ int agent__signals_lend_ign(struct sigaction *ours);
 void agent__signals_unlend(int sig, const struct sigaction *ours);
 /* Non-zero while a lend is in progress (the handler is not ours on purpose). */
 int agent__signals_borrowed(void);
+/* 1 when the program has a handler of its own for the agent's signal (its
+ * view), 0 for SIG_DFL and SIG_IGN. Async-signal-safe. */
+int agent__signals_program_handles(void);
 /* In the handler, for a signal that is not the agent's: does what the
  * program's disposition says (its handler with its mask and flags, ignore,
  * or the default action). Async-signal-safe. */

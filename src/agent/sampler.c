@@ -67,8 +67,12 @@ static int own_signal(const siginfo_t *si, const struct agent_thread *t)
 {
 	if (si->si_code == SI_TIMER)
 		return si->si_value.sival_ptr == (void *)timer_cookie;
+	/* A perf overflow of an event the thread no longer has (a source
+	 * re-opened while its signal was in flight) is ours too, unless the
+	 * program has a handler that may have asked for such signals itself
+	 * (F_SETSIG): passed to SIG_DFL it would kill. */
 	if (si->si_code == POLL_IN || si->si_code == POLL_HUP)
-		return !t || si->si_fd == t->perf_fd;
+		return !t || si->si_fd == t->perf_fd || !agent__signals_program_handles();
 	return 0;
 }
 

@@ -133,6 +133,14 @@ void agent__signals_release(void)
 
 /* ---- passing a signal on ------------------------------------------------ */
 
+int agent__signals_program_handles(void)
+{
+	struct sigaction a;
+
+	prog_get(&a);
+	return (a.sa_flags & SA_SIGINFO) || (a.sa_handler != SIG_DFL && a.sa_handler != SIG_IGN);
+}
+
 /* Signals whose default action is to do nothing. */
 static int default_ignores(int sig)
 {
