@@ -92,6 +92,10 @@ struct agent_thread {
 	_Atomic uint64_t taken, dropped;
 	_Atomic uint64_t low_stack; /* samples skipped: too little stack left */
 	_Atomic uint64_t odd_stack; /* samples skipped: on a stack of unknown size */
+	/* The handler's: thread CPU time at the last sample (0: none since it
+	 * was armed) and the part of a period not weighed yet. */
+	uint64_t last_cpu_ns;
+	int64_t cpu_carry;
 	/* The thread's own stack [stack_lo, stack_hi), 0 when unknown (set by
 	 * the thread itself at attach). */
 	uintptr_t stack_lo, stack_hi;

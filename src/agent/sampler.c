@@ -17,6 +17,8 @@
  *   thread is inside a system call would be pending when it goes to sleep
  *   and wake it with EINTR (nanosleep, poll, select and epoll_wait are never
  *   restarted): measured 5-30 EINTR per 1,500 1-ms sleeps before, 0 after.
+ *   Each sample weighs the thread's whole CPU time (user and system) since
+ *   the one before, so time in system calls still counts (cpu_weight).
  * Automatic choice: perf when the kernel lets us open the event, else posix.
  *
  * Own signals. The handler tells its signals from anyone else's by their
@@ -95,6 +97,39 @@ static int stack_ok(const struct agent_thread *t)
 	return t->stack_lo ? -1 : 1; /* no bounds recorded (an adopted thread): trusted */
 }
 
+/* The sample's weight: the thread's CPU time (user and system) since its
+ * last sample, in periods, the remainder carried to the next. The sources
+ * only fire in user mode (see the top), so time spent in system calls is
+ * counted on the next sample instead of being lost; a timer's overruns are
+ * covered the same way. The first sample after arming weighs 1. */
+static uint32_t cpu_weight(struct agent_thread *t)
+{
+	struct timespec ts;
+	uint64_t now, period = agent__g.period_ns;
+	int64_t total;
+	uint32_t w;
+
+	if (!period || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+		return 1;
+	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (!t->last_cpu_ns || now < t->last_cpu_ns) {
+		t->last_cpu_ns = now;
+		t->cpu_carry = 0;
+		return 1;
+	}
+	total = (int64_t)(now - t->last_cpu_ns) + t->cpu_carry;
+	t->last_cpu_ns = now;
+	w = total > 0 ? (uint32_t)((uint64_t)total / period) : 0;
+	if (w == 0)
+		w = 1;
+	if (w > 0xfffeu)
+		w = 0xfffeu;
+	t->cpu_carry = total - (int64_t)w * (int64_t)period;
+	if (t->cpu_carry < -(int64_t)period) /* never owe more than one period */
+		t->cpu_carry = -(int64_t)period;
+	return w;
+}
+
 /* Held while this library unwinds outside a handler, and across fork, so no
  * child inherits libunwind's internal mutexes locked by us. */
 pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -143,8 +178,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	}
 	if (!t || !atomic_load(&agent__g.sampling))
 		goto out;
-	if (si->si_code == SI_TIMER && si->si_overrun > 0)
-		weight += si->si_overrun < 0xfffe ? (uint32_t)si->si_overrun : 0xfffeu;
+	weight = cpu_weight(t);
 	/* Signals count once each (so STATS tell the achieved rate); the weight
 	 * travels with the sample. */
 	atomic_store_explicit(&t->taken, atomic_load_explicit(&t->taken, memory_order_relaxed) + 1,
@@ -349,6 +383,8 @@ void agent__source_arm(struct agent_thread *t, uint64_t period_ns)
 {
 	if (period_ns && atomic_load(&t->blocked))
 		period_ns = 0;
+	if (period_ns)
+		t->last_cpu_ns = 0; /* the time it was not armed is not ours to weigh */
 	source_set(t, period_ns);
 	if (period_ns && atomic_load(&t->blocked))
 		source_set(t, 0);
