@@ -92,10 +92,10 @@ struct agent_thread {
 	_Atomic uint64_t taken, dropped;
 	_Atomic uint64_t low_stack; /* samples skipped: too little stack left */
 	_Atomic uint64_t odd_stack; /* samples skipped: on a stack of unknown size */
-	/* The handler's: thread CPU time at the last sample (0: none since it
-	 * was armed) and the part of a period not weighed yet. */
-	uint64_t last_cpu_ns;
-	int64_t cpu_carry;
+	/* Weight of every sample taken (handler), and periods of CPU time the
+	 * sources missed that the next sample carries (writer, sampler.c). */
+	_Atomic uint64_t weighed;
+	_Atomic uint32_t debt;
 	/* The thread's own stack [stack_lo, stack_hi), 0 when unknown (set by
 	 * the thread itself at attach). */
 	uintptr_t stack_lo, stack_hi;
@@ -118,6 +118,9 @@ struct agent_thread {
 	/* Writer-private, per connection. */
 	uint64_t w_low_stack;   /* low_stack last reported */
 	uint64_t w_odd_stack;   /* odd_stack last reported */
+	int w_cpu_valid;        /* w_cpu and w_weighed hold the last tick's */
+	uint64_t w_cpu, w_weighed;
+	int64_t w_cpu_carry;
 	uint64_t w_blocked_s;   /* stretches of blocking reported */
 	uint64_t w_blocked_since; /* blocked_since of the last one */
 	uint32_t w_name_gen;

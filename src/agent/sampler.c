@@ -17,8 +17,9 @@
  *   thread is inside a system call would be pending when it goes to sleep
  *   and wake it with EINTR (nanosleep, poll, select and epoll_wait are never
  *   restarted): measured 5-30 EINTR per 1,500 1-ms sleeps before, 0 after.
- *   Each sample weighs the thread's whole CPU time (user and system) since
- *   the one before, so time in system calls still counts (cpu_weight).
+ *   The CPU time they miss (in system calls) is still counted: once a
+ *   second the writer compares each thread's CPU clock with the weight its
+ *   samples carried and puts the difference on its next sample.
  * Automatic choice: perf when the kernel lets us open the event, else posix.
  *
  * Own signals. The handler tells its signals from anyone else's by their
@@ -97,39 +98,6 @@ static int stack_ok(const struct agent_thread *t)
 	return t->stack_lo ? -1 : 1; /* no bounds recorded (an adopted thread): trusted */
 }
 
-/* The sample's weight: the thread's CPU time (user and system) since its
- * last sample, in periods, the remainder carried to the next. The sources
- * only fire in user mode (see the top), so time spent in system calls is
- * counted on the next sample instead of being lost; a timer's overruns are
- * covered the same way. The first sample after arming weighs 1. */
-static uint32_t cpu_weight(struct agent_thread *t)
-{
-	struct timespec ts;
-	uint64_t now, period = agent__g.period_ns;
-	int64_t total;
-	uint32_t w;
-
-	if (!period || clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
-		return 1;
-	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	if (!t->last_cpu_ns || now < t->last_cpu_ns) {
-		t->last_cpu_ns = now;
-		t->cpu_carry = 0;
-		return 1;
-	}
-	total = (int64_t)(now - t->last_cpu_ns) + t->cpu_carry;
-	t->last_cpu_ns = now;
-	w = total > 0 ? (uint32_t)((uint64_t)total / period) : 0;
-	if (w == 0)
-		w = 1;
-	if (w > 0xfffeu)
-		w = 0xfffeu;
-	t->cpu_carry = total - (int64_t)w * (int64_t)period;
-	if (t->cpu_carry < -(int64_t)period) /* never owe more than one period */
-		t->cpu_carry = -(int64_t)period;
-	return w;
-}
-
 /* Held while this library unwinds outside a handler, and across fork, so no
  * child inherits libunwind's internal mutexes locked by us. */
 pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -178,7 +146,18 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	}
 	if (!t || !atomic_load(&agent__g.sampling))
 		goto out;
-	weight = cpu_weight(t);
+	if (si->si_code == SI_TIMER && si->si_overrun > 0)
+		weight += si->si_overrun < 0xfffe ? (uint32_t)si->si_overrun : 0xfffeu;
+	/* CPU time the sources could not see (in system calls), weighed by the
+	 * writer (agent__sampler_tick): it goes on this sample. */
+	if (atomic_load_explicit(&t->debt, memory_order_relaxed)) {
+		uint32_t d = atomic_exchange_explicit(&t->debt, 0, memory_order_relaxed);
+
+		weight = d < 0xfffeu - weight ? weight + d : 0xfffeu;
+	}
+	atomic_store_explicit(&t->weighed,
+	                      atomic_load_explicit(&t->weighed, memory_order_relaxed) + weight,
+	                      memory_order_relaxed);
 	/* Signals count once each (so STATS tell the achieved rate); the weight
 	 * travels with the sample. */
 	atomic_store_explicit(&t->taken, atomic_load_explicit(&t->taken, memory_order_relaxed) + 1,
@@ -296,6 +275,13 @@ static int perf_fd_ours(const struct agent_thread *t)
 	return t->perf_fd >= 0 && fstat(t->perf_fd, &st) == 0 && st.st_ino == t->perf_ino;
 }
 
+static clockid_t thread_sched_clock(pid_t tid)
+{
+	/* ~tid << 3 | PERTHREAD (4) | SCHED (2): user and system time, as
+	 * pthread_getcpuclockid builds it. */
+	return (clockid_t)((~(unsigned)tid << 3) | 6u);
+}
+
 static clockid_t thread_user_clock(pid_t tid)
 {
 	/* The kernel's encoding of a thread's CPU clock: ~tid << 3 | PERTHREAD
@@ -384,7 +370,7 @@ void agent__source_arm(struct agent_thread *t, uint64_t period_ns)
 	if (period_ns && atomic_load(&t->blocked))
 		period_ns = 0;
 	if (period_ns)
-		t->last_cpu_ns = 0; /* the time it was not armed is not ours to weigh */
+		t->w_cpu_valid = 0; /* the time it was not armed is not ours to weigh */
 	source_set(t, period_ns);
 	if (period_ns && atomic_load(&t->blocked))
 		source_set(t, 0);
@@ -494,6 +480,46 @@ static int task_blocks(pid_t tid, int sig)
 
 static const char *signal_name(int sig, char *buf, size_t len);
 
+/* Once a second: the CPU time (user and system) thread t used since the
+ * last call, in periods, less the weight its samples carried meanwhile,
+ * becomes debt for its next sample. Only while it is armed and unblocked
+ * for the whole interval (arming and blocking clear w_cpu_valid). One read
+ * of its CPU clock: a system call, outside the handler. */
+static void weigh_thread(struct agent_thread *t, pid_t tid)
+{
+	struct timespec ts;
+	uint64_t cpu, weighed, period = agent__g.period_ns;
+	int64_t owed;
+
+	if (!period || !agent__g.armed || atomic_load(&t->blocked) ||
+	    clock_gettime(thread_sched_clock(tid), &ts) < 0) {
+		t->w_cpu_valid = 0;
+		return;
+	}
+	cpu = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	weighed = atomic_load(&t->weighed);
+	if (t->w_cpu_valid && cpu >= t->w_cpu) {
+		owed = (int64_t)(cpu - t->w_cpu) + t->w_cpu_carry -
+		       (int64_t)(weighed - t->w_weighed) * (int64_t)period;
+		if (owed >= (int64_t)period) {
+			uint64_t n = (uint64_t)owed / period;
+
+			if (n > 0xfffeu)
+				n = 0xfffeu;
+			atomic_fetch_add(&t->debt, (uint32_t)n);
+			owed -= (int64_t)(n * period);
+		}
+		/* Samples that weighed more than the time (rounding) are not
+		 * paid back beyond one period. */
+		t->w_cpu_carry = owed < -(int64_t)period ? -(int64_t)period : owed;
+	} else {
+		t->w_cpu_carry = 0;
+	}
+	t->w_cpu = cpu;
+	t->w_weighed = weighed;
+	t->w_cpu_valid = 1;
+}
+
 int agent__sampler_watch(void)
 {
 	static int lost;
@@ -542,6 +568,7 @@ void agent__sampler_tick(uint64_t now)
 			agent__source_pause(t, 1);
 			pthread_mutex_unlock(&agent__g.lock);
 		}
+		weigh_thread(t, tid);
 		/* Said once per stretch of a second or more; count: how many
 		 * such stretches. */
 		since = atomic_load(&t->blocked_since);

@@ -449,6 +449,7 @@ static int mask_change(sigmask_fn fn, int how, const sigset_t *set, sigset_t *ol
 	if (!s || !set || (effect = mask_effect(how, set, s)) < 0 || !(t = this_thread()))
 		return fn(how, set, old);
 	if (effect == 1 && !atomic_load(&t->blocked)) {
+		t->w_cpu_valid = 0; /* its CPU time meanwhile is not ours to weigh */
 		atomic_store(&t->blocked_since, agent__now_ns());
 		atomic_store(&t->blocked, 1);
 		agent__source_pause(t, 1);
