@@ -980,6 +980,7 @@ static void *writer_main(void *arg)
 	if (w.fd >= 0) {
 		uint64_t deadline = agent__now_ns() + FINAL_FLUSH_MS * 1000000ull;
 
+		agent__sampler_tick(agent__now_ns()); /* the last skipped-sample counts */
 		measure_rate(agent__now_ns());
 		flush(1);
 		while (w.fd >= 0 && w.buf.len > 0 && !w.broken) {
