@@ -11,6 +11,8 @@
  *   PERFTOP_SOURCE    auto, perf or posix: how samples are triggered (auto)
  *   PERFTOP_DEPTH     frames kept per sample (128, at most 128)
  *   PERFTOP_QUIET     any value: no messages on stderr
+ *   PERFTOP_VERBOSE   any value: notices (what the agent cannot do) on stderr
+ *                     too, not only sent to perftop
  */
 #include "agent/agent.h"
 
@@ -62,50 +64,94 @@ void agent__say(const char *fmt, ...)
 	}
 }
 
-/* Notes about how sampling was set up: they matter only to someone looking
- * at a profile, so they wait for the first connection to perftop (a program
- * linked with -lperftop must print nothing extra when run on its own). */
-static char notes[2][200];
-
-void agent__note(const char *fmt, ...)
-{
-	va_list ap;
-
-	for (int i = 0; i < 2; i++) {
-		if (notes[i][0])
-			continue;
-		va_start(ap, fmt);
-		vsnprintf(notes[i], sizeof(notes[i]), fmt, ap);
-		va_end(ap);
-		return;
-	}
-}
+/* Notices: what the agent cannot do and why, for perftop's screen. They
+ * never go to the program's stderr (its output must not change), unless
+ * PERFTOP_VERBOSE asks for them there too. A table of fixed slots under a
+ * lock only normal code takes; each change gets a new generation so the
+ * writer sends what changed, and everything again on a new connection. */
+struct notice {
+	pid_t tid;
+	uint32_t gen; /* 0: free */
+	uint64_t count;
+	char code[AGENT_NOTICE_CODE];
+	char text[AGENT_NOTICE_TEXT];
+};
+static struct notice notices[AGENT_MAX_NOTICES];
+static uint32_t notice_gen;
+static pthread_mutex_t notice_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
 {
-	char text[200];
+	struct notice *n = NULL;
+	char text[AGENT_NOTICE_TEXT];
 	va_list ap;
 
-	(void)code;
-	(void)count;
-	if (!getenv("PERFTOP_VERBOSE"))
-		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (tid)
-		agent__say("thread %d: %s", (int)tid, text);
-	else
-		agent__say("%s", text);
+	pthread_mutex_lock(&notice_lock);
+	for (size_t i = 0; i < AGENT_MAX_NOTICES; i++) {
+		struct notice *e = &notices[i];
+
+		if (e->gen && e->tid == tid && !strncmp(e->code, code, sizeof(e->code))) {
+			n = e;
+			break;
+		}
+		if (!e->gen && !n)
+			n = e;
+	}
+	if (n && (!n->gen || n->count != count || strcmp(n->text, text))) {
+		n->tid = tid;
+		n->count = count;
+		snprintf(n->code, sizeof(n->code), "%s", code);
+		memcpy(n->text, text, sizeof(text));
+		n->gen = ++notice_gen;
+		if (agent__g.cfg.verbose) {
+			if (tid)
+				agent__say("thread %d: %s", (int)tid, text);
+			else
+				agent__say("%s", text);
+		}
+	}
+	pthread_mutex_unlock(&notice_lock);
 }
 
-void agent__say_notes(void)
+uint32_t agent__notices_send(uint32_t gen, int (*fn)(void *ctx, const struct agent_notice_view *n),
+                             void *ctx)
 {
-	for (int i = 0; i < 2; i++) {
-		if (notes[i][0])
-			agent__say("%s", notes[i]);
-		notes[i][0] = '\0';
+	uint32_t newest;
+
+	pthread_mutex_lock(&notice_lock);
+	newest = notice_gen;
+	/* In generation order, so a stop leaves a clean point to go on from. */
+	for (uint32_t last = gen;;) {
+		struct notice *next = NULL;
+
+		for (size_t i = 0; i < AGENT_MAX_NOTICES; i++)
+			if (notices[i].gen > last && (!next || notices[i].gen < next->gen))
+				next = &notices[i];
+		if (!next)
+			break;
+		struct agent_notice_view v = {next->tid, next->code, next->text, next->count};
+
+		if (fn(ctx, &v) < 0) {
+			newest = last;
+			break;
+		}
+		last = next->gen;
 	}
+	pthread_mutex_unlock(&notice_lock);
+	return newest;
+}
+
+/* After fork, in the child: the parent's per-thread notices are not ours;
+ * process-wide ones (how sampling was set up) still are. */
+static void notices_after_fork(void)
+{
+	pthread_mutex_unlock(&notice_lock);
+	for (size_t i = 0; i < AGENT_MAX_NOTICES; i++)
+		if (notices[i].tid)
+			notices[i].gen = 0;
 }
 
 /* ---- descriptors -------------------------------------------------------- */
@@ -215,6 +261,7 @@ static void config_read(struct agent_config *c)
 	const char *s;
 
 	c->quiet = getenv("PERFTOP_QUIET") != NULL;
+	c->verbose = getenv("PERFTOP_VERBOSE") != NULL;
 	c->hz = (unsigned)env_long("PERFTOP_HZ", 1000, 0, 100000);
 	c->flush_ms = (unsigned)env_long("PERFTOP_FLUSH_MS", 20, 1, 10000);
 	c->depth = (unsigned)env_long("PERFTOP_DEPTH", AGENT_MAX_DEPTH, 1, AGENT_MAX_DEPTH);
@@ -298,12 +345,14 @@ static void fork_prepare(void)
 	pthread_mutex_lock(&agent__g.lock);
 	pthread_mutex_lock(&agent__names_lock);
 	active_before_fork = atomic_load(&agent__g.active);
+	pthread_mutex_lock(&notice_lock);
 	sampling_before_fork = agent__sampler_quiesce();
 }
 
 static void fork_parent(void)
 {
 	atomic_store(&agent__g.sampling, sampling_before_fork);
+	pthread_mutex_unlock(&notice_lock);
 	pthread_mutex_unlock(&agent__names_lock);
 	pthread_mutex_unlock(&agent__g.lock);
 	pthread_mutex_unlock(&agent__phdr_lock);
@@ -324,6 +373,7 @@ static void fork_child(void)
 	agent__g.pid = getpid();
 	atomic_store(&agent__g.active, 0);
 	atomic_store(&agent__g.sampling, 0);
+	notices_after_fork();
 	agent__writer_after_fork();
 	agent__threads_after_fork();
 	agent__api_after_fork();
@@ -350,6 +400,7 @@ void agent__start(void)
 	agent__g.pid = getpid();
 	config_read(&agent__g.cfg);
 	agent__clock_init();
+	agent__signals_init();
 	agent__threads_init();
 	agent__phdr_init();
 	agent__unwmem_init();
@@ -380,11 +431,6 @@ void agent__start(void)
 	}
 	if (agent__writer_start() < 0)
 		agent__say("cannot start the writer thread; profiling is off");
-	else if (fd < 0 && agent__g.source != AGENT_SOURCE_PERF) {
-		agent__writer_wait_ready(100);
-		if (atomic_exchange(&agent__g.notes_pending, 0))
-			agent__say_setup();
-	}
 }
 
 __attribute__((constructor)) static void agent_constructor(void)

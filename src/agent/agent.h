@@ -9,6 +9,9 @@
  *   sampler.c  the profiling signal, its handler, per-thread sampling
  *              sources (perf task-clock events or POSIX CPU-time timers),
  *              the exec interposers
+ *   signals.c  the program's view of the profiling signal: interposed
+ *              sigaction/signal/sigset and sigprocmask/pthread_sigmask,
+ *              signals that are not the agent's passed to the program
  *   phdr.c     the cached dl_iterate_phdr the handler unwinds with, module
  *              mappings and build-ids for MAPS
  *   unwmem.c   libunwind's memory checks, with no descriptor
@@ -26,6 +29,7 @@
 #define PERFTOP_AGENT_AGENT_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -92,6 +96,19 @@ struct agent_thread {
 	/* Producer: the signal handler on this thread. */
 	struct ring samples;
 	_Atomic uint64_t taken, dropped;
+	_Atomic uint64_t low_stack; /* samples skipped: too little stack left */
+	_Atomic uint64_t odd_stack; /* samples skipped: on a stack of unknown size */
+	/* Weight of every sample taken (handler), and periods of CPU time the
+	 * sources missed that the next sample carries (writer, sampler.c). */
+	_Atomic uint64_t weighed;
+	_Atomic uint32_t debt;
+	/* The thread's own stack [stack_lo, stack_hi), 0 when unknown (set by
+	 * the thread itself at attach). */
+	uintptr_t stack_lo, stack_hi;
+	/* The thread blocks the profiling signal: its source is disarmed
+	 * (signals.c); since when, CLOCK_MONOTONIC ns. */
+	_Atomic int blocked;
+	_Atomic uint64_t blocked_since;
 
 	/* Producer: this thread's own code (zones, marks). */
 	struct ring events;
@@ -105,6 +122,13 @@ struct agent_thread {
 	_Atomic uint32_t name_gen;
 
 	/* Writer-private, per connection. */
+	uint64_t w_low_stack;   /* low_stack last reported */
+	uint64_t w_odd_stack;   /* odd_stack last reported */
+	int w_cpu_valid;        /* w_cpu and w_weighed hold the last tick's */
+	uint64_t w_cpu, w_weighed;
+	int64_t w_cpu_carry;
+	uint64_t w_blocked_s;   /* stretches of blocking reported */
+	uint64_t w_blocked_since; /* blocked_since of the last one */
 	uint32_t w_name_gen;
 	int w_announced;
 	uint32_t w_zseq;
@@ -117,6 +141,7 @@ struct agent_config {
 	int signo;   /* asked for */
 	unsigned flush_ms;
 	int quiet;
+	int verbose; /* PERFTOP_VERBOSE: notices also on stderr */
 	int source; /* enum agent_source wanted, NONE = automatic */
 	unsigned depth;
 	char socket[108];
@@ -155,9 +180,7 @@ struct agent {
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
-	_Atomic uint32_t writer_ready;   /* futex: its first connection was tried */
 	_Atomic int writer_private;      /* the writer has a descriptor table of its own */
-	_Atomic int notes_pending;       /* ... and connected: agent__say_setup is due */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
 	int early_fd; /* connected by the constructor, handed to the writer */
@@ -187,18 +210,31 @@ void agent__clock_init(void);
 uint64_t agent__now_ns(void);
 
 /* ---- agent.c ---- */
-/* Prints "perftop: <message>" on stderr unless PERFTOP_QUIET is set. */
+/* Prints "perftop: <message>" on stderr unless PERFTOP_QUIET is set. Only
+ * for what the user asked for (a bad PERFTOP_* variable) or asked to see
+ * (PERFTOP_VERBOSE); everything about sampling goes to perftop as a notice. */
 void agent__say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Keeps a message for agent__say_notes() (at most two are kept). */
-void agent__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Says the kept messages, once (the writer, on its first connection). */
-void agent__say_notes(void);
-/* A notice for perftop: what the agent cannot do (tid 0: the whole process),
- * code a short word, count a number the code gives a meaning to. Until
- * notices travel to perftop they go to stderr only with PERFTOP_VERBOSE:
- * the program's output must not change. */
+/* Records a notice for perftop: what the agent cannot do, on which thread
+ * (tid 0: the whole process) and why. code is a short machine-readable word
+ * (AGENT_NOTICE_CODE bytes at most), count a number the code gives a meaning
+ * to. A notice with the same tid and code replaces the older one. Normal
+ * code only (takes a lock); at most AGENT_MAX_NOTICES are kept. With
+ * PERFTOP_VERBOSE the text also goes to stderr. */
 void agent__notice(pid_t tid, const char *code, uint64_t count, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Calls fn for every notice changed after generation gen (0: all) and
+ * returns the newest generation. fn returns 0, or < 0 to stop (the notice
+ * and later ones go again next time). Writer thread only. */
+struct agent_notice_view {
+	pid_t tid;
+	const char *code, *text;
+	uint64_t count;
+};
+uint32_t agent__notices_send(uint32_t gen, int (*fn)(void *ctx, const struct agent_notice_view *n),
+                             void *ctx);
+#define AGENT_MAX_NOTICES 256u
+#define AGENT_NOTICE_CODE 24u
+#define AGENT_NOTICE_TEXT 200u
 /* Starts the agent once (constructor, or lazily from the API). */
 void agent__start(void);
 /* Moves a descriptor the agent just created to a high number, close-on-exec
@@ -250,12 +286,52 @@ void agent__source_close(struct agent_thread *t);
 void agent__source_forget(struct agent_thread *t);
 /* 1 while the handler is still installed for agent__g.signo. */
 int agent__sampler_check(void);
+/* Each flush, from the writer: when the handler was replaced behind
+ * sigaction's back, stops sampling for good and says so. Returns 1 then. */
+int agent__sampler_watch(void);
+/* Once a second, from the writer: notices for threads that block the
+ * signal and samples skipped for lack of stack; re-checks blocked threads'
+ * masks in /proc. */
+void agent__sampler_tick(uint64_t now_ns);
+/* Records the calling thread's stack bounds and signal mask in t (attach). */
+void agent__thread_signal_state(struct agent_thread *t);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
 void agent__unwind_warmup(void);
 /* Turns sampling off and waits until no handler runs on any thread (before
  * fork). Returns the previous agent__g.sampling. */
 int agent__sampler_quiesce(void);
 extern pthread_mutex_t agent__unwind_lock;
+
+/* ---- signals.c ---- */
+/* The real sigaction and sigprocmask, past the interposers. */
+int agent__real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int agent__real_sigmask(int how, const sigset_t *set, sigset_t *old);
+/* Resolves the real functions. */
+void agent__signals_init(void);
+/* From now on the program's view of sig is virtual: act is what it had
+ * before the agent took the signal. */
+void agent__signals_take(int sig, const struct sigaction *act);
+/* Gives the signal back: the interposers pass straight through again (the
+ * handler was replaced behind their back). */
+void agent__signals_release(void);
+/* When the program ignores the agent's signal, makes the real disposition
+ * SIG_IGN (so a child or an exec'd image inherits it, as without the agent)
+ * and returns the signal, its handler saved in *ours; else returns 0.
+ * agent__signals_unlend(sig, ours) puts the handler back. */
+int agent__signals_lend_ign(struct sigaction *ours);
+void agent__signals_unlend(int sig, const struct sigaction *ours);
+/* Non-zero while a lend is in progress (the handler is not ours on purpose). */
+int agent__signals_borrowed(void);
+/* 1 when the program has a handler of its own for the agent's signal (its
+ * view), 0 for SIG_DFL and SIG_IGN. Async-signal-safe. */
+int agent__signals_program_handles(void);
+/* In the handler, for a signal that is not the agent's: does what the
+ * program's disposition says (its handler with its mask and flags, ignore,
+ * or the default action). Async-signal-safe. */
+void agent__signals_forward(int sig, siginfo_t *si, void *uc);
+/* Arms or disarms t's source without the lock, from t's own thread (the
+ * mask interposers) or under the lock; honours t->blocked. */
+void agent__source_pause(struct agent_thread *t, int pause);
 
 /* ---- phdr.c ---- */
 /* Builds the first module table. */
@@ -326,11 +402,6 @@ extern pthread_mutex_t agent__names_lock;
 int agent__connect(dev_t *dev, ino_t *ino);
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);
-/* Says how sampling was set up (notes, the POSIX source), once, on the
- * first connection. */
-void agent__say_setup(void);
-/* Waits (at most max_ms) until the writer has tried its first connection. */
-void agent__writer_wait_ready(unsigned max_ms);
 /* Stops it after a last flush (bounded). */
 void agent__writer_stop(void);
 /* Has the writer send everything recorded so far and waits for it, at most

@@ -107,6 +107,14 @@ static void slot_reset(struct agent_thread *t, pid_t tid)
 	atomic_store_explicit(&t->taken, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->dropped, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->ev_dropped, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->low_stack, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->odd_stack, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->blocked, 0, memory_order_relaxed);
+	t->stack_lo = t->stack_hi = 0;
+	t->w_low_stack = t->w_odd_stack = t->w_blocked_s = t->w_blocked_since = 0;
+	atomic_store_explicit(&t->weighed, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->debt, 0, memory_order_relaxed);
+	t->w_cpu_valid = 0;
 	t->busy = 0;
 	t->owned = 0;
 	t->name[0] = '\0';

@@ -91,7 +91,7 @@ struct writer {
 	uint64_t last_taken;
 	uint64_t last_cpu_ns;
 	double achieved_hz;
-	int handler_lost;
+	uint32_t notice_gen; /* notices sent on this connection, up to this generation */
 
 	/* Clock. */
 	double ns_per_tick;
@@ -249,7 +249,7 @@ static void read_cmdline(void)
 static void set_recording(void)
 {
 	int connected = w.fd >= 0;
-	int sample = connected && !w.paused_samples && !w.handler_lost && agent__g.period_ns;
+	int sample = connected && !w.paused_samples && agent__g.signo && agent__g.period_ns;
 
 	pthread_mutex_lock(&agent__g.lock);
 	if (sample != agent__g.armed)
@@ -257,15 +257,6 @@ static void set_recording(void)
 	pthread_mutex_unlock(&agent__g.lock);
 	atomic_store(&agent__g.sampling, sample);
 	atomic_store(&agent__g.active, connected && !w.paused_events);
-}
-
-void agent__say_setup(void)
-{
-	agent__say_notes();
-	if (agent__g.signo && agent__g.source == AGENT_SOURCE_POSIX &&
-	    agent__g.cfg.source != AGENT_SOURCE_PERF && agent__g.perf_budget)
-		agent__say("sampling with POSIX CPU timers: at most one sample per kernel "
-		           "tick per thread");
 }
 
 static void on_connect(int fd, dev_t dev, ino_t ino)
@@ -312,15 +303,8 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	h.agent_version.len = (uint32_t)strlen(PERFTOP_VERSION);
 	if (wire_put_hello(&w.buf, &h) < 0)
 		w.broken = 1;
-	if (!w.ever_connected) {
-		w.ever_connected = 1;
-		/* A writer with its own table has no stderr: the constructor,
-		 * waiting for this first connection, says them. */
-		if (atomic_load(&agent__g.writer_private))
-			atomic_store(&agent__g.notes_pending, 1);
-		else
-			agent__say_setup();
-	}
+	w.ever_connected = 1;
+	w.notice_gen = 0; /* every notice again on a new connection */
 	set_recording();
 }
 
@@ -866,6 +850,21 @@ static void emit_stats(uint64_t now)
 	put(WIRE_STATS, &s);
 }
 
+static int put_notice(void *ctx, const struct agent_notice_view *n)
+{
+	struct wire_notice m;
+
+	(void)ctx;
+	m.ts = agent__now_ns();
+	m.tid = (uint32_t)n->tid;
+	m.code.s = n->code;
+	m.code.len = (uint32_t)strlen(n->code);
+	m.count = n->count;
+	m.text.s = n->text;
+	m.text.len = (uint32_t)strlen(n->text);
+	return put(WIRE_NOTICE, &m);
+}
+
 /* One flush: everything the rings hold, counters, and (each second or at the
  * end) the exact statistics. */
 static void flush(int second)
@@ -920,6 +919,7 @@ static void flush(int second)
 	}
 	if (connected) {
 		emit_counters();
+		w.notice_gen = agent__notices_send(w.notice_gen, put_notice, NULL);
 		if (second) {
 			now = agent__now_ns();
 			emit_stats(now);
@@ -979,13 +979,7 @@ static void once_a_second(uint64_t now)
 {
 	measure_rate(now);
 	agent__threads_scan();
-	if (w.fd >= 0 && agent__g.signo && !w.handler_lost && !agent__sampler_check()) {
-		w.handler_lost = 1;
-		agent__say("the program replaced the handler of the profiling signal %d; "
-		           "stack sampling stopped",
-		           agent__g.signo);
-		set_recording();
-	}
+	agent__sampler_tick(now);
 }
 
 /* Lets the socket take what the buffer holds, until deadline (ns). */
@@ -1039,8 +1033,6 @@ static void *writer_main(void *arg)
 	} else {
 		try_connect();
 	}
-	atomic_store(&agent__g.writer_ready, 1);
-	futex(&agent__g.writer_ready, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	measure_rate(now);
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
@@ -1064,6 +1056,7 @@ static void *writer_main(void *arg)
 		if (fd_ours())
 			read_control(); /* control frames wait at most one flush period */
 		next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
+		agent__sampler_watch();
 		if (w.fd < 0 && now >= w.next_try_ns)
 			try_connect();
 		if (now >= next_second) {
@@ -1084,6 +1077,7 @@ static void *writer_main(void *arg)
 	if (w.fd < 0 && agent__threads_pending())
 		try_connect(); /* one more try for what is left (a refused one costs nothing) */
 	if (w.fd >= 0) {
+		agent__sampler_tick(agent__now_ns()); /* the last skipped-sample counts */
 		measure_rate(agent__now_ns());
 		flush(1);
 		drain_until(agent__now_ns() + FINAL_FLUSH_MS * 1000000ull);
@@ -1104,9 +1098,9 @@ int agent__writer_start(void)
 
 	atomic_store(&agent__g.stop, 0);
 	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	agent__real_sigmask(SIG_SETMASK, &all, &old);
 	rc = agent__pthread_create_real(&agent__g.writer, NULL, writer_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	agent__real_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc)
 		return -rc;
 	agent__g.writer_running = 1;
@@ -1146,22 +1140,6 @@ void agent__writer_stop(void)
 	agent__g.writer_running = 0;
 }
 
-void agent__writer_wait_ready(unsigned max_ms)
-{
-	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
-
-	while (agent__g.writer_running && !atomic_load(&agent__g.writer_ready)) {
-		uint64_t now = agent__now_ns();
-		struct timespec ts;
-
-		if (now >= deadline)
-			return;
-		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
-		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
-		futex(&agent__g.writer_ready, FUTEX_WAIT_PRIVATE, 0, &ts);
-	}
-}
-
 void agent__writer_after_fork(void)
 {
 	/* The child's copies of the parent's socket, each closed only when the
@@ -1177,7 +1155,6 @@ void agent__writer_after_fork(void)
 	memset(&w, 0, sizeof(w));
 	w.fd = -1;
 	agent__g.writer_running = 0;
-	atomic_store(&agent__g.writer_ready, 0);
 	atomic_store(&agent__g.writer_private, 0);
 	atomic_store(&agent__g.flush_req, 0);
 	atomic_store(&agent__g.flush_done, 0);

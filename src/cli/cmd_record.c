@@ -271,6 +271,48 @@ static const char *record_loop(struct model *m, struct collector *c, const struc
 	}
 }
 
+/* Appends to out (at most len bytes in all) one line per notice of every
+ * process the agent sampled: what it could not sample, and why. Control
+ * bytes become '?' (the text comes from the target). Caller holds the lock. */
+static void notices_text(const struct model *m, char *out, size_t len)
+{
+	size_t used = strlen(out);
+
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct process *p = m->procs[i];
+
+		if (!p->profile)
+			continue;
+		for (size_t k = 0; k < p->profile->nnotices && used + 1 < len; k++) {
+			const struct profile_notice *n = &p->profile->notices[k];
+			const char *tname = "";
+			int w;
+
+			for (size_t t = 0; t < p->profile->nthreads; t++)
+				if (p->profile->threads[t].tid == n->tid)
+					tname = p->profile->threads[t].name;
+			if (n->tid)
+				w = snprintf(out + used, len - used,
+				             "perftop: agent pid %d (%s), thread %d%s%s%s: %s [%s %llu]\n",
+				             (int)p->pid, p->comm, (int)n->tid, *tname ? " (" : "", tname,
+				             *tname ? ")" : "", n->text, n->code,
+				             (unsigned long long)n->count);
+			else
+				w = snprintf(out + used, len - used, "perftop: agent pid %d (%s): %s [%s %llu]\n",
+				             (int)p->pid, p->comm, n->text, n->code,
+				             (unsigned long long)n->count);
+			if (w < 0)
+				break;
+			for (size_t c = used; c < len && out[c]; c++)
+				if (((unsigned char)out[c] < 0x20 && out[c] != '\n') || out[c] == 0x7f)
+					out[c] = '?';
+			used += (size_t)w;
+			if (used >= len)
+				used = len - 1;
+		}
+	}
+}
+
 static void join_command(char *out, size_t len, char *const *argv)
 {
 	size_t n = 0;
@@ -288,6 +330,7 @@ static void join_command(char *out, size_t len, char *const *argv)
 int cmd_record(int argc, char **argv)
 {
 	struct cli_start_opts so = {0};
+	static char notices[16384];
 	struct collector_opts co = {0};
 	struct snapshot_buf buf = {0};
 	struct snapshot_meta meta;
@@ -365,6 +408,7 @@ int cmd_record(int argc, char **argv)
 		samples = p && p->profile ? p->profile->samples : 0;
 		model_agent_status(p, agent_note, sizeof(agent_note));
 	}
+	notices_text(&m, notices, sizeof(notices));
 	snapshot_encode(&m, &meta, &buf);
 	model_unlock(&m);
 	model_release(&m);
@@ -378,6 +422,7 @@ int cmd_record(int argc, char **argv)
 	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
 	        (unsigned long long)samples, samples ? "" : ": ", agent_note,
 	        samples ? "" : ", /proc figures only");
+	fputs(notices, stderr);
 	return a.command ? code : 0;
 }
 

@@ -340,6 +340,37 @@ static void note_drops(struct ingest_conn *c, const struct profile *p)
 	c->drops_logged_at = m->now;
 }
 
+/* A NOTICE: kept in the profile (the agent line, --batch, record's summary)
+ * and, the first time for its thread and code, in the log (the Log tab and
+ * the snapshot). Its code is cut to letters, digits and '-'. */
+static void on_notice(struct ingest_conn *c, struct profile *p, const struct wire_notice *n)
+{
+	struct model *m = c->in->m;
+	char code[PROFILE_NOTICE_CODE];
+	const struct process *proc = model_find(m, c->pid);
+	const char *comm = proc ? proc->comm : "?";
+	size_t i;
+
+	for (i = 0; i < n->code.len && i + 1 < sizeof(code); i++) {
+		char ch = n->code.s[i];
+
+		code[i] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ? ch : '_';
+	}
+	code[i] = '\0';
+	if (profile_notice(p, (pid_t)n->tid, code, n->count, n->text.s, m->now) != 1)
+		return;
+	if (n->tid) {
+		const struct profile_thread *t = profile_thread(p, (pid_t)n->tid);
+
+		msglog_add(&m->log, m->now, MSG_WARN, "agent pid %ld (%s), thread %u%s%s%s: %s",
+			   (long)c->pid, comm, n->tid, t->name[0] ? " (" : "", t->name,
+			   t->name[0] ? ")" : "", n->text.s);
+	} else {
+		msglog_add(&m->log, m->now, MSG_WARN, "agent pid %ld (%s): %s", (long)c->pid, comm,
+			   n->text.s);
+	}
+}
+
 static double num_value(const struct wire_num *n)
 {
 	return n->is_float ? n->f : (double)n->i;
@@ -420,6 +451,9 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 		p->agent_bytes = msg->u.stats.bytes_sent;
 		p->achieved_hz = msg->u.stats.achieved_hz;
 		note_drops(c, p);
+		break;
+	case WIRE_NOTICE:
+		on_notice(c, p, &msg->u.notice);
 		break;
 	default:
 		break; /* control frames are not for us; unknown types never reach here */

@@ -2,6 +2,7 @@
 #include "model/profile.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,9 @@ void profile_free(struct profile *p)
 
 	if (!p)
 		return;
+	for (size_t i = 0; i < p->nnotices; i++)
+		free(p->notices[i].text);
+	free(p->notices);
 	while (hashmap_next(&p->zone_thread_stats, &pos, NULL, &v))
 		free(v);
 	hashmap_release(&p->zone_thread_stats);
@@ -192,6 +196,125 @@ struct profile_thread *profile_thread(struct profile *p, pid_t tid)
 	p->threads = grow(p->threads, &p->threads_alloc, p->nthreads, sizeof(*p->threads));
 	p->threads[p->nthreads].tid = tid;
 	return &p->threads[p->nthreads++];
+}
+
+int profile_notice(struct profile *p, pid_t tid, const char *code, uint64_t count,
+		   const char *text, double time)
+{
+	struct profile_notice *n;
+
+	for (size_t i = 0; i < p->nnotices; i++) {
+		n = &p->notices[i];
+		if (n->tid == tid && !strcmp(n->code, code)) {
+			n->count = count;
+			n->time = time;
+			if (strcmp(n->text, text)) {
+				free(n->text);
+				n->text = xstrdup(text);
+			}
+			return 0;
+		}
+	}
+	if (p->nnotices >= PROFILE_MAX_NOTICES)
+		return -1;
+	p->notices = grow(p->notices, &p->notices_alloc, p->nnotices, sizeof(*p->notices));
+	n = &p->notices[p->nnotices++];
+	n->tid = tid;
+	snprintf(n->code, sizeof(n->code), "%s", code);
+	n->count = count;
+	n->text = xstrdup(text);
+	n->time = time;
+	return 1;
+}
+
+size_t profile_notice_count(const struct profile *p, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nnotices; i++)
+		n += !code || !strcmp(p->notices[i].code, code);
+	return n;
+}
+
+/* The name of thread tid, or "" when it has none. */
+static const char *thread_name_of(const struct profile *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return p->threads[i].name;
+	return "";
+}
+
+int profile_notice_summary(const struct profile *p, char *buf, size_t size)
+{
+	size_t len = 0, blocked = profile_notice_count(p, "blocked");
+	uint64_t low = 0;
+	const char *sep = "";
+
+#define SUMMARY_PUT(...)                                                                 \
+	do {                                                                               \
+		int k_ = snprintf(buf + (len < size ? len : size), len < size ? size - len : 0, \
+				  __VA_ARGS__);                                            \
+		if (k_ > 0)                                                                \
+			len += (size_t)k_;                                                 \
+	} while (0)
+	if (size)
+		buf[0] = '\0';
+	if (blocked) {
+		size_t shown = 0;
+		const char *sig = "the signal";
+
+		/* The agent's text ends with the signal: "... blocks SIGPROF". */
+		for (size_t i = 0; i < p->nnotices; i++) {
+			const char *q = strstr(p->notices[i].text, "blocks ");
+
+			if (!strcmp(p->notices[i].code, "blocked") && q && q[7]) {
+				sig = q + 7;
+				break;
+			}
+		}
+		SUMMARY_PUT("%zu thread%s not sampled (block%s %s): ", blocked,
+			    blocked == 1 ? "" : "s", blocked == 1 ? "s" : "", sig);
+		for (size_t i = 0; i < p->nnotices && shown < 4; i++) {
+			const struct profile_notice *n = &p->notices[i];
+			const char *name;
+
+			if (strcmp(n->code, "blocked"))
+				continue;
+			name = thread_name_of(p, n->tid);
+			SUMMARY_PUT("%s%s%s%ld", shown ? ", " : "", name, *name ? " " : "", (long)n->tid);
+			shown++;
+		}
+		if (blocked > shown)
+			SUMMARY_PUT(", ...");
+		sep = "; ";
+	}
+	for (size_t i = 0; i < p->nnotices; i++)
+		if (!strcmp(p->notices[i].code, "low-stack"))
+			low += p->notices[i].count;
+	if (low) {
+		SUMMARY_PUT("%s%llu samples skipped (low stack)", sep, (unsigned long long)low);
+		sep = "; ";
+	}
+	low = 0;
+	for (size_t i = 0; i < p->nnotices; i++)
+		if (!strcmp(p->notices[i].code, "odd-stack"))
+			low += p->notices[i].count;
+	if (low) {
+		SUMMARY_PUT("%s%llu samples skipped (stack of unknown size)", sep,
+			    (unsigned long long)low);
+		sep = "; ";
+	}
+	for (size_t i = 0; i < p->nnotices; i++) {
+		const struct profile_notice *n = &p->notices[i];
+
+		if (!strcmp(n->code, "handler-replaced") || !strcmp(n->code, "no-signal")) {
+			SUMMARY_PUT("%s%s", sep, n->text);
+			sep = "; ";
+		}
+	}
+#undef SUMMARY_PUT
+	return (int)len;
 }
 
 void profile_thread_name(struct profile *p, pid_t tid, const char *name)

@@ -168,6 +168,19 @@ struct profile_mark {
 	char *text;
 };
 
+/* What the agent said it cannot do (a NOTICE): on thread tid (0: the whole
+ * process), a machine-readable code, a number the code gives a meaning to,
+ * and the sentence. The newest per (tid, code) is kept. */
+#define PROFILE_MAX_NOTICES 256
+#define PROFILE_NOTICE_CODE 24
+struct profile_notice {
+	pid_t tid;
+	char code[PROFILE_NOTICE_CODE];
+	uint64_t count;
+	char *text;
+	double time;                /* when it was last updated, model seconds */
+};
+
 struct profile {
 	pid_t pid;
 	char *exe;                  /* may be NULL until the hello */
@@ -198,6 +211,9 @@ struct profile {
 	struct intern counter_names;
 	struct profile_counter *counters;
 	size_t counters_alloc;
+
+	struct profile_notice *notices; /* in the order they first came */
+	size_t nnotices, notices_alloc;
 
 	struct profile_mark *marks; /* ring of PROFILE_MAX_MARKS */
 	size_t nmarks, marks_head;
@@ -264,6 +280,18 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
  * yet; seconds go in increasing order. */
 void profile_window_restore(struct profile *p, pid_t tid, uint32_t stack, uint64_t count,
 			    int64_t s);
+
+/* Records a notice from the agent (see struct profile_notice), replacing
+ * the one with the same tid and code. Returns 1 when it is new, 0 when it
+ * replaced one, -1 when PROFILE_MAX_NOTICES are kept already (dropped). */
+int profile_notice(struct profile *p, pid_t tid, const char *code, uint64_t count,
+		   const char *text, double time);
+/* Counts the notices with code (all when NULL). */
+size_t profile_notice_count(const struct profile *p, const char *code);
+/* A one-line summary of the notices for a header, e.g. "2 threads not
+ * sampled (blocked SIGPROF): xz, worker; 12 samples skipped (low stack)",
+ * into buf (snprintf-style). Empty when there are none. */
+int profile_notice_summary(const struct profile *p, char *buf, size_t size);
 
 /* Names a thread (creating it if needed). */
 void profile_thread_name(struct profile *p, pid_t tid, const char *name);

@@ -249,6 +249,28 @@ static void batch_budget(struct ui *ui, struct lines *out, const struct process 
 	ui->width = width;
 }
 
+/* The agent's notices, one per line, when it said it cannot sample
+ * something. */
+static void batch_notices(struct lines *out, struct profile *p)
+{
+	if (!p->nnotices)
+		return;
+	line_printf(row(out), TE_DEFAULT, "Agent notices: %zu", p->nnotices);
+	for (size_t i = 0; i < p->nnotices; i++) {
+		const struct profile_notice *n = &p->notices[i];
+		struct line *l = row(out);
+
+		line_printf(l, TE_WARN, "  %s", n->code);
+		if (n->tid) {
+			const struct profile_thread *t = profile_thread(p, n->tid);
+
+			line_printf(l, TE_WARN, " thread %ld%s%s%s", (long)n->tid, t->name[0] ? " (" : "",
+				    t->name, t->name[0] ? ")" : "");
+		}
+		line_printf(l, TE_WARN, " count %llu: %s", (unsigned long long)n->count, n->text);
+	}
+}
+
 static void batch_frame(struct ui *ui, struct lines *out)
 {
 	lines_clear(out);
@@ -258,6 +280,7 @@ static void batch_frame(struct ui *ui, struct lines *out)
 		procview__figures(ui, out);
 		batch_budget(ui, out, p);
 		if (p && p->profile) {
+			batch_notices(out, p->profile);
 			batch_functions(out, p->profile);
 			batch_threads(out, p->profile);
 			batch_zones(out, p->profile);

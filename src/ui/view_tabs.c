@@ -196,6 +196,7 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 	const struct profile *prof = p ? p->profile : NULL;
 	struct line *l = lines_begin(out, width);
 	char req[32], got[48], samples[32], dropped[32], events[48], full[192], rate[32];
+	char notes[256];
 	bool group = !ui->batch, idle;
 	double now = ui__now(), per_s;
 
@@ -226,8 +227,12 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		line_printf(l, TE_WARN, "DROPPING %s", rate);
 		line_put(l, TE_HEADER, "  ");
 	}
+	/* What the agent cannot sample (threads that block its signal, samples
+	 * skipped for lack of stack, a replaced handler) goes after the figures,
+	 * in the warning colour; the figures take their short form to make room. */
+	profile_notice_summary(prof, notes, sizeof(notes));
 	/* The longest form that fits: the label, then words, give way. */
-	for (int form = 0; form < 4; form++) {
+	for (int form = notes[0] ? 2 : 0; form < 4; form++) {
 		const char *tail = form < 3 ? " dropped" : " drop";
 		const char *gone = prof->connected ? "" : form < 3 ? ", disconnected" : " off";
 
@@ -269,6 +274,10 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		line_put(l, TE_WARN, events);
 		line_put(l, TE_ROW_DIM, gone);
 		break;
+	}
+	if (notes[0]) {
+		line_put(l, TE_HEADER, "  ");
+		line_printf(l, TE_WARN, "agent: %s", notes);
 	}
 	line_fill(l, TE_HEADER);
 }

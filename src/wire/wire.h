@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #define WIRE_PROTO_MAJOR 1
-#define WIRE_PROTO_MINOR 0
+#define WIRE_PROTO_MINOR 1
 
 /* ---- limits ------------------------------------------------------------- */
 /* The decoder refuses anything beyond these; the encoder callers (the agent)
@@ -63,6 +63,7 @@
 	X(MARK, mark, 8, WIRE_MARK_FIELDS, WIRE_NO_FIELDS)                                         \
 	X(STATS, stats, 9, WIRE_STATS_FIELDS, WIRE_NO_FIELDS)                                      \
 	X(MAPS, maps, 10, WIRE_MAPS_HEAD, WIRE_MAPS_ITEM)                                          \
+	X(NOTICE, notice, 11, WIRE_NOTICE_FIELDS, WIRE_NO_FIELDS)                                  \
 	X(PAUSE, pause, 64, WIRE_PAUSE_FIELDS, WIRE_NO_FIELDS)                                     \
 	X(RESUME, resume, 65, WIRE_RESUME_FIELDS, WIRE_NO_FIELDS)                                  \
 	X(SET_RATE, set_rate, 66, WIRE_SET_RATE_FIELDS, WIRE_NO_FIELDS)
@@ -254,6 +255,19 @@ enum wire_counter_op {
 	F(S, offset, U64, "file offset of start")                                                  \
 	F(S, path, STR, "path of the module")                                                      \
 	F(S, build_id, BIN, "GNU build-id, may be empty")
+
+/* What the agent cannot do, and why (since 1.1): a thread or the whole
+ * process not sampled, samples skipped. code is a short word a program can
+ * match ("blocked", "low-stack", "handler-replaced", "signal", ...;
+ * docs/protocol.md lists them), text the sentence to show, count a number
+ * whose meaning the code gives. A NOTICE with the same tid and code
+ * replaces the previous one. */
+#define WIRE_NOTICE_FIELDS(F, S)                                                                   \
+	F(S, ts, U64, "when")                                                                      \
+	F(S, tid, U32, "thread it is about, 0 for the whole process")                              \
+	F(S, code, STR, "machine-readable reason")                                                 \
+	F(S, count, U64, "a number the code gives a meaning to")                                   \
+	F(S, text, STR, "the sentence to show")
 
 /* Control frames, perftop → agent. */
 #define WIRE_PAUSE_SAMPLES         1u /* what: stack sampling */

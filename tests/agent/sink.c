@@ -22,6 +22,7 @@
  *   counter NAME total=N            latest TOTAL
  *   gauge NAME last=V
  *   marks N
+ *   notice pid=P tid=T code=C count=N TEXT   every NOTICE, in order (the first 64)
  *   mark TEXT                       (the first 20)
  *   threads N                       THREAD frames
  *   thread-name NAME                (named threads)
@@ -108,6 +109,8 @@ static size_t nzones;
 static struct counteracc counters[MAX_ZONES];
 static size_t ncounters;
 static char marks[20][128];
+static char notices[64][320];
+static unsigned n_notices;
 static char thread_names[32][64];
 static size_t nthread_names;
 static struct wire_stats last_stats;
@@ -263,6 +266,13 @@ static int on_msg(void *ctx, const struct wire_msg *m)
 			snprintf(marks[n_marks], sizeof(marks[0]), "%s", m->u.mark.text.s);
 		n_marks++;
 		break;
+	case WIRE_NOTICE:
+		if (n_notices < 64)
+			snprintf(notices[n_notices++], sizeof(notices[0]),
+			         "pid=%ld tid=%u code=%s count=%llu %s", (long)c->pid, m->u.notice.tid,
+			         m->u.notice.code.s, (unsigned long long)m->u.notice.count,
+			         m->u.notice.text.s);
+		break;
 	case WIRE_STATS:
 		n_stats++;
 		last_stats = m->u.stats;
@@ -349,6 +359,8 @@ static void summary(void)
 	printf("marks %llu\n", (unsigned long long)n_marks);
 	for (uint64_t i = 0; i < n_marks && i < 20; i++)
 		printf("mark %s\n", marks[i]);
+	for (unsigned i = 0; i < n_notices; i++)
+		printf("notice %s\n", notices[i]);
 	printf("threads %llu\n", (unsigned long long)n_threads);
 	for (size_t i = 0; i < nthread_names; i++)
 		printf("thread-name %s\n", thread_names[i]);

@@ -167,6 +167,12 @@ static void put_rest(void)
 	                             .build_id = {"\x8f\x12\x9a\x00\x41\x77\x01\x02", 8}}),
 	     "map");
 	wire_batch_end(&b, &w);
+	must(wire_put_notice(&b, &(struct wire_notice){.ts = 2,
+	                                               .tid = 2,
+	                                               .code = str("blocked"),
+	                                               .count = 1,
+	                                               .text = str("not sampled: the thread blocks SIGPROF")}),
+	     "notice");
 }
 
 static void dump(const char *title)

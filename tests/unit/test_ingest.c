@@ -409,3 +409,60 @@ Test(ingest, samples_of_an_unloaded_module_are_still_named)
 		  "the samples of the unloaded module are named, not [unknown]");
 	close(fd);
 }
+
+static void put_notice(struct wire_buf *b, uint32_t tid, const char *code, uint64_t count,
+		       const char *text)
+{
+	struct wire_notice n = { 1, tid, { code, (uint32_t)strlen(code) }, count,
+				 { text, (uint32_t)strlen(text) } };
+
+	cr_assert_eq(wire_put_notice(b, &n), 0);
+}
+
+static bool has_notices(void *arg)
+{
+	struct process *p = model_find(&m, getpid());
+
+	return p && p->profile && p->profile->nnotices >= *(size_t *)arg;
+}
+
+/* NOTICE: kept per (thread, code), the newest replacing; logged once each,
+ * with the thread's name; a code is cut to [a-z0-9-]. */
+Test(ingest, notices_are_kept_per_thread_and_code_and_logged_once)
+{
+	uint8_t mem[2048];
+	struct wire_buf b;
+	struct wire_thread t = { 78, { "waiter", 6 } };
+	int fd = dial();
+	size_t want = 3;
+	struct profile *p;
+	char summary[256];
+	size_t logged = 0;
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	cr_assert_eq(wire_put_thread(&b, &t), 0);
+	put_notice(&b, 78, "blocked", 1, "not sampled: the thread blocks SIGPROF");
+	put_notice(&b, 78, "low-stack", 5, "samples skipped: too little stack left for the handler");
+	put_notice(&b, 78, "low-stack", 12, "samples skipped: too little stack left for the handler");
+	put_notice(&b, 0, "Odd\033code", 1, "process-wide");
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(has_notices, &want));
+	model_lock(&m);
+	p = model_find(&m, getpid())->profile;
+	cr_assert_eq(p->nnotices, 3);
+	cr_assert_eq(p->notices[0].tid, 78);
+	cr_assert_str_eq(p->notices[0].code, "blocked");
+	cr_assert_str_eq(p->notices[1].code, "low-stack");
+	cr_assert_eq(p->notices[1].count, 12, "the newest count replaces the older");
+	cr_assert_str_eq(p->notices[2].code, "_dd_code");
+	cr_assert_eq(profile_notice_count(p, "blocked"), 1);
+	profile_notice_summary(p, summary, sizeof(summary));
+	cr_assert_str_eq(summary, "1 thread not sampled (blocks SIGPROF): waiter 78; "
+				  "12 samples skipped (low stack)");
+	for (size_t i = 0; i < m.log.len; i++)
+		logged += strstr(msglog_at(&m.log, i)->text, "thread 78 (waiter): ") != NULL;
+	cr_assert_eq(logged, 2, "one log line per (thread, code), not per update");
+	model_unlock(&m);
+	close(fd);
+}

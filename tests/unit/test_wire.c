@@ -248,6 +248,12 @@ static size_t every_message(struct wire_buf *b)
 	                       .build_id = {"\x01\xab\xff", 3}};
 	cr_assert_eq(wire_batch_add(b, &w, &mp), 0);
 	wire_batch_end(b, &w);
+	put_ok(b, WIRE_NOTICE,
+	       &(struct wire_notice){.ts = 6000,
+	                             .tid = 7,
+	                             .code = S("blocked"),
+	                             .count = 1,
+	                             .text = S("not sampled: the thread blocks SIGPROF")});
 
 	put_ok(b, WIRE_PAUSE, &(struct wire_pause){.what = WIRE_PAUSE_SAMPLES});
 	put_ok(b, WIRE_RESUME,
@@ -257,7 +263,7 @@ static size_t every_message(struct wire_buf *b)
 }
 
 static const char every_expected[] =
-    "hello major=1 minor=0 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
+    "hello major=1 minor=1 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
     "requested_hz=1000 achieved_hz=997.5 clock_id=1 agent_version='0.3.0'\n"
     "thread tid=7 name='worker-1'\n"
     "name id=1 kind=0 text='parse'\n"
@@ -277,6 +283,7 @@ static const char every_expected[] =
     "stats ts=5000 samples=100 samples_dropped=3 events_dropped=4 bytes_sent=123456 "
     "achieved_hz=999.25\n"
     "maps 0/1 flags=1 start=4194304 end=4198400 offset=4096 path='/usr/bin/prog' build_id=01abff\n"
+    "notice ts=6000 tid=7 code='blocked' count=1 text='not sampled: the thread blocks SIGPROF'\n"
     "pause what=1\n"
     "resume what=3\n"
     "set_rate hz=250\n";
@@ -295,7 +302,7 @@ Test(wire, every_message_round_trips)
 	cr_assert_str_eq(l.text, every_expected);
 	cr_assert_eq(wire_decoder_pending(&d), 0);
 	cr_assert_eq(d.peer_major, 1);
-	cr_assert_eq(d.frames, 15);
+	cr_assert_eq(d.frames, 16);
 	wire_decoder_release(&d);
 }
 
@@ -317,7 +324,7 @@ Test(wire, encoder_output_is_valid_msgpack)
 		objects++;
 	}
 	msgpack_unpacked_destroy(&u);
-	cr_assert_eq(objects, 2 * 15);
+	cr_assert_eq(objects, 2 * 16);
 }
 
 Test(wire, split_at_every_byte_decodes_the_same)
@@ -750,10 +757,10 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 
 	cr_assert_eq(decode(buf, n, WIRE_DECODER_NEED_HELLO, &l, &d), 0, "%s",
 	             wire_decoder_error(&d));
-	cr_assert_str_eq(l.text, "hello major=1 minor=7 pid=10 exe='e' argv=[] requested_hz=100 "
+	cr_assert_str_eq(l.text, "hello major=1 minor=8 pid=10 exe='e' argv=[] requested_hz=100 "
 	                         "achieved_hz=99.5 clock_id=1 agent_version='v'\n"
 	                         "zones 0/1 tid=2 base_ts=10 event=2 zone=3 ts=15 dur=6\n");
-	cr_assert_eq(d.peer_minor, 7);
+	cr_assert_eq(d.peer_minor, WIRE_PROTO_MINOR + 7);
 	wire_decoder_release(&d);
 }
 
