@@ -128,11 +128,12 @@ if [ "$rc" -eq 0 ] &&
 else
 	fail "signals: run --batch notices" "rc=$rc; $(grep -i 'agent\|notice\|blocked' "$tmp/wait.batch.last" | head -n 5)"
 fi
-timeout 120 "$PERFTOP" record -o "$tmp/wait.ptsnap" -- "$W/sig_wait" >"$tmp/wait.rec" 2>&1
+timeout 120 "$PERFTOP" record -o "$tmp/wait.ptsnap" -- "$W/sig_wait" >"$tmp/wait.rec.out" 2>"$tmp/wait.rec"
 rc=$?
 n=$(grep -Ec '^perftop: agent pid [0-9]+ \(sig_wait\), thread [0-9]+ \((waiter|fdwaiter)\): not sampled: the thread blocks SIGPROF \[blocked 1\]$' "$tmp/wait.rec")
-out=$(sed -n 's/.*output is in //p' "$tmp/wait.rec")
-if [ "$rc" -eq 0 ] && [ "$n" -eq 3 ] && [ -n "$out" ] && cmp -s "$out" "$tmp/wait.alone"; then
+# The command's output goes where record's goes (as under time).
+grep -v '^perftop: ' "$tmp/wait.rec" | cat "$tmp/wait.rec.out" - >"$tmp/wait.rec.cmd"
+if [ "$rc" -eq 0 ] && [ "$n" -eq 3 ] && cmp -s "$tmp/wait.rec.cmd" "$tmp/wait.alone"; then
 	pass "signals: record lists the 3 unsampled threads on stderr, output unchanged"
 else
 	fail "signals: record notices" "rc=$rc lines=$n; $(head -c 400 "$tmp/wait.rec")"
