@@ -1,5 +1,5 @@
 #!/bin/sh
-# The agent and the program's signals and stacks (docs/agent-signals.md):
+# The agent and the program's signals and stacks (docs/agent.md, "Signals and stacks"):
 # small hostile programs (tests/workloads/sig_*.c) run with and without the
 # agent must print the same thing and exit the same way, the agent must have
 # sampled them where it can, and where it cannot, perftop (run --batch,
