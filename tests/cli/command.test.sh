@@ -76,7 +76,7 @@ timeout 60 "$PERFTOP" run --batch -d 0.2 --output "$tmp/cmd-output.txt" -- \
 	sh -c 'echo to-file; echo err-to-file >&2' >"$tmp/outf.out" 2>"$tmp/outf.err"
 rc=$?
 if [ "$rc" = 0 ] && grep -qx to-file "$tmp/cmd-output.txt" &&
-	grep -qx err-to-file "$tmp/cmd-output.txt" && ! grep -q to-file "$tmp/outf.out"; then
+	grep -qx err-to-file "$tmp/cmd-output.txt" && ! grep -qx to-file "$tmp/outf.out"; then
 	pass run_batch_output_file
 else
 	fail run_batch_output_file "rc $rc: $(head -c 300 "$tmp/outf.err")"
