@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "collect/launch.h"
+#include "collect/listener.h"
 
 enum {
 	END_GRACE_MS = 5000,   /* from the ending signal to SIGKILL */
@@ -261,6 +262,10 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 		remove_files(cmd);
 		return -1;
 	}
+	/* Every agent is a descriptor: perftop takes what the hard limit
+	 * allows; the command gets back the limit perftop was started with
+	 * (collect/launch.c). */
+	(void)listener_raise_fd_limit();
 	co.socket_path = cmd->sock;
 	co.socket_required = true;
 	cmd->c = collector_start_opts(m, &co, &err, why, sizeof(why));

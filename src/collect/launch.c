@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -21,7 +22,8 @@
 /* What perftop was started with, for the command (launch_note_signals). */
 static sigset_t started_mask;
 static unsigned char started_ignored[NSIG];
-static int noted;
+static struct rlimit started_nofile;
+static int noted, nofile_noted;
 
 void launch_note_signals(void)
 {
@@ -33,6 +35,7 @@ void launch_note_signals(void)
 			started_ignored[sig] = sa.sa_handler == SIG_IGN;
 	}
 	noted = 1;
+	nofile_noted = getrlimit(RLIMIT_NOFILE, &started_nofile) == 0;
 }
 
 int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
@@ -151,6 +154,11 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid
 		if (fds[i] >= 0 && fds[i] != i && dup2(fds[i], i) < 0)
 			goto fail;
 	cloexec_above_stderr();
+	/* perftop raised its own descriptor limit for the agents' connections
+	 * (listener_raise_fd_limit); the command gets the one it was started
+	 * with, as under a shell (select() and fd_set users depend on it). */
+	if (nofile_noted)
+		setrlimit(RLIMIT_NOFILE, &started_nofile);
 	{
 		sigset_t none;
 

@@ -4,8 +4,8 @@
  * The child gets the agent preloaded (LD_PRELOAD, prepended to any it had),
  * the private socket path and the sampling rate in its environment, the
  * standard descriptors its caller chose (perftop's own by default), the
- * signal dispositions and mask perftop itself was started with, and
- * PR_SET_PDEATHSIG so it dies with perftop. It runs in a process group of
+ * signal dispositions and mask and the descriptor limit perftop itself was
+ * started with, and PR_SET_PDEATHSIG so it dies with perftop. It runs in a process group of
  * its own, which becomes the terminal's foreground group when asked (as a
  * shell does for a job). A command that cannot be executed is reported by
  * the parent with the child's errno (through a close-on-exec pipe), before
@@ -30,9 +30,10 @@ struct launch_opts {
 				       group becomes before exec; -1: none */
 };
 
-/* Notes the signal dispositions (ignored or not) and the signal mask
- * perftop was started with, for launch_start() to give the command. Call
- * once, first thing in main, before perftop changes any. */
+/* Notes the signal dispositions (ignored or not), the signal mask and the
+ * RLIMIT_NOFILE limits perftop was started with, for launch_start() to
+ * give the command. Call once, first thing in main, before perftop changes
+ * any (perftop raises its own descriptor limit for the agents). */
 void launch_note_signals(void);
 
 /* Whether sig was ignored when perftop started (launch_note_signals), and

@@ -226,3 +226,46 @@ if command -v setsid >/dev/null 2>&1; then
 else
 	skip run_without_terminal_refused_before_the_command "no setsid"
 fi
+
+# ---- files perftop reads: a FIFO is refused at once, never waited on ------------------
+mkfifo "$tmp/fifo"
+timeout 30 "$PERFTOP" run --batch --budget "$tmp/fifo" -- sh -c 'touch "$0"' "$tmp/marker.fifo" \
+	</dev/null >"$tmp/bfifo.out" 2>"$tmp/bfifo.err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ ! -e "$tmp/marker.fifo" ] &&
+	grep -q "cannot read budget '$tmp/fifo': it is a FIFO (named pipe), not a regular file" "$tmp/bfifo.err"; then
+	pass run_budget_fifo_refused_without_waiting
+else
+	fail run_budget_fifo_refused_without_waiting "rc $rc (124: waited at the open): $(cat "$tmp/bfifo.err")"
+fi
+timeout 30 "$PERFTOP" --batch -n 1 -d 0.2 --theme "$tmp/fifo" </dev/null >"$tmp/tfifo.out" 2>"$tmp/tfifo.err"
+rc=$?
+if [ "$rc" -ne 124 ] && grep -q "cannot open theme '$tmp/fifo': it is a FIFO (named pipe), not a regular file" "$tmp/tfifo.err"; then
+	pass theme_fifo_refused_without_waiting
+else
+	fail theme_fifo_refused_without_waiting "rc $rc (124: waited at the open): $(cat "$tmp/tfifo.err")"
+fi
+
+# ---- descriptors: perftop raises its limit for the agents, the command keeps its own ----
+hard=$(ulimit -Hn)
+if [ "$hard" = unlimited ] || [ "$hard" -gt 64 ]; then
+	for sub in record run; do
+		(
+			ulimit -Sn 64 || exit 1
+			if [ $sub = record ]; then
+				exec timeout 60 "$PERFTOP" record -o "$tmp/lim.ptsnap" -- sh -c \
+					'echo "cmd $(ulimit -Sn)"; sed -n "s/^Max open files *\([0-9a-z]*\).*/perftop \1/p" /proc/$PPID/limits'
+			fi
+			exec timeout 60 "$PERFTOP" run --batch -d 0.2 -- sh -c \
+				'echo "cmd $(ulimit -Sn)"; sed -n "s/^Max open files *\([0-9a-z]*\).*/perftop \1/p" /proc/$PPID/limits'
+		) </dev/null >"$tmp/lim.out" 2>"$tmp/lim.err"
+		mine=$(sed -n 's/^perftop //p' "$tmp/lim.out")
+		if grep -qx "cmd 64" "$tmp/lim.out" && [ -n "$mine" ] && { [ "$mine" = unlimited ] || [ "$mine" -gt 64 ]; }; then
+			pass "${sub}_command_keeps_its_fd_limit_while_perftop_raises_its_own"
+		else
+			fail "${sub}_command_keeps_its_fd_limit_while_perftop_raises_its_own" "$(cat "$tmp/lim.out" "$tmp/lim.err" | head -n 5)"
+		fi
+	done
+else
+	skip command_keeps_its_fd_limit "the hard descriptor limit is $hard, no room above 64"
+fi
