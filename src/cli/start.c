@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,22 +116,25 @@ static int name_paths(struct cli_command *cmd, const char *argv0)
 	return 0;
 }
 
-/* A terminal perftop is in the foreground of (stdin, stdout or stderr), for
- * the command to have instead, as a shell's job would; -1 when none. */
-static int foreground_tty(void)
+/* perftop's controlling terminal, as stdin, stdout or stderr (tcgetpgrp
+ * fails on any other terminal), for the command to have the foreground of
+ * as a shell's job would; -1 when none. */
+static int controlling_tty(void)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+		if (isatty(fd) && tcgetpgrp(fd) > 0)
 			return fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	return -1;
 }
 
-/* Gives the terminal back to perftop's group (SIGTTOU is ignored). */
+/* Gives the terminal back to perftop's group when the command's group has
+ * it (SIGTTOU is ignored); a terminal the user's shell has is left alone. */
 static void take_tty_back(struct cli_command *cmd)
 {
 	if (cmd->tty_fd < 0)
 		return;
-	tcsetpgrp(cmd->tty_fd, getpgrp());
+	if (cmd->pid > 0 && tcgetpgrp(cmd->tty_fd) == cmd->pid)
+		tcsetpgrp(cmd->tty_fd, getpgrp());
 	close(cmd->tty_fd);
 	cmd->tty_fd = -1;
 }
@@ -266,6 +270,16 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	 * allows; the command gets back the limit perftop was started with
 	 * (collect/launch.c). */
 	(void)listener_raise_fd_limit();
+	if (!so->screen) {
+		/* The collector learns of the command's stops from SIGCHLD,
+		 * which no thread may take (collector_follow_stops); the
+		 * command gets the mask perftop was started with. */
+		sigset_t chld;
+
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		pthread_sigmask(SIG_BLOCK, &chld, NULL);
+	}
 	co.socket_path = cmd->sock;
 	co.socket_required = true;
 	cmd->c = collector_start_opts(m, &co, &err, why, sizeof(why));
@@ -276,8 +290,10 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 		remove_files(cmd);
 		return -1;
 	}
-	if (!so->screen)
-		cmd->tty_fd = foreground_tty();
+	if (!so->screen) {
+		cmd->tty_fd = controlling_tty();
+		collector_follow_stops(cmd->c, cmd->tty_fd);
+	}
 	lo.argv = argv;
 	lo.agent_path = agent_path;
 	lo.socket_path = cmd->sock;
@@ -285,7 +301,9 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	lo.stdin_fd = plan.in;
 	lo.stdout_fd = plan.out;
 	lo.stderr_fd = plan.err;
-	lo.tty_fd = cmd->tty_fd;
+	/* The terminal's foreground goes to the command only from perftop's
+	 * (a background perftop's command starts in the background). */
+	lo.tty_fd = cmd->tty_fd >= 0 && tcgetpgrp(cmd->tty_fd) == getpgrp() ? cmd->tty_fd : -1;
 	cmd->pid = launch_start(&lo, why, sizeof(why));
 	if (cmd->pid > 0 &&
 	    collector_watch_child(cmd->c, cmd->pid, why, sizeof(why)) < 0) {
@@ -298,6 +316,8 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	if (cmd->pid < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
 		collector_stop(cmd->c);
+		if (lo.tty_fd >= 0) /* given to a child that is gone */
+			tcsetpgrp(lo.tty_fd, getpgrp());
 		take_tty_back(cmd);
 		plan_close(&plan);
 		cmd->keep_output = false;

@@ -53,6 +53,21 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
  * parent-death signal follows the forking thread). */
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
 
+/* Follows a stop of child (the leader of its own process group, launched
+ * here) as a shell follows a job's, so that Ctrl-Z on a command that has
+ * the terminal stops perftop for the user's shell (`fg` resumes both, `bg`
+ * lets both run without the terminal). sig is the stop signal (WSTOPSIG);
+ * tty_fd is perftop's controlling terminal, or -1. On SIGTSTP, SIGTTIN or
+ * SIGTTOU, and on SIGSTOP while the command had the terminal: the terminal
+ * comes back to perftop's group, perftop's group stops with the same
+ * signal (SIGTSTP for SIGSTOP), and once continued the command gets the
+ * terminal again when perftop is in the foreground, and SIGCONT. A command
+ * that used the terminal from the background while perftop is in the
+ * foreground gets the terminal and SIGCONT at once. Another SIGSTOP is left
+ * alone. Call from the thread that reaps child, between its stop and its
+ * reaping (so its id is still its own); returns once perftop runs again. */
+void launch_follow_stop(pid_t child, int sig, int tty_fd);
+
 /* The exit code a shell gives for a wait status: the status for a normal
  * exit, 128 + the signal for a kill. */
 int launch_exit_code(int status);
