@@ -203,6 +203,21 @@ else
 	fail record_command_reads_the_terminal "$(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w2/err")"
 fi
 
+# ---- no agent (a static program): its output is still under the screen ----------------------
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(void){for(int i=0;i<40;i++)printf("static-line-%%d\\n",i);fflush(stdout);sleep(300);return 0;}\n' >"$T/static.c"
+if cc -static -o "$T/static" "$T/static.c" 2>"$T/static.err"; then
+	tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- '$T/static'"
+	if wait_for_text "static-line-39" 30 && tm_screen | grep -q "^ Output  last [0-9]* of 40 lines"; then
+		pass static_command_output_under_the_screen
+	else
+		fail static_command_output_under_the_screen "$(tm_screen | tail -n 8 | tr '\n' '|')"
+	fi
+	tm send-keys -t t q
+	tm_wait_gone 30
+else
+	skip static_command_output_under_the_screen "cc -static fails: $(head -c 200 "$T/static.err")"
+fi
+
 # ---- Ctrl-Z: perftop stops with the command, as a job under `time` would ------------------
 # In an interactive shell: Ctrl-Z stops the command that has the terminal
 # and perftop with it (and its process group), so the shell says Stopped
