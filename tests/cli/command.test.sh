@@ -67,7 +67,7 @@ else
 fi
 run_b outb sh -c 'echo to-stdout; echo to-stderr >&2'
 if [ "$rc" = 0 ] && grep -qx to-stdout "$tmp/outb.out" && grep -qx to-stderr "$tmp/outb.err" &&
-	! grep -q to-stderr "$tmp/outb.out"; then
+	! grep -qx to-stderr "$tmp/outb.out"; then
 	pass stdout_stderr_run_batch
 else
 	fail stdout_stderr_run_batch "rc $rc, stderr $(head -c 300 "$tmp/outb.err")"
@@ -269,3 +269,31 @@ if [ "$hard" = unlimited ] || [ "$hard" -gt 64 ]; then
 else
 	skip command_keeps_its_fd_limit "the hard descriptor limit is $hard, no room above 64"
 fi
+
+# ---- pipes, as `time CMD` in a pipeline ----------------------------------------------------
+# Upstream: the command reads the pipe; perftop exits with its status.
+yes | timeout 60 "$PERFTOP" run --batch -d 0.2 -- head -n 3 >"$tmp/pin.out" 2>"$tmp/pin.err"
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(grep -cx y "$tmp/pin.out")" = 3 ]; then
+	pass run_batch_reads_a_pipe
+else
+	fail run_batch_reads_a_pipe "rc $rc, $(grep -cx y "$tmp/pin.out") lines of y"
+fi
+# Downstream closes early: the command dies of SIGPIPE (141) and perftop,
+# its own output gone too, waits for it and exits with that, not 1.
+for sub in run record; do
+	rm -f "$tmp/pout.rc"
+	if [ $sub = run ]; then
+		{ timeout 60 "$PERFTOP" run --batch -d 0.2 -- yes 2>"$tmp/pout.err"; echo $? >"$tmp/pout.rc"; } | head -n 2 >"$tmp/pout.out"
+	else
+		{ timeout 60 "$PERFTOP" record -o "$tmp/pout.ptsnap" -- yes 2>"$tmp/pout.err"; echo $? >"$tmp/pout.rc"; } | head -n 2 >"$tmp/pout.out"
+	fi
+	if [ "$(cat "$tmp/pout.rc")" = 141 ] && [ "$(grep -cx y "$tmp/pout.out")" = 2 ]; then
+		pass "${sub}_downstream_closed_exits_141"
+	else
+		fail "${sub}_downstream_closed_exits_141" "rc $(cat "$tmp/pout.rc"): $(head -c 300 "$tmp/pout.err")"
+	fi
+done
+# perftop's output gone while the command writes elsewhere: it runs to its end.
+{ timeout 60 "$PERFTOP" run --batch -d 0.2 -- sh -c 'sleep 1; exit 3' 2>"$tmp/pout.err"; echo $? >"$tmp/pout.rc"; } | true
+check run_batch_output_gone_still_gives_the_commands_status [ "$(cat "$tmp/pout.rc")" = 3 ]
