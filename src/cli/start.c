@@ -9,6 +9,7 @@
  */
 #include "cli/start.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <termios.h>
 #include <time.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,17 +91,106 @@ int cli__take_signal(void)
 
 /* ---- starting ------------------------------------------------------------------ */
 
-/* Makes the private directory; prints why on failure. */
-static int make_private_dir(char *dir, size_t len, const char *prefix)
+/* The private directory's files: the socket, and a marker that the
+ * output in it is to be kept (--keep-output). */
+#define SOCK_NAME "perftop.sock"
+#define KEEP_NAME "keep-output"
+
+/* Removes what a perftop killed with SIGKILL left in its private directory
+ * base/name: it could not clean up, but its lock on the directory died
+ * with it. A directory is stale when it still has the socket (removed at
+ * every normal end), its lock is free (held from before the socket is made
+ * until the directory is removed, so a perftop starting or running is never
+ * touched) and nothing answers on the socket. The socket and the captured
+ * output go (the output stays when it was to be kept), then the directory
+ * when empty. */
+static void sweep_one(const char *base, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	bool keep;
+	DIR *d;
+	int dfd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", base, name) >= (int)sizeof(path))
+		return;
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	if (fstat(dfd, &st) < 0 || st.st_uid != getuid() ||
+	    fstatat(dfd, SOCK_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
+	    flock(dfd, LOCK_EX | LOCK_NB) < 0) {
+		close(dfd);
+		return;
+	}
+	/* A perftop of a version without the lock: its socket answers. */
+	if (snprintf(path, sizeof(path), "%s/%s/" SOCK_NAME, base, name) >= (int)sizeof(path) ||
+	    listener_alive(path) != 0) {
+		close(dfd);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", base, name);
+	unlinkat(dfd, SOCK_NAME, 0);
+	keep = fstatat(dfd, KEEP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	unlinkat(dfd, KEEP_NAME, 0);
+	d = keep ? NULL : fdopendir(dup(dfd));
+	if (d) {
+		struct dirent *e;
+
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+
+			if (n > 4 && !strcmp(e->d_name + n - 4, ".out") &&
+			    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode))
+				unlinkat(dfd, e->d_name, 0);
+		}
+		closedir(d);
+	}
+	close(dfd);
+	rmdir(path);
+}
+
+/* Sweeps base for what earlier perftops killed with SIGKILL left. */
+static void sweep_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "perftop-run-", 12) ||
+		    !strncmp(e->d_name, "perftop-record-", 15))
+			sweep_one(base, e->d_name);
+	closedir(d);
+}
+
+/* Makes the private directory, locked for as long as perftop has it
+ * (sweep_one); prints why on failure. */
+static int make_private_dir(struct cli_command *cmd, const char *prefix)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *base = tmp && *tmp == '/' ? tmp : "/tmp";
 
-	snprintf(dir, len, "%s/%s-XXXXXX", base, prefix);
-	if (!mkdtemp(dir)) {
+	sweep_stale(base);
+	snprintf(cmd->dir, sizeof(cmd->dir), "%s/%s-XXXXXX", base, prefix);
+	if (!mkdtemp(cmd->dir)) {
 		fprintf(stderr, "perftop: cannot create a directory in '%s': %s\n", base,
 		        strerror(errno));
+		cmd->dir[0] = '\0';
 		return -1;
+	}
+	cmd->dir_fd = open(cmd->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cmd->dir_fd < 0 || flock(cmd->dir_fd, LOCK_EX) < 0) {
+		fprintf(stderr, "perftop: cannot lock '%s': %s\n", cmd->dir, strerror(errno));
+		return -1;
+	}
+	if (cmd->keep_output) {
+		int fd = openat(cmd->dir_fd, KEEP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
 	}
 	return 0;
 }
@@ -106,7 +198,7 @@ static int make_private_dir(char *dir, size_t len, const char *prefix)
 /* The socket and output paths inside cmd->dir; prints why on failure. */
 static int name_paths(struct cli_command *cmd, const char *argv0)
 {
-	if (snprintf(cmd->sock, sizeof(cmd->sock), "%s/perftop.sock", cmd->dir) >=
+	if (snprintf(cmd->sock, sizeof(cmd->sock), "%s/" SOCK_NAME, cmd->dir) >=
 	    (int)sizeof(cmd->sock)) {
 		fprintf(stderr, "perftop: socket path in '%s' is too long; set TMPDIR shorter\n",
 		        cmd->dir);
@@ -241,8 +333,13 @@ static void remove_files(struct cli_command *cmd)
 {
 	if (cmd->out[0] && cmd->out_is_temp && !cmd->keep_output)
 		unlink(cmd->out);
+	if (cmd->dir_fd >= 0)
+		unlinkat(cmd->dir_fd, KEEP_NAME, 0);
 	if (cmd->dir[0])
 		rmdir(cmd->dir); /* not empty when the output is kept: stays */
+	if (cmd->dir_fd >= 0)
+		close(cmd->dir_fd); /* the lock goes last */
+	cmd->dir_fd = -1;
 }
 
 int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir_prefix,
@@ -256,10 +353,13 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	int err = 0;
 
 	memset(cmd, 0, sizeof(*cmd));
-	cmd->tty_fd = -1;
+	cmd->tty_fd = cmd->dir_fd = -1;
 	cmd->keep_output = so->keep_output;
-	if (make_private_dir(cmd->dir, sizeof(cmd->dir), dir_prefix) < 0)
+	if (make_private_dir(cmd, dir_prefix) < 0) {
+		cmd->keep_output = false;
+		remove_files(cmd);
 		return -1;
+	}
 	if (name_paths(cmd, argv[0]) < 0 || plan_stdio(&plan, cmd, so) < 0) {
 		plan_close(&plan);
 		cmd->keep_output = false;

@@ -5,7 +5,7 @@
 # says how it ended, its background jobs and daemons live on after it
 # exits, it dies with perftop (SIGTERM passed on; SIGKILL through the
 # parent-death signal), checks that can fail are made before it runs, and
-# nothing is left in TMPDIR. No terminal here (tests/tui/command.test.sh has
+# nothing is left in TMPDIR (what a SIGKILL left, the next start removes). No terminal here (tests/tui/command.test.sh has
 # the screen's side). (POSIX sh, tests/lib.sh.)
 . tests/lib.sh
 
@@ -76,7 +76,7 @@ timeout 60 "$PERFTOP" run --batch -d 0.2 --output "$tmp/cmd-output.txt" -- \
 	sh -c 'echo to-file; echo err-to-file >&2' >"$tmp/outf.out" 2>"$tmp/outf.err"
 rc=$?
 if [ "$rc" = 0 ] && grep -qx to-file "$tmp/cmd-output.txt" &&
-	grep -qx err-to-file "$tmp/cmd-output.txt" && ! grep -q to-file "$tmp/outf.out"; then
+	grep -qx err-to-file "$tmp/cmd-output.txt" && ! grep -qx to-file "$tmp/outf.out"; then
 	pass run_batch_output_file
 else
 	fail run_batch_output_file "rc $rc: $(head -c 300 "$tmp/outf.err")"
@@ -181,6 +181,38 @@ if wait_until 30 test -s "$tmp/cmd.pid"; then
 else
 	fail command_dies_with_perftop_sigkill "the command did not start in 30 s"
 	kill -9 "$ppid" 2>/dev/null
+fi
+# What SIGKILL leaves (perftop cannot clean up): one private directory with
+# the socket. The next run or record removes it, and never a live one's.
+wait_until 30 gone "$ppid"
+left=$(ls -d "$TMPDIR"/perftop-run-* 2>/dev/null)
+if [ -n "$left" ] && [ "$(ls "$left")" = perftop.sock ]; then
+	pass sigkill_leaves_one_directory_with_the_socket
+else
+	fail sigkill_leaves_one_directory_with_the_socket "TMPDIR has: $(ls -R "$TMPDIR")"
+fi
+rm -f "$tmp/cmd.pid"
+"$PERFTOP" record -o "$tmp/live.ptsnap" -- sh -c "echo \$\$ >'$tmp/cmd.pid'; exec sleep 300" >/dev/null 2>&1 &
+ppid=$!
+if wait_until 30 test -s "$tmp/cmd.pid"; then
+	rec next true
+	live=$(ls -d "$TMPDIR"/perftop-record-* 2>/dev/null)
+	if [ "$rc" = 0 ] && [ ! -e "$left" ] && [ -n "$live" ] && [ -S "$live/perftop.sock" ] &&
+		[ "$(echo "$live" | wc -l)" = 1 ]; then
+		pass next_start_sweeps_what_sigkill_left_and_spares_a_live_one
+	else
+		fail next_start_sweeps_what_sigkill_left_and_spares_a_live_one "rc $rc; TMPDIR has: $(ls -R "$TMPDIR")"
+	fi
+	kill -TERM "$ppid"
+	wait "$ppid"
+else
+	fail next_start_sweeps_what_sigkill_left_and_spares_a_live_one "the command did not start in 30 s"
+	kill -9 "$ppid" 2>/dev/null
+fi
+if ls -d "$TMPDIR"/perftop-* >/dev/null 2>&1; then
+	fail nothing_left_after_the_sweep "$(ls -R "$TMPDIR")"
+else
+	pass nothing_left_after_the_sweep
 fi
 
 # ---- checks before the command runs ---------------------------------------------------

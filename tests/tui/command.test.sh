@@ -152,6 +152,18 @@ if wait_until 30 test -s "$T/cmd3.pid" && wait_for_text "sleep 300" 30; then
 	kill -KILL "$(cat "$T/perftop3.pid")"
 	check sigkill_to_perftop_ends_the_command wait_until 30 gone "$cpid"
 	gone "$cpid" || kill -9 "$cpid"
+	# SIGKILL leaves the directory with the socket and the captured
+	# output; the next run or record removes them.
+	if ls "$T"/tmp2/perftop-run-*/sh.out >/dev/null 2>&1; then
+		env TMPDIR="$T/tmp2" "$PERFTOP" record -o "$T/sweep.ptsnap" -- true </dev/null >/dev/null 2>&1
+		if left_in "$T/tmp2"; then
+			fail sigkill_leftovers_swept_by_the_next_start "$(ls -R "$T/tmp2")"
+		else
+			pass sigkill_leftovers_swept_by_the_next_start
+		fi
+	else
+		fail sigkill_leftovers_swept_by_the_next_start "no captured output left to sweep: $(ls -R "$T/tmp2")"
+	fi
 else
 	fail sigkill_to_perftop_ends_the_command "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
 fi
