@@ -329,3 +329,15 @@ done
 # perftop's output gone while the command writes elsewhere: it runs to its end.
 { timeout 60 "$PERFTOP" run --batch -d 0.2 -- sh -c 'sleep 1; exit 3' 2>"$tmp/pout.err"; echo $? >"$tmp/pout.rc"; } | true
 check run_batch_output_gone_still_gives_the_commands_status [ "$(cat "$tmp/pout.rc")" = 3 ]
+
+# ---- started with SIGCHLD ignored (some runners do): the exit status is still the command's ----
+if env --ignore-signal=CHLD true 2>/dev/null; then
+	timeout 60 env --ignore-signal=CHLD "$PERFTOP" run --batch -d 0.2 -- sh -c 'exit 7' >/dev/null 2>"$tmp/chld.err"
+	rc=$?
+	check run_sigchld_ignored_exit_status_kept [ "$rc" = 7 ]
+	timeout 60 env --ignore-signal=CHLD "$PERFTOP" record -o "$tmp/chld.ptsnap" -- sh -c 'exit 7' >/dev/null 2>"$tmp/chld.err"
+	rc=$?
+	check record_sigchld_ignored_exit_status_kept [ "$rc" = 7 ]
+else
+	skip sigchld_ignored_exit_status_kept "env has no --ignore-signal"
+fi
