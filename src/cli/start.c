@@ -187,7 +187,8 @@ static int make_private_dir(struct cli_command *cmd, const char *prefix)
 		return -1;
 	}
 	if (cmd->keep_output) {
-		int fd = openat(cmd->dir_fd, KEEP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		int fd =
+		        openat(cmd->dir_fd, KEEP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 		if (fd >= 0)
 			close(fd);

@@ -247,7 +247,7 @@ static void stop_self(int sig)
 	sigaction(sig, &ign, &old);
 	kill(0, sig);
 	sigaction(sig, &dfl, NULL);
-	raise(sig);                              /* pending: blocked here */
+	raise(sig);                               /* pending: blocked here */
 	pthread_sigmask(SIG_UNBLOCK, &one, NULL); /* stops on the way out */
 	pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	sigaction(sig, &old, NULL);
