@@ -260,6 +260,10 @@ int cli_main(int argc, char **argv)
 	 * snapshot writers report, instead of killing perftop (the launched
 	 * command gets the default back, collect/launch.c). */
 	signal(SIGXFSZ, SIG_IGN);
+	/* Started with SIGCHLD ignored (some service managers and runners do
+	 * that), the command would be reaped by the kernel and its exit status
+	 * lost: perftop takes the default; the command gets it ignored back. */
+	signal(SIGCHLD, SIG_DFL);
 	if (argc > 1 && argv[1][0] != '-') {
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))

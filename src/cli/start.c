@@ -9,20 +9,25 @@
  */
 #include "cli/start.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <time.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "collect/launch.h"
+#include "collect/listener.h"
 
 enum {
 	END_GRACE_MS = 5000,   /* from the ending signal to SIGKILL */
@@ -86,17 +91,107 @@ int cli__take_signal(void)
 
 /* ---- starting ------------------------------------------------------------------ */
 
-/* Makes the private directory; prints why on failure. */
-static int make_private_dir(char *dir, size_t len, const char *prefix)
+/* The private directory's files: the socket, and a marker that the
+ * output in it is to be kept (--keep-output). */
+#define SOCK_NAME "perftop.sock"
+#define KEEP_NAME "keep-output"
+
+/* Removes what a perftop killed with SIGKILL left in its private directory
+ * base/name: it could not clean up, but its lock on the directory died
+ * with it. A directory is stale when it still has the socket (removed at
+ * every normal end), its lock is free (held from before the socket is made
+ * until the directory is removed, so a perftop starting or running is never
+ * touched) and nothing answers on the socket. The socket and the captured
+ * output go (the output stays when it was to be kept), then the directory
+ * when empty. */
+static void sweep_one(const char *base, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	bool keep;
+	DIR *d;
+	int dfd;
+
+	if (snprintf(path, sizeof(path), "%s/%s", base, name) >= (int)sizeof(path))
+		return;
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	if (fstat(dfd, &st) < 0 || st.st_uid != getuid() ||
+	    fstatat(dfd, SOCK_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
+	    flock(dfd, LOCK_EX | LOCK_NB) < 0) {
+		close(dfd);
+		return;
+	}
+	/* A perftop of a version without the lock: its socket answers. */
+	if (snprintf(path, sizeof(path), "%s/%s/" SOCK_NAME, base, name) >= (int)sizeof(path) ||
+	    listener_alive(path) != 0) {
+		close(dfd);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", base, name);
+	unlinkat(dfd, SOCK_NAME, 0);
+	keep = fstatat(dfd, KEEP_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	unlinkat(dfd, KEEP_NAME, 0);
+	d = keep ? NULL : fdopendir(dup(dfd));
+	if (d) {
+		struct dirent *e;
+
+		while ((e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+
+			if (n > 4 && !strcmp(e->d_name + n - 4, ".out") &&
+			    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    S_ISREG(st.st_mode))
+				unlinkat(dfd, e->d_name, 0);
+		}
+		closedir(d);
+	}
+	close(dfd);
+	rmdir(path);
+}
+
+/* Sweeps base for what earlier perftops killed with SIGKILL left. */
+static void sweep_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "perftop-run-", 12) ||
+		    !strncmp(e->d_name, "perftop-record-", 15))
+			sweep_one(base, e->d_name);
+	closedir(d);
+}
+
+/* Makes the private directory, locked for as long as perftop has it
+ * (sweep_one); prints why on failure. */
+static int make_private_dir(struct cli_command *cmd, const char *prefix)
 {
 	const char *tmp = getenv("TMPDIR");
 	const char *base = tmp && *tmp == '/' ? tmp : "/tmp";
 
-	snprintf(dir, len, "%s/%s-XXXXXX", base, prefix);
-	if (!mkdtemp(dir)) {
+	sweep_stale(base);
+	snprintf(cmd->dir, sizeof(cmd->dir), "%s/%s-XXXXXX", base, prefix);
+	if (!mkdtemp(cmd->dir)) {
 		fprintf(stderr, "perftop: cannot create a directory in '%s': %s\n", base,
 		        strerror(errno));
+		cmd->dir[0] = '\0';
 		return -1;
+	}
+	cmd->dir_fd = open(cmd->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cmd->dir_fd < 0 || flock(cmd->dir_fd, LOCK_EX) < 0) {
+		fprintf(stderr, "perftop: cannot lock '%s': %s\n", cmd->dir, strerror(errno));
+		return -1;
+	}
+	if (cmd->keep_output) {
+		int fd =
+		        openat(cmd->dir_fd, KEEP_NAME, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		if (fd >= 0)
+			close(fd);
 	}
 	return 0;
 }
@@ -104,7 +199,7 @@ static int make_private_dir(char *dir, size_t len, const char *prefix)
 /* The socket and output paths inside cmd->dir; prints why on failure. */
 static int name_paths(struct cli_command *cmd, const char *argv0)
 {
-	if (snprintf(cmd->sock, sizeof(cmd->sock), "%s/perftop.sock", cmd->dir) >=
+	if (snprintf(cmd->sock, sizeof(cmd->sock), "%s/" SOCK_NAME, cmd->dir) >=
 	    (int)sizeof(cmd->sock)) {
 		fprintf(stderr, "perftop: socket path in '%s' is too long; set TMPDIR shorter\n",
 		        cmd->dir);
@@ -114,22 +209,25 @@ static int name_paths(struct cli_command *cmd, const char *argv0)
 	return 0;
 }
 
-/* A terminal perftop is in the foreground of (stdin, stdout or stderr), for
- * the command to have instead, as a shell's job would; -1 when none. */
-static int foreground_tty(void)
+/* perftop's controlling terminal, as stdin, stdout or stderr (tcgetpgrp
+ * fails on any other terminal), for the command to have the foreground of
+ * as a shell's job would; -1 when none. */
+static int controlling_tty(void)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (isatty(fd) && tcgetpgrp(fd) == getpgrp())
+		if (isatty(fd) && tcgetpgrp(fd) > 0)
 			return fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	return -1;
 }
 
-/* Gives the terminal back to perftop's group (SIGTTOU is ignored). */
+/* Gives the terminal back to perftop's group when the command's group has
+ * it (SIGTTOU is ignored); a terminal the user's shell has is left alone. */
 static void take_tty_back(struct cli_command *cmd)
 {
 	if (cmd->tty_fd < 0)
 		return;
-	tcsetpgrp(cmd->tty_fd, getpgrp());
+	if (cmd->pid > 0 && tcgetpgrp(cmd->tty_fd) == cmd->pid)
+		tcsetpgrp(cmd->tty_fd, getpgrp());
 	close(cmd->tty_fd);
 	cmd->tty_fd = -1;
 }
@@ -236,8 +334,13 @@ static void remove_files(struct cli_command *cmd)
 {
 	if (cmd->out[0] && cmd->out_is_temp && !cmd->keep_output)
 		unlink(cmd->out);
+	if (cmd->dir_fd >= 0)
+		unlinkat(cmd->dir_fd, KEEP_NAME, 0);
 	if (cmd->dir[0])
 		rmdir(cmd->dir); /* not empty when the output is kept: stays */
+	if (cmd->dir_fd >= 0)
+		close(cmd->dir_fd); /* the lock goes last */
+	cmd->dir_fd = -1;
 }
 
 int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir_prefix,
@@ -251,15 +354,32 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	int err = 0;
 
 	memset(cmd, 0, sizeof(*cmd));
-	cmd->tty_fd = -1;
+	cmd->tty_fd = cmd->dir_fd = -1;
 	cmd->keep_output = so->keep_output;
-	if (make_private_dir(cmd->dir, sizeof(cmd->dir), dir_prefix) < 0)
+	if (make_private_dir(cmd, dir_prefix) < 0) {
+		cmd->keep_output = false;
+		remove_files(cmd);
 		return -1;
+	}
 	if (name_paths(cmd, argv[0]) < 0 || plan_stdio(&plan, cmd, so) < 0) {
 		plan_close(&plan);
 		cmd->keep_output = false;
 		remove_files(cmd);
 		return -1;
+	}
+	/* Every agent is a descriptor: perftop takes what the hard limit
+	 * allows; the command gets back the limit perftop was started with
+	 * (collect/launch.c). */
+	(void)listener_raise_fd_limit();
+	if (!so->screen) {
+		/* The collector learns of the command's stops from SIGCHLD,
+		 * which no thread may take (collector_follow_stops); the
+		 * command gets the mask perftop was started with. */
+		sigset_t chld;
+
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		pthread_sigmask(SIG_BLOCK, &chld, NULL);
 	}
 	co.socket_path = cmd->sock;
 	co.socket_required = true;
@@ -271,8 +391,10 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 		remove_files(cmd);
 		return -1;
 	}
-	if (!so->screen)
-		cmd->tty_fd = foreground_tty();
+	if (!so->screen) {
+		cmd->tty_fd = controlling_tty();
+		collector_follow_stops(cmd->c, cmd->tty_fd);
+	}
 	lo.argv = argv;
 	lo.agent_path = agent_path;
 	lo.socket_path = cmd->sock;
@@ -280,7 +402,9 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	lo.stdin_fd = plan.in;
 	lo.stdout_fd = plan.out;
 	lo.stderr_fd = plan.err;
-	lo.tty_fd = cmd->tty_fd;
+	/* The terminal's foreground goes to the command only from perftop's
+	 * (a background perftop's command starts in the background). */
+	lo.tty_fd = cmd->tty_fd >= 0 && tcgetpgrp(cmd->tty_fd) == getpgrp() ? cmd->tty_fd : -1;
 	cmd->pid = launch_start(&lo, why, sizeof(why));
 	if (cmd->pid > 0 &&
 	    collector_watch_child(cmd->c, cmd->pid, why, sizeof(why)) < 0) {
@@ -293,6 +417,8 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	if (cmd->pid < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
 		collector_stop(cmd->c);
+		if (lo.tty_fd >= 0) /* given to a child that is gone */
+			tcsetpgrp(lo.tty_fd, getpgrp());
 		take_tty_back(cmd);
 		plan_close(&plan);
 		cmd->keep_output = false;

@@ -44,7 +44,8 @@ struct cli_command {
 	char name[NAME_MAX + 1]; /* the command's argv[0], for messages */
 	struct collector *c;     /* started, listening on sock */
 	pid_t pid;               /* the command */
-	int tty_fd;              /* the terminal it was given the foreground of, or -1 */
+	int tty_fd;              /* perftop's controlling terminal, or -1 */
+	int dir_fd;              /* dir, open and locked (flock) while perftop has it */
 	bool out_is_temp;        /* out is in dir: removed at the end unless kept */
 	bool keep_output;
 };

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -41,6 +42,7 @@ enum source_kind {
 	SRC_CONN,   /* one agent connection: read frames */
 	SRC_CHILD,  /* pidfd of the child perftop run started: reap it */
 	SRC_OUTPUT, /* the pipe of the child's output (perftop run's screen) */
+	SRC_SIGCHLD, /* signalfd of SIGCHLD: the child stopped (collector_follow_stops) */
 	SRC_KINDS
 };
 
@@ -62,8 +64,10 @@ struct collector {
 	size_t pids_cap;
 	int last_err;     /* the last read error logged, to log each kind once */
 	struct ingest *ingest; /* NULL when not listening */
-	struct source listen, child, output;
+	struct source listen, child, output, sigchld;
 	pid_t child_pid;
+	bool follow_stops; /* collector_follow_stops() was called */
+	int job_tty;       /* perftop's controlling terminal for it, or -1 */
 	struct capture *capture; /* SRC_OUTPUT's reader, or NULL */
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
@@ -77,7 +81,17 @@ static int on_stop(struct collector *c, struct source *s, uint32_t events);
 static int on_listen(struct collector *c, struct source *s, uint32_t events);
 static int on_conn(struct collector *c, struct source *s, uint32_t events);
 static int on_child(struct collector *c, struct source *s, uint32_t events);
+static int on_sigchld(struct collector *c, struct source *s, uint32_t events)
+{
+	struct signalfd_siginfo si[8];
+
+	while (read(s->fd, si, sizeof(si)) > 0)
+		;
+	return on_child(c, &c->child, events);
+}
+
 static int on_output(struct collector *c, struct source *s, uint32_t events);
+static int on_sigchld(struct collector *c, struct source *s, uint32_t events);
 
 static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_TICK] = on_tick,
@@ -86,6 +100,7 @@ static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_CONN] = on_conn,
 	[SRC_CHILD] = on_child,
 	[SRC_OUTPUT] = on_output,
+	[SRC_SIGCHLD] = on_sigchld,
 };
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -258,14 +273,20 @@ static int on_conn(struct collector *c, struct source *s, uint32_t events)
 
 /* The one place the child is reaped: waitpid() and the model's record of
  * it happen under the model's lock, so collector_signal_child(), which
- * takes the lock too, never signals a pid (or group) that was reaped. */
+ * takes the lock too, never signals a pid (or group) that was reaped.
+ * With follow_stops, its stops are reported here too and followed
+ * (launch_follow_stop), outside the lock: perftop may stop meanwhile. */
 static int on_child(struct collector *c, struct source *s, uint32_t events)
 {
 	struct process *p;
 	char what[64];
 	int status;
+	pid_t got;
 
+	(void)s;
 	(void)events;
+	if (c->child.fd < 0)
+		return 0; /* reaped already */
 	model_lock(c->m);
 	if (!model_find(c->m, c->child_pid)) {
 		/* Exited before any reading saw it: read it now, while it is
@@ -275,13 +296,22 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 		take_reading(c);
 		model_lock(c->m);
 	}
-	if (waitpid(c->child_pid, &status, WNOHANG) != c->child_pid) {
+	while ((got = waitpid(c->child_pid, &status, WNOHANG | (c->follow_stops ? WUNTRACED : 0))) ==
+	               c->child_pid &&
+	       WIFSTOPPED(status)) {
+		msglog_add(&c->m->log, c->m->now, MSG_INFO, "pid %ld stopped by SIG%s",
+			   (long)c->child_pid, sigabbrev_np(WSTOPSIG(status)));
+		model_unlock(c->m);
+		launch_follow_stop(c->child_pid, WSTOPSIG(status), c->job_tty);
+		model_lock(c->m);
+	}
+	if (got != c->child_pid) {
 		model_unlock(c->m);
 		return 0;
 	}
-	epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->fd, NULL);
-	close(s->fd);
-	s->fd = -1;
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->child.fd, NULL);
+	close(c->child.fd);
+	c->child.fd = -1;
 	waitstatus_describe(what, sizeof(what), status);
 	p = model_find(c->m, c->child_pid);
 	if (p)
@@ -370,6 +400,8 @@ static void collector_free(struct collector *c)
 	free(c->conns);
 	if (c->child.fd >= 0)
 		close(c->child.fd);
+	if (c->sigchld.fd >= 0)
+		close(c->sigchld.fd);
 	capture_free(c->capture);
 	if (c->epfd >= 0)
 		close(c->epfd);
@@ -409,7 +441,29 @@ int collector_watch_child(struct collector *c, pid_t child, char *why, size_t wh
 		snprintf(why, why_len, "cannot watch pid %ld: %s", (long)child, strerror(-e));
 		return e;
 	}
+	if (c->follow_stops) {
+		sigset_t chld;
+
+		/* A stop makes no pidfd readable: SIGCHLD (blocked in every
+		 * thread, collector.h) says it. */
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		c->sigchld.kind = SRC_SIGCHLD;
+		c->sigchld.fd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+		if (c->sigchld.fd < 0 || (e = source_add(c, &c->sigchld)) < 0) {
+			e = c->sigchld.fd < 0 ? -errno : e;
+			snprintf(why, why_len, "cannot watch pid %ld's stops: %s", (long)child,
+				 strerror(-e));
+			return e;
+		}
+	}
 	return 0;
+}
+
+void collector_follow_stops(struct collector *c, int tty_fd)
+{
+	c->follow_stops = true;
+	c->job_tty = tty_fd;
 }
 
 int collector_signal_child(struct collector *c, int sig, bool group)
@@ -491,6 +545,7 @@ struct collector *collector_start_opts(struct model *m, const struct collector_o
 
 	c->m = m;
 	c->epfd = c->wake_fd = c->tick.fd = c->stop.fd = c->child.fd = c->output.fd = -1;
+	c->sigchld.fd = c->job_tty = -1;
 	c->tick.kind = SRC_TICK;
 	c->stop.kind = SRC_STOP;
 	c->running = true;

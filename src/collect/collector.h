@@ -37,6 +37,16 @@ struct collector *collector_start_opts(struct model *m, const struct collector_o
  * collector. Returns 0 or a negative errno with a reason in why. */
 int collector_watch_child(struct collector *c, pid_t child, char *why, size_t why_len);
 
+/* Makes collector_watch_child() follow the child's stops as a shell
+ * follows a job's (launch_follow_stop: Ctrl-Z on a command that has the
+ * terminal stops perftop too; fg and bg continue both); tty_fd is perftop's
+ * controlling terminal (kept open by the caller until collector_stop), or
+ * -1. For run --batch and record, never under the screen. Call before
+ * collector_watch_child(), with SIGCHLD blocked in every thread of perftop
+ * (block it in the thread that starts the collector, before any other
+ * thread starts): the collector reads it through a signalfd. */
+void collector_follow_stops(struct collector *c, int tty_fd);
+
 /* Sends sig to the child collector_watch_child() watches (with group, to
  * its process group), only while it has not been reaped: once it has
  * exited, nothing is signalled, so its background jobs and whatever reuses

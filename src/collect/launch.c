@@ -5,11 +5,13 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -21,7 +23,8 @@
 /* What perftop was started with, for the command (launch_note_signals). */
 static sigset_t started_mask;
 static unsigned char started_ignored[NSIG];
-static int noted;
+static struct rlimit started_nofile;
+static int noted, nofile_noted;
 
 void launch_note_signals(void)
 {
@@ -33,6 +36,7 @@ void launch_note_signals(void)
 			started_ignored[sig] = sa.sa_handler == SIG_IGN;
 	}
 	noted = 1;
+	nofile_noted = getrlimit(RLIMIT_NOFILE, &started_nofile) == 0;
 }
 
 int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
@@ -151,6 +155,11 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid
 		if (fds[i] >= 0 && fds[i] != i && dup2(fds[i], i) < 0)
 			goto fail;
 	cloexec_above_stderr();
+	/* perftop raised its own descriptor limit for the agents' connections
+	 * (listener_raise_fd_limit); the command gets the one it was started
+	 * with, as under a shell (select() and fd_set users depend on it). */
+	if (nofile_noted)
+		setrlimit(RLIMIT_NOFILE, &started_nofile);
 	{
 		sigset_t none;
 
@@ -212,6 +221,79 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 		return -err;
 	}
 	return pid;
+}
+
+/* Stops perftop the way sig stops a job, and returns once it is continued
+ * (SIGCONT: fg or bg), or at once where a shell could never continue it
+ * (an orphaned process group: the kernel discards the stop). The rest of
+ * perftop's process group (a pipeline's other members, the script perftop
+ * runs in) gets sig too, as from the terminal's Ctrl-Z; perftop ignores
+ * that copy and stops through a signal to this thread, which arrives as
+ * soon as it is unblocked here, so the stop has happened when this returns. */
+static void stop_self(int sig)
+{
+	struct sigaction ign, dfl, old;
+	sigset_t one, mask;
+
+	memset(&ign, 0, sizeof(ign));
+	memset(&dfl, 0, sizeof(dfl));
+	sigemptyset(&ign.sa_mask);
+	sigemptyset(&dfl.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	pthread_sigmask(SIG_BLOCK, &one, &mask);
+	sigaction(sig, &ign, &old);
+	kill(0, sig);
+	sigaction(sig, &dfl, NULL);
+	raise(sig);                               /* pending: blocked here */
+	pthread_sigmask(SIG_UNBLOCK, &one, NULL); /* stops on the way out */
+	pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	sigaction(sig, &old, NULL);
+}
+
+/* Makes pgrp the foreground group of tty; SIGTTOU, which a background
+ * group would get, is blocked in this thread meanwhile. */
+static void give_tty(int tty_fd, pid_t pgrp)
+{
+	sigset_t ttou, old;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	pthread_sigmask(SIG_BLOCK, &ttou, &old);
+	tcsetpgrp(tty_fd, pgrp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void launch_follow_stop(pid_t child, int sig, int tty_fd)
+{
+	pid_t fg = tty_fd >= 0 ? tcgetpgrp(tty_fd) : -1, self = getpgrp();
+
+	if ((sig == SIGTTIN || sig == SIGTTOU) && fg == self) {
+		/* It used the terminal from the background while perftop has it
+		 * (perftop was brought to the foreground): the terminal is its. */
+		give_tty(tty_fd, child);
+		kill(-child, SIGCONT);
+		return;
+	}
+	if (sig == SIGSTOP) {
+		/* Someone's deliberate stop: perftop follows only when the
+		 * terminal would be left to a stopped group, as a shell does. */
+		if (fg != child)
+			return;
+		sig = SIGTSTP;
+	} else if (sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) {
+		return;
+	}
+	if (fg == child)
+		give_tty(tty_fd, self);
+	stop_self(sig);
+	/* Continued: in the foreground (fg) the command has the terminal again;
+	 * in the background (bg) it runs without it, as a job would. */
+	if (tty_fd >= 0 && tcgetpgrp(tty_fd) == self)
+		give_tty(tty_fd, child);
+	kill(-child, SIGCONT);
 }
 
 int launch_exit_code(int status)

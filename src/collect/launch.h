@@ -4,8 +4,8 @@
  * The child gets the agent preloaded (LD_PRELOAD, prepended to any it had),
  * the private socket path and the sampling rate in its environment, the
  * standard descriptors its caller chose (perftop's own by default), the
- * signal dispositions and mask perftop itself was started with, and
- * PR_SET_PDEATHSIG so it dies with perftop. It runs in a process group of
+ * signal dispositions and mask and the descriptor limit perftop itself was
+ * started with, and PR_SET_PDEATHSIG so it dies with perftop. It runs in a process group of
  * its own, which becomes the terminal's foreground group when asked (as a
  * shell does for a job). A command that cannot be executed is reported by
  * the parent with the child's errno (through a close-on-exec pipe), before
@@ -30,9 +30,10 @@ struct launch_opts {
 				       group becomes before exec; -1: none */
 };
 
-/* Notes the signal dispositions (ignored or not) and the signal mask
- * perftop was started with, for launch_start() to give the command. Call
- * once, first thing in main, before perftop changes any. */
+/* Notes the signal dispositions (ignored or not), the signal mask and the
+ * RLIMIT_NOFILE limits perftop was started with, for launch_start() to
+ * give the command. Call once, first thing in main, before perftop changes
+ * any (perftop raises its own descriptor limit for the agents). */
 void launch_note_signals(void);
 
 /* Whether sig was ignored when perftop started (launch_note_signals), and
@@ -51,6 +52,21 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
  * thread that calls this must live as long as the child should (the
  * parent-death signal follows the forking thread). */
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
+
+/* Follows a stop of child (the leader of its own process group, launched
+ * here) as a shell follows a job's, so that Ctrl-Z on a command that has
+ * the terminal stops perftop for the user's shell (`fg` resumes both, `bg`
+ * lets both run without the terminal). sig is the stop signal (WSTOPSIG);
+ * tty_fd is perftop's controlling terminal, or -1. On SIGTSTP, SIGTTIN or
+ * SIGTTOU, and on SIGSTOP while the command had the terminal: the terminal
+ * comes back to perftop's group, perftop's group stops with the same
+ * signal (SIGTSTP for SIGSTOP), and once continued the command gets the
+ * terminal again when perftop is in the foreground, and SIGCONT. A command
+ * that used the terminal from the background while perftop is in the
+ * foreground gets the terminal and SIGCONT at once. Another SIGSTOP is left
+ * alone. Call from the thread that reaps child, between its stop and its
+ * reaping (so its id is still its own); returns once perftop runs again. */
+void launch_follow_stop(pid_t child, int sig, int tty_fd);
 
 /* The exit code a shell gives for a wait status: the status for a normal
  * exit, 128 + the signal for a kill. */

@@ -140,6 +140,27 @@ int listener_peer_allowed(uid_t peer_uid, uid_t our_uid)
 	return peer_uid == our_uid || peer_uid == 0;
 }
 
+int listener_alive(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd, rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EAGAIN)
+		rc = 1; /* EAGAIN: a listener with a full backlog */
+	else
+		rc = errno == ECONNREFUSED ? 0 : -errno;
+	close(fd);
+	return rc;
+}
+
 void listener_close(int fd, const char *path)
 {
 	struct stat st;

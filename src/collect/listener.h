@@ -33,13 +33,18 @@ enum { LISTENER_FD_RESERVE = 80 };
  * process list never goes blind for lack of descriptors. */
 int listener_fd_room(int fd, long *limit_out);
 
-/* Raises this process's RLIMIT_NOFILE soft limit to the hard limit (a
- * perftop that only watches: never called where a child inherits it).
- * Returns the soft limit now in force. */
+/* Raises this process's RLIMIT_NOFILE soft limit to the hard limit.
+ * perftop run and record give their command back the limit perftop was
+ * started with (collect/launch.c). Returns the soft limit now in force. */
 long listener_raise_fd_limit(void);
 
 /* True when a peer of uid may connect to a perftop running as our_uid. */
 int listener_peer_allowed(uid_t peer_uid, uid_t our_uid);
+
+/* Whether something listens on the Unix socket at path: 1 when a
+ * connection is accepted (it is closed at once), 0 when refused (nobody
+ * listens: a socket its perftop left), a negative errno otherwise. */
+int listener_alive(const char *path);
 
 /* Closes fd and removes the socket file at path, if it is still ours. */
 void listener_close(int fd, const char *path);

@@ -25,6 +25,7 @@
 
 #include "report/report.h"
 #include "report/table.h"
+#include "util/infile.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -489,23 +490,17 @@ int budget_parse(struct budget *b, const char *text, size_t len, char *why, size
 int budget_load(struct budget *b, const char *path, char *why, size_t why_len)
 {
 	char inner[256];
-	struct stat st;
 	char *buf;
 	ssize_t got;
 	size_t len = 0;
 	int fd, rc, err;
 
 	memset(b, 0, sizeof(*b));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or device is refused without waiting at the open. */
+	fd = infile_open(path, inner, sizeof(inner));
 	if (fd < 0) {
-		err = errno;
-		snprintf(why, why_len, "cannot read budget '%s': %s", path, strerror(err));
-		return -err;
-	}
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(fd);
-		snprintf(why, why_len, "cannot read budget '%s': not a regular file", path);
-		return -EINVAL;
+		snprintf(why, why_len, "cannot read budget '%s': %s", path, inner);
+		return fd;
 	}
 	buf = xmalloc(BUDGET_MAX_BYTES + 1);
 	while ((got = read(fd, buf + len, BUDGET_MAX_BYTES + 1 - len)) > 0) {

@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "snapshot/format.h"
+#include "util/infile.h"
 #include "util/xalloc.h"
 
 _Static_assert(SNAPSHOT_MAX_DEPTH <= PROFILE_MAX_DEPTH, "a loaded stack is never cut");
@@ -1325,22 +1326,6 @@ int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snap
 	return snapshot_load_buf_stoppable(m, b, meta, NULL, why, why_len);
 }
 
-/* What a file that is not a regular file is, for messages. */
-static const char *file_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO (named pipe)";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
-
 int snapshot_load(struct model *m, const char *path, struct snapshot_meta *meta, char *why,
                   size_t why_len)
 {
@@ -1350,26 +1335,14 @@ int snapshot_load(struct model *m, const char *path, struct snapshot_meta *meta,
 	struct stat sb;
 	int fd, rc;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer, nor a device
-	 * for its carrier; O_NOCTTY: a terminal never becomes ours. What was
-	 * opened is judged by fstat before anything is read. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* A FIFO, device or terminal is refused without waiting at the open. */
+	fd = infile_open(path, reason, sizeof(reason));
 	if (fd < 0) {
-		rc = -errno;
-		snprintf(why, why_len, "cannot open snapshot '%s': %s", path, strerror(-rc));
-		return rc;
+		snprintf(why, why_len, "cannot open snapshot '%s': %s", path, reason);
+		return fd;
 	}
 	if (fstat(fd, &sb) < 0)
 		memset(&sb, 0, sizeof(sb));
-	if (!S_ISREG(sb.st_mode)) {
-		rc = S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
-		snprintf(why, why_len, "cannot open snapshot '%s': it is %s, not a snapshot file",
-		         path, file_kind(sb.st_mode));
-		close(fd);
-		return rc;
-	}
-	/* A regular file: reads are plain blocking reads again. */
-	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((uint64_t)sb.st_size > SNAPSHOT_MAX_FILE_BYTES + SNAPSHOT_HEADER_LEN) {
 		snprintf(why, why_len,
 		         "cannot open snapshot '%s': %lld bytes over the limit (%llu)", path,

@@ -330,6 +330,7 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 	bool until_exit = opt->until_child_exits && opt->iterations <= 0;
 	unsigned long long readings = 0;
 	double exit_seen = -1;
+	bool out_gone = false;
 	struct sigaction sa, old_int, old_term, old_hup;
 	struct lines frame;
 	struct ui ui;
@@ -389,12 +390,25 @@ int ui_batch(struct model *m, const struct ui_source *src, const struct ui_optio
 			model_unlock(m);
 			continue;
 		}
+		if (out_gone) {
+			/* Nothing reads perftop's output any more (`| head`):
+			 * as under `time`, the command runs on to its end and
+			 * its exit status is perftop's. */
+			model_unlock(m);
+			if (last)
+				break;
+			continue;
+		}
 		batch_frame(&ui, &frame);
 		model_unlock(m);
 		if (printed)
 			fputc('\n', out);
 		lines_write(&frame, out);
 		if (fflush(out) == EOF || ferror(out)) {
+			if (until_exit && errno == EPIPE) {
+				out_gone = true;
+				continue;
+			}
 			rc = 1;
 			break;
 		}

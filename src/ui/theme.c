@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/infile.h"
 #include "util/xalloc.h"
 
 /* Where `make install` puts the themes when the binary's own prefix fails. */
@@ -613,26 +614,18 @@ static void set_err(char *err, size_t err_len, const char *fmt, ...)
 }
 
 /* Reads a whole theme file into a new buffer (*len bytes). Returns 0, or a
- * negative errno (-EFBIG past THEME_MAX_FILE, -EISDIR for a directory). */
-static int read_theme_file(const char *path, char **out, size_t *len)
+ * negative errno (-EFBIG past THEME_MAX_FILE; a file that is not a regular
+ * one or cannot be opened: the reason in why). */
+static int read_theme_file(const char *path, char **out, size_t *len, char *why, size_t why_len)
 {
-	struct stat st;
 	char *buf;
 	size_t have = 0;
 	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A FIFO or device is refused without waiting at the open. */
+	fd = infile_open(path, why, why_len);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		close(fd);
-		return rc;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -EISDIR;
-	}
+		return fd;
 	buf = xmalloc(THEME_MAX_FILE + 1);
 	for (;;) {
 		ssize_t n = read(fd, buf + have, THEME_MAX_FILE + 1 - have);
@@ -664,19 +657,20 @@ static int read_theme_file(const char *path, char **out, size_t *len)
 /* Loads one file; a theme without a name line is named after the file. */
 static int load_path(struct theme *t, const char *path, char *err, size_t err_len)
 {
-	char why[256];
+	char why[256] = "";
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	rc = read_theme_file(path, &text, &len);
+	rc = read_theme_file(path, &text, &len, why, sizeof(why));
 	if (rc == -EFBIG) {
 		set_err(err, err_len, "cannot open theme '%s': larger than %d bytes", path,
 			THEME_MAX_FILE);
 		return rc;
 	}
 	if (rc) {
-		set_err(err, err_len, "cannot open theme '%s': %s", path, strerror(-rc));
+		set_err(err, err_len, "cannot open theme '%s': %s", path,
+			why[0] ? why : strerror(-rc));
 		return rc;
 	}
 	rc = theme_parse(t, text, len, why, sizeof(why));

@@ -553,12 +553,49 @@ static void summary_line(struct ui *ui, struct lines *out, const struct process 
 	flow(out, ui->width, 1, labels, values, velem, n);
 }
 
-/* The classic layout, without a profile: figures and two full charts. */
+/* Under perftop run's screen, the command's last output lines, for a
+ * process without a profile and so without a Log tab (its agent never
+ * connected: a static program): a heading, then the newest rows - 1. */
+static void output_pane(struct ui *ui, struct lines *out, int rows)
+{
+	const struct msglog *o = &ui->m->output;
+	size_t n = o->len < (size_t)(rows - 1) ? o->len : (size_t)(rows - 1);
+	struct line *l = lines_begin(out, ui->width);
+
+	line_put(l, TE_HEADER_LABEL, " Output");
+	if (o->len)
+		line_printf(l, TE_HEADER, "  last %zu of %llu lines", n, o->total);
+	else
+		line_put(l, TE_HEADER, "  none yet");
+	line_fill(l, TE_HEADER);
+	for (size_t i = o->len - n; i < o->len; i++) {
+		const struct msglog_entry *e = msglog_at(o, i);
+
+		l = lines_begin(out, ui->width);
+		line_put(l, TE_ROW, " ");
+		line_cell(l, TE_ROW, e ? e->text : "", ui->width - 1, ALIGN_LEFT);
+	}
+}
+
+/* The classic layout, without a profile: figures and two full charts; under
+ * perftop run's screen, the command's output below them. */
 static void draw_plain(struct ui *ui, struct lines *out, const struct process *p, int rows)
 {
 	/* title, agent, figures, two stats lines, two x axes */
-	int fixed = 7, avail, fig_lines = 1;
-	bool cmd = ui->opt->output_path || rows - fixed - 1 >= 2 * 5;
+	int fixed = 7, avail, fig_lines = 1, pane = 0;
+	bool cmd;
+
+	if (ui->m->output.total || (ui->opt->output_path && !ui->batch)) {
+		pane = rows / 3;
+		if (pane > (int)ui->m->output.len + 1)
+			pane = (int)ui->m->output.len + 1;
+		if (pane < 2)
+			pane = 2;
+		if (rows - pane < fixed + 2)
+			pane = 0;
+		rows -= pane;
+	}
+	cmd = ui->opt->output_path || rows - fixed - 1 >= 2 * 5;
 
 	if (cmd)
 		fixed++;
@@ -583,6 +620,8 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 	} else {
 		summary_line(ui, out, p);
 	}
+	if (pane)
+		output_pane(ui, out, pane);
 }
 
 /* With a profile: figures, small charts, then the tabs take the rest. At

@@ -11,6 +11,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "util/infile.h"
+
 /* Room kept after the name for the writers' ".tmp-XXXXXX". */
 #define TMP_SUFFIX_LEN 16
 
@@ -26,21 +28,6 @@ static const struct {
     {DEVPTS_SUPER_MAGIC, "devpts"},   {PSTOREFS_MAGIC, "pstore"},
     {EFIVARFS_MAGIC, "efivarfs"},     {0x62656570UL /* CONFIGFS_MAGIC */, "configfs"},
 };
-
-static const char *kind_of(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO (named pipe)";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "not a regular file";
-}
 
 /* The directory part of name into dir ("." when there is none). */
 static void dir_of(const char *name, char *dir, size_t len)
@@ -141,12 +128,12 @@ int outpath_check(const char *path, char *target, size_t target_len, char *why, 
 			return refuse(S_ISDIR(sb.st_mode) ? EISDIR : EPERM, target, why, why_len,
 			              "it is a symbolic link to '%s', which is %s, and perftop "
 			              "writes only regular files",
-			              real, kind_of(sb.st_mode));
+			              real, infile_kind(sb.st_mode));
 		name = real;
 	} else if (!S_ISREG(sb.st_mode)) {
 		return refuse(S_ISDIR(sb.st_mode) ? EISDIR : EPERM, target, why, why_len,
 		              "it is %s, and perftop writes only regular files%s",
-		              kind_of(sb.st_mode), "");
+		              infile_kind(sb.st_mode), "");
 	}
 	if (strlen(name) + TMP_SUFFIX_LEN >= PATH_MAX || strlen(name) >= target_len)
 		return refuse(ENAMETOOLONG, target, why, why_len, "the name is too long%s%s", "",

@@ -116,7 +116,7 @@ done
 # Reading a FIFO: an error, not a wait for a writer that never comes.
 timeout 20 "$PERFTOP" report "$T/fifo" >"$T/out" 2>"$T/err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "cannot open snapshot '$T/fifo': it is a FIFO (named pipe), not a snapshot file" "$T/err"; then
+if [ "$rc" -eq 1 ] && grep -q "cannot open snapshot '$T/fifo': it is a FIFO (named pipe), not a regular file" "$T/err"; then
 	pass "report FIFO fails at once with a message"
 else
 	fail "report FIFO fails at once with a message" "exit $rc (124: still waiting after 20 s): $(cat "$T/err")"

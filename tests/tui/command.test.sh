@@ -152,6 +152,18 @@ if wait_until 30 test -s "$T/cmd3.pid" && wait_for_text "sleep 300" 30; then
 	kill -KILL "$(cat "$T/perftop3.pid")"
 	check sigkill_to_perftop_ends_the_command wait_until 30 gone "$cpid"
 	gone "$cpid" || kill -9 "$cpid"
+	# SIGKILL leaves the directory with the socket and the captured
+	# output; the next run or record removes them.
+	if ls "$T"/tmp2/perftop-run-*/sh.out >/dev/null 2>&1; then
+		env TMPDIR="$T/tmp2" "$PERFTOP" record -o "$T/sweep.ptsnap" -- true </dev/null >/dev/null 2>&1
+		if left_in "$T/tmp2"; then
+			fail sigkill_leftovers_swept_by_the_next_start "$(ls -R "$T/tmp2")"
+		else
+			pass sigkill_leftovers_swept_by_the_next_start
+		fi
+	else
+		fail sigkill_leftovers_swept_by_the_next_start "no captured output left to sweep: $(ls -R "$T/tmp2")"
+	fi
 else
 	fail sigkill_to_perftop_ends_the_command "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
 fi
@@ -202,6 +214,78 @@ if wait_until 30 grep -qs "recording pid" "$T/w2/err"; then
 else
 	fail record_command_reads_the_terminal "$(tm_screen | head -n 5 | tr '\n' '|') $(cat "$T/w2/err")"
 fi
+
+# ---- no agent (a static program): its output is still under the screen ----------------------
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(void){for(int i=0;i<40;i++)printf("static-line-%%d\\n",i);fflush(stdout);sleep(300);return 0;}\n' >"$T/static.c"
+if cc -static -o "$T/static" "$T/static.c" 2>"$T/static.err"; then
+	tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- '$T/static'"
+	if wait_for_text "static-line-39" 30 && tm_screen | grep -q "^ Output  last [0-9]* of 40 lines"; then
+		pass static_command_output_under_the_screen
+	else
+		fail static_command_output_under_the_screen "$(tm_screen | tail -n 8 | tr '\n' '|')"
+	fi
+	tm send-keys -t t q
+	tm_wait_gone 30
+else
+	skip static_command_output_under_the_screen "cc -static fails: $(head -c 200 "$T/static.err")"
+fi
+
+# ---- Ctrl-Z: perftop stops with the command, as a job under `time` would ------------------
+# In an interactive shell: Ctrl-Z stops the command that has the terminal
+# and perftop with it (and its process group), so the shell says Stopped
+# and has the terminal; `fg`
+# gives the terminal back to the command, which reads on. With `bg` both run
+# without the terminal: the command's read stops it (SIGTTIN), perftop stops
+# with it, and `fg` resumes both with the terminal. perftop exits 0 at the end.
+if command -v bash >/dev/null 2>&1; then
+	tm_start "env PS1='jc\$ ' TMPDIR='$T/tmp1' bash --norc --noprofile -i"
+	wait_for_text 'jc$' 30
+	tm send-keys -t t "set -b" Enter
+	for sub in record run; do
+		rm -f "$T/jc.rc" "$T/jc.out" "$T/jc.ptsnap"
+		if [ $sub = record ]; then
+			what="record -o '$T/jc.ptsnap'"
+		else
+			what="run --batch -d 0.2"
+		fi
+		# In a subshell, as in a script: the shell stops with perftop (one
+		# job), and rc is written when perftop ends, not when it stops.
+		tm send-keys -t t "clear; ('$PERFTOP' $what -- sh -c 'read a; echo first=\$a; read b; echo second=\$b' >'$T/jc.out'; echo rc=\$? >'$T/jc.rc')" Enter
+		tm send-keys -t t "one" Enter
+		if ! wait_until 30 grep -qs "first=one" "$T/jc.out"; then
+			fail "${sub}_ctrl_z" "the command never read its first line: $(tm_screen | tr -s '\n' '|')"
+			continue
+		fi
+		tm send-keys -t t C-z
+		if wait_for_text "Stopped" 30; then
+			pass "${sub}_ctrl_z_stops_perftop_for_the_shell"
+		else
+			fail "${sub}_ctrl_z_stops_perftop_for_the_shell" "$(tm_screen | tr -s '\n' '|')"
+		fi
+		if [ $sub = run ]; then
+			# bg: the command's read from the background stops it and perftop.
+			tm send-keys -t t "clear; bg" Enter
+			wait_for_text "Stopped" 30
+			tm send-keys -t t "jobs -l" Enter
+			if wait_for_text "Stopped (tty input)" 30; then
+				pass run_bg_then_terminal_read_stops_both
+			else
+				fail run_bg_then_terminal_read_stops_both "$(tm_screen | tr -s '\n' '|')"
+			fi
+		fi
+		tm send-keys -t t "fg" Enter
+		tm send-keys -t t "two" Enter
+		if wait_until 30 test -s "$T/jc.rc" && grep -qx "second=two" "$T/jc.out" &&
+			grep -qx "rc=0" "$T/jc.rc" && { [ $sub = run ] || [ -s "$T/jc.ptsnap" ]; }; then
+			pass "${sub}_fg_gives_the_terminal_back_to_the_command"
+		else
+			fail "${sub}_fg_gives_the_terminal_back_to_the_command" "$(cat "$T/jc.rc" "$T/jc.out" 2>&1 | grep -v '^ ' | head -n 5 | tr '\n' '|') screen: $(tm_screen | tr -s '\n' '|')"
+		fi
+	done
+else
+	skip ctrl_z "no bash for an interactive shell with job control"
+fi
+
 tm kill-session -t t 2>/dev/null
 wait_until 30 eval '! left_in "$T/tmp1"' 
 if left_in "$T/tmp1"; then fail nothing_left_at_the_end "$(ls -R "$T/tmp1")"; else pass nothing_left_at_the_end; fi
