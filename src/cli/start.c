@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collect/execcheck.h"
 #include "collect/launch.h"
 #include "collect/listener.h"
 
@@ -329,6 +330,51 @@ static int plan_stdio(struct stdio_plan *p, struct cli_command *cmd,
 	return 0;
 }
 
+/* ---- why the agent cannot load ---------------------------------------------------- */
+
+/* The file execvp will run for name: name itself when it has a slash, else
+ * the first executable regular file of that name on PATH. 0, or -ENOENT. */
+static int which(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return 0;
+	}
+	for (p = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; *p; p = end + !!*end) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		snprintf(out, len, "%.*s/%s", (int)(end - p), end == p ? "." : p, name);
+		if (end == p)
+			snprintf(out, len, "./%s", name);
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Says, before anyone waits for an agent, why the command's executable
+ * cannot take one (static, set-id, file capabilities): a command that
+ * exits before the collector's first look at /proc would otherwise only
+ * read "no agent connected". */
+static void note_agent_why(struct model *m, pid_t pid, const char *argv0)
+{
+	char path[4096], why[MODEL_WHY_LEN];
+	struct process *p;
+
+	if (which(argv0, path, sizeof(path)) < 0 ||
+	    execcheck_agent(path, getuid(), getgid(), why, sizeof(why)) != 1)
+		return;
+	model_lock(m);
+	p = model_find(m, pid);
+	if (p && !p->agent_why[0])
+		snprintf(p->agent_why, sizeof(p->agent_why), "%s", why);
+	model_unlock(m);
+}
+
 /* Removes what start made in the directory, and the directory. */
 static void remove_files(struct cli_command *cmd)
 {
@@ -436,6 +482,7 @@ int cli__start_command(struct cli_command *cmd, struct model *m, const char *dir
 	model_lock(m);
 	model_watch(m, cmd->pid, true);
 	model_unlock(m);
+	note_agent_why(m, cmd->pid, argv[0]);
 	return 0;
 }
 

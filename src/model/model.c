@@ -170,8 +170,10 @@ static void process_update(struct model *m, struct process *p, const struct proc
 			snprintf(p->cmdline, n, "[%s]", p->comm);
 		}
 	}
-	if (r->csw_ok)
-		snprintf(p->agent_why, sizeof(p->agent_why), "%s", r->agent_why ? r->agent_why : "");
+	/* A reason, once known, stays: a reading taken between fork and exec
+	 * sees perftop's own executable, which has none. */
+	if (r->csw_ok && r->agent_why)
+		snprintf(p->agent_why, sizeof(p->agent_why), "%s", r->agent_why);
 	p->state = r->state;
 	p->threads = r->threads;
 	p->fds = r->fds;

@@ -50,7 +50,7 @@ STATIC_WHY="static executable (no PT_INTERP): LD_PRELOAD cannot load the agent"
 timeout 60 "$PERFTOP" run --batch -n 4 -- "$tmp/static" >"$tmp/st.txt" 2>&1
 check "agent_status: run --batch says why a static program has no agent" \
 	grep -qF "agent: not connected ($STATIC_WHY)" "$tmp/st.txt"
-timeout 60 "$PERFTOP" record -o "$tmp/st.ptsnap" -d 4 -- "$tmp/static" >"$tmp/rec.txt" 2>&1
+timeout 60 "$PERFTOP" record -o "$tmp/st.ptsnap" --duration 4 -- "$tmp/static" >"$tmp/rec.txt" 2>&1
 check "agent_status: record says why a static program has no agent" \
 	grep -qF "0 samples: agent cannot load: $STATIC_WHY" "$tmp/rec.txt"
 
@@ -61,7 +61,7 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	timeout 60 "$PERFTOP" run --batch -n 4 -- "$tmp/suid/prog" >"$tmp/su.txt" 2>&1
 	check "agent_status: run --batch says a setuid program has no agent" \
 		grep -qE "agent: not connected \(setuid executable \(runs as uid [0-9]+\): the loader ignores LD_PRELOAD" "$tmp/su.txt"
-	timeout 60 "$PERFTOP" record -o "$tmp/su.ptsnap" -d 4 -- "$tmp/suid/prog" >"$tmp/rec.txt" 2>&1
+	timeout 60 "$PERFTOP" record -o "$tmp/su.ptsnap" --duration 4 -- "$tmp/suid/prog" >"$tmp/rec.txt" 2>&1
 	check "agent_status: record says a setuid program has no agent" \
 		grep -qF "0 samples: agent cannot load: setuid executable" "$tmp/rec.txt"
 else
