@@ -42,17 +42,17 @@
 #define PERFTOP_VERSION "0.1.0"
 #endif
 
-#define AGENT_MAX_THREADS  4096u /* sampled threads alive at once */
-#define AGENT_MAX_DEPTH    128u  /* frames kept per stack sample */
-#define AGENT_MAX_NAMES    4096u /* interned zone and counter names */
-#define AGENT_MAX_ZONES    1024u
-#define AGENT_MAX_COUNTERS 1024u
-#define AGENT_NAME_MAX     255u  /* bytes of one name; longer names are cut */
-#define AGENT_MARK_MAX     1024u /* bytes of one mark's text */
-#define AGENT_EVENT_RING   (64u << 10)
-#define AGENT_THREAD_NAME  64u
+#define AGENT_MAX_THREADS   4096u /* sampled threads alive at once */
+#define AGENT_MAX_DEPTH     128u  /* frames kept per stack sample */
+#define AGENT_MAX_NAMES     4096u /* interned zone and counter names */
+#define AGENT_MAX_ZONES     1024u
+#define AGENT_MAX_COUNTERS  1024u
+#define AGENT_NAME_MAX      255u  /* bytes of one name; longer names are cut */
+#define AGENT_MARK_MAX      1024u /* bytes of one mark's text */
+#define AGENT_EVENT_RING    (64u << 10)
+#define AGENT_THREAD_NAME   64u
 #define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
-#define AGENT_PERF_BUDGET  8u /* perf-event descriptors at most; more threads get POSIX timers */
+#define AGENT_PERF_BUDGET   8u  /* perf-event descriptors at most; more threads get POSIX timers */
 
 /* Record kinds in the rings (RING_PAD is 0). */
 enum {
@@ -122,13 +122,17 @@ struct agent_thread {
 	_Atomic uint32_t name_gen;
 
 	/* Writer-private, per connection. */
-	uint64_t w_low_stack;   /* low_stack last reported */
-	uint64_t w_odd_stack;   /* odd_stack last reported */
-	int w_cpu_valid;        /* w_cpu and w_weighed hold the last tick's */
+	uint64_t w_low_stack; /* low_stack last reported */
+	uint64_t w_odd_stack; /* odd_stack last reported */
+	int w_cpu_valid;      /* w_cpu and w_weighed hold the last tick's */
 	uint64_t w_cpu, w_weighed;
 	int64_t w_cpu_carry;
-	uint64_t w_blocked_s;   /* stretches of blocking reported */
+	uint64_t w_blocked_s;     /* stretches of blocking reported */
 	uint64_t w_blocked_since; /* blocked_since of the last one */
+	/* Re-checks of a blocked thread's mask (sampler.c): how many in a row
+	 * found it open, and its voluntary switches and run time then. */
+	uint32_t w_open_seen;
+	uint64_t w_open_vcsw, w_open_run;
 	uint32_t w_name_gen;
 	int w_announced;
 	uint32_t w_zseq;
@@ -142,7 +146,7 @@ struct agent_config {
 	unsigned flush_ms;
 	int quiet;
 	int verbose; /* PERFTOP_VERBOSE: notices also on stderr */
-	int source; /* enum agent_source wanted, NONE = automatic */
+	int source;  /* enum agent_source wanted, NONE = automatic */
 	unsigned depth;
 	char socket[108];
 };
@@ -161,12 +165,12 @@ struct agent {
 	_Atomic uint32_t nslots; /* slots[0..nslots) have been used */
 	struct agent_thread *_Atomic slots[AGENT_MAX_THREADS];
 	pthread_key_t key;
-	int signo;  /* the signal in use, 0 when sampling is off */
-	int source; /* enum agent_source */
-	int armed;  /* sources ticking */
-	unsigned perf_fds;     /* perf-event descriptors open now */
-	unsigned perf_budget;  /* ... at most (agent__perf_budget at start) */
-	unsigned posix_extra;  /* threads given a POSIX timer for want of budget */
+	int signo;            /* the signal in use, 0 when sampling is off */
+	int source;           /* enum agent_source */
+	int armed;            /* sources ticking */
+	unsigned perf_fds;    /* perf-event descriptors open now */
+	unsigned perf_budget; /* ... at most (agent__perf_budget at start) */
+	unsigned posix_extra; /* threads given a POSIX timer for want of budget */
 	uint64_t period_ns;
 	size_t sample_ring_bytes;
 
@@ -180,10 +184,10 @@ struct agent {
 	_Atomic int stop;
 	_Atomic pid_t writer_tid;
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
-	_Atomic int writer_private;      /* the writer has a descriptor table of its own */
+	_Atomic int writer_private;  /* the writer has a descriptor table of its own */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
-	int early_fd; /* connected by the constructor, handed to the writer */
+	int early_fd;                /* connected by the constructor, handed to the writer */
 	dev_t early_dev;
 	ino_t early_ino;
 };
@@ -293,6 +297,10 @@ int agent__sampler_watch(void);
  * signal and samples skipped for lack of stack; re-checks blocked threads'
  * masks in /proc. */
 void agent__sampler_tick(uint64_t now_ns);
+/* Each flush, from the writer: re-checks the masks of threads marked
+ * blocked within the last second, and says at once when a thread first
+ * skipped samples for lack of stack (the tick says the later counts). */
+void agent__sampler_flush_check(uint64_t now_ns);
 /* Records the calling thread's stack bounds and signal mask in t (attach). */
 void agent__thread_signal_state(struct agent_thread *t);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
@@ -357,6 +365,15 @@ struct agent_map {
  * through them all. Writer thread only. */
 uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agent_map *m),
                           void *ctx);
+/* The departed log: each executable mapping of a module that a rebuild found
+ * gone (dlclose) is appended, numbered from 0 for the process; the last
+ * AGENT_PHDR_GONE are kept. agent__phdr_gone_end is the next number.
+ * agent__phdr_gone calls fn for those numbered [first, end) still kept
+ * (stopping when fn returns non-zero). Writer thread only. */
+#define AGENT_PHDR_GONE 256u
+uint32_t agent__phdr_gone_end(void);
+void agent__phdr_gone(uint32_t first, uint32_t end, int (*fn)(void *ctx, const struct agent_map *m),
+                      void *ctx);
 
 /* ---- unwmem.c ---- */
 /* Replaces libunwind's descriptor-based memory checks (after

@@ -27,6 +27,13 @@
  * dlopen is not interposed, because glibc resolves a relative name through
  * the RUNPATH of the object that called dlopen, and a wrapper would become
  * that caller.
+ *
+ * A module unloaded before the writer sent the samples taken in it would
+ * leave them unnamed, so every rebuild logs the executable mappings of the
+ * modules it found gone (the departed log), and dlclose rebuilds before the
+ * real call too (a module dlopen'ed since the last rebuild is then in a table
+ * before it goes). The writer sends a flush's departed mappings with that
+ * flush's MAPS and the next one's, ahead of the samples that may use them.
  */
 #include "agent/agent.h"
 
@@ -66,6 +73,15 @@ struct phdr_table {
 	struct phdr_module mods[PHDR_MAX_MODULES];
 };
 
+#define GONE_PATH 512u
+
+struct gone_map {
+	uint64_t start, end, offset;
+	uint32_t build_id_len;
+	uint8_t build_id[PHDR_BUILD_ID];
+	char path[GONE_PATH];
+};
+
 typedef int (*iterate_fn)(int (*)(struct dl_phdr_info *, size_t, void *), void *);
 typedef int (*dlclose_fn)(void *);
 
@@ -77,6 +93,8 @@ static iterate_fn real_iterate;
 static uintptr_t unw_lo, unw_hi; /* libunwind's code */
 static dlclose_fn real_dlclose;
 static char exe_path[4096];
+static struct gone_map *gone; /* AGENT_PHDR_GONE entries, a ring */
+static _Atomic uint32_t gone_end;
 
 static void resolve(void)
 {
@@ -98,8 +116,7 @@ static void resolve(void)
  * nothing that matters: they are skipped, and the old mask they ask for is
  * reported as the full set (only ever handed back to this function, which
  * skips that call too). Any other caller gets the real thing. */
-__attribute__((visibility("default"))) int sigprocmask(int how, const sigset_t *set,
-                                                       sigset_t *old)
+__attribute__((visibility("default"))) int sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
 	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
 	int rc;
@@ -252,6 +269,84 @@ static int counters_cb(struct dl_phdr_info *info, size_t size, void *p)
 	return 1;
 }
 
+/* The executable mapping of m's program header ph, page-aligned. */
+static void module_map(const struct phdr_module *m, const ElfW(Phdr) * ph, struct agent_map *map)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	map->start = (m->addr + ph->p_vaddr) & ~(page - 1);
+	map->end = (m->addr + ph->p_vaddr + ph->p_memsz + page - 1) & ~(page - 1);
+	map->offset = ph->p_offset & ~(page - 1);
+	map->path = m->name;
+	map->build_id = m->build_id;
+	map->build_id_len = m->build_id_len;
+}
+
+/* Appends to the departed log the mappings of old's modules that next has
+ * not (same load address and name). Under agent__phdr_lock. */
+static void log_departed(const struct phdr_table *old, const struct phdr_table *next)
+{
+	if (!gone || !old)
+		return;
+	for (uint32_t i = 0; i < old->count; i++) {
+		const struct phdr_module *m = &old->mods[i];
+		uint32_t j;
+
+		for (j = 0; j < next->count; j++)
+			if (next->mods[j].addr == m->addr && !strcmp(next->mods[j].name, m->name))
+				break;
+		if (j < next->count)
+			continue;
+		for (ElfW(Half) k = 0; k < m->phnum; k++) {
+			struct agent_map map;
+			uint32_t n = atomic_load(&gone_end);
+			struct gone_map *g = &gone[n % AGENT_PHDR_GONE];
+
+			if (m->ph[k].p_type != PT_LOAD || !(m->ph[k].p_flags & PF_X))
+				continue;
+			module_map(m, &m->ph[k], &map);
+			g->start = map.start;
+			g->end = map.end;
+			g->offset = map.offset;
+			g->build_id_len = map.build_id_len;
+			memcpy(g->build_id, map.build_id, map.build_id_len);
+			strncpy(g->path, map.path, GONE_PATH - 1);
+			g->path[GONE_PATH - 1] = '\0';
+			atomic_store(&gone_end, n + 1);
+		}
+	}
+}
+
+uint32_t agent__phdr_gone_end(void)
+{
+	return atomic_load(&gone_end);
+}
+
+void agent__phdr_gone(uint32_t first, uint32_t end, int (*fn)(void *ctx, const struct agent_map *m),
+                      void *ctx)
+{
+	pthread_mutex_lock(&agent__phdr_lock);
+	if (end > atomic_load(&gone_end))
+		end = atomic_load(&gone_end);
+	if (end - first > AGENT_PHDR_GONE)
+		first = end - AGENT_PHDR_GONE; /* the older ones were overwritten */
+	for (uint32_t n = first; gone && n != end; n++) {
+		const struct gone_map *g = &gone[n % AGENT_PHDR_GONE];
+		struct agent_map map = {
+		    .start = g->start,
+		    .end = g->end,
+		    .offset = g->offset,
+		    .path = g->path,
+		    .build_id = g->build_id,
+		    .build_id_len = g->build_id_len,
+		};
+
+		if (fn(ctx, &map))
+			break;
+	}
+	pthread_mutex_unlock(&agent__phdr_lock);
+}
+
 int agent__phdr_refresh(int force)
 {
 	struct phdr_table *cur, *next;
@@ -273,6 +368,7 @@ int agent__phdr_refresh(int force)
 	next->count = 0;
 	next->pool_used = 0;
 	real_iterate(fill_cb, next);
+	log_departed(cur, next);
 	atomic_store(&current, next);
 	atomic_fetch_add(&generation, 1);
 	pthread_mutex_unlock(&agent__phdr_lock);
@@ -325,6 +421,12 @@ void agent__phdr_init(void)
 			return; /* no cache: the handler then finds no modules */
 		tables[i] = p;
 	}
+	{
+		void *p = mmap(NULL, AGENT_PHDR_GONE * sizeof(struct gone_map),
+		               PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		gone = p == MAP_FAILED ? NULL : p;
+	}
 	agent__phdr_refresh(1);
 }
 
@@ -333,7 +435,6 @@ uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agen
 {
 	struct phdr_table *t;
 	uint32_t idx = 0;
-	long page = sysconf(_SC_PAGESIZE);
 
 	pthread_mutex_lock(&agent__phdr_lock);
 	t = atomic_load(&current);
@@ -348,13 +449,7 @@ uint32_t agent__phdr_maps(uint32_t first, int (*fn)(void *ctx, const struct agen
 				continue;
 			if (idx++ < first)
 				continue;
-			map.start = (m->addr + ph->p_vaddr) & ~(uint64_t)(page - 1);
-			map.end = (m->addr + ph->p_vaddr + ph->p_memsz + (uint64_t)page - 1) &
-			          ~(uint64_t)(page - 1);
-			map.offset = ph->p_offset & ~(uint64_t)(page - 1);
-			map.path = m->name;
-			map.build_id = m->build_id;
-			map.build_id_len = m->build_id_len;
+			module_map(m, ph, &map);
 			if (fn(ctx, &map)) {
 				pthread_mutex_unlock(&agent__phdr_lock);
 				return idx - 1;
@@ -375,6 +470,9 @@ __attribute__((visibility("default"))) int dlclose(void *handle)
 	resolve();
 	if (!real_dlclose)
 		return -1;
+	/* The module in a table before it goes, so that it is logged departed. */
+	if (atomic_load(&agent__g.started) && agent__g.pid == getpid())
+		agent__phdr_refresh(0);
 	rc = real_dlclose(handle);
 	if (atomic_load(&agent__g.started) && agent__g.pid == getpid()) {
 		agent__phdr_refresh(0);

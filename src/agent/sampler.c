@@ -577,6 +577,193 @@ int agent__sampler_watch(void)
 	return 1;
 }
 
+/* A thread marked blocked that unblocked the signal behind the interposers'
+ * back (a raw rt_sigprocmask, as the Go runtime's threads do when they
+ * start) is armed again. Only once its mark is RECHECK_NS old: the
+ * interposer marks a thread just before its real call blocks the signal. */
+#define RECHECK_NS 20000000u
+
+/* The thread's /proc status: whether it blocks sig (-1 unreadable), its
+ * state letter and its voluntary context switches. */
+static int task_status(pid_t tid, int sig, char *state, unsigned long long *vcsw)
+{
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+	const char *p, *v, *st;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nSigBlk:");
+	v = strstr(buf, "\nvoluntary_ctxt_switches:");
+	st = strstr(buf, "\nState:\t");
+	if (!p || !v || !st)
+		return -1;
+	*state = st[8];
+	*vcsw = strtoull(v + 26, NULL, 10);
+	return (int)((strtoull(p + 8, NULL, 16) >> (sig - 1)) & 1u);
+}
+
+/* Where the thread is: 0 running, 1 asleep in a system call that keeps its
+ * mask (or outside any), -1 asleep in one that replaces its mask while it
+ * waits (sigtimedwait unblocks the signals it waits for; sigsuspend, ppoll,
+ * pselect, epoll_pwait install one: SigBlk then is not its mask) or
+ * unknown. */
+static int task_where(pid_t tid)
+{
+	char path[64], buf[64];
+	ssize_t n;
+	int fd;
+	long nr;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (!strncmp(buf, "running", 7))
+		return 0;
+	nr = strtol(buf, NULL, 10);
+	if (nr == SYS_rt_sigtimedwait || nr == SYS_rt_sigsuspend || nr == SYS_pselect6 ||
+	    nr == SYS_ppoll || nr == SYS_epoll_pwait
+#ifdef SYS_epoll_pwait2
+	    || nr == SYS_epoll_pwait2
+#endif
+#ifdef SYS_io_pgetevents
+	    || nr == SYS_io_pgetevents
+#endif
+	)
+		return -1;
+	return 1;
+}
+
+/* The thread's run time in ns (/proc schedstat), 0 unreadable. */
+static uint64_t task_run_ns(pid_t tid)
+{
+	char path[64], buf[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strtoull(buf, NULL, 10);
+}
+
+/* 1 when t's own mask surely lets sig through. Two status reads with no
+ * sleep between them must find the signal open, and between them the
+ * thread is either asleep throughout in a call that keeps its mask (then
+ * SigBlk is its mask), or running, and then OPEN_CHECKS checks in a row
+ * (one a flush) must find it so with more run time and no sleep since the
+ * one before: a thread of sigtimedwait loops is unblocked only inside that
+ * call, where it is asleep, or woken and not yet run (no run time), or it
+ * slept again between two checks. */
+#define OPEN_CHECKS 3u
+static int task_surely_open(struct agent_thread *t, pid_t tid, int sig)
+{
+	unsigned long long v1, v2;
+	char s1, s2;
+	uint64_t run;
+	int where;
+
+	if (task_status(tid, sig, &s1, &v1) != 0 || (where = task_where(tid)) < 0 ||
+	    (run = task_run_ns(tid)) == 0 || task_status(tid, sig, &s2, &v2) != 0 || v1 != v2) {
+		t->w_open_seen = 0;
+		return 0;
+	}
+	if (where == 1 && (s1 == 'S' || s1 == 'D') && s2 == s1) {
+		t->w_open_seen = 0;
+		return 1;
+	}
+	if (where != 0 || s1 != 'R' || s2 != 'R') {
+		t->w_open_seen = 0;
+		return 0;
+	}
+	if (t->w_open_seen && v1 == t->w_open_vcsw && run > t->w_open_run)
+		t->w_open_seen++;
+	else
+		t->w_open_seen = 1;
+	t->w_open_vcsw = v1;
+	t->w_open_run = run;
+	if (t->w_open_seen < OPEN_CHECKS)
+		return 0;
+	t->w_open_seen = 0;
+	return 1;
+}
+
+static void recheck_blocked(struct agent_thread *t, pid_t tid, uint64_t now)
+{
+	uint64_t since = atomic_load(&t->blocked_since);
+	int one = 1;
+
+	if (!atomic_load(&t->blocked) || now < since + RECHECK_NS ||
+	    !task_surely_open(t, tid, agent__g.signo) || atomic_load(&t->blocked_since) != since)
+		return;
+	pthread_mutex_lock(&agent__g.lock);
+	if (atomic_load(&t->blocked_since) == since &&
+	    atomic_compare_exchange_strong(&t->blocked, &one, 0))
+		agent__source_pause(t, 0);
+	pthread_mutex_unlock(&agent__g.lock);
+}
+
+/* The first samples a thread skipped for lack of stack, said at once (their
+ * later counts wait for agent__sampler_tick). */
+static void first_skips(struct agent_thread *t, pid_t tid)
+{
+	uint64_t n;
+
+	if (t->w_low_stack == 0 && (n = atomic_load(&t->low_stack)) != 0) {
+		t->w_low_stack = n;
+		agent__notice(tid, "low-stack", n,
+		              "samples skipped: too little stack left for the handler");
+	}
+	if (t->w_odd_stack == 0 && (n = atomic_load(&t->odd_stack)) != 0) {
+		t->w_odd_stack = n;
+		agent__notice(tid, "odd-stack", n,
+		              "samples skipped: the thread ran on a stack of unknown size (a "
+		              "coroutine's or goroutine's) that unwinding could overrun");
+	}
+}
+
+void agent__sampler_flush_check(uint64_t now)
+{
+	uint32_t n = atomic_load(&agent__g.nslots);
+
+	if (!agent__g.signo)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
+		pid_t tid;
+
+		if (!t || atomic_load(&t->state) != AGENT_THREAD_LIVE)
+			continue;
+		tid = atomic_load(&t->tid);
+		/* Within a second of the mark (a thread starting up); older
+		 * marks are re-checked by the tick. */
+		if (now < atomic_load(&t->blocked_since) + 1000000000u)
+			if (now >= atomic_load(&t->blocked_since) + 1000000000u)
+				recheck_blocked(t, tid, now); /* younger marks: each flush */
+		first_skips(t, tid);
+	}
+}
+
 void agent__sampler_tick(uint64_t now)
 {
 	char name[32];
@@ -601,6 +788,8 @@ void agent__sampler_tick(uint64_t now)
 			agent__source_pause(t, 1);
 			pthread_mutex_unlock(&agent__g.lock);
 		}
+		if (now >= atomic_load(&t->blocked_since) + 1000000000u)
+			recheck_blocked(t, tid, now); /* younger marks: each flush */
 		weigh_thread(t, tid);
 		/* Said once per stretch of a second or more; count: how many
 		 * such stretches. */
@@ -620,9 +809,10 @@ void agent__sampler_tick(uint64_t now)
 		low = atomic_load(&t->odd_stack);
 		if (low != t->w_odd_stack) {
 			t->w_odd_stack = low;
-			agent__notice(tid, "odd-stack", low,
-			              "samples skipped: the thread ran on a stack of unknown size (a "
-			              "coroutine's or goroutine's) that unwinding could overrun");
+			agent__notice(
+			    tid, "odd-stack", low,
+			    "samples skipped: the thread ran on a stack of unknown size (a "
+			    "coroutine's or goroutine's) that unwinding could overrun");
 		}
 	}
 }
@@ -690,7 +880,8 @@ int agent__sampler_init(void)
 			close(fd);
 			agent__g.source = AGENT_SOURCE_PERF;
 		} else {
-			agent__notice(0, "perf-unavailable", 1, "perf_event_open: %s", strerror(errno));
+			agent__notice(0, "perf-unavailable", 1, "perf_event_open: %s",
+			              strerror(errno));
 			agent__g.source = AGENT_SOURCE_POSIX;
 		}
 	}

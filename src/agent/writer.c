@@ -75,6 +75,7 @@ struct writer {
 	uint32_t names_sent;
 	uint32_t maps_gen;  /* generation sent (or being sent) */
 	uint32_t maps_next; /* next mapping to send of that generation; UINT32_MAX when done */
+	uint32_t gone_from, gone_to; /* departed mappings sent with that set */
 	int64_t counter_sent[AGENT_MAX_COUNTERS];
 	uint32_t gauge_seq_sent[AGENT_MAX_COUNTERS];
 	uint8_t counter_fresh[AGENT_MAX_COUNTERS];
@@ -92,6 +93,10 @@ struct writer {
 	uint64_t last_cpu_ns;
 	double achieved_hz;
 	uint32_t notice_gen; /* notices sent on this connection, up to this generation */
+	/* Departed log position read before the last flush's ring heads: the
+	 * samples that flush drained were taken before every departure from
+	 * here on, so MAPS sends the departed mappings from here. */
+	uint32_t gone_mark;
 
 	/* Clock. */
 	double ns_per_tick;
@@ -573,19 +578,27 @@ static int map_item(void *ctx, const struct agent_map *map)
 	return batch_add(c, &m, NULL) < 0;
 }
 
+/* MAPS: the current table's mappings, preceded in the set (so that a
+ * current one at the same start wins in perftop's lookup) by those of the
+ * modules that departed since the last flush's ring heads were read: the
+ * samples drained after this were taken while those were loaded. */
 static void emit_maps(void)
 {
-	uint32_t gen = agent__phdr_generation();
+	uint32_t gen = agent__phdr_generation(), gone_to = agent__phdr_gone_end();
 	struct batch c = {.type = WIRE_MAPS};
 	uint32_t next;
 
-	if (gen != w.maps_gen) {
+	if (gen != w.maps_gen || gone_to != w.gone_to || w.gone_mark != w.gone_from) {
 		w.maps_gen = gen;
 		w.maps_next = 0;
+		w.gone_from = w.gone_mark;
+		w.gone_to = gone_to;
 	}
 	if (w.maps_next == UINT32_MAX)
 		return;
 	c.head.maps.flags = w.maps_next == 0 ? WIRE_MAPS_RESET : 0;
+	if (w.maps_next == 0)
+		agent__phdr_gone(w.gone_from, w.gone_to, map_item, &c);
 	next = agent__phdr_maps(w.maps_next, map_item, &c);
 	batch_end(&c);
 	if (agent__phdr_generation() == gen)
@@ -873,9 +886,11 @@ static void flush(int second)
 	int connected = w.fd >= 0 && !w.broken;
 	int ok;
 	uint64_t now;
+	uint32_t gone_mark = agent__phdr_gone_end();
 
-	/* Ring positions first, names second: every name an event refers to
-	 * was interned before the event was queued. */
+	/* Departed log position, then ring positions, then names: every name an
+	 * event refers to was interned before the event was queued, and every
+	 * sample drained below was taken before the departures from gone_mark. */
 	for (uint32_t i = 0; i < n; i++) {
 		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 
@@ -926,6 +941,7 @@ static void flush(int second)
 		}
 	}
 	send_some();
+	w.gone_mark = gone_mark;
 	if (w.fd >= 0 && (w.broken || !fd_ours()))
 		disconnect();
 	else if (w.fd < 0 && w.broken)
@@ -1056,7 +1072,8 @@ static void *writer_main(void *arg)
 		if (fd_ours())
 			read_control(); /* control frames wait at most one flush period */
 		next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
-		agent__sampler_watch();
+		if (!agent__sampler_watch())
+			agent__sampler_flush_check(now);
 		if (w.fd < 0 && now >= w.next_try_ns)
 			try_connect();
 		if (now >= next_second) {

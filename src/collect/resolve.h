@@ -3,8 +3,9 @@
  *
  * Keeps the connection's module mappings (from the agent's MAPS frames, or
  * /proc/PID/maps when it sent none), and those of the last few sets a RESET
- * replaced (a sample of a module unloaded before it reached perftop is still
- * named: a pc no current mapping holds is looked up there), and a cache from pc to the profile's
+ * replaced (a pc no current mapping holds is looked up there: a fallback; the
+ * agent itself puts the mappings of modules unloaded since its last flush in
+ * the set ahead of the samples taken in them), and a cache from pc to the profile's
  * function id, so a stack of 32 frames costs 32 hash lookups once warm. On a
  * miss it asks the symbolizer, with the model's lock released meanwhile
  * (symbolizing may read ELF and DWARF files), then interns the function.

@@ -1,13 +1,16 @@
 /*
  * dlopen — loads a module, works in it, unloads it, many times: every
  * sample taken in the module must be named after it in the profile even
- * though it was unloaded before perftop could look at it.
+ * though it was unloaded before perftop could look at it. Each round first
+ * maps 1 to 7 pages (kept), so the module lands at another address each
+ * time and a sample can be named only by the mapping of its own round.
  *
  *   dlopen MODULE [ROUNDS] [MS]   (defaults 50 rounds of 10 ms CPU)
  */
 #include "hostile.h"
 
 #include <dlfcn.h>
+#include <sys/mman.h>
 
 int main(int argc, char **argv)
 {
@@ -17,9 +20,12 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return 2;
 	for (int i = 0; i < rounds; i++) {
-		void *h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+		void *h;
 		double (*work)(double);
 
+		(void)mmap(NULL, 4096 * (size_t)(1 + i % 7), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		           -1, 0);
+		h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 		if (!h) {
 			fprintf(stderr, "dlopen: %s\n", dlerror());
 			return 1;
