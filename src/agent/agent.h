@@ -52,6 +52,7 @@
 #define AGENT_EVENT_RING    (64u << 10)
 #define AGENT_THREAD_NAME   64u
 #define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
+#define AGENT_WRITER_WAKE_MS 1000u /* ... once the writer has started it; before, at most this */
 #define AGENT_PERF_BUDGET   8u  /* perf-event descriptors at most; more threads get POSIX timers */
 
 /* Record kinds in the rings (RING_PAD is 0). */
@@ -186,6 +187,7 @@ struct agent {
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
 	_Atomic int writer_private;  /* the writer has a descriptor table of its own */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
+	_Atomic uint32_t flush_started; /* the writer has begun flush number flush_started */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
 	int early_fd;                /* connected by the constructor, handed to the writer */
 	dev_t early_dev;
@@ -421,9 +423,12 @@ int agent__connect(dev_t *dev, ino_t *ino);
 int agent__writer_start(void);
 /* Stops it after a last flush (bounded). */
 void agent__writer_stop(void);
-/* Has the writer send everything recorded so far and waits for it, at most
- * max_ms (plus the flush itself); at once when there is no writer or the
- * caller is the writer. Normal code only. */
+/* Has the writer send everything recorded so far and waits for it: at most
+ * AGENT_WRITER_WAKE_MS for the writer thread to get the CPU and begin (on a
+ * loaded machine it may wait its turn like any thread of the program), then
+ * at most max_ms more (the part perftop can delay: the writer bounds its own
+ * wait for the socket). At once when there is no writer or the caller is
+ * the writer. Normal code only. */
 void agent__writer_flush(unsigned max_ms);
 /* After fork in the child: forget the parent's connection. */
 void agent__writer_after_fork(void);

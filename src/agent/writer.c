@@ -1019,6 +1019,8 @@ static void flush_for_request(void)
 
 	if (req == atomic_load(&agent__g.flush_done))
 		return;
+	atomic_store(&agent__g.flush_started, req);
+	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 	if (w.fd >= 0) {
 		measure_rate(agent__now_ns());
 		flush(1);
@@ -1126,7 +1128,8 @@ int agent__writer_start(void)
 
 void agent__writer_flush(unsigned max_ms)
 {
-	uint64_t deadline = agent__now_ns() + (uint64_t)max_ms * 1000000u;
+	uint64_t wake_deadline = agent__now_ns() + (uint64_t)AGENT_WRITER_WAKE_MS * 1000000u;
+	uint64_t deadline = 0;
 	uint32_t req;
 
 	if (!agent__g.writer_running ||
@@ -1136,13 +1139,20 @@ void agent__writer_flush(unsigned max_ms)
 	wake_writer();
 	for (;;) {
 		uint32_t done = atomic_load(&agent__g.flush_done);
-		uint64_t now = agent__now_ns();
+		uint64_t now = agent__now_ns(), until;
 		struct timespec ts;
 
-		if ((int32_t)(done - req) >= 0 || now >= deadline)
+		if ((int32_t)(done - req) >= 0)
 			return;
-		ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
-		ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+		/* Started: from then on, max_ms at most. */
+		if (!deadline && (int32_t)(atomic_load(&agent__g.flush_started) - req) >= 0)
+			deadline = now + (uint64_t)max_ms * 1000000u;
+		until = deadline ? deadline : wake_deadline;
+		if (now >= until)
+			return;
+		ts.tv_sec = (time_t)((until - now) / 1000000000u);
+		ts.tv_nsec = (long)((until - now) % 1000000000u);
+		/* flush_done is also woken when the writer starts the flush. */
 		futex(&agent__g.flush_done, FUTEX_WAIT_PRIVATE, done, &ts);
 	}
 }
@@ -1174,6 +1184,7 @@ void agent__writer_after_fork(void)
 	agent__g.writer_running = 0;
 	atomic_store(&agent__g.writer_private, 0);
 	atomic_store(&agent__g.flush_req, 0);
+	atomic_store(&agent__g.flush_started, 0);
 	atomic_store(&agent__g.flush_done, 0);
 	atomic_store(&agent__g.writer_tid, 0);
 }
