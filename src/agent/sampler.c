@@ -487,24 +487,35 @@ void agent__thread_signal_state(struct agent_thread *t)
 	}
 }
 
+/* Reads /proc/self/task/TID/FILE into buf (NUL-terminated); the bytes
+ * read, or -1. Normal code only. */
+static ssize_t task_read(pid_t tid, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", (int)tid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* A thread the agent adopted: its mask from /proc (SigBlk, hexadecimal, bit
  * n-1 for signal n). */
 static int task_blocks(pid_t tid, int sig)
 {
-	char path[64], buf[2048];
-	ssize_t n;
-	int fd;
+	char buf[2048];
 	const char *p;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (task_read(tid, "status", buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	p = strstr(buf, "\nSigBlk:");
 	if (!p)
 		return 0;
@@ -587,20 +598,11 @@ int agent__sampler_watch(void)
  * state letter and its voluntary context switches. */
 static int task_status(pid_t tid, int sig, char *state, unsigned long long *vcsw)
 {
-	char path[64], buf[2048];
-	ssize_t n;
-	int fd;
+	char buf[2048];
 	const char *p, *v, *st;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (task_read(tid, "status", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	p = strstr(buf, "\nSigBlk:");
 	v = strstr(buf, "\nvoluntary_ctxt_switches:");
 	st = strstr(buf, "\nState:\t");
@@ -618,20 +620,11 @@ static int task_status(pid_t tid, int sig, char *state, unsigned long long *vcsw
  * unknown. */
 static int task_where(pid_t tid)
 {
-	char path[64], buf[64];
-	ssize_t n;
-	int fd;
+	char buf[64];
 	long nr;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (task_read(tid, "syscall", buf, sizeof(buf)) < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	if (!strncmp(buf, "running", 7))
 		return 0;
 	nr = strtol(buf, NULL, 10);
@@ -651,19 +644,10 @@ static int task_where(pid_t tid)
 /* The thread's run time in ns (/proc schedstat), 0 unreadable. */
 static uint64_t task_run_ns(pid_t tid)
 {
-	char path[64], buf[128];
-	ssize_t n;
-	int fd;
+	char buf[128];
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (task_read(tid, "schedstat", buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	return strtoull(buf, NULL, 10);
 }
 

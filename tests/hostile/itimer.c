@@ -5,8 +5,9 @@
  * one sent by a thread (SI_TKILL/SI_QUEUE); and its timer's count stays in
  * proportion to the process's CPU time (one per 10 ms): not above 1.5 times
  * that (the kernel charges ITIMER_PROF from tick-sampled CPU time, which
- * runs up to ~10 % ahead of the exact clock), not below half (the agent
- * must not swallow them).
+ * runs up to ~10 % ahead of the exact clock), and some arrive (the agent
+ * must not swallow them all). No lower bound beyond that: on a loaded
+ * machine expiries that come while a SIGPROF is pending merge into it.
  *
  *   itimer [MS]   (CPU milliseconds to work under the timer, default 400)
  */
@@ -53,10 +54,12 @@ int main(int argc, char **argv)
 	setitimer(ITIMER_PROF, &off, NULL);
 	c1 = hs_cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
 	expected = (long)((c1 - c0) / (INTERVAL_MS * 1000000u));
-	in_proportion =
-	    2 * atomic_load(&own) <= 3 * expected + 4 && 2 * atomic_load(&own) >= expected;
+	/* Not more than its CPU time asks for (an agent's signals would add
+	 * some). No lower bound: on a loaded machine expiries that come while a
+	 * SIGPROF is still pending merge into it, so fewer arrive. */
+	in_proportion = atomic_load(&own) > 0 && 2 * atomic_load(&own) <= 3 * expected + 4;
 	printf("signals not from its timer: %d\n", atomic_load(&foreign));
-	printf("timer signals in proportion to its CPU time: %s\n", in_proportion ? "yes" : "no");
+	printf("timer signals not above its CPU time: %s\n", in_proportion ? "yes" : "no");
 	if (atomic_load(&foreign))
 		hs_fail("%d foreign SIGPROF (last si_code %d)", atomic_load(&foreign),
 		        atomic_load(&foreign_code));
