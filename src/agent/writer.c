@@ -720,7 +720,10 @@ static struct agent_zstat read_zstat(struct agent_thread *t, uint32_t idx)
 	return v;
 }
 
-static void emit_zone_stats(struct agent_thread *t)
+/* Sends t's zone statistics when they changed since the last time they
+ * went out. 0 when they are out (or there was nothing new), -1 when they
+ * could not all go (they go again next flush). */
+static int emit_zone_stats(struct agent_thread *t)
 {
 	uint32_t seq = atomic_load_explicit(&t->zseq, memory_order_acquire);
 	uint32_t used = atomic_load_explicit(&t->zused, memory_order_acquire);
@@ -728,7 +731,7 @@ static void emit_zone_stats(struct agent_thread *t)
 	int failed = 0;
 
 	if (used == 0 || seq == t->w_zseq)
-		return;
+		return 0;
 	c.head.zone_stats.tid = (uint32_t)atomic_load(&t->tid);
 	c.head.zone_stats.ts = agent__now_ns();
 	for (uint32_t i = 0; i < used && i < agent__zone_count(); i++) {
@@ -747,8 +750,10 @@ static void emit_zone_stats(struct agent_thread *t)
 			failed = 1;
 	}
 	batch_end(&c);
-	if (!failed)
-		t->w_zseq = seq;
+	if (failed)
+		return -1;
+	t->w_zseq = seq;
+	return 0;
 }
 
 static void counters_base(struct batch *c, const void *item)
@@ -920,11 +925,16 @@ static void flush(int second)
 			emit_thread(t);
 		drain_samples(t, heads[i][0], ok);
 		drain_events(t, heads[i][1], ok);
+		int stats_out = 1;
+
 		if (connected && (second || state == AGENT_THREAD_DEAD))
-			emit_zone_stats(t);
+			stats_out = emit_zone_stats(t) == 0;
 		/* A dead thread's slot is freed once its rings are empty (what it
-		 * queued after the snapshot goes out next time). */
-		if (state == AGENT_THREAD_DEAD && !ring_peek(&t->samples, ring_head(&t->samples)) &&
+		 * queued after the snapshot goes out next time) and its last zone
+		 * statistics went out (a full send buffer keeps them for the next
+		 * flush, instead of losing the thread's totals). */
+		if (state == AGENT_THREAD_DEAD && stats_out &&
+		    !ring_peek(&t->samples, ring_head(&t->samples)) &&
 		    !ring_peek(&t->events, ring_head(&t->events))) {
 			w.retired_taken += atomic_load(&t->taken);
 			w.retired_dropped += atomic_load(&t->dropped);
