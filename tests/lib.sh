@@ -58,3 +58,20 @@ tm_wait_for() {
 	return 1
 }
 tm_screen() { tm capture-pane -p -t t; }
+
+# sink_run SOCK OUT [OPTIONS...]: the agents' test sink ($BUILD/tests/agent-sink,
+# a stand-in for perftop's socket) in the background on SOCK ($sink_pid), its
+# report in OUT and OUT.err; waits (WAIT_S) for its socket. sink_end stops it
+# (SIGTERM), which makes it write its report.
+sink_run() {
+	_sr_sock=$1 _sr_out=$2
+	shift 2
+	rm -f "$_sr_sock"
+	"$BUILD/tests/agent-sink" "$_sr_sock" "$@" >"$_sr_out" 2>"$_sr_out.err" &
+	sink_pid=$!
+	wait_until "$WAIT_S" test -S "$_sr_sock"
+}
+sink_end() {
+	kill -TERM "$sink_pid" 2>/dev/null
+	wait "$sink_pid" 2>/dev/null
+}

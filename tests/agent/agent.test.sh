@@ -30,19 +30,13 @@ SOCK=$tmp/perftop.sock
 
 # start_sink OUT [CLOSES]: a sink in the background on $SOCK ($sink_pid).
 start_sink() {
-	rm -f "$SOCK"
 	if [ -n "${2:-}" ]; then
-		"$SINK" "$SOCK" -t "$TO" -c "$2" >"$1" 2>"$1.err" &
+		sink_run "$SOCK" "$1" -t "$TO" -c "$2"
 	else
-		"$SINK" "$SOCK" -t "$TO" >"$1" 2>"$1.err" &
+		sink_run "$SOCK" "$1" -t "$TO"
 	fi
-	sink_pid=$!
-	wait_until "$WAIT_S" test -S "$SOCK"
 }
-stop_sink() {
-	kill -TERM "$sink_pid" 2>/dev/null
-	wait "$sink_pid" 2>/dev/null
-}
+stop_sink() { sink_end; }
 
 # preloaded SECONDS CMD...: CMD under the agent, killed after SECONDS. Only
 # CMD gets LD_PRELOAD (not timeout or env, which would connect too).

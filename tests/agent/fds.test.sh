@@ -29,14 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rm -f "$SOCK"
-"$SINK" "$SOCK" -t 300 >"$tmp/sink.out" 2>"$tmp/sink.err" &
-sink_pid=$!
-i=0
-while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+sink_run "$SOCK" "$tmp/sink.out" -t 300
 
 # with CMD...: CMD under the agent (only CMD gets LD_PRELOAD).
 with() {

@@ -24,21 +24,9 @@ trap 'rm -rf "$tmp"' EXIT
 SOCK=$tmp/perftop.sock
 
 # start_sink OUT: a sink in the background on $SOCK ($sink_pid), until
-# stop_sink. Waits (up to 10 s) for its socket.
-start_sink() {
-	rm -f "$SOCK"
-	"$SINK" "$SOCK" -t 300 >"$1" 2>"$1.err" &
-	sink_pid=$!
-	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-stop_sink() {
-	kill -TERM "$sink_pid" 2>/dev/null
-	wait "$sink_pid" 2>/dev/null
-}
+# stop_sink.
+start_sink() { sink_run "$SOCK" "$1" -t 300; }
+stop_sink() { sink_end; }
 
 # with_agent OUT CMD...: CMD under the agent, stdout+stderr in OUT, exit
 # status in OUT.rc. Only CMD gets LD_PRELOAD.

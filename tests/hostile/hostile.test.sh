@@ -84,16 +84,7 @@ launch() {
 }
 
 # sink_start DIR: a sink on DIR/s.sock ($sink_pid), its report in DIR/sink.
-sink_start() {
-	rm -f "$1/s.sock"
-	"$SINK" "$1/s.sock" -t 600 >"$1/sink" 2>"$1/sink.err" &
-	sink_pid=$!
-	i=0
-	while [ ! -S "$1/s.sock" ] && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+sink_start() { sink_run "$1/s.sock" "$1/sink" -t 600; }
 
 # sink_stop: once the sink has read every agent connection to its end (it
 # holds only its listening socket; 30 s at most), stops it for its report.
