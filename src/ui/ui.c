@@ -277,7 +277,16 @@ void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, si
 		return;
 	l = lines_begin(out, ui->width);
 	if (ui->msg[0]) {
-		line_put(l, ui->msg_elem, ui->msg);
+		/* The message takes the hints' place, never the state on the
+		 * right (a filter, a count): a stream of warnings must not hide
+		 * what the user set. */
+		if (right && ui->width - rw >= UI_MSG_MIN_COLS) {
+			line_cell(l, ui->msg_elem, ui->msg, ui->width - rw - 1, ALIGN_LEFT);
+			line_put(l, ui->msg_elem, " ");
+			line_put(l, TE_STATUS, right);
+		} else {
+			line_put(l, ui->msg_elem, ui->msg);
+		}
 		line_fill(l, ui->msg_elem);
 		return;
 	}

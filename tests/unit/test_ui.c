@@ -142,6 +142,33 @@ Test(ui, filter_live_keep_and_clear)
 	cr_expect_geq(fx_find("    300 tester"), 0, "Esc cleared it");
 }
 
+Test(ui, warning_keeps_the_filter_in_view)
+{
+	int row;
+
+	fx_start(80, 24, false);
+	ui__key(&fx.ui, '/');
+	ui__key(&fx.ui, 'B');
+	ui__key(&fx.ui, 'i');
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	/* A warning arriving after the filter was set (a flood's drops are
+	 * logged every few seconds) takes the hints' place, not the filter's. */
+	ui__message(&fx.ui, TE_STATUS_WARN, "agent pid 9 dropped 0 samples and 12922419 events so far");
+	fx_draw();
+	row = fx_find("agent pid 9 dropped");
+	cr_assert_geq(row, 0, "the warning is shown");
+	cr_expect_eq(fx_find("filter 'Bi'"), row, "the filter stays on the same line");
+	cr_expect_eq(fx_elem_at(row, "agent pid"), TE_STATUS_WARN);
+	fx_expect_fits();
+	/* At the narrowest screen the warning is cut (visibly) for the filter. */
+	fx.ui.width = 40;
+	fx_draw();
+	row = fx_find("filter 'Bi'");
+	cr_expect_geq(row, 0);
+	cr_expect_eq(fx_find("~ filter 'Bi'"), row, "the cut warning ends in ~");
+	fx_expect_fits();
+}
+
 Test(ui, filter_without_match_says_so)
 {
 	fx_start(80, 24, false);
