@@ -277,12 +277,12 @@ void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, si
 		return;
 	l = lines_begin(out, ui->width);
 	if (ui->msg[0]) {
-		/* The message takes the hints' place, never the state on the
-		 * right (a filter, a count): a stream of warnings must not hide
-		 * what the user set. */
-		if (right && ui->width - rw >= UI_MSG_MIN_COLS) {
-			line_cell(l, ui->msg_elem, ui->msg, ui->width - rw - 1, ALIGN_LEFT);
-			line_put(l, ui->msg_elem, " ");
+		/* The message takes the hints' place and keeps the state on the
+		 * right (a filter, a count) when both fit whole: a stream of
+		 * warnings must not hide what the user set, nor be cut. */
+		if (right && lines_text_width(ui->msg) + 1 + rw <= ui->width) {
+			line_put(l, ui->msg_elem, ui->msg);
+			line_pad_to(l, ui->msg_elem, ui->width - rw);
 			line_put(l, TE_STATUS, right);
 		} else {
 			line_put(l, ui->msg_elem, ui->msg);

@@ -32,7 +32,6 @@ enum {
 	UI_MIN_HEIGHT = 10,
 	UI_FILTER_MAX = 128,      /* bytes of a filter */
 	UI_MSG_SECONDS = 10,      /* a status message stays this long (or until a key) */
-	UI_MSG_MIN_COLS = 20,     /* a message keeps the status state only with this much room */
 	UI_SPARK_SAMPLES = 10,    /* samples in a list row's sparkline */
 };
 
