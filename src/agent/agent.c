@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -33,7 +34,7 @@
 
 struct agent agent__g = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
-    .early_fd = -1,
+    .writer_pidfd = -1,
 };
 
 void agent__say(const char *fmt, ...)
@@ -375,7 +376,9 @@ static void fork_child(void)
 	atomic_store(&agent__g.sampling, 0);
 	notices_after_fork();
 	agent__writer_after_fork();
+	agent__g.perf_open_ok = 1; /* the child has this one thread */
 	agent__threads_after_fork();
+	agent__g.perf_open_ok = 0;
 	agent__api_after_fork();
 	if (sampling_before_fork) {
 		pthread_mutex_lock(&agent__g.lock);
@@ -390,10 +393,17 @@ static void fork_child(void)
 
 /* ---- start and stop ----------------------------------------------------- */
 
+/* 1 when path names a socket (a stat: no descriptor). */
+static int socket_there(const char *path)
+{
+	struct stat st;
+
+	return path[0] && stat(path, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 void agent__start(void)
 {
 	int expected = 0;
-	int fd;
 
 	if (!atomic_compare_exchange_strong(&agent__g.started, &expected, 1))
 		return;
@@ -406,23 +416,22 @@ void agent__start(void)
 	agent__unwmem_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
+	/* One thread here (the constructor runs before main): the only time,
+	 * with a fork child's handler, a perf event may be opened. */
+	agent__g.perf_open_ok = 1;
 	if (agent__g.cfg.hz && agent__sampler_init() < 0)
 		agent__g.period_ns = 0;
 	agent__thread_attach();
 	agent__threads_scan();
+	agent__g.perf_open_ok = 0;
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 
-	/* Connect now, so the program's first zones and samples are not lost
-	 * to the writer thread's start-up. Non-blocking: when no perftop is
-	 * listening this fails at once and the writer retries later. Sampled
-	 * with POSIX timers only, the writer connects from a descriptor table
-	 * of its own instead (writer.c), and the constructor waits for that. */
-	if (agent__g.source == AGENT_SOURCE_PERF)
-		fd = agent__connect(&agent__g.early_dev, &agent__g.early_ino);
-	else
-		fd = -1;
-	if (fd >= 0) {
-		agent__g.early_fd = fd;
+	/* Recording starts now when perftop's socket is there, so the
+	 * program's first zones and samples are not lost to the writer's
+	 * start-up; the writer connects from a descriptor table of its own
+	 * (writer.c) and stops the recording, counting what it discards, if
+	 * it cannot. */
+	if (socket_there(agent__g.cfg.socket)) {
 		pthread_mutex_lock(&agent__g.lock);
 		agent__threads_arm(1);
 		pthread_mutex_unlock(&agent__g.lock);

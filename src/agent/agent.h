@@ -172,6 +172,7 @@ struct agent {
 	unsigned perf_fds;    /* perf-event descriptors open now */
 	unsigned perf_budget; /* ... at most (agent__perf_budget at start) */
 	unsigned posix_extra; /* threads given a POSIX timer for want of budget */
+	unsigned thread_timers; /* threads started later, given a POSIX timer */
 	uint64_t period_ns;
 	size_t sample_ring_bytes;
 
@@ -189,9 +190,14 @@ struct agent {
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_started; /* the writer has begun flush number flush_started */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
-	int early_fd;                /* connected by the constructor, handed to the writer */
-	dev_t early_dev;
-	ino_t early_ino;
+	/* The writer's pidfd of this process, in the writer's own table, for
+	 * pidfd_getfd() copies of the program's perf events; -1 when the kernel
+	 * refused that and the writer keeps the copies its table was made with. */
+	int writer_pidfd;
+	/* Perf events may be opened: only while the process has one thread (the
+	 * constructor, a fork child's handler), so no number the kernel hands
+	 * out can be one a thread of the program is opening at that moment. */
+	int perf_open_ok;
 };
 
 /* Hidden by -fvisibility=hidden: internal to the library. */

@@ -21,6 +21,10 @@
  *   second the writer compares each thread's CPU clock with the weight its
  *   samples carried and puts the difference on its next sample.
  * Automatic choice: perf when the kernel lets us open the event, else posix.
+ * A perf event is opened only while the process has one thread (the
+ * constructor, a fork child's handler: agent__g.perf_open_ok), since its
+ * descriptor takes the lowest free number for a moment; threads that start
+ * later get posix timers.
  *
  * Own signals. The handler tells its signals from anyone else's by their
  * siginfo: a perf overflow has si_code POLL_IN or POLL_HUP and si_fd the
@@ -267,19 +271,54 @@ static int perf_route(int fd, pid_t tid, int sig)
 	return 0;
 }
 
-/* The fd is still the event we opened: a program may close descriptors it
- * does not know and the number be reused. Device and inode are not enough
- * (every eventfd, epoll, timerfd, signalfd and inotify descriptor shares the
- * perf event's anonymous inode), so the event's own id, unique in the
- * system, is compared too. */
-static int perf_fd_ours(const struct agent_thread *t)
+/* fd holds t's event: a program may close descriptors it does not know and
+ * the number be reused. Device and inode are not enough (every eventfd,
+ * epoll, timerfd, signalfd and inotify descriptor shares the perf event's
+ * anonymous inode), so the event's own id, unique in the system, is
+ * compared too. */
+static int perf_fd_is(const struct agent_thread *t, int fd)
 {
 	struct stat st;
 	uint64_t id = 0;
 
-	return t->perf_fd >= 0 && fstat(t->perf_fd, &st) == 0 && st.st_ino == t->perf_ino &&
-	       st.st_dev == t->perf_dev && ioctl(t->perf_fd, PERF_EVENT_IOC_ID, &id) == 0 &&
+	return fd >= 0 && fstat(fd, &st) == 0 && st.st_ino == t->perf_ino &&
+	       st.st_dev == t->perf_dev && ioctl(fd, PERF_EVENT_IOC_ID, &id) == 0 &&
 	       id == t->perf_id;
+}
+
+/* 1 on the writer thread when it works in a descriptor table of its own. */
+static int in_private_writer(void)
+{
+	return atomic_load(&agent__g.writer_private) &&
+	       (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid);
+}
+
+/* A descriptor of t's event the calling thread can use, checked, or -1.
+ * Program threads use the number in the table they share. The writer, in a
+ * table of its own, takes a fresh copy from the program's table with
+ * pidfd_getfd() (*copy is set: close it after use), so an event the program
+ * closed is gone for it too; where the kernel refused that, it uses the copy
+ * its table was made with (the same number). */
+static int perf_fd_reach(const struct agent_thread *t, int *copy)
+{
+	int fd = t->perf_fd;
+
+	*copy = 0;
+	if (fd < 0)
+		return -1;
+	if (in_private_writer() && agent__g.writer_pidfd >= 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, agent__g.writer_pidfd, t->perf_fd, 0);
+		if (fd < 0)
+			return -1;
+		*copy = 1;
+	}
+	if (!perf_fd_is(t, fd)) {
+		if (*copy)
+			close(fd);
+		*copy = 0;
+		return -1;
+	}
+	return fd;
 }
 
 static clockid_t thread_sched_clock(pid_t tid)
@@ -300,8 +339,11 @@ static clockid_t thread_user_clock(pid_t tid)
 static int task_blocks(pid_t tid, int sig);
 
 /* A perf event only for a thread opening its own (so the descriptor is in
- * the table its own code shares) and within the budget; every other thread
- * gets a POSIX timer, which takes no descriptor. */
+ * the table its own code shares) while the process has no other thread
+ * (agent__g.perf_open_ok: the kernel gives the event the lowest free number
+ * for a moment, which a concurrent open() of the program would otherwise
+ * miss), and within the budget; every other thread gets a POSIX timer,
+ * which takes no descriptor. */
 int agent__source_open(struct agent_thread *t, pid_t tid)
 {
 	pid_t self = (pid_t)syscall(SYS_gettid);
@@ -309,14 +351,14 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 
 	/* Whether the thread blocks the signal (then it is never armed) and,
 	 * on the thread itself, its stack. */
-	if (tid == (pid_t)syscall(SYS_gettid)) {
+	if (tid == self) {
 		agent__thread_signal_state(t);
 	} else if (task_blocks(tid, agent__g.signo)) {
 		atomic_store(&t->blocked_since, agent__now_ns());
 		atomic_store(&t->blocked, 1);
 	}
 
-	if (agent__g.source == AGENT_SOURCE_PERF && tid == self &&
+	if (agent__g.source == AGENT_SOURCE_PERF && tid == self && agent__g.perf_open_ok &&
 	    agent__g.perf_fds < agent__g.perf_budget) {
 		struct stat st;
 		uint64_t id = 0;
@@ -336,12 +378,19 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 			close(fd);
 		}
 		/* no room up high, or refused: a timer instead */
-	} else if (agent__g.source == AGENT_SOURCE_PERF && tid == self) {
+	} else if (agent__g.source == AGENT_SOURCE_PERF && tid == self && agent__g.perf_open_ok) {
 		agent__g.posix_extra++;
 		agent__notice(0, "fd-budget", agent__g.posix_extra,
 		              "%u threads sampled with POSIX CPU timers (descriptor budget %u: "
 		              "at most one sample per kernel tick)",
 		              agent__g.posix_extra, agent__g.perf_budget);
+	} else if (agent__g.source == AGENT_SOURCE_PERF) {
+		agent__g.thread_timers++;
+		agent__notice(0, "thread-timers", agent__g.thread_timers,
+		              "%u threads started while the program ran are sampled with POSIX CPU "
+		              "timers (at most one sample per kernel tick, weighted): a perf event "
+		              "would take a descriptor number the program may be opening",
+		              agent__g.thread_timers);
 	}
 	if (agent__g.source == AGENT_SOURCE_PERF || agent__g.source == AGENT_SOURCE_POSIX) {
 		struct sigevent ev;
@@ -362,7 +411,7 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 
 void agent__source_forget(struct agent_thread *t)
 {
-	if (t->perf_fd >= 0 && perf_fd_ours(t))
+	if (t->perf_fd >= 0 && perf_fd_is(t, t->perf_fd))
 		close(t->perf_fd);
 	t->perf_fd = -1;
 	t->has_timer = 0;
@@ -371,15 +420,19 @@ void agent__source_forget(struct agent_thread *t)
 /* Starts (period_ns > 0) or stops t's source. */
 static void source_set(struct agent_thread *t, uint64_t period_ns)
 {
-	if (t->perf_fd >= 0 && perf_fd_ours(t)) {
+	int copy, fd = perf_fd_reach(t, &copy);
+
+	if (fd >= 0) {
 		if (period_ns) {
 			uint64_t p = period_ns;
 
-			ioctl(t->perf_fd, PERF_EVENT_IOC_PERIOD, &p);
-			ioctl(t->perf_fd, PERF_EVENT_IOC_ENABLE, 0);
+			ioctl(fd, PERF_EVENT_IOC_PERIOD, &p);
+			ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
 		} else {
-			ioctl(t->perf_fd, PERF_EVENT_IOC_DISABLE, 0);
+			ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
 		}
+		if (copy)
+			close(fd);
 	}
 	if (t->has_timer) {
 		struct itimerspec its;
@@ -414,12 +467,17 @@ void agent__source_pause(struct agent_thread *t, int pause)
 		agent__source_arm(t, agent__g.period_ns);
 }
 
+/* The event is stopped wherever it is reached; its number is closed only by
+ * a thread of the program's table (its own thread's exit), never by the
+ * writer in a table of its own, which cannot reach that table's numbers. */
 void agent__source_close(struct agent_thread *t)
 {
 	if (t->perf_fd >= 0) {
-		if (perf_fd_ours(t)) {
-			ioctl(t->perf_fd, PERF_EVENT_IOC_DISABLE, 0);
-			close(t->perf_fd);
+		int copy, fd = perf_fd_reach(t, &copy);
+
+		if (fd >= 0) {
+			ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+			close(fd); /* the copy, or the number itself */
 		}
 		t->perf_fd = -1;
 		if (agent__g.perf_fds)
@@ -742,8 +800,7 @@ void agent__sampler_flush_check(uint64_t now)
 		/* Within a second of the mark (a thread starting up); older
 		 * marks are re-checked by the tick. */
 		if (now < atomic_load(&t->blocked_since) + 1000000000u)
-			if (now >= atomic_load(&t->blocked_since) + 1000000000u)
-				recheck_blocked(t, tid, now); /* younger marks: each flush */
+			recheck_blocked(t, tid, now);
 		first_skips(t, tid);
 	}
 }

@@ -847,6 +847,10 @@ static void measure_rate(uint64_t now)
 		    (double)(taken - w.last_taken) * 1e9 / (double)(cpu - w.last_cpu_ns);
 	else if (w.last_second_ns)
 		w.achieved_hz = 0; /* idle: no CPU time, no samples */
+	/* No source fires faster than asked: more is accounting (samples of
+	 * threads that died counted against CPU time read a moment apart). */
+	if (agent__g.period_ns && w.achieved_hz > 1e9 / (double)agent__g.period_ns)
+		w.achieved_hz = 1e9 / (double)agent__g.period_ns;
 	w.last_taken = taken;
 	w.last_cpu_ns = cpu;
 	w.last_second_ns = now;
@@ -960,24 +964,76 @@ static void flush(int second)
 
 /* ---- the thread --------------------------------------------------------- */
 
-/* When no thread has a perf-event descriptor (POSIX timers only: a small
- * RLIMIT_NOFILE, or no perf events), the writer is the only user of the
- * agent's descriptors, so it gives itself a descriptor table of its own
- * (unshare(CLONE_FILES)) and closes its copies of the program's: then the
- * socket and the writer's /proc reads take no number from the program at
- * all. Returns 1 when the writer now has its own table. */
+/* The writer works in a descriptor table of its own (unshare(CLONE_FILES))
+ * and closes its copies of the program's descriptors: its socket and its
+ * /proc reads then take no number from the program, which opens exactly the
+ * numbers it would without the agent, and a forked child inherits nothing of
+ * the writer's. The program's perf events (opened before the writer
+ * started: agent__g.perf_open_ok) are reached with pidfd_getfd() copies of
+ * the program's numbers; where the kernel refuses that, the writer keeps
+ * the copies of them its table was made with. Returns 1 when the writer now
+ * has its own table. */
+static int close_all_but(const int *keep, size_t n)
+{
+	unsigned from = 0;
+
+	/* keep is sorted */
+	for (size_t i = 0; i <= n; i++) {
+		unsigned to = i < n ? (unsigned)keep[i] : ~0u;
+
+		if (to > from && syscall(SYS_close_range, from, to - 1, 0u) < 0) {
+			long max = sysconf(_SC_OPEN_MAX);
+			unsigned last = max > 0 && max < 65536 ? (unsigned)max : 65536u;
+
+			for (unsigned fd = from; fd < to && fd < last; fd++)
+				close((int)fd);
+		}
+		if (i < n)
+			from = (unsigned)keep[i] + 1;
+	}
+	return 0;
+}
+
 static int private_table(void)
 {
-	if (agent__g.source == AGENT_SOURCE_PERF || agent__g.early_fd >= 0)
-		return 0;
+	int keep[AGENT_PERF_BUDGET + 1];
+	size_t nkeep = 0;
+	int pidfd, probe = -1;
+
 	if (unshare(CLONE_FILES) < 0)
 		return 0;
-	if (syscall(SYS_close_range, 0u, ~0u, 0u) < 0) {
-		long max = sysconf(_SC_OPEN_MAX);
+	pthread_mutex_lock(&agent__g.lock);
+	for (uint32_t i = 0; i < atomic_load(&agent__g.nslots) && nkeep < AGENT_PERF_BUDGET; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
 
-		for (long fd = 0; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
-			close((int)fd);
+		if (t && atomic_load(&t->state) != AGENT_THREAD_FREE && t->perf_fd >= 0)
+			keep[nkeep++] = probe = t->perf_fd;
 	}
+	pthread_mutex_unlock(&agent__g.lock);
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd >= 0 && probe >= 0) {
+		int copy = (int)syscall(SYS_pidfd_getfd, pidfd, probe, 0);
+
+		if (copy < 0) {
+			close(pidfd);
+			pidfd = -1;
+		} else {
+			close(copy);
+		}
+	}
+	if (pidfd >= 0) {
+		nkeep = 0; /* reached by copies: ours go */
+		keep[nkeep++] = pidfd;
+	}
+	for (size_t i = 1; i < nkeep; i++) /* insertion sort: a handful */
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int x = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = x;
+		}
+	close_all_but(keep, nkeep);
+	agent__g.writer_pidfd = pidfd;
 	return 1;
 }
 
@@ -1051,16 +1107,9 @@ static void *writer_main(void *arg)
 		atomic_store(&agent__g.writer_private, 1);
 	read_cmdline();
 	now = agent__now_ns();
-	/* Connected by the constructor, or now: a forked child that lives a
-	 * few milliseconds must still deliver what it recorded. */
-	if (agent__g.early_fd >= 0) {
-		int fd = agent__g.early_fd;
-
-		agent__g.early_fd = -1;
-		on_connect(fd, agent__g.early_dev, agent__g.early_ino);
-	} else {
-		try_connect();
-	}
+	/* Connected now: a forked child that lives a few milliseconds must
+	 * still deliver what it recorded. */
+	try_connect();
 	measure_rate(now);
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
@@ -1184,9 +1233,7 @@ void agent__writer_after_fork(void)
 	 * with its own table left the child nothing to close. */
 	if (!atomic_load(&agent__g.writer_private) && sock_is(w.fd, w.dev, w.ino))
 		close(w.fd);
-	if (sock_is(agent__g.early_fd, agent__g.early_dev, agent__g.early_ino))
-		close(agent__g.early_fd);
-	agent__g.early_fd = -1;
+	agent__g.writer_pidfd = -1; /* the parent writer's, in its own table */
 	if (w.dec_ready)
 		wire_decoder_release(&w.dec);
 	memset(&w, 0, sizeof(w));

@@ -343,9 +343,17 @@ static void note_drops(struct ingest_conn *c, const struct profile *p)
 /* A NOTICE: kept in the profile (the agent line, --batch, record's summary)
  * and, the first time for its thread and code, in the log (the Log tab and
  * the snapshot). Its code is cut to letters, digits and '-'. */
+/* A notice that only says how the agent samples (not what it misses) is
+ * information: in the Log, not raised in the status line. */
+static enum msglog_level notice_level(const char *code)
+{
+	return strcmp(code, "thread-timers") == 0 ? MSG_INFO : MSG_WARN;
+}
+
 static void on_notice(struct ingest_conn *c, struct profile *p, const struct wire_notice *n)
 {
 	struct model *m = c->in->m;
+	enum msglog_level level;
 	char code[PROFILE_NOTICE_CODE];
 	const struct process *proc = model_find(m, c->pid);
 	const char *comm = proc ? proc->comm : "?";
@@ -359,14 +367,15 @@ static void on_notice(struct ingest_conn *c, struct profile *p, const struct wir
 	code[i] = '\0';
 	if (profile_notice(p, (pid_t)n->tid, code, n->count, n->text.s, m->now) != 1)
 		return;
+	level = notice_level(code);
 	if (n->tid) {
 		const struct profile_thread *t = profile_thread(p, (pid_t)n->tid);
 
-		msglog_add(&m->log, m->now, MSG_WARN, "agent pid %ld (%s), thread %u%s%s%s: %s",
+		msglog_add(&m->log, m->now, level, "agent pid %ld (%s), thread %u%s%s%s: %s",
 			   (long)c->pid, comm, n->tid, t->name[0] ? " (" : "", t->name,
 			   t->name[0] ? ")" : "", n->text.s);
 	} else {
-		msglog_add(&m->log, m->now, MSG_WARN, "agent pid %ld (%s): %s", (long)c->pid, comm,
+		msglog_add(&m->log, m->now, level, "agent pid %ld (%s): %s", (long)c->pid, comm,
 			   n->text.s);
 	}
 }

@@ -90,6 +90,38 @@ else
 	fail "agent-fds: under RLIMIT_NOFILE 16 the agent takes at most 1" "without $o0, with $o1"
 fi
 
+# ---- where the agent's descriptors live ------------------------------------------
+# The program's table holds no socket of the agent's and at most the main
+# thread's perf event; the writer thread connects from a table of its own.
+PERFTOP_SOCKET=$SOCK PERFTOP_QUIET=1 LD_PRELOAD=$AGENT \
+	timeout 120 "$WORKLOADS/faulty" hold 100 "$tmp/release" >/dev/null 2>&1 &
+hold_pid=$!
+writer_tid=""
+writer_connected() {
+	for _t in /proc/$hold_pid/task/*; do
+		if [ "$(cat "$_t/comm" 2>/dev/null)" = perftop-agent ]; then
+			writer_tid=${_t##*/}
+			ls -l "$_t/fd" 2>/dev/null | grep -q 'socket:' && return 0
+		fi
+	done
+	return 1
+}
+if wait_until "$WAIT_S" writer_connected; then
+	prog_sockets=$(ls -l "/proc/$hold_pid/fd" | grep -c 'socket:')
+	prog_perf=$(ls -l "/proc/$hold_pid/fd" | grep -c 'perf_event')
+	check "agent-fds: no agent socket in the program's table ($prog_sockets)" [ "$prog_sockets" -eq 0 ]
+	check "agent-fds: at most the main thread's perf event in the program's table ($prog_perf)" \
+		[ "$prog_perf" -le 1 ]
+	wfds=$(ls "/proc/$hold_pid/task/$writer_tid/fd" | sort -n | tr '\n' ' ')
+	pfds=$(ls "/proc/$hold_pid/fd" | sort -n | tr '\n' ' ')
+	check "agent-fds: the writer's table is its own (writer: $wfds; program: $pfds)" \
+		[ "$wfds" != "$pfds" ]
+else
+	fail "agent-fds: the writer connects" "no perftop-agent thread with a socket in $WAIT_S s"
+fi
+touch "$tmp/release"
+wait "$hold_pid" 2>/dev/null
+
 kill "$sink_pid" 2>/dev/null
 wait "$sink_pid" 2>/dev/null
 sink_pid=""

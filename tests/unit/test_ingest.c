@@ -466,3 +466,32 @@ Test(ingest, notices_are_kept_per_thread_and_code_and_logged_once)
 	model_unlock(&m);
 	close(fd);
 }
+
+Test(ingest, a_notice_of_how_it_samples_is_information_not_a_warning)
+{
+	uint8_t mem[1024];
+	struct wire_buf b;
+	int fd = dial();
+	size_t want = 2;
+	int info = -1, warn = -1;
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	put_notice(&b, 0, "thread-timers", 3, "3 threads started while the program ran");
+	put_notice(&b, 0, "perf-unavailable", 1, "perf_event_open: Permission denied");
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(has_notices, &want));
+	model_lock(&m);
+	for (size_t i = 0; i < m.log.len; i++) {
+		const struct msglog_entry *e = msglog_at(&m.log, i);
+
+		if (strstr(e->text, "3 threads started"))
+			info = (int)e->level;
+		if (strstr(e->text, "perf_event_open"))
+			warn = (int)e->level;
+	}
+	cr_expect_eq(info, MSG_INFO, "in the Log, not raised in the status line");
+	cr_expect_eq(warn, MSG_WARN);
+	model_unlock(&m);
+	close(fd);
+}
