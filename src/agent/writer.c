@@ -622,8 +622,12 @@ static void drain_samples(struct agent_thread *t, uint64_t limit, int ok)
 			depth = 0;
 		if (weight == 0)
 			weight = 1;
-		if (weight > MAX_WEIGHT_REPEAT)
+		if (weight > MAX_WEIGHT_REPEAT) {
+			/* The rest rides on the thread's next samples, never lost
+			 * (a timer-sampled thread's debt can be hundreds). */
+			atomic_fetch_add(&t->debt, weight - MAX_WEIGHT_REPEAT);
 			weight = MAX_WEIGHT_REPEAT;
+		}
 		for (uint32_t k = 0; ok && depth && k < weight && rc == 0; k++) {
 			if (!open) {
 				rc = wire_samples_begin(&w.buf, &b, tid, ts);
