@@ -356,7 +356,8 @@ int perfmap_refresh(struct perfmap *pm, bool force)
 {
 	struct stat st;
 	uint64_t limit, want, got = 0;
-	size_t before = pm->nraw;
+	size_t before;
+	bool cleared = false;
 	char why[128], *buf;
 	int fd;
 
@@ -388,15 +389,18 @@ int perfmap_refresh(struct perfmap *pm, bool force)
 		return refuse(pm, fd, -EPERM, "more than one hard link");
 	pm->err[0] = '\0';
 	if (pm->have_file && (st.st_dev != pm->dev || st.st_ino != pm->ino ||
-	                      (uint64_t)st.st_size < pm->offset))
+	                      (uint64_t)st.st_size < pm->offset)) {
 		clear(pm);
+		cleared = true;
+	}
+	before = pm->nraw;
 	pm->have_file = true;
 	pm->dev = st.st_dev;
 	pm->ino = st.st_ino;
 	limit = (uint64_t)st.st_size < PERFMAP_MAX_BYTES ? (uint64_t)st.st_size : PERFMAP_MAX_BYTES;
 	if (limit <= pm->offset) {
 		close(fd);
-		return 0;
+		return cleared;
 	}
 	want = limit - pm->offset;
 	buf = xmalloc((size_t)want);
@@ -414,6 +418,8 @@ int perfmap_refresh(struct perfmap *pm, bool force)
 	/* At the size cap nothing more will be read: a last partial line counts. */
 	pm->offset += perfmap_parse(pm, buf, (size_t)got, pm->offset + got >= PERFMAP_MAX_BYTES);
 	free(buf);
+	if (pm->nraw == before)
+		return cleared;
 	return (int)(pm->nraw - before);
 }
 

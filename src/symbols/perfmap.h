@@ -73,8 +73,9 @@ void perfmap_set_recheck_ms(struct perfmap *pm, unsigned ms);
 size_t perfmap_parse(struct perfmap *pm, const char *text, size_t len, bool final);
 
 /* Reads what was appended to the file since the last read, when the recheck
- * interval has passed (or force). Returns the number of entries added (0
- * when nothing new, not due, or no file), or a negative errno when the file
+ * interval has passed (or force). Returns the number of entries added (at
+ * least 1 when the file was replaced or truncated, so names cached from it
+ * must go; 0 when nothing new, not due, or no file), or a negative errno when the file
  * is there but cannot be used (symlink, not regular, foreign owner, ...),
  * with the reason, quoting the file, in perfmap_error(). */
 int perfmap_refresh(struct perfmap *pm, bool force);
