@@ -2,7 +2,9 @@
  * perfmap — parse and re-read /tmp/perf-PID.map; see perfmap.h.
  *
  * Every good line is kept as a raw entry in file order (its index is its
- * age) with its name in one byte arena. After lines are added, the raw
+ * age) with its name in one byte arena, and in an index sorted by start
+ * (new entries are sorted apart and merged in, so re-reading a few appended
+ * lines does not sort the whole file again). After lines are added, the raw
  * entries are swept in address order into non-overlapping segments, each
  * naming the newest raw entry that covers it: a max-heap by index holds the
  * entries open at the sweep position, expired ones leave it lazily.
@@ -38,6 +40,8 @@ struct perfmap {
 
 	struct raw *raw; /* file order */
 	size_t nraw, raw_alloc;
+	uint32_t *ord;   /* indices of raw sorted by start; the first nsorted */
+	size_t nsorted;
 	char *names;
 	size_t names_len, names_alloc;
 	struct seg *segs; /* sorted by start, not overlapping */
@@ -74,6 +78,7 @@ void perfmap_free(struct perfmap *pm)
 		return;
 	free(pm->path);
 	free(pm->raw);
+	free(pm->ord);
 	free(pm->names);
 	free(pm->segs);
 	free(pm);
@@ -103,7 +108,7 @@ void perfmap_get_stats(const struct perfmap *pm, struct perfmap_stats *out)
 /* Forgets everything read (the file was replaced or truncated). */
 static void clear(struct perfmap *pm)
 {
-	pm->nraw = pm->names_len = pm->nsegs = 0;
+	pm->nraw = pm->names_len = pm->nsegs = pm->nsorted = 0;
 	pm->offset = 0;
 	pm->skipping = false;
 	pm->have_file = false;
@@ -214,6 +219,31 @@ static int by_start(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Brings pm->ord up to date: the entries added since are sorted apart and
+ * merged in, so a re-read of a few lines does not sort the whole file. */
+static void sort_new(struct perfmap *pm)
+{
+	size_t old = pm->nsorted, add = pm->nraw - old, i, j, k;
+	uint32_t *fresh = xreallocarray(NULL, add ? add : 1, sizeof(*fresh));
+	uint32_t *merged;
+
+	for (k = 0; k < add; k++)
+		fresh[k] = (uint32_t)(old + k);
+	sort_base = pm->raw;
+	qsort(fresh, add, sizeof(*fresh), by_start);
+	merged = xreallocarray(NULL, pm->nraw ? pm->nraw : 1, sizeof(*merged));
+	for (i = j = k = 0; i < old || j < add;) {
+		if (j == add || (i < old && pm->raw[pm->ord[i]].start <= pm->raw[fresh[j]].start))
+			merged[k++] = pm->ord[i++];
+		else
+			merged[k++] = fresh[j++];
+	}
+	free(pm->ord);
+	free(fresh);
+	pm->ord = merged;
+	pm->nsorted = pm->nraw;
+}
+
 /* Max-heap of raw indices (newest on top). */
 static void heap_push(uint32_t *h, size_t *n, uint32_t v)
 {
@@ -266,14 +296,11 @@ static void add_seg(struct perfmap *pm, size_t *alloc, uint64_t start, uint64_t 
 static void rebuild(struct perfmap *pm)
 {
 	size_t n = pm->nraw, i = 0, nheap = 0, alloc = 0;
-	uint32_t *ord = xreallocarray(NULL, n ? n : 1, sizeof(*ord));
-	uint32_t *heap = xreallocarray(NULL, n ? n : 1, sizeof(*heap));
+	uint32_t *ord, *heap = xreallocarray(NULL, n ? n : 1, sizeof(*heap));
 	uint64_t x = 0;
 
-	for (size_t k = 0; k < n; k++)
-		ord[k] = (uint32_t)k;
-	sort_base = pm->raw;
-	qsort(ord, n, sizeof(*ord), by_start);
+	sort_new(pm);
+	ord = pm->ord;
 	free(pm->segs);
 	pm->segs = NULL;
 	pm->nsegs = 0;
@@ -296,7 +323,6 @@ static void rebuild(struct perfmap *pm)
 		add_seg(pm, &alloc, x, next, heap[0]);
 		x = next;
 	}
-	free(ord);
 	free(heap);
 }
 
