@@ -5,7 +5,8 @@
 # recorded with the agent, the report (read back from the snapshot), the
 # folded and speedscope exports and `run --batch` name both, module [jit].
 # A map that is a symbolic link, or owned by another uid (root only: chown),
-# is ignored: the same code is then unnamed, and perftop logs why. With
+# is ignored: the same code is then unnamed, and perftop's Log (in the
+# snapshot, seen through `perftop open` in a private tmux server) says why. With
 # Debian's nodejs, `node --perf-basic-prof` names a hot JS function.
 # Every /tmp/perf-PID.map written here is removed.
 . tests/lib.sh
@@ -78,7 +79,7 @@ fi
 # for the go file): as written (control), as a symlink, owned by another uid.
 # staged NAME HOW: records jitloop with its map in $tmp/NAME.txt, then
 # installs /tmp/perf-PID.map by HOW (copy, symlink or foreign); the report
-# is in $tmp/NAME.report, perftop's log lines in $tmp/NAME.rec.
+# is in $tmp/NAME.report, jitloop's pid in $staged_pid.
 staged() {
 	_n=$1 _how=$2
 	rm -f "$tmp/$_n.txt" "$tmp/$_n.txt.pid" "$tmp/$_n.go"
@@ -92,6 +93,7 @@ staged() {
 		return 1
 	fi
 	_pid=$(cat "$tmp/$_n.txt.pid")
+	staged_pid=$_pid
 	maps="$maps $_pid"
 	rm -f "/tmp/perf-$_pid.map"
 	case $_how in
@@ -110,6 +112,22 @@ staged() {
 	"$PERFTOP" report "$tmp/$_n.ptsnap" >"$tmp/$_n.report" 2>&1
 }
 
+# logged NAME TEXT: the Log tab of `perftop open` on NAME's snapshot shows
+# TEXT (perftop's reason for ignoring the map), in a private tmux server.
+logged() {
+	if ! command -v tmux >/dev/null 2>&1; then
+		skip "perfmap: $1: the Log says why" "tmux is not installed"
+		return 0
+	fi
+	tm -f /dev/null new-session -d -s t -x 120 -y 40 "$PERFTOP open $tmp/$1.ptsnap"
+	if tm_wait_for 'Functions +Tree' && tm send-keys -t t 7 && tm_wait_for "$2"; then
+		pass "perfmap: $1: the Log says why"
+	else
+		fail "perfmap: $1: the Log says why" "no '$2' in: $(tm_screen | grep -i perf | head -n 3)"
+	fi
+	tm_kill
+}
+
 if staged control copy; then
 	check "perfmap: a map put in place before the loops run names jit_hot_loop" \
 		grep -q ' \[jit\] *jit_hot_loop$' "$tmp/control.report"
@@ -119,6 +137,7 @@ if staged symlink symlink; then
 		sh -c "! grep -q 'jit_hot_loop' '$tmp/symlink.report'"
 	check "perfmap: a symlinked map is ignored (the code stays [unknown])" \
 		grep -q '\[unknown\]' "$tmp/symlink.report"
+	logged symlink "ignored '/tmp/perf-$staged_pid\\.map': a symbolic link"
 fi
 if [ "$(id -u)" -ne 0 ]; then
 	skip "perfmap: a map of another uid" "not root: cannot give a file to another uid"
@@ -127,6 +146,7 @@ elif staged foreign foreign; then
 		sh -c "! grep -q 'jit_hot_loop' '$tmp/foreign.report'"
 	check "perfmap: a map owned by another uid is ignored (the code stays [unknown])" \
 		grep -q '\[unknown\]' "$tmp/foreign.report"
+	logged foreign "ignored '/tmp/perf-$staged_pid\\.map': owned by uid 65534"
 fi
 
 # ---- node --perf-basic-prof
