@@ -61,12 +61,13 @@ static void write_lines(const char *path, const char *mode, int n, int first)
 		uint64_t at = next_addr;
 
 		if (xr() % 50 == 0 && next_addr > 0x7f0000100000ULL)
-			at = next_addr - 0x100000 + (xr() % 0x80000); /* re-JITted over older code */
+			at =
+			    next_addr - 0x100000 + (xr() % 0x80000); /* re-JITted over older code */
 		else
 			next_addr += (size + 0x3f) & ~0x3fULL;
 		fprintf(f, "%llx %llx JS:*function_%d /srv/app/src/module_%d.js:%d:%d\n",
-		        (unsigned long long)at, (unsigned long long)size, first + i, (first + i) % 997,
-		        (int)(xr() % 5000), (int)(xr() % 80));
+		        (unsigned long long)at, (unsigned long long)size, first + i,
+		        (first + i) % 997, (int)(xr() % 5000), (int)(xr() % 80));
 	}
 	fclose(f);
 }

@@ -40,15 +40,15 @@ struct perfmap {
 
 	struct raw *raw; /* file order */
 	size_t nraw, raw_alloc;
-	uint32_t *ord;   /* indices of raw sorted by start; the first nsorted */
+	uint32_t *ord; /* indices of raw sorted by start; the first nsorted */
 	size_t nsorted;
 	char *names;
 	size_t names_len, names_alloc;
 	struct seg *segs; /* sorted by start, not overlapping */
 	size_t nsegs;
 
-	bool skipping;   /* inside a line longer than PERFMAP_MAX_LINE */
-	bool have_file;  /* dev and ino below are those of the file read */
+	bool skipping;  /* inside a line longer than PERFMAP_MAX_LINE */
+	bool have_file; /* dev and ino below are those of the file read */
 	dev_t dev;
 	ino_t ino;
 	uint64_t offset; /* bytes of the file consumed */
@@ -214,7 +214,8 @@ static const struct raw *sort_base;
 
 static int by_start(const void *a, const void *b)
 {
-	const struct raw *x = &sort_base[*(const uint32_t *)a], *y = &sort_base[*(const uint32_t *)b];
+	const struct raw *x = &sort_base[*(const uint32_t *)a],
+	                 *y = &sort_base[*(const uint32_t *)b];
 
 	return x->start < y->start ? -1 : x->start > y->start;
 }
@@ -277,8 +278,7 @@ static void heap_pop(uint32_t *h, size_t *n)
 		h[i] = v;
 }
 
-static void add_seg(struct perfmap *pm, size_t *alloc, uint64_t start, uint64_t end,
-                    uint32_t raw)
+static void add_seg(struct perfmap *pm, size_t *alloc, uint64_t start, uint64_t end, uint32_t raw)
 {
 	struct seg *last = pm->nsegs ? &pm->segs[pm->nsegs - 1] : NULL;
 
@@ -414,8 +414,8 @@ int perfmap_refresh(struct perfmap *pm, bool force)
 	if (st.st_nlink != 1)
 		return refuse(pm, fd, -EPERM, "more than one hard link");
 	pm->err[0] = '\0';
-	if (pm->have_file && (st.st_dev != pm->dev || st.st_ino != pm->ino ||
-	                      (uint64_t)st.st_size < pm->offset)) {
+	if (pm->have_file &&
+	    (st.st_dev != pm->dev || st.st_ino != pm->ino || (uint64_t)st.st_size < pm->offset)) {
 		clear(pm);
 		cleared = true;
 	}

@@ -55,10 +55,10 @@ static size_t probes_of(const char *s, size_t len, uint64_t *out)
 			i += 2;
 		for (; i < len && digits < 16; i++, digits++) {
 			char c = s[i];
-			int d = c >= '0' && c <= '9' ? c - '0'
-			      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-			                             : -1;
+			int d = c >= '0' && c <= '9'   ? c - '0'
+			        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+			        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+			                               : -1;
 
 			if (d < 0)
 				break;

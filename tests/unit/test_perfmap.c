@@ -94,8 +94,8 @@ Test(perfmap, good_lines_bare_and_0x_hex_names_with_spaces)
 Test(perfmap, garbage_lines_are_counted_and_skipped)
 {
 	const char *text = "not a map line\n"
-	                   "1000 10\n"              /* no name */
-	                   "1000 10 \n"             /* blank name */
+	                   "1000 10\n"  /* no name */
+	                   "1000 10 \n" /* blank name */
 	                   "1000 0 zero_size\n"
 	                   "g000 10 bad_hex\n"
 	                   "1000x 10 bad_sep\n"
@@ -103,7 +103,7 @@ Test(perfmap, garbage_lines_are_counted_and_skipped)
 	                   "12345678901234567 10 seventeen_digits\n"
 	                   "ffffffffffffff00 200 wraps_around\n"
 	                   "-1000 10 negative\n"
-	                   "\n"                      /* empty: ignored, not counted */
+	                   "\n" /* empty: ignored, not counted */
 	                   "2000 10 good\n"
 	                   "\x01\x02\xff\xfe 10 binary\n";
 
@@ -116,7 +116,8 @@ Test(perfmap, garbage_lines_are_counted_and_skipped)
 
 Test(perfmap, control_characters_in_names_are_replaced)
 {
-	const char *text = "1000 10 a\x1b[2Jb\x7f" "c\n";
+	const char *text = "1000 10 a\x1b[2Jb\x7f"
+	                   "c\n";
 
 	cr_assert_eq(parse(text, false), strlen(text));
 	cr_assert_str_eq(name_at(0x1000), "a?[2Jb?c");
@@ -221,8 +222,10 @@ Test(perfmap, random_bytes_never_crash)
 		for (size_t i = 0; i < n; i++) {
 			int r = rand_r(&seed) % 8;
 
-			buf[i] = r == 0 ? '\n' : r == 1 ? ' ' : r < 4 ? "0123456789abcdefx"[rand_r(&seed) % 17]
-			                                            : (char)rand_r(&seed);
+			buf[i] = r == 0   ? '\n'
+			         : r == 1 ? ' '
+			         : r < 4  ? "0123456789abcdefx"[rand_r(&seed) % 17]
+			                  : (char)rand_r(&seed);
 		}
 		perfmap_parse(pm, buf, n, round % 2);
 		name_at((uint64_t)rand_r(&seed) * 4096);

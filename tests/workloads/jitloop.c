@@ -32,15 +32,15 @@ enum { WARM_OFFSET = 64, LOOP_ITERATIONS = 2000000 };
 /* loop(n): counts n (at least 1) down to zero, returns. */
 #if defined(__x86_64__)
 static const unsigned char LOOP_CODE[] = {
-	0x48, 0xff, 0xcf, /* 1: dec %rdi */
-	0x75, 0xfb,       /*    jnz 1b */
-	0xc3,             /*    ret */
+    0x48, 0xff, 0xcf, /* 1: dec %rdi */
+    0x75, 0xfb,       /*    jnz 1b */
+    0xc3,             /*    ret */
 };
 #elif defined(__aarch64__)
 static const unsigned char LOOP_CODE[] = {
-	0x00, 0x04, 0x00, 0xf1, /* 1: subs x0, x0, #1 */
-	0xe1, 0xff, 0xff, 0x54, /*    b.ne 1b */
-	0xc0, 0x03, 0x5f, 0xd6, /*    ret */
+    0x00, 0x04, 0x00, 0xf1, /* 1: subs x0, x0, #1 */
+    0xe1, 0xff, 0xff, 0x54, /*    b.ne 1b */
+    0xc0, 0x03, 0x5f, 0xd6, /*    ret */
 };
 #endif
 
