@@ -198,14 +198,15 @@ static const struct map *find_map(const struct resolve *r, uint64_t pc)
 	return NULL;
 }
 
-/* Re-reads the perf map (lock released) and logs the first refusal. Returns
- * the entries added; on any, the anonymous pcs' cache is dropped. */
-static int refresh_perfmap(struct resolve *r, bool force)
+/* Re-reads the perf map when due (the lock released meanwhile) and logs the
+ * first refusal. Returns perfmap_refresh()'s answer; when the entries
+ * changed, the anonymous pcs' cache is dropped. */
+static int refresh_perfmap(struct resolve *r)
 {
 	int n;
 
 	model_unlock(r->m);
-	n = perfmap_refresh(r->pm, force);
+	n = perfmap_refresh(r->pm, false);
 	model_lock(r->m);
 	if (n < 0 && !r->pm_logged) {
 		msglog_add(&r->m->log, r->m->now, MSG_WARN, "%s", perfmap_error(r->pm));
@@ -230,11 +231,11 @@ static uint32_t resolve_anon(struct resolve *r, uint64_t pc, const struct map *m
 	uint32_t id;
 
 	if (hit) {
-		if (!perfmap_due(r->pm) || refresh_perfmap(r, false) <= 0)
+		if (!perfmap_due(r->pm) || refresh_perfmap(r) <= 0)
 			return (uint32_t)(hit - 1);
 	}
 	name = perfmap_lookup(r->pm, pc, NULL);
-	if (!name && perfmap_due(r->pm) && refresh_perfmap(r, false) > 0)
+	if (!name && perfmap_due(r->pm) && refresh_perfmap(r) > 0)
 		name = perfmap_lookup(r->pm, pc, NULL);
 	p = model_agent_process(r->m, r->pid, NULL)->profile;
 	if (name) {
@@ -260,6 +261,7 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 {
 	uintptr_t hit = (uintptr_t)hashmap_get(&r->pcs, pc);
 	const struct map *mp;
+	struct sym_module mod;
 	struct sym_frame f;
 	struct profile *p;
 	uint32_t id;
@@ -271,21 +273,18 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 	mp = find_map(r, pc);
 	if (!mp || mp->path[0] != '/')
 		return resolve_anon(r, pc, mp);
-	{
-		struct sym_module mod = {
-			.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
-			.dev = mp->dev, .inode = mp->inode,
-			.build_id = mp->build_id_len ? mp->build_id : NULL,
-			.build_id_len = mp->build_id_len,
-		};
-
-		/* Reading ELF and DWARF can take milliseconds: not under the lock. */
-		model_unlock(r->m);
-		symbolizer_resolve(r->sym, &mod, pc, &f);
-		model_lock(r->m);
-		p = model_agent_process(r->m, r->pid, NULL)->profile;
-		id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
-	}
+	mod = (struct sym_module){
+		.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
+		.dev = mp->dev, .inode = mp->inode,
+		.build_id = mp->build_id_len ? mp->build_id : NULL,
+		.build_id_len = mp->build_id_len,
+	};
+	/* Reading ELF and DWARF can take milliseconds: not under the lock. */
+	model_unlock(r->m);
+	symbolizer_resolve(r->sym, &mod, pc, &f);
+	model_lock(r->m);
+	p = model_agent_process(r->m, r->pid, NULL)->profile;
+	id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
 	hashmap_put(&r->pcs, pc, (void *)(uintptr_t)(id + 1));
 	return id;
 }
