@@ -164,8 +164,10 @@ let total = 0;
 for (let r = 0; r < 2000; r++) total += perftopHotJsFunction(200000);
 console.log("node done", total);
 EOF
-timeout $((TO * 2)) "$PERFTOP" record -o "$tmp/node.ptsnap" -- node --perf-basic-prof "$tmp/hot.js" \
-	>"$tmp/node.rec" 2>&1
+# (run in $tmp: node also leaves an isolate-*-v8.log in its directory)
+abs_perftop=$(cd "$(dirname "$PERFTOP")" && pwd)/$(basename "$PERFTOP")
+(cd "$tmp" && exec timeout $((TO * 2)) "$abs_perftop" record -o "$tmp/node.ptsnap" -- \
+	node --perf-basic-prof "$tmp/hot.js") >"$tmp/node.rec" 2>&1
 rc=$?
 npid=$(recorded_pid "$tmp/node.rec")
 [ -n "$npid" ] && maps="$maps $npid"
