@@ -13,6 +13,10 @@
  * test can put the map file in place first. The map file is left behind,
  * as runtimes do (perftop may read it after the process exits).
  *
+ * With JITLOOP_LATE=1 in the environment, the warm loop's line is appended
+ * only once half of SECONDS is spent (a runtime that compiles as it goes),
+ * to /tmp/perf-PID.map or MAPFILE.
+ *
  * Prints "jitloop done" on stdout. Exits 77 on an architecture it has no
  * machine code for.
  *
@@ -29,17 +33,25 @@
 
 enum { WARM_OFFSET = 64, LOOP_ITERATIONS = 2000000 };
 
-/* loop(n): counts n (at least 1) down to zero, returns. */
+/* loop(n): counts n (at least 1) down to zero, returns; with a frame-pointer
+ * frame, as JIT runtimes lay out theirs, so the stack above it can be walked
+ * without unwind tables. */
 #if defined(__x86_64__)
 static const unsigned char LOOP_CODE[] = {
+    0x55,             /*    push %rbp */
+    0x48, 0x89, 0xe5, /*    mov %rsp, %rbp */
     0x48, 0xff, 0xcf, /* 1: dec %rdi */
     0x75, 0xfb,       /*    jnz 1b */
+    0x5d,             /*    pop %rbp */
     0xc3,             /*    ret */
 };
 #elif defined(__aarch64__)
 static const unsigned char LOOP_CODE[] = {
+    0xfd, 0x7b, 0xbf, 0xa9, /*    stp x29, x30, [sp, #-16]! */
+    0xfd, 0x03, 0x00, 0x91, /*    mov x29, sp */
     0x00, 0x04, 0x00, 0xf1, /* 1: subs x0, x0, #1 */
     0xe1, 0xff, 0xff, 0x54, /*    b.ne 1b */
+    0xfd, 0x7b, 0xc1, 0xa8, /*    ldp x29, x30, [sp], #16 */
     0xc0, 0x03, 0x5f, 0xd6, /*    ret */
 };
 #endif
@@ -84,10 +96,12 @@ int main(int argc, char **argv)
 	double seconds = argc > 1 ? atof(argv[1]) : 2.0, start;
 	const char *mapfile = argc > 2 ? argv[2] : NULL, *gofile = argc > 3 ? argv[3] : NULL;
 	long page = sysconf(_SC_PAGESIZE);
-	char path[4096], tmp[4200], text[256];
+	char path[4096], tmp[4200], text[256], warm_line[128];
+	const char *late_env = getenv("JITLOOP_LATE");
+	int late = late_env && !strcmp(late_env, "1");
 	void (*hot)(uint64_t), (*warm)(uint64_t);
 	unsigned char *code;
-	int fd;
+	int fd, mapfd;
 
 	code = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (code == MAP_FAILED) {
@@ -108,16 +122,21 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s", mapfile);
 	else
 		snprintf(path, sizeof(path), "/tmp/perf-%ld.map", (long)getpid());
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	mapfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (mapfd < 0) {
 		perror("jitloop: open the map file");
 		return 1;
 	}
-	snprintf(text, sizeof(text), "%lx %zx jit_hot_loop\n0x%lx 0x%zx jit warm loop\n",
-	         (unsigned long)(uintptr_t)code, sizeof(LOOP_CODE),
+	snprintf(text, sizeof(text), "%lx %zx jit_hot_loop\n", (unsigned long)(uintptr_t)code,
+	         sizeof(LOOP_CODE));
+	write_all(mapfd, text);
+	snprintf(warm_line, sizeof(warm_line), "0x%lx 0x%zx jit warm loop\n",
 	         (unsigned long)(uintptr_t)(code + WARM_OFFSET), sizeof(LOOP_CODE));
-	write_all(fd, text);
-	close(fd);
+	if (!late) {
+		write_all(mapfd, warm_line);
+		close(mapfd);
+		mapfd = -1;
+	}
 	if (mapfile) {
 		snprintf(tmp, sizeof(tmp), "%s.pid.tmp", mapfile);
 		snprintf(path, sizeof(path), "%s.pid", mapfile);
@@ -147,6 +166,11 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 3; i++)
 			hot(LOOP_ITERATIONS);
 		warm(LOOP_ITERATIONS);
+		if (mapfd >= 0 && thread_cpu() - start >= seconds / 2) {
+			write_all(mapfd, warm_line);
+			close(mapfd);
+			mapfd = -1;
+		}
 	}
 	printf("jitloop done\n");
 	return 0;
