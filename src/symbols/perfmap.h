@@ -41,7 +41,7 @@
 enum {
 	PERFMAP_MAX_BYTES = 64 << 20,  /* bytes of the file read, in all */
 	PERFMAP_MAX_LINE = 4096,       /* bytes in one line, newline excluded */
-	PERFMAP_MAX_ENTRIES = 1 << 22, /* entries kept; more are counted as dropped */
+	PERFMAP_MAX_ENTRIES = 1 << 20, /* entries kept; more are counted as dropped */
 	PERFMAP_RECHECK_MS = 1000,     /* default interval between re-reads */
 };
 

@@ -342,3 +342,20 @@ Test(perfmap, the_default_path_names_the_pid)
 	cr_assert_str_eq(perfmap_error(p), "");
 	perfmap_free(p);
 }
+
+Test(perfmap, entries_beyond_the_cap_are_dropped_and_counted)
+{
+	size_t n = (size_t)PERFMAP_MAX_ENTRIES + 10, cap = n * 24, len = 0;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%zx 1 f\n", i * 2);
+	cr_assert_eq(perfmap_parse(pm, text, len, false), len);
+	cr_assert_eq(stats().entries, PERFMAP_MAX_ENTRIES);
+	cr_assert_eq(stats().dropped, 10);
+	cr_assert_eq(stats().malformed, 0);
+	cr_assert_str_eq(name_at((uint64_t)(PERFMAP_MAX_ENTRIES - 1) * 2), "f");
+	cr_assert_null(name_at((uint64_t)PERFMAP_MAX_ENTRIES * 2));
+	free(text);
+}
