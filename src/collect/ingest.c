@@ -526,7 +526,7 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 	c->in = in;
 	hashmap_init(&c->names);
 	hashmap_init(&c->zstacks);
-	c->res = resolve_new(in->m, in->sym, pid);
+	c->res = resolve_new(in->m, in->sym, pid, uid);
 	c->ids = xmalloc(sizeof(*c->ids) * WIRE_MAX_STACK_DEPTH);
 	wire_decoder_init(&c->dec, 0, WIRE_DECODER_NEED_HELLO, on_message, c);
 	if (in->nconns == in->conns_alloc) {

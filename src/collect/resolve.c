@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symbols/perfmap.h"
 #include "symbols/sym_maps.h"
 #include "util/hashmap.h"
 #include "util/xalloc.h"
@@ -40,18 +41,25 @@ struct resolve {
 	uint32_t gen;
 	bool maps_from_agent;
 	bool proc_maps_tried;
-	struct hashmap pcs;   /* pc -> function id + 1 */
+	struct hashmap pcs;   /* pc -> function id + 1, pcs in modules with a file */
+	/* pcs in anonymous code (JIT): named from the perf map, or not; dropped
+	 * whenever the perf map gains entries, so a late or re-JITted name wins */
+	struct hashmap jitpcs;
+	struct perfmap *pm;
+	bool pm_logged; /* its refusal was logged */
 	struct hashmap named; /* NAME id -> function id + 1 */
 };
 
-struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid)
+struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid, uid_t uid)
 {
 	struct resolve *r = xcalloc(1, sizeof(*r));
 
 	r->m = m;
 	r->sym = sym;
 	r->pid = pid;
+	r->pm = perfmap_new(pid, uid);
 	hashmap_init(&r->pcs);
+	hashmap_init(&r->jitpcs);
 	hashmap_init(&r->named);
 	return r;
 }
@@ -92,6 +100,8 @@ void resolve_reset_maps(struct resolve *r)
 	/* Addresses may now mean other code: forget what they resolved to. */
 	hashmap_release(&r->pcs);
 	hashmap_init(&r->pcs);
+	hashmap_release(&r->jitpcs);
+	hashmap_init(&r->jitpcs);
 }
 
 void resolve_free(struct resolve *r)
@@ -105,7 +115,9 @@ void resolve_free(struct resolve *r)
 	free(r->maps);
 	free(r->retired);
 	hashmap_release(&r->pcs);
+	hashmap_release(&r->jitpcs);
 	hashmap_release(&r->named);
+	perfmap_free(r->pm);
 	free(r);
 }
 
@@ -186,13 +198,72 @@ static const struct map *find_map(const struct resolve *r, uint64_t pc)
 	return NULL;
 }
 
+/* Re-reads the perf map when due (the lock released meanwhile) and logs the
+ * first refusal. Returns perfmap_refresh()'s answer; when the entries
+ * changed, the anonymous pcs' cache is dropped. */
+static int refresh_perfmap(struct resolve *r)
+{
+	int n;
+
+	model_unlock(r->m);
+	n = perfmap_refresh(r->pm, false);
+	model_lock(r->m);
+	if (n < 0 && !r->pm_logged) {
+		msglog_add(&r->m->log, r->m->now, MSG_WARN, "%s", perfmap_error(r->pm));
+		r->pm_logged = true;
+	}
+	if (n > 0) {
+		hashmap_release(&r->jitpcs);
+		hashmap_init(&r->jitpcs);
+	}
+	return n;
+}
+
+/* A pc in no module with a file (an anonymous executable mapping, or none
+ * known): the perf map's name under the module "[jit]", else as before. */
+static uint32_t resolve_anon(struct resolve *r, uint64_t pc, const struct map *mp)
+{
+	uintptr_t hit = (uintptr_t)hashmap_get(&r->jitpcs, pc);
+	const char *name;
+	struct sym_frame f;
+	struct profile *p;
+	char buf[64];
+	uint32_t id;
+
+	if (hit) {
+		if (!perfmap_due(r->pm) || refresh_perfmap(r) <= 0)
+			return (uint32_t)(hit - 1);
+	}
+	name = perfmap_lookup(r->pm, pc, NULL);
+	if (!name && perfmap_due(r->pm) && refresh_perfmap(r) > 0)
+		name = perfmap_lookup(r->pm, pc, NULL);
+	p = model_agent_process(r->m, r->pid, NULL)->profile;
+	if (name) {
+		id = profile_func(p, PERFMAP_MODULE, name, NULL, 0);
+	} else if (!mp) {
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, pc);
+		id = profile_func(p, "[unknown]", buf, NULL, 0);
+	} else {
+		struct sym_module mod = {
+			.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
+			.dev = mp->dev, .inode = mp->inode,
+		};
+
+		/* no file behind it: the symbolizer names it "module+0xOFFSET" */
+		symbolizer_resolve(r->sym, &mod, pc, &f);
+		id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
+	}
+	hashmap_put(&r->jitpcs, pc, (void *)(uintptr_t)(id + 1));
+	return id;
+}
+
 uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 {
 	uintptr_t hit = (uintptr_t)hashmap_get(&r->pcs, pc);
 	const struct map *mp;
+	struct sym_module mod;
 	struct sym_frame f;
 	struct profile *p;
-	char name[64];
 	uint32_t id;
 
 	if (hit)
@@ -200,25 +271,20 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 	if (!r->nmaps && !r->proc_maps_tried)
 		load_proc_maps(r);
 	mp = find_map(r, pc);
-	if (!mp) {
-		p = model_agent_process(r->m, r->pid, NULL)->profile;
-		snprintf(name, sizeof(name), "0x%" PRIx64, pc);
-		id = profile_func(p, "[unknown]", name, NULL, 0);
-	} else {
-		struct sym_module mod = {
-			.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
-			.dev = mp->dev, .inode = mp->inode,
-			.build_id = mp->build_id_len ? mp->build_id : NULL,
-			.build_id_len = mp->build_id_len,
-		};
-
-		/* Reading ELF and DWARF can take milliseconds: not under the lock. */
-		model_unlock(r->m);
-		symbolizer_resolve(r->sym, &mod, pc, &f);
-		model_lock(r->m);
-		p = model_agent_process(r->m, r->pid, NULL)->profile;
-		id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
-	}
+	if (!mp || mp->path[0] != '/')
+		return resolve_anon(r, pc, mp);
+	mod = (struct sym_module){
+		.path = mp->path, .start = mp->start, .end = mp->end, .offset = mp->offset,
+		.dev = mp->dev, .inode = mp->inode,
+		.build_id = mp->build_id_len ? mp->build_id : NULL,
+		.build_id_len = mp->build_id_len,
+	};
+	/* Reading ELF and DWARF can take milliseconds: not under the lock. */
+	model_unlock(r->m);
+	symbolizer_resolve(r->sym, &mod, pc, &f);
+	model_lock(r->m);
+	p = model_agent_process(r->m, r->pid, NULL)->profile;
+	id = profile_func(p, f.module, f.function, f.func_file, f.func_line);
 	hashmap_put(&r->pcs, pc, (void *)(uintptr_t)(id + 1));
 	return id;
 }

@@ -9,6 +9,10 @@
  * function id, so a stack of 32 frames costs 32 hash lookups once warm. On a
  * miss it asks the symbolizer, with the model's lock released meanwhile
  * (symbolizing may read ELF and DWARF files), then interns the function.
+ * A pc in anonymous code (no module file: JIT-compiled) is named from the
+ * process's /tmp/perf-PID.map when it has one (symbols/perfmap.h), module
+ * "[jit]"; those pcs are cached apart and looked up again whenever the map
+ * file gains entries (re-read at most once a second).
  */
 #ifndef PERFTOP_COLLECT_RESOLVE_H
 #define PERFTOP_COLLECT_RESOLVE_H
@@ -22,9 +26,10 @@
 
 struct resolve;
 
-/* A resolver for process pid, using sym (shared by every connection; the
- * collector thread is its only user). */
-struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid);
+/* A resolver for process pid running as uid (the owner its perf map must
+ * have, or root), using sym (shared by every connection; the collector
+ * thread is its only user). */
+struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid, uid_t uid);
 void resolve_free(struct resolve *r);
 
 /* Mappings: start a new set (the current one is kept aside, see above), or
