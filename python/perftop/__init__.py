@@ -1,0 +1,261 @@
+"""perftop — timed zones, counters, gauges, marks and thread names for perftop.
+
+    import perftop
+
+    with perftop.zone("parse"):          # timed until the block ends
+        ...
+
+    @perftop.zone()                       # named after the function's __qualname__
+    def handle(request): ...
+
+    perftop.count("ocr_calls")            # a counter: total and rate
+    perftop.count("bytes", len(data))
+    perftop.gauge("queue", len(queue))    # a gauge: latest value over time
+    perftop.mark("reloaded %s", path)     # a timestamped line in perftop's Log
+    perftop.thread_name("worker-1")       # the calling thread's name in perftop
+
+The calls go to perftop's agent (libperftop.so, include/perftop.h) when it is
+already loaded in this process: `perftop run` and `perftop record` preload it
+(and put this module on PYTHONPATH), or a program links it. The module never
+loads the agent itself. Without the agent, or while perftop is not connected,
+every call returns at once and does nothing, so the program runs unchanged.
+
+Nothing here raises because of perftop: an argument the agent cannot take (a
+count that is not an integer, say) is dropped. Names are UTF-8, cut at 255
+bytes (marks at 1023, thread names at 63) on a character boundary; a NUL
+ends a name, as in C. Zones nest, may be used from any thread, and end when
+their block ends, also by an exception (which goes on unchanged). A zone on a
+generator or coroutine function times only the call that creates it, except
+that `async def` functions are timed until their coroutine finishes.
+
+Standard library only (ctypes); runs on CPython 3.8 and later.
+"""
+
+import ctypes as _ctypes
+import functools as _functools
+import inspect as _inspect
+import time as _time
+
+__all__ = ["zone", "count", "gauge", "mark", "thread_name", "connected", "AGENT_LOADED"]
+
+_NAME_MAX = 255
+_MARK_MAX = 1023
+_THREAD_NAME_MAX = 63
+_MAX_INT64 = (1 << 63) - 1
+
+
+def _encode(text, limit):
+    """text (any object; str() of it) as UTF-8 bytes: cut at the first NUL and
+    at limit bytes, on a character boundary."""
+    if isinstance(text, bytes):
+        data = text
+    else:
+        if not isinstance(text, str):
+            text = str(text)
+        data = text.encode("utf-8", "backslashreplace")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        data = data[:nul]
+    if len(data) > limit:
+        data = data[:limit].decode("utf-8", "ignore").encode("utf-8")
+    return data
+
+
+def _find_agent():
+    """The agent's functions, looked up in the symbols already loaded in the
+    process (dlopen(NULL)); None when it is not loaded."""
+    try:
+        lib = _ctypes.CDLL(None)
+        fns = {}
+        for name in ("pt_zone_id", "pt_counter_id", "pt_zone_record_ns", "pt_connected_flag",
+                     "pt_counter_add_id", "pt_gauge_set_id", "pt_mark", "pt_thread_name"):
+            fns[name] = getattr(lib, name)
+    except (OSError, AttributeError):
+        return None
+    u32, u64, i64 = _ctypes.c_uint32, _ctypes.c_uint64, _ctypes.c_int64
+    fns["pt_zone_id"].argtypes = [_ctypes.c_char_p]
+    fns["pt_zone_id"].restype = u32
+    fns["pt_counter_id"].argtypes = [_ctypes.c_char_p]
+    fns["pt_counter_id"].restype = u32
+    fns["pt_zone_record_ns"].argtypes = [u32, u64, u64]
+    fns["pt_zone_record_ns"].restype = None
+    fns["pt_connected_flag"].argtypes = []
+    fns["pt_connected_flag"].restype = _ctypes.c_void_p
+    fns["pt_counter_add_id"].argtypes = [u32, i64]
+    fns["pt_counter_add_id"].restype = None
+    fns["pt_gauge_set_id"].argtypes = [u32, _ctypes.c_double]
+    fns["pt_gauge_set_id"].restype = None
+    # pt_mark is printf-like: the text always goes through "%s".
+    fns["pt_mark"].argtypes = [_ctypes.c_char_p, _ctypes.c_char_p]
+    fns["pt_mark"].restype = None
+    fns["pt_thread_name"].argtypes = [_ctypes.c_char_p]
+    fns["pt_thread_name"].restype = None
+    addr = fns["pt_connected_flag"]()
+    if not addr:
+        return None
+    fns["flag"] = _ctypes.c_int.from_address(addr)
+    return fns
+
+
+_agent = _find_agent()
+
+#: True when perftop's agent is loaded in this process.
+AGENT_LOADED = _agent is not None
+
+if _agent is not None:
+    _flag = _agent["flag"]
+    _record = _agent["pt_zone_record_ns"]
+    _zone_id_c = _agent["pt_zone_id"]
+    _counter_id_c = _agent["pt_counter_id"]
+    _counter_add = _agent["pt_counter_add_id"]
+    _gauge_set = _agent["pt_gauge_set_id"]
+    _mark_c = _agent["pt_mark"]
+    _thread_name_c = _agent["pt_thread_name"]
+    _now = _time.monotonic_ns
+    # Interned ids by name; races between threads are harmless (the agent
+    # gives one name one id). 0: the agent's table is full.
+    _zone_ids = {}
+    _counter_ids = {}
+
+    def _zone_id(name):
+        zid = _zone_ids.get(name)
+        if zid is None:
+            zid = _zone_id_c(_encode(name, _NAME_MAX))
+            _zone_ids[name] = zid
+        return zid
+
+    def _counter_id(name):
+        cid = _counter_ids.get(name)
+        if cid is None:
+            cid = _counter_id_c(_encode(name, _NAME_MAX))
+            _counter_ids[name] = cid
+        return cid
+
+    def connected():
+        """True while perftop is connected to this process."""
+        return bool(_flag.value)
+
+    class zone(object):
+        """A timed zone: `with zone("name"):` around a block, or `@zone()` /
+        `@zone("name")` on a function (default name: its __qualname__)."""
+
+        __slots__ = ("_name", "_id", "_t0")
+
+        def __init__(self, name=None):
+            self._name = name
+            self._t0 = 0
+            if name is None:
+                self._id = 0
+            else:
+                zid = _zone_ids.get(name)
+                self._id = zid if zid is not None else _zone_id(name)
+
+        def __enter__(self):
+            self._t0 = _now() if _flag.value else 0
+            return self
+
+        def __exit__(self, et, ev, tb):
+            t0 = self._t0
+            if t0:
+                _record(self._id, t0, _now())
+            return None
+
+        def __call__(self, func):
+            return _wrap(func, self._name)
+
+    def _wrap(func, name):
+        if name is None:
+            name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) \
+                or repr(func)
+        zid = _zone_id(name)
+        if _inspect.iscoroutinefunction(func):
+            async def timed_async(*args, **kwargs):
+                t0 = _now() if _flag.value else 0
+                try:
+                    return await func(*args, **kwargs)
+                finally:
+                    if t0:
+                        _record(zid, t0, _now())
+            return _functools.wraps(func)(timed_async)
+
+        def timed(*args, **kwargs):
+            if not _flag.value:
+                return func(*args, **kwargs)
+            t0 = _now()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                _record(zid, t0, _now())
+        return _functools.wraps(func)(timed)
+
+    def count(name, amount=1):
+        """Adds amount (an integer, default 1) to counter name."""
+        if _flag.value:
+            try:
+                amount = int(amount)
+                if -_MAX_INT64 - 1 <= amount <= _MAX_INT64:
+                    _counter_add(_counter_id(name), amount)
+            except Exception:
+                pass
+
+    def gauge(name, value):
+        """Sets gauge name to value (a number)."""
+        if _flag.value:
+            try:
+                _gauge_set(_counter_id(name), float(value))
+            except Exception:
+                pass
+
+    def mark(fmt, *args):
+        """Logs a timestamped message: fmt % args, as logging does."""
+        if _flag.value:
+            try:
+                text = fmt % args if args else fmt
+            except Exception:
+                text = " ".join([str(fmt)] + [repr(a) for a in args])
+            try:
+                _mark_c(b"%s", _encode(text, _MARK_MAX))
+            except Exception:
+                pass
+
+    def thread_name(name):
+        """Names the calling thread in perftop (kept until perftop connects)."""
+        try:
+            _thread_name_c(_encode(name, _THREAD_NAME_MAX))
+        except Exception:
+            pass
+
+else:
+
+    def connected():
+        """True while perftop is connected to this process (never: no agent)."""
+        return False
+
+    class zone(object):
+        """A timed zone (no agent loaded: does nothing)."""
+
+        __slots__ = ("_name",)
+
+        def __init__(self, name=None):
+            self._name = name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, et, ev, tb):
+            return None
+
+        def __call__(self, func):
+            return func
+
+    def count(name, amount=1):
+        """Adds amount to counter name (no agent loaded: does nothing)."""
+
+    def gauge(name, value):
+        """Sets gauge name to value (no agent loaded: does nothing)."""
+
+    def mark(fmt, *args):
+        """Logs a timestamped message (no agent loaded: does nothing)."""
+
+    def thread_name(name):
+        """Names the calling thread in perftop (no agent loaded: does nothing)."""
