@@ -309,6 +309,17 @@ void pt_zone_record_ns(uint32_t zone, uint64_t t0_ns, uint64_t t1_ns)
 	zone_commit(zone - 1, t1 > d ? t1 - d : 0, t1);
 }
 
+void pt_zone_add_ns(uint32_t zone, uint32_t ns)
+{
+	uint64_t t1, d;
+
+	if (!atomic_load_explicit(&agent__g.active, memory_order_relaxed) || zone == 0)
+		return;
+	t1 = agent__ticks();
+	d = ns_to_ticks(ns);
+	zone_commit(zone - 1, t1 > d ? t1 - d : 0, t1);
+}
+
 const volatile int *pt_connected_flag(void)
 {
 	/* _Atomic int has int's size and representation on every target the
@@ -329,6 +340,11 @@ void pt_counter_add_id(uint32_t counter, int64_t delta)
 	if (atomic_load_explicit(&c->used, memory_order_relaxed) != 1)
 		atomic_store_explicit(&c->used, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->total, delta, memory_order_relaxed);
+}
+
+void pt_counter_add32(uint32_t counter, int32_t delta)
+{
+	pt_counter_add_id(counter, delta);
 }
 
 void pt_counter_add(const char *name, int64_t delta)
