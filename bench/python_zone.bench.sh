@@ -35,7 +35,9 @@ read \`time.perf_counter()\` and append the difference to a list. A zone reads
 \`time.monotonic_ns()\` twice in Python and makes one ctypes call (\`pt_zone_add_ns\`, 32-bit
 arguments, GIL kept); with no agent the module's calls are empty functions. The decorated row is a
 call through \`@perftop.zone()\` less a plain call. The connected run is under \`perftop record\`
-at the default 1 kHz sampling, which both forms share. Aim: a zone no slower than the timer.
+at the default 1 kHz sampling, which both forms share. Each column is a process of its own:
+compare the rows within a column. Aim: a zone no slower than the timer; what a zone adds under
+perftop is its ctypes call (a few times a \`time.perf_counter()\` call), which a count shows alone.
 
 | form | no agent | agent, no perftop | under perftop |
 |---|---|---|---|
