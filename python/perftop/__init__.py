@@ -34,6 +34,7 @@ Standard library only (ctypes); runs on CPython 3.8 and later.
 import ctypes as _ctypes
 import functools as _functools
 import inspect as _inspect
+import os as _os
 import time as _time
 
 __all__ = ["zone", "count", "gauge", "mark", "thread_name", "connected", "AGENT_LOADED"]
@@ -103,6 +104,21 @@ def _find_agent():
     if not addr:
         return None
     fns["flag"] = _ctypes.c_int.from_address(addr)
+    # The agent's builtins (begin, end, count): calls as cheap as any
+    # builtin's. Without them (CPython's functions not in the global
+    # namespace, as when an application embeds it privately), or with
+    # PERFTOP_PY_NO_BUILTINS set (the tests, comparisons), zones and counts
+    # take the ctypes calls above.
+    fns["builtins"] = None
+    if _os.environ.get("PERFTOP_PY_NO_BUILTINS"):
+        return fns
+    try:
+        calls = lib.pt_python_calls
+        calls.argtypes = []
+        calls.restype = _ctypes.py_object
+        fns["builtins"] = calls()
+    except (AttributeError, ValueError):
+        pass
     return fns
 
 
@@ -123,6 +139,11 @@ if _agent is not None:
     _mark_c = _agent["pt_mark"]
     _thread_name_c = _agent["pt_thread_name"]
     _now = _time.monotonic_ns
+    _builtins = _agent["builtins"]
+    if _builtins is not None:
+        _begin, _end, _count_b = _builtins
+    else:
+        _count_b = None
     # Interned ids by name; races between threads are harmless (the agent
     # gives one name one id). 0: the agent's table is full.
     _zone_ids = {}
@@ -161,29 +182,44 @@ if _agent is not None:
                 zid = _zone_ids.get(name)
                 self._id = zid if zid is not None else _zone_id(name)
 
-        def __enter__(self):
-            self._t0 = _now() if _flag.value else 0
-            return self
+        if _builtins is not None:
+            # t0 in the agent's ticks, 0 while perftop is not connected.
+            def __enter__(self):
+                self._t0 = _begin()
+                return self
 
-        def __exit__(self, et, ev, tb):
-            t0 = self._t0
-            if t0:
-                d = _now() - t0
-                if d < 4294967296:
-                    _add_ns(self._id, d)
-                else:
-                    _record(self._id, t0, t0 + d)
-            return None
+            def __exit__(self, et, ev, tb):
+                if self._t0:
+                    _end(self._id, self._t0)
+                return None
+        else:
+            # t0 in CLOCK_MONOTONIC ns, 0 while perftop is not connected.
+            def __enter__(self):
+                self._t0 = _now() if _flag.value else 0
+                return self
+
+            def __exit__(self, et, ev, tb):
+                t0 = self._t0
+                if t0:
+                    _end_ns(self._id, t0)
+                return None
 
         def __call__(self, func):
             return _wrap(func, self._name)
 
-    def _end(zid, t0):
+    def _end_ns(zid, t0):
         d = _now() - t0
         if d < 4294967296:
             _add_ns(zid, d)
         else:
             _record(zid, t0, t0 + d)
+
+    if _builtins is not None:
+        _begin_any, _end_any = _begin, _end
+    else:
+        def _begin_any():
+            return _now() if _flag.value else 0
+        _end_any = _end_ns
 
     def _wrap(func, name):
         if name is None:
@@ -192,26 +228,22 @@ if _agent is not None:
         zid = _zone_id(name)
         if _inspect.iscoroutinefunction(func):
             async def timed_async(*args, **kwargs):
-                t0 = _now() if _flag.value else 0
+                t0 = _begin_any()
                 try:
                     return await func(*args, **kwargs)
                 finally:
                     if t0:
-                        _end(zid, t0)
+                        _end_any(zid, t0)
             return _functools.wraps(func)(timed_async)
 
         def timed(*args, **kwargs):
-            if not _flag.value:
+            t0 = _begin_any()
+            if not t0:
                 return func(*args, **kwargs)
-            t0 = _now()
             try:
                 return func(*args, **kwargs)
             finally:
-                d = _now() - t0
-                if d < 4294967296:
-                    _add_ns(zid, d)
-                else:
-                    _record(zid, t0, t0 + d)
+                _end_any(zid, t0)
         return _functools.wraps(func)(timed)
 
     def count(name, amount=1):
@@ -222,12 +254,13 @@ if _agent is not None:
                 cid = _counter_ids.get(name)
                 if cid is None:
                     cid = _counter_id(name)
-                if -2147483648 <= amount <= 2147483647:
-                    try:
+                if type(amount) is int:
+                    if _count_b is not None:
+                        if not _count_b(cid, amount):
+                            return
+                    elif -2147483648 <= amount <= 2147483647:
                         _counter_add32(cid, amount)
                         return
-                    except _ctypes.ArgumentError:
-                        pass
                 amount = int(amount)
                 if -_MAX_INT64 - 1 <= amount <= _MAX_INT64:
                     _counter_add(cid, amount)

@@ -8,7 +8,8 @@
 # in `perftop run --batch`, budgets judge Python zones; `import perftop` works
 # under perftop with no PYTHONPATH from the user (and keeps the user's);
 # without the agent the program prints the same and exits the same. Debian's
-# python3 always; pyenv's 3.12 and 3.13 when present (SKIP otherwise).
+# python3 always, through the agent's builtins and through plain ctypes
+# calls; pyenv's 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
 
 WL=$PWD/tests/workloads/py_zones.py
@@ -118,9 +119,19 @@ run_version() {
 	want="$(realpath "$BUILD/python/perftop/__init__.py") True user"
 	check "$v: perftop run puts the module first and keeps PYTHONPATH ($(cat "$d/path.out"))" \
 		test "$(cat "$d/path.out")" = "$want"
+	want=builtins
+	[ -n "${PERFTOP_PY_NO_BUILTINS:-}" ] && want=ctypes
+	got=$("$PERFTOP" record -o "$d/p.ptsnap" -- "$py" -c \
+		'import perftop; print("ctypes" if perftop._builtins is None else "builtins")' 2>/dev/null)
+	check "$v: zones and counts go through $want ($got)" test "$got" = "$want"
 }
 
 run_version python3.11-debian /usr/bin/python3
+# The module's other path: ctypes calls instead of the agent's builtins.
+PERFTOP_PY_NO_BUILTINS=1
+export PERFTOP_PY_NO_BUILTINS
+run_version python3.11-debian-ctypes /usr/bin/python3
+unset PERFTOP_PY_NO_BUILTINS
 for minor in 12 13; do
 	found=
 	for py in "$HOME"/.pyenv/versions/3.$minor*/bin/python3; do
