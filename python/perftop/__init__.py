@@ -28,6 +28,11 @@ their block ends, also by an exception (which goes on unchanged). A zone on a
 generator or coroutine function times only the call that creates it, except
 that `async def` functions are timed until their coroutine finishes.
 
+Zones and counts go through three builtins the agent makes for this module
+(pt_python_calls: CPython's stable ABI, looked up when asked), as cheap as
+time.perf_counter(); where the agent cannot make them, or with
+PERFTOP_PY_NO_BUILTINS set, through ctypes calls (docs/python.md).
+
 Standard library only (ctypes); runs on CPython 3.8 and later.
 """
 
