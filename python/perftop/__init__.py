@@ -67,6 +67,20 @@ def _encode(text, limit):
     return data
 
 
+def _name_arg(name):
+    """A zone name that is not a str: None stays None (a decorator's
+    default), bytes are decoded, anything else but a function goes through
+    str(). A function means `@perftop.zone` without its parentheses, which
+    would replace the function: that raises, with or without the agent."""
+    if name is None:
+        return None
+    if isinstance(name, bytes):
+        return name.decode("utf-8", "replace")
+    if callable(name):
+        raise TypeError("perftop.zone is used as @perftop.zone() or @perftop.zone(\"name\")")
+    return str(name)
+
+
 def _find_agent():
     """The agent's functions, looked up in the symbols already loaded in the
     process (dlopen(NULL)); None when it is not loaded."""
@@ -179,6 +193,8 @@ if _agent is not None:
         __slots__ = ("_name", "_id", "_t0")
 
         def __init__(self, name=None):
+            if name.__class__ is not str:
+                name = _name_arg(name)
             self._name = name
             self._t0 = 0
             if name is None:
@@ -311,6 +327,8 @@ else:
         __slots__ = ("_name",)
 
         def __init__(self, name=None):
+            if name.__class__ is not str:
+                name = _name_arg(name)
             self._name = name
 
         def __enter__(self):

@@ -150,9 +150,15 @@ import perftop, time
 t = time.monotonic() + 30
 while perftop.AGENT_LOADED and not perftop.connected() and time.monotonic() < t:
     time.sleep(0.01)
-for name in ("é" * 200, "zone\0cut", "ok"):
+for name in ("é" * 200, "zone\0cut", "ok", b"bytes", 3):
     with perftop.zone(name):
         pass
+try:
+    @perftop.zone
+    def f():
+        pass
+except TypeError:
+    pass
 perftop.count(12, "not a number")
 perftop.gauge("g", object())
 perftop.mark("%d", "not a number")
@@ -161,4 +167,16 @@ check "names: odd arguments never raise ($out)" test "$out" = done
 "$PERFTOP" report "$tmp/n.ptsnap" --format json -o "$tmp/n.json" 2>/dev/null
 got=$(jq_py /usr/bin/python3 "$tmp/n.json" "sorted((len(z.encode()), z[:4]) for z in zones)")
 check "names: cut at 255 bytes on a character boundary, at a NUL ($got)" \
-	test "$got" = "[(2, 'ok'), (4, 'zone'), (254, 'éééé')]"
+	test "$got" = "[(1, '3'), (2, 'ok'), (4, 'zone'), (5, 'byte'), (254, 'éééé')]"
+# @perftop.zone without its parentheses raises the same with and without the agent.
+bare='import perftop
+try:
+    @perftop.zone
+    def f():
+        pass
+except TypeError as e:
+    print("TypeError", e)'
+a=$(PYTHONPATH=$PWD/python /usr/bin/python3 -c "$bare" 2>&1)
+b=$("$PERFTOP" record -o "$tmp/bare.ptsnap" -- /usr/bin/python3 -c "$bare" 2>/dev/null)
+check "bare @perftop.zone raises the same TypeError with and without the agent ($b)" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ] && case "$1" in TypeError*) true ;; *) false ;; esac' - "$a" "$b"
