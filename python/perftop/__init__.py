@@ -36,7 +36,6 @@ PERFTOP_PY_NO_BUILTINS set, through ctypes calls (docs/python.md).
 Standard library only (ctypes); runs on CPython 3.8 and later.
 """
 
-import ctypes as _ctypes
 import functools as _functools
 import inspect as _inspect
 import os as _os
@@ -84,6 +83,10 @@ def _name_arg(name):
 def _find_agent():
     """The agent's functions, looked up in the symbols already loaded in the
     process (dlopen(NULL)); None when it is not loaded."""
+    try:
+        import ctypes as _ctypes  # an interpreter built without it: no agent
+    except ImportError:
+        return None
     try:
         # PyDLL: the calls are short and never block, so they keep the GIL
         # (a CDLL call releases and takes it again: several times the cost).
