@@ -96,9 +96,9 @@ static pyobj *py_count(pyobj *self, pyobj *const *args, ssize_t nargs)
 }
 
 static struct pt_pymethoddef defs[] = {
-	{"begin", (void *)(fastcall_fn)py_begin, PT_METH_FASTCALL, NULL},
-	{"end", (void *)(fastcall_fn)py_end, PT_METH_FASTCALL, NULL},
-	{"count", (void *)(fastcall_fn)py_count, PT_METH_FASTCALL, NULL},
+    {"begin", (void *)(fastcall_fn)py_begin, PT_METH_FASTCALL, NULL},
+    {"end", (void *)(fastcall_fn)py_end, PT_METH_FASTCALL, NULL},
+    {"count", (void *)(fastcall_fn)py_count, PT_METH_FASTCALL, NULL},
 };
 
 #define LOOKUP(field, name)                                                                        \

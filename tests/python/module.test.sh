@@ -25,6 +25,7 @@ if [ ! -x /usr/bin/python3 ]; then
 	exit 0
 fi
 
+PYDIR=$(cd "$BUILD/python" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 PERFTOP_SOCKET=$tmp/perftop.sock
@@ -47,9 +48,9 @@ run_version() {
 	mkdir -p "$d"
 
 	# Without the agent: the module is there (PYTHONPATH), every call a no-op.
-	PYTHONPATH=$PWD/python "$py" "$WL" "$N" 3 >"$d/plain.out" 2>"$d/plain.err"
+	PYTHONPATH=$PYDIR "$py" "$WL" "$N" 3 >"$d/plain.out" 2>"$d/plain.err"
 	plain_rc=$?
-	out=$(PYTHONPATH=$PWD/python "$py" -c 'import perftop; print(perftop.AGENT_LOADED, perftop.connected())' 2>&1)
+	out=$(PYTHONPATH=$PYDIR "$py" -c 'import perftop; print(perftop.AGENT_LOADED, perftop.connected())' 2>&1)
 	check "$v: without the agent the module loads and does nothing ($out)" test "$out" = "False False"
 
 	# Recorded: no PYTHONPATH from the user.
@@ -176,7 +177,7 @@ try:
         pass
 except TypeError as e:
     print("TypeError", e)'
-a=$(PYTHONPATH=$PWD/python /usr/bin/python3 -c "$bare" 2>&1)
+a=$(PYTHONPATH=$PYDIR /usr/bin/python3 -c "$bare" 2>&1)
 b=$("$PERFTOP" record -o "$tmp/bare.ptsnap" -- /usr/bin/python3 -c "$bare" 2>/dev/null)
 check "bare @perftop.zone raises the same TypeError with and without the agent ($b)" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ] && case "$1" in TypeError*) true ;; *) false ;; esac' - "$a" "$b"
