@@ -102,6 +102,11 @@ run_version() {
 	rc=$?
 	check "$v: budget on a Python zone fails (exit $rc)" sh -c "[ $rc -eq 3 ] && grep -q '^  FAIL ' '$d/bf.txt'"
 
+	"$PERFTOP" run --batch --budget "$d/fail.budget" -- "$py" "$WL" "$N" >"$d/live.txt" 2>&1
+	rc=$?
+	check "$v: live budget on a Python zone fails in run --batch (exit $rc)" \
+		sh -c "[ $rc -eq 3 ] && grep -q '^  FAIL    zone py.step count' '$d/live.txt'"
+
 	# perftop run --batch: the same zones and the threads' names.
 	"$PERFTOP" run --batch -- "$py" "$WL" "$N" >"$d/batch.out" 2>"$d/batch.err"
 	rc=$?
