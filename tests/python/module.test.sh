@@ -150,6 +150,15 @@ for minor in 12 13; do
 	fi
 done
 
+# The module is the one beside the agent perftop preloads (PERFTOP_AGENT).
+mkdir -p "$tmp/agentdir/python/perftop"
+cp "$BUILD/libperftop.so" "$tmp/agentdir/"
+cp python/perftop/__init__.py "$tmp/agentdir/python/perftop/"
+got=$(PERFTOP_AGENT=$tmp/agentdir/libperftop.so "$PERFTOP" record -o "$tmp/a.ptsnap" -- /usr/bin/python3 -c \
+	'import perftop, os; print(os.path.realpath(perftop.__file__), perftop.AGENT_LOADED)' 2>/dev/null)
+check "the module beside PERFTOP_AGENT's library is the one imported ($got)" \
+	test "$got" = "$(realpath "$tmp/agentdir/python/perftop/__init__.py") True"
+
 # Names: UTF-8, cut at 255 bytes on a character boundary; a NUL ends one.
 out=$("$PERFTOP" record -o "$tmp/n.ptsnap" -- /usr/bin/python3 -c '
 import perftop, time
