@@ -91,9 +91,8 @@ Test(launch, agent_from_environment)
 	cr_assert_not_null(strstr(why, "/nonexistent/libperftop.so"));
 }
 
-/* The Python module beside the agent goes first in the child's PYTHONPATH,
- * before the one it had; without a module there, PYTHONPATH is untouched
- * unless the install directory holds one. */
+/* The Python module beside the agent is found, and its directory goes
+ * first in the child's PYTHONPATH, before the one the child had. */
 Test(launch, python_module_beside_the_agent_goes_first_in_pythonpath)
 {
 	char dir[] = "/tmp/perftop-launch-py-XXXXXX";
