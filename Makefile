@@ -8,6 +8,15 @@ INCDIR  ?= $(PREFIX)/include
 DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 DESTDIR ?=
+# Where `make install` puts the Python module (python/perftop/): the first
+# directory under $(PREFIX)/lib that the system's python3 searches (Debian:
+# /usr/local/lib/python3.X/dist-packages for /usr/local, /usr/lib/python3/
+# dist-packages for /usr), else $(PREFIX)/lib/python3/dist-packages.
+PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+ifeq ($(origin PYTHONDIR),undefined)
+PYTHONDIR := $(shell $(PYTHON) -c 'import sys; d = [p for p in sys.path if p.startswith("$(PREFIX)/lib/") and p.endswith("-packages")]; print(d[0] if d else "")' 2>/dev/null)
+PYTHONDIR := $(or $(PYTHONDIR),$(PREFIX)/lib/python3/dist-packages)
+endif
 
 BUILD   ?= build
 CC      ?= cc
@@ -27,7 +36,7 @@ PERFTOP_PKGS := ncursesw libproc2 libdw libelf zlib
 AGENT_PKGS   := libunwind msgpack
 
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DPERFTOP_DATADIR='"$(DATADIR)"' -DPERFTOP_LIBDIR='"$(LIBDIR)"' $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Isrc -MMD -MP
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -DPERFTOP_DATADIR='"$(DATADIR)"' -DPERFTOP_LIBDIR='"$(LIBDIR)"' -DPERFTOP_PYTHONDIR='"$(PYTHONDIR)"' $(OPT) -g $(WARN) $(SANFLAGS) -Iinclude -Isrc -MMD -MP
 CFLAGS  ?=
 LDFLAGS ?=
 
@@ -101,7 +110,7 @@ endif
 
 TARGETS := $(BUILD)/perftop $(WORKLOADS)
 ifneq ($(wildcard src/agent/*.c),)
-TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo
+TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo $(BUILD)/python/perftop/__init__.py
 endif
 
 .PHONY: all deps test-deps run test check test-progs asan install uninstall clean bench fuzz format fresh-check
@@ -143,6 +152,13 @@ $(BUILD)/workloads/pt_%: tests/workloads/pt_%.c $(BUILD)/libperftop.so
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(AGENT_PROG_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD) -lperftop -Wl,-rpath,'$$ORIGIN/..' -lpthread -lm
+
+# The Python module beside the agent, where `perftop run` finds it in the
+# build tree (launch_find_python).
+$(BUILD)/python/perftop/__init__.py: python/perftop/__init__.py
+	$(call say,CP,$<)
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
 
 $(BUILD)/perftop-demo: demo/perftop-demo.c $(BUILD)/libperftop.so
 	$(call say,CC,$<)
@@ -237,12 +253,14 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' perftop.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/perftop.pc
 	install -m 0644 docs/perftop.1 $(DESTDIR)$(MANDIR)/man1/perftop.1
+	install -d $(DESTDIR)$(PYTHONDIR)/perftop
+	install -m 0644 python/perftop/__init__.py $(DESTDIR)$(PYTHONDIR)/perftop/__init__.py
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/perftop $(DESTDIR)$(LIBDIR)/libperftop.so \
 		$(DESTDIR)$(INCDIR)/perftop.h $(DESTDIR)$(LIBDIR)/pkgconfig/perftop.pc \
 		$(DESTDIR)$(MANDIR)/man1/perftop.1
-	rm -rf $(DESTDIR)$(DATADIR)/perftop
+	rm -rf $(DESTDIR)$(DATADIR)/perftop $(DESTDIR)$(PYTHONDIR)/perftop
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -60,9 +60,23 @@ PT_API pt_zone_ctx pt_zone_begin_id(uint32_t zone);
 /* Ends the zone z started, on the same thread. */
 PT_API void pt_zone_end(pt_zone_ctx z);
 
+/* For bindings that read the clock themselves (Python's time.monotonic_ns):
+ * records, on the calling thread and exactly as pt_zone_end would, one run
+ * of zone that lasted t1_ns - t0_ns (CLOCK_MONOTONIC ns) and ended now.
+ * Nothing is recorded while perftop is not connected, or when t0_ns is 0. */
+PT_API void pt_zone_record_ns(uint32_t zone, uint64_t t0_ns, uint64_t t1_ns);
+/* As pt_zone_record_ns, for a run of zone that lasted ns (at most 4.29 s)
+ * and ended now: 32-bit arguments are what Python's ctypes passes fastest. */
+PT_API void pt_zone_add_ns(uint32_t zone, uint32_t ns);
+/* The flag pt_connected() reads (nonzero while perftop is connected), for
+ * bindings to which a load costs less than a call. Read only. */
+PT_API const volatile int *pt_connected_flag(void);
+
 /* Adds delta to a counter; perftop shows its total and rates. */
 PT_API void pt_counter_add(const char *name, int64_t delta);
 PT_API void pt_counter_add_id(uint32_t counter, int64_t delta);
+/* pt_counter_add_id with a 32-bit delta, for bindings as pt_zone_add_ns. */
+PT_API void pt_counter_add32(uint32_t counter, int32_t delta);
 /* Sets a gauge to value; perftop shows its latest value over time. */
 PT_API void pt_gauge_set(const char *name, double value);
 PT_API void pt_gauge_set_id(uint32_t counter, double value);

@@ -5,8 +5,9 @@
 set -eu
 
 build_pkgs="gcc make pkg-config libncurses-dev libproc2-dev libunwind-dev libmsgpack-dev libelf-dev libdw-dev zlib1g-dev libiberty-dev"
-test_pkgs="$build_pkgs g++ libcap2-bin libcriterion-dev tmux procps util-linux clang libclang-rt-14-dev golang-go nodejs"
-# The export suite reads pprof files with go tool pprof and speedscope/pprof
+test_pkgs="$build_pkgs g++ libcap2-bin libcriterion-dev tmux procps util-linux clang libclang-rt-14-dev golang-go nodejs python3"
+# The Python suite (tests/python) runs Debian's python3 (pyenv's 3.12 and
+# 3.13 too when present). The export suite reads pprof files with go tool pprof and speedscope/pprof
 # files with npm packages; nodejs from other sources brings its own npm.
 command -v npm >/dev/null 2>&1 || test_pkgs="$test_pkgs npm"
 bench_pkgs="$test_pkgs htop btop hyperfine valgrind xz-utils google-perftools libgoogle-perftools-dev linux-perf"

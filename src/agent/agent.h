@@ -179,6 +179,9 @@ struct agent {
 	/* Clock: raw ticks (TSC or CLOCK_MONOTONIC ns) and their origin. */
 	int use_tsc;
 	uint64_t ticks0, ns0;
+	/* ns per tick as the writer last calibrated it (0: not yet), for
+	 * pt_zone_record_ns, which turns a duration in ns into ticks. */
+	_Atomic double ns_per_tick;
 
 	/* Writer thread. */
 	pthread_t writer;

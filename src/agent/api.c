@@ -220,23 +220,21 @@ pt_zone_ctx pt_zone_begin(const char *name)
 	return pt_zone_begin_id(pt_zone_id(name));
 }
 
-void pt_zone_end(pt_zone_ctx z)
+/* Records one run of zone index idx from t0 to t1 (ticks) on the calling
+ * thread: its exact statistics, and its event when the ring has room. */
+static void zone_commit(uint32_t idx, uint64_t t0, uint64_t t1)
 {
 	struct agent_thread *t;
 	struct agent_zstat *s;
-	uint64_t t1, d, *rec;
-	uint32_t idx, seq;
+	uint64_t d, *rec;
+	uint32_t seq;
 
-	if (z.t0 == 0)
-		return;
-	t1 = agent__ticks();
 	t = agent__thread_get();
-	idx = z.zone - 1;
 	if (!t || t->busy || idx >= AGENT_MAX_ZONES)
 		return;
 	t->busy = 1;
 	atomic_signal_fence(memory_order_seq_cst);
-	d = t1 > z.t0 ? t1 - z.t0 : 0;
+	d = t1 > t0 ? t1 - t0 : 0;
 
 	/* Exact statistics, in the thread's seqlock. */
 	s = &t->zstats[idx];
@@ -257,7 +255,7 @@ void pt_zone_end(pt_zone_ctx z)
 	rec = ring_reserve(&t->events, 3);
 	if (rec) {
 		rec[0] = ring_header(AGENT_REC_ZONE, 3, idx);
-		rec[1] = z.t0;
+		rec[1] = t0;
 		rec[2] = t1;
 		ring_commit(&t->events);
 	} else {
@@ -267,6 +265,66 @@ void pt_zone_end(pt_zone_ctx z)
 	}
 	atomic_signal_fence(memory_order_seq_cst);
 	t->busy = 0;
+}
+
+void pt_zone_end(pt_zone_ctx z)
+{
+	uint64_t t1;
+
+	if (z.t0 == 0)
+		return;
+	t1 = agent__ticks();
+	zone_commit(z.zone - 1, z.t0, t1);
+}
+
+/* A duration in CLOCK_MONOTONIC ns, in ticks. Before the writer's first
+ * calibration the rate comes from the clock origins. */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	double npt;
+
+	if (!agent__g.use_tsc)
+		return ns;
+	npt = atomic_load_explicit(&agent__g.ns_per_tick, memory_order_relaxed);
+	if (!(npt > 0.0)) {
+		uint64_t dt = agent__ticks() - agent__g.ticks0;
+		uint64_t dn = agent__now_ns() - agent__g.ns0;
+
+		if (dt == 0 || dn == 0)
+			return ns;
+		npt = (double)dn / (double)dt;
+	}
+	return (uint64_t)((double)ns / npt);
+}
+
+void pt_zone_record_ns(uint32_t zone, uint64_t t0_ns, uint64_t t1_ns)
+{
+	uint64_t t1, d;
+
+	if (!atomic_load_explicit(&agent__g.active, memory_order_relaxed) || zone == 0 ||
+	    t0_ns == 0)
+		return;
+	t1 = agent__ticks();
+	d = ns_to_ticks(t1_ns > t0_ns ? t1_ns - t0_ns : 0);
+	zone_commit(zone - 1, t1 > d ? t1 - d : 0, t1);
+}
+
+void pt_zone_add_ns(uint32_t zone, uint32_t ns)
+{
+	uint64_t t1, d;
+
+	if (!atomic_load_explicit(&agent__g.active, memory_order_relaxed) || zone == 0)
+		return;
+	t1 = agent__ticks();
+	d = ns_to_ticks(ns);
+	zone_commit(zone - 1, t1 > d ? t1 - d : 0, t1);
+}
+
+const volatile int *pt_connected_flag(void)
+{
+	/* _Atomic int has int's size and representation on every target the
+	 * agent builds for; readers only load it. */
+	return (const volatile int *)&agent__g.active;
 }
 
 /* ---- counters and gauges ------------------------------------------------ */
@@ -282,6 +340,11 @@ void pt_counter_add_id(uint32_t counter, int64_t delta)
 	if (atomic_load_explicit(&c->used, memory_order_relaxed) != 1)
 		atomic_store_explicit(&c->used, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->total, delta, memory_order_relaxed);
+}
+
+void pt_counter_add32(uint32_t counter, int32_t delta)
+{
+	pt_counter_add_id(counter, delta);
 }
 
 void pt_counter_add(const char *name, int64_t delta)

@@ -138,6 +138,7 @@ static void calibrate(void)
 	dt = a / 2 + b / 2 - agent__g.ticks0;
 	if (dt)
 		w.ns_per_tick = (double)(ns - agent__g.ns0) / (double)dt;
+	atomic_store_explicit(&agent__g.ns_per_tick, w.ns_per_tick, memory_order_relaxed);
 }
 
 static uint64_t to_ns(uint64_t ticks)

@@ -139,7 +139,9 @@ void options_usage_run(FILE *out)
 	      "      --no-mouse         leave the mouse to the terminal\n"
 	      "  -h, --help             this help\n"
 	      "\n"
-	      "environment: PERFTOP_AGENT names the agent library to preload.\n",
+	      "environment: PERFTOP_AGENT names the agent library to preload. COMMAND's\n"
+	      "PYTHONPATH starts with perftop's Python module, so Python programs can\n"
+	      "`import perftop` (zones, counters, marks).\n",
 	      out);
 }
 

@@ -19,6 +19,9 @@
 #ifndef PERFTOP_LIBDIR
 #define PERFTOP_LIBDIR "/usr/local/lib"
 #endif
+#ifndef PERFTOP_PYTHONDIR
+#define PERFTOP_PYTHONDIR "/usr/local/lib/python3/dist-packages"
+#endif
 
 /* What perftop was started with, for the command (launch_note_signals). */
 static sigset_t started_mask;
@@ -79,6 +82,29 @@ int launch_find_agent(char *out, size_t len, char *why, size_t why_len)
 	return -ENOENT;
 }
 
+int launch_find_python(const char *agent_path, char *out, size_t len)
+{
+	char dir[PATH_MAX], cand[PATH_MAX + 32];
+
+	if (agent_path && *agent_path) {
+		const char *d;
+
+		snprintf(dir, sizeof(dir), "%s", agent_path);
+		d = dirname(dir);
+		snprintf(cand, sizeof(cand), "%s/python/perftop/__init__.py", d);
+		if (access(cand, R_OK) == 0) {
+			snprintf(out, len, "%s/python", d);
+			return 0;
+		}
+	}
+	snprintf(cand, sizeof(cand), "%s/perftop/__init__.py", PERFTOP_PYTHONDIR);
+	if (access(cand, R_OK) == 0) {
+		snprintf(out, len, "%s", PERFTOP_PYTHONDIR);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int launch_signal_ignored(int sig)
 {
 	return noted && sig > 0 && sig < NSIG && started_ignored[sig];
@@ -127,9 +153,11 @@ static void child_group(const struct launch_opts *o)
 
 /* In the child: environment, descriptors, signals, exec. Never returns; on
  * failure writes errno to report_fd and exits 127. */
-static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid_t parent)
+static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid_t parent,
+				 const char *pydir)
 {
 	const char *old = getenv("LD_PRELOAD");
+	const char *oldpy = getenv("PYTHONPATH");
 	const int fds[3] = { o->stdin_fd, o->stdout_fd, o->stderr_fd };
 	char preload[PATH_MAX * 2];
 	char hz[32];
@@ -146,6 +174,16 @@ static _Noreturn void child_exec(const struct launch_opts *o, int report_fd, pid
 	else
 		snprintf(preload, sizeof(preload), "%s", o->agent_path);
 	setenv("LD_PRELOAD", preload, 1);
+	if (*pydir) {
+		/* `import perftop` finds the module that goes with this agent. */
+		char pypath[PATH_MAX * 2];
+
+		if (oldpy && *oldpy)
+			snprintf(pypath, sizeof(pypath), "%s:%s", pydir, oldpy);
+		else
+			snprintf(pypath, sizeof(pypath), "%s", pydir);
+		setenv("PYTHONPATH", pypath, 1);
+	}
 	setenv("PERFTOP_SOCKET", o->socket_path, 1);
 	if (o->hz) {
 		snprintf(hz, sizeof(hz), "%u", o->hz);
@@ -181,11 +219,14 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 	pid_t pid, self = getpid();
 	int pipefd[2], err = 0;
 	ssize_t n;
+	char pydir[PATH_MAX];
 
 	if (!o->argv || !o->argv[0]) {
 		snprintf(why, why_len, "no command to run");
 		return -EINVAL;
 	}
+	if (launch_find_python(o->agent_path, pydir, sizeof(pydir)) < 0)
+		pydir[0] = '\0';
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		err = errno;
 		snprintf(why, why_len, "cannot create a pipe: %s", strerror(err));
@@ -198,7 +239,7 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		child_exec(o, pipefd[1], self);
+		child_exec(o, pipefd[1], self, pydir);
 	}
 	err = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);

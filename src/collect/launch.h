@@ -2,6 +2,8 @@
  * launch — starts the program `perftop run` and `perftop record` profile.
  *
  * The child gets the agent preloaded (LD_PRELOAD, prepended to any it had),
+ * the directory of the Python module that goes with that agent first in
+ * PYTHONPATH (before any it had), so `import perftop` works,
  * the private socket path and the sampling rate in its environment, the
  * standard descriptors its caller chose (perftop's own by default), the
  * signal dispositions and mask and the descriptor limit perftop itself was
@@ -44,6 +46,12 @@ int launch_signal_ignored(int sig);
  * then ../lib/ and ../lib/perftop/ beside it, then the install directory.
  * Returns 0 with the path in out, or -ENOENT with the places tried in why. */
 int launch_find_agent(char *out, size_t len, char *why, size_t why_len);
+
+/* Finds the directory holding the Python module (perftop/__init__.py) that
+ * goes with the agent at agent_path: python/ beside the agent (the build
+ * tree), then the install directory (PERFTOP_PYTHONDIR). Returns 0 with the
+ * directory in out, or -ENOENT when neither holds the module. */
+int launch_find_python(const char *agent_path, char *out, size_t len);
 
 /* Forks and execs opts->argv[0] (searched in PATH) as the leader of a new
  * process group. Returns the child's pid, or a negative errno with a reason

@@ -1,6 +1,7 @@
 # install.test.sh — `make install` and `make uninstall` into a DESTDIR: every
 # file lands under PREFIX, perftop.pc lets a program build against the
-# installed header and library, and uninstall removes all of it.
+# installed header and library, the Python module lands where python3
+# looks, and uninstall removes all of it.
 . tests/lib.sh
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
@@ -15,6 +16,14 @@ for f in bin/perftop lib/libperftop.so include/perftop.h lib/pkgconfig/perftop.p
 	share/man/man1/perftop.1 share/perftop/themes/dark.theme; do
 	check "installed_$f" test -f "$dest$prefix/$f"
 done
+pydir=lib/python3/dist-packages
+check "installed_$pydir/perftop/__init__.py" test -f "$dest$prefix/$pydir/perftop/__init__.py"
+out=$(PYTHONPATH="$dest$prefix/$pydir" /usr/bin/python3 -c 'import perftop; print(perftop.AGENT_LOADED)' 2>&1)
+check "installed python module imports ($out)" test "$out" = False
+# Under PREFIX=/usr/local the module goes where Debian's python3 looks.
+usr_pydir=$(make -s -p -n BUILD="$BUILD" PREFIX=/usr/local 2>/dev/null | sed -n 's/^PYTHONDIR := //p' | tail -n 1)
+check "python module dir for /usr/local is on python3's path ($usr_pydir)" \
+	/usr/bin/python3 -c 'import sys; sys.exit(sys.argv[1] not in sys.path)' "$usr_pydir"
 check man_page_renders sh -c "man -l '$dest$prefix/share/man/man1/perftop.1' 2>/dev/null | grep -q 'perftop run'"
 
 # A program built with the installed pkg-config file runs without perftop.

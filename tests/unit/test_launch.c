@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +89,56 @@ Test(launch, agent_from_environment)
 	setenv("PERFTOP_AGENT", "/nonexistent/libperftop.so", 1);
 	cr_assert_eq(launch_find_agent(out, sizeof(out), why, sizeof(why)), -ENOENT);
 	cr_assert_not_null(strstr(why, "/nonexistent/libperftop.so"));
+}
+
+/* The Python module beside the agent is found, and its directory goes
+ * first in the child's PYTHONPATH, before the one the child had. */
+Test(launch, python_module_beside_the_agent_goes_first_in_pythonpath)
+{
+	char dir[] = "/tmp/perftop-launch-py-XXXXXX";
+	char path[256], agent[256], want[512], found[256];
+	char *argv[] = { "sh", "-c", "echo \"py=$PYTHONPATH\"", NULL };
+	int out, status;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(agent, sizeof(agent), "%s/libperftop.so", dir);
+	snprintf(path, sizeof(path), "%s/python", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/python/perftop", dir);
+	cr_assert_eq(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/python/perftop/__init__.py", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fclose(f);
+
+	cr_assert_eq(launch_find_python(agent, found, sizeof(found)), 0);
+	snprintf(want, sizeof(want), "%s/python", dir);
+	cr_assert_str_eq(found, want);
+
+	struct launch_opts o = { argv, agent, "/tmp/s.sock", 0, -1, -1, -1, -1 };
+	char why[256];
+
+	out = open(out_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	cr_assert_geq(out, 0);
+	o.stdout_fd = out;
+	o.stderr_fd = out;
+	setenv("PYTHONPATH", "/user/dir", 1);
+	unsetenv("LD_PRELOAD");
+	pid_t pid = launch_start(&o, why, sizeof(why));
+	close(out);
+	cr_assert_gt(pid, 0, "%s", why);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	snprintf(want, sizeof(want), "py=%s/python:/user/dir\n", dir);
+	cr_assert_not_null(strstr(slurp(out_path), want), "%s", slurp(out_path));
+	unsetenv("PYTHONPATH");
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/python/perftop", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/python", dir);
+	rmdir(path);
+	rmdir(dir);
 }
 
 /* The shell execs grep, which reads its own status: the mask it shows is
