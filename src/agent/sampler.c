@@ -1034,83 +1034,51 @@ static void exec_failed(struct exec_guard *g)
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* The body of every interposed exec: the real function, found first (when
+ * it is missing, ENOSYS and nothing begun), called inside the guard. */
+#define EXEC_GUARDED(real, ...)                                                                    \
+	do {                                                                                       \
+		struct exec_guard g;                                                               \
+		int rc;                                                                            \
+                                                                                                   \
+		resolve_exec();                                                                    \
+		if (!(real))                                                                       \
+			return errno = ENOSYS, -1;                                                 \
+		exec_begin(&g);                                                                    \
+		rc = (real)(__VA_ARGS__);                                                          \
+		exec_failed(&g);                                                                   \
+		return rc;                                                                         \
+	} while (0)
+
 /* Interposed exec family: contracts as exec(3); see above for what they add. */
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_execve)
-		return errno = ENOSYS, -1;
-	rc = real_execve(path, argv, envp);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_execve, path, argv, envp);
 }
 
 EXPORT int execv(const char *path, char *const argv[])
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_execv)
-		return errno = ENOSYS, -1;
-	rc = real_execv(path, argv);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_execv, path, argv);
 }
 
 EXPORT int execvp(const char *file, char *const argv[])
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_execvp)
-		return errno = ENOSYS, -1;
-	rc = real_execvp(file, argv);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_execvp, file, argv);
 }
 
 EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_execvpe)
-		return errno = ENOSYS, -1;
-	rc = real_execvpe(file, argv, envp);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_execvpe, file, argv, envp);
 }
 
 EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_fexecve)
-		return errno = ENOSYS, -1;
-	rc = real_fexecve(fd, argv, envp);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_fexecve, fd, argv, envp);
 }
 
 EXPORT int execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
 {
-	struct exec_guard g;
-	int rc;
-
-	exec_begin(&g);
-	if (!real_execveat)
-		return errno = ENOSYS, -1;
-	rc = real_execveat(dirfd, path, argv, envp, flags);
-	exec_failed(&g);
-	return rc;
+	EXEC_GUARDED(real_execveat, dirfd, path, argv, envp, flags);
 }
 
 /* The list forms gather their arguments (at most 4096) and call the vector
