@@ -22,19 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "collect/collector.h"
 #include "model/model.h"
 #include "wire/wire.h"
 
 enum { DEPTH = 32, STACKS = 1000, BATCH = 256 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double cpu_s(void)
 {
@@ -49,7 +42,7 @@ static uint64_t code_pcs[64];
 int main(int argc, char **argv);
 static void fill_pcs(void)
 {
-	uint64_t base[] = { (uint64_t)(uintptr_t)now_s, (uint64_t)(uintptr_t)cpu_s,
+	uint64_t base[] = { (uint64_t)(uintptr_t)bench_now_s, (uint64_t)(uintptr_t)cpu_s,
 			    (uint64_t)(uintptr_t)fill_pcs, (uint64_t)(uintptr_t)main };
 
 	for (int i = 0; i < 64; i++)
@@ -95,8 +88,8 @@ static void generator(const char *sock, long rate, double seconds, int out_fd)
 	wire_put_hello(&b, &h);
 	send_all(fd, b.data, b.len);
 	wire_buf_consume(&b, b.len);
-	start = now_s();
-	while ((t = now_s() - start) < seconds) {
+	start = bench_now_s();
+	while ((t = bench_now_s() - start) < seconds) {
 		long due = (long)(t * (double)rate);
 
 		if (sent >= due) {
@@ -150,7 +143,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < agents; i++)
 		if (fork() == 0)
 			generator(sock, rate, seconds, pipefd[1]);
-	t0 = now_s();
+	t0 = bench_now_s();
 	c0 = cpu_s();
 	for (int i = 0; i < agents; i++) {
 		int st;
@@ -173,7 +166,7 @@ int main(int argc, char **argv)
 			break;
 		usleep(10000);
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	c1 = cpu_s();
 	collector_stop(c);
 	model_release(&m);

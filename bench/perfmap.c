@@ -12,39 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "symbols/perfmap.h"
 
 enum { NLINES = 200000, APPEND = 1000, RUNS = 5, LOOKUPS = 1000000 };
-
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_double);
-	return v[RUNS / 2];
-}
 
 static uint64_t next_addr = 0x7f0000000000ULL;
 
@@ -57,17 +28,17 @@ static void write_lines(const char *path, const char *mode, int n, int first)
 		exit(1);
 	}
 	for (int i = 0; i < n; i++) {
-		uint64_t size = 0x40 + xr() % 0x800;
+		uint64_t size = 0x40 + bench_rand() % 0x800;
 		uint64_t at = next_addr;
 
-		if (xr() % 50 == 0 && next_addr > 0x7f0000100000ULL)
+		if (bench_rand() % 50 == 0 && next_addr > 0x7f0000100000ULL)
 			at =
-			    next_addr - 0x100000 + (xr() % 0x80000); /* re-JITted over older code */
+			    next_addr - 0x100000 + (bench_rand() % 0x80000); /* re-JITted over older code */
 		else
 			next_addr += (size + 0x3f) & ~0x3fULL;
 		fprintf(f, "%llx %llx JS:*function_%d /srv/app/src/module_%d.js:%d:%d\n",
 		        (unsigned long long)at, (unsigned long long)size, first + i,
-		        (first + i) % 997, (int)(xr() % 5000), (int)(xr() % 80));
+		        (first + i) % 997, (int)(bench_rand() % 5000), (int)(bench_rand() % 80));
 	}
 	fclose(f);
 }
@@ -91,27 +62,27 @@ int main(int argc, char **argv)
 		next_addr = lo;
 		write_lines(path, "w", NLINES, 0);
 		perfmap_set_path(pm, path);
-		t = now_s();
+		t = bench_now_s();
 		if (perfmap_refresh(pm, true) != NLINES) {
 			fprintf(stderr, "perfmap: the first read did not add %d entries\n", NLINES);
 			return 1;
 		}
-		first[r] = now_s() - t;
-		t = now_s();
+		first[r] = bench_now_s() - t;
+		t = bench_now_s();
 		perfmap_refresh(pm, true);
-		nothing[r] = now_s() - t;
+		nothing[r] = bench_now_s() - t;
 		write_lines(path, "a", APPEND, NLINES);
-		t = now_s();
+		t = bench_now_s();
 		if (perfmap_refresh(pm, true) != APPEND) {
 			fprintf(stderr, "perfmap: the re-read did not add %d entries\n", APPEND);
 			return 1;
 		}
-		reread[r] = now_s() - t;
+		reread[r] = bench_now_s() - t;
 		span = next_addr - lo;
-		t = now_s();
+		t = bench_now_s();
 		for (int i = 0; i < LOOKUPS; i++)
-			sink += perfmap_lookup(pm, lo + xr() % span, NULL) != NULL;
-		lookup[r] = (now_s() - t) / LOOKUPS;
+			sink += perfmap_lookup(pm, lo + bench_rand() % span, NULL) != NULL;
+		lookup[r] = (bench_now_s() - t) / LOOKUPS;
 		{
 			struct perfmap_stats st;
 
@@ -123,7 +94,7 @@ int main(int argc, char **argv)
 	unlink(path);
 	printf("lines %d bytes %ld append %d first %.4f s reread %.4f s nothing %.1f us "
 	       "lookup %.0f ns hits %zu\n",
-	       NLINES, bytes, APPEND, median(first), median(reread), median(nothing) * 1e6,
-	       median(lookup) * 1e9, (size_t)sink);
+	       NLINES, bytes, APPEND, bench_median(first, RUNS), bench_median(reread, RUNS), bench_median(nothing, RUNS) * 1e6,
+	       bench_median(lookup, RUNS) * 1e9, (size_t)sink);
 	return 0;
 }

@@ -9,17 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "model/model.h"
 #include "model/profile.h"
 #include "ui/ui_internal.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static long rss_kb(const char *field)
 {
@@ -33,15 +26,6 @@ static long rss_kb(const char *field)
 	if (f)
 		fclose(f);
 	return kb;
-}
-
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
 }
 
 enum { NFUNCS = 5000, NSTACKS = 50000, NSAMPLES = 1000000, MAXD = 24 };
@@ -71,17 +55,10 @@ static void add_second(struct profile *p)
 	double t_next = profile_now(p) + 1;
 
 	for (int i = 0; i < 10000; i++) {
-		int s = (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
+		int s = (int)((bench_rand() % NSTACKS) * (bench_rand() % 1000) / 1000);
 
 		profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1, t_next - 1 + i / 10000.0);
 	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 enum { UI_W = 200, UI_H = 60, UI_REFRESHES = 5 };
@@ -105,16 +82,16 @@ static double bench_tab(struct ui *ui, struct lines *frame, struct profile *p, i
 	double t[UI_REFRESHES], a, sw;
 
 	ui->proc.tabs.tab = (enum proc_tab)tab;
-	a = now_s();
+	a = bench_now_s();
 	ui__frame(ui, frame);
-	sw = now_s() - a;
+	sw = bench_now_s() - a;
 	for (int r = 0; r < UI_REFRESHES; r++) {
 		add_second(p);
-		a = now_s();
+		a = bench_now_s();
 		ui__frame(ui, frame);
-		t[r] = now_s() - a;
+		t[r] = bench_now_s() - a;
 	}
-	qsort(t, UI_REFRESHES, sizeof(t[0]), cmp_double);
+	bench_sort(t, UI_REFRESHES);
 	printf("  ui %d %-9s %-19s switch %6.2f ms, refresh median %6.2f ms, max %6.2f ms, "
 	       "%zu lines\n",
 	       tab, tab_name(tab), scope, sw * 1e3, t[UI_REFRESHES / 2] * 1e3,
@@ -202,12 +179,12 @@ int main(int argc, char **argv)
 	 * programs look: few entry points, divergence deeper down); random ones
 	 * share nothing past the first frames. */
 	for (int s = 0; s < NSTACKS; s++) {
-		int d = 16 + (int)(xr() % 9), keep = 0;
+		int d = 16 + (int)(bench_rand() % 9), keep = 0;
 
 		if (s && !random_stacks) {
-			int from = (int)(xr() % s);
+			int from = (int)(bench_rand() % s);
 
-			keep = depths[from] - 1 - (int)(xr() % 8);
+			keep = depths[from] - 1 - (int)(bench_rand() % 8);
 			if (keep > d - 1)
 				keep = d - 1;
 			if (keep < 0)
@@ -215,17 +192,17 @@ int main(int argc, char **argv)
 			memcpy(stacks[s], stacks[from], keep * sizeof(uint32_t));
 		}
 		for (int i = keep; i < d; i++)
-			stacks[s][i] = ids[i == 0 ? xr() % 4 : xr() % NFUNCS];
+			stacks[s][i] = ids[i == 0 ? bench_rand() % 4 : bench_rand() % NFUNCS];
 		depths[s] = (uint8_t)d;
 	}
 	/* Every stack once, then a skewed draw (hot stacks get most samples). */
-	t0 = now_s();
+	t0 = bench_now_s();
 	for (int i = 0; i < NSAMPLES; i++) {
-		int s = i < NSTACKS ? i : (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
+		int s = i < NSTACKS ? i : (int)((bench_rand() % NSTACKS) * (bench_rand() % 1000) / 1000);
 
 		profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1, i * (100.0 / NSAMPLES));
 	}
-	t1 = now_s();
+	t1 = bench_now_s();
 	printf("%s stacks: add 1M samples %.3f s (%.2f us/sample)\n",
 	       random_stacks ? "random" : "shared-prefix", t1 - t0, (t1 - t0) / NSAMPLES * 1e6);
 	printf("  stacks %zu, pairs %zu, top nodes %zu, callers nodes %zu\n", p->stacks.count,
@@ -253,15 +230,15 @@ int main(int argc, char **argv)
 
 		v.tid = cases[k].tid;
 		v.seconds = cases[k].seconds;
-		a = now_s();
+		a = bench_now_s();
 		profile_view_update(p, &v, profile_now(p));
-		b = now_s();
+		b = bench_now_s();
 		rows = walk(v.top, v.scope, buf, NFUNCS * 4);
 		rows += walk(v.callers, v.scope, buf, NFUNCS * 4);
-		c = now_s();
+		c = bench_now_s();
 		/* The flat table sorted by total (the Functions tab). */
 		profile_funcs_sorted(p, true, order);
-		d = now_s();
+		d = bench_now_s();
 		printf("  view %-32s update %6.2f ms, tree+callers walk %5.2f ms (%zu rows), "
 		       "flat sort %.2f ms, samples %llu\n",
 		       cases[k].what, (b - a) * 1e3, (c - b) * 1e3, rows, (d - c) * 1e3,
@@ -281,20 +258,20 @@ int main(int argc, char **argv)
 		for (int sec = 0; sec < 10; sec++) {
 			double base_t = profile_now(p) + 1;
 
-			a = now_s();
+			a = bench_now_s();
 			for (int i = 0; i < 10000; i++) {
-				int s = (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
+				int s = (int)((bench_rand() % NSTACKS) * (bench_rand() % 1000) / 1000);
 
 				profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1,
 						    base_t - 1 + i / 10000.0);
 			}
-			b = now_s();
+			b = bench_now_s();
 			profile_view_update(p, &v, profile_now(p));
 			walk(v.top, v.scope, buf, NFUNCS * 4);
 			walk(v.callers, v.scope, buf, NFUNCS * 4);
 			profile_funcs_sorted(p, true, order);
 			t_add += b - a;
-			t_ref += now_s() - b;
+			t_ref += bench_now_s() - b;
 		}
 		printf("  steady, 30 s window tracked: add %.2f us/sample (expiry included), "
 		       "refresh %.2f ms\n", t_add / 100000 * 1e6, t_ref / 10 * 1e3);
@@ -313,13 +290,13 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < 200000; i++)
 		profile_zone_event_at(p, z[i % 20], 100 + i % 8, now - 30 + i * (30.0 / 200000),
-				      1000 + xr() % 5000000);
+				      1000 + bench_rand() % 5000000);
 	for (int k = 0; k < 3; k++) {
-		double secs = k == 0 ? 0 : k == 1 ? 5 : 30, a = now_s();
+		double secs = k == 0 ? 0 : k == 1 ? 5 : 30, a = bench_now_s();
 
 		profile_zone_summaries(p, 0, secs, now, sums);
 		printf("  zones (20) %s: %.2f ms\n", k == 0 ? "all" : k == 1 ? "5 s" : "30 s",
-		       (now_s() - a) * 1e3);
+		       (bench_now_s() - a) * 1e3);
 	}
 	/* Counters: 10, updated 1,000 times each over the last 10 s. */
 	for (int i = 0; i < 10; i++) {
@@ -338,9 +315,9 @@ int main(int argc, char **argv)
 	printf("  RSS at the end %ld MB (peak %ld MB)\n", (rss_kb("VmRSS") - base) / 1024,
 	       rss_kb("VmHWM") / 1024);
 
-	double a = now_s();
+	double a = bench_now_s();
 	profile_reset(p);
-	printf("  reset %.2f ms\n", (now_s() - a) * 1e3);
+	printf("  reset %.2f ms\n", (bench_now_s() - a) * 1e3);
 	profile_view_release(&v);
 	model_release(&m);
 	free(buf);

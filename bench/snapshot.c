@@ -12,42 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "snapshot/snapshot.h"
 
 enum { NFUNCS = 5000, NSTACKS = 50000, NSAMPLES = 1000000, MAXD = 24, RUNS = 3 };
 
 static uint32_t stacks[NSTACKS][MAXD];
 static uint8_t depths[NSTACKS];
-
-static uint64_t rng = 88172645463325252ULL;
-static uint64_t xr(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v)
-{
-	qsort(v, RUNS, sizeof(*v), cmp_double);
-	return v[RUNS / 2];
-}
 
 static void build(struct model *m)
 {
@@ -91,27 +62,27 @@ static void build(struct model *m)
 		ids[i] = profile_func(p, i % 10 ? "prog" : "libc.so.6", name, "prog.c", i);
 	}
 	for (int s = 0; s < NSTACKS; s++) {
-		int d = 16 + (int)(xr() % 9), keep = 0;
+		int d = 16 + (int)(bench_rand() % 9), keep = 0;
 
 		if (s) {
-			int from = (int)(xr() % s);
+			int from = (int)(bench_rand() % s);
 
-			keep = depths[from] - 1 - (int)(xr() % 8);
+			keep = depths[from] - 1 - (int)(bench_rand() % 8);
 			keep = keep > d - 1 ? d - 1 : keep < 0 ? 0 : keep;
 			memcpy(stacks[s], stacks[from], (size_t)keep * sizeof(uint32_t));
 		}
 		for (int i = keep; i < d; i++)
-			stacks[s][i] = ids[i == 0 ? xr() % 4 : xr() % NFUNCS];
+			stacks[s][i] = ids[i == 0 ? bench_rand() % 4 : bench_rand() % NFUNCS];
 		depths[s] = (uint8_t)d;
 	}
 	for (int i = 0; i < NSAMPLES; i++) {
-		int s = i < NSTACKS ? i : (int)((xr() % NSTACKS) * (xr() % 1000) / 1000);
+		int s = i < NSTACKS ? i : (int)((bench_rand() % NSTACKS) * (bench_rand() % 1000) / 1000);
 		double t = i * (100.0 / NSAMPLES);
 
 		profile_add_samples(p, 100 + s % 8, stacks[s], depths[s], 1, t);
 		if (i % 100 == 0)
 			profile_zone_event_at(p, profile_zone(p, i % 300 ? "frame" : "parse"),
-			                      100 + s % 8, t, 1000 + xr() % 10000000);
+			                      100 + s % 8, t, 1000 + bench_rand() % 10000000);
 		if (i % 1000 == 0)
 			profile_counter_update(p, profile_counter(p, "frames"), false, 1, t);
 	}
@@ -136,20 +107,20 @@ int main(int argc, char **argv)
 	snapshot_meta_init(&meta);
 	meta.pid = 1000;
 	for (int i = 0; i < RUNS; i++) {
-		double t0 = now_s(), t1, t2, t3;
+		double t0 = bench_now_s(), t1, t2, t3;
 
 		snapshot_encode(&m, &meta, &b);
-		t1 = now_s();
+		t1 = bench_now_s();
 		if (snapshot_write(&b, path, why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s\n", why);
 			return 1;
 		}
-		t2 = now_s();
+		t2 = bench_now_s();
 		if (snapshot_save(&m, &meta, path, why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s\n", why);
 			return 1;
 		}
-		t3 = now_s();
+		t3 = bench_now_s();
 		enc[i] = t1 - t0;
 		wr[i] = t2 - t1;
 		save[i] = t3 - t2;
@@ -162,13 +133,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < RUNS; i++) {
 		struct model l;
 		struct snapshot_meta got;
-		double t0 = now_s();
+		double t0 = bench_now_s();
 
 		if (snapshot_load(&l, path, &got, why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s\n", why);
 			return 1;
 		}
-		load[i] = now_s() - t0;
+		load[i] = bench_now_s() - t0;
 		if (model_find(&l, 1000)->profile->samples != NSAMPLES) {
 			fprintf(stderr, "loaded %llu samples, not %d\n",
 			        (unsigned long long)model_find(&l, 1000)->profile->samples,
@@ -183,7 +154,7 @@ int main(int argc, char **argv)
 	printf("samples %d, stacks %d, functions %d, threads 8, processes %zu\n", NSAMPLES, NSTACKS,
 	       NFUNCS, m.nprocs);
 	printf("encode (under the lock) %.3f s, write %.3f s, save %.3f s, load %.3f s\n",
-	       median(enc), median(wr), median(save), median(load));
+	       bench_median(enc, RUNS), bench_median(wr, RUNS), bench_median(save, RUNS), bench_median(load, RUNS));
 	printf("file %ld bytes (%.2f bytes/sample); uncompressed contents %zu bytes (%.2f "
 	       "bytes/sample)\n",
 	       size, (double)size / NSAMPLES, b.len, (double)b.len / NSAMPLES);
