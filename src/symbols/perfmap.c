@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/scan.h"
 #include "util/xalloc.h"
 
 struct raw {
@@ -117,33 +118,15 @@ static void clear(struct perfmap *pm)
 /* ---- parsing ----------------------------------------------------------- */
 
 /* One hexadecimal number, optional "0x", at most 16 digits; advances *p. */
-static bool scan_hex(const char **p, const char *end, uint64_t *out)
+static bool scan_hex_0x(const char **p, const char *end, uint64_t *out)
 {
 	const char *s = *p;
-	uint64_t v = 0;
-	int n = 0;
 
 	if (end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	for (; s < end; s++, n++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		if (n == 16)
-			return false;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0)
+	if (scan_hex(&s, end, out) < 0)
 		return false;
 	*p = s;
-	*out = v;
 	return true;
 }
 
@@ -173,7 +156,7 @@ static bool add_line(struct perfmap *pm, const char *s, const char *end)
 
 	while (s < end && is_blank(*s))
 		s++;
-	if (!scan_hex(&s, end, &start) || !skip_blanks(&s, end) || !scan_hex(&s, end, &size) ||
+	if (!scan_hex_0x(&s, end, &start) || !skip_blanks(&s, end) || !scan_hex_0x(&s, end, &size) ||
 	    !skip_blanks(&s, end))
 		return false;
 	while (end > s && (end[-1] == '\r' || is_blank(end[-1])))

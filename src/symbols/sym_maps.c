@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "util/scan.h"
 #include "util/xalloc.h"
 
 void sym_maps_init(struct sym_maps *maps)
@@ -39,48 +40,6 @@ static int fail(char *err, size_t err_len, int code, const char *fmt, ...)
 		va_end(ap);
 	}
 	return code;
-}
-
-/* Reads one hexadecimal number of at most 16 digits at *p; advances *p. */
-static int scan_hex(const char **p, const char *end, uint64_t *out)
-{
-	const char *s = *p;
-	uint64_t v = 0;
-	int n = 0;
-
-	for (; s < end && n < 17; s++, n++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			break;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0 || n > 16)
-		return -1;
-	*p = s;
-	*out = v;
-	return 0;
-}
-
-static int scan_dec(const char **p, const char *end, uint64_t *out)
-{
-	const char *s = *p;
-	uint64_t v = 0;
-	int n = 0;
-
-	for (; s < end && *s >= '0' && *s <= '9' && n < 20; s++, n++)
-		v = v * 10 + (uint64_t)(*s - '0');
-	if (n == 0 || n >= 20)
-		return -1;
-	*p = s;
-	*out = v;
-	return 0;
 }
 
 static int expect(const char **p, const char *end, char c)
