@@ -55,6 +55,8 @@ enum report_format {
 	X(REQUESTED_HZ, "requested rate", "requested_hz", HZ)                 \
 	X(ACHIEVED_HZ, "achieved rate", "achieved_hz", HZ)                    \
 	X(DROPPED, "dropped by the agent", "dropped", COUNT)                  \
+	X(AGENT_COST, "agent CPU, of the target's", "agent_cost_pct", PCT)    \
+	X(AGENT_CPU, "agent CPU time", "agent_cpu_s", SECONDS)                \
 	X(THREADS, "threads", "threads", COUNT)                               \
 	X(CPU_AVG, "CPU average", "cpu_avg_pct", PCT)                         \
 	X(CPU_MAX, "CPU max", "cpu_max_pct", PCT)                             \
