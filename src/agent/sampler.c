@@ -142,7 +142,8 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	uint64_t *rec;
 	/* The handler's own cost: entry to exit on the agent's clock (TSC, or
 	 * CLOCK_MONOTONIC through the vDSO: no system call), added to the
-	 * thread's handler_ticks. The handler does not sleep, so this is CPU
+	 * thread's handler_ticks; the entry's reading is also the sample's
+	 * timestamp, so timing adds one clock read per sample. The handler does not sleep, so this is CPU
 	 * time (a preemption in between would count, and is rare at a few
 	 * microseconds a sample). The kernel's work to deliver the signal and
 	 * return from it is not inside and is not counted. */
@@ -195,7 +196,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 		                      memory_order_relaxed);
 		goto spent;
 	}
-	rec[1] = agent__ticks();
+	rec[1] = t0; /* the sample's time: the handler's entry */
 	n = unwind(ucv, rec + 2, depth);
 	rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
 	ring_commit_n(&t->samples, 2 + n);
