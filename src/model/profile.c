@@ -1444,6 +1444,11 @@ double profile_cost_pct(const struct profile *p)
 {
 	if (!p->cost_known || p->cost.process_ns == 0)
 		return -1;
+	/* The agent's clocks and the process's are read a moment apart: on a
+	 * process that did nothing but the agent's work, the agent's share can
+	 * come out a hair over all of it. */
+	if (p->cost.handler_ns + p->cost.writer_ns >= p->cost.process_ns)
+		return 100.0;
 	return 100.0 * (double)(p->cost.handler_ns + p->cost.writer_ns) /
 	       (double)p->cost.process_ns;
 }

@@ -412,8 +412,9 @@ void profile_view_update(struct profile *p, struct profile_view *v, double now);
 void profile_cost_connect(struct profile *p);
 void profile_cost_update(struct profile *p, const struct profile_cost *since_connect);
 /* The agent's CPU time (handler and writer) as a percentage of the
- * process's CPU time over the same span, or -1 when not known (no figure
- * from the agent, or no CPU time yet). Not reset by profile_reset. */
+ * process's CPU time over the same span, at most 100, or -1 when not known
+ * (no figure from the agent, or no CPU time yet). Not reset by
+ * profile_reset. */
 double profile_cost_pct(const struct profile *p);
 
 /* The UI's reset (R): clears sample counts, the flat table, trees, the

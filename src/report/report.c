@@ -327,8 +327,9 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	if (profile_cost_pct(p) >= 0) {
 		r->fig[RS_AGENT_COST] = profile_cost_pct(p);
 		r->have[RS_AGENT_COST] = true;
-		r->fig[RS_AGENT_CPU] = (double)(p->cost.handler_ns + p->cost.writer_ns) / 1e9;
-		r->have[RS_AGENT_CPU] = true;
+		r->fig[RS_AGENT_HANDLER] = (double)p->cost.handler_ns / 1e9;
+		r->fig[RS_AGENT_WRITER] = (double)p->cost.writer_ns / 1e9;
+		r->have[RS_AGENT_HANDLER] = r->have[RS_AGENT_WRITER] = true;
 	}
 
 	compute_funcs(r, p, o.top);

@@ -37,12 +37,12 @@ if [ ! -s "$tmp/r.ptsnap" ]; then
 fi
 "$PERFTOP" report --format json "$tmp/r.ptsnap" >"$tmp/r.json" 2>"$tmp/err.txt"
 jpct=$(sed -n 's/^ *"agent_cost_pct": \([0-9.e+-]*\),*$/\1/p' "$tmp/r.json" | head -n 1)
-jcpu=$(sed -n 's/^ *"agent_cpu_s": \([0-9.e+-]*\),*$/\1/p' "$tmp/r.json" | head -n 1)
+jcpu=$(sed -n 's/^ *"agent_handler_s": \([0-9.e+-]*\),*$/\1/p' "$tmp/r.json" | head -n 1)
 if [ -n "$jpct" ] && in_range "$(printf '%f' "$jpct")" && [ -n "$jcpu" ] &&
 	awk -v x="$jcpu" 'BEGIN { exit !(x > 0) }'; then
-	pass "agent_cost: the JSON report of a recording carries agent_cost_pct ($jpct) and agent_cpu_s ($jcpu)"
+	pass "agent_cost: the JSON report of a recording carries agent_cost_pct ($jpct) and agent_handler_s ($jcpu)"
 else
-	fail "agent_cost: the JSON report carries agent_cost_pct and agent_cpu_s" \
+	fail "agent_cost: the JSON report carries agent_cost_pct and agent_handler_s" \
 		"'$jpct' '$jcpu': $(grep agent_ "$tmp/r.json" | head -n 3)"
 fi
 "$PERFTOP" report "$tmp/r.ptsnap" >"$tmp/r.txt" 2>&1

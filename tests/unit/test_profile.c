@@ -215,3 +215,14 @@ Test(profile, agent_cost_without_cpu_time_is_unknown)
 	cr_assert(p->cost_known);
 	cr_assert_lt(profile_cost_pct(p), 0, "no CPU time yet: no share to give");
 }
+
+Test(profile, agent_cost_is_at_most_all_of_the_process)
+{
+	/* Clocks read a moment apart: an idle process's agent can come out
+	 * a hair over the process's own CPU time. */
+	struct profile_cost c = { .handler_ns = 0, .writer_ns = 117530, .process_ns = 117440 };
+
+	profile_cost_connect(p);
+	profile_cost_update(p, &c);
+	cr_assert_float_eq(profile_cost_pct(p), 100.0, 1e-12);
+}
