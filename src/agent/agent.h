@@ -103,6 +103,12 @@ struct agent_thread {
 	 * sources missed that the next sample carries (writer, sampler.c). */
 	_Atomic uint64_t weighed;
 	_Atomic uint32_t debt;
+	/* Time the handler ran on this thread, in agent__ticks() units, from
+	 * its entry to its exit for the agent's own signals. On-CPU time: the
+	 * handler never sleeps (no lock, no blocking call; its futex checks of
+	 * memory return at once). Written by the handler only (relaxed), read
+	 * by the writer for STATS. */
+	_Atomic uint64_t handler_ticks;
 	/* The thread's own stack [stack_lo, stack_hi), 0 when unknown (set by
 	 * the thread itself at attach). */
 	uintptr_t stack_lo, stack_hi;

@@ -140,6 +140,14 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	struct agent_thread *t;
 	uint32_t weight = 1, depth = agent__g.cfg.depth, n;
 	uint64_t *rec;
+	/* The handler's own cost: entry to exit on the agent's clock (TSC, or
+	 * CLOCK_MONOTONIC through the vDSO: no system call), added to the
+	 * thread's handler_ticks; the entry's reading is also the sample's
+	 * timestamp, so timing adds one clock read per sample. The handler does not sleep, so this is CPU
+	 * time (a preemption in between would count, and is rare at a few
+	 * microseconds a sample). The kernel's work to deliver the signal and
+	 * return from it is not inside and is not counted. */
+	uint64_t t0 = agent__ticks();
 
 	atomic_fetch_add(&in_flight, 1);
 	t = agent__thread_find((pid_t)syscall(SYS_gettid));
@@ -149,8 +157,10 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 		agent__signals_forward(sig, si, ucv);
 		return;
 	}
-	if (!t || !atomic_load(&agent__g.sampling))
+	if (!t)
 		goto out;
+	if (!atomic_load(&agent__g.sampling))
+		goto spent;
 	if (si->si_code == SI_TIMER && si->si_overrun > 0)
 		weight += si->si_overrun < 0xfffe ? (uint32_t)si->si_overrun : 0xfffeu;
 	/* CPU time the sources could not see (in system calls), weighed by the
@@ -172,24 +182,29 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 		atomic_store_explicit(&t->low_stack,
 		                      atomic_load_explicit(&t->low_stack, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
-		goto out;
+		goto spent;
 	case -1:
 		atomic_store_explicit(&t->odd_stack,
 		                      atomic_load_explicit(&t->odd_stack, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
-		goto out;
+		goto spent;
 	}
 	rec = ring_reserve(&t->samples, 2 + depth);
 	if (!rec) {
 		atomic_store_explicit(&t->dropped,
 		                      atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
 		                      memory_order_relaxed);
-		goto out;
+		goto spent;
 	}
-	rec[1] = agent__ticks();
+	rec[1] = t0; /* the sample's time: the handler's entry */
 	n = unwind(ucv, rec + 2, depth);
 	rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
 	ring_commit_n(&t->samples, 2 + n);
+spent:
+	atomic_store_explicit(&t->handler_ticks,
+	                      atomic_load_explicit(&t->handler_ticks, memory_order_relaxed) +
+	                          (agent__ticks() - t0),
+	                      memory_order_relaxed);
 out:
 	atomic_fetch_sub(&in_flight, 1);
 	errno = saved;

@@ -114,6 +114,7 @@ static void slot_reset(struct agent_thread *t, pid_t tid)
 	t->w_low_stack = t->w_odd_stack = t->w_blocked_s = t->w_blocked_since = 0;
 	atomic_store_explicit(&t->weighed, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->debt, 0, memory_order_relaxed);
+	atomic_store_explicit(&t->handler_ticks, 0, memory_order_relaxed);
 	t->w_cpu_valid = 0;
 	t->busy = 0;
 	t->owned = 0;

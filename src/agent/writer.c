@@ -86,6 +86,12 @@ struct writer {
 	uint64_t samples_lost; /* dropped here: no connection, no room */
 	uint64_t events_lost;
 	uint64_t retired_taken, retired_dropped, retired_ev_dropped; /* of freed slots */
+	uint64_t retired_handler; /* handler_ticks of freed slots */
+
+	/* The agent's cost when this connection began (cost_read): STATS
+	 * carry what it spent since. */
+	uint64_t cost0_handler; /* ticks */
+	uint64_t cost0_writer, cost0_process; /* ns */
 
 	/* STATS interval. */
 	uint64_t last_second_ns;
@@ -153,6 +159,37 @@ static uint64_t to_ns(uint64_t ticks)
 static uint64_t dur_ns(uint64_t ticks)
 {
 	return agent__g.use_tsc ? (uint64_t)((double)ticks * w.ns_per_tick) : ticks;
+}
+
+static uint64_t cpu_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	if (clock_gettime(clk, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the agent's own cost ----------------------------------------------- */
+
+/* Handler ticks of every thread (live, dead and freed slots), the writer
+ * thread's CPU time and the process's in ns. Writer thread only: it reads
+ * its own CPU clock. Two clock_gettime system calls; called once a second
+ * and at each connection. */
+static void cost_read(uint64_t *handler, uint64_t *writer, uint64_t *process)
+{
+	uint32_t n = atomic_load(&agent__g.nslots);
+	uint64_t ticks = w.retired_handler;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
+
+		if (t && atomic_load(&t->state) != AGENT_THREAD_FREE)
+			ticks += atomic_load_explicit(&t->handler_ticks, memory_order_relaxed);
+	}
+	*handler = ticks;
+	*writer = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+	*process = cpu_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* ---- connection --------------------------------------------------------- */
@@ -293,6 +330,7 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	if (w.dec_ready)
 		wire_decoder_release(&w.dec);
 	w.dec_ready = 0;
+	cost_read(&w.cost0_handler, &w.cost0_writer, &w.cost0_process);
 
 	memset(&h, 0, sizeof(h));
 	h.major = WIRE_PROTO_MAJOR;
@@ -811,15 +849,6 @@ static void emit_counters(void)
 	batch_end(&c);
 }
 
-static uint64_t cpu_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	if (clock_gettime(clk, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* Totals over live and freed slots. */
 static void totals(uint64_t *taken, uint64_t *dropped, uint64_t *ev_dropped)
 {
@@ -874,6 +903,10 @@ static void emit_stats(uint64_t now)
 	s.events_dropped = ev;
 	s.bytes_sent = w.bytes_sent;
 	s.achieved_hz = w.achieved_hz;
+	cost_read(&s.handler_ns, &s.writer_ns, &s.process_ns);
+	s.handler_ns = s.handler_ns > w.cost0_handler ? dur_ns(s.handler_ns - w.cost0_handler) : 0;
+	s.writer_ns = s.writer_ns > w.cost0_writer ? s.writer_ns - w.cost0_writer : 0;
+	s.process_ns = s.process_ns > w.cost0_process ? s.process_ns - w.cost0_process : 0;
 	put(WIRE_STATS, &s);
 }
 
@@ -948,6 +981,7 @@ static void flush(int second)
 			w.retired_taken += atomic_load(&t->taken);
 			w.retired_dropped += atomic_load(&t->dropped);
 			w.retired_ev_dropped += atomic_load(&t->ev_dropped);
+			w.retired_handler += atomic_load(&t->handler_ticks);
 			agent__thread_free(t);
 		}
 	}

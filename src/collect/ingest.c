@@ -225,6 +225,7 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	p->profile->requested_hz = h->requested_hz;
 	p->profile->achieved_hz = h->achieved_hz;
 	p->profile->connected = true;
+	profile_cost_connect(p->profile);
 	if (!p->profile->exe && h->exe.len)
 		p->profile->exe = xstrdup(h->exe.s);
 	c->hello = true;
@@ -459,6 +460,14 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 		p->agent_events_dropped = msg->u.stats.events_dropped;
 		p->agent_bytes = msg->u.stats.bytes_sent;
 		p->achieved_hz = msg->u.stats.achieved_hz;
+		/* The agent's cost: since 1.2 (an older agent's STATS stop
+		 * before it, and the figure stays unknown). */
+		if (msg->nfields >= WIRE_STATS_NFIELDS_1_2) {
+			struct profile_cost cost = {msg->u.stats.handler_ns, msg->u.stats.writer_ns,
+			                            msg->u.stats.process_ns};
+
+			profile_cost_update(p, &cost);
+		}
 		note_drops(c, p);
 		break;
 	case WIRE_NOTICE:

@@ -1426,3 +1426,29 @@ void profile_reset(struct profile *p)
 		series_release(&c->rates);
 	}
 }
+
+void profile_cost_connect(struct profile *p)
+{
+	p->cost_done = p->cost;
+}
+
+void profile_cost_update(struct profile *p, const struct profile_cost *c)
+{
+	p->cost.handler_ns = p->cost_done.handler_ns + c->handler_ns;
+	p->cost.writer_ns = p->cost_done.writer_ns + c->writer_ns;
+	p->cost.process_ns = p->cost_done.process_ns + c->process_ns;
+	p->cost_known = true;
+}
+
+double profile_cost_pct(const struct profile *p)
+{
+	if (!p->cost_known || p->cost.process_ns == 0)
+		return -1;
+	/* The agent's clocks and the process's are read a moment apart: on a
+	 * process that did nothing but the agent's work, the agent's share can
+	 * come out a hair over all of it. */
+	if (p->cost.handler_ns + p->cost.writer_ns >= p->cost.process_ns)
+		return 100.0;
+	return 100.0 * (double)(p->cost.handler_ns + p->cost.writer_ns) /
+	       (double)p->cost.process_ns;
+}

@@ -181,6 +181,13 @@ struct profile_notice {
 	double time;                /* when it was last updated, model seconds */
 };
 
+/* The agent's own cost (STATS since protocol 1.2), in ns of CPU time: in its
+ * signal handler on every thread, on its writer thread, and the whole
+ * process's CPU time over the same span (the agent's included). */
+struct profile_cost {
+	uint64_t handler_ns, writer_ns, process_ns;
+};
+
 struct profile {
 	pid_t pid;
 	char *exe;                  /* may be NULL until the hello */
@@ -188,6 +195,11 @@ struct profile {
 	double requested_hz, achieved_hz;
 	uint64_t agent_samples, agent_dropped, agent_bytes; /* the agent's own counts */
 	uint64_t agent_events_dropped; /* zone events, counter updates, marks the agent lost */
+	/* The agent's cost over every connection so far (cost_known: an agent
+	 * said it; an older agent or snapshot did not) and the part of it
+	 * from connections that ended (profile_cost_*). */
+	bool cost_known;
+	struct profile_cost cost, cost_done;
 	uint64_t samples;           /* samples received and attributed */
 	uint64_t decode_errors;
 	bool connected;
@@ -392,6 +404,18 @@ void profile_view_release(struct profile_view *v);
  * thread than the last one, or older than it, rebuilt from the ring (its
  * entries times depth). The trees returned are the kept ones. */
 void profile_view_update(struct profile *p, struct profile_view *v, double now);
+
+/* The agent's cost: profile_cost_connect at each new connection (its
+ * figures start from 0 again), then profile_cost_update with each STATS's
+ * figures, which count from that connection's start. p->cost is the sum
+ * over connections. */
+void profile_cost_connect(struct profile *p);
+void profile_cost_update(struct profile *p, const struct profile_cost *since_connect);
+/* The agent's CPU time (handler and writer) as a percentage of the
+ * process's CPU time over the same span, at most 100, or -1 when not known
+ * (no figure from the agent, or no CPU time yet). Not reset by
+ * profile_reset. */
+double profile_cost_pct(const struct profile *p);
 
 /* The UI's reset (R): clears sample counts, the flat table, trees, the
  * window, zone and counter figures (an added counter restarts from 0, a

@@ -322,6 +322,15 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 		r->fig[RS_ACHIEVED_HZ] = p->achieved_hz;
 		r->have[RS_ACHIEVED_HZ] = true;
 	}
+	/* The agent's own CPU time and its share of the process's (an older
+	 * agent or snapshot: absent, not 0). */
+	if (profile_cost_pct(p) >= 0) {
+		r->fig[RS_AGENT_COST] = profile_cost_pct(p);
+		r->have[RS_AGENT_COST] = true;
+		r->fig[RS_AGENT_HANDLER] = (double)p->cost.handler_ns / 1e9;
+		r->fig[RS_AGENT_WRITER] = (double)p->cost.writer_ns / 1e9;
+		r->have[RS_AGENT_HANDLER] = r->have[RS_AGENT_WRITER] = true;
+	}
 
 	compute_funcs(r, p, o.top);
 	compute_tree(r, p);

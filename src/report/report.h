@@ -55,6 +55,9 @@ enum report_format {
 	X(REQUESTED_HZ, "requested rate", "requested_hz", HZ)                 \
 	X(ACHIEVED_HZ, "achieved rate", "achieved_hz", HZ)                    \
 	X(DROPPED, "dropped by the agent", "dropped", COUNT)                  \
+	X(AGENT_COST, "agent CPU, of the target's", "agent_cost_pct", PCT)    \
+	X(AGENT_HANDLER, "agent handler CPU", "agent_handler_s", SECONDS)     \
+	X(AGENT_WRITER, "agent writer CPU", "agent_writer_s", SECONDS)        \
 	X(THREADS, "threads", "threads", COUNT)                               \
 	X(CPU_AVG, "CPU average", "cpu_avg_pct", PCT)                         \
 	X(CPU_MAX, "CPU max", "cpu_max_pct", PCT)                             \

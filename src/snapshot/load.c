@@ -580,6 +580,14 @@ static void part_head(struct rd *r, struct pload *l)
 	l->latest = rd_time(r, "latest time");
 	l->have_since = rd_bool(r, "start flag");
 	p->agent_events_dropped = rd_uv(r, "agent event drops");
+	/* Since 1.1; an older file has no figure (unknown, not 0 %). */
+	if (left(r)) {
+		p->cost_known = rd_bool(r, "agent cost flag");
+		p->cost.handler_ns = rd_uv(r, "agent handler time");
+		p->cost.writer_ns = rd_uv(r, "agent writer time");
+		p->cost.process_ns = rd_uv(r, "process CPU time");
+		p->cost_done = p->cost;
+	}
 }
 
 static void part_strings(struct rd *r, struct pload *l)

@@ -279,6 +279,11 @@ static void part_head(struct snapshot_buf *b, const struct profile *p)
 	put_f64(b, p->latest);
 	put_u8(b, p->have_since);
 	put_uv(b, p->agent_events_dropped);
+	/* Since 1.1: the agent's cost, when an agent said it. */
+	put_u8(b, p->cost_known);
+	put_uv(b, p->cost.handler_ns);
+	put_uv(b, p->cost.writer_ns);
+	put_uv(b, p->cost.process_ns);
 }
 
 /* Modules and source files, each written once: the functions refer to them

@@ -36,7 +36,7 @@
 
 enum {
 	SNAPSHOT_FORMAT_MAJOR = 1, /* a file of another major is refused */
-	SNAPSHOT_FORMAT_MINOR = 0, /* an older or newer minor opens */
+	SNAPSHOT_FORMAT_MINOR = 1, /* an older or newer minor opens; 1.1 added the agent's cost */
 };
 
 /* Limits of the loader (the saver keeps within them: longer strings are

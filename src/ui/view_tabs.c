@@ -196,9 +196,9 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 	const struct profile *prof = p ? p->profile : NULL;
 	struct line *l = lines_begin(out, width);
 	char req[32], got[48], samples[32], dropped[32], events[48], full[192], rate[32];
-	char notes[256];
+	char notes[256], cost[64];
 	bool group = !ui->batch, idle;
-	double now = ui__now(), per_s;
+	double now = ui__now(), per_s, pct = prof ? profile_cost_pct(prof) : -1;
 
 	line_put(l, TE_HEADER, " ");
 	if (!prof) {
@@ -236,6 +236,16 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		const char *tail = form < 3 ? " dropped" : " drop";
 		const char *gone = prof->connected ? "" : form < 3 ? ", disconnected" : " off";
 
+		/* The agent's own CPU time, of the process's, since perftop
+		 * connected (an older agent or snapshot has no figure). */
+		cost[0] = '\0';
+		if (pct >= 0)
+			snprintf(cost, sizeof(cost),
+				 form < 2    ? ", agent %.*f %% of the target's CPU"
+				 : form == 2 ? ", agent %.*f %% CPU"
+					     : " agent %.*f%%",
+				 pct < 0.095 ? 2 : 1, pct);
+
 		/* zone events, counter updates and marks the agent lost */
 		events[0] = '\0';
 		if (prof->agent_events_dropped) {
@@ -261,7 +271,7 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 				 samples);
 		if (form < 3 && lines_text_width(full) + lines_text_width(dropped) +
 					lines_text_width(tail) + lines_text_width(events) +
-					lines_text_width(gone) >
+					lines_text_width(gone) + lines_text_width(cost) >
 				line_room(l))
 			continue;
 		if (form == 0) {
@@ -273,6 +283,7 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		line_printf(l, prof->agent_dropped ? TE_WARN : TE_HEADER, "%s%s", dropped, tail);
 		line_put(l, TE_WARN, events);
 		line_put(l, TE_ROW_DIM, gone);
+		line_put(l, TE_HEADER, cost);
 		break;
 	}
 	if (notes[0]) {

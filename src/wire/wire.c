@@ -55,6 +55,18 @@ static const struct msgdef defs[] = {
 #undef DEF_ROW
 };
 
+/* Fields a flat message must carry: those it had in 1.0. Fields a later
+ * minor appended may be missing (an older sender); they decode as 0. */
+static uint32_t min_fields(const struct msgdef *def)
+{
+	switch (def->id) {
+	case WIRE_STATS:
+		return WIRE_STATS_NFIELDS_1_1;
+	default:
+		return def->nhead;
+	}
+}
+
 static const struct msgdef *def_of(uint32_t id)
 {
 	switch (id) {
@@ -657,12 +669,12 @@ static int read_stack(struct frame_ctx *fc, struct wire_stack *out)
 	return 0;
 }
 
-/* Reads the fields of list into the message struct. */
-static int read_fields(struct frame_ctx *fc, const struct field *list)
+/* Reads the first max fields of list into the message struct. */
+static int read_fields(struct frame_ctx *fc, const struct field *list, uint32_t max)
 {
 	struct mpread *r = &fc->r;
 
-	for (const struct field *f = list; f->name; f++) {
+	for (const struct field *f = list; f->name && max > 0; f++, max--) {
 		void *p = (char *)&fc->msg.u + f->off;
 		uint64_t u;
 		int64_t i;
@@ -778,7 +790,7 @@ static int decode_items(struct frame_ctx *fc, const struct msgdef *def)
 		if (n < def->nitem)
 			return fail(fc->d, -EPROTO, at, "%s item has %u fields, needs %u",
 			            def->name, n, def->nitem);
-		if ((rc = read_fields(fc, def->item)) < 0 ||
+		if ((rc = read_fields(fc, def->item, def->nitem)) < 0 ||
 		    (rc = skip_values(fc, n - def->nitem)) < 0)
 			return rc;
 		fc->msg.index = i;
@@ -843,12 +855,15 @@ static int decode_frame(struct wire_decoder *d)
 	if (def->id == WIRE_HELLO && (rc = check_version(&fc)) < 0)
 		return rc;
 	want = def->nhead + (def->nitem ? 1u : 0u);
+	if (!def->nitem && n - 1 < want && n - 1 >= min_fields(def))
+		want = n - 1; /* an older minor's message, without the fields appended since */
 	if (n - 1 < want)
 		return fail(d, -EPROTO, fc.body_off, "%s has %u fields, needs %u", def->name, n - 1,
-		            want);
+		            def->nitem ? want : min_fields(def));
 	fc.msg.type = (enum wire_type)type;
 	fc.msg.count = 1;
-	if ((rc = read_fields(&fc, def->head)) < 0)
+	fc.msg.nfields = def->nitem ? def->nhead : want;
+	if ((rc = read_fields(&fc, def->head, def->nitem ? def->nhead : want)) < 0)
 		return rc;
 	if (fc.msg.type == WIRE_HELLO) {
 		d->peer_major = fc.msg.u.hello.major;
@@ -949,3 +964,9 @@ int wire_decoder_feed(struct wire_decoder *d, const void *data, size_t n)
 	}
 	return 0;
 }
+
+_Static_assert(WIRE_STATS_NFIELDS_1_2 == 0 WIRE_STATS_FIELDS(FIELD_COUNT, stats),
+               "WIRE_STATS_NFIELDS_1_2 counts every STATS field");
+_Static_assert(WIRE_STATS_NFIELDS_1_1 ==
+                   WIRE_STATS_NFIELDS_1_2 - (0 WIRE_STATS_FIELDS_1_2(FIELD_COUNT, stats)),
+               "WIRE_STATS_NFIELDS_1_1 counts the fields before 1.2");

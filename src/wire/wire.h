@@ -19,8 +19,11 @@
  *
  * Versioning. HELLO is type 1 in every version and its first two fields are
  * major and minor, so any decoder can read them. A newer minor may add message
- * types and append fields to messages and items; decoders skip both. Another
- * major is refused.
+ * types and append fields to messages and items; decoders skip both. A
+ * field appended to a flat message is optional for the decoder (an older
+ * sender does not have it): wire.c lists how many fields each flat message
+ * has had since 1.0 (min_fields), and wire_msg.nfields says how many came.
+ * Another major is refused.
  *
  * Ownership. The encoder writes into memory the caller owns and never
  * allocates (it runs on the agent's hot path). The decoder owns one buffer of
@@ -34,7 +37,7 @@
 #include <stdint.h>
 
 #define WIRE_PROTO_MAJOR 1
-#define WIRE_PROTO_MINOR 1
+#define WIRE_PROTO_MINOR 2
 
 /* ---- limits ------------------------------------------------------------- */
 /* The decoder refuses anything beyond these; the encoder callers (the agent)
@@ -237,14 +240,26 @@ enum wire_counter_op {
 	F(S, ts, U64, "when")                                                                      \
 	F(S, text, STR, "the message")
 
-/* Totals since the agent started; achieved_hz is over the last interval. */
+/* Totals since the agent started; achieved_hz is over the last interval.
+ * Since 1.2 the agent's own CPU time follows (WIRE_STATS_FIELDS_1_2): a 1.1
+ * agent does not send it, and the decoder accepts STATS without it. */
 #define WIRE_STATS_FIELDS(F, S)                                                                    \
 	F(S, ts, U64, "when")                                                                      \
 	F(S, samples, U64, "samples taken")                                                        \
 	F(S, samples_dropped, U64, "samples lost (ring full, no connection)")                      \
 	F(S, events_dropped, U64, "zone events, counter updates and marks lost")                   \
 	F(S, bytes_sent, U64, "bytes written to the socket")                                       \
-	F(S, achieved_hz, F64, "samples per second per busy thread, last interval")
+	F(S, achieved_hz, F64, "samples per second per busy thread, last interval")                \
+	WIRE_STATS_FIELDS_1_2(F, S)
+#define WIRE_STATS_NFIELDS_1_1 6u /* STATS fields a 1.1 agent sends (no cost) */
+#define WIRE_STATS_NFIELDS_1_2 9u /* ... and a 1.2 agent */
+/* The agent's cost, since this connection's HELLO: CPU ns in its signal
+ * handler on every thread, on its writer thread, and the whole process's CPU
+ * ns (CLOCK_PROCESS_CPUTIME_ID, the agent's own included). */
+#define WIRE_STATS_FIELDS_1_2(F, S)                                                                \
+	F(S, handler_ns, U64, "CPU ns spent in the agent's signal handler (since 1.2)")            \
+	F(S, writer_ns, U64, "CPU ns of the agent's writer thread (since 1.2)")                    \
+	F(S, process_ns, U64, "CPU ns of the whole process, the agent's included (since 1.2)")
 
 /* Module mappings, so perftop need not race /proc/PID/maps. */
 #define WIRE_MAPS_RESET      1u /* flags: forget earlier mappings first */
@@ -292,6 +307,11 @@ WIRE_MESSAGES(WIRE_STRUCT_DECL)
 struct wire_msg {
 	enum wire_type type;
 	uint32_t index, count;
+	/* Fields the frame carried for a flat type (besides the type id): fewer
+	 * than the struct has when the sender is an older minor that did not
+	 * append the last ones (they are then 0). For batch types, the head
+	 * fields (every one is required). */
+	uint32_t nfields;
 	uint64_t offset; /* stream offset of the frame */
 	union {
 #define WIRE_UNION_MEMBER(NAME, name, id, head, item) struct wire_##name name;

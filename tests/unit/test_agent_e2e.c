@@ -211,3 +211,33 @@ Test(agent_e2e, zones_exact_count_and_counters_exact_totals)
 	cr_assert_not_null(strstr(profile_mark_at(p, p->nmarks - 1)->text, "finished 200"));
 	model_unlock(&m);
 }
+
+/* The agent reports what it cost: CPU time in its signal handler and its
+ * writer thread, and the process's CPU time over the same span. Sanity
+ * bounds only (present, above 0, below 100 %, within the CPU time the
+ * process used in all); the figures themselves are bench/agent_cost's. */
+Test(agent_e2e, the_agent_reports_its_own_cost)
+{
+	double cpu;
+	pid_t pid = run_workload("agent_burn", 1000, &cpu, (char *[]){ "1.5", NULL });
+	struct profile *p = wait_profile(pid);
+	double pct;
+
+	model_lock(&m);
+	cr_assert(p->cost_known, "the agent's STATS carry its cost");
+	pct = profile_cost_pct(p);
+	cr_log_info("agent cost %.2f %% (handler %.1f ms, writer %.1f ms, process %.1f ms, "
+		    "%llu samples)", pct, p->cost.handler_ns / 1e6, p->cost.writer_ns / 1e6,
+		    p->cost.process_ns / 1e6, (unsigned long long)p->samples);
+	cr_assert_gt(p->cost.handler_ns, 0, "the handler ran for %llu samples",
+		     (unsigned long long)p->samples);
+	cr_assert_gt(p->cost.writer_ns, 0, "the writer thread ran");
+	cr_assert_gt(p->cost.process_ns, 0);
+	/* Since the connection, so never more than the process used in all
+	 * (wait4's figure, at the end; 1 ms for its microsecond rounding). */
+	cr_assert_leq(p->cost.process_ns, (uint64_t)(cpu * 1e9) + 1000000,
+		      "process CPU %.3f s since the connection, %.3f s in all",
+		      p->cost.process_ns / 1e9, cpu);
+	cr_assert(pct > 0 && pct < 100, "agent %.2f %% of the target's CPU", pct);
+	model_unlock(&m);
+}

@@ -495,3 +495,91 @@ Test(ingest, a_notice_of_how_it_samples_is_information_not_a_warning)
 	model_unlock(&m);
 	close(fd);
 }
+
+/* ---- the agent's cost (STATS since 1.2) ----------------------------------- */
+
+static bool stats_seen(void *arg)
+{
+	struct process *p = model_find(&m, getpid());
+
+	return p && p->profile && p->profile->agent_samples == *(uint64_t *)arg;
+}
+
+static bool disconnected(void *arg)
+{
+	struct process *p = model_find(&m, getpid());
+
+	(void)arg;
+	return p && p->profile && !p->profile->connected;
+}
+
+/* One connection: HELLO, then a STATS with the cost figures given, samples
+ * = tag (to wait for). */
+static int send_stats(uint64_t tag, uint64_t handler, uint64_t writer, uint64_t process)
+{
+	uint8_t mem[1024];
+	struct wire_buf b;
+	int fd = dial();
+	struct wire_stats s = { .ts = 1, .samples = tag, .handler_ns = handler,
+				.writer_ns = writer, .process_ns = process };
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	cr_assert_eq(wire_put_stats(&b, &s), 0);
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(stats_seen, &tag), "STATS %llu never arrived", (unsigned long long)tag);
+	return fd;
+}
+
+Test(ingest, agent_cost_is_kept_and_summed_over_connections)
+{
+	struct profile *p;
+	int fd;
+
+	/* Each STATS counts from its connection's start: a later one of the
+	 * same connection replaces the figures, a new connection adds to them. */
+	fd = send_stats(1, 5000000, 1000000, 400000000);
+	close(fd);
+	cr_assert(wait_for(disconnected, NULL));
+	fd = send_stats(2, 1000000, 1000000, 100000000);
+	model_lock(&m);
+	p = model_find(&m, getpid())->profile;
+	cr_assert(p->cost_known);
+	cr_assert_eq(p->cost.handler_ns, 6000000);
+	cr_assert_eq(p->cost.writer_ns, 2000000);
+	cr_assert_eq(p->cost.process_ns, 500000000);
+	cr_assert_float_eq(profile_cost_pct(p), 1.6, 1e-9);
+	model_unlock(&m);
+	close(fd);
+	cr_assert(wait_for(disconnected, NULL));
+}
+
+Test(ingest, stats_of_a_1_1_agent_leave_the_cost_unknown)
+{
+	uint8_t mem[1024];
+	struct wire_buf b;
+	struct wire_stats s = { .ts = 1, .samples = 3, .handler_ns = 1, .writer_ns = 1,
+				.process_ns = 1 };
+	uint64_t tag = 3;
+	size_t at;
+	int fd = dial();
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, 1);
+	at = b.len;
+	cr_assert_eq(wire_put_stats(&b, &s), 0);
+	/* What a 1.1 agent sends: the same frame without the last three
+	 * fields (each a one-byte positive fixint here). */
+	cr_assert_eq(b.data[at + 5], 0x90 + 1 + WIRE_STATS_NFIELDS_1_2, "fixarray of 10");
+	b.data[at + 5] = 0x90 + 1 + WIRE_STATS_NFIELDS_1_1;
+	b.data[at + 4] -= 3;
+	b.len -= 3;
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(stats_seen, &tag));
+	model_lock(&m);
+	cr_assert_not(model_find(&m, getpid())->profile->cost_known);
+	cr_assert_lt(profile_cost_pct(model_find(&m, getpid())->profile), 0);
+	model_unlock(&m);
+	close(fd);
+	cr_assert(wait_for(disconnected, NULL));
+}

@@ -177,3 +177,52 @@ Test(profile, marks_ring_keeps_newest)
 	snprintf(buf, sizeof(buf), "mark %d", PROFILE_MAX_MARKS + 9);
 	cr_assert_str_eq(profile_mark_at(p, PROFILE_MAX_MARKS - 1)->text, buf);
 }
+
+/* The agent's cost: each STATS counts from its connection's start, so an
+ * update replaces the connection's part and a new connection adds to what
+ * the earlier ones left; the percentage is of the process's CPU time. */
+Test(profile, agent_cost_accumulates_over_connections)
+{
+	struct profile_cost c = { .handler_ns = 2000, .writer_ns = 1000, .process_ns = 100000 };
+
+	cr_assert_not(p->cost_known);
+	cr_assert_lt(profile_cost_pct(p), 0, "unknown before any figure");
+	profile_cost_connect(p);
+	profile_cost_update(p, &c);
+	cr_assert_float_eq(profile_cost_pct(p), 3.0, 1e-12);
+	c.handler_ns = 4000; /* the same connection, a second later */
+	c.process_ns = 200000;
+	profile_cost_update(p, &c);
+	cr_assert_eq(p->cost.handler_ns, 4000);
+	cr_assert_float_eq(profile_cost_pct(p), 2.5, 1e-12);
+	profile_cost_connect(p); /* reconnected: figures from 0 again */
+	c = (struct profile_cost){ .handler_ns = 1000, .writer_ns = 0, .process_ns = 50000 };
+	profile_cost_update(p, &c);
+	cr_assert_eq(p->cost.handler_ns, 5000);
+	cr_assert_eq(p->cost.writer_ns, 1000);
+	cr_assert_eq(p->cost.process_ns, 250000);
+	cr_assert_float_eq(profile_cost_pct(p), 2.4, 1e-12);
+	profile_reset(p); /* R clears the samples, not what the agent cost */
+	cr_assert_float_eq(profile_cost_pct(p), 2.4, 1e-12);
+}
+
+Test(profile, agent_cost_without_cpu_time_is_unknown)
+{
+	struct profile_cost c = { .handler_ns = 0, .writer_ns = 5, .process_ns = 0 };
+
+	profile_cost_connect(p);
+	profile_cost_update(p, &c);
+	cr_assert(p->cost_known);
+	cr_assert_lt(profile_cost_pct(p), 0, "no CPU time yet: no share to give");
+}
+
+Test(profile, agent_cost_is_at_most_all_of_the_process)
+{
+	/* Clocks read a moment apart: an idle process's agent can come out
+	 * a hair over the process's own CPU time. */
+	struct profile_cost c = { .handler_ns = 0, .writer_ns = 117530, .process_ns = 117440 };
+
+	profile_cost_connect(p);
+	profile_cost_update(p, &c);
+	cr_assert_float_eq(profile_cost_pct(p), 100.0, 1e-12);
+}

@@ -1039,3 +1039,75 @@ Test(snapshot, only_regular_files_are_written)
 	model_release(&back);
 	model_release(&m);
 }
+
+/* ---- the agent's cost (format 1.1) ------------------------------------------------- */
+
+Test(snapshot, agent_cost_round_trips)
+{
+	struct model a, b;
+	struct snapshot_meta got;
+	struct profile_cost c = {.handler_ns = 12345678901ull, .writer_ns = 3456789,
+	                         .process_ns = 987654321012ull};
+	struct profile *y;
+
+	build(&a, false);
+	profile_cost_connect(model_find(&a, PID)->profile);
+	profile_cost_update(model_find(&a, PID)->profile, &c);
+	save_load(&a, &b, &got, "cost.ptsnap");
+	cr_assert_eq(got.format_minor, SNAPSHOT_FORMAT_MINOR);
+	y = model_find(&b, PID)->profile;
+	cr_assert(y->cost_known);
+	cr_assert_eq(y->cost.handler_ns, c.handler_ns);
+	cr_assert_eq(y->cost.writer_ns, c.writer_ns);
+	cr_assert_eq(y->cost.process_ns, c.process_ns);
+	cr_assert_float_eq(profile_cost_pct(y), profile_cost_pct(model_find(&a, PID)->profile),
+	                   1e-12);
+	model_release(&a);
+	model_release(&b);
+}
+
+Test(snapshot, no_cost_stays_no_cost)
+{
+	struct model a, b;
+	struct snapshot_meta got;
+
+	build(&a, false);
+	cr_assert_not(model_find(&a, PID)->profile->cost_known);
+	save_load(&a, &b, &got, "nocost.ptsnap");
+	cr_assert_not(model_find(&b, PID)->profile->cost_known);
+	cr_assert_lt(profile_cost_pct(model_find(&b, PID)->profile), 0);
+	model_release(&a);
+	model_release(&b);
+}
+
+/* A 1.0 file (hand-made by the 1.0 layout: the profile head ends with the
+ * agent event drops) opens, and its profile has no cost figure: unknown,
+ * not 0 %. */
+Test(snapshot, a_1_0_file_opens_with_no_cost)
+{
+	struct hb b = {.n = 0}, st = {.n = 0};
+	struct snapshot_meta meta;
+	struct model m;
+	char why[512];
+	size_t plen;
+	unsigned char *packed;
+	struct process *p;
+
+	h_meta_process(&b);
+	h_uv(&st, 1);
+	h_uv(&st, 0);
+	h_uv(&st, 1);
+	h_uv(&st, 0);
+	h_profile(&b, &st);
+	packed = pack(b.d, b.n, &plen);
+	packed[HDR_MINOR] = 0;
+	cr_assert_eq(snapshot_load_mem(&m, packed, plen, 0, &meta, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(meta.format_minor, 0);
+	p = model_find(&m, 9);
+	cr_assert(p && p->profile);
+	cr_assert_eq(profile_func_count(p->profile), 1, "the rest of the profile loaded");
+	cr_assert_not(p->profile->cost_known);
+	cr_assert_lt(profile_cost_pct(p->profile), 0);
+	model_release(&m);
+	free(packed);
+}

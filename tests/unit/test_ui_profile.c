@@ -149,6 +149,44 @@ Test(ui_profile, agent_figures_and_drops_in_warning_colour)
 	cr_expect_geq(fx_find("CPU now"), 0);
 }
 
+/* The agent's own cost: absent until an agent says it (an older agent or
+ * snapshot shows nothing, not 0 %), then its share of the process's CPU,
+ * in the long form when the line has room and shorter forms when not. */
+Test(ui_profile, agent_line_shows_the_agents_cost)
+{
+	struct profile_cost c = { .handler_ns = 9000000, .writer_ns = 4000000,
+				  .process_ns = 1000000000 };
+	int i;
+
+	fx_start_proc(120, 40, false, 300);
+	fx_draw();
+	i = fx_find("1000 Hz requested, 992 Hz achieved, 100 samples, 0 dropped");
+	cr_assert_geq(i, 0);
+	cr_expect_null(strstr(fx.frame.v[i].text, "agent"), "no figure yet: '%s'",
+		       fx.frame.v[i].text);
+	cr_expect_null(strstr(fx.frame.v[i].text, "%"), "'%s'", fx.frame.v[i].text);
+
+	profile_cost_connect(prof);
+	profile_cost_update(prof, &c);
+	fx_draw();
+	fx_expect_fits();
+	i = fx_find("0 dropped, agent 1.3 % of the target's CPU");
+	cr_assert_geq(i, 0, "the cost after the figures");
+	cr_expect_eq(fx_elem_at(i, "agent 1.3 %"), TE_HEADER);
+
+	c.handler_ns = 300000; /* 0.07 %: two decimals below 0.1 */
+	c.writer_ns = 400000;
+	profile_cost_update(prof, &c);
+	fx_draw();
+	cr_expect_geq(fx_find("agent 0.07 % of the target's CPU"), 0);
+
+	/* Narrow: the short form keeps the figure. */
+	fx_start_proc(60, 24, false, 300);
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find("agent 0.07 % CPU"), 0, "short form at 60 columns");
+}
+
 Test(ui_profile, zones_from_exact_statistics)
 {
 	int r;

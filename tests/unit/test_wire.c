@@ -237,7 +237,10 @@ static size_t every_message(struct wire_buf *b)
 	                            .samples_dropped = 3,
 	                            .events_dropped = 4,
 	                            .bytes_sent = 123456,
-	                            .achieved_hz = 999.25});
+	                            .achieved_hz = 999.25,
+	                            .handler_ns = 7000,
+	                            .writer_ns = 8000,
+	                            .process_ns = 900000});
 
 	cr_assert_eq(
 	    wire_batch_begin(b, &w, WIRE_MAPS, &(struct wire_maps){.flags = WIRE_MAPS_RESET}), 0);
@@ -263,7 +266,7 @@ static size_t every_message(struct wire_buf *b)
 }
 
 static const char every_expected[] =
-    "hello major=1 minor=1 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
+    "hello major=1 minor=2 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
     "requested_hz=1000 achieved_hz=997.5 clock_id=1 agent_version='0.3.0'\n"
     "thread tid=7 name='worker-1'\n"
     "name id=1 kind=0 text='parse'\n"
@@ -281,7 +284,7 @@ static const char every_expected[] =
     "counters 2/3 base_ts=3000 counter=4 op=2 value=-9000000000 ts=3002\n"
     "mark tid=7 ts=4000 text='level 2 loaded'\n"
     "stats ts=5000 samples=100 samples_dropped=3 events_dropped=4 bytes_sent=123456 "
-    "achieved_hz=999.25\n"
+    "achieved_hz=999.25 handler_ns=7000 writer_ns=8000 process_ns=900000\n"
     "maps 0/1 flags=1 start=4194304 end=4198400 offset=4096 path='/usr/bin/prog' build_id=01abff\n"
     "notice ts=6000 tid=7 code='blocked' count=1 text='not sampled: the thread blocks SIGPROF'\n"
     "pause what=1\n"
@@ -757,7 +760,7 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 
 	cr_assert_eq(decode(buf, n, WIRE_DECODER_NEED_HELLO, &l, &d), 0, "%s",
 	             wire_decoder_error(&d));
-	cr_assert_str_eq(l.text, "hello major=1 minor=8 pid=10 exe='e' argv=[] requested_hz=100 "
+	cr_assert_str_eq(l.text, "hello major=1 minor=9 pid=10 exe='e' argv=[] requested_hz=100 "
 	                         "achieved_hz=99.5 clock_id=1 agent_version='v'\n"
 	                         "zones 0/1 tid=2 base_ts=10 event=2 zone=3 ts=15 dur=6\n");
 	cr_assert_eq(d.peer_minor, WIRE_PROTO_MINOR + 7);
@@ -838,4 +841,147 @@ Test(wire, msg_format_escapes_and_truncates)
 	int need = wire_msg_format(&m, small, sizeof(small));
 	cr_assert_eq(need, (int)strlen(buf));
 	cr_assert_eq(strlen(small), sizeof(small) - 1);
+}
+
+/* ---- STATS across minors: the agent's cost (1.2) ------------------------ */
+
+struct stats_seen {
+	int n;
+	uint32_t nfields;
+	struct wire_stats st;
+};
+
+static int on_stats(void *ctx, const struct wire_msg *m)
+{
+	struct stats_seen *s = ctx;
+
+	if (m->type == WIRE_STATS) {
+		s->n++;
+		s->nfields = m->nfields;
+		s->st = m->u.stats;
+	}
+	return 0;
+}
+
+/* A STATS frame of nfields fields (1.1: 6, 1.2: 9, more: a newer minor). */
+static size_t stats_frame(uint8_t *out, uint32_t nfields)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	size_t n;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 1 + nfields);
+	msgpack_pack_uint32(&pk, WIRE_STATS);
+	for (uint32_t i = 0; i < nfields; i++) {
+		if (i == 5)
+			msgpack_pack_double(&pk, 250.5); /* achieved_hz */
+		else if (i < 9)
+			msgpack_pack_uint64(&pk, 100 * (i + 1));
+		else
+			msgpack_pack_str_with_body(&pk, "later", 5);
+	}
+	n = frame_of(out, &sb);
+	msgpack_sbuffer_destroy(&sb);
+	return n;
+}
+
+Test(wire, stats_of_a_1_1_agent_decode_without_the_cost)
+{
+	static uint8_t buf[256];
+	struct stats_seen s = {0};
+	struct wire_decoder d;
+	size_t n = stats_frame(buf, WIRE_STATS_NFIELDS_1_1);
+
+	wire_decoder_init(&d, 0, 0, on_stats, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, n), 0, "%s", wire_decoder_error(&d));
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.nfields, 6, "a 1.1 agent's STATS carry 6 fields, got %u", s.nfields);
+	cr_assert_eq(s.st.samples, 200);
+	cr_assert_eq(s.st.bytes_sent, 500);
+	cr_assert_eq(s.st.achieved_hz, 250.5);
+	cr_assert_eq(s.st.handler_ns, 0);
+	cr_assert_eq(s.st.writer_ns, 0);
+	cr_assert_eq(s.st.process_ns, 0);
+	wire_decoder_release(&d);
+}
+
+Test(wire, stats_of_a_1_2_agent_carry_the_cost)
+{
+	static uint8_t buf[256];
+	struct stats_seen s = {0};
+	struct wire_decoder d;
+	struct wire_buf b;
+
+	wire_buf_init(&b, buf, sizeof(buf));
+	put_ok(&b, WIRE_STATS,
+	       &(struct wire_stats){.ts = 1, .samples = 2, .handler_ns = 123456789012ull,
+	                            .writer_ns = 42, .process_ns = 9876543210987ull});
+	wire_decoder_init(&d, 0, 0, on_stats, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, b.len), 0, "%s", wire_decoder_error(&d));
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.nfields, WIRE_STATS_NFIELDS_1_2);
+	cr_assert_eq(s.st.handler_ns, 123456789012ull);
+	cr_assert_eq(s.st.writer_ns, 42);
+	cr_assert_eq(s.st.process_ns, 9876543210987ull);
+	wire_decoder_release(&d);
+}
+
+/* What a 1.1 perftop does with a 1.2 agent's STATS is what this decoder does
+ * with a newer minor's: the fields after those it knows are skipped. */
+Test(wire, stats_with_fields_of_a_newer_minor_skip_them)
+{
+	static uint8_t buf[256];
+	struct stats_seen s = {0};
+	struct wire_decoder d;
+	size_t n = stats_frame(buf, WIRE_STATS_NFIELDS_1_2 + 2);
+
+	n += stats_frame(buf + n, WIRE_STATS_NFIELDS_1_2 + 1);
+	wire_decoder_init(&d, 0, 0, on_stats, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, n), 0, "%s", wire_decoder_error(&d));
+	cr_assert_eq(s.n, 2);
+	cr_assert_eq(s.nfields, WIRE_STATS_NFIELDS_1_2, "known fields only");
+	cr_assert_eq(s.st.handler_ns, 700);
+	cr_assert_eq(s.st.writer_ns, 800);
+	cr_assert_eq(s.st.process_ns, 900);
+	wire_decoder_release(&d);
+}
+
+Test(wire, stats_with_fewer_fields_than_1_1_are_refused)
+{
+	static uint8_t buf[256];
+	struct stats_seen s = {0};
+	struct wire_decoder d;
+	size_t n = stats_frame(buf, WIRE_STATS_NFIELDS_1_1 - 1);
+
+	wire_decoder_init(&d, 0, 0, on_stats, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, n), -EPROTO);
+	cr_assert_str_eq(wire_decoder_error(&d), "offset 5: stats has 5 fields, needs 6");
+	cr_assert_eq(s.n, 0);
+	wire_decoder_release(&d);
+}
+
+/* A message that gained no optional field still needs all of them. */
+Test(wire, other_flat_messages_still_need_every_field)
+{
+	static uint8_t buf[256];
+	struct stats_seen s = {0};
+	struct wire_decoder d;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	size_t n;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 3); /* MARK needs tid, ts, text */
+	msgpack_pack_uint32(&pk, WIRE_MARK);
+	msgpack_pack_uint32(&pk, 7);
+	msgpack_pack_uint64(&pk, 8);
+	n = frame_of(buf, &sb);
+	msgpack_sbuffer_destroy(&sb);
+	wire_decoder_init(&d, 0, 0, on_stats, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, n), -EPROTO);
+	cr_assert_str_eq(wire_decoder_error(&d), "offset 5: mark has 2 fields, needs 3");
+	wire_decoder_release(&d);
 }
