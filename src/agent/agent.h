@@ -93,6 +93,8 @@ struct agent_thread {
 	uint64_t perf_id;
 	timer_t timer;
 	int has_timer;
+	int timed;   /* sampled by a timer at some point: its weight is settled at the end */
+	_Atomic uint64_t exit_cpu_ns; /* its CPU clock when it exited (0: running) */
 
 	/* Producer: the signal handler on this thread. */
 	struct ring samples;
@@ -134,6 +136,8 @@ struct agent_thread {
 	int w_cpu_valid;      /* w_cpu and w_weighed hold the last tick's */
 	uint64_t w_cpu, w_weighed;
 	int64_t w_cpu_carry;
+	uint64_t w_requeued;  /* weight the writer put back into debt (so counted twice in weighed) */
+	uint32_t w_settle;    /* periods owed at the thread's end, for its next drained sample */
 	uint64_t w_blocked_s;     /* stretches of blocking reported */
 	uint64_t w_blocked_since; /* blocked_since of the last one */
 	/* Re-checks of a blocked thread's mask (sampler.c): how many in a row
@@ -305,6 +309,11 @@ void agent__source_close(struct agent_thread *t);
  * number still holds that event, and forgets the source (timers are not
  * inherited). */
 void agent__source_forget(struct agent_thread *t);
+/* From the writer, when a timer-sampled thread ends (or the process does):
+ * the periods of its CPU time that its samples have not yet carried (up to
+ * its exit's CPU clock when it is dead), for the writer to put on the
+ * samples still queued; the thread is no longer weighed after. */
+uint32_t agent__sampler_settle(struct agent_thread *t, pid_t tid);
 /* 1 while the handler is still installed for agent__g.signo. */
 int agent__sampler_check(void);
 /* Each flush, from the writer: when the handler was replaced behind

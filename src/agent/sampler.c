@@ -419,6 +419,7 @@ int agent__source_open(struct agent_thread *t, pid_t tid)
 		if (timer_create(thread_user_clock(tid), &ev, &t->timer) < 0)
 			return -errno;
 		t->has_timer = 1;
+		t->timed = 1;
 		return 0;
 	}
 	return -ENOTSUP;
@@ -614,7 +615,7 @@ static void weigh_thread(struct agent_thread *t, pid_t tid)
 		return;
 	}
 	cpu = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	weighed = atomic_load(&t->weighed);
+	weighed = atomic_load(&t->weighed) - t->w_requeued;
 	if (t->w_cpu_valid && cpu >= t->w_cpu) {
 		owed = (int64_t)(cpu - t->w_cpu) + t->w_cpu_carry -
 		       (int64_t)(weighed - t->w_weighed) * (int64_t)period;
@@ -625,16 +626,47 @@ static void weigh_thread(struct agent_thread *t, pid_t tid)
 				n = 0xfffeu;
 			atomic_fetch_add(&t->debt, (uint32_t)n);
 			owed -= (int64_t)(n * period);
+			/* The debt counts as weighed now: when a sample carries
+			 * it, it must not be taken for the next window's time
+			 * (that made timer-sampled threads owe half of it). */
+			weighed += n;
 		}
-		/* Samples that weighed more than the time (rounding) are not
-		 * paid back beyond one period. */
-		t->w_cpu_carry = owed < -(int64_t)period ? -(int64_t)period : owed;
+		/* Samples that weighed more than the time are paid back from
+		 * later debt: a timer counts ticks of user time, which run ahead
+		 * of the exact clock in one window and behind it in the next;
+		 * paying back only one period made short windows overcount. A
+		 * second at most, so an error of the clocks cannot pile up. */
+		t->w_cpu_carry = owed < -1000000000 ? -1000000000 : owed;
 	} else {
 		t->w_cpu_carry = 0;
 	}
 	t->w_cpu = cpu;
 	t->w_weighed = weighed;
 	t->w_cpu_valid = 1;
+}
+
+uint32_t agent__sampler_settle(struct agent_thread *t, pid_t tid)
+{
+	uint64_t cpu = atomic_load(&t->exit_cpu_ns), period = agent__g.period_ns;
+	int64_t owed;
+	struct timespec ts;
+
+	if (!t->timed || !t->w_cpu_valid || !period)
+		return 0;
+	if (!cpu) {
+		if (clock_gettime(thread_sched_clock(tid), &ts) < 0)
+			return 0;
+		cpu = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	}
+	t->w_cpu_valid = 0;
+	if (cpu < t->w_cpu)
+		return 0;
+	owed = (int64_t)(cpu - t->w_cpu) + t->w_cpu_carry -
+	       (int64_t)(atomic_load(&t->weighed) - t->w_requeued - t->w_weighed) * (int64_t)period;
+	owed += (int64_t)atomic_exchange(&t->debt, 0) * (int64_t)period;
+	if (owed < (int64_t)period)
+		return 0;
+	return (uint64_t)owed / period > 0xffffffu ? 0xffffffu : (uint32_t)((uint64_t)owed / period);
 }
 
 int agent__sampler_watch(void)
@@ -799,9 +831,16 @@ static void first_skips(struct agent_thread *t, pid_t tid)
 	}
 }
 
+/* Timer-sampled threads weighed at each flush, at most (the first ones in
+ * slot order; the rest once a second): a timer sees a thread that runs in
+ * short bursts late or not at all, and weighing only once a second left a
+ * short-lived thread's first and last second unpaid. */
+#define WEIGH_PER_FLUSH 64u
+
 void agent__sampler_flush_check(uint64_t now)
 {
 	uint32_t n = atomic_load(&agent__g.nslots);
+	unsigned weigh = WEIGH_PER_FLUSH;
 
 	if (!agent__g.signo)
 		return;
@@ -812,6 +851,10 @@ void agent__sampler_flush_check(uint64_t now)
 		if (!t || atomic_load(&t->state) != AGENT_THREAD_LIVE)
 			continue;
 		tid = atomic_load(&t->tid);
+		if (t->has_timer && weigh) {
+			weigh_thread(t, tid);
+			weigh--;
+		}
 		/* Within a second of the mark (a thread starting up); older
 		 * marks are re-checked by the tick. */
 		if (now < atomic_load(&t->blocked_since) + 1000000000u)

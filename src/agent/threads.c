@@ -116,6 +116,10 @@ static void slot_reset(struct agent_thread *t, pid_t tid)
 	atomic_store_explicit(&t->debt, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->handler_ticks, 0, memory_order_relaxed);
 	t->w_cpu_valid = 0;
+	t->w_requeued = 0;
+	t->w_settle = 0;
+	t->timed = 0;
+	atomic_store_explicit(&t->exit_cpu_ns, 0, memory_order_relaxed);
 	t->busy = 0;
 	t->owned = 0;
 	t->name[0] = '\0';
@@ -231,8 +235,14 @@ static void thread_key_destructor(void *p)
 {
 	struct agent_thread *t = p;
 
+	struct timespec ts;
+
 	agent__self = NULL;
 	tls_detached = 1;
+	/* The last CPU reading, for the writer to settle the thread's weight. */
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+		atomic_store(&t->exit_cpu_ns,
+			     (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 	pthread_mutex_lock(&agent__g.lock);
 	agent__source_close(t);
 	atomic_store(&t->state, AGENT_THREAD_DEAD);

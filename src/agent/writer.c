@@ -51,7 +51,8 @@
 #define FINAL_FLUSH_MS    30u   /* the most the last flush waits for the socket, at exit */
 #define SYNC_FLUSH_MS     40u   /* ... and a flush asked for before exec */
 #define SNDBUF_BYTES      (1 << 20)
-#define MAX_WEIGHT_REPEAT 16u
+#define MAX_WEIGHT_REPEAT 128u /* copies of one sample at most; the rest rides on later ones */
+#define SETTLE_MAX_REPEAT 4096u /* ... of a thread's last owed periods, at its end */
 #define CMDLINE_MAX       (32u << 10)
 
 int agent__pthread_create_real(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *),
@@ -644,8 +645,14 @@ static void emit_maps(void)
 		w.maps_next = next; /* else rebuilt meanwhile: start again next time */
 }
 
+/* Sends the samples of t's ring up to limit, each repeated by its weight.
+ * t->w_settle: periods the thread's samples still owe at its end (see
+ * agent__sampler_settle), put on the first sample drained; with no later
+ * samples to ride on, they are repeated up to SETTLE_MAX_REPEAT. */
 static void drain_samples(struct agent_thread *t, uint64_t limit, int ok)
 {
+	uint32_t settle = t->w_settle;
+
 	const uint64_t *rec;
 	struct wire_batch b;
 	int open = 0;
@@ -661,10 +668,16 @@ static void drain_samples(struct agent_thread *t, uint64_t limit, int ok)
 			depth = 0;
 		if (weight == 0)
 			weight = 1;
-		if (weight > MAX_WEIGHT_REPEAT) {
+		if (settle && depth) {
+			weight += settle < SETTLE_MAX_REPEAT ? settle : SETTLE_MAX_REPEAT;
+			settle = t->w_settle = 0;
+			if (weight > SETTLE_MAX_REPEAT)
+				weight = SETTLE_MAX_REPEAT;
+		} else if (weight > MAX_WEIGHT_REPEAT) {
 			/* The rest rides on the thread's next samples, never lost
 			 * (a timer-sampled thread's debt can be hundreds). */
 			atomic_fetch_add(&t->debt, weight - MAX_WEIGHT_REPEAT);
+			t->w_requeued += weight - MAX_WEIGHT_REPEAT;
 			weight = MAX_WEIGHT_REPEAT;
 		}
 		for (uint32_t k = 0; ok && depth && k < weight && rc == 0; k++) {
@@ -965,6 +978,11 @@ static void flush(int second)
 			continue;
 		if (connected)
 			emit_thread(t);
+		/* A timer-sampled thread that ended has its owed time put on
+		 * what it left queued (at the last flush, every thread: see
+		 * settle_all). */
+		if (state == AGENT_THREAD_DEAD)
+			t->w_settle += agent__sampler_settle(t, atomic_load(&t->tid));
 		drain_samples(t, heads[i][0], ok);
 		drain_events(t, heads[i][1], ok);
 		int stats_out = 1;
@@ -1135,6 +1153,20 @@ static void flush_for_request(void)
 	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
 }
 
+/* At the end: every timer-sampled thread's owed time, for the last flush
+ * to put on what the thread left queued. */
+static void settle_all(void)
+{
+	uint32_t n = atomic_load(&agent__g.nslots);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct agent_thread *t = atomic_load(&agent__g.slots[i]);
+
+		if (t && atomic_load(&t->state) != AGENT_THREAD_FREE)
+			t->w_settle += agent__sampler_settle(t, atomic_load(&t->tid));
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	uint64_t next_flush, next_second, now;
@@ -1187,6 +1219,7 @@ static void *writer_main(void *arg)
 
 	/* Last flush at exit: sampling off, everything queued, the exact
 	 * statistics, then a bounded wait for the socket to take it. */
+	settle_all();
 	pthread_mutex_lock(&agent__g.lock);
 	agent__threads_arm(0);
 	pthread_mutex_unlock(&agent__g.lock);

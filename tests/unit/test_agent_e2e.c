@@ -167,7 +167,7 @@ Test(agent_e2e, two_threads_in_a_two_to_one_ratio)
 			b = n;
 		}
 	}
-	cr_log_info("threads %llu:%llu", (unsigned long long)a, (unsigned long long)b);
+	cr_log_info("threads %llu:%llu, process CPU %.3f s", (unsigned long long)a, (unsigned long long)b, cpu);
 	cr_assert_geq(p->nthreads, 2);
 	cr_assert_gt(b, 0);
 	/* The light thread works to half the heavy one's CPU time: a ratio of
