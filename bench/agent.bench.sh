@@ -71,8 +71,10 @@ run_cfg() {
 		stat -c %s "$tmp/perf.data" >"$tmp/perf.size"
 		;;
 	esac
+	# timeit's line, then the samples, then time(1)'s user and system:
+	# counted from the end, so a field timeit adds does not shift them.
 	echo "$(cat "$tmp/time") ${samples:-0} $(cat "$tmp/ptime")" |
-		awk '{ own = $8 + $9 - $2; print $1, $2, $7, (own > 0 ? own : 0) }'
+		awk '{ own = $(NF - 1) + $NF - $2; print $1, $2, $(NF - 2), (own > 0 ? own : 0) }'
 }
 
 workload_cmd() {
