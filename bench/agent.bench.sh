@@ -85,7 +85,7 @@ workload_cmd() {
 	esac
 }
 
-workloads="xz deeprec mtwork"
+workloads=${BENCH_WORKLOADS:-xz deeprec mtwork} # BENCH_WORKLOADS: a subset, for a quick look
 configs="base perftop:100 perftop:1000 gperf:100 gperf:1000 perf:1000"
 if [ -n "${AGENT_BASELINE:-}" ]; then
 	configs="$configs baseline:1000"
