@@ -239,12 +239,24 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		/* The agent's own CPU time, of the process's, since perftop
 		 * connected (an older agent or snapshot has no figure). */
 		cost[0] = '\0';
-		if (pct >= 0)
+		if (pct >= 0 && prof->cost.process_ns < UI_COST_MIN_TARGET_NS) {
+			/* A target that has hardly run (idle, or just
+			 * connected): a share of next to nothing would read as
+			 * an alarm, so the agent's own time instead. */
+			double ms = (double)(prof->cost.handler_ns + prof->cost.writer_ns) / 1e6;
+
+			snprintf(cost, sizeof(cost),
+				 form < 2    ? ", agent %.*f ms of CPU"
+				 : form == 2 ? ", agent %.*f ms CPU"
+					     : " agent %.*fms",
+				 ms < 10 ? 1 : 0, ms);
+		} else if (pct >= 0) {
 			snprintf(cost, sizeof(cost),
 				 form < 2    ? ", agent %.*f %% of the target's CPU"
 				 : form == 2 ? ", agent %.*f %% CPU"
 					     : " agent %.*f%%",
 				 pct < 0.095 ? 2 : 1, pct);
+		}
 
 		/* zone events, counter updates and marks the agent lost */
 		events[0] = '\0';

@@ -187,6 +187,28 @@ Test(ui_profile, agent_line_shows_the_agents_cost)
 	cr_expect_geq(fx_find("agent 0.07 % CPU"), 0, "short form at 60 columns");
 }
 
+/* A target that has hardly used any CPU since perftop connected (an idle
+ * service): the agent's own time, not a share that reads as an alarm. */
+Test(ui_profile, agent_line_cost_of_an_idle_target_is_a_time)
+{
+	struct profile_cost c = { .handler_ns = 200000, .writer_ns = 9800000,
+				  .process_ns = 10100000 };
+	int i;
+
+	fx_start_proc(120, 40, false, 300);
+	profile_cost_connect(prof);
+	profile_cost_update(prof, &c);
+	fx_draw();
+	fx_expect_fits();
+	i = fx_find("agent 10 ms of CPU");
+	cr_assert_geq(i, 0, "the agent's time, not 99 %%");
+	cr_expect_null(strstr(fx.frame.v[i].text, "%"), "'%s'", fx.frame.v[i].text);
+	c.writer_ns = 1300000;
+	profile_cost_update(prof, &c);
+	fx_draw();
+	cr_expect_geq(fx_find("agent 1.5 ms of CPU"), 0, "one decimal below 10 ms");
+}
+
 Test(ui_profile, zones_from_exact_statistics)
 {
 	int r;
