@@ -1144,6 +1144,8 @@ static void flush_for_request(void)
 		return;
 	atomic_store(&agent__g.flush_started, req);
 	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
+	if (w.fd < 0)
+		try_connect(); /* what the rings hold goes nowhere else before exec */
 	if (w.fd >= 0) {
 		measure_rate(agent__now_ns());
 		flush(1);
