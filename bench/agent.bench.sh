@@ -14,16 +14,9 @@
 # AGENT_BASELINE_NOTE says in the section what that build is.
 set -eu
 . bench/lib.sh
-ROUNDS=${ROUNDS:-5}
+timed_target_setup
 XZ_MB=${XZ_MB:-4}
-PERFTOP=$BUILD/perftop
-TIMEIT=$BUILD/bench/timeit
-make -s BUILD="$BUILD" "$TIMEIT" >&2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export TMPDIR=$tmp   # perftop record's private directories land here
 PROFILER=$(ls /usr/lib/*/libprofiler.so 2>/dev/null | head -n 1)
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Text that compresses like source code: numbers, words, repeats.
 seq 1 3000000 | awk '{print $1, $1 % 97, "value", $1 * 7 % 1013}' |

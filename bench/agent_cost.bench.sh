@@ -14,14 +14,7 @@
 # from it, the sampling timer, cache effects on the program).
 set -eu
 . bench/lib.sh
-ROUNDS=${ROUNDS:-5}
-PERFTOP=$BUILD/perftop
-TIMEIT=$BUILD/bench/timeit
-make -s BUILD="$BUILD" "$TIMEIT" >&2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export TMPDIR=$tmp
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
+timed_target_setup
 
 # run_cfg HZ CMD... — prints "cpu_s samples agent_pct handler_s writer_s"
 # for one run (HZ 0: unprofiled; the last four are 0 then).

@@ -9,6 +9,22 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # median of the numbers on stdin
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else printf "%.4g\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
+# timed_target_setup — for benchmarks that time their target with
+# $BUILD/bench/timeit: sets PERFTOP, TIMEIT (built), ROUNDS (default 5), a
+# private $tmp removed at exit (exported as TMPDIR, so perftop record's
+# directories land there) and load0, the load average at the start.
+timed_target_setup() {
+	ROUNDS=${ROUNDS:-5}
+	PERFTOP=$BUILD/perftop
+	TIMEIT=$BUILD/bench/timeit
+	make -s BUILD="$BUILD" "$TIMEIT" >&2
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	TMPDIR=$tmp
+	export TMPDIR
+	load0=$(cut -d' ' -f1-3 /proc/loadavg)
+}
+
 BENCH_TMUX=perftop-bench-$$
 btm() { tmux -L "$BENCH_TMUX" "$@"; }
 
