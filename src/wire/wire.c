@@ -62,6 +62,8 @@ static uint32_t min_fields(const struct msgdef *def)
 	switch (def->id) {
 	case WIRE_STATS:
 		return WIRE_STATS_NFIELDS_1_1;
+	case WIRE_NAME:
+		return WIRE_NAME_NFIELDS_1_2;
 	default:
 		return def->nhead;
 	}

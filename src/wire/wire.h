@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define WIRE_PROTO_MAJOR 1
-#define WIRE_PROTO_MINOR 2
+#define WIRE_PROTO_MINOR 3
 
 /* ---- limits ------------------------------------------------------------- */
 /* The decoder refuses anything beyond these; the encoder callers (the agent)
@@ -181,7 +181,10 @@ enum wire_name_kind {
 #define WIRE_NAME_FIELDS(F, S)                                                                     \
 	F(S, id, U32, "the id (> 0) the other messages use")                                       \
 	F(S, kind, U32, "enum wire_name_kind")                                                     \
-	F(S, text, STR, "the string")
+	F(S, text, STR, "the string")                                                              \
+	F(S, line, U32, "FUNCTION of an interpreter: its definition's first line (0: unknown)")
+/* NAME fields before 1.3, which appended line (a 1.2 sender omits it). */
+#define WIRE_NAME_NFIELDS_1_2 3u
 
 #define WIRE_SAMPLES_HEAD(F, S)                                                                    \
 	F(S, tid, U32, "thread the samples were taken on")                                         \

@@ -186,7 +186,8 @@ static size_t every_message(struct wire_buf *b)
 	put_ok(b, WIRE_NAME,
 	       &(struct wire_name){.id = 1, .kind = WIRE_NAME_ZONE, .text = S("parse")});
 	put_ok(b, WIRE_NAME,
-	       &(struct wire_name){.id = 2, .kind = WIRE_NAME_FUNCTION, .text = S("py_fn")});
+	       &(struct wire_name){.id = 2, .kind = WIRE_NAME_FUNCTION, .text = S("py_fn"),
+	                             .line = 12});
 	put_ok(b, WIRE_NAME,
 	       &(struct wire_name){.id = 3, .kind = WIRE_NAME_FILE, .text = S("a.py")});
 
@@ -266,12 +267,12 @@ static size_t every_message(struct wire_buf *b)
 }
 
 static const char every_expected[] =
-    "hello major=1 minor=2 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
+    "hello major=1 minor=3 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
     "requested_hz=1000 achieved_hz=997.5 clock_id=1 agent_version='0.3.0'\n"
     "thread tid=7 name='worker-1'\n"
-    "name id=1 kind=0 text='parse'\n"
-    "name id=2 kind=2 text='py_fn'\n"
-    "name id=3 kind=3 text='a.py'\n"
+    "name id=1 kind=0 text='parse' line=0\n"
+    "name id=2 kind=2 text='py_fn' line=12\n"
+    "name id=3 kind=3 text='a.py' line=0\n"
     "samples 0/3 tid=7 base_ts=1000000000 ts=1000000100 stack=[401000,7f0000001234,10]\n"
     "samples 1/3 tid=7 base_ts=1000000000 ts=1000000050 stack=[401000]\n"
     "samples 2/3 tid=7 base_ts=1000000000 ts=1000002000 stack=[n2:3:14,n2:0:0,n2:3:0,99]\n"
@@ -760,7 +761,7 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 
 	cr_assert_eq(decode(buf, n, WIRE_DECODER_NEED_HELLO, &l, &d), 0, "%s",
 	             wire_decoder_error(&d));
-	cr_assert_str_eq(l.text, "hello major=1 minor=9 pid=10 exe='e' argv=[] requested_hz=100 "
+	cr_assert_str_eq(l.text, "hello major=1 minor=10 pid=10 exe='e' argv=[] requested_hz=100 "
 	                         "achieved_hz=99.5 clock_id=1 agent_version='v'\n"
 	                         "zones 0/1 tid=2 base_ts=10 event=2 zone=3 ts=15 dur=6\n");
 	cr_assert_eq(d.peer_minor, WIRE_PROTO_MINOR + 7);
@@ -983,5 +984,72 @@ Test(wire, other_flat_messages_still_need_every_field)
 	wire_decoder_init(&d, 0, 0, on_stats, &s);
 	cr_assert_eq(wire_decoder_feed(&d, buf, n), -EPROTO);
 	cr_assert_str_eq(wire_decoder_error(&d), "offset 5: mark has 2 fields, needs 3");
+	wire_decoder_release(&d);
+}
+
+/* ---- NAME across minors: a function's first line (1.3) ------------------ */
+
+struct name_seen {
+	int n;
+	uint32_t nfields;
+	struct wire_name name;
+	char text[16];
+};
+
+static int on_name_msg(void *ctx, const struct wire_msg *m)
+{
+	struct name_seen *s = ctx;
+
+	if (m->type == WIRE_NAME) {
+		s->n++;
+		s->nfields = m->nfields;
+		s->name = m->u.name;
+		snprintf(s->text, sizeof(s->text), "%s", m->u.name.text.s);
+	}
+	return 0;
+}
+
+Test(wire, name_of_a_1_2_agent_decodes_without_the_line)
+{
+	static uint8_t buf[64];
+	struct name_seen s = {0};
+	struct wire_decoder d;
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	size_t n;
+
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	msgpack_pack_array(&pk, 4);
+	msgpack_pack_uint32(&pk, WIRE_NAME);
+	msgpack_pack_uint32(&pk, 5);
+	msgpack_pack_uint32(&pk, WIRE_NAME_FUNCTION);
+	msgpack_pack_str_with_body(&pk, "Parser.parse", 12);
+	n = frame_of(buf, &sb);
+	msgpack_sbuffer_destroy(&sb);
+	wire_decoder_init(&d, 0, 0, on_name_msg, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, n), 0, "%s", wire_decoder_error(&d));
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.nfields, WIRE_NAME_NFIELDS_1_2);
+	cr_assert_eq(s.name.id, 5);
+	cr_assert_str_eq(s.text, "Parser.parse");
+	cr_assert_eq(s.name.line, 0);
+	wire_decoder_release(&d);
+}
+
+Test(wire, name_of_a_1_3_agent_carries_the_line)
+{
+	static uint8_t buf[64];
+	struct name_seen s = {0};
+	struct wire_decoder d;
+	struct wire_buf b;
+
+	wire_buf_init(&b, buf, sizeof(buf));
+	put_ok(&b, WIRE_NAME,
+	       &(struct wire_name){.id = 6, .kind = WIRE_NAME_FUNCTION, .text = S("leaf"), .line = 40});
+	wire_decoder_init(&d, 0, 0, on_name_msg, &s);
+	cr_assert_eq(wire_decoder_feed(&d, buf, b.len), 0, "%s", wire_decoder_error(&d));
+	cr_assert_eq(s.n, 1);
+	cr_assert_eq(s.name.line, 40);
 	wire_decoder_release(&d);
 }
