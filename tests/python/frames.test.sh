@@ -67,7 +67,8 @@ record_one() {
 }
 
 # pprof_names V D WORKLOAD FN...: go tool pprof -top -lines on D/e.pprof
-# lists each FN with the workload's file.
+# lists each FN with the workload's file, and FN's hottest line (its
+# first row: -top sorts by flat samples) is the line marked "hot: FN".
 pprof_names() {
 	v=$1 d=$2 wl=$3
 	shift 3
@@ -87,12 +88,15 @@ pprof_names() {
 		row=$(awk -v fn="$fn" -v base="$base" \
 			'$6 == fn || $6 ~ ("\\." fn "$") { if (index($7, base ":") > 0) { print $6 " " $7; exit } }' \
 			"$d/pprof.txt")
-		if [ -n "$row" ]; then
-			pass "$v pprof: go tool pprof -top names $row"
-		else
+		if [ -z "$row" ]; then
 			fail "$v pprof: go tool pprof -top names $fn with $base" \
 				"$(grep -m 3 -E '^ +[0-9]' "$d/pprof.txt" | tr -s ' ' | tr '\n' '|')"
+			continue
 		fi
+		pass "$v pprof: go tool pprof -top names $row"
+		hot=$(grep -n "# hot: $fn\$" "$wl" | cut -d: -f1)
+		check "$v pprof: $fn's hottest line in go tool pprof -top -lines is its hot line $hot ($row)" \
+			test "${row##*:}" = "$hot"
 	done
 }
 
