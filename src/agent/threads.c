@@ -284,6 +284,7 @@ int agent__threads_pending(void)
 struct start {
 	void *(*fn)(void *);
 	void *arg;
+	char pyname[AGENT_THREAD_NAME]; /* Python's name for the thread, or "" */
 };
 
 static void *thread_start(void *p)
@@ -292,6 +293,8 @@ static void *thread_start(void *p)
 
 	free(p);
 	agent__thread_attach();
+	if (s.pyname[0] && agent__self)
+		agent__thread_set_name(agent__self, s.pyname, 1);
 	return s.fn(s.arg);
 }
 
@@ -316,6 +319,7 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
 		return real_pthread_create(thread, attr, start_routine, arg);
 	s->fn = start_routine;
 	s->arg = arg;
+	agent__pythreads_starting(s->pyname, sizeof(s->pyname));
 	rc = real_pthread_create(thread, attr, thread_start, s);
 	if (rc)
 		free(s);
