@@ -411,10 +411,10 @@ void agent__start(void)
 	config_read(&agent__g.cfg);
 	agent__clock_init();
 	agent__signals_init();
+	agent__py_init(); /* before the rings are sized: Python samples are larger */
 	agent__threads_init();
 	agent__phdr_init();
 	agent__unwmem_init();
-	agent__py_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
 	/* One thread here (the constructor runs before main): the only time,

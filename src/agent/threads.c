@@ -54,8 +54,10 @@ void agent__threads_init(void)
 	if (!real_pthread_create)
 		real_pthread_create = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
 	pthread_key_create(&agent__g.key, thread_key_destructor);
-	/* Room for four flush periods of samples of 256 bytes (32 frames). */
-	want = (size_t)agent__g.cfg.hz * agent__g.cfg.flush_ms / 1000 * 4 * 256;
+	/* Room for four flush periods of samples of 256 bytes (32 frames), or
+	 * of 1 KiB in a Python process (a Python frame takes four words). */
+	want = (size_t)agent__g.cfg.hz * agent__g.cfg.flush_ms / 1000 * 4 *
+	       (agent__py.L ? 1024 : 256);
 	if (agent__g.cfg.hz == 0)
 		want = 512;
 	else if (want < (32u << 10))
