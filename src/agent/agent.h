@@ -173,6 +173,7 @@ struct agent_config {
 	int verbose; /* PERFTOP_VERBOSE: notices also on stderr */
 	int source;  /* enum agent_source wanted, NONE = automatic */
 	unsigned depth;
+	int python; /* PERFTOP_PYTHON: read CPython's frames */
 	char socket[108];
 };
 
