@@ -18,8 +18,10 @@ APP=bench/python_app.py
 unset PYTHONPATH PYTHONHOME
 
 # run_cfg CFG — prints "cpu_s samples handler_s" for one run; CFG is 0
-# (unprofiled), cprofile, or a sampling rate in Hz.
+# (unprofiled), cprofile, a sampling rate in Hz, or a rate followed by n
+# (native stacks only: PERFTOP_PYTHON=0).
 run_cfg() {
+	pyframes=1
 	case $1 in
 	0)
 		"$TIMEIT" "$tmp/time" "$PY" "$APP" >/dev/null
@@ -31,8 +33,9 @@ run_cfg() {
 		echo "$(awk '{print $2}' "$tmp/time") 0 0"
 		return
 		;;
+	*n) pyframes=0 ;;
 	esac
-	PERFTOP_AGENT=$BUILD/libperftop.so "$PERFTOP" record -F "$1" -o "$tmp/snap" -- \
+	PERFTOP_PYTHON=$pyframes PERFTOP_AGENT=$BUILD/libperftop.so "$PERFTOP" record -F "${1%n}" -o "$tmp/snap" -- \
 		"$TIMEIT" "$tmp/time" "$PY" "$APP" >/dev/null 2>"$tmp/record.err"
 	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
 		>"$tmp/r.json"
@@ -44,15 +47,16 @@ run_cfg() {
 	echo "$(awk '{print $2}' "$tmp/time") $(num samples) $(num agent_handler_s)"
 }
 
-configs="0 100 1000 cprofile"
+configs="0 100 1000 1000n cprofile"
 for r in $(seq "$ROUNDS"); do
 	echo "python: round $r of $ROUNDS" >&2
 	# Each round starts with another configuration.
-	case $(((r - 1) % 4)) in
-	0) order="0 100 1000 cprofile" ;;
-	1) order="100 1000 cprofile 0" ;;
-	2) order="1000 cprofile 0 100" ;;
-	*) order="cprofile 0 100 1000" ;;
+	case $(((r - 1) % 5)) in
+	0) order="0 100 1000 1000n cprofile" ;;
+	1) order="100 1000 1000n cprofile 0" ;;
+	2) order="1000 1000n cprofile 0 100" ;;
+	3) order="1000n cprofile 0 100 1000" ;;
+	*) order="cprofile 0 100 1000 1000n" ;;
 	esac
 	for c in $order; do
 		run_cfg "$c" >"$tmp/one"
@@ -72,7 +76,8 @@ cat <<MD
 
 \`sh bench/python.bench.sh\` (ROUNDS=$ROUNDS, interleaved; medians). \`bench/python_app.py\` (Python
 $pyver, \`$PY\`: regular expressions, JSON round trips and a recursive function on two threads, a
-fixed amount of work) unprofiled, under \`perftop record -F HZ\`, and under \`python3 -m cProfile
+fixed amount of work) unprofiled, under \`perftop record -F HZ\` (with Python frames, the default, and
+at 1 kHz with native stacks only, \`PERFTOP_PYTHON=0\`), and under \`python3 -m cProfile
 -o /dev/null\` (which profiles the main thread only). "target CPU" is the interpreter's
 user+system time from outside (\`bench/timeit\`: \`wait4\`, the agent inside it included);
 "ratio" is the median over rounds of a run's CPU over the same round's unprofiled run's.
@@ -87,6 +92,7 @@ for c in $configs; do
 	case $c in
 	0) name="none" ;;
 	cprofile) name="cProfile" ;;
+	*n) name="perftop, ${c%n} Hz, native stacks only (PERFTOP_PYTHON=0)" ;;
 	*) name="perftop, $c Hz" ;;
 	esac
 	per=

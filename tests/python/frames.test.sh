@@ -4,18 +4,24 @@
 # (`perftop record`, then `report --format json`, `export --format
 # folded|speedscope|pprof`; `run --batch` once) and judged by
 # tests/python/frames_check.py:
-#   py_shares   three functions doing 50/30/20 % of one thread's work: each
-#               named with its file and line, shares within +-3 points;
-#   py_threads  two threads in the ratio 2:1 (+-3 points of the pair);
+#   every workload  its functions are report rows with their file, the line
+#               of their `def` and a module naming the file;
+#   py_shares   three functions doing 50/30/20 % of one thread's work: shares
+#               within +-3 points; the interpreter's own frames
+#               (_PyEval_EvalFrameDefault) hidden from the report by default;
+#   py_threads  two threads doing work in the ratio 2:1: each function on its
+#               own thread, the threads' sample shares within +-3 points of
+#               the CPU time each thread measured, their Python names;
 #   py_recurse  a recursion 40 deep: 40 nested frames in the folded stacks;
 #   py_parents  a sorted(key=lambda) and a generator: their Python parents
 #               through the C code between (sorted, the generator's resume);
 #   py_zlib     a thread in zlib.compress with the GIL released: zlib's
 #               samples under the Python function that called it;
-# and the pprof export read back by `go tool pprof -top` names the Python
-# functions with their files. Shares test attribution with a tolerance,
-# never time. Debian's python3 always; pyenv's 3.12 and 3.13 when present
-# (SKIP otherwise).
+# the pprof export read back by `go tool pprof -top -lines` names the Python
+# functions with their files, each function's hottest line being the line
+# marked "hot: NAME"; `run --batch` lists them with FILE:LINE. Shares test
+# attribution with a tolerance, never time. Debian's python3 always; pyenv's
+# 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
 
 WLDIR=$PWD/tests/workloads
