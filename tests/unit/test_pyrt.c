@@ -140,3 +140,61 @@ Test(pyrt, strings_of_every_width_become_utf8)
 	str_header(hdr, 3, 3, 0);
 	cr_expect_eq(pyrt_str_shape(L, hdr, &off, &len, &width), -1);
 }
+
+/* A 3.13 _Py_DebugOffsets as the layout table says it should read. */
+static void debug_offsets_313(uint8_t *buf, const struct pyrt_layout *L)
+{
+	static const struct {
+		size_t at;
+		uint64_t v;
+	} w[] = {{8, 0x030d00f0}, {16, 0}};
+	uint64_t v;
+
+	memset(buf, 0, PYRT_DEBUG_OFFSETS_BYTES);
+	memcpy(buf, "xdebugpy", 8);
+	for (size_t i = 0; i < 2; i++)
+		memcpy(buf + w[i].at, &w[i].v, 8);
+#define PUT(at, field) (v = L->field, memcpy(buf + (at), &v, 8))
+	PUT(176, ts_interp);
+	PUT(184, ts_current_frame);
+	PUT(200, ts_native_tid);
+	PUT(232, fr_previous);
+	PUT(240, fr_code);
+	PUT(248, fr_instr);
+	PUT(264, fr_owner);
+	PUT(280, co_filename);
+	PUT(288, co_name);
+	PUT(296, co_qualname);
+	PUT(304, co_linetable);
+	PUT(312, co_firstlineno);
+	PUT(344, co_code_adaptive);
+#undef PUT
+}
+
+Test(pyrt, debug_offsets_of_3_13_confirm_the_table_or_refuse_it)
+{
+	const struct pyrt_layout *L = pyrt_layout(0x030d00f0);
+	uint8_t buf[PYRT_DEBUG_OFFSETS_BYTES];
+	const char *why;
+	uint64_t v;
+
+	debug_offsets_313(buf, L);
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d01f0, buf, sizeof(buf), &why), 0);
+	/* one field moved (a build with other options) */
+	v = L->co_qualname + 8;
+	memcpy(buf + 296, &v, 8);
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d00f0, buf, sizeof(buf), &why), -1);
+	cr_expect_str_eq(why, "code_object.qualname");
+	/* free-threaded */
+	debug_offsets_313(buf, L);
+	buf[16] = 1;
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d00f0, buf, sizeof(buf), &why), -1);
+	/* no cookie */
+	debug_offsets_313(buf, L);
+	buf[0] = 'X';
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d00f0, buf, sizeof(buf), &why), -1);
+	/* 3.11 and 3.12 have none: nothing to check */
+	cr_expect_eq(pyrt_check_debug_offsets(pyrt_layout(0x030b02f0), 0x030b02f0, buf, sizeof(buf),
+	                                      &why),
+	             1);
+}
