@@ -39,6 +39,9 @@ run_cfg() {
 		"$TIMEIT" "$tmp/time" "$PY" "$APP" >/dev/null 2>"$tmp/record.err"
 	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
 		>"$tmp/r.json"
+	if [ "$pyframes" = 1 ] && ! grep -q '"name": "parse_logs"' "$tmp/r.json"; then
+		echo "python: no Python frames in the $1 Hz run (an agent without them: the before figures)" >&2
+	fi
 	rm -rf "$tmp/snap" "$tmp"/perftop-record-*
 	num() {
 		v=$(sed -n "s/^ *\"$1\": \\([0-9.e+-]*\\),*\$/\\1/p" "$tmp/r.json" | head -n 1)
