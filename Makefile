@@ -83,7 +83,7 @@ PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lib
 # goal that builds (`make` alone, install, a file) checks here that pkg-config
 # finds each library and stops with one message naming the Debian packages
 # that are missing, instead of a page of compile and link errors.
-NOLIB_GOALS := deps test-deps run test check asan bench fuzz fuzz-deps fresh-check clean format uninstall
+NOLIB_GOALS := deps test-deps run test check check-layers asan bench fuzz fuzz-deps fresh-check clean format uninstall
 PKG_DEBS    := ncursesw=libncurses-dev libproc2=libproc2-dev libdw=libdw-dev libelf=libelf-dev \
 	       zlib=zlib1g-dev libunwind=libunwind-dev msgpack=libmsgpack-dev criterion=libcriterion-dev \
 	       libiberty=libiberty-dev
@@ -113,7 +113,7 @@ ifneq ($(wildcard src/agent/*.c),)
 TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo $(BUILD)/python/perftop/__init__.py
 endif
 
-.PHONY: all deps test-deps run test check test-progs asan install uninstall clean bench fuzz format fresh-check
+.PHONY: all deps test-deps run test check check-layers test-progs asan install uninstall clean bench fuzz format fresh-check
 all: $(TARGETS)
 	@:
 
@@ -223,6 +223,11 @@ test check:
 	@scripts/deps.sh test
 	$(Q)$(MAKE) --no-print-directory test-progs
 	@BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
+
+# The include graph against the layers in docs/styleguide.md (Layout); the
+# suite runs it too (tests/build/layers.test.sh). Needs only sh and awk.
+check-layers:
+	@scripts/check-layers.sh && echo 'check-layers: src/ keeps the graph in docs/styleguide.md'
 
 # What the suite runs (built by `make test` after the install).
 test-progs: all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
