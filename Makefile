@@ -62,8 +62,11 @@ MAIN_OBJ       := $(BUILD)/obj/src/main.o
 # It is never built with sanitizers: it is preloaded into uninstrumented programs,
 # where an ASan runtime cannot come first (SAN=1 still checks perftop and tests).
 # util pieces that allocate through xalloc (which exits) stay out of the agent;
-# -z defs below catches any that slip in.
-AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) $(wildcard src/pyrt/*.c) src/util/mpread.c
+# -z defs below catches any that slip in. Of the wire code the agent takes the
+# tables, the encoder, and the decoder (for the control frames perftop sends),
+# not the text description of messages (wire_format.c).
+AGENT_WIRE := src/wire/wire.c src/wire/wire_encode.c src/wire/wire_decode.c src/wire/sockpath.c
+AGENT_SRCS := $(wildcard src/agent/*.c) $(AGENT_WIRE) $(wildcard src/pyrt/*.c) src/util/mpread.c
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/pic/%.o)
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
@@ -190,7 +193,8 @@ $(BUILD)/bench/timeit: bench/timeit.c
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -static $(LDFLAGS) -o $@ $<
 
 # The agent's test sink: a stand-in for perftop's socket, on the wire decoder.
-AGENT_SINK_OBJS := $(BUILD)/obj/src/wire/wire.o $(BUILD)/obj/src/util/mpread.o
+AGENT_SINK_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,src/wire/wire.c src/wire/wire_encode.c src/wire/wire_decode.c) \
+		   $(BUILD)/obj/src/util/mpread.o
 $(BUILD)/tests/agent-sink: tests/agent/sink.c $(AGENT_SINK_OBJS)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
