@@ -1,0 +1,108 @@
+#!/bin/sh
+# The signal handler's cost per sample for each way the agent can walk a
+# native stack (PERFTOP_UNWIND): "steps", libunwind's cursor stepped frame
+# by frame from the signal's context (the walk before the trace, with the
+# per-thread caching policy, which Debian's libunwind treats as the global
+# one); "steps-global", the same with the global policy asked for by name;
+# "trace", unw_backtrace's cached frame layouts (the default). deeprec
+# recurses to a fixed depth and works at the bottom: stacks of 10 and 60
+# frames (DEPTH 5 and 55, plus main and libc's start-up), UNWIND_WORK
+# rounds of it (default 40000, about 1.3 s of CPU). Each run is
+# `perftop record -F UNWIND_HZ` (default 2000); the handler's time and the
+# samples come from `perftop report --format json` (agent_handler_s,
+# samples), the target's CPU time from bench/timeit, against an unprofiled
+# run in the same round. ROUNDS rounds (default 5), the modes interleaved
+# in a different order each round; medians, and the ratio of the step
+# walk's median to the trace's.
+set -eu
+. bench/lib.sh
+timed_target_setup
+WORK=${UNWIND_WORK:-40000}
+RATE=${UNWIND_HZ:-2000}
+
+# run_mode MODE DEPTH — prints "cpu_s samples handler_us_per_sample" for one
+# run (MODE none: unprofiled, the last two 0).
+run_mode() {
+	if [ "$1" = none ]; then
+		"$TIMEIT" "$tmp/time" "$BUILD/workloads/deeprec" "$WORK" "$2" >/dev/null
+		echo "$(awk '{print $2}' "$tmp/time") 0 0"
+		return
+	fi
+	PERFTOP_UNWIND=$1 PERFTOP_AGENT=$BUILD/libperftop.so "$PERFTOP" record -F "$RATE" \
+		-o "$tmp/snap" -- "$TIMEIT" "$tmp/time" "$BUILD/workloads/deeprec" "$WORK" "$2" \
+		>/dev/null 2>"$tmp/record.err"
+	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
+		>"$tmp/r.json"
+	rm -rf "$tmp/snap" "$tmp"/perftop-record-*
+	num() {
+		v=$(sed -n "s/^ *\"$1\": \\([0-9.e+-]*\\),*\$/\\1/p" "$tmp/r.json" | head -n 1)
+		echo "${v:-0}"
+	}
+	awk -v c="$(awk '{print $2}' "$tmp/time")" -v h="$(num agent_handler_s)" \
+		-v s="$(num samples)" 'BEGIN { printf "%s %d %.2f\n", c, s, s > 0 ? h * 1e6 / s : 0 }'
+}
+
+modes="steps steps-global trace"
+depths="5 55"
+for r in $(seq "$ROUNDS"); do
+	echo "unwind_cost: round $r of $ROUNDS" >&2
+	case $(((r - 1) % 4)) in
+	0) order="none steps steps-global trace" ;;
+	1) order="steps steps-global trace none" ;;
+	2) order="steps-global trace none steps" ;;
+	*) order="trace none steps steps-global" ;;
+	esac
+	for d in $depths; do
+		for m in $order; do
+			echo "$r $(run_mode "$m" "$d")" >>"$tmp/$m.$d"
+		done
+	done
+done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+med() { awk -v c="$2" '{print $c}' "$1" | median; }
+# outside MODE DEPTH — per round, the run's CPU over the same round's
+# unprofiled run's, per sample, in µs.
+outside() { awk 'NR == FNR { base[$1] = $2; next } $3 > 0 { printf "%.2f\n", ($2 - base[$1]) * 1e6 / $3 }' \
+	"$tmp/none.$2" "$tmp/$1.$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+
+cat <<MD
+## The handler's stack walk: steps against libunwind's trace
+
+\`sh bench/unwind_cost.bench.sh\` (ROUNDS=$ROUNDS, interleaved; medians). \`deeprec $WORK DEPTH\`
+(a fixed amount of work at the bottom of a recursion) under \`perftop record -F $RATE\`, native
+stacks of 10 and 60 frames (DEPTH 5 and 55, plus main and libc's start-up), with each walk the
+agent can take (\`PERFTOP_UNWIND\`): "steps" is \`unw_init_local2(UNW_INIT_SIGNAL_FRAME)\` and
+\`unw_step\` per frame, caching policy \`UNW_CACHE_PER_THREAD\` (the walk before; Debian's
+libunwind 1.6.2 treats that policy as the global cache with its lock); "steps-global" the same
+with \`UNW_CACHE_GLOBAL\` asked for; "trace" is \`unw_backtrace\` (libunwind's per-thread cache of
+frame layouts) from the handler, cut at the signal frame (the default now). "handler" is the
+agent's own figure: the handler's time over the samples it took (\`agent_handler_s\` /
+\`samples\` of \`perftop report --format json\`; wall time inside the handler, so a preemption
+inside one counts whole: on a loaded machine it is the noisier figure). "outside" is the run's CPU
+time (\`bench/timeit\`) over the same round's unprofiled run, per sample: the handler plus the
+kernel's signal delivery and the cost to the program. Load average $load0 at the start, $load1 at
+the end (2 CPUs shared with other work).
+
+| frames | handler µs/sample: steps | steps-global | trace | steps / trace | outside µs/sample: steps | steps-global | trace | steps / trace | samples (trace) |
+|---|---|---|---|---|---|---|---|---|---|
+MD
+for d in $depths; do
+	hs=$(med "$tmp/steps.$d" 4)
+	hg=$(med "$tmp/steps-global.$d" 4)
+	ht=$(med "$tmp/trace.$d" 4)
+	os=$(outside steps "$d" | median)
+	og=$(outside steps-global "$d" | median)
+	ot=$(outside trace "$d" | median)
+	printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$((d + 5))" \
+		"$hs" "$hg" "$ht" "$(ratio "$hs" "$ht")" "$os" "$og" "$ot" "$(ratio "$os" "$ot")" \
+		"$(med "$tmp/trace.$d" 3)"
+done
+echo
+echo "Per run, by round (round cpu_s samples handler_µs/sample):"
+echo
+for d in $depths; do
+	for m in none $modes; do
+		printf -- '- %d frames, %s: %s\n' "$((d + 5))" "$m" "$(awk '{printf "[%s] ", $0}' "$tmp/$m.$d")"
+	done
+done
