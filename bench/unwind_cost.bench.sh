@@ -39,7 +39,7 @@ run_mode() {
 		echo "${v:-0}"
 	}
 	awk -v c="$(awk '{print $2}' "$tmp/time")" -v h="$(num agent_handler_s)" \
-		-v s="$(num samples)" 'BEGIN { printf "%s %d %.2f\n", c, s, s > 0 ? h * 1e6 / s : 0 }'
+		-v s="$(num samples)" 'BEGIN { printf "%s %d %.2f\n", c, s, (s > 0 ? h * 1e6 / s : 0) }'
 }
 
 modes="steps steps-global trace"
