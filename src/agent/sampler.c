@@ -148,7 +148,7 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
 static int trace_ok;       /* set once at start-up (agent__unwind_warmup) */
 static int trace_check;    /* PERFTOP_UNWIND=check: both walks, compared */
 static uintptr_t restorer; /* the signal's return trampoline (sa_restorer), 0 unknown */
-static _Atomic uint64_t checked, differed, refused;
+static _Atomic uint64_t refused; /* traces not kept (PERFTOP_UNWIND=check) */
 static __thread uint32_t step_walks __attribute__((tls_model("initial-exec")));
 static __thread uint64_t root_pc __attribute__((tls_model("initial-exec")));
 static __thread uint32_t root_votes __attribute__((tls_model("initial-exec")));
@@ -235,16 +235,23 @@ static char *put_str(char *p, const char *s)
 
 /* PERFTOP_UNWIND=check (tests): the trace and the steps on every sample
  * from the thread's first (no TRACE_AFTER), the steps' frames kept. A kept
- * trace that differs is written to standard error (its first differing
- * frame), and the counts every 256 samples. Changes the program's output: a
- * developer's switch, never a default. */
+ * trace is compared with a complete step walk (one that reached the root or
+ * filled the buffer: steps too stop short in a module missing from the
+ * table); a difference is written to standard error (the first frame that
+ * differs), and the counts every 64 samples. Changes the program's output:
+ * a developer's switch, never a default. */
 static uint32_t unwind_check(void *ucv, uint64_t pc, uint64_t *pcs, uint32_t max)
 {
+	static _Atomic uint64_t checked, differed, partial;
 	uint64_t other[AGENT_MAX_DEPTH];
 	uint32_t nt = unwind_trace(pc, other, max), n = unwind_steps(ucv, pcs, max), k = 0;
 	uint64_t c = atomic_fetch_add(&checked, 1) + 1;
-	char line[200], *p = line;
+	char line[240], *p = line;
 
+	if (nt && n < max && (n == 0 || pcs[n - 1] != root_pc || root_votes < 4)) {
+		atomic_fetch_add(&partial, 1);
+		nt = 0;
+	}
 	while (nt && k < n && k < nt && pcs[k] == other[k])
 		k++;
 	if (nt && (k < n || k < nt)) {
@@ -261,14 +268,18 @@ static uint32_t unwind_check(void *ucv, uint64_t pc, uint64_t *pcs, uint32_t max
 		p = put_num(p, nt, 10);
 		*p++ = '\n';
 	}
-	if (c % 256 == 0) {
+	if (c % 64 == 0) {
 		p = put_str(p, "perftop: unwind check: ");
 		p = put_num(p, c, 10);
+		p = put_str(p, " samples, ");
+		p = put_num(p, c - atomic_load(&refused) - atomic_load(&partial), 10);
 		p = put_str(p, " compared, ");
 		p = put_num(p, atomic_load(&differed), 10);
-		p = put_str(p, " differ, ");
+		p = put_str(p, " differ (traces refused ");
 		p = put_num(p, atomic_load(&refused), 10);
-		p = put_str(p, " traces refused\n");
+		p = put_str(p, ", step walks short ");
+		p = put_num(p, atomic_load(&partial), 10);
+		p = put_str(p, ")\n");
 	}
 	if (p != line && write(2, line, (size_t)(p - line)) < 0)
 		errno = 0;
