@@ -14,7 +14,9 @@
 # samples); the target's CPU time (bench/timeit) is listed per run with an
 # unprofiled run's in the same round. ROUNDS rounds (default 5), the modes interleaved
 # in a different order each round; medians, and the ratio of the step
-# walk's median to the trace's.
+# walk's median to the trace's. UNWIND_BASELINE=PATH/libperftop.so adds
+# "before", another build of the agent (the one before the trace) with its
+# defaults, so the before/after ratio comes from the same run.
 set -eu
 . bench/lib.sh
 timed_target_setup
@@ -42,7 +44,9 @@ run_mode() {
 		echo "$(awk '{print $2}' "$tmp/time") 0 0"
 		return
 	fi
-	PERFTOP_UNWIND=$1 PERFTOP_AGENT=$BUILD/libperftop.so "$PERFTOP" record -F "$RATE" \
+	agent=$BUILD/libperftop.so
+	[ "$1" = before ] && agent=$UNWIND_BASELINE
+	PERFTOP_UNWIND=$1 PERFTOP_AGENT=$agent "$PERFTOP" record -F "$RATE" \
 		-o "$tmp/snap" -- $RT "$TIMEIT" "$tmp/time" "$BUILD/workloads/deeprec" "$WORK" "$2" \
 		>/dev/null 2>"$tmp/record.err"
 	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
@@ -57,14 +61,19 @@ run_mode() {
 }
 
 modes="steps steps-global trace"
+before=
+if [ -n "${UNWIND_BASELINE:-}" ]; then
+	modes="before $modes"
+	before=before
+fi
 depths="5 55"
 for r in $(seq "$ROUNDS"); do
 	echo "unwind_cost: round $r of $ROUNDS" >&2
 	case $(((r - 1) % 4)) in
-	0) order="none steps steps-global trace" ;;
-	1) order="steps steps-global trace none" ;;
-	2) order="steps-global trace none steps" ;;
-	*) order="trace none steps steps-global" ;;
+	0) order="none $before steps steps-global trace" ;;
+	1) order="steps steps-global trace none $before" ;;
+	2) order="steps-global trace $before none steps" ;;
+	*) order="trace $before none steps steps-global" ;;
 	esac
 	for d in $depths; do
 		for m in $order; do
@@ -86,7 +95,9 @@ agent can take (\`PERFTOP_UNWIND\`): "steps" is \`unw_init_local2(UNW_INIT_SIGNA
 \`unw_step\` per frame, caching policy \`UNW_CACHE_PER_THREAD\` (the walk before; Debian's
 libunwind 1.6.2 treats that policy as the global cache with its lock); "steps-global" the same
 with \`UNW_CACHE_GLOBAL\` asked for; "trace" is \`unw_backtrace\` (libunwind's per-thread cache of
-frame layouts) from the handler, cut at the signal frame (the default now). The figures are
+frame layouts) from the handler, cut at the signal frame (the default now).${before:+ "before" is
+the agent built from the commit before the trace, with its defaults (\`UNWIND_BASELINE\`): its
+walk is "steps", with fewer of its reads checked.} The figures are
 the agent's own: the handler's time over the samples it took (\`agent_handler_s\` / \`samples\`
 of \`perftop report --format json\`), wall time inside the handler, so a preemption inside one
 would count whole: the targets ran $rt_note. The target's CPU time from outside
@@ -95,15 +106,18 @@ runs it varies by more than the handler's whole cost on this machine, so no per-
 drawn from it. Load average $load0 at the start, $load1 at
 the end (2 CPUs shared with other work).
 
-| frames | steps µs/sample | steps-global µs/sample | trace µs/sample | steps / trace | samples a run (trace) |
-|---|---|---|---|---|---|
+| frames |${before:+ before µs/sample |} steps µs/sample | steps-global µs/sample | trace µs/sample | steps / trace |${before:+ before / trace |} samples a run (trace) |
+|---|---|---|---|---|${before:+---|---|}---|
 MD
 for d in $depths; do
 	hs=$(med "$tmp/steps.$d" 4)
 	hg=$(med "$tmp/steps-global.$d" 4)
 	ht=$(med "$tmp/trace.$d" 4)
-	printf '| %d | %s | %s | %s | %s | %s |\n' "$((d + 5))" \
-		"$hs" "$hg" "$ht" "$(ratio "$hs" "$ht")" "$(med "$tmp/trace.$d" 3)"
+	hb=
+	[ -n "$before" ] && hb=$(med "$tmp/before.$d" 4)
+	printf '| %d |%s %s | %s | %s | %s |%s %s |\n' "$((d + 5))" "${hb:+ $hb |}" \
+		"$hs" "$hg" "$ht" "$(ratio "$hs" "$ht")" "${hb:+ $(ratio "$hb" "$ht") |}" \
+		"$(med "$tmp/trace.$d" 3)"
 done
 echo
 echo "Per run, by round (round cpu_s samples handler_µs/sample):"
