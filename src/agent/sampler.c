@@ -34,10 +34,10 @@
  * disposition says.
  *
  * The handler only captures: errno saved, libunwind walks the interrupted
- * context (unw_init_local2 with UNW_INIT_SIGNAL_FRAME: libunwind 1.6.2 has
- * no unw_backtrace2) with the module table served from phdr.c's cache, and
- * the stack goes into the thread's ring; a full ring counts a drop. No
- * malloc, no lock, no symbolisation.
+ * stack (its fast trace cut at the signal frame, or its cursor stepped from
+ * the signal's context: see unwind()) with the module table served from
+ * phdr.c's cache, and the stack goes into the thread's ring; a full ring
+ * counts a drop. No malloc, no lock of the agent's, no symbolisation.
  */
 #include "agent/agent.h"
 
@@ -64,8 +64,9 @@ static _Atomic int in_flight;
 /* si_value of the agent's POSIX timers. */
 static const char timer_cookie[1];
 /* Stack the handler may use: the deepest unwind measured (tests/agent,
- * sig_stack_measure) was about 5 KB below the handler's own frame, plus a
- * margin for a deeper libunwind walk and the libc it calls. */
+ * sig_stack_measure) was about 8 KB below the handler's own frame with the
+ * trace (5 KB with the steps), plus a margin for a deeper libunwind walk
+ * and the libc it calls. */
 #define HANDLER_STACK_NEED (12u << 10)
 
 /* 1 when the signal described by si is one of ours (t: the thread's slot,
@@ -138,9 +139,9 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
  * libunwind's key is one of those and was made after the agent's own (whose
  * destructor, run first at thread exit, stops the thread's samples before
  * libunwind's unmaps the cache). Steps are also taken for a pc inside
- * libunwind (a trace the program itself was running). Every read either
- * walk makes inside the handler is checked by unwmem.c, and the trace's
- * lock calls skip sigprocmask (phdr.c) as the steps' do.
+ * libunwind (a trace the program itself was running). Every read the trace
+ * makes is checked by unwmem.c (the steps ask for their own checks), and
+ * the trace's lock calls skip sigprocmask (phdr.c) as the steps' do.
  */
 #define TRACE_AFTER 100u /* samples a thread takes with steps before it traces */
 #define TRACE_SKIP  8u   /* the handler's frames above the interrupted one, at most */
@@ -192,7 +193,9 @@ static uint32_t unwind_trace(uint64_t pc, uint64_t *pcs, uint32_t max)
 
 	if (max > AGENT_MAX_DEPTH)
 		max = AGENT_MAX_DEPTH;
+	agent__in_handler = AGENT_IN_TRACE;
 	got = unw_backtrace(buf, (int)(max + TRACE_SKIP));
+	agent__in_handler = 1;
 	/* The interrupted pc follows the restorer; the same address may come
 	 * again deeper (a recursion interrupted at a return address). */
 	for (i = 0; i < TRACE_SKIP && (int)i + 1 < got; i++)
@@ -246,7 +249,7 @@ static uint32_t unwind_check(void *ucv, uint64_t pc, uint64_t *pcs, uint32_t max
 	uint64_t other[AGENT_MAX_DEPTH];
 	uint32_t nt = unwind_trace(pc, other, max), n = unwind_steps(ucv, pcs, max), k = 0;
 	uint64_t c = atomic_fetch_add(&checked, 1) + 1;
-	char line[240], *p = line;
+	char line[400], *p = line;
 
 	if (nt && n < max && (n == 0 || pcs[n - 1] != root_pc || root_votes < 4)) {
 		atomic_fetch_add(&partial, 1);
