@@ -6,7 +6,8 @@
 # the counts to the target's standard error. Workloads: deep recursion
 # (stacks of 10 and 60 frames), four busy threads (each makes its trace
 # cache inside the handler), a JIT-like program (code without unwind
-# information), Python 3.11 recursing through C builtins (deep native
+# information), a signal handler on an alternate stack (a signal frame in
+# the middle of the stack), Python 3.11 recursing through C builtins (deep native
 # stacks), and Python with twenty extension modules loaded (many shared
 # libraries). And with the default walk, a recording of deeprec has the
 # stack shape the recursion makes: 56 frames of descend under main.
@@ -14,7 +15,8 @@
 TO=$((WAIT_S * 4))
 
 AGENT=$PWD/$BUILD/libperftop.so
-for f in "$AGENT" "$PERFTOP" "$WORKLOADS/deeprec" "$WORKLOADS/mtwork" "$WORKLOADS/jitloop"; do
+for f in "$AGENT" "$PERFTOP" "$WORKLOADS/deeprec" "$WORKLOADS/mtwork" "$WORKLOADS/jitloop" \
+	"$WORKLOADS/sig_frames"; do
 	if [ ! -e "$f" ]; then
 		fail unwind "$f is missing (make all)"
 		exit 0
@@ -58,6 +60,7 @@ checked deep10 "$WORKLOADS/deeprec" 20000 5
 checked deep60 "$WORKLOADS/deeprec" 20000 55
 checked threads "$WORKLOADS/mtwork" 4 1500
 checked jit "$WORKLOADS/jitloop" 2
+checked signal-frame "$WORKLOADS/sig_frames"
 
 if command -v python3.11 >/dev/null; then
 	cat >"$tmp/rec.py" <<'EOF'
