@@ -128,7 +128,11 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
  * dlopen, before phdr.c's table has it) stays wrong, and the trace then
  * stops there or guesses. So a trace is kept only when it reaches the
  * thread's root, the outermost frame its step walks end at (or fills the
- * buffer); otherwise the sample is walked with steps.
+ * buffer); otherwise the sample is walked with steps. Such a pc stays wrong
+ * for the thread's life (a hot loop in a module that was sampled the moment
+ * it was loaded: every sample would pay both walks), so a thread whose
+ * traces are refused more than once in TRACE_WINDOW/8 stops tracing for
+ * TRACE_PAUSE samples, and tries again after.
  * The cache costs 256 KiB a thread (a hash of 16,384 frames, every page
  * written when it is made), so a thread walks with steps until it has taken
  * TRACE_AFTER samples: short-lived and idle threads never pay it, and the
@@ -145,6 +149,8 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
  */
 #define TRACE_AFTER 100u /* samples a thread takes with steps before it traces */
 #define TRACE_SKIP  8u   /* the handler's frames above the interrupted one, at most */
+#define TRACE_WINDOW 64u    /* traces over which refusals are counted */
+#define TRACE_PAUSE  16384u /* samples with steps after a window with too many */
 
 static int trace_ok;       /* set once at start-up (agent__unwind_warmup) */
 static int trace_check;    /* PERFTOP_UNWIND=check: both walks, compared */
@@ -153,6 +159,10 @@ static _Atomic uint64_t refused; /* traces not kept (PERFTOP_UNWIND=check) */
 static __thread uint32_t step_walks __attribute__((tls_model("initial-exec")));
 static __thread uint64_t root_pc __attribute__((tls_model("initial-exec")));
 static __thread uint32_t root_votes __attribute__((tls_model("initial-exec")));
+/* Traces and refusals in the current window; samples left in a pause. */
+static __thread uint32_t win_tries __attribute__((tls_model("initial-exec")));
+static __thread uint32_t win_refused __attribute__((tls_model("initial-exec")));
+static __thread uint32_t paused __attribute__((tls_model("initial-exec")));
 
 /* The step walk. Learns the thread's root from the walks that reach the end
  * of the stack: by votes, since steps too stop short on a module missing
@@ -303,9 +313,17 @@ static uint32_t unwind(void *ucv, uint64_t *pcs, uint32_t max)
 		if (trace_ok && !agent__phdr_in_unwinder((uintptr_t)pc)) {
 			if (trace_check)
 				n = unwind_check(ucv, pc, pcs, max);
-			else if (step_walks >= TRACE_AFTER && root_votes >= 4)
+			else if (paused)
+				paused--;
+			else if (step_walks >= TRACE_AFTER && root_votes >= 4) {
 				n = unwind_trace(pc, pcs, max);
-			else
+				win_refused += n == 0;
+				if (++win_tries == TRACE_WINDOW) {
+					if (win_refused > TRACE_WINDOW / 8)
+						paused = TRACE_PAUSE;
+					win_tries = win_refused = 0;
+				}
+			} else
 				step_walks++;
 		}
 	}
