@@ -147,15 +147,15 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
  * makes is checked by unwmem.c (the steps ask for their own checks), and
  * the trace's lock calls skip sigprocmask (phdr.c) as the steps' do.
  */
-#define TRACE_AFTER 100u /* samples a thread takes with steps before it traces */
-#define TRACE_SKIP  8u   /* the handler's frames above the interrupted one, at most */
+#define TRACE_AFTER  100u   /* samples a thread takes with steps before it traces */
+#define TRACE_SKIP   8u     /* the handler's frames above the interrupted one, at most */
 #define TRACE_WINDOW 64u    /* traces over which refusals are counted */
 #define TRACE_PAUSE  16384u /* samples with steps after a window with too many */
 
-static int trace_ok;       /* set once at start-up (agent__unwind_warmup) */
-static int trace_check;    /* PERFTOP_UNWIND=check: both walks, compared */
-static uintptr_t restorer; /* the signal's return trampoline (sa_restorer), 0 unknown */
-static _Atomic uint64_t refused; /* traces not kept (PERFTOP_UNWIND=check) */
+static int trace_ok;             /* set once at start-up (agent__unwind_warmup) */
+static int trace_check;          /* PERFTOP_UNWIND=check: both walks, compared */
+static uintptr_t restorer;       /* the signal's return trampoline (sa_restorer), 0 unknown */
+static _Atomic uint64_t refused; /* traces not kept (written by PERFTOP_UNWIND=check) */
 static __thread uint32_t step_walks __attribute__((tls_model("initial-exec")));
 static __thread uint64_t root_pc __attribute__((tls_model("initial-exec")));
 static __thread uint32_t root_votes __attribute__((tls_model("initial-exec")));
@@ -209,7 +209,8 @@ static uint32_t unwind_trace(uint64_t pc, uint64_t *pcs, uint32_t max)
 	/* The interrupted pc follows the restorer; the same address may come
 	 * again deeper (a recursion interrupted at a return address). */
 	for (i = 0; i < TRACE_SKIP && (int)i + 1 < got; i++)
-		if ((!restorer || (uintptr_t)buf[i] == restorer) && (uint64_t)(uintptr_t)buf[i + 1] == pc)
+		if ((!restorer || (uintptr_t)buf[i] == restorer) &&
+		    (uint64_t)(uintptr_t)buf[i + 1] == pc)
 			break;
 	if (i == TRACE_SKIP || (int)i + 1 >= got)
 		return 0;
