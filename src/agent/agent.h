@@ -232,6 +232,9 @@ struct agent {
 extern struct agent agent__g;
 extern __thread struct agent_thread *agent__self __attribute__((tls_model("initial-exec")));
 extern __thread int agent__in_handler __attribute__((tls_model("initial-exec")));
+/* agent__in_handler while the handler runs libunwind's fast trace
+ * (sampler.c): unwmem.c then checks every read. */
+#define AGENT_IN_TRACE 2
 
 /* ---- clock ---- */
 static inline uint64_t agent__ticks(void)
