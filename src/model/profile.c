@@ -219,6 +219,7 @@ uint32_t profile_func_interp(struct profile *p, const char *name, const char *fi
 	p->funcs[id].file = *file ? xstrdup(file) : NULL;
 	p->funcs[id].line = line;
 	p->funcs[id].interp = true;
+	p->has_interp = true;
 	return id;
 }
 

@@ -218,6 +218,7 @@ struct profile {
 	 * machinery has them left out (stack_shown[id] = id in `shown` + 1)
 	 * unless show_interp; 0 = shown as it is. See profile_stack(). */
 	bool show_interp;
+	bool has_interp;            /* an interpreted function was seen */
 	struct intern shown;
 	uint32_t *stack_shown;
 	size_t shown_alloc;

@@ -87,6 +87,7 @@ struct tree_state {
 	const struct profile *prof;
 	const struct calltree *tree;
 	size_t tree_count;         /* nodes at the last look: fewer means a reset */
+	uint64_t layout;           /* the profile's layout: another means new node ids */
 	enum calltree_scope scope; /* the counts read, from the scope's view */
 	uint64_t of;               /* samples in scope: 100 % */
 	uint8_t *open;             /* by node id: expanded */
@@ -334,13 +335,14 @@ static struct calltree *current_tree(struct ui *ui, struct tree_state *s, const 
 
 	if (!t)
 		return NULL;
-	if (p != s->prof || t != s->tree)
+	if (p != s->prof || t != s->tree || p->layout != s->layout)
 		carry_over(s, t, &ui->proc.tabs.br[s->tab]);
 	else if (calltree_count(t) < s->tree_count)
 		forget(s);
 	drop_stale_focus(s, t);
 	s->prof = p;
 	s->tree = t;
+	s->layout = p->layout;
 	s->tree_count = calltree_count(t);
 	s->scope = v->scope;
 	s->of = v->samples;
