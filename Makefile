@@ -53,7 +53,7 @@ pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 # ---- sources, by layer ------------------------------------------------------
 # perftop itself: every layer but the agent. New files are picked up by wildcard.
-PERFTOP_LAYERS := util model wire symbols collect snapshot report ui cli
+PERFTOP_LAYERS := util pyrt model wire symbols collect snapshot report ui cli
 PERFTOP_SRCS   := $(sort $(foreach d,$(PERFTOP_LAYERS),$(wildcard src/$(d)/*.c)))
 PERFTOP_OBJS   := $(PERFTOP_SRCS:%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ       := $(BUILD)/obj/src/main.o
@@ -63,7 +63,7 @@ MAIN_OBJ       := $(BUILD)/obj/src/main.o
 # where an ASan runtime cannot come first (SAN=1 still checks perftop and tests).
 # util pieces that allocate through xalloc (which exits) stay out of the agent;
 # -z defs below catches any that slip in.
-AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) src/util/mpread.c
+AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) $(wildcard src/pyrt/*.c) src/util/mpread.c
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/pic/%.o)
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)

@@ -414,6 +414,7 @@ void agent__start(void)
 	agent__threads_init();
 	agent__phdr_init();
 	agent__unwmem_init();
+	agent__py_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
 	/* One thread here (the constructor runs before main): the only time,

@@ -15,6 +15,9 @@
  *   phdr.c     the cached dl_iterate_phdr the handler unwinds with, module
  *              mappings and build-ids for MAPS
  *   unwmem.c   libunwind's memory checks, with no descriptor
+ *   pywalk.c   CPython in the process: its frames read in the handler and
+ *              spliced into the native stack
+ *   pynames.c  the writer's side of Python frames: names, files and lines
  *   api.c      include/perftop.h: names, zones, counters, gauges, marks
  *   writer.c   the writer thread: connection, encoding, sending, STATS
  *
@@ -60,7 +63,14 @@ enum {
 	AGENT_REC_SAMPLE = 1, /* arg: depth | weight << 16; ticks; pcs... */
 	AGENT_REC_ZONE = 2,   /* arg: zone index; begin ticks; end ticks */
 	AGENT_REC_MARK = 3,   /* arg: text length; ticks; text... */
+	/* arg: frames | weight << 16; ticks; frames, leaf first: a pc (one
+	 * word) or a Python frame (four words, the first with AGENT_PY_TAG) */
+	AGENT_REC_PYSAMPLE = 4,
 };
+
+#define AGENT_PY_MAX_FRAMES 128u /* Python frames kept per sample (leaf-most) */
+#define AGENT_PY_MAX_SEGS   64u  /* eval-loop runs told apart per sample */
+#define AGENT_PY_TAG        (1ull << 63) /* marks a Python frame's first word */
 
 enum agent_source {
 	AGENT_SOURCE_NONE = 0,
@@ -149,6 +159,9 @@ struct agent_thread {
 	uint32_t w_zseq;
 
 	size_t map_len; /* bytes mapped for this slot */
+	/* The handler's scratch for Python frames (4 words each,
+	 * AGENT_PY_MAX_FRAMES), in the slot's mapping. */
+	uint64_t *py_scratch;
 };
 
 struct agent_config {
@@ -438,6 +451,54 @@ struct agent_counter *agent__counter(uint32_t index);
 void agent__api_after_fork(void);
 /* The name table's lock, for fork. */
 extern pthread_mutex_t agent__names_lock;
+
+/* ---- pywalk.c ---- */
+struct pyrt_layout;
+/* CPython in this process, found at start (agent__py_init); L NULL: no
+ * Python frames are read. */
+struct agent_py {
+	const struct pyrt_layout *L;
+	unsigned long version;                 /* Py_Version, 0 when no CPython */
+	void *(*this_tstate)(void);            /* PyGILState_GetThisThreadState */
+	int (*initialized)(void), (*finalizing)(void);
+	uintptr_t code_type, str_type, bytes_type, none;
+	uintptr_t eval_lo, eval_hi;            /* _PyEval_EvalFrameDefault */
+	_Atomic uint64_t unread;     /* samples whose Python frames could not be read */
+	_Atomic uint64_t unresolved; /* Python frames the writer could not name */
+};
+extern struct agent_py agent__py;
+/* Where each eval-loop run's frames end in a walk's output (frame counts,
+ * leaf first); cut: frames or segments were left out; bad: a read failed. */
+struct agent_py_segs {
+	uint16_t end[AGENT_PY_MAX_SEGS];
+	uint32_t n;
+	int cut, bad;
+};
+/* Looks for CPython in the process (constructor, normal code). */
+void agent__py_init(void);
+/* Signal handler: this thread's (tid) Python frames, leaf first, four words
+ * each into out (at most max frames); 0 when it runs none, or when a read
+ * failed (segs->bad). */
+uint32_t agent__py_walk(pid_t tid, uint64_t *out, uint32_t max, struct agent_py_segs *segs);
+/* Signal handler: splices p Python frames (py, with segs) into the n
+ * native pcs found at out + 4 * p (an unwind of at most depth_max), writing
+ * the stack at out (agent__py_words(n, p) words). Returns its frames. */
+uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const uint64_t *py,
+                          uint32_t p, const struct agent_py_segs *segs);
+uint32_t agent__py_words(uint32_t n, uint32_t p);
+
+/* ---- pynames.c (writer thread) ---- */
+/* A NAME for perftop: id, kind (enum wire_name_kind), text, line. */
+typedef int (*agent_py_name_fn)(void *ctx, uint32_t id, uint32_t kind, const char *text,
+                                uint32_t len, uint32_t line);
+/* The named frame for the Python frame at w (four words of a
+ * AGENT_REC_PYSAMPLE record): ids of its function and file, its line.
+ * Names perftop has not had on this connection go out first through
+ * put_name. Returns 0, or < 0 when put_name failed (nothing sent). */
+int agent__py_frame(const uint64_t *w, uint32_t *name, uint32_t *file, uint32_t *line,
+                    agent_py_name_fn put_name, void *ctx);
+/* A new connection: every name is sent again before it is used. */
+void agent__py_connected(void);
 
 /* ---- writer.c ---- */
 /* Tries one non-blocking connect to the configured socket; returns the fd

@@ -138,7 +138,8 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 {
 	int saved = errno;
 	struct agent_thread *t;
-	uint32_t weight = 1, depth = agent__g.cfg.depth, n;
+	uint32_t weight = 1, depth = agent__g.cfg.depth, n, np;
+	struct agent_py_segs segs;
 	uint64_t *rec;
 	/* The handler's own cost: entry to exit on the agent's clock (TSC, or
 	 * CLOCK_MONOTONIC through the vDSO: no system call), added to the
@@ -189,7 +190,12 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 		                      memory_order_relaxed);
 		goto spent;
 	}
-	rec = ring_reserve(&t->samples, 2 + depth);
+	/* Python frames first (into the slot's scratch), so the ring is asked
+	 * for room for both. */
+	np = agent__py.L ? agent__py_walk(atomic_load_explicit(&t->tid, memory_order_relaxed), t->py_scratch, AGENT_PY_MAX_FRAMES, &segs) : 0;
+	if (agent__py.L && segs.bad)
+		atomic_fetch_add_explicit(&agent__py.unread, 1, memory_order_relaxed);
+	rec = ring_reserve(&t->samples, 2 + depth + 4 * np);
 	if (!rec) {
 		atomic_store_explicit(&t->dropped,
 		                      atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
@@ -197,9 +203,19 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 		goto spent;
 	}
 	rec[1] = t0; /* the sample's time: the handler's entry */
-	n = unwind(ucv, rec + 2, depth);
-	rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
-	ring_commit_n(&t->samples, 2 + n);
+	if (np) {
+		uint32_t frames;
+
+		n = unwind(ucv, rec + 2 + 4 * np, depth);
+		frames = agent__py_splice(rec + 2, n, depth, t->py_scratch, np, &segs);
+		rec[0] = ring_header(AGENT_REC_PYSAMPLE, 2 + agent__py_words(n, np),
+		                     frames | weight << 16);
+		ring_commit_n(&t->samples, 2 + agent__py_words(n, np));
+	} else {
+		n = unwind(ucv, rec + 2, depth);
+		rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
+		ring_commit_n(&t->samples, 2 + n);
+	}
 spent:
 	atomic_store_explicit(&t->handler_ticks,
 	                      atomic_load_explicit(&t->handler_ticks, memory_order_relaxed) +
@@ -863,6 +879,25 @@ void agent__sampler_flush_check(uint64_t now)
 	}
 }
 
+/* Python frames that could not be read (handler) or named (writer), said
+ * when the counts change: samples whose Python part was dropped, frames
+ * named "<unknown Python frame>". */
+static void py_tick(void)
+{
+	static uint64_t said_unread, said_unresolved;
+	uint64_t unread = atomic_load(&agent__py.unread);
+	uint64_t unresolved = atomic_load(&agent__py.unresolved);
+
+	if (unread == said_unread && unresolved == said_unresolved)
+		return;
+	said_unread = unread;
+	said_unresolved = unresolved;
+	agent__notice(0, "python-unread", unread + unresolved,
+	              "Python frames not shown: %llu samples whose frames could not be read "
+	              "safely, %llu frames whose code was gone before it was named",
+	              (unsigned long long)unread, (unsigned long long)unresolved);
+}
+
 void agent__sampler_tick(uint64_t now)
 {
 	char name[32];
@@ -914,6 +949,7 @@ void agent__sampler_tick(uint64_t now)
 			    "coroutine's or goroutine's) that unwinding could overrun");
 		}
 	}
+	py_tick();
 }
 
 static void resolve_exec(void);

@@ -70,8 +70,9 @@ void agent__threads_init(void)
 static struct agent_thread *slot_new(void)
 {
 	size_t zbytes = AGENT_MAX_ZONES * sizeof(struct agent_zstat);
+	size_t pybytes = 4 * AGENT_PY_MAX_FRAMES * sizeof(uint64_t);
 	size_t len = sizeof(struct agent_thread) + zbytes + AGENT_EVENT_RING +
-	             agent__g.sample_ring_bytes + 64;
+	             agent__g.sample_ring_bytes + pybytes + 64;
 	long page = sysconf(_SC_PAGESIZE);
 	uint8_t *mem;
 	struct agent_thread *t;
@@ -91,6 +92,8 @@ static struct agent_thread *slot_new(void)
 	ring_init(&t->events, (void *)p, AGENT_EVENT_RING);
 	p += AGENT_EVENT_RING;
 	ring_init(&t->samples, (void *)p, agent__g.sample_ring_bytes);
+	p += agent__g.sample_ring_bytes;
+	t->py_scratch = (uint64_t *)p;
 	return t;
 }
 

@@ -316,6 +316,7 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	w.backoff_ms = 0;
 	wire_buf_init(&w.buf, w.mem, sizeof(w.mem));
 	w.names_sent = 0;
+	agent__py_connected();
 	w.maps_gen = agent__phdr_generation() - 1; /* differs: send MAPS */
 	w.maps_next = 0;
 	memset(w.counter_fresh, 1, sizeof(w.counter_fresh));
@@ -645,27 +646,114 @@ static void emit_maps(void)
 		w.maps_next = next; /* else rebuilt meanwhile: start again next time */
 }
 
+/* A SAMPLES batch being filled for one thread. */
+struct sample_batch {
+	struct wire_batch b;
+	int open;
+	uint32_t tid;
+	uint64_t ts;
+};
+
+static void sample_batch_end(struct sample_batch *sb)
+{
+	if (sb->open)
+		wire_batch_end(&w.buf, &sb->b);
+	sb->open = 0;
+}
+
+/* A NAME a Python frame needs, sent before the batch that uses it (the
+ * open batch is closed first). */
+static int py_put_name(void *ctx, uint32_t id, uint32_t kind, const char *text, uint32_t len,
+                       uint32_t line)
+{
+	struct wire_name m;
+
+	sample_batch_end(ctx);
+	m.id = id;
+	m.kind = kind;
+	m.text.s = text;
+	m.text.len = len;
+	m.line = line;
+	return put(WIRE_NAME, &m);
+}
+
+/* The frames of a sample record: a SAMPLE's pcs, or a PYSAMPLE's pcs and
+ * Python frames (named). Returns how many, 0 when the record is malformed
+ * or a name could not be sent. */
+static uint32_t sample_frames(const uint64_t *rec, struct sample_batch *sb,
+                              struct wire_frame *out)
+{
+	uint32_t arg = ring_arg(rec[0]), depth = arg & 0xffffu, words = ring_nwords(rec[0]);
+	uint32_t at = 2, n = 0;
+
+	if (ring_kind(rec[0]) == AGENT_REC_SAMPLE) {
+		if (depth + 2 > words || depth > WIRE_MAX_STACK_DEPTH)
+			return 0;
+		for (uint32_t i = 0; i < depth; i++)
+			out[i] = (struct wire_frame){.pc = rec[2 + i]};
+		return depth;
+	}
+	if (ring_kind(rec[0]) != AGENT_REC_PYSAMPLE)
+		return 0;
+	while (n < depth && at < words && n < WIRE_MAX_STACK_DEPTH) {
+		struct wire_frame *f = &out[n++];
+
+		memset(f, 0, sizeof(*f));
+		if (!(rec[at] & AGENT_PY_TAG)) {
+			f->pc = rec[at++];
+			continue;
+		}
+		if (at + 4 > words ||
+		    agent__py_frame(rec + at, &f->name, &f->file, &f->line, py_put_name, sb) < 0)
+			return 0;
+		at += 4;
+	}
+	return n;
+}
+
+static int sample_add(struct sample_batch *sb, const struct wire_frame *frames, uint32_t depth)
+{
+	struct wire_samples item = {.ts = sb->ts, .stack = {frames, depth}};
+	int rc = -1;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!sb->open) {
+			rc = wire_samples_begin(&w.buf, &sb->b, sb->tid, sb->ts);
+			if (rc == -ENOBUFS) {
+				send_some();
+				rc = wire_samples_begin(&w.buf, &sb->b, sb->tid, sb->ts);
+			}
+			if (rc)
+				return rc;
+			sb->open = 1;
+		}
+		rc = wire_batch_add(&w.buf, &sb->b, &item);
+		if (rc != -ENOBUFS && rc != -E2BIG)
+			return rc;
+		sample_batch_end(sb);
+		send_some();
+	}
+	return rc;
+}
+
 /* Sends the samples of t's ring up to limit, each repeated by its weight.
  * t->w_settle: periods the thread's samples still owe at its end (see
  * agent__sampler_settle), put on the first sample drained; with no later
  * samples to ride on, they are repeated up to SETTLE_MAX_REPEAT. */
 static void drain_samples(struct agent_thread *t, uint64_t limit, int ok)
 {
+	static struct wire_frame frames[WIRE_MAX_STACK_DEPTH];
 	uint32_t settle = t->w_settle;
-
 	const uint64_t *rec;
-	struct wire_batch b;
-	int open = 0;
-	uint32_t tid = (uint32_t)atomic_load(&t->tid);
+	struct sample_batch sb = {.tid = (uint32_t)atomic_load(&t->tid)};
 
 	while ((rec = ring_peek(&t->samples, limit)) != NULL) {
-		uint32_t arg = ring_arg(rec[0]);
-		uint32_t depth = arg & 0xffffu, weight = arg >> 16;
-		uint64_t ts = to_ns(rec[1]);
+		uint32_t weight = ring_arg(rec[0]) >> 16, depth = 0;
 		int rc = 0;
 
-		if (ring_kind(rec[0]) != AGENT_REC_SAMPLE || depth + 2 > ring_nwords(rec[0]))
-			depth = 0;
+		sb.ts = to_ns(rec[1]);
+		if (ok)
+			depth = sample_frames(rec, &sb, frames);
 		if (weight == 0)
 			weight = 1;
 		if (settle && depth) {
@@ -680,34 +768,13 @@ static void drain_samples(struct agent_thread *t, uint64_t limit, int ok)
 			t->w_requeued += weight - MAX_WEIGHT_REPEAT;
 			weight = MAX_WEIGHT_REPEAT;
 		}
-		for (uint32_t k = 0; ok && depth && k < weight && rc == 0; k++) {
-			if (!open) {
-				rc = wire_samples_begin(&w.buf, &b, tid, ts);
-				if (rc == -ENOBUFS) {
-					send_some();
-					rc = wire_samples_begin(&w.buf, &b, tid, ts);
-				}
-				open = rc == 0;
-				if (rc)
-					break;
-			}
-			rc = wire_samples_add_pcs(&w.buf, &b, ts, rec + 2, depth);
-			if (rc == -ENOBUFS || rc == -E2BIG) {
-				wire_batch_end(&w.buf, &b);
-				open = 0;
-				send_some();
-				rc = wire_samples_begin(&w.buf, &b, tid, ts);
-				open = rc == 0;
-				if (rc == 0)
-					rc = wire_samples_add_pcs(&w.buf, &b, ts, rec + 2, depth);
-			}
-		}
-		if (!ok || rc != 0)
+		for (uint32_t k = 0; ok && depth && k < weight && rc == 0; k++)
+			rc = sample_add(&sb, frames, depth);
+		if (!ok || !depth || rc != 0)
 			w.samples_lost++;
 		ring_release(&t->samples, rec);
 	}
-	if (open)
-		wire_batch_end(&w.buf, &b);
+	sample_batch_end(&sb);
 }
 
 static void zones_base(struct batch *c, const void *item)
