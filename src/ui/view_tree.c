@@ -335,8 +335,17 @@ static struct calltree *current_tree(struct ui *ui, struct tree_state *s, const 
 
 	if (!t)
 		return NULL;
-	if (p != s->prof || t != s->tree || p->layout != s->layout)
+	if (p != s->prof || t != s->tree || p->layout != s->layout) {
+		bool relayout = p == s->prof && p->layout != s->layout, any = false;
+
 		carry_over(s, t, &ui->proc.tabs.br[s->tab]);
+		/* Interpreter frames shown or hidden (i): when no open path is
+		 * left, open the hottest one again as the first show does. */
+		for (size_t i = 0; relayout && i < s->open_alloc && !any; i++)
+			any = s->open[i];
+		if (relayout && !any)
+			s->primed = false;
+	}
 	else if (calltree_count(t) < s->tree_count)
 		forget(s);
 	drop_stale_focus(s, t);
