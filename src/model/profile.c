@@ -1470,6 +1470,8 @@ void profile_show_interp(struct profile *p, bool show)
 	if (p->show_interp == show)
 		return;
 	p->show_interp = show;
+	if (!p->has_interp)
+		return; /* no stack has a Python frame: nothing changes */
 	p->layout++;
 	for (size_t i = 0; i < n; i++)
 		p->funcs[i].self = p->funcs[i].total = p->funcs[i].stamp = 0;
