@@ -25,7 +25,15 @@
  *     window rebuilds it once from the ring: cost the (stack, thread)
  *     entries of its seconds times their depth;
  *   - zone histograms merged and per thread, overall and over the window;
- *     counter rates per second and per minute with their series.
+ *     counter rates per second and per minute with their series;
+ *   - the lines of interpreted (Python) functions, per (function, line)
+ *     (pylines.h).
+ *
+ * Every derived table and tree counts stacks as the views show them
+ * (profile_stack()): a stack with interpreted frames leaves out the
+ * interpreter's machinery (pyframes.h) unless show_interp. The stacks and
+ * (thread, stack) pairs are kept as recorded, so profile_show_interp()
+ * rebuilds everything from them.
  *
  * Ownership: the profile owns every string it returns; they stay valid until
  * profile_free(). Ids (function, stack, zone, counter) are dense, count from 0

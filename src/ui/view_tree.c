@@ -17,7 +17,11 @@
  * node id of the tree in view; ids are stable until profile_reset(), which
  * the module notices (the tree shrinks) and forgets with. When the scope
  * moves to another thread's tree, what was expanded is carried over by call
- * path. The browser keeps the selection on the same node id while counts
+ * path. When `i` shows or hides the interpreter's frames (the profile's
+ * layout changes, every node id with it), what was open is carried over the
+ * same way, a path also matching the same path without the interpreter's
+ * machinery (py_hash), so opening the Python frames opens the machinery
+ * between them. The browser keeps the selection on the same node id while counts
  * change; when the selected node gets hidden (an ancestor collapsed, the
  * threshold raised) the selection climbs to its nearest shown ancestor.
  *
