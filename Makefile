@@ -62,8 +62,11 @@ MAIN_OBJ       := $(BUILD)/obj/src/main.o
 # It is never built with sanitizers: it is preloaded into uninstrumented programs,
 # where an ASan runtime cannot come first (SAN=1 still checks perftop and tests).
 # util pieces that allocate through xalloc (which exits) stay out of the agent;
-# -z defs below catches any that slip in.
-AGENT_SRCS := $(wildcard src/agent/*.c) $(wildcard src/wire/*.c) $(wildcard src/pyrt/*.c) src/util/mpread.c
+# -z defs below catches any that slip in. Of the wire code the agent takes the
+# tables, the encoder, and the decoder (for the control frames perftop sends),
+# not the text description of messages (wire_format.c).
+AGENT_WIRE := src/wire/wire.c src/wire/wire_encode.c src/wire/wire_decode.c src/wire/sockpath.c
+AGENT_SRCS := $(wildcard src/agent/*.c) $(AGENT_WIRE) $(wildcard src/pyrt/*.c) src/util/mpread.c
 AGENT_OBJS := $(AGENT_SRCS:%.c=$(BUILD)/pic/%.o)
 
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
@@ -83,7 +86,7 @@ PERFTOP_LIBS   := $(call pkg_libs,$(PERFTOP_PKGS)) $(call pkg_libs,msgpack) -lib
 # goal that builds (`make` alone, install, a file) checks here that pkg-config
 # finds each library and stops with one message naming the Debian packages
 # that are missing, instead of a page of compile and link errors.
-NOLIB_GOALS := deps test-deps run test check asan bench fuzz fuzz-deps fresh-check clean format uninstall
+NOLIB_GOALS := deps test-deps run test check check-layers asan bench fuzz fuzz-deps fresh-check clean format uninstall
 PKG_DEBS    := ncursesw=libncurses-dev libproc2=libproc2-dev libdw=libdw-dev libelf=libelf-dev \
 	       zlib=zlib1g-dev libunwind=libunwind-dev msgpack=libmsgpack-dev criterion=libcriterion-dev \
 	       libiberty=libiberty-dev
@@ -113,7 +116,7 @@ ifneq ($(wildcard src/agent/*.c),)
 TARGETS += $(BUILD)/libperftop.so $(BUILD)/perftop-demo $(BUILD)/python/perftop/__init__.py
 endif
 
-.PHONY: all deps test-deps run test check test-progs asan install uninstall clean bench fuzz format fresh-check
+.PHONY: all deps test-deps run test check check-layers test-progs asan install uninstall clean bench fuzz format fresh-check
 all: $(TARGETS)
 	@:
 
@@ -190,7 +193,8 @@ $(BUILD)/bench/timeit: bench/timeit.c
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -static $(LDFLAGS) -o $@ $<
 
 # The agent's test sink: a stand-in for perftop's socket, on the wire decoder.
-AGENT_SINK_OBJS := $(BUILD)/obj/src/wire/wire.o $(BUILD)/obj/src/util/mpread.o
+AGENT_SINK_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,src/wire/wire.c src/wire/wire_encode.c src/wire/wire_decode.c) \
+		   $(BUILD)/obj/src/util/mpread.o
 $(BUILD)/tests/agent-sink: tests/agent/sink.c $(AGENT_SINK_OBJS)
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
@@ -223,6 +227,11 @@ test check:
 	@scripts/deps.sh test
 	$(Q)$(MAKE) --no-print-directory test-progs
 	@BUILD=$(BUILD) SAN=$(SAN) tests/run.sh
+
+# The include graph against the layers in docs/styleguide.md (Layout); the
+# suite runs it too (tests/build/layers.test.sh). Needs only sh and awk.
+check-layers:
+	@scripts/check-layers.sh && echo 'check-layers: src/ keeps the graph in docs/styleguide.md'
 
 # What the suite runs (built by `make test` after the install).
 test-progs: all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink

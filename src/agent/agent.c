@@ -10,6 +10,7 @@
  *   PERFTOP_FLUSH_MS  writer period in ms (20)
  *   PERFTOP_SOURCE    auto, perf or posix: how samples are triggered (auto)
  *   PERFTOP_DEPTH     frames kept per sample (128, at most 128)
+ *   PERFTOP_PYTHON    0: no Python frames in a CPython process (1)
  *   PERFTOP_QUIET     any value: no messages on stderr
  *   PERFTOP_VERBOSE   any value: notices (what the agent cannot do) on stderr
  *                     too, not only sent to perftop
@@ -266,6 +267,7 @@ static void config_read(struct agent_config *c)
 	c->hz = (unsigned)env_long("PERFTOP_HZ", 1000, 0, 100000);
 	c->flush_ms = (unsigned)env_long("PERFTOP_FLUSH_MS", 20, 1, 10000);
 	c->depth = (unsigned)env_long("PERFTOP_DEPTH", AGENT_MAX_DEPTH, 1, AGENT_MAX_DEPTH);
+	c->python = (int)env_long("PERFTOP_PYTHON", 1, 0, 1);
 	c->signo = SIGPROF;
 	s = getenv("PERFTOP_SIGNAL");
 	if (s && *s) {
@@ -411,10 +413,11 @@ void agent__start(void)
 	config_read(&agent__g.cfg);
 	agent__clock_init();
 	agent__signals_init();
+	if (agent__g.cfg.python)
+		agent__py_init(); /* before the rings are sized: Python samples are larger */
 	agent__threads_init();
 	agent__phdr_init();
 	agent__unwmem_init();
-	agent__py_init();
 	agent__unwind_warmup();
 	agent__g.period_ns = agent__g.cfg.hz ? 1000000000u / agent__g.cfg.hz : 0;
 	/* One thread here (the constructor runs before main): the only time,

@@ -18,6 +18,7 @@
  *   pywalk.c   CPython in the process: its frames read in the handler and
  *              spliced into the native stack
  *   pynames.c  the writer's side of Python frames: names, files and lines
+ *   pythreads.c Python's names for the threads it starts
  *   api.c      include/perftop.h: names, zones, counters, gauges, marks
  *   writer.c   the writer thread: connection, encoding, sending, STATS
  *
@@ -172,6 +173,7 @@ struct agent_config {
 	int verbose; /* PERFTOP_VERBOSE: notices also on stderr */
 	int source;  /* enum agent_source wanted, NONE = automatic */
 	unsigned depth;
+	int python; /* PERFTOP_PYTHON: read CPython's frames */
 	char socket[108];
 };
 
@@ -230,6 +232,9 @@ struct agent {
 extern struct agent agent__g;
 extern __thread struct agent_thread *agent__self __attribute__((tls_model("initial-exec")));
 extern __thread int agent__in_handler __attribute__((tls_model("initial-exec")));
+/* agent__in_handler while the handler runs libunwind's fast trace
+ * (sampler.c): unwmem.c then checks every read. */
+#define AGENT_IN_TRACE 2
 
 /* ---- clock ---- */
 static inline uint64_t agent__ticks(void)
@@ -287,6 +292,9 @@ unsigned agent__perf_budget(void);
 /* The calling thread's slot, attaching it if needed; NULL when the agent is
  * not running or no slot is free. Not for signal handlers. */
 struct agent_thread *agent__thread_get(void);
+/* Names thread t (what THREAD sends); from_python: a name Python gave it,
+ * which does not replace one the program set. Normal code, on any thread. */
+void agent__thread_set_name(struct agent_thread *t, const char *name, int from_python);
 /* The slot of the calling thread, whose id is tid, for the signal handler:
  * TLS when it names tid, else a lock-free scan. NULL when it has none.
  * Async-signal-safe. */
@@ -499,6 +507,12 @@ int agent__py_frame(const uint64_t *w, uint32_t *name, uint32_t *file, uint32_t 
                     agent_py_name_fn put_name, void *ctx);
 /* A new connection: every name is sent again before it is used. */
 void agent__py_connected(void);
+
+/* ---- pythreads.c ---- */
+/* In pthread_create, on the calling thread: when it is Python's
+ * Thread.start() running with the GIL, the new thread's Python name into
+ * out; returns 1 then, else 0 (out ""). Normal code only. */
+int agent__pythreads_starting(char *out, size_t len);
 
 /* ---- writer.c ---- */
 /* Tries one non-blocking connect to the configured socket; returns the fd

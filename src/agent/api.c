@@ -421,13 +421,21 @@ void pt_mark(const char *fmt, ...)
 void pt_thread_name(const char *name)
 {
 	struct agent_thread *t;
-	size_t len;
 
 	ensure_started();
 	t = agent__thread_get();
 	if (!t || !name)
 		return;
-	len = strnlen(name, sizeof(t->name) - 1);
+	agent__thread_set_name(t, name, 0);
+}
+
+void agent__thread_set_name(struct agent_thread *t, const char *name, int from_python)
+{
+	size_t len = strnlen(name, sizeof(t->name) - 1);
+	uint32_t gen = atomic_load_explicit(&t->name_gen, memory_order_acquire);
+
+	if (from_python && gen != 0)
+		return; /* the program named it itself */
 	/* A racing writer may read a half-written name once; the bumped
 	 * generation makes it send the whole name again. */
 	memcpy(t->name, name, len);

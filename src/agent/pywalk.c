@@ -96,6 +96,20 @@ void agent__py_init(void)
 		              vtext);
 		return;
 	}
+	/* 3.13 describes its own layout: the table must agree with it (a
+	 * debug or free-threaded build does not). */
+	if (sym("_PyRuntime")) {
+		const char *why;
+
+		if (pyrt_check_debug_offsets(L, hex, sym("_PyRuntime"), PYRT_DEBUG_OFFSETS_BYTES,
+		                             &why) < 0) {
+			agent__notice(0, "python-layout", hex,
+			              "CPython %s: this build's layout differs from the one the agent "
+			              "knows (%s), so stacks show its C functions only",
+			              vtext, why);
+			return;
+		}
+	}
 	agent__py.this_tstate = (void *(*)(void))sym("PyGILState_GetThisThreadState");
 	agent__py.initialized = (int (*)(void))sym("Py_IsInitialized");
 	agent__py.finalizing = (int (*)(void))sym(L->minor >= 13 ? "Py_IsFinalizing"

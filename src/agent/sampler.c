@@ -34,10 +34,10 @@
  * disposition says.
  *
  * The handler only captures: errno saved, libunwind walks the interrupted
- * context (unw_init_local2 with UNW_INIT_SIGNAL_FRAME: libunwind 1.6.2 has
- * no unw_backtrace2) with the module table served from phdr.c's cache, and
- * the stack goes into the thread's ring; a full ring counts a drop. No
- * malloc, no lock, no symbolisation.
+ * stack (its fast trace cut at the signal frame, or its cursor stepped from
+ * the signal's context: see unwind()) with the module table served from
+ * phdr.c's cache, and the stack goes into the thread's ring; a full ring
+ * counts a drop. No malloc, no lock of the agent's, no symbolisation.
  */
 #include "agent/agent.h"
 
@@ -64,8 +64,9 @@ static _Atomic int in_flight;
 /* si_value of the agent's POSIX timers. */
 static const char timer_cookie[1];
 /* Stack the handler may use: the deepest unwind measured (tests/agent,
- * sig_stack_measure) was about 5 KB below the handler's own frame, plus a
- * margin for a deeper libunwind walk and the libc it calls. */
+ * sig_stack_measure) was about 8 KB below the handler's own frame with the
+ * trace (5 KB with the steps), plus a margin for a deeper libunwind walk
+ * and the libc it calls. */
 #define HANDLER_STACK_NEED (12u << 10)
 
 /* 1 when the signal described by si is one of ours (t: the thread's slot,
@@ -108,21 +109,228 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* ---- the handler -------------------------------------------------------- */
 
-static uint32_t unwind(void *ucv, uint64_t *pcs, uint32_t max)
+/*
+ * Two walks of the interrupted stack, the same frames (frame 0 the
+ * interrupted pc, then return addresses):
+ *   steps  unw_init_local2(UNW_INIT_SIGNAL_FRAME) and unw_step per frame:
+ *          every step looks the pc up in libunwind's DWARF cache, under its
+ *          global lock (Debian's 1.6.2 has no per-thread cache).
+ *   trace  unw_backtrace: libunwind's fast trace, from the handler's own
+ *          frame through the signal frame, with a per-thread cache of each
+ *          pc's frame layout (CFA rule and saved-register offsets), so a
+ *          known frame costs a hash probe and two reads. The handler's own
+ *          frames, up to and including the signal restorer, are dropped;
+ *          libunwind 1.6.2 has no unw_backtrace2 to start at the signal's
+ *          context. Measured in the handler: several times cheaper, more so
+ *          on deep stacks (bench/unwind_cost.bench.sh).
+ * The trace's cache is never flushed: a layout learnt while a module was
+ * missing from the handler's module table (sampled in the moment after its
+ * dlopen, before phdr.c's table has it) stays wrong, and the trace then
+ * stops there or guesses. So a trace is kept only when it reaches the
+ * thread's root, the outermost frame its step walks end at (or fills the
+ * buffer); otherwise the sample is walked with steps. Such a pc stays wrong
+ * for the thread's life (a hot loop in a module that was sampled the moment
+ * it was loaded: every sample would pay both walks), so a thread whose
+ * traces are refused more than once in TRACE_WINDOW/8 stops tracing for
+ * TRACE_PAUSE samples, and tries again after.
+ * The cache costs 256 KiB a thread (a hash of 16,384 frames, every page
+ * written when it is made), so a thread walks with steps until it has taken
+ * TRACE_AFTER samples: short-lived and idle threads never pay it, and the
+ * root is known by then. Its creation, inside the handler, takes libunwind's
+ * memory-pool lock (with signals blocked around it by anyone holding it
+ * outside a handler), mmap, and one pthread_setspecific, which allocates
+ * nothing for the first 32 keys: trace_ok is set at start-up only when
+ * libunwind's key is one of those and was made after the agent's own (whose
+ * destructor, run first at thread exit, stops the thread's samples before
+ * libunwind's unmaps the cache). Steps are also taken for a pc inside
+ * libunwind (a trace the program itself was running). Every read the trace
+ * makes is checked by unwmem.c (the steps ask for their own checks), and
+ * the trace's lock calls skip sigprocmask (phdr.c) as the steps' do.
+ */
+#define TRACE_AFTER  100u   /* samples a thread takes with steps before it traces */
+#define TRACE_SKIP   8u     /* the handler's frames above the interrupted one, at most */
+#define TRACE_WINDOW 64u    /* traces over which refusals are counted */
+#define TRACE_PAUSE  16384u /* samples with steps after a window with too many */
+
+static int trace_ok;             /* set once at start-up (agent__unwind_warmup) */
+static int trace_check;          /* PERFTOP_UNWIND=check: both walks, compared */
+static uintptr_t restorer;       /* the signal's return trampoline (sa_restorer), 0 unknown */
+static _Atomic uint64_t refused; /* traces not kept (written by PERFTOP_UNWIND=check) */
+static __thread uint32_t step_walks __attribute__((tls_model("initial-exec")));
+static __thread uint64_t root_pc __attribute__((tls_model("initial-exec")));
+static __thread uint32_t root_votes __attribute__((tls_model("initial-exec")));
+/* Traces and refusals in the current window; samples left in a pause. */
+static __thread uint32_t win_tries __attribute__((tls_model("initial-exec")));
+static __thread uint32_t win_refused __attribute__((tls_model("initial-exec")));
+static __thread uint32_t paused __attribute__((tls_model("initial-exec")));
+
+/* The step walk. Learns the thread's root from the walks that reach the end
+ * of the stack: by votes, since steps too stop short on a module missing
+ * from the table (a root seen once does not replace one seen many times). */
+static uint32_t unwind_steps(void *ucv, uint64_t *pcs, uint32_t max)
 {
 	unw_cursor_t c;
 	unw_word_t ip;
 	uint32_t n = 0;
+	int step = -1;
 
-	agent__in_handler = 1;
-	agent__unwmem_begin();
 	if (unw_init_local2(&c, (unw_context_t *)ucv, UNW_INIT_SIGNAL_FRAME) == 0) {
 		do {
 			if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
 				break;
 			pcs[n++] = ip;
-		} while (n < max && unw_step(&c) > 0);
+		} while (n < max && (step = unw_step(&c)) > 0);
 	}
+	if (step == 0 && n > 0) {
+		if (pcs[n - 1] == root_pc)
+			root_votes += root_votes < 16;
+		else if (root_votes > 0)
+			root_votes--;
+		else
+			root_pc = pcs[n - 1], root_votes = 1;
+	}
+	return n;
+}
+
+#if defined(__x86_64__)
+/* The trace from here, cut to the frames under the signal: 0 when its
+ * frame 0 is not the interrupted pc, or when it stops short of the root. */
+static uint32_t unwind_trace(uint64_t pc, uint64_t *pcs, uint32_t max)
+{
+	void *buf[AGENT_MAX_DEPTH + TRACE_SKIP];
+	uint32_t i, n;
+	int got;
+
+	if (max > AGENT_MAX_DEPTH)
+		max = AGENT_MAX_DEPTH;
+	agent__in_handler = AGENT_IN_TRACE;
+	got = unw_backtrace(buf, (int)(max + TRACE_SKIP));
+	agent__in_handler = 1;
+	/* The interrupted pc follows the restorer; the same address may come
+	 * again deeper (a recursion interrupted at a return address). */
+	for (i = 0; i < TRACE_SKIP && (int)i + 1 < got; i++)
+		if ((!restorer || (uintptr_t)buf[i] == restorer) &&
+		    (uint64_t)(uintptr_t)buf[i + 1] == pc)
+			break;
+	if (i == TRACE_SKIP || (int)i + 1 >= got)
+		return 0;
+	n = (uint32_t)got - (i + 1);
+	if (n > max)
+		n = max;
+	if (n < max && ((uint64_t)(uintptr_t)buf[i + n] != root_pc || root_votes < 4)) {
+		atomic_fetch_add_explicit(&refused, 1, memory_order_relaxed);
+		return 0;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		pcs[k] = (uint64_t)(uintptr_t)buf[i + 1 + k];
+	return n;
+}
+
+/* Appends v to p in base 10 or 16. Async-signal-safe. */
+static char *put_num(char *p, uint64_t v, unsigned base)
+{
+	char d[20];
+	int k = 0;
+
+	do
+		d[k++] = "0123456789abcdef"[v % base];
+	while ((v /= base) != 0);
+	while (k)
+		*p++ = d[--k];
+	return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+/* PERFTOP_UNWIND=check (tests): the trace and the steps on every sample
+ * from the thread's first (no TRACE_AFTER), the steps' frames kept. A kept
+ * trace is compared with a complete step walk (one that reached the root or
+ * filled the buffer: steps too stop short in a module missing from the
+ * table); a difference is written to standard error (the first frame that
+ * differs), and the counts every 64 samples. Changes the program's output:
+ * a developer's switch, never a default. */
+static uint32_t unwind_check(void *ucv, uint64_t pc, uint64_t *pcs, uint32_t max)
+{
+	static _Atomic uint64_t checked, differed, partial;
+	uint64_t other[AGENT_MAX_DEPTH];
+	uint32_t nt = unwind_trace(pc, other, max), n = unwind_steps(ucv, pcs, max), k = 0;
+	uint64_t c = atomic_fetch_add(&checked, 1) + 1;
+	char line[400], *p = line;
+
+	if (nt && n < max && (n == 0 || pcs[n - 1] != root_pc || root_votes < 4)) {
+		atomic_fetch_add(&partial, 1);
+		nt = 0;
+	}
+	while (nt && k < n && k < nt && pcs[k] == other[k])
+		k++;
+	if (nt && (k < n || k < nt)) {
+		atomic_fetch_add(&differed, 1);
+		p = put_str(p, "perftop: unwind check: frame ");
+		p = put_num(p, k, 10);
+		p = put_str(p, " differs: steps 0x");
+		p = put_num(p, k < n ? pcs[k] : 0, 16);
+		p = put_str(p, " of ");
+		p = put_num(p, n, 10);
+		p = put_str(p, ", trace 0x");
+		p = put_num(p, k < nt ? other[k] : 0, 16);
+		p = put_str(p, " of ");
+		p = put_num(p, nt, 10);
+		*p++ = '\n';
+	}
+	if (c % 64 == 0) {
+		p = put_str(p, "perftop: unwind check: ");
+		p = put_num(p, c, 10);
+		p = put_str(p, " samples, ");
+		p = put_num(p, c - atomic_load(&refused) - atomic_load(&partial), 10);
+		p = put_str(p, " compared, ");
+		p = put_num(p, atomic_load(&differed), 10);
+		p = put_str(p, " differ (traces refused ");
+		p = put_num(p, atomic_load(&refused), 10);
+		p = put_str(p, ", step walks short ");
+		p = put_num(p, atomic_load(&partial), 10);
+		p = put_str(p, ")\n");
+	}
+	if (p != line && write(2, line, (size_t)(p - line)) < 0)
+		errno = 0;
+	return n;
+}
+#endif
+
+static uint32_t unwind(void *ucv, uint64_t *pcs, uint32_t max)
+{
+	uint32_t n = 0;
+
+	agent__in_handler = 1;
+	agent__unwmem_begin();
+#if defined(__x86_64__)
+	{
+		uint64_t pc = (uint64_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
+
+		if (trace_ok && !agent__phdr_in_unwinder((uintptr_t)pc)) {
+			if (trace_check)
+				n = unwind_check(ucv, pc, pcs, max);
+			else if (paused)
+				paused--;
+			else if (step_walks >= TRACE_AFTER && root_votes >= 4) {
+				n = unwind_trace(pc, pcs, max);
+				win_refused += n == 0;
+				if (++win_tries == TRACE_WINDOW) {
+					if (win_refused > TRACE_WINDOW / 8)
+						paused = TRACE_PAUSE;
+					win_tries = win_refused = 0;
+				}
+			} else
+				step_walks++;
+		}
+	}
+#endif
+	if (n == 0)
+		n = unwind_steps(ucv, pcs, max);
 	agent__in_handler = 0;
 #if defined(__x86_64__)
 	if (n == 0) {
@@ -523,6 +731,40 @@ void agent__source_close(struct agent_thread *t)
 
 /* ---- set-up ------------------------------------------------------------- */
 
+/* Once, on the first thread (the constructor's): libunwind's caching
+ * policy, and whether the handler may trace (see unwind()). For benchmarks,
+ * PERFTOP_UNWIND=steps keeps the step walk, steps-global with libunwind's
+ * global cache policy named as such (Debian's build treats the per-thread
+ * policy as the global one). libunwind's trace key is found as the one key
+ * whose value the first trace sets on this thread. */
+static void trace_setup(void)
+{
+	const char *mode = getenv("PERFTOP_UNWIND");
+	void *before[32], *pcs[4];
+	int key = -1;
+
+	if (mode && !strcmp(mode, "steps-global")) {
+		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_GLOBAL);
+		return;
+	}
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	if (mode && !strcmp(mode, "steps"))
+		return;
+	trace_check = mode && !strcmp(mode, "check");
+	if (mode && *mode && strcmp(mode, "trace") && !trace_check)
+		agent__say("ignoring PERFTOP_UNWIND='%s': want trace, steps or steps-global", mode);
+	for (unsigned k = 0; k < 32; k++)
+		before[k] = pthread_getspecific((pthread_key_t)k);
+	if (unw_backtrace(pcs, 4) <= 0)
+		return;
+	for (unsigned k = 0; k < 32; k++)
+		if (!before[k] && pthread_getspecific((pthread_key_t)k))
+			key = (int)k;
+	if (key < 0 || (pthread_key_t)key <= agent__g.key)
+		return;
+	trace_ok = 1;
+}
+
 void agent__unwind_warmup(void)
 {
 	static _Atomic int policy_set;
@@ -533,7 +775,7 @@ void agent__unwind_warmup(void)
 	pthread_mutex_lock(&agent__unwind_lock);
 	agent__unwmem_begin();
 	if (!atomic_exchange(&policy_set, 1))
-		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+		trace_setup();
 	if (unw_getcontext(&uc) == 0 && unw_init_local(&c, &uc) == 0)
 		while (n++ < (int)AGENT_MAX_DEPTH && unw_step(&c) > 0) {
 		}
@@ -994,6 +1236,14 @@ int agent__sampler_init(void)
 	sigdelset(&sa.sa_mask, SIGTRAP);
 	if (agent__real_sigaction(sig, &sa, &prog) < 0)
 		return -errno;
+	{
+		struct sigaction now;
+
+		/* The trampoline the handler returns through: where unwind()'s
+		 * trace reaches the interrupted frame. */
+		if (agent__real_sigaction(sig, NULL, &now) == 0)
+			restorer = (uintptr_t)now.sa_restorer;
+	}
 	agent__signals_take(sig, &prog);
 	agent__g.signo = sig;
 	/* The mask is the program's: a signal blocked in this image (by the

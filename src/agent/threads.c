@@ -54,8 +54,10 @@ void agent__threads_init(void)
 	if (!real_pthread_create)
 		real_pthread_create = (pthread_create_fn)dlsym(RTLD_NEXT, "pthread_create");
 	pthread_key_create(&agent__g.key, thread_key_destructor);
-	/* Room for four flush periods of samples of 256 bytes (32 frames). */
-	want = (size_t)agent__g.cfg.hz * agent__g.cfg.flush_ms / 1000 * 4 * 256;
+	/* Room for four flush periods of samples of 256 bytes (32 frames), or
+	 * of 1 KiB in a Python process (a Python frame takes four words). */
+	want = (size_t)agent__g.cfg.hz * agent__g.cfg.flush_ms / 1000 * 4 *
+	       (agent__py.L ? 1024 : 256);
 	if (agent__g.cfg.hz == 0)
 		want = 512;
 	else if (want < (32u << 10))
@@ -284,6 +286,7 @@ int agent__threads_pending(void)
 struct start {
 	void *(*fn)(void *);
 	void *arg;
+	char pyname[AGENT_THREAD_NAME]; /* Python's name for the thread, or "" */
 };
 
 static void *thread_start(void *p)
@@ -292,6 +295,8 @@ static void *thread_start(void *p)
 
 	free(p);
 	agent__thread_attach();
+	if (s.pyname[0] && agent__self)
+		agent__thread_set_name(agent__self, s.pyname, 1);
 	return s.fn(s.arg);
 }
 
@@ -316,6 +321,7 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t *thread,
 		return real_pthread_create(thread, attr, start_routine, arg);
 	s->fn = start_routine;
 	s->arg = arg;
+	agent__pythreads_starting(s->pyname, sizeof(s->pyname));
 	rc = real_pthread_create(thread, attr, thread_start, s);
 	if (rc)
 		free(s);

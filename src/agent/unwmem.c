@@ -92,7 +92,11 @@ int agent__unwmem_readable(uintptr_t addr, size_t len)
 }
 
 /* libunwind's local access_mem, with the check above: arg carries the
- * context pointer with bit 0 set when the read must be validated. */
+ * context pointer with bit 0 set when the read must be validated. During
+ * the handler's fast trace every read is checked: libunwind's trace
+ * (sampler.c) reads a frame it has a cached layout for without asking for
+ * a check, and a layout cached for a module since unloaded would point
+ * anywhere. */
 static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
 {
 	(void)as;
@@ -100,7 +104,8 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int
 		*(unw_word_t *)addr = *val;
 		return 0;
 	}
-	if (((uintptr_t)arg & 1u) && !agent__unwmem_readable(addr, sizeof(unw_word_t)))
+	if ((((uintptr_t)arg & 1u) || agent__in_handler == AGENT_IN_TRACE) &&
+	    !agent__unwmem_readable(addr, sizeof(unw_word_t)))
 		return -UNW_EINVAL;
 	*val = *(unw_word_t *)addr;
 	return 0;

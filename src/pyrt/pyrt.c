@@ -109,6 +109,88 @@ void pyrt_version_text(unsigned long version_hex, char *out, size_t len)
 		         (version_hex >> 16) & 0xff, (version_hex >> 8) & 0xff);
 }
 
+/* Where 3.13's _Py_DebugOffsets keeps each figure (uint64_t fields in the
+ * order of Include/internal/pycore_runtime.h). */
+enum {
+	DO_VERSION = 8,
+	DO_FREE_THREADED = 16,
+	DO_TS_INTERP = 176,
+	DO_TS_CURRENT_FRAME = 184,
+	DO_TS_NATIVE_TID = 200,
+	DO_FR_PREVIOUS = 232,
+	DO_FR_EXECUTABLE = 240,
+	DO_FR_INSTR_PTR = 248,
+	DO_FR_OWNER = 264,
+	DO_CO_FILENAME = 280,
+	DO_CO_NAME = 288,
+	DO_CO_QUALNAME = 296,
+	DO_CO_LINETABLE = 304,
+	DO_CO_FIRSTLINENO = 312,
+	DO_CO_CODE_ADAPTIVE = 344,
+};
+
+static uint64_t word_at(const uint8_t *buf, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, buf + off, sizeof(v));
+	return v;
+}
+
+int pyrt_check_debug_offsets(const struct pyrt_layout *L, unsigned long version_hex,
+                             const uint8_t *buf, size_t len, const char **why)
+{
+	static const struct {
+		size_t at;
+		size_t field;
+		const char *name;
+	} fields[] = {
+	    {DO_TS_INTERP, offsetof(struct pyrt_layout, ts_interp), "thread_state.interp"},
+	    {DO_TS_CURRENT_FRAME, offsetof(struct pyrt_layout, ts_current_frame),
+	     "thread_state.current_frame"},
+	    {DO_TS_NATIVE_TID, offsetof(struct pyrt_layout, ts_native_tid),
+	     "thread_state.native_thread_id"},
+	    {DO_FR_PREVIOUS, offsetof(struct pyrt_layout, fr_previous), "interpreter_frame.previous"},
+	    {DO_FR_EXECUTABLE, offsetof(struct pyrt_layout, fr_code), "interpreter_frame.executable"},
+	    {DO_FR_INSTR_PTR, offsetof(struct pyrt_layout, fr_instr), "interpreter_frame.instr_ptr"},
+	    {DO_FR_OWNER, offsetof(struct pyrt_layout, fr_owner), "interpreter_frame.owner"},
+	    {DO_CO_FILENAME, offsetof(struct pyrt_layout, co_filename), "code_object.filename"},
+	    {DO_CO_NAME, offsetof(struct pyrt_layout, co_name), "code_object.name"},
+	    {DO_CO_QUALNAME, offsetof(struct pyrt_layout, co_qualname), "code_object.qualname"},
+	    {DO_CO_LINETABLE, offsetof(struct pyrt_layout, co_linetable), "code_object.linetable"},
+	    {DO_CO_FIRSTLINENO, offsetof(struct pyrt_layout, co_firstlineno),
+	     "code_object.firstlineno"},
+	    {DO_CO_CODE_ADAPTIVE, offsetof(struct pyrt_layout, co_code_adaptive),
+	     "code_object.co_code_adaptive"},
+	};
+
+	*why = NULL;
+	if (L->minor != 13)
+		return 1;
+	if (len < PYRT_DEBUG_OFFSETS_BYTES || memcmp(buf, "xdebugpy", 8) != 0) {
+		*why = "no debug offsets at the start of _PyRuntime";
+		return -1;
+	}
+	if ((word_at(buf, DO_VERSION) >> 16) != (version_hex >> 16)) {
+		*why = "the debug offsets are of another version";
+		return -1;
+	}
+	if (word_at(buf, DO_FREE_THREADED)) {
+		*why = "a free-threaded build";
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		uint16_t mine;
+
+		memcpy(&mine, (const uint8_t *)L + fields[i].field, sizeof(mine));
+		if (word_at(buf, fields[i].at) != mine) {
+			*why = fields[i].name;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int pyrt_lasti(const struct pyrt_layout *L, uintptr_t code, uintptr_t instr)
 {
 	uintptr_t start = code + L->co_code_adaptive;

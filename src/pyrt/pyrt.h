@@ -62,6 +62,16 @@ struct pyrt_layout {
  * version_hex is Py_Version / PY_VERSION_HEX (0x030b02f0 for 3.11.2). */
 const struct pyrt_layout *pyrt_layout(unsigned long version_hex);
 
+/* Checks L against the _Py_DebugOffsets CPython 3.13 keeps at the start of
+ * _PyRuntime (buf: its first len bytes, PYRT_DEBUG_OFFSETS_BYTES at least):
+ * the cookie, the version, a default build (not free-threaded) and every
+ * offset the layout has. Returns 0 when they agree, 1 when this version has
+ * no such table to check against (3.11, 3.12), -1 when they disagree (why
+ * says which field, for a message). */
+#define PYRT_DEBUG_OFFSETS_BYTES 352u
+int pyrt_check_debug_offsets(const struct pyrt_layout *L, unsigned long version_hex,
+                             const uint8_t *buf, size_t len, const char **why);
+
 /* "3.11.2" (or "3.13.0rc1") for version_hex, into out. */
 void pyrt_version_text(unsigned long version_hex, char *out, size_t len);
 

@@ -1,10 +1,8 @@
 /*
  * elfmod — one ELF module: symbols, .eh_frame bounds, debug file, lines.
  *
- * The .eh_frame walk is our own rather than libdw's dwarf_cfi_addrframe():
- * that call answers with the bounds of one row of the unwind table (a part of
- * the function between two CFA changes), while naming an unnamed function
- * needs the whole FDE, whose pc_begin is the function's first byte.
+ * Finds .eh_frame (by section, or through PT_GNU_EH_FRAME) and leaves its
+ * parsing to ehframe.c, the decoder of those untrusted bytes.
  */
 #include "symbols/elfmod.h"
 
@@ -24,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "symbols/ehframe.h"
 #include "util/xalloc.h"
 
 #ifndef SHT_X86_64_UNWIND
@@ -32,8 +31,7 @@
 
 enum {
 	ELFMOD_SYM_WALKBACK = 256, /* symbols looked at behind a pc for one that covers it */
-	ELFMOD_FDE_WALKBACK = 8,   /* the same for overlapping FDEs */
-	ELFMOD_CIE_CACHE = 16,     /* CIEs remembered during one .eh_frame walk */
+	ELFMOD_CU_WALKBACK = 8,    /* the same for overlapping compile-unit ranges */
 };
 
 struct elf_file {
@@ -57,10 +55,6 @@ struct elfsym {
 	unsigned char bind;
 };
 
-struct fde_range {
-	uint64_t start, end;
-};
-
 struct cu_range {
 	uint64_t start, end;
 	Dwarf_Die die;
@@ -79,8 +73,7 @@ struct elfmod {
 	size_t nsyms;
 	enum sym_source sym_source;
 
-	struct fde_range *fdes; /* by start */
-	size_t nfdes, fdes_alloc;
+	struct ehframe_table fdes; /* read on first need */
 	bool fdes_read;
 
 	Dwarf *dwarf;
@@ -538,253 +531,11 @@ static const struct elfsym *sym_starting_at(const struct elfmod *em, uint64_t ad
 
 /* ---- .eh_frame --------------------------------------------------------- */
 
-struct cursor {
-	const uint8_t *buf;
-	size_t pos, end;
-	bool big_endian;
-	bool bad;
-};
-
-static uint64_t rd_fixed(struct cursor *c, unsigned n)
-{
-	uint64_t v = 0;
-
-	if (c->bad || c->pos > c->end || c->end - c->pos < n) {
-		c->bad = true;
-		return 0;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		unsigned shift = c->big_endian ? (n - 1 - i) * 8 : i * 8;
-
-		v |= (uint64_t)c->buf[c->pos + i] << shift;
-	}
-	c->pos += n;
-	return v;
-}
-
-static uint64_t rd_leb(struct cursor *c, bool sign)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	uint8_t b;
-
-	do {
-		if (c->bad || c->pos >= c->end || shift >= 64) {
-			c->bad = true;
-			return 0;
-		}
-		b = c->buf[c->pos++];
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (sign && shift < 64 && (b & 0x40))
-		v |= ~(uint64_t)0 << shift;
-	return v;
-}
-
-/* Reads a DW_EH_PE-encoded pointer. vaddr is the address of buf[0], for
- * pc-relative values; datarel the base of data-relative ones (0 = none).
- * Returns -1 for encodings that need the running process. */
-static int rd_encoded(struct cursor *c, uint8_t enc, unsigned addr_size, uint64_t vaddr,
-                      uint64_t datarel, uint64_t *out)
-{
-	uint64_t field = vaddr + c->pos, v;
-
-	/* 0xff: omitted; 0x80: indirect, a pointer to read in the process. */
-	if (enc == 0xff || (enc & 0x80))
-		return -1;
-	switch (enc &
-	        0x0f) { /* the value's format: absptr, uleb128, udata2..8, sleb128, sdata2..8 */
-	case 0x00:
-		v = rd_fixed(c, addr_size);
-		break;
-	case 0x01:
-		v = rd_leb(c, false);
-		break;
-	case 0x02:
-		v = rd_fixed(c, 2);
-		break;
-	case 0x03:
-		v = rd_fixed(c, 4);
-		break;
-	case 0x04:
-		v = rd_fixed(c, 8);
-		break;
-	case 0x09:
-		v = rd_leb(c, true);
-		break;
-	case 0x0a:
-		v = (uint64_t)(int64_t)(int16_t)rd_fixed(c, 2);
-		break;
-	case 0x0b:
-		v = (uint64_t)(int64_t)(int32_t)rd_fixed(c, 4);
-		break;
-	case 0x0c:
-		v = rd_fixed(c, 8);
-		break;
-	default:
-		return -1;
-	}
-	switch (enc & 0x70) { /* what it is relative to: nothing, pc, datarel */
-	case 0x00:
-		break;
-	case 0x10:
-		v += field;
-		break;
-	case 0x30:
-		if (!datarel)
-			return -1;
-		v += datarel;
-		break;
-	default:
-		return -1;
-	}
-	if (addr_size == 4)
-		v &= 0xffffffffu;
-	*out = v;
-	return c->bad ? -1 : 0;
-}
-
-/* The FDE pointer encoding a CIE declares (augmentation 'R'), or -1. */
-static int cie_fde_encoding(const struct elfmod *em, const uint8_t *buf, size_t size, size_t off)
-{
-	struct cursor c = {.buf = buf, .pos = off, .end = size, .big_endian = em->big_endian};
-	unsigned addr_size = em->is64 ? 8 : 4, idsize = 4;
-	uint64_t len, id, version, ignored;
-	const char *aug;
-	const uint8_t *nul;
-
-	len = rd_fixed(&c, 4);
-	if (len == 0xffffffffu) {
-		len = rd_fixed(&c, 8);
-		idsize = 8;
-	}
-	if (c.bad || len == 0 || len > size - c.pos)
-		return -1;
-	c.end = c.pos + len;
-	id = rd_fixed(&c, idsize);
-	version = rd_fixed(&c, 1);
-	if (c.bad || id != 0 || (version != 1 && version != 3 && version != 4))
-		return -1;
-	aug = (const char *)buf + c.pos;
-	nul = memchr(buf + c.pos, 0, c.end - c.pos);
-	if (!nul)
-		return -1;
-	c.pos = (size_t)(nul - buf) + 1;
-	if (strstr(aug, "eh"))
-		rd_fixed(&c, addr_size);
-	if (version == 4)
-		rd_fixed(&c, 2); /* address size, segment selector size */
-	rd_leb(&c, false);       /* code alignment */
-	rd_leb(&c, true);        /* data alignment */
-	if (version == 1)
-		rd_fixed(&c, 1);
-	else
-		rd_leb(&c, false); /* return address register */
-	if (aug[0] != 'z')
-		return c.bad ? -1 : 0x00; /* absolute pointers */
-	rd_leb(&c, false);                /* augmentation data length */
-	for (const char *a = aug + 1; *a && !c.bad; a++) {
-		switch (*a) {
-		case 'R': {
-			uint64_t enc = rd_fixed(&c, 1);
-
-			return c.bad ? -1 : (int)enc;
-		}
-		case 'L':
-			rd_fixed(&c, 1);
-			break;
-		case 'P': {
-			uint8_t penc = (uint8_t)rd_fixed(&c, 1);
-
-			if (rd_encoded(&c, penc & 0x0f, addr_size, 0, 0, &ignored) < 0)
-				return -1;
-			break;
-		}
-		case 'S':
-		case 'B':
-		case 'G':
-			break;
-		default:
-			return -1;
-		}
-	}
-	return c.bad ? -1 : 0x00;
-}
-
-static int fde_cmp(const void *pa, const void *pb)
-{
-	const struct fde_range *a = pa, *b = pb;
-
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	return (a->end > b->end) - (a->end < b->end);
-}
-
-/* Walks every FDE of .eh_frame (buf, size bytes, loaded at vaddr). */
-static void walk_eh_frame(struct elfmod *em, const uint8_t *buf, size_t size, uint64_t vaddr)
-{
-	struct {
-		size_t off;
-		int enc;
-	} cies[ELFMOD_CIE_CACHE];
-	size_t ncies = 0, next_cie = 0, off = 0;
-	unsigned addr_size = em->is64 ? 8 : 4;
-
-	while (size - off >= 4) {
-		struct cursor c = {
-		    .buf = buf, .pos = off, .end = size, .big_endian = em->big_endian};
-		uint64_t len, id, start, range;
-		unsigned idsize = 4;
-		size_t body, cie_off;
-		int enc = -1;
-
-		len = rd_fixed(&c, 4);
-		if (len == 0)
-			break; /* terminator */
-		if (len == 0xffffffffu) {
-			len = rd_fixed(&c, 8);
-			idsize = 8;
-		}
-		body = c.pos;
-		if (c.bad || len > size - body)
-			break;
-		off = body + len;
-		c.end = off;
-		id = rd_fixed(&c, idsize);
-		if (c.bad || id == 0 || id > body)
-			continue; /* a CIE, or a broken FDE */
-		cie_off = body - id;
-		for (size_t i = 0; i < ncies; i++)
-			if (cies[i].off == cie_off)
-				enc = cies[i].enc;
-		if (enc < 0) {
-			enc = cie_fde_encoding(em, buf, size, cie_off);
-			cies[next_cie].off = cie_off;
-			cies[next_cie].enc = enc;
-			next_cie = (next_cie + 1) % ELFMOD_CIE_CACHE;
-			if (ncies < ELFMOD_CIE_CACHE)
-				ncies++;
-		}
-		if (enc < 0 || rd_encoded(&c, (uint8_t)enc, addr_size, vaddr, 0, &start) < 0 ||
-		    rd_encoded(&c, (uint8_t)enc & 0x0f, addr_size, 0, 0, &range) < 0)
-			continue;
-		if (!start || !range || start + range < start)
-			continue;
-		if (em->nfdes == em->fdes_alloc) {
-			em->fdes_alloc = em->fdes_alloc ? em->fdes_alloc * 2 : 256;
-			em->fdes = xreallocarray(em->fdes, em->fdes_alloc, sizeof(*em->fdes));
-		}
-		em->fdes[em->nfdes++] = (struct fde_range){start, start + range};
-	}
-	if (em->nfdes > 1)
-		qsort(em->fdes, em->nfdes, sizeof(*em->fdes), fde_cmp);
-}
-
 /* Finds .eh_frame by its section header, or without section headers
  * through PT_GNU_EH_FRAME (.eh_frame_hdr points at .eh_frame). */
 static void read_fdes(struct elfmod *em)
 {
+	struct ehframe_format fmt = {.is64 = em->is64, .big_endian = em->big_endian};
 	Elf *elf = em->main.elf;
 	GElf_Shdr sh;
 	Elf_Scn *scn;
@@ -796,29 +547,20 @@ static void read_fdes(struct elfmod *em)
 	if (scn && (sh.sh_type == SHT_PROGBITS || sh.sh_type == SHT_X86_64_UNWIND)) {
 		d = elf_getdata(scn, NULL);
 		if (d && d->d_buf)
-			walk_eh_frame(em, d->d_buf, d->d_size, sh.sh_addr);
+			ehframe_read(&em->fdes, d->d_buf, d->d_size, sh.sh_addr, fmt);
 		return;
 	}
 	if (elf_getphdrnum(elf, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
-		struct cursor c;
 		uint64_t eh_vaddr;
-		uint8_t enc;
 
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME)
 			continue;
 		d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
-		if (!d || d->d_size < 4)
-			return;
-		c = (struct cursor){
-		    .buf = d->d_buf, .end = d->d_size, .big_endian = em->big_endian};
-		if (rd_fixed(&c, 1) != 1)
-			return;
-		enc = (uint8_t)rd_fixed(&c, 1);
-		c.pos = 4;
-		if (rd_encoded(&c, enc, em->is64 ? 8 : 4, ph.p_vaddr, ph.p_vaddr, &eh_vaddr) < 0)
+		if (!d || !d->d_buf ||
+		    ehframe_hdr_target(d->d_buf, d->d_size, ph.p_vaddr, fmt, &eh_vaddr) < 0)
 			return;
 		for (size_t k = 0; k < em->nsegs; k++) {
 			const struct segment *s = &em->segs[k];
@@ -828,32 +570,18 @@ static void read_fdes(struct elfmod *em)
 			d = elf_getdata_rawchunk(elf, (int64_t)(s->offset + (eh_vaddr - s->vaddr)),
 			                         s->filesz - (eh_vaddr - s->vaddr), ELF_T_BYTE);
 			if (d && d->d_buf)
-				walk_eh_frame(em, d->d_buf, d->d_size, eh_vaddr);
+				ehframe_read(&em->fdes, d->d_buf, d->d_size, eh_vaddr, fmt);
 			return;
 		}
 		return;
 	}
 }
 
-static const struct fde_range *fde_covering(struct elfmod *em, uint64_t addr)
+static const struct ehframe_range *fde_covering(struct elfmod *em, uint64_t addr)
 {
-	size_t lo = 0, hi;
-
 	if (!em->fdes_read)
 		read_fdes(em);
-	hi = em->nfdes;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (em->fdes[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i > 0 && lo - i < ELFMOD_FDE_WALKBACK; i--)
-		if (addr < em->fdes[i - 1].end)
-			return &em->fdes[i - 1];
-	return NULL;
+	return ehframe_find(&em->fdes, addr);
 }
 
 /* ---- DWARF lines ------------------------------------------------------- */
@@ -922,7 +650,7 @@ static struct cu_range *cu_covering(struct elfmod *em, uint64_t addr)
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i > 0 && lo - i < ELFMOD_FDE_WALKBACK; i--)
+	for (size_t i = lo; i > 0 && lo - i < ELFMOD_CU_WALKBACK; i--)
 		if (addr < em->cus[i - 1].end)
 			return &em->cus[i - 1];
 	return NULL;
@@ -1002,7 +730,7 @@ void elfmod_close(struct elfmod *em)
 	free(em->segs);
 	free(em->syms);
 	free(em->max_end);
-	free(em->fdes);
+	ehframe_release(&em->fdes);
 	free(em->cus);
 	free(em);
 }
@@ -1015,7 +743,7 @@ const char *elfmod_debug_path(const struct elfmod *em)
 void elfmod_lookup(struct elfmod *em, uint64_t addr, struct elfmod_hit *hit)
 {
 	const struct elfsym *s = sym_covering(em, addr);
-	const struct fde_range *fde;
+	const struct ehframe_range *fde;
 
 	memset(hit, 0, sizeof(*hit));
 	if (s) {

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "symbols/symbolizer.h"
+#include "symbols/sym_module.h"
 
 struct elfmod;
 

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "symbols/symbolizer.h"
+#include "symbols/sym_module.h"
 
 /* Named limits of the parser and the reader. */
 enum {

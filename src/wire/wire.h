@@ -21,7 +21,7 @@
  * major and minor, so any decoder can read them. A newer minor may add message
  * types and append fields to messages and items; decoders skip both. A
  * field appended to a flat message is optional for the decoder (an older
- * sender does not have it): wire.c lists how many fields each flat message
+ * sender does not have it): wire_decode.c lists how many fields each flat message
  * has had since 1.0 (min_fields), and wire_msg.nfields says how many came.
  * Another major is refused.
  *

@@ -170,14 +170,23 @@ tm new-session -d -s t -x 120 -y 40 \
 	"LC_ALL=C.UTF-8 $PERFTOP run -- $WORKLOADS/pt_zones 15000 2000; sleep 30"
 # 300 samples shown: the agent streams (a wait for it, never a skip).
 has_300() { _s=$(samples_now) && [ -n "$_s" ] && [ "$_s" -ge 300 ]; }
-if ! wait_until "$WAIT_S" has_300; then
-	fail pause "no 300 samples from the agent within $WAIT_S s (screen: $(tm_screen | sed -n 3p))"
+# Without them, or without the pause, the checks below cannot run: each one
+# fails by name, so a broken agent counts as four failures, never hides them.
+fail_rest() {
+	for c in pause_waiting_grows pause_count_stops resume_count_jumps; do
+		fail "$c" "not run: $1"
+	done
 	exit 0
+}
+if ! wait_until "$WAIT_S" has_300; then
+	why="no 300 samples from the agent within $WAIT_S s (screen: $(tm_screen | sed -n 3p))"
+	fail pause_shows_paused "$why"
+	fail_rest "$why"
 fi
 tm send-keys -t t p
 if ! wait_for_text "PAUSED" 5; then
 	fail pause_shows_paused "$(tm_screen | head -n 1)"
-	exit 0
+	fail_rest "perftop did not pause"
 fi
 pass pause_shows_paused
 c1=$(samples_now)
