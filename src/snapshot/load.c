@@ -973,7 +973,18 @@ static bool replay(struct pload *l, const atomic_bool *stop)
 {
 	struct profile *p = l->p;
 	int64_t base = l->any ? l->newest : (int64_t)floor(l->latest);
-	double old = (double)(base - WINDOW_SLOTS - 1);
+	double old;
+
+	/* The ring's newest second once restored is its newest slot's, which
+	 * a file may put below the newest second it names: the whole counts go
+	 * where no window of the restored ring reaches. */
+	if (l->any && l->nslots) {
+		base = l->slots[0].second;
+		for (size_t i = 1; i < l->nslots; i++)
+			if (l->slots[i].second > base)
+				base = l->slots[i].second;
+	}
+	old = (double)(base - WINDOW_SLOTS - 1);
 
 	for (size_t i = 0; i < l->npairs; i++) {
 		uint32_t s = l->pairs[i].stack;
