@@ -975,14 +975,19 @@ static bool replay(struct pload *l, const atomic_bool *stop)
 	int64_t base = l->any ? l->newest : (int64_t)floor(l->latest);
 	double old;
 
-	/* The ring's newest second once restored is its newest slot's, which
-	 * a file may put below the newest second it names: the whole counts go
-	 * where no window of the restored ring reaches. */
-	if (l->any && l->nslots) {
-		base = l->slots[0].second;
-		for (size_t i = 1; i < l->nslots; i++)
-			if (l->slots[i].second > base)
+	/* The ring's newest second once restored is that of its newest slot
+	 * with anything in it, which a file may put below the newest second it
+	 * names: the whole counts go where no window of the restored ring
+	 * reaches. */
+	if (l->any) {
+		bool found = false;
+
+		for (size_t i = 0; i < l->nslots; i++)
+			if ((l->slots[i].nentries || l->slots[i].ncells) &&
+			    (!found || l->slots[i].second > base)) {
 				base = l->slots[i].second;
+				found = true;
+			}
 	}
 	old = (double)(base - WINDOW_SLOTS - 1);
 
