@@ -289,15 +289,18 @@ struct start {
 	char pyname[AGENT_THREAD_NAME]; /* Python's name for the thread, or "" */
 };
 
+/* Ends in a tail call, so the program's stacks show no frame of the agent's. */
 static void *thread_start(void *p)
 {
-	struct start s = *(struct start *)p;
+	struct start *s = p;
+	void *(*fn)(void *) = s->fn;
+	void *arg = s->arg;
 
-	free(p);
 	agent__thread_attach();
-	if (s.pyname[0] && agent__self)
-		agent__thread_set_name(agent__self, s.pyname, 1);
-	return s.fn(s.arg);
+	if (s->pyname[0] && agent__self)
+		agent__thread_set_name(agent__self, s->pyname, 1);
+	free(p);
+	return fn(arg);
 }
 
 /* Interposed: the new thread attaches itself (slot, sampling source) before
