@@ -29,6 +29,11 @@ wait_until() {
 }
 size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
 left_in() { ls -d "$1"/perftop-* >/dev/null 2>&1; }
+# has_terminal PID: PID's process group is its terminal's foreground group
+# (/proc/PID/stat after the command name: pgrp is field 3, tpgid field 6).
+has_terminal() {
+	awk '{ sub(/.*\) /, ""); exit !($3 > 0 && $3 == $6) }' "/proc/$1/stat" 2>/dev/null
+}
 # log_tab: opens the Log tab (7) of the command's process view; false, with
 # the reason in $why, when it does not open. The view has tabs once the
 # command's agent has said hello (before that 1..7 have no tab to go to and
@@ -270,7 +275,7 @@ if command -v bash >/dev/null 2>&1; then
 	wait_for_text 'jc$' 30
 	tm send-keys -t t "set -b" Enter
 	for sub in record run; do
-		rm -f "$T/jc.rc" "$T/jc.out" "$T/jc.ptsnap"
+		rm -f "$T/jc.rc" "$T/jc.out" "$T/jc.ptsnap" "$T/jc.pid"
 		if [ $sub = record ]; then
 			what="record -o '$T/jc.ptsnap'"
 		else
@@ -278,7 +283,17 @@ if command -v bash >/dev/null 2>&1; then
 		fi
 		# In a subshell, as in a script: the shell stops with perftop (one
 		# job), and rc is written when perftop ends, not when it stops.
-		tm send-keys -t t "clear; ('$PERFTOP' $what -- sh -c 'read a; echo first=\$a; read b; echo second=\$b' >'$T/jc.out'; echo rc=\$? >'$T/jc.rc')" Enter
+		# A line is typed for the command only once it has the terminal:
+		# typed ahead, it may reach the terminal while the shell's line
+		# editor still has it in its own mode (no echo, CR not turned
+		# into NL), and the command's read then gets "one<CR>" with no
+		# end of line.
+		tm send-keys -t t "clear; ('$PERFTOP' $what -- sh -c 'echo \$\$ >\"$T/jc.pid\"; read a; echo first=\$a; read b; echo second=\$b' >'$T/jc.out'; echo rc=\$? >'$T/jc.rc')" Enter
+		if ! wait_until 30 test -s "$T/jc.pid" || ! wait_until 30 has_terminal "$(cat "$T/jc.pid")"; then
+			fail "${sub}_ctrl_z" "the command never had the terminal: $(tm_screen | tr -s '\n' '|')"
+			continue
+		fi
+		cpid=$(cat "$T/jc.pid")
 		tm send-keys -t t "one" Enter
 		if ! wait_until 30 grep -qs "first=one" "$T/jc.out"; then
 			fail "${sub}_ctrl_z" "the command never read its first line: $(tm_screen | tr -s '\n' '|')"
@@ -302,6 +317,7 @@ if command -v bash >/dev/null 2>&1; then
 			fi
 		fi
 		tm send-keys -t t "fg" Enter
+		wait_until 30 has_terminal "$cpid"
 		tm send-keys -t t "two" Enter
 		if wait_until 30 test -s "$T/jc.rc" && grep -qx "second=two" "$T/jc.out" &&
 			grep -qx "rc=0" "$T/jc.rc" && { [ $sub = run ] || [ -s "$T/jc.ptsnap" ]; }; then
