@@ -307,8 +307,10 @@ if command -v bash >/dev/null 2>&1; then
 		fi
 		if [ $sub = run ]; then
 			# bg: the command's read from the background stops it and perftop.
+			# The Ctrl-Z's "Stopped" is on screen until clear runs:
+			# wait for bg's "... ) &", then for the new "Stopped".
 			tm send-keys -t t "clear; bg" Enter
-			wait_for_text "Stopped" 30
+			wait_for_text ") &" 30 && wait_for_text "Stopped" 30
 			tm send-keys -t t "jobs -l" Enter
 			if wait_for_text "Stopped (tty input)" 30; then
 				pass run_bg_then_terminal_read_stops_both
