@@ -10,6 +10,7 @@ out=$(LC_ALL=C.UTF-8 "$BUILD/bench/profile" 2>&1)
 worst=$(echo "$out" | sed -n 's/.*worst view refresh \([0-9.]*\) ms.*/\1/p')
 switch=$(echo "$out" | sed -n 's/.* switch *\([0-9.]*\) ms.*/\1/p' | sort -g | tail -n 1)
 peak=$(echo "$out" | sed -n 's/.*RSS at the end .*(peak \([0-9]*\) MB).*/\1/p')
+toggle=$(echo "$out" | sed -n 's/.*interp toggle (rebuild) \([0-9.]*\) ms.*/\1/p')
 tabs=$(echo "$out" | sed -n 's/.* \([0-9]*\) tabs:.*/\1/p')
 yes() { awk -v a="$1" -v b="$2" 'BEGIN {print (a + 0 <= b + 0) ? "yes" : "**no**"}'; }
 cat <<MD
@@ -28,6 +29,7 @@ refresh rebuilds what changed, sorts and draws the lines; only the curses output
 | worst refresh, any tab, any scope | $worst ms | ≤ 10 ms: $(yes "$worst" 10) |
 | slowest first frame after switching tab or window | $switch ms | (rebuilds a window's tables once) |
 | peak RSS of the whole run | $peak MB | ≤ 100 MB: $(yes "$peak" 100) |
+| \`i\` on a Python profile this size: every table and tree rebuilt | $toggle ms | (once per key press) |
 
 \`\`\`
 $out

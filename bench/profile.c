@@ -315,7 +315,17 @@ int main(int argc, char **argv)
 	printf("  RSS at the end %ld MB (peak %ld MB)\n", (rss_kb("VmRSS") - base) / 1024,
 	       rss_kb("VmHWM") / 1024);
 
+	/* i: the interpreter's frames shown then hidden again: every derived
+	 * table rebuilt from the kept stacks and pairs (threads' views too);
+	 * one Python function makes it a Python profile (else only a flag) */
+	profile_func_interp(p, "f", "/x/app.py", 1);
 	double a = bench_now_s();
+	profile_show_interp(p, true);
+	double b_ = bench_now_s();
+	profile_show_interp(p, false);
+	printf("  interp toggle (rebuild) %.2f ms, back %.2f ms\n", (b_ - a) * 1e3,
+	       (bench_now_s() - b_) * 1e3);
+	a = bench_now_s();
 	profile_reset(p);
 	printf("  reset %.2f ms\n", (bench_now_s() - a) * 1e3);
 	profile_view_release(&v);

@@ -153,6 +153,7 @@ static int cmd_top(int argc, char **argv)
 			uo.message = sock_msg;
 	}
 	model_init(&m, o.delay);
+	m.show_interp = o.interp;
 	if (sock_msg[0])
 		msglog_add(&m.log, 0, MSG_WARN, "%s", sock_msg);
 	if (o.pid > 0) {
@@ -227,6 +228,7 @@ static int cmd_run(int argc, char **argv)
 	so.output_path = o.output_path;
 	so.keep_output = o.keep_output;
 	model_init(&m, o.delay);
+	m.show_interp = o.interp;
 	m.list_visible = false;
 	if (cli__start_command(&cmd, &m, "perftop-run", o.command, agent, o.hz, &so) < 0) {
 		model_release(&m);

@@ -431,10 +431,12 @@ int cmd_record(int argc, char **argv)
 static void usage_open(FILE *f)
 {
 	fputs("usage: perftop open FILE [-b] [-p PID] [--theme NAME|PATH] [--no-color] [--no-mouse]\n"
+	      "                         [--interp]\n"
 	      "Shows a snapshot (from 'perftop record' or the S key) in the same views as\n"
 	      "the live screen.\n"
 	      "  -b, --batch            print the views once as text, no screen\n"
 	      "  -p, --pid PID          open this process's view (default: the recorded one)\n"
+	      "      --interp           show the Python interpreter's own frames (key i)\n"
 	      "      --theme NAME|PATH  colours (themes/*.theme)\n"
 	      "      --no-color         no colours\n"
 	      "      --no-mouse         leave the mouse to the terminal\n"
@@ -469,7 +471,7 @@ int cmd_open(int argc, char **argv)
 	    {"batch", no_argument, NULL, 'b'},       {"pid", required_argument, NULL, 'p'},
 	    {"theme", required_argument, NULL, 'T'}, {"no-color", no_argument, NULL, 'C'},
 	    {"help", no_argument, NULL, 'h'},        {"no-mouse", no_argument, NULL, 'M'},
-	    {NULL, 0, NULL, 0},
+	    {"interp", no_argument, NULL, 'I'},      {NULL, 0, NULL, 0},
 	};
 	struct open_source os = {-1, false};
 	struct snapshot_meta meta;
@@ -479,7 +481,7 @@ int cmd_open(int argc, char **argv)
 	struct model m;
 	const char *path = NULL, *theme_name = NULL;
 	char why[1024], theme_err[256];
-	bool batch = false, no_mouse = false;
+	bool batch = false, no_mouse = false, interp = false;
 	unsigned long v;
 	pid_t pid = 0;
 	int c, rc;
@@ -507,6 +509,9 @@ int cmd_open(int argc, char **argv)
 		case 'M':
 			no_mouse = true;
 			break;
+		case 'I':
+			interp = true;
+			break;
 		case 'h':
 			usage_open(stdout);
 			return 0;
@@ -529,6 +534,7 @@ int cmd_open(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
+	model_show_interp(&m, interp);
 	if (pid && !model_find(&m, pid)) {
 		fprintf(stderr, "perftop: snapshot '%s' has no process %d\n", path, (int)pid);
 		model_release(&m);

@@ -37,6 +37,7 @@ struct args {
 	bool top_set;               /* --top given (0 means all for diff) */
 	pid_t pid;
 	bool report, help;
+	bool interp;                /* --interp: keep the interpreter's machinery */
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *what)
@@ -95,6 +96,10 @@ static int parse_args(const char *cmd, int argc, char **argv, int max_files, str
 			a->report = true;
 			continue;
 		}
+		if (!strcmp(name, "--interp")) {
+			a->interp = true;
+			continue;
+		}
 		if (strcmp(name, "--format") && strcmp(name, "-f") && strcmp(name, "-o") &&
 		    strcmp(name, "--output") && strcmp(name, "--top") && strcmp(name, "--depth") &&
 		    strcmp(name, "--pid") && strcmp(name, "-p") && strcmp(name, "--budget"))
@@ -140,7 +145,7 @@ struct loaded {
 	bool ok;
 };
 
-static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile)
+static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile, bool interp)
 {
 	char why[512];
 	int rc;
@@ -152,6 +157,7 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 		return 1;
 	}
 	l->ok = true;
+	model_show_interp(&l->m, interp);
 	if (!pid && l->meta.pid > 0 && model_find(&l->m, l->meta.pid))
 		pid = l->meta.pid;
 	l->proc = report_pick(&l->m, pid);
@@ -221,10 +227,12 @@ static int commit_out(struct outfile *o)
 static void report_usage(FILE *f)
 {
 	fputs("usage: perftop report FILE [--format text|markdown|json] [--top N] [--depth N]\n"
-	      "                           [--pid PID] [--budget BUDGET] [-o OUT]\n"
+	      "                           [--pid PID] [--budget BUDGET] [--interp] [-o OUT]\n"
 	      "A report of a snapshot: summary, hottest functions, hot paths, zones and\n"
 	      "counters. With --budget, a pass/warn/fail table too, and exit status 3\n"
-	      "when a limit fails (docs/budgets.md).\n",
+	      "when a limit fails (docs/budgets.md). --interp keeps the Python\n"
+	      "interpreter's own frames (eval loop, call helpers) in stacks with Python\n"
+	      "frames (left out by default).\n",
 	      f);
 }
 
@@ -262,7 +270,7 @@ int cmd_report(int argc, char **argv)
 		budget_release(&b);
 		return 1;
 	}
-	if ((rc = load(&l, a.files[0], a.pid, false))) {
+	if ((rc = load(&l, a.files[0], a.pid, false, a.interp))) {
 		unload(&l);
 		budget_release(&b);
 		return rc;
@@ -318,10 +326,11 @@ int cmd_report_budget_verdict(const struct budget *b, const struct model *m, int
 static void export_usage(FILE *f)
 {
 	fputs("usage: perftop export FILE --format folded|pprof|speedscope|chrome -o OUT\n"
-	      "                           [--pid PID]\n"
+	      "                           [--pid PID] [--interp]\n"
 	      "Writes a snapshot's profile for flamegraph.pl/inferno (folded), go tool pprof,\n"
 	      "Pyroscope and Parca (pprof), speedscope, or Perfetto and chrome://tracing\n"
-	      "(chrome). OUT '-' is standard output.\n",
+	      "(chrome). OUT '-' is standard output. --interp keeps the Python\n"
+	      "interpreter's own frames in stacks with Python frames (left out by default).\n",
 	      f);
 }
 
@@ -357,7 +366,7 @@ int cmd_export(int argc, char **argv)
 		return usage_error("export", "%s", "pprof is binary: name a file with -o");
 	if (check_out(a.out))
 		return 1;
-	if ((rc = load(&l, a.files[0], a.pid, true))) {
+	if ((rc = load(&l, a.files[0], a.pid, true, a.interp))) {
 		unload(&l);
 		return rc;
 	}
@@ -438,8 +447,8 @@ int cmd_diff(int argc, char **argv)
 	memset(&new_, 0, sizeof(new_));
 	if (a.report && check_out(a.out))
 		return 1;
-	if ((rc = load(&base, a.files[0], a.pid, true)) ||
-	    (rc = load(&new_, a.files[1], a.pid, true))) {
+	if ((rc = load(&base, a.files[0], a.pid, true, a.interp)) ||
+	    (rc = load(&new_, a.files[1], a.pid, true, a.interp))) {
 		unload(&base);
 		unload(&new_);
 		return rc;

@@ -11,7 +11,7 @@
 
 #define TRY_HELP " (try 'perftop --help')"
 
-enum { OPT_THEME = 0x100, OPT_NO_COLOR, OPT_NO_MOUSE };
+enum { OPT_THEME = 0x100, OPT_NO_COLOR, OPT_NO_MOUSE, OPT_INTERP };
 
 enum { HZ_MAX = 100000 };
 enum { OPT_BUDGET = 0x200, OPT_STDIN, OPT_OUTPUT, OPT_KEEP_OUTPUT }; /* run only */
@@ -24,6 +24,7 @@ static const struct option long_options[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "interp", no_argument, NULL, OPT_INTERP },
 	{ "freq", required_argument, NULL, 'F' },
 	{ "budget", required_argument, NULL, OPT_BUDGET },
 	{ "stdin", required_argument, NULL, OPT_STDIN },
@@ -50,6 +51,8 @@ void options_usage(FILE *out)
 	      "      --theme NAME|PATH  colour theme: a name from themes/ or a .theme file\n"
 	      "      --no-color         no colours (as does a non-empty NO_COLOR)\n"
 	      "      --no-mouse         leave the mouse to the terminal (no clicks, no wheel)\n"
+	      "      --interp           show the Python interpreter's own frames (eval loop,\n"
+	      "                         call helpers) in stacks with Python frames (key i)\n"
 	      "  -h, --help             this help\n"
 	      "  -V, --version          perftop's version\n"
 	      "\n"
@@ -137,6 +140,7 @@ void options_usage_run(FILE *out)
 	      "      --theme NAME|PATH  colour theme\n"
 	      "      --no-color         no colours\n"
 	      "      --no-mouse         leave the mouse to the terminal\n"
+	      "      --interp           show the Python interpreter's own frames (key i)\n"
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "environment: PERFTOP_AGENT names the agent library to preload. COMMAND's\n"
@@ -219,6 +223,9 @@ int options_parse_mode(struct options *o, enum options_mode mode, int argc, char
 			break;
 		case OPT_NO_MOUSE:
 			o->no_mouse = true;
+			break;
+		case OPT_INTERP:
+			o->interp = true;
 			break;
 		case 'h':
 			o->help = true;

@@ -22,6 +22,7 @@ struct options {
 	const char *theme;      /* --theme NAME|PATH, NULL = default; points into argv */
 	bool no_color;          /* --no-color */
 	bool no_mouse;          /* --no-mouse: clicks and the wheel stay the terminal's */
+	bool interp;            /* --interp: show the interpreter's machinery (key i) */
 	bool help, version;     /* -h, -V: print and exit */
 	unsigned hz;            /* run: -F, 0 = the agent's default */
 	char **command;         /* run: the command and its arguments (into argv) */

@@ -27,6 +27,7 @@ enum {
 
 struct conn_name {
 	uint32_t kind;
+	uint32_t line;    /* FUNCTION: its definition's first line, or 0 */
 	uint32_t mapped;  /* profile zone/counter id + 1, 0 before first use */
 	char text[];
 };
@@ -48,6 +49,8 @@ struct ingest_conn {
 	struct hashmap zstacks;/* tid -> struct zone_stack * */
 	struct resolve *res;   /* pc -> function, per connection */
 	uint32_t *ids;         /* scratch: one stack's function ids, root first */
+	uint32_t *lines;       /* scratch: the line executing in each, 0 for a pc frame */
+	bool any_lines;        /* the last stack had a named frame with a line */
 	uint64_t drops_logged; /* samples + events dropped when last logged */
 	double drops_logged_at;/* model time of that message */
 	struct ingest *in;
@@ -104,6 +107,7 @@ static void conn_free(struct ingest_conn *c)
 	hashmap_release(&c->zstacks);
 	resolve_free(c->res);
 	free(c->ids);
+	free(c->lines);
 	free(c);
 }
 
@@ -244,39 +248,46 @@ static int on_name(struct ingest_conn *c, const struct wire_name *n)
 		return -E2BIG;
 	e = xmalloc(sizeof(*e) + n->text.len + 1);
 	e->kind = n->kind;
+	e->line = n->line;
 	e->mapped = 0;
 	memcpy(e->text, n->text.s, n->text.len);
 	e->text[n->text.len] = '\0';
 	old = hashmap_get(&c->names, n->id);
-	if (old)
+	if (old) {
 		free(old);
-	else
+		resolve_forget_named(c->res, n->id); /* redefined */
+	} else {
 		c->nnames++;
+	}
 	hashmap_put(&c->names, n->id, e);
-	resolve_forget_named(c->res, n->id);
 	return 0;
 }
 
-/* Converts a wire stack (leaf first) into root-first function ids. */
+/* Converts a wire stack (leaf first) into root-first function ids, and the
+ * line executing in each named frame into c->lines (0 for pc frames). */
 static size_t stack_to_ids(struct ingest_conn *c, const struct wire_stack *s)
 {
 	size_t depth = s->depth;
 
+	c->any_lines = false;
 	for (size_t i = 0; i < depth; i++) {
 		const struct wire_frame *f = &s->frames[i];
-		uint32_t id;
+		uint32_t id, line = 0;
 
 		if (f->name) {
 			const struct conn_name *nm = name_of(c, f->name);
 			const struct conn_name *file = f->file ? name_of(c, f->file) : NULL;
 
-			id = resolve_named(c->res, f->name, nm ? nm->text : "?", file ? file->text : NULL,
-					   (int)f->line);
+			id = resolve_named(c->res, f->name, f->file, nm ? nm->text : "?",
+					   file ? file->text : NULL, nm ? (int)nm->line : 0);
+			line = f->line;
+			c->any_lines |= line != 0;
 		} else {
 			/* Return addresses point after the call: look up pc - 1. */
 			id = resolve_pc(c->res, i == 0 ? f->pc : f->pc - 1);
 		}
 		c->ids[depth - 1 - i] = id;
+		c->lines[depth - 1 - i] = line;
 	}
 	return depth;
 }
@@ -419,6 +430,8 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 			 * profile pointer is still the same process's. */
 			profile_add_samples(conn_profile(c), (pid_t)msg->u.samples.tid, c->ids, depth, 1,
 					    ns_to_s(msg->u.samples.ts));
+			if (c->any_lines)
+				profile_add_lines(conn_profile(c), c->ids, c->lines, depth, 1);
 		}
 		break;
 	case WIRE_ZONES:
@@ -538,6 +551,7 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 	hashmap_init(&c->zstacks);
 	c->res = resolve_new(in->m, in->sym, pid, uid);
 	c->ids = xmalloc(sizeof(*c->ids) * WIRE_MAX_STACK_DEPTH);
+	c->lines = xmalloc(sizeof(*c->lines) * WIRE_MAX_STACK_DEPTH);
 	wire_decoder_init(&c->dec, 0, WIRE_DECODER_NEED_HELLO, on_message, c);
 	if (in->nconns == in->conns_alloc) {
 		in->conns_alloc = in->conns_alloc ? in->conns_alloc * 2 : 16;

@@ -47,7 +47,7 @@ struct resolve {
 	struct hashmap jitpcs;
 	struct perfmap *pm;
 	bool pm_logged; /* its refusal was logged */
-	struct hashmap named; /* NAME id -> function id + 1 */
+	struct hashmap named; /* NAME id << 32 | file NAME id -> function id + 1 */
 };
 
 struct resolve *resolve_new(struct model *m, struct symbolizer *sym, pid_t pid, uid_t uid)
@@ -289,22 +289,29 @@ uint32_t resolve_pc(struct resolve *r, uint64_t pc)
 	return id;
 }
 
-uint32_t resolve_named(struct resolve *r, uint32_t name_id, const char *name, const char *file,
-		       int line)
+uint32_t resolve_named(struct resolve *r, uint32_t name_id, uint32_t file_id, const char *name,
+		       const char *file, int line)
 {
-	uintptr_t hit = (uintptr_t)hashmap_get(&r->named, name_id);
+	uint64_t key = (uint64_t)name_id << 32 | file_id;
+	uintptr_t hit = (uintptr_t)hashmap_get(&r->named, key);
 	struct profile *p;
 	uint32_t id;
 
 	if (hit)
 		return (uint32_t)(hit - 1);
 	p = model_agent_process(r->m, r->pid, NULL)->profile;
-	id = profile_func(p, "[named]", name, file, line);
-	hashmap_put(&r->named, name_id, (void *)(uintptr_t)(id + 1));
+	id = profile_func_interp(p, name, file, line);
+	hashmap_put(&r->named, key, (void *)(uintptr_t)(id + 1));
 	return id;
 }
 
 void resolve_forget_named(struct resolve *r, uint32_t name_id)
 {
-	hashmap_remove(&r->named, name_id);
+	(void)name_id;
+	/* The id may stand for a function or a file of any cached pair: start
+	 * again (redefinitions are rare). */
+	if (r->named.len) {
+		hashmap_release(&r->named);
+		hashmap_init(&r->named);
+	}
 }

@@ -42,11 +42,14 @@ void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t o
  * one). Caller holds the model lock; it may be released and retaken inside. */
 uint32_t resolve_pc(struct resolve *r, uint64_t pc);
 
-/* The profile function id of a named frame (an interpreter's function),
- * cached per (name id, file id). Caller holds the model lock. */
-uint32_t resolve_named(struct resolve *r, uint32_t name_id, const char *name, const char *file,
-		       int line);
-/* Drops cached entries for a NAME id that was redefined. */
+/* The profile function id of a named frame (an interpreter's function:
+ * profile_func_interp(), identity (name, file, definition line)), cached per
+ * (name id, file id): name is the FUNCTION's text and line its definition
+ * line (the NAME's), file the FILE's text or NULL. Caller holds the model
+ * lock. */
+uint32_t resolve_named(struct resolve *r, uint32_t name_id, uint32_t file_id, const char *name,
+		       const char *file, int line);
+/* Drops cached entries that may involve a NAME id that was redefined. */
 void resolve_forget_named(struct resolve *r, uint32_t name_id);
 
 #endif

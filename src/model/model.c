@@ -421,7 +421,17 @@ struct process *model_agent_process(struct model *m, pid_t pid, const char *exe)
 		if (hashmap_get(&m->watch_pids, (uint64_t)pid))
 			process_set_watched(m, p, true);
 	}
-	if (!p->profile)
+	if (!p->profile) {
 		p->profile = profile_new(pid);
+		profile_show_interp(p->profile, m->show_interp);
+	}
 	return p;
+}
+
+void model_show_interp(struct model *m, bool show)
+{
+	m->show_interp = show;
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->profile)
+			profile_show_interp(m->procs[i]->profile, show);
 }

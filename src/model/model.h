@@ -172,6 +172,7 @@ struct model {
 	unsigned long long output_bytes;   /* bytes of output the command wrote (captured) */
 	unsigned long long output_dropped; /* of which the output file did not take (cap, error) */
 	int output_error;              /* why the file stopped taking output: errno, or 0 */
+	bool show_interp;              /* profiles show the interpreter's machinery */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */
@@ -185,6 +186,10 @@ void model_unlock(struct model *m);
 /* Applies one reading: updates system figures, adds, updates and (on a full
  * scan) retires processes. Caller holds the lock. */
 void model_apply(struct model *m, const struct tick_reading *r);
+
+/* Shows or hides the interpreter's machinery in every profile, now and in
+ * those created later (profile_show_interp()). Caller holds the lock. */
+void model_show_interp(struct model *m, bool show);
 
 /* The process with this pid, or NULL. Caller holds the lock. */
 struct process *model_find(const struct model *m, pid_t pid);

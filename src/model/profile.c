@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/pyframes.h"
 #include "util/xalloc.h"
 
 /* The agent's cumulative figures for one zone on one thread, as of time ts;
@@ -61,6 +62,8 @@ struct profile *profile_new(pid_t pid)
 	p->pid = pid;
 	intern_init(&p->func_keys);
 	intern_init(&p->stacks);
+	intern_init(&p->shown);
+	pylines_init(&p->lines);
 	intern_init(&p->zone_names);
 	intern_init(&p->counter_names);
 	hashmap_init(&p->zone_thread_stats);
@@ -141,6 +144,9 @@ void profile_free(struct profile *p)
 	free(p->counters);
 	free(p->funcs);
 	free(p->stack_counts);
+	free(p->stack_shown);
+	intern_release(&p->shown);
+	pylines_release(&p->lines);
 	free(p->threads);
 	free(p->exe);
 	intern_release(&p->func_keys);
@@ -176,12 +182,112 @@ uint32_t profile_func(struct profile *p, const char *module, const char *name, c
 	p->funcs[id].name = k + ml + 1;
 	p->funcs[id].file = file && *file ? xstrdup(file) : NULL;
 	p->funcs[id].line = line;
+	p->funcs[id].machinery = pyframes_is_machinery(p->funcs[id].name);
+	return id;
+}
+
+uint32_t profile_func_interp(struct profile *p, const char *name, const char *file, int line)
+{
+	char module[256], num[16];
+	size_t ml, nl, fl, ll;
+	char *key;
+	bool added;
+	uint32_t id;
+	const char *k;
+
+	pyframes_module(file, module, sizeof(module));
+	if (!file)
+		file = "";
+	ml = strlen(module);
+	nl = strlen(name);
+	fl = strlen(file);
+	ll = (size_t)snprintf(num, sizeof(num), "%d", line);
+	/* "module\0name\0file\0line": a native key has one NUL, so never equal */
+	key = xmalloc(ml + nl + fl + ll + 3);
+	memcpy(key, module, ml + 1);
+	memcpy(key + ml + 1, name, nl + 1);
+	memcpy(key + ml + nl + 2, file, fl + 1);
+	memcpy(key + ml + nl + fl + 3, num, ll);
+	id = intern_put(&p->func_keys, key, ml + nl + fl + ll + 3, &added);
+	free(key);
+	if (!added)
+		return id;
+	p->funcs = grow(p->funcs, &p->funcs_alloc, id, sizeof(*p->funcs));
+	k = intern_bytes(&p->func_keys, id, NULL);
+	p->funcs[id].module = k;
+	p->funcs[id].name = k + ml + 1;
+	p->funcs[id].file = *file ? xstrdup(file) : NULL;
+	p->funcs[id].line = line;
+	p->funcs[id].interp = true;
+	p->has_interp = true;
 	return id;
 }
 
 size_t profile_func_count(const struct profile *p)
 {
 	return p->func_keys.count;
+}
+
+/* Records the shown form of new stack sid (its recorded funcs): when it
+ * holds an interpreted function and machinery, the stack without the
+ * machinery. */
+static void stack_shown_make(struct profile *p, uint32_t sid, const uint32_t *funcs,
+			     size_t depth)
+{
+	uint32_t kept[PROFILE_MAX_DEPTH];
+	bool interp = false, machinery = false;
+	size_t n = 0;
+
+	if (sid >= p->shown_alloc) {
+		size_t a = p->shown_alloc;
+
+		p->stack_shown = grow(p->stack_shown, &a, sid, sizeof(*p->stack_shown));
+		p->shown_alloc = a;
+	}
+	for (size_t i = 0; i < depth; i++) {
+		interp |= p->funcs[funcs[i]].interp;
+		machinery |= p->funcs[funcs[i]].machinery;
+	}
+	if (!interp || !machinery)
+		return;
+	for (size_t i = 0; i < depth; i++)
+		if (!p->funcs[funcs[i]].machinery)
+			kept[n++] = funcs[i];
+	p->stack_shown[sid] = intern_put(&p->shown, kept, n * sizeof(*kept), NULL) + 1;
+}
+
+const uint32_t *profile_stack(const struct profile *p, uint32_t sid, size_t *depth)
+{
+	const uint32_t *f;
+	size_t len;
+
+	if (!p->show_interp && sid < p->shown_alloc && p->stack_shown[sid])
+		f = intern_bytes(&p->shown, p->stack_shown[sid] - 1, &len);
+	else
+		f = intern_bytes(&p->stacks, sid, &len);
+	*depth = len / sizeof(*f);
+	return f;
+}
+
+void profile_add_lines(struct profile *p, const uint32_t *funcs, const uint32_t *lines,
+		       size_t depth, uint64_t count)
+{
+	long self_at;
+
+	if (depth > PROFILE_MAX_DEPTH) {
+		funcs += depth - PROFILE_MAX_DEPTH;
+		lines += depth - PROFILE_MAX_DEPTH;
+		depth = PROFILE_MAX_DEPTH;
+	}
+	if (!depth || !count)
+		return;
+	/* self: the innermost interpreted frame, when only machinery runs in it */
+	self_at = (long)depth - 1;
+	while (self_at >= 0 && p->funcs[funcs[self_at]].machinery)
+		self_at--;
+	if (self_at >= 0 && (!p->funcs[funcs[self_at]].interp || !lines[self_at]))
+		self_at = -1;
+	pylines_add(&p->lines, funcs, lines, depth, self_at, count);
 }
 
 struct profile_thread *profile_thread(struct profile *p, pid_t tid)
@@ -393,9 +499,8 @@ static void tview_add(struct profile *p, struct profile_tview *tv, struct profil
 		      uint64_t count, uint64_t wcount)
 {
 	size_t depth;
-	const uint32_t *funcs = intern_bytes(&p->stacks, pr->stack, &depth);
+	const uint32_t *funcs = profile_stack(p, pr->stack, &depth);
 
-	depth /= sizeof(*funcs);
 	if (!pr->top) {
 		pr->top = calltree_path(&tv->top, funcs, depth, false);
 		pr->callers = calltree_path(&tv->callers, funcs, depth, true);
@@ -475,10 +580,9 @@ static void live_apply(struct profile *p, int64_t from, int64_t to, int sign)
 		uint32_t callers_leaf = one ? p->pairs[key].callers : p->stack_callers[sid];
 		uint64_t count = l->agg[key];
 		size_t depth;
-		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &depth);
+		const uint32_t *funcs = profile_stack(p, sid, &depth);
 
 		l->agg[key] = 0;
-		depth /= sizeof(*funcs);
 		if (sign > 0) {
 			flat_add(l->self, l->total, l->stamp, ++l->stamp_next, funcs, depth, count);
 			calltree_add(top, top_leaf, 0, count);
@@ -659,6 +763,15 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 	live_advance(p, second);
 	wc = live_takes(p, ti, second) ? count : 0;
 	mwc = p->live.thread < 0 ? wc : 0;
+	if (depth) {
+		bool added;
+
+		sid = intern_put(&p->stacks, funcs, depth * sizeof(*funcs), &added);
+		if (added)
+			stack_shown_make(p, sid, funcs, depth);
+		/* from here on, the stack as the views show it */
+		funcs = profile_stack(p, sid, &depth);
+	}
 	if (wc) {
 		p->live.samples += wc;
 		if (depth) {
@@ -670,9 +783,6 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 	}
 
 	if (depth) {
-		bool added;
-
-		sid = intern_put(&p->stacks, funcs, depth * sizeof(*funcs), &added);
 		p->stack_counts =
 			grow(p->stack_counts, &p->stacks_alloc, sid, sizeof(*p->stack_counts));
 		p->stack_counts[sid] += count;
@@ -1340,6 +1450,79 @@ void profile_view_update(struct profile *p, struct profile_view *v, double now)
 	}
 }
 
+/* ---- showing the interpreter's machinery ---------------------------------------- */
+
+/* Empties thread view tv (kept: views point at its trees). */
+static void tview_clear(struct profile_tview *tv)
+{
+	calltree_clear(&tv->top);
+	calltree_clear(&tv->callers);
+	memset(tv->self, 0, tv->funcs_alloc * sizeof(*tv->self));
+	memset(tv->total, 0, tv->funcs_alloc * sizeof(*tv->total));
+	memset(tv->stamp, 0, tv->funcs_alloc * sizeof(*tv->stamp));
+	tv->stamp_next = 0;
+}
+
+void profile_show_interp(struct profile *p, bool show)
+{
+	size_t n = profile_func_count(p);
+
+	if (p->show_interp == show)
+		return;
+	p->show_interp = show;
+	if (!p->has_interp)
+		return; /* no stack has a Python frame: nothing changes */
+	p->layout++;
+	for (size_t i = 0; i < n; i++)
+		p->funcs[i].self = p->funcs[i].total = p->funcs[i].stamp = 0;
+	if (p->stack_leaf_alloc) {
+		memset(p->stack_top, 0, p->stack_leaf_alloc * sizeof(*p->stack_top));
+		memset(p->stack_callers, 0, p->stack_leaf_alloc * sizeof(*p->stack_callers));
+	}
+	calltree_clear(&p->top);
+	calltree_clear(&p->callers);
+	for (uint32_t sid = 0; sid < p->stacks.count && sid < p->stacks_alloc; sid++) {
+		uint64_t count = p->stack_counts[sid];
+		size_t depth;
+		const uint32_t *funcs;
+
+		if (!count)
+			continue;
+		funcs = profile_stack(p, sid, &depth);
+		p->funcs[funcs[depth - 1]].self += count;
+		for (size_t i = 0; i < depth; i++) {
+			struct profile_func *f = &p->funcs[funcs[i]];
+
+			if (f->stamp != (uint64_t)sid + 1) {
+				f->stamp = (uint64_t)sid + 1;
+				f->total += count;
+			}
+		}
+		/* stack_leaf_alloc covers every stack with a count */
+		p->stack_top[sid] = calltree_path(&p->top, funcs, depth, false);
+		p->stack_callers[sid] = calltree_path(&p->callers, funcs, depth, true);
+		calltree_add(&p->top, p->stack_top[sid], count, 0);
+		calltree_add(&p->callers, p->stack_callers[sid], count, 0);
+	}
+	/* profile_add_samples() marks with samples + 1, never 0 */
+	for (size_t i = 0; i < n; i++)
+		p->funcs[i].stamp = 0;
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].view)
+			tview_clear(p->threads[i].view);
+	for (size_t i = 0; i < p->npairs; i++)
+		p->pairs[i].top = p->pairs[i].callers = 0;
+	for (size_t i = 0; i < p->npairs; i++) {
+		struct profile_pair *pr = &p->pairs[i];
+		struct profile_tview *tv = p->threads[pr->thread].view;
+
+		if (tv && pr->stack != UINT32_MAX && pr->count)
+			tview_add(p, tv, pr, pr->count, 0);
+	}
+	/* the next view of a window starts it again from the ring */
+	p->live.active = false;
+}
+
 /* ---- reset ---------------------------------------------------------------------- */
 
 void profile_reset(struct profile *p)
@@ -1361,17 +1544,11 @@ void profile_reset(struct profile *p)
 		struct profile_tview *tv = p->threads[i].view;
 
 		p->threads[i].samples = 0;
-		if (!tv)
-			continue;
-		/* Kept (views point at its trees), emptied. */
-		calltree_clear(&tv->top);
-		calltree_clear(&tv->callers);
-		memset(tv->self, 0, tv->funcs_alloc * sizeof(*tv->self));
-		memset(tv->total, 0, tv->funcs_alloc * sizeof(*tv->total));
-		memset(tv->stamp, 0, tv->funcs_alloc * sizeof(*tv->stamp));
-		tv->stamp_next = 0;
+		if (tv)
+			tview_clear(tv);
 	}
 	p->npairs = 0;
+	pylines_clear(&p->lines);
 	hashmap_release(&p->pair_index);
 	window_clear(&p->window);
 	p->live.active = false;

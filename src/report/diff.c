@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +31,16 @@ static double pct(uint64_t n, uint64_t of)
 static size_t func_key(const struct profile_func *f, char **buf, size_t *alloc)
 {
 	const char *mod = f->module ? f->module : "";
-	size_t a = strlen(mod), b = strlen(f->name), n = a + 1 + b;
+	char tail[32] = "";
+	/* an interpreted function is also its file and definition line: two
+	 * <lambda> of one file are two functions */
+	const char *file = f->interp && f->file ? f->file : "";
+	size_t a = strlen(mod), b = strlen(f->name), c = strlen(file), t, n;
 
+	if (f->interp)
+		snprintf(tail, sizeof(tail), ":%d", f->line);
+	t = strlen(tail);
+	n = a + 1 + b + (f->interp ? 1 + c + t : 0);
 	if (n > *alloc) {
 		*alloc = n;
 		*buf = xrealloc(*buf, n);
@@ -39,6 +48,11 @@ static size_t func_key(const struct profile_func *f, char **buf, size_t *alloc)
 	memcpy(*buf, mod, a);
 	(*buf)[a] = '\0';
 	memcpy(*buf + a + 1, f->name, b);
+	if (f->interp) {
+		(*buf)[a + 1 + b] = '\0';
+		memcpy(*buf + a + 2 + b, file, c);
+		memcpy(*buf + a + 2 + b + c, tail, t);
+	}
 	return n;
 }
 

@@ -74,12 +74,12 @@ int export_folded(FILE *f, const struct export_source *src, char *why, size_t wh
 
 	for (uint32_t sid = 0; sid < p->stacks.count; sid++) {
 		size_t len;
-		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &len);
+		const uint32_t *funcs = profile_stack(p, sid, &len);
 
 		if (!p->stack_counts[sid])
 			continue;
 		with_stack += p->stack_counts[sid];
-		for (size_t i = 0; i < len / sizeof(*funcs); i++) {
+		for (size_t i = 0; i < len; i++) {
 			if (i)
 				fputc(';', f);
 			folded_frame(f, p->funcs[funcs[i]].name, &buf, &alloc);

@@ -94,9 +94,9 @@ int export_speedscope(FILE *f, const struct export_source *src, char *why, size_
 				fprintf(f, "%zu", nfuncs);
 			} else {
 				size_t len;
-				const uint32_t *funcs = intern_bytes(&p->stacks, pr->stack, &len);
+				const uint32_t *funcs = profile_stack(p, pr->stack, &len);
 
-				for (size_t k = 0; k < len / sizeof(*funcs); k++)
+				for (size_t k = 0; k < len; k++)
 					fprintf(f, k ? ",%u" : "%u", funcs[k]);
 			}
 			fputc(']', f);

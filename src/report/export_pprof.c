@@ -146,9 +146,8 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 			nostack = true;
 		} else {
 			size_t len;
-			const uint32_t *funcs = intern_bytes(&p->stacks, pr->stack, &len);
+			const uint32_t *funcs = profile_stack(p, pr->stack, &len);
 
-			len /= sizeof(*funcs);
 			for (size_t k = len; k-- > 0;)
 				locs[n++] = (uint64_t)funcs[k] + 1;
 		}

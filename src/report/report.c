@@ -230,12 +230,12 @@ static void compute_tree(struct report *r, const struct profile *p)
 	calltree_init(&w.t);
 	for (uint32_t sid = 0; sid < p->stacks.count; sid++) {
 		size_t len;
-		const uint32_t *funcs = intern_bytes(&p->stacks, sid, &len);
+		const uint32_t *funcs = profile_stack(p, sid, &len);
 		uint32_t node;
 
 		if (!p->stack_counts[sid])
 			continue;
-		node = calltree_path(&w.t, funcs, len / sizeof(*funcs), false);
+		node = calltree_path(&w.t, funcs, len, false);
 		calltree_add(&w.t, node, p->stack_counts[sid], 0);
 	}
 	tree_visit(&w, CALLTREE_ROOT, 1);

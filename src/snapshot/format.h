@@ -57,6 +57,8 @@ enum snapshot_part {
 	PART_MARKS,
 	PART_PAIRS,
 	PART_WINDOW,
+	PART_INTERP, /* since 1.2: which functions are interpreted (read before PART_FUNCS) */
+	PART_LINES,  /* since 1.2: samples per (interpreted function, line) */
 	PART_COUNT
 };
 

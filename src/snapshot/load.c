@@ -497,6 +497,9 @@ struct pload {
 	size_t *stack_at; /* stack i's frames: frames[stack_at[i] .. stack_at[i+1]) */
 	uint32_t *frames;
 	size_t nstacks, nframes;
+	uint32_t *interp; /* interpreted function ids, increasing (PART_INTERP) */
+	size_t ninterp;
+	bool have_interp; /* the file has PART_INTERP (1.2 and later) */
 	struct {
 		uint32_t thread, stack;
 		uint64_t count, in_window;
@@ -534,6 +537,7 @@ static void pload_release(struct pload *l)
 	free(l->strs);
 	free(l->stack_at);
 	free(l->frames);
+	free(l->interp);
 	free(l->pairs);
 	free(l->entries);
 	free(l->cells);
@@ -601,13 +605,33 @@ static void part_strings(struct rd *r, struct pload *l)
 	}
 }
 
+/* Read before the functions: which are an interpreter's. */
+static void part_interp(struct rd *r, struct pload *l)
+{
+	size_t n = rd_count(r, "interpreted functions", SNAPSHOT_MAX_COUNT, 1);
+
+	l->have_interp = true;
+	l->interp = xcalloc(n ? n : 1, sizeof(*l->interp));
+	for (size_t i = 0; i < n && !r->st->bad; i++) {
+		size_t at = r->pos;
+		uint64_t id = rd_uv_max(r, "interpreted function", SNAPSHOT_MAX_COUNT);
+
+		if (!r->st->bad && i && id <= l->interp[i - 1])
+			fail_at(r, at, "interpreted function %llu out of order",
+			        (unsigned long long)id);
+		l->interp[l->ninterp++] = (uint32_t)id;
+	}
+}
+
 static void part_funcs(struct rd *r, struct pload *l)
 {
-	size_t n = rd_count(r, "functions", SNAPSHOT_MAX_COUNT, 4);
+	size_t n = rd_count(r, "functions", SNAPSHOT_MAX_COUNT, 4), k = 0;
 
 	for (size_t i = 0; i < n && !r->st->bad; i++) {
 		size_t at = r->pos, mi, fi;
 		char *name = rd_strdup(r, "function name");
+		const char *file;
+		bool interp;
 		int line;
 
 		mi = (size_t)rd_uv(r, "module index");
@@ -617,10 +641,41 @@ static void part_funcs(struct rd *r, struct pload *l)
 			fail_at(r, at,
 			        "function '%s': module or file index out of range (%zu strings)",
 			        name, l->nstrs);
-		if (!r->st->bad &&
-		    profile_func(l->p, l->strs[mi], name, fi ? l->strs[fi - 1] : NULL, line) != i)
+		if (r->st->bad) {
+			free(name);
+			break;
+		}
+		file = fi ? l->strs[fi - 1] : NULL;
+		/* Before 1.2, named frames were module "[named]". */
+		interp = l->have_interp ? k < l->ninterp && l->interp[k] == i
+		                        : !strcmp(l->strs[mi], "[named]");
+		k += l->have_interp && interp;
+		if ((interp ? profile_func_interp(l->p, name, file, line)
+		            : profile_func(l->p, l->strs[mi], name, file, line)) != i)
 			fail_at(r, at, "function '%s' in '%s' listed twice", name, l->strs[mi]);
 		free(name);
+	}
+	if (!r->st->bad && k < l->ninterp)
+		fail_at(r, 0, "interpreted function %u out of range (%zu functions)",
+		        l->interp[k], profile_func_count(l->p));
+}
+
+static void part_lines(struct rd *r, struct pload *l)
+{
+	size_t n = rd_count(r, "lines", SNAPSHOT_MAX_COUNT, 4), nfuncs = profile_func_count(l->p);
+
+	for (size_t i = 0; i < n && !r->st->bad; i++) {
+		size_t at = r->pos;
+		uint64_t f = rd_uv(r, "line function"), line = rd_uv_max(r, "line", UINT32_MAX);
+		uint64_t self = rd_uv(r, "line self"), total = rd_uv(r, "line total");
+
+		if (r->st->bad)
+			break;
+		if (f >= nfuncs || !l->p->funcs[f].interp || !line || self > total)
+			fail_at(r, at, "line %llu of function %llu: not an interpreted function's, "
+			        "or self over total", (unsigned long long)line, (unsigned long long)f);
+		else
+			pylines_restore(&l->p->lines, (uint32_t)f, (uint32_t)line, self, total);
 	}
 }
 
@@ -918,7 +973,23 @@ static bool replay(struct pload *l, const atomic_bool *stop)
 {
 	struct profile *p = l->p;
 	int64_t base = l->any ? l->newest : (int64_t)floor(l->latest);
-	double old = (double)(base - WINDOW_SLOTS - 1);
+	double old;
+
+	/* The ring's newest second once restored is that of its newest slot
+	 * with anything in it, which a file may put below the newest second it
+	 * names: the whole counts go where no window of the restored ring
+	 * reaches. */
+	if (l->any) {
+		bool found = false;
+
+		for (size_t i = 0; i < l->nslots; i++)
+			if ((l->slots[i].nentries || l->slots[i].ncells) &&
+			    (!found || l->slots[i].second > base)) {
+				base = l->slots[i].second;
+				found = true;
+			}
+	}
+	old = (double)(base - WINDOW_SLOTS - 1);
 
 	for (size_t i = 0; i < l->npairs; i++) {
 		uint32_t s = l->pairs[i].stack;
@@ -973,11 +1044,14 @@ static void sec_profile(struct rd *r, struct model *m)
 	static void (*const parts[PART_COUNT])(struct rd *, struct pload *) = {
 	    part_head,  part_strings,  part_funcs, part_stacks, part_threads,
 	    part_zones, part_counters, part_marks, part_pairs,  part_window,
+	    part_interp, part_lines,
 	};
 	static const char *const names[PART_COUNT] = {
 	    "profile header", "strings",  "functions", "stacks",        "threads",
 	    "zones",          "counters", "marks",     "sample groups", "window",
+	    "interpreted functions", "lines",
 	};
+	struct rd blocks[PART_COUNT];
 	size_t at = r->pos;
 	struct rd head = rd_block(r, names[PART_HEAD], false);
 	pid_t pid = (pid_t)rd_range(&head, "profile pid", 1, INT_MAX);
@@ -993,15 +1067,19 @@ static void sec_profile(struct rd *r, struct model *m)
 	}
 	memset(&l, 0, sizeof(l));
 	l.p = proc->profile = profile_new(pid);
+	profile_show_interp(l.p, m->show_interp);
 	l.scratch.buckets = xcalloc(HIST_BUCKETS, sizeof(*l.scratch.buckets));
 	head.pos = 0; /* the head starts with the pid: read it again */
 	part_head(&head, &l);
-	for (int i = PART_HEAD + 1; i < PART_COUNT && !r->st->bad && !stopped(r); i++) {
-		struct rd part = rd_block(r, names[i], true);
-
-		if (part.len) /* an absent part (an older minor's file) is empty */
-			parts[i](&part, &l);
-	}
+	/* The parts' blocks first: the interpreted functions are read before
+	 * the functions they mark. */
+	for (int i = PART_HEAD + 1; i < PART_COUNT && !r->st->bad; i++)
+		blocks[i] = rd_block(r, names[i], true);
+	if (!r->st->bad && blocks[PART_INTERP].len)
+		part_interp(&blocks[PART_INTERP], &l);
+	for (int i = PART_HEAD + 1; i < PART_COUNT && !r->st->bad && !stopped(r); i++)
+		if (i != PART_INTERP && blocks[i].len) /* an absent part (an older minor's file) is empty */
+			parts[i](&blocks[i], &l);
 	if (!r->st->bad && !replay(&l, r->st->stop))
 		fail_at(r, at, "cancelled");
 	if (!r->st->bad) {

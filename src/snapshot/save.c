@@ -519,6 +519,33 @@ static void part_window(struct snapshot_buf *b, const struct profile *p)
 	}
 }
 
+/* The interpreted functions' ids, increasing. */
+static void part_interp(struct snapshot_buf *b, const struct profile *p)
+{
+	size_t n = profile_func_count(p), k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += p->funcs[i].interp;
+	put_uv(b, k);
+	for (size_t i = 0; i < n; i++)
+		if (p->funcs[i].interp)
+			put_uv(b, i);
+}
+
+/* Samples per (interpreted function, line). */
+static void part_lines(struct snapshot_buf *b, const struct profile *p)
+{
+	put_uv(b, p->lines.n);
+	for (size_t i = 0; i < p->lines.n; i++) {
+		const struct pylines_entry *e = &p->lines.e[i];
+
+		put_uv(b, e->func);
+		put_uv(b, e->line);
+		put_uv(b, e->self);
+		put_uv(b, e->total);
+	}
+}
+
 static void put_profile(struct snapshot_buf *b, const struct profile *p)
 {
 	static void (*const parts[])(struct snapshot_buf *, const struct profile *) = {
@@ -526,6 +553,7 @@ static void put_profile(struct snapshot_buf *b, const struct profile *p)
 	    [PART_THREADS] = part_threads,   [PART_ZONES] = part_zones,
 	    [PART_COUNTERS] = part_counters, [PART_MARKS] = part_marks,
 	    [PART_PAIRS] = part_pairs,       [PART_WINDOW] = part_window,
+	    [PART_INTERP] = part_interp,     [PART_LINES] = part_lines,
 	};
 	size_t s, ps;
 

@@ -19,10 +19,16 @@
  * separators; percentages have two decimals; durations are a number and a
  * unit: ns, us, ms or s ("850ns", "12.3us", "2.01ms", "1.50s").
  *
- *   Functions: N samples, R Hz requested, A Hz achieved, D dropped
+ *   Functions: N samples, R Hz requested, A Hz achieved, D dropped[, interpreter
+ *   frames hidden (--interp shows them) | shown]   (the last part for Python programs)
  *     SELF%  TOTAL%  SAMPLES  FUNCTION  MODULE  FILE:LINE
  *     (the top 30 functions by self samples; percentages of the N samples;
- *      FILE:LINE is "-" without debug information)
+ *      FILE:LINE is "-" without debug information; a Python function's
+ *      is its definition)
+ *   Lines:                                      (Python programs only)
+ *     SELF%  TOTAL%  SAMPLES  TOTAL  FUNCTION  FILE:LINE
+ *     (the top 20 lines executing in Python functions, by self samples
+ *      then total; SAMPLES is self)
  *   Threads:
  *     TID  NAME  SAMPLES  SHARE%        (by samples, busiest first)
  *   Zones:
@@ -56,6 +62,7 @@ enum {
 	BATCH_MAX_WIDTH = 4096,
 	BATCH_TABLE_WIDTH = 1 << 16, /* table rows are never cut */
 	BATCH_TOP_FUNCS = 30,
+	BATCH_TOP_LINES = 20,
 	BATCH_EXIT_TICKS = 2,        /* after the command exits, wait this long for its agent */
 };
 
@@ -116,9 +123,12 @@ static void batch_functions(struct lines *out, const struct profile *p)
 	uint32_t *ids = xreallocarray(NULL, n ? n : 1, sizeof(*ids));
 
 	line_printf(row(out), TE_DEFAULT,
-		    "Functions: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped",
+		    "Functions: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped%s",
 		    (unsigned long long)p->samples, p->requested_hz, p->achieved_hz,
-		    (unsigned long long)p->agent_dropped);
+		    (unsigned long long)p->agent_dropped,
+		    !p->has_interp     ? ""
+		    : p->show_interp ? ", interpreter frames shown"
+				     : ", interpreter frames hidden (--interp shows them)");
 	line_put(row(out), TE_DEFAULT, "  SELF%  TOTAL%  SAMPLES  FUNCTION  MODULE  FILE:LINE");
 	profile_funcs_sorted(p, false, ids);
 	for (size_t i = 0, shown = 0; i < n && shown < BATCH_TOP_FUNCS; i++) {
@@ -146,6 +156,55 @@ static void batch_functions(struct lines *out, const struct profile *p)
 		shown++;
 	}
 	free(ids);
+}
+
+static _Thread_local const struct pylines *sort_lines;
+
+static int compare_lines(const void *a, const void *b)
+{
+	const struct pylines_entry *x = &sort_lines->e[*(const uint32_t *)a];
+	const struct pylines_entry *y = &sort_lines->e[*(const uint32_t *)b];
+
+	if (x->self != y->self)
+		return x->self > y->self ? -1 : 1;
+	if (x->total != y->total)
+		return x->total > y->total ? -1 : 1;
+	if (x->func != y->func)
+		return x->func < y->func ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* The hottest lines of Python functions; nothing for a native program. */
+static void batch_lines(struct lines *out, const struct profile *p)
+{
+	const struct pylines *pl = &p->lines;
+	uint32_t *idx;
+
+	if (!pl->n)
+		return;
+	idx = xreallocarray(NULL, pl->n, sizeof(*idx));
+	for (size_t i = 0; i < pl->n; i++)
+		idx[i] = (uint32_t)i;
+	sort_lines = pl;
+	qsort(idx, pl->n, sizeof(*idx), compare_lines);
+	line_put(row(out), TE_DEFAULT, "Lines:");
+	line_put(row(out), TE_DEFAULT, "  SELF%  TOTAL%  SAMPLES  TOTAL  FUNCTION  FILE:LINE");
+	for (size_t i = 0; i < pl->n && i < BATCH_TOP_LINES; i++) {
+		const struct pylines_entry *e = &pl->e[idx[i]];
+		const struct profile_func *f = &p->funcs[e->func];
+		struct line *l = row(out);
+		char num[16];
+
+		line_printf(l, TE_DEFAULT, "  %5.2f  %6.2f  %7llu  %5llu  ",
+			    percent(e->self, p->samples), percent(e->total, p->samples),
+			    (unsigned long long)e->self, (unsigned long long)e->total);
+		put_name(l, f->name);
+		line_put(l, TE_DEFAULT, "  ");
+		put_name(l, f->file);
+		snprintf(num, sizeof(num), ":%u", e->line);
+		line_put(l, TE_DEFAULT, num);
+	}
+	free(idx);
 }
 
 static int compare_threads(const void *a, const void *b)
@@ -282,6 +341,7 @@ static void batch_frame(struct ui *ui, struct lines *out)
 		if (p && p->profile) {
 			batch_notices(out, p->profile);
 			batch_functions(out, p->profile);
+			batch_lines(out, p->profile);
 			batch_threads(out, p->profile);
 			batch_zones(out, p->profile);
 			batch_counters(out, p->profile);

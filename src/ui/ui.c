@@ -182,6 +182,7 @@ void ui__pause_load(struct ui *ui)
 	copy->child_status = ui->live->child_status;
 	copy->list_visible = ui->live->list_visible;
 	copy->output = ui->live->output;
+	model_show_interp(copy, ui->live->show_interp); /* a view setting: not in the file */
 	model_unlock(ui->live);
 	ui->frozen = copy;
 	ui->m = copy;

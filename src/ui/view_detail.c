@@ -1,8 +1,14 @@
 /*
  * view_detail — the detail screen of the Zones or Counters tab's selected
- * row, drawn in the tab area under the tab bar (Enter opens it; Esc, q or
- * Left go back to the table, which keeps its selection; Up and Down walk
- * the rows without leaving).
+ * row (Enter opens it), or of the Functions tab's selected Python function
+ * (l: its lines), drawn in the tab area under the tab bar (Esc, q or Left go
+ * back to the table, which keeps its selection; Up and Down walk the rows
+ * without leaving).
+ *
+ * A Python function's lines: each line that executed in it, with its self
+ * and total samples and their share of the function's total, hottest first
+ * (pylines.h: all threads, since start or reset, whatever the tabs' scope),
+ * as many as fit. A native function has no lines, and says so.
  *
  * A zone: its figures in the tabs' scope (thread, live window), its latency
  * histogram as horizontal bars (the histogram's buckets merged into as many
@@ -492,6 +498,93 @@ static void counter_detail(struct ui *ui, struct lines *out, const struct profil
 	charts_pair(ui, out, ch, !c->gauge, counter_chart, c);
 }
 
+/* ---- a Python function's lines ------------------------------------------------------ */
+
+enum { LINES_COUNT_W = 9, LINES_PCT_W = 7 };
+
+static void lines_detail(struct ui *ui, struct lines *out, struct profile *p, uint32_t func,
+			 int rows)
+{
+	const struct profile_func *f = &p->funcs[func];
+	struct line *l = lines_begin(out, ui->width);
+	uint32_t *idx;
+	uint64_t total = 0;
+	size_t n, shown;
+	char a[32], b[32];
+	int room;
+
+	line_put(l, TE_TITLE, " ");
+	line_put(l, TE_TITLE, f->name);
+	line_put(l, TE_HEADER, "  ");
+	line_put(l, TE_HEADER, f->module);
+	if (f->interp && f->file) {
+		line_put(l, TE_ROW_DIM, "  defined at ");
+		line_printf(l, TE_ROW_DIM, "%s:%d", f->file, f->line);
+	}
+	line_fill(l, TE_DEFAULT);
+	if (rows < 2)
+		return;
+	l = lines_begin(out, ui->width);
+	if (!f->interp) {
+		line_put(l, TE_ROW_DIM, " no lines: a native function (lines are known for Python "
+					"functions); Esc goes back");
+		line_fill(l, TE_DEFAULT);
+		return;
+	}
+	idx = xreallocarray(NULL, p->lines.n ? p->lines.n : 1, sizeof(*idx));
+	n = pylines_of(&p->lines, func, idx);
+	for (size_t i = 0; i < n; i++)
+		total = p->lines.e[idx[i]].total > total ? p->lines.e[idx[i]].total : total;
+	/* the function's own total: every sample it was in, once */
+	total = f->total > total ? f->total : total;
+	fmt_count(a, sizeof(a), (unsigned long long)total, true);
+	line_printf(l, TE_HEADER, " %zu line%s, %% of the function's %s samples (all threads, "
+				  "since start); Esc goes back",
+		    n, n == 1 ? "" : "s", a);
+	line_fill(l, TE_DEFAULT);
+	if (rows < 4) {
+		free(idx);
+		return;
+	}
+	l = lines_begin(out, ui->width);
+	line_cell(l, TE_COLUMN_HEADER, "SELF", LINES_COUNT_W, ALIGN_RIGHT);
+	line_cell(l, TE_COLUMN_HEADER, "SELF%", LINES_PCT_W, ALIGN_RIGHT);
+	line_cell(l, TE_COLUMN_SORTED, "TOTAL", LINES_COUNT_W, ALIGN_RIGHT);
+	line_cell(l, TE_COLUMN_HEADER, "TOTAL%", LINES_PCT_W, ALIGN_RIGHT);
+	line_put(l, TE_COLUMN_HEADER, "  FILE:LINE");
+	line_fill(l, TE_COLUMN_HEADER);
+	room = rows - 3;
+	shown = n;
+	if ((int)n > room)
+		shown = room > 1 ? (size_t)room - 1 : 0; /* the last line says how many more */
+	for (size_t i = 0; i < shown; i++) {
+		const struct pylines_entry *e = &p->lines.e[idx[i]];
+
+		l = lines_begin(out, ui->width);
+		fmt_count(a, sizeof(a), (unsigned long long)e->self, true);
+		line_cell(l, TE_ROW, a, LINES_COUNT_W, ALIGN_RIGHT);
+		snprintf(b, sizeof(b), "%.1f%%", total ? 100.0 * (double)e->self / (double)total : 0);
+		line_cell(l, TE_ROW, b, LINES_PCT_W, ALIGN_RIGHT);
+		fmt_count(a, sizeof(a), (unsigned long long)e->total, true);
+		line_cell(l, TE_ROW, a, LINES_COUNT_W, ALIGN_RIGHT);
+		snprintf(b, sizeof(b), "%.1f%%", total ? 100.0 * (double)e->total / (double)total : 0);
+		line_cell(l, TE_ROW, b, LINES_PCT_W, ALIGN_RIGHT);
+		line_printf(l, TE_ROW, "  %s:%u", f->file ? f->file : "?", e->line);
+		line_fill(l, TE_DEFAULT);
+	}
+	if (shown < n) {
+		l = lines_begin(out, ui->width);
+		line_printf(l, TE_ROW_DIM, " ... %zu more line%s", n - shown, n - shown == 1 ? "" : "s");
+		line_fill(l, TE_DEFAULT);
+	}
+	if (!n) {
+		l = lines_begin(out, ui->width);
+		line_put(l, TE_ROW_DIM, " no line samples yet");
+		line_fill(l, TE_DEFAULT);
+	}
+	free(idx);
+}
+
 /* ---- entry points -------------------------------------------------------------------- */
 
 void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
@@ -511,6 +604,8 @@ void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 		zone_detail(ui, out, p, &t->zones[b->sel], rows);
 	} else if (t->tab == PTAB_COUNTERS && b->sel < t->ncounters) {
 		counter_detail(ui, out, &p->counters[t->counters[b->sel]], rows);
+	} else if (t->tab == PTAB_FUNCTIONS && b->sel < t->nfuncs) {
+		lines_detail(ui, out, p, t->funcs[b->sel], rows);
 	}
 	while ((int)(out->n - start) < rows)
 		lines_begin(out, ui->width);
@@ -532,6 +627,7 @@ int detail__key(struct ui *ui, struct profile *p, int key)
 		return UI_REDRAW;
 	case UI_KEY_ENTER:
 	case UI_KEY_RIGHT:
+	case 'l':
 		return UI_REDRAW; /* already open */
 	case UI_KEY_UP:
 	case UI_KEY_DOWN:

@@ -87,6 +87,7 @@ struct flame_state {
 	int path_line, graph_line;   /* their screen lines at the last draw (-1: none) */
 	const struct calltree *tree; /* the tree the ids belong to */
 	pid_t tid;
+	uint64_t layout;             /* and the profile's layout (profile.h) */
 
 	/* The layout: rows [0, nrows) of frames, row r from frames[row_at[r]]
 	 * to frames[row_at[r + 1]]. */
@@ -101,6 +102,7 @@ struct flame_state {
 	struct hashmap orders;         /* node -> struct flame_order * */
 	const struct calltree *orders_tree; /* the tree they belong to */
 	size_t orders_count;           /* its nodes when they were last checked */
+	uint64_t orders_layout;        /* the profile's layout they were made for */
 	struct lines scratch; /* for cutting a name to a block */
 };
 
@@ -235,10 +237,11 @@ static void validate(const struct flame_ctx *c, struct flame_state *s)
 	const struct tabs_scope *sc = &c->ui->proc.tabs.scope;
 	uint32_t z;
 
-	if (c->tree != s->tree || sc->tid != s->tid) {
+	if (c->tree != s->tree || sc->tid != s->tid || c->p->layout != s->layout) {
 		forget(s);
 		s->tree = c->tree;
 		s->tid = sc->tid;
+		s->layout = c->p->layout;
 	}
 	for (size_t i = 0; i < s->nzoom; i++)
 		if (!still_there(c, s->zoom[i], s->zoom_func[i]))
@@ -322,10 +325,11 @@ static void orders_check(const struct flame_ctx *c, struct flame_state *s)
 {
 	size_t n = calltree_count(c->tree);
 
-	if (c->tree != s->orders_tree || n < s->orders_count) {
+	if (c->tree != s->orders_tree || n < s->orders_count || c->p->layout != s->orders_layout) {
 		orders_flush(s);
 		s->orders_tree = c->tree;
 		s->orders_count = n;
+		s->orders_layout = c->p->layout;
 		return;
 	}
 	for (size_t id = s->orders_count; id < n && s->orders.len; id++)

@@ -805,6 +805,33 @@ static int key_reset(struct ui *ui, int key)
 	return UI_REDRAW | UI_RESORT;
 }
 
+/* i: the interpreter's machinery (Python's eval loop and call helpers) in
+ * stacks with Python frames, shown or left out: every model the view holds
+ * rebuilds its tables and trees from what it kept (the loop holds the live
+ * model's lock). */
+static int key_interp(struct ui *ui, int key)
+{
+	bool show = !ui->m->show_interp;
+	struct profile *prof = shown_profile(ui);
+
+	(void)key;
+	model_show_interp(ui->live, show);
+	if (ui->frozen)
+		model_show_interp(ui->frozen, show);
+	if (ui->m != ui->live && ui->m != ui->frozen)
+		model_show_interp(ui->m, show);
+	if (prof && !prof->has_interp)
+		ui__message(ui, TE_STATUS,
+			    show ? "interpreter frames shown (this process has no Python frames yet)"
+				 : "interpreter frames hidden (this process has no Python frames yet)");
+	else
+		ui__message(ui, TE_STATUS,
+			    show ? "interpreter frames shown: the eval loop and call helpers "
+				   "between Python frames"
+				 : "interpreter frames hidden: Python frames and the native work "
+				   "they call");
+	return UI_REDRAW | UI_RESORT;
+}
 
 static int key_chart(struct ui *ui, int key)
 {
@@ -871,6 +898,10 @@ const struct ui_binding procview__bindings[] = {
 	  key_tabs },
 	{ { 'I' }, "I", "Invert the sort order (Functions, Zones, Counters)", key_tabs },
 	{ { 'L' }, "L", "Functions: show or hide the FILE:LINE column", key_tabs },
+	{ { 'l' }, "l",
+	  "Functions: the selected Python function's lines, self and total samples, hottest "
+	  "first; Esc goes back",
+	  key_tabs },
 	{ { '/' }, "/", "Search the tab's names; Enter keeps, Esc cancels", key_tabs },
 	{ { 'n', 'N' }, "n N", "Next / previous match of the search", key_tabs },
 	{ { 'w' }, "w",
@@ -885,6 +916,10 @@ const struct ui_binding procview__bindings[] = {
 	  key_pause },
 	{ { 'R' }, "R", "Reset the counts: samples, zones and counters start again from 0",
 	  key_reset },
+	{ { 'i' }, "i",
+	  "Python: show / hide the interpreter's own frames (eval loop, call helpers) in "
+	  "stacks with Python frames, in every tab (hidden by default; --interp)",
+	  key_interp },
 	{ { ']', '[' }, "] [", "Charts: a longer / shorter time window (30s 1m 5m 10m)",
 	  key_window },
 	{ { '+', '=', '-' }, "+ -",
@@ -905,7 +940,7 @@ const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview_
  * tabs__mouse hands the rest to the module). */
 static bool view_wide(int key)
 {
-	return key == 'w' || key == 't' || key == 'p' || key == ' ' || key == 'R' ||
+	return key == 'w' || key == 't' || key == 'p' || key == ' ' || key == 'R' || key == 'i' ||
 	       key == '[' || key == ']' || key == UI_KEY_MOUSE;
 }
 

@@ -1360,7 +1360,11 @@ void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct p
 			if (p->threads[i].tid == s->tid && p->threads[i].name[0])
 				snprintf(thr, sizeof(thr), "thread %s", p->threads[i].name);
 	}
-	snprintf(buf, len, "%s%s%s", win, dot, thr);
+	if (p->has_interp) /* Python frames: say whether the interpreter's are shown (i) */
+		snprintf(buf, len, "%s%s%s%s%s", win, dot, thr, dot,
+			 p->show_interp ? "interp shown" : "interp hidden");
+	else
+		snprintf(buf, len, "%s%s%s", win, dot, thr);
 }
 
 /* Records where tab i was drawn on the bar: columns [start, end). */
@@ -1731,8 +1735,8 @@ bool tabs__detail_open(const struct ui *ui)
 {
 	const struct proctabs *t = &ui->proc.tabs;
 
-	return (t->tab == PTAB_ZONES || t->tab == PTAB_COUNTERS) && t->detail[t->tab] &&
-	       !tabs__module(t->tab);
+	return (t->tab == PTAB_ZONES || t->tab == PTAB_COUNTERS || t->tab == PTAB_FUNCTIONS) &&
+	       t->detail[t->tab] && !tabs__module(t->tab);
 }
 
 /* A module that does not read the mouse still scrolls with the wheel. */
@@ -1862,6 +1866,17 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 		return UI_REDRAW;
 	case 'L':
 		t->show_file = !t->show_file;
+		return UI_REDRAW;
+	case 'l':
+		if (t->tab != PTAB_FUNCTIONS || !b->n)
+			break;
+		if (!p->funcs[t->funcs[b->sel]].interp) {
+			ui__message(ui, TE_STATUS_WARN,
+				    "no lines: a native function (lines are known for Python functions)");
+			return UI_REDRAW;
+		}
+		browser_select(b, b->sel);
+		t->detail[t->tab] = true;
 		return UI_REDRAW;
 	default:
 		break;

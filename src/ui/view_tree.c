@@ -17,7 +17,11 @@
  * node id of the tree in view; ids are stable until profile_reset(), which
  * the module notices (the tree shrinks) and forgets with. When the scope
  * moves to another thread's tree, what was expanded is carried over by call
- * path. The browser keeps the selection on the same node id while counts
+ * path. When `i` shows or hides the interpreter's frames (the profile's
+ * layout changes, every node id with it), what was open is carried over the
+ * same way, a path also matching the same path without the interpreter's
+ * machinery (py_hash), so opening the Python frames opens the machinery
+ * between them. The browser keeps the selection on the same node id while counts
  * change; when the selected node gets hidden (an ancestor collapsed, the
  * threshold raised) the selection climbs to its nearest shown ancestor.
  *
@@ -87,10 +91,12 @@ struct tree_state {
 	const struct profile *prof;
 	const struct calltree *tree;
 	size_t tree_count;         /* nodes at the last look: fewer means a reset */
+	uint64_t layout;           /* the profile's layout: another means new node ids */
 	enum calltree_scope scope; /* the counts read, from the scope's view */
 	uint64_t of;               /* samples in scope: 100 % */
 	uint8_t *open;             /* by node id: expanded */
 	uint64_t *open_path;       /* by node id: the open node's path_hash */
+	uint64_t *open_pypath;     /* and its py_hash (the path without machinery) */
 	size_t open_alloc;
 	struct hashmap orphans;    /* path_hash of open paths the current tree lacks */
 	uint32_t *focus;           /* focused nodes, innermost last */
@@ -135,6 +141,7 @@ static void destroy(void *state)
 	hashmap_release(&s->orphans);
 	free(s->open);
 	free(s->open_path);
+	free(s->open_pypath);
 	free(s->focus);
 	free(s->focus_path);
 	free(s->rows);
@@ -193,6 +200,27 @@ static uint64_t path_hash(const struct calltree *t, uint32_t node)
 	return h;
 }
 
+/* The path's hash without the interpreter's machinery (profile_func
+ * .machinery): the same in a tree that shows it and one that does not, so
+ * what was open carries over when `i` shows or hides it. 0 without a
+ * profile. */
+static uint64_t py_hash(const struct profile *p, const struct calltree *t, uint32_t node)
+{
+	uint32_t path[PROFILE_MAX_DEPTH + 2];
+	size_t n = 0;
+	uint64_t h = ROOT_HASH;
+
+	if (!p)
+		return 0;
+	for (uint32_t k = node; k != CALLTREE_ROOT && n < sizeof(path) / sizeof(path[0]);
+	     k = t->nodes[k].parent)
+		path[n++] = t->nodes[k].func;
+	while (n--)
+		if (!p->funcs[path[n]].machinery)
+			h = path_step(h, path[n]);
+	return h;
+}
+
 /* Every node's path_hash, by node id (parents have smaller ids). */
 static uint64_t *path_hashes(const struct calltree *t)
 {
@@ -224,14 +252,17 @@ static void set_open_hashed(struct tree_state *s, uint32_t node, bool open, uint
 			return;
 		s->open = xreallocarray(s->open, n, 1);
 		s->open_path = xreallocarray(s->open_path, n, sizeof(*s->open_path));
+		s->open_pypath = xreallocarray(s->open_pypath, n, sizeof(*s->open_pypath));
 		memset(s->open + s->open_alloc, 0, n - s->open_alloc);
 		s->open_alloc = n;
 	}
 	if (s->open[node] != open)
 		s->open_gen++;
 	s->open[node] = open;
-	if (open)
+	if (open) {
 		s->open_path[node] = hash ? hash : path_hash(s->tree, node);
+		s->open_pypath[node] = py_hash(s->prof, s->tree, node);
+	}
 }
 
 static void set_open(struct tree_state *s, uint32_t node, bool open)
@@ -280,15 +311,30 @@ static size_t node_path(const struct calltree *t, uint32_t node, uint32_t *path,
  * call paths in t, through the path hashes (the old tree may be gone).
  * Open paths t lacks are kept aside for the next move (back to all threads
  * finds them again). Cost: t's nodes, once. */
-static void carry_over(struct tree_state *s, const struct calltree *t, struct browser *b)
+static void carry_over(struct tree_state *s, const struct calltree *t, struct browser *b,
+		       const struct profile *relayout)
 {
-	struct hashmap want = s->orphans;
-	uint64_t *h = path_hashes(t);
+	struct hashmap want = s->orphans, pywant;
+	uint64_t *h = path_hashes(t), *py = NULL;
 	size_t n = calltree_count(t), kept = 0;
 
+	hashmap_init(&pywant);
 	for (size_t i = 0; i < s->open_alloc; i++)
-		if (s->open[i])
+		if (s->open[i]) {
 			hashmap_put(&want, s->open_path[i], (void *)1);
+			if (relayout && s->open_pypath[i])
+				hashmap_put(&pywant, s->open_pypath[i], (void *)1);
+		}
+	/* The interpreter's frames shown or hidden: a path is also the same
+	 * path without them (py_hash, by node id). */
+	if (relayout && pywant.len) {
+		py = xreallocarray(NULL, n, sizeof(*py));
+		py[CALLTREE_ROOT] = ROOT_HASH;
+		for (size_t i = 1; i < n; i++)
+			py[i] = relayout->funcs[t->nodes[i].func].machinery
+					? py[t->nodes[i].parent]
+					: path_step(py[t->nodes[i].parent], t->nodes[i].func);
+	}
 	if (s->open_alloc)
 		memset(s->open, 0, s->open_alloc);
 	s->open_gen++;
@@ -298,6 +344,8 @@ static void carry_over(struct tree_state *s, const struct calltree *t, struct br
 	s->tree = t;
 	for (size_t i = 1; i < n; i++) {
 		if (want.len && hashmap_remove(&want, h[i]))
+			set_open_hashed(s, (uint32_t)i, true, h[i]);
+		else if (py && hashmap_get(&pywant, py[i]))
 			set_open_hashed(s, (uint32_t)i, true, h[i]);
 		for (size_t f = 0; f < s->nfocus; f++)
 			if (s->focus_path[f] == h[i])
@@ -309,6 +357,8 @@ static void carry_over(struct tree_state *s, const struct calltree *t, struct br
 	while (kept < s->nfocus && s->focus[kept] != CALLTREE_NONE)
 		kept++;
 	s->nfocus = kept;
+	hashmap_release(&pywant);
+	free(py);
 	free(h);
 }
 
@@ -334,13 +384,24 @@ static struct calltree *current_tree(struct ui *ui, struct tree_state *s, const 
 
 	if (!t)
 		return NULL;
-	if (p != s->prof || t != s->tree)
-		carry_over(s, t, &ui->proc.tabs.br[s->tab]);
+	if (p != s->prof || t != s->tree || p->layout != s->layout) {
+		bool relayout = p == s->prof && p->layout != s->layout, any = false;
+
+		s->prof = p; /* py_hash reads its functions: never an old copy's */
+		carry_over(s, t, &ui->proc.tabs.br[s->tab], relayout ? p : NULL);
+		/* Interpreter frames shown or hidden (i): when no open path is
+		 * left, open the hottest one again as the first show does. */
+		for (size_t i = 0; relayout && i < s->open_alloc && !any; i++)
+			any = s->open[i];
+		if (relayout && !any)
+			s->primed = false;
+	}
 	else if (calltree_count(t) < s->tree_count)
 		forget(s);
 	drop_stale_focus(s, t);
 	s->prof = p;
 	s->tree = t;
+	s->layout = p->layout;
 	s->tree_count = calltree_count(t);
 	s->scope = v->scope;
 	s->of = v->samples;

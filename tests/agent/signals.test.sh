@@ -141,7 +141,7 @@ for how in execve execv execvp execvpe execl execle execlp fexecve posix_spawn p
 		if ! cmp -s "$tmp/exec.alone" "$tmp/exec.agent" ||
 			! cmp -s "$tmp/exec.alone.rc" "$tmp/exec.agent.rc" ||
 			! grep -q '^SIGPROF blocked=' "$tmp/exec.alone"; then
-			bad="$bad $how/$v: $(cat "$tmp/exec.alone") vs $(cat "$tmp/exec.agent");"
+			bad="$bad $how/$v: $(cat "$tmp/exec.alone") rc $(cat "$tmp/exec.alone.rc") vs $(cat "$tmp/exec.agent") rc $(cat "$tmp/exec.agent.rc");"
 		fi
 	done
 done

@@ -166,6 +166,35 @@ int main(int argc, char **argv)
 	}
 	model_release(&m);
 
+	/* A Python program: interpreted functions (two <lambda> of one file),
+	 * the interpreter's machinery between them, and their lines. */
+	{
+		struct snapshot_buf py = {0};
+		struct profile *p;
+		uint32_t st[4], ln[4] = {0, 12, 0, 30};
+
+		build(&m, false);
+		p = model_agent_process(&m, 10, "/usr/bin/python3")->profile;
+		st[0] = profile_func_interp(p, "<module>", "/srv/app.py", 1);
+		st[1] = profile_func_interp(p, "Parser.parse_line", "/srv/app.py", 10);
+		st[2] = profile_func(p, "libpython3.11.so", "_PyEval_EvalFrameDefault", NULL, 0);
+		st[3] = profile_func_interp(p, "<lambda>", "/srv/app.py", 30);
+		for (int s = 0; s < 8; s++) {
+			profile_add_samples(p, 10, st, 4, 2, s + 0.5);
+			profile_add_lines(p, st, ln, 4, 2);
+		}
+		st[3] = profile_func_interp(p, "<lambda>", "/srv/app.py", 31);
+		ln[3] = 31;
+		profile_add_samples(p, 10, st, 4, 1, 9.5);
+		profile_add_lines(p, st, ln, 4, 1);
+		snapshot_encode(&m, &meta, &py);
+		f = pack(py.data, py.len, &len);
+		save_bytes("valid-python", f, len);
+		free(f);
+		snapshot_buf_release(&py);
+		model_release(&m);
+	}
+
 	build(&m, false);
 	snapshot_encode(&m, &meta, &small);
 	f = pack(small.data, small.len, &len);

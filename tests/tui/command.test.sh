@@ -29,6 +29,31 @@ wait_until() {
 }
 size_is() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$2" ]; }
 left_in() { ls -d "$1"/perftop-* >/dev/null 2>&1; }
+# has_terminal PID: PID's process group is its terminal's foreground group
+# (/proc/PID/stat after the command name: pgrp is field 3, tpgid field 6).
+has_terminal() {
+	awk '{ sub(/.*\) /, ""); exit !($3 > 0 && $3 == $6) }' "/proc/$1/stat" 2>/dev/null
+}
+# log_tab: opens the Log tab (7) of the command's process view; false, with
+# the reason in $why, when it does not open. The view has tabs once the
+# command's agent has said hello (before that 1..7 have no tab to go to and
+# do nothing), and its title shows the command line ("sleep 300") before
+# that: wait for the tab bar, not for the title, then for the Log's header.
+log_tab() {
+	if ! tm_wait_for 'Functions +Tree +Callers' 30; then
+		why="no tabs (the agent did not connect): $(tm_screen | head -n 4 | tr '\n' '|')"
+		return 1
+	fi
+	tm send-keys -t t 7
+	if ! tm_wait_for '^ *TIME +SOURCE +MESSAGE' 30; then
+		why="7 did not open the Log tab: $(log_screen)"
+		return 1
+	fi
+}
+# log_screen: the pane's title and, from the tab bar on, its lines that are
+# not blank (the tab shown, the Log's rows, the status line), '|' for
+# newlines.
+log_screen() { tm_screen | sed -n '1p;/Functions  *Tree/,$p' | grep -v '^ *$' | head -n 16 | tr '\n' '|'; }
 
 # ---- Ctrl-C: 130, the terminal as it was, nothing left ------------------------------
 mkdir -p "$T/w" "$T/tmp1"
@@ -57,44 +82,52 @@ fi
 
 # ---- stdin and the Log tab ------------------------------------------------------------
 tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'cat; echo stdin-was-at-its-end; echo the-last-line; exec sleep 300'"
-if wait_for_text "sleep 300" 30; then
-	tm send-keys -t t 7
+if log_tab; then
 	if wait_for_text "the-last-line" 30 && tm_screen | grep -q "output *stdin-was-at-its-end"; then
 		pass log_tab_shows_output_and_stdin_is_dev_null
 	else
-		fail log_tab_shows_output_and_stdin_is_dev_null "$(tm_screen | tail -n 8 | tr '\n' '|')"
+		fail log_tab_shows_output_and_stdin_is_dev_null "$(log_screen)"
 	fi
 	tm send-keys -t t q
 	tm_wait_gone 30
 else
-	fail log_tab_shows_output_and_stdin_is_dev_null "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+	fail log_tab_shows_output_and_stdin_is_dev_null "$why"
 fi
 tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run --stdin '$T/in.txt' -- sh -c 'echo \"read=\$(wc -l)\"; exec sleep 300'"
-if wait_for_text "sleep 300" 30; then
-	tm send-keys -t t 7
-	check stdin_option_gives_the_file wait_for_text "read=37" 30
+if log_tab; then
+	if wait_for_text "read=37" 30; then
+		pass stdin_option_gives_the_file
+	else
+		fail stdin_option_gives_the_file "no read=37 in the Log: $(log_screen)"
+	fi
 	tm send-keys -t t q
 	tm_wait_gone 30
 else
-	fail stdin_option_gives_the_file "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+	fail stdin_option_gives_the_file "$why"
 fi
 
 # A redirected stdin is the command's; the screen reads its keys from /dev/tty.
 tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run -- sh -c 'echo \"redirected=\$(wc -l)\"; exec sleep 300' <'$T/in.txt'"
-if wait_for_text "sleep 300" 30; then
-	tm send-keys -t t 7
-	check redirected_stdin_is_the_commands wait_for_text "redirected=37" 30
+if log_tab; then
+	if wait_for_text "redirected=37" 30; then
+		pass redirected_stdin_is_the_commands
+	else
+		fail redirected_stdin_is_the_commands "no redirected=37 in the Log: $(log_screen)"
+	fi
 	tm send-keys -t t q
 	check redirected_stdin_keys_from_the_terminal tm_wait_gone 30
 else
-	fail redirected_stdin_is_the_commands "no screen: $(tm_screen | head -n 3 | tr '\n' '|')"
+	fail redirected_stdin_is_the_commands "$why"
 fi
 
 # --output FILE: the command's stdout and stderr in FILE, and in the Log.
 tm_start "env TMPDIR='$T/tmp1' '$PERFTOP' run --output '$T/chosen.txt' -- sh -c 'echo into-chosen; echo err-into-chosen >&2; exec sleep 300'"
-if wait_for_text "sleep 300" 30; then
-	tm send-keys -t t 7
-	check output_option_in_the_log wait_for_text "err-into-chosen" 30
+if log_tab; then
+	if wait_for_text "err-into-chosen" 30; then
+		pass output_option_in_the_log
+	else
+		fail output_option_in_the_log "no err-into-chosen in the Log: $(log_screen)"
+	fi
 	tm send-keys -t t q
 	tm_wait_gone 30
 	if grep -qx into-chosen "$T/chosen.txt" && grep -qx err-into-chosen "$T/chosen.txt"; then
@@ -242,7 +275,7 @@ if command -v bash >/dev/null 2>&1; then
 	wait_for_text 'jc$' 30
 	tm send-keys -t t "set -b" Enter
 	for sub in record run; do
-		rm -f "$T/jc.rc" "$T/jc.out" "$T/jc.ptsnap"
+		rm -f "$T/jc.rc" "$T/jc.out" "$T/jc.ptsnap" "$T/jc.pid"
 		if [ $sub = record ]; then
 			what="record -o '$T/jc.ptsnap'"
 		else
@@ -250,7 +283,17 @@ if command -v bash >/dev/null 2>&1; then
 		fi
 		# In a subshell, as in a script: the shell stops with perftop (one
 		# job), and rc is written when perftop ends, not when it stops.
-		tm send-keys -t t "clear; ('$PERFTOP' $what -- sh -c 'read a; echo first=\$a; read b; echo second=\$b' >'$T/jc.out'; echo rc=\$? >'$T/jc.rc')" Enter
+		# A line is typed for the command only once it has the terminal:
+		# typed ahead, it may reach the terminal while the shell's line
+		# editor still has it in its own mode (no echo, CR not turned
+		# into NL), and the command's read then gets "one<CR>" with no
+		# end of line.
+		tm send-keys -t t "clear; ('$PERFTOP' $what -- sh -c 'echo \$\$ >\"$T/jc.pid\"; read a; echo first=\$a; read b; echo second=\$b' >'$T/jc.out'; echo rc=\$? >'$T/jc.rc')" Enter
+		if ! wait_until 30 test -s "$T/jc.pid" || ! wait_until 30 has_terminal "$(cat "$T/jc.pid")"; then
+			fail "${sub}_ctrl_z" "the command never had the terminal: $(tm_screen | tr -s '\n' '|')"
+			continue
+		fi
+		cpid=$(cat "$T/jc.pid")
 		tm send-keys -t t "one" Enter
 		if ! wait_until 30 grep -qs "first=one" "$T/jc.out"; then
 			fail "${sub}_ctrl_z" "the command never read its first line: $(tm_screen | tr -s '\n' '|')"
@@ -264,8 +307,10 @@ if command -v bash >/dev/null 2>&1; then
 		fi
 		if [ $sub = run ]; then
 			# bg: the command's read from the background stops it and perftop.
+			# The Ctrl-Z's "Stopped" is on screen until clear runs:
+			# wait for bg's "... ) &", then for the new "Stopped".
 			tm send-keys -t t "clear; bg" Enter
-			wait_for_text "Stopped" 30
+			wait_for_text ") &" 30 && wait_for_text "Stopped" 30
 			tm send-keys -t t "jobs -l" Enter
 			if wait_for_text "Stopped (tty input)" 30; then
 				pass run_bg_then_terminal_read_stops_both
@@ -274,6 +319,7 @@ if command -v bash >/dev/null 2>&1; then
 			fi
 		fi
 		tm send-keys -t t "fg" Enter
+		wait_until 30 has_terminal "$cpid"
 		tm send-keys -t t "two" Enter
 		if wait_until 30 test -s "$T/jc.rc" && grep -qx "second=two" "$T/jc.out" &&
 			grep -qx "rc=0" "$T/jc.rc" && { [ $sub = run ] || [ -s "$T/jc.ptsnap" ]; }; then

@@ -140,3 +140,45 @@ Test(diff, three_formats)
 	profile_free(base);
 	profile_free(new_);
 }
+
+/* Two Python functions of one name in one file (two lambdas) are two rows,
+ * each matched with itself in the other profile. */
+static struct profile *lambdas(uint64_t first, uint64_t second)
+{
+	struct profile *p = profile_new(1);
+	uint32_t m = profile_func_interp(p, "<module>", "/tmp/app.py", 1);
+	uint32_t a = profile_func_interp(p, "<lambda>", "/tmp/app.py", 30);
+	uint32_t b = profile_func_interp(p, "<lambda>", "/tmp/app.py", 31);
+	uint32_t sa[] = { m, a }, sb[] = { m, b };
+
+	p->exe = strdup("/usr/bin/python3");
+	profile_add_samples(p, 1, sa, 2, first, 1);
+	profile_add_samples(p, 1, sb, 2, second, 2);
+	return p;
+}
+
+Test(diff, python_functions_of_one_name_stay_apart)
+{
+	struct profile *base = lambdas(50, 50), *new_ = lambdas(20, 80);
+	struct diff d;
+	size_t n = 0;
+
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_assert_eq(d.nfuncs, 3);
+	for (size_t i = 0; i < d.nfuncs; i++) {
+		if (strcmp(d.funcs[i].name, "<lambda>"))
+			continue;
+		n++;
+		cr_assert_neq(d.funcs[i].base_id, UINT32_MAX);
+		cr_assert_neq(d.funcs[i].new_id, UINT32_MAX);
+		cr_assert_eq(base->funcs[d.funcs[i].base_id].line,
+			     new_->funcs[d.funcs[i].new_id].line, "matched with itself");
+		cr_assert_float_eq(d.funcs[i].base_self, 50, 1e-9);
+		cr_assert_float_eq(d.funcs[i].d_self,
+				   base->funcs[d.funcs[i].base_id].line == 30 ? -30 : 30, 1e-9);
+	}
+	cr_assert_eq(n, 2);
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}

@@ -179,12 +179,27 @@ Test(ingest, named_frames_zones_and_counters_land_in_the_profile)
 		if (!strcmp(f->name, "main"))
 			cr_assert_eq(f->total, 30);
 		else if (!strcmp(f->name, "parse"))
-			cr_assert(f->self == 10 && f->total == 30 && f->line == 20 &&
-				  !strcmp(f->file, "prog.py"));
+			/* NAME without a line (1.2): the definition line is unknown;
+			 * the executing line 20 is in the line table */
+			cr_assert(f->self == 10 && f->total == 30 && f->line == 0 && f->interp &&
+				  !strcmp(f->file, "prog.py") && !strcmp(f->module, "prog.py"));
 		else if (!strcmp(f->name, "lex"))
 			cr_assert(f->self == 20 && f->total == 20);
 		else
 			cr_assert_fail("unexpected function '%s'", f->name);
+	}
+	{
+		uint32_t idx[16];
+		size_t n;
+
+		for (size_t i = 0; i < profile_func_count(p); i++)
+			if (!strcmp(p->funcs[i].name, "parse")) {
+				n = pylines_of(&p->lines, (uint32_t)i, idx);
+				cr_assert_eq(n, 1);
+				cr_assert_eq(p->lines.e[idx[0]].line, 20);
+				cr_assert_eq(p->lines.e[idx[0]].total, 30);
+				cr_assert_eq(p->lines.e[idx[0]].self, 10);
+			}
 	}
 	cr_assert_eq(profile_zone_count(p), 1);
 	cr_assert_eq(p->zones[0].hist.count, 10);
@@ -582,4 +597,77 @@ Test(ingest, stats_of_a_1_1_agent_leave_the_cost_unknown)
 	model_unlock(&m);
 	close(fd);
 	cr_assert(wait_for(disconnected, NULL));
+}
+
+static void put_name_line(struct wire_buf *b, uint32_t id, uint32_t kind, const char *text,
+			  uint32_t line)
+{
+	struct wire_name n = { id, kind, { text, (uint32_t)strlen(text) }, line };
+
+	cr_assert_eq(wire_put_name(b, &n), 0);
+}
+
+/* Python frames (protocol 1.3): a FUNCTION's NAME carries its definition
+ * line, so two <lambda> of one file are two functions; a frame's own line
+ * goes to the line table; a NAME id redefined names the new function. */
+Test(ingest, python_functions_by_definition_line)
+{
+	uint8_t mem[8192];
+	struct wire_buf b;
+	struct wire_batch w;
+	struct wire_frame l30 = { 0, 1, 3, 30 }, l31 = { 0, 2, 3, 31 }, redef = { 0, 1, 3, 6 };
+	struct wire_samples item;
+	int fd = dial();
+	uint64_t want = 6;
+	struct profile *p;
+	uint32_t a = UINT32_MAX, c = UINT32_MAX, f = UINT32_MAX, idx[8];
+
+	wire_buf_init(&b, mem, sizeof(mem));
+	put_hello(&b, WIRE_PROTO_MAJOR, WIRE_PROTO_MINOR);
+	put_name_line(&b, 1, WIRE_NAME_FUNCTION, "<lambda>", 30);
+	put_name_line(&b, 2, WIRE_NAME_FUNCTION, "<lambda>", 31);
+	put_name_line(&b, 3, WIRE_NAME_FILE, "/srv/app/app.py", 0);
+	cr_assert_eq(wire_samples_begin(&b, &w, 77, 1000), 0);
+	for (int i = 0; i < 5; i++) {
+		memset(&item, 0, sizeof(item));
+		item.tid = 77;
+		item.ts = 1000 + (uint64_t)i * 1000000;
+		item.stack.frames = i < 3 ? &l30 : &l31;
+		item.stack.depth = 1;
+		cr_assert_eq(wire_batch_add(&b, &w, &item), 0);
+	}
+	wire_batch_end(&b, &w);
+	put_name_line(&b, 1, WIRE_NAME_FUNCTION, "Parser.feed", 5);
+	cr_assert_eq(wire_samples_begin(&b, &w, 77, 9000000), 0);
+	memset(&item, 0, sizeof(item));
+	item.tid = 77;
+	item.ts = 9000000;
+	item.stack.frames = &redef;
+	item.stack.depth = 1;
+	cr_assert_eq(wire_batch_add(&b, &w, &item), 0);
+	wire_batch_end(&b, &w);
+	send_all(fd, b.data, b.len);
+	cr_assert(wait_for(has_samples, &want));
+	model_lock(&m);
+	p = model_find(&m, getpid())->profile;
+	for (uint32_t i = 0; i < profile_func_count(p); i++) {
+		if (!strcmp(p->funcs[i].name, "<lambda>"))
+			*(p->funcs[i].line == 30 ? &a : &c) = i;
+		if (!strcmp(p->funcs[i].name, "Parser.feed"))
+			f = i;
+	}
+	cr_assert(a != UINT32_MAX && c != UINT32_MAX && f != UINT32_MAX && a != c);
+	cr_assert(p->funcs[a].interp && !strcmp(p->funcs[a].module, "app.py") &&
+		  !strcmp(p->funcs[a].file, "/srv/app/app.py"));
+	cr_assert_eq(p->funcs[a].self, 3);
+	cr_assert_eq(p->funcs[c].self, 2);
+	cr_assert_eq(p->funcs[c].line, 31);
+	cr_assert_eq(p->funcs[f].self, 1, "the redefined id names the new function");
+	cr_assert_eq(p->funcs[f].line, 5);
+	cr_assert_eq(pylines_of(&p->lines, a, idx), 1);
+	cr_assert(p->lines.e[idx[0]].line == 30 && p->lines.e[idx[0]].self == 3);
+	cr_assert_eq(pylines_of(&p->lines, f, idx), 1);
+	cr_assert(p->lines.e[idx[0]].line == 6 && p->lines.e[idx[0]].total == 1);
+	model_unlock(&m);
+	close(fd);
 }
