@@ -8,7 +8,7 @@
 #               of their `def` and a module naming the file;
 #   py_shares   three functions doing 50/30/20 % of one thread's work: shares
 #               within +-3 points; the interpreter's own frames
-#               (_PyEval_EvalFrameDefault) hidden from the report by default;
+#               (_PyEval_EvalFrameDefault) left out of their stacks by default;
 #   py_threads  two threads doing work in the ratio 2:1: each function on its
 #               own thread, the threads' sample shares within +-3 points of
 #               the CPU time each thread measured, their Python names;
@@ -18,8 +18,8 @@
 #   py_zlib     a thread in zlib.compress with the GIL released: zlib's
 #               samples under the Python function that called it;
 # the pprof export read back by `go tool pprof -top -lines` names the Python
-# functions with their files, each function's hottest line being the line
-# marked "hot: NAME"; `run --batch` lists them with FILE:LINE. Shares test
+# functions with their files and def lines; `export --interp` keeps the
+# interpreter's frames; `run --batch` lists them with FILE:LINE. Shares test
 # attribution with a tolerance, never time. Debian's python3 always; pyenv's
 # 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
@@ -73,8 +73,7 @@ record_one() {
 }
 
 # pprof_names V D WORKLOAD FN...: go tool pprof -top -lines on D/e.pprof
-# lists each FN with the workload's file, and FN's hottest line (its
-# first row: -top sorts by flat samples) is the line marked "hot: FN".
+# lists each FN with the workload's file and the line of its `def`.
 pprof_names() {
 	v=$1 d=$2 wl=$3
 	shift 3
@@ -99,10 +98,9 @@ pprof_names() {
 				"$(grep -m 3 -E '^ +[0-9]' "$d/pprof.txt" | tr -s ' ' | tr '\n' '|')"
 			continue
 		fi
-		pass "$v pprof: go tool pprof -top names $row"
-		hot=$(grep -n "# hot: $fn\$" "$wl" | cut -d: -f1)
-		check "$v pprof: $fn's hottest line in go tool pprof -top -lines is its hot line $hot ($row)" \
-			test "${row##*:}" = "$hot"
+		def=$(grep -n "^def $fn(" "$wl" | cut -d: -f1)
+		check "$v pprof: go tool pprof -top -lines names $row (def line $def)" \
+			test "${row##*:}" = "$def"
 	done
 }
 
@@ -115,6 +113,14 @@ run_version() {
 	done
 	[ -f "$tmp/$v/py_shares/e.pprof" ] &&
 		pprof_names "$v" "$tmp/$v/py_shares" "$WLDIR/py_shares.py" work_50 work_30 work_20
+	# --interp keeps the interpreter's frames between the Python ones.
+	if [ -f "$tmp/$v/py_shares/s.ptsnap" ] && "$PERFTOP" export "$tmp/$v/py_shares/s.ptsnap" \
+		--interp --format folded -o "$tmp/$v/interp.folded" 2>/dev/null; then
+		n=$(grep -c '_PyEval_EvalFrameDefault;.*work_50' "$tmp/$v/interp.folded")
+		check "$v export --interp: _PyEval_EvalFrameDefault under work_50's callers ($n stacks)" test "$n" -gt 0
+	else
+		fail "$v export --interp" "export --interp --format folded failed"
+	fi
 
 	# perftop run --batch: the last refresh's Functions table names them
 	# with FILE:LINE.

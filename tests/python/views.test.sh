@@ -4,7 +4,8 @@
 # tests/workloads/py_recurse.py` (a recursion 40 deep whose leaf is
 # burn_leaf) shows burn_leaf with its file in Functions; Tree, searched for
 # burn_leaf, opens the way through descend; Callers of burn_leaf names
-# descend; Flame draws descend and burn_leaf. Debian's python3 (the other
+# descend; Flame draws descend and burn_leaf; l on burn_leaf in Functions
+# shows its lines, hottest first: the line marked "hot". Debian's python3 (the other
 # versions are judged on the same frames by frames.test.sh). (POSIX sh.)
 . tests/lib.sh
 . tests/tui/lib.sh
@@ -59,5 +60,17 @@ expect "Callers: descend calls burn_leaf" "▸ descend|▾ descend"
 keys 4
 expect "Flame draws descend" "descend"
 expect "Flame draws burn_leaf" "burn_leaf"
+# l on burn_leaf in Functions: its lines, hottest first; the first is the
+# line marked "hot: burn_leaf".
+keys 1
+keys / b u r n _ l e a f Enter l
+def=$(grep -n "^def burn_leaf(" "$WL" | cut -d: -f1)
+hot=$(grep -n "# hot: burn_leaf\$" "$WL" | cut -d: -f1)
+expect "l: burn_leaf defined at py_recurse.py:$def" "burn_leaf .*defined at .*py_recurse\.py:$def\$"
+first=$(tm_screen | grep -A1 'FILE:LINE' | tail -n 1)
+case $first in
+*py_recurse.py:"$hot") pass "python views: l: burn_leaf's hottest line is its hot line $hot" ;;
+*) fail "python views: l: burn_leaf's hottest line is its hot line $hot" "first row: '$first'" ;;
+esac
 [ -n "${VIEWS_SHOW:-}" ] && tm_screen
 tm kill-session -t t 2>/dev/null
