@@ -69,7 +69,7 @@ enum {
 	AGENT_REC_PYSAMPLE = 4,
 };
 
-#define AGENT_PY_MAX_FRAMES 128u /* Python frames kept per sample (leaf-most) */
+#define AGENT_PY_MAX_FRAMES 256u /* Python frames kept per sample (leaf-most) */
 #define AGENT_PY_MAX_SEGS   64u  /* eval-loop runs told apart per sample */
 #define AGENT_PY_TAG        (1ull << 63) /* marks a Python frame's first word */
 
@@ -489,11 +489,13 @@ void agent__py_init(void);
  * failed (segs->bad). */
 uint32_t agent__py_walk(pid_t tid, uint64_t *out, uint32_t max, struct agent_py_segs *segs);
 /* Signal handler: splices p Python frames (py, with segs) into the n
- * native pcs found at out + 4 * p (an unwind of at most depth_max), writing
- * the stack at out (agent__py_words(n, p) words). Returns its frames. */
+ * native pcs found at out + agent__py_words(0, p, segs) (an unwind of at
+ * most depth_max), writing the stack at out (agent__py_words(n, p, segs)
+ * words: n + 4p, and 4 more when Python frames were cut). Returns its
+ * frames. */
 uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const uint64_t *py,
                           uint32_t p, const struct agent_py_segs *segs);
-uint32_t agent__py_words(uint32_t n, uint32_t p);
+uint32_t agent__py_words(uint32_t n, uint32_t p, const struct agent_py_segs *segs);
 
 /* ---- pynames.c (writer thread) ---- */
 /* A NAME for perftop: id, kind (enum wire_name_kind), text, line. */

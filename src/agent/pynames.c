@@ -72,6 +72,7 @@ static uint32_t pool_used;
 static uint32_t next_id = PY_ID_BASE;
 static uint32_t conn_gen = 1;
 static uint32_t unknown_id, unknown_sent;
+static uint32_t cut_id, cut_sent; /* the mark of Python frames left out */
 static int memfd = -2; /* -2: not made yet; -1: none */
 static uint8_t linetable[LINETABLE_MAX];
 
@@ -337,9 +338,24 @@ static int line_of(const struct code_entry *c, int32_t lasti)
 int agent__py_frame(const uint64_t *w, uint32_t *name, uint32_t *file, uint32_t *line,
                     agent_py_name_fn put_name, void *ctx)
 {
-	struct code_entry *c = agent__py.L ? code_of(w) : NULL;
+	struct code_entry *c;
 	int32_t lasti = (int32_t)(uint32_t)(w[3] >> 32);
 
+	if ((w[0] & ~AGENT_PY_TAG) == 0) {
+		static const char cut[] = "<outer Python frames not read>";
+
+		if (!cut_id)
+			cut_id = next_id++;
+		if (cut_sent != conn_gen) {
+			if (put_name(ctx, cut_id, WIRE_NAME_FUNCTION, cut, sizeof(cut) - 1, 0) < 0)
+				return -1;
+			cut_sent = conn_gen;
+		}
+		*name = cut_id;
+		*file = *line = 0;
+		return 0;
+	}
+	c = agent__py.L ? code_of(w) : NULL;
 	if (!c) {
 		static const char unknown[] = "<unknown Python frame>";
 

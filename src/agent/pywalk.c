@@ -29,6 +29,9 @@
  * default). When the counts differ (a signal in the eval loop's prologue, a
  * stack cut short), they are matched from the root, or from the leaf when
  * either stack was cut; segments with no eval frame go to the root end.
+ * Python frames beyond AGENT_PY_MAX_FRAMES (the leaf-most are kept) are
+ * marked by a frame of their own (code 0) after the outermost one kept, so
+ * a view shows the cut instead of a wrong root.
  */
 #include "agent/agent.h"
 
@@ -241,7 +244,7 @@ static inline bool is_eval(uint64_t pc, uint32_t i)
 uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const uint64_t *py,
                           uint32_t p, const struct agent_py_segs *segs)
 {
-	const uint64_t *natives = out + 4 * (size_t)p;
+	const uint64_t *natives = out + agent__py_words(0, p, segs);
 	uint16_t evals[AGENT_MAX_DEPTH];
 	/* anchor[k]: the native index segment k goes before; n: the root end */
 	uint16_t anchor[AGENT_PY_MAX_SEGS];
@@ -265,7 +268,7 @@ uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const u
 			anchor[k] = pairs ? anchor[ns - pairs] : (uint16_t)n;
 	}
 	/* Forward, in place: the output never passes the next native unread
-	 * (out + entries written <= natives + i). */
+	 * (words written <= i + 4p, plus 4 for the mark of a cut). */
 	for (uint32_t i = 0; i <= n; i++) {
 		while (seg < ns && anchor[seg] == i) {
 			for (k = from; k < segs->end[seg]; k++) {
@@ -275,6 +278,13 @@ uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const u
 			}
 			from = segs->end[seg];
 			seg++;
+			if (seg == ns && segs->cut) {
+				/* the outer Python frames left out: said, not hidden */
+				out[w] = AGENT_PY_TAG;
+				out[w + 1] = out[w + 2] = out[w + 3] = 0;
+				w += 4;
+				frames++;
+			}
 		}
 		if (i < n) {
 			out[w++] = natives[i];
@@ -284,8 +294,9 @@ uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const u
 	return frames;
 }
 
-/* Words of a spliced stack of n natives and p Python frames. */
-uint32_t agent__py_words(uint32_t n, uint32_t p)
+/* Words of a spliced stack of n natives and p Python frames (and the
+ * mark of a cut: four words). */
+uint32_t agent__py_words(uint32_t n, uint32_t p, const struct agent_py_segs *segs)
 {
-	return n + 4 * p;
+	return n + 4 * p + (segs->cut && segs->n ? 4 : 0);
 }

@@ -403,7 +403,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	np = agent__py.L ? agent__py_walk(atomic_load_explicit(&t->tid, memory_order_relaxed), t->py_scratch, AGENT_PY_MAX_FRAMES, &segs) : 0;
 	if (agent__py.L && segs.bad)
 		atomic_fetch_add_explicit(&agent__py.unread, 1, memory_order_relaxed);
-	rec = ring_reserve(&t->samples, 2 + depth + 4 * np);
+	rec = ring_reserve(&t->samples, 2 + depth + 4 * np + 4);
 	if (!rec) {
 		atomic_store_explicit(&t->dropped,
 		                      atomic_load_explicit(&t->dropped, memory_order_relaxed) + 1,
@@ -414,11 +414,11 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	if (np) {
 		uint32_t frames;
 
-		n = unwind(ucv, rec + 2 + 4 * np, depth);
+		n = unwind(ucv, rec + 2 + agent__py_words(0, np, &segs), depth);
 		frames = agent__py_splice(rec + 2, n, depth, t->py_scratch, np, &segs);
-		rec[0] = ring_header(AGENT_REC_PYSAMPLE, 2 + agent__py_words(n, np),
+		rec[0] = ring_header(AGENT_REC_PYSAMPLE, 2 + agent__py_words(n, np, &segs),
 		                     frames | weight << 16);
-		ring_commit_n(&t->samples, 2 + agent__py_words(n, np));
+		ring_commit_n(&t->samples, 2 + agent__py_words(n, np, &segs));
 	} else {
 		n = unwind(ucv, rec + 2, depth);
 		rec[0] = ring_header(AGENT_REC_SAMPLE, 2 + n, n | weight << 16);
