@@ -163,6 +163,7 @@ struct agent_thread {
 	/* The handler's scratch for Python frames (4 words each,
 	 * AGENT_PY_MAX_FRAMES), in the slot's mapping. */
 	uint64_t *py_scratch;
+	uintptr_t py_tstate; /* the handler's: its CPython thread state, checked */
 };
 
 struct agent_config {
@@ -484,10 +485,11 @@ struct agent_py_segs {
 };
 /* Looks for CPython in the process (constructor, normal code). */
 void agent__py_init(void);
-/* Signal handler: this thread's (tid) Python frames, leaf first, four words
+/* Signal handler: thread t's (the caller's) Python frames, leaf first, four words
  * each into out (at most max frames); 0 when it runs none, or when a read
  * failed (segs->bad). */
-uint32_t agent__py_walk(pid_t tid, uint64_t *out, uint32_t max, struct agent_py_segs *segs);
+uint32_t agent__py_walk(struct agent_thread *t, uint64_t *out, uint32_t max,
+                        struct agent_py_segs *segs);
 /* Signal handler: splices p Python frames (py, with segs) into the n
  * native pcs found at out + agent__py_words(0, p, segs) (an unwind of at
  * most depth_max), writing the stack at out (agent__py_words(n, p, segs)

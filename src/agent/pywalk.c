@@ -146,15 +146,28 @@ static inline uintptr_t load_ptr(uintptr_t addr)
 	return *(const uintptr_t *)addr;
 }
 
-/* addr..addr+len readable, addr aligned to align. */
+/* The thread's own stack, below its top and above the handler's frame: in
+ * use, so mapped, for as long as the handler runs (3.11's C frames and
+ * 3.12's entry frames live there). Set by each walk, on its thread. */
+static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
+
+/* addr..addr+len readable, addr aligned to align: on the live part of the
+ * thread's own stack, or on pages the system call says are mapped. */
 static inline bool readable(uintptr_t addr, size_t len, uintptr_t align)
 {
-	return addr >= 4096 && (addr & (align - 1)) == 0 && agent__unwmem_readable(addr, len);
+	if (addr < 4096 || (addr & (align - 1)) != 0 || addr + len < addr)
+		return false;
+	if (addr >= stack_lo && addr + len <= stack_hi)
+		return true;
+	return agent__unwmem_readable(addr, len);
 }
 
-uint32_t agent__py_walk(pid_t tid, uint64_t *out, uint32_t max, struct agent_py_segs *segs)
+uint32_t agent__py_walk(struct agent_thread *t, uint64_t *out, uint32_t max,
+                        struct agent_py_segs *segs)
 {
 	const struct pyrt_layout *L = agent__py.L;
+	pid_t tid = atomic_load_explicit(&t->tid, memory_order_relaxed);
 	uintptr_t ts, frame;
 	uint32_t n = 0, steps = 0;
 
@@ -168,9 +181,19 @@ uint32_t agent__py_walk(pid_t tid, uint64_t *out, uint32_t max, struct agent_py_
 	if (!ts)
 		return 0;
 	agent__unwmem_begin();
-	if (!readable(ts, (size_t)L->ts_native_tid + 8, 8) ||
-	    (long)load_ptr(ts + L->ts_native_tid) != (long)tid)
+	stack_lo = stack_hi = 0;
+	if (t->stack_lo && (uintptr_t)__builtin_frame_address(0) > t->stack_lo &&
+	    (uintptr_t)__builtin_frame_address(0) < t->stack_hi) {
+		stack_lo = (uintptr_t)__builtin_frame_address(0);
+		stack_hi = t->stack_hi;
+	}
+	/* The thread state lives as long as the thread: checked once. */
+	if (ts != t->py_tstate &&
+	    !readable(ts, (size_t)L->ts_native_tid + 8, 8))
+		return 0;
+	if ((long)load_ptr(ts + L->ts_native_tid) != (long)tid)
 		return 0; /* not this thread's (a deleted key reused): no Python here */
+	t->py_tstate = ts;
 	if (L->ts_cframe) {
 		uintptr_t cf = load_ptr(ts + L->ts_cframe);
 

@@ -400,7 +400,7 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	}
 	/* Python frames first (into the slot's scratch), so the ring is asked
 	 * for room for both. */
-	np = agent__py.L ? agent__py_walk(atomic_load_explicit(&t->tid, memory_order_relaxed), t->py_scratch, AGENT_PY_MAX_FRAMES, &segs) : 0;
+	np = agent__py.L ? agent__py_walk(t, t->py_scratch, AGENT_PY_MAX_FRAMES, &segs) : 0;
 	if (agent__py.L && segs.bad)
 		atomic_fetch_add_explicit(&agent__py.unread, 1, memory_order_relaxed);
 	rec = ring_reserve(&t->samples, 2 + depth + 4 * np + 4);

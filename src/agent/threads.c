@@ -106,6 +106,7 @@ static void slot_reset(struct agent_thread *t, pid_t tid)
 
 	ring_reset(&t->samples);
 	ring_reset(&t->events);
+	t->py_tstate = 0;
 	memset(t->zstats, 0, used * sizeof(*t->zstats));
 	atomic_store_explicit(&t->zused, 0, memory_order_relaxed);
 	atomic_store_explicit(&t->zseq, 0, memory_order_relaxed);
