@@ -23,26 +23,14 @@
 # attribution with a tolerance, never time. Debian's python3 always; pyenv's
 # 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
+. tests/python/lib.sh
 
 WLDIR=$PWD/tests/workloads
 CHECK=$PWD/tests/python/frames_check.py
 # Debian's python3 reads every profile (any version is being judged).
 JUDGE=/usr/bin/python3
 
-if [ ! -x "$PERFTOP" ] || [ ! -f "$BUILD/libperftop.so" ]; then
-	fail python_frames "$PERFTOP or the agent not built (make)"
-	exit 0
-fi
-if [ ! -x /usr/bin/python3 ]; then
-	fail python_frames "Debian's python3 is not installed (apt-get install python3)"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-PERFTOP_SOCKET=$tmp/perftop.sock
-export PERFTOP_SOCKET
-unset PYTHONPATH PYTHONHOME
+py_suite python_frames || exit 0
 
 # expect_line WORKLOAD: the first word its last output line starts with.
 expect_word() { echo "${1#py_}"; }
@@ -143,14 +131,4 @@ run_version() {
 }
 
 run_version python3.11-debian /usr/bin/python3
-for minor in 12 13; do
-	found=
-	for py in "$HOME"/.pyenv/versions/3.$minor*/bin/python3; do
-		[ -x "$py" ] && found=$py
-	done
-	if [ -n "$found" ]; then
-		run_version "python3.$minor" "$found"
-	else
-		skip "python3.$minor frames" "no ~/.pyenv/versions/3.$minor*/bin/python3 on this machine"
-	fi
-done
+each_pyenv frames run_version

@@ -11,6 +11,7 @@
 # python3 always, through the agent's builtins and through plain ctypes
 # calls; pyenv's 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
+. tests/python/lib.sh
 
 WL=$PWD/tests/workloads/py_zones.py
 N=400
@@ -138,17 +139,7 @@ PERFTOP_PY_NO_BUILTINS=1
 export PERFTOP_PY_NO_BUILTINS
 run_version python3.11-debian-ctypes /usr/bin/python3
 unset PERFTOP_PY_NO_BUILTINS
-for minor in 12 13; do
-	found=
-	for py in "$HOME"/.pyenv/versions/3.$minor*/bin/python3; do
-		[ -x "$py" ] && found=$py
-	done
-	if [ -n "$found" ]; then
-		run_version "python3.$minor" "$found"
-	else
-		skip "python3.$minor" "no ~/.pyenv/versions/3.$minor*/bin/python3 on this machine"
-	fi
-done
+each_pyenv module run_version
 
 # The module is the one beside the agent perftop preloads (PERFTOP_AGENT).
 mkdir -p "$tmp/agentdir/python/perftop"

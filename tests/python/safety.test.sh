@@ -10,24 +10,12 @@
 # SAFETY_RUNS runs of each (default 20) with Debian's python3; 5 of each
 # with pyenv's 3.12 and 3.13 when present (SKIP otherwise).
 . tests/lib.sh
+. tests/python/lib.sh
 
 WL=$PWD/tests/workloads/py_safety.py
 RUNS=${SAFETY_RUNS:-20}
 
-if [ ! -x "$PERFTOP" ] || [ ! -f "$BUILD/libperftop.so" ]; then
-	fail python_safety "$PERFTOP or the agent not built (make)"
-	exit 0
-fi
-if [ ! -x /usr/bin/python3 ]; then
-	fail python_safety "Debian's python3 is not installed (apt-get install python3)"
-	exit 0
-fi
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-PERFTOP_SOCKET=$tmp/perftop.sock
-export PERFTOP_SOCKET
-unset PYTHONPATH PYTHONHOME
+py_suite python_safety || exit 0
 
 # same V MODE I OUT ERR RC: one run's output, stderr and status against the
 # reference run's; prints nothing, false (with the reason in $why) on a
@@ -100,14 +88,6 @@ run_version() {
 }
 
 run_version python3.11-debian /usr/bin/python3 "$RUNS"
-for minor in 12 13; do
-	found=
-	for py in "$HOME"/.pyenv/versions/3.$minor*/bin/python3; do
-		[ -x "$py" ] && found=$py
-	done
-	if [ -n "$found" ]; then
-		run_version "python3.$minor" "$found" 5
-	else
-		skip "python3.$minor safety" "no ~/.pyenv/versions/3.$minor*/bin/python3 on this machine"
-	fi
-done
+# run5 LABEL PY: five runs of each mode with another interpreter.
+run5() { run_version "$1" "$2" 5; }
+each_pyenv safety run5
