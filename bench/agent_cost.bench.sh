@@ -31,10 +31,7 @@ run_cfg() {
 	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
 		>"$tmp/r.json"
 	rm -rf "$tmp/snap" "$tmp"/perftop-record-*
-	num() {
-		v=$(sed -n "s/^ *\"$1\": \\([0-9.e+-]*\\),*\$/\\1/p" "$tmp/r.json" | head -n 1)
-		echo "${v:-0}"
-	}
+	num() { json_num "$1" "$tmp/r.json"; }
 	echo "$(awk '{print $2}' "$tmp/time") $(num samples) $(num agent_cost_pct) \
 $(num agent_handler_s) $(num agent_writer_s)"
 }

@@ -13,6 +13,13 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2)
 # $BUILD/bench/timeit: sets PERFTOP, TIMEIT (built), ROUNDS (default 5), a
 # private $tmp removed at exit (exported as TMPDIR, so perftop record's
 # directories land there) and load0, the load average at the start.
+# json_num KEY FILE: the first number keyed KEY in a report's JSON (perftop
+# report --format json writes one key a line), 0 when absent.
+json_num() {
+	_v=$(sed -n "s/^ *\"$1\": \([0-9.e+-]*\),*\$/\1/p" "$2" | head -n 1)
+	echo "${_v:-0}"
+}
+
 timed_target_setup() {
 	ROUNDS=${ROUNDS:-5}
 	PERFTOP=$BUILD/perftop

@@ -43,10 +43,7 @@ run_cfg() {
 		echo "python: no Python frames in the $1 Hz run (an agent without them: the before figures)" >&2
 	fi
 	rm -rf "$tmp/snap" "$tmp"/perftop-record-*
-	num() {
-		v=$(sed -n "s/^ *\"$1\": \\([0-9.e+-]*\\),*\$/\\1/p" "$tmp/r.json" | head -n 1)
-		echo "${v:-0}"
-	}
+	num() { json_num "$1" "$tmp/r.json"; }
 	echo "$(awk '{print $2}' "$tmp/time") $(num samples) $(num agent_handler_s)"
 }
 

@@ -52,10 +52,7 @@ run_mode() {
 	"$PERFTOP" report "$tmp/snap" --pid "$(awk '{print $5}' "$tmp/time")" --format json \
 		>"$tmp/r.json"
 	rm -rf "$tmp/snap" "$tmp"/perftop-record-*
-	num() {
-		v=$(sed -n "s/^ *\"$1\": \\([0-9.e+-]*\\),*\$/\\1/p" "$tmp/r.json" | head -n 1)
-		echo "${v:-0}"
-	}
+	num() { json_num "$1" "$tmp/r.json"; }
 	awk -v c="$(awk '{print $2}' "$tmp/time")" -v h="$(num agent_handler_s)" \
 		-v s="$(num samples)" 'BEGIN { printf "%s %d %.2f\n", c, s, (s > 0 ? h * 1e6 / s : 0) }'
 }

@@ -8,20 +8,10 @@
 #     native stacks, and one notice naming the version.
 # (POSIX sh.)
 . tests/lib.sh
+. tests/python/lib.sh
 
-if [ ! -x "$PERFTOP" ]; then
-	fail python_edges "$PERFTOP not built"
-	exit 0
-fi
+py_suite python_edges || exit 0
 PY=/usr/bin/python3
-if [ ! -x "$PY" ]; then
-	skip python_edges "no /usr/bin/python3 on this machine"
-	exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-PERFTOP_SOCKET=$tmp/perftop.sock
-export PERFTOP_SOCKET
 
 cat >"$tmp/deep.py" <<'PY'
 import sys
