@@ -1121,23 +1121,30 @@ void agent__sampler_flush_check(uint64_t now)
 	}
 }
 
-/* Python frames that could not be read (handler) or named (writer), said
- * when the counts change: samples whose Python part was dropped, frames
- * named "<unknown Python frame>". */
+/* Python frames that could not be read (handler: a notice that warns) or
+ * named (writer: code run once and freed before the writer drained its
+ * sample, expected at start-up: a notice that informs), said when the
+ * counts change. */
 static void py_tick(void)
 {
-	static uint64_t said_unread, said_unresolved;
+	static uint64_t said_unread, said_gone;
 	uint64_t unread = atomic_load(&agent__py.unread);
-	uint64_t unresolved = atomic_load(&agent__py.unresolved);
+	uint64_t gone = atomic_load(&agent__py.unresolved);
 
-	if (unread == said_unread && unresolved == said_unresolved)
-		return;
-	said_unread = unread;
-	said_unresolved = unresolved;
-	agent__notice(0, "python-unread", unread + unresolved,
-	              "Python frames not shown: %llu samples whose frames could not be read "
-	              "safely, %llu frames whose code was gone before it was named",
-	              (unsigned long long)unread, (unsigned long long)unresolved);
+	if (unread != said_unread) {
+		said_unread = unread;
+		agent__notice(0, "python-unread", unread,
+		              "%llu samples' Python frames could not be read safely and were left "
+		              "out (their native frames kept)",
+		              (unsigned long long)unread);
+	}
+	if (gone != said_gone) {
+		said_gone = gone;
+		agent__notice(0, "python-gone", gone,
+		              "%llu Python frames are named <unknown Python frame>: their code ran "
+		              "once and was freed before it could be named (module bodies, exec)",
+		              (unsigned long long)gone);
+	}
 }
 
 void agent__sampler_tick(uint64_t now)

@@ -359,8 +359,12 @@ static void note_drops(struct ingest_conn *c, const struct profile *p)
  * information: in the Log, not raised in the status line. */
 static enum msglog_level notice_level(const char *code)
 {
-	return strcmp(code, "thread-timers") == 0 || strcmp(code, "python") == 0 ? MSG_INFO
-	                                                                          : MSG_WARN;
+	static const char *const info[] = {"thread-timers", "python", "python-gone"};
+
+	for (size_t i = 0; i < sizeof(info) / sizeof(info[0]); i++)
+		if (strcmp(code, info[i]) == 0)
+			return MSG_INFO;
+	return MSG_WARN;
 }
 
 static void on_notice(struct ingest_conn *c, struct profile *p, const struct wire_notice *n)
