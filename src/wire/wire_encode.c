@@ -43,7 +43,8 @@ static int buf_write(void *data, const char *p, size_t n)
 		b->full = 1;
 		return -1;
 	}
-	memcpy(b->data + b->len, p, n);
+	if (n) /* an empty string or bin may come with no pointer */
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
 	return 0;
 }

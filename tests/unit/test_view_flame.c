@@ -338,7 +338,7 @@ Test(flame, fits_the_smallest_and_a_large_screen)
 Test(flame, deep_stacks_scroll)
 {
 	const char *names[40];
-	char buf[40][8];
+	char buf[40][16];
 
 	prof = model_agent_process(&fx.m, 300, "/usr/bin/prog")->profile;
 	for (int i = 0; i < 40; i++) {

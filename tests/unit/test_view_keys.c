@@ -34,7 +34,7 @@ static void profile_fill(void)
 	beta = profile_func(prof, "prog", "beta", "b.c", 2);
 	profile_add_samples(prof, 301, &alpha, 1, 100, 1.0);
 	for (int i = 1; i <= 6; i++) {
-		char name[16];
+		char name[24];
 		uint32_t g;
 
 		snprintf(name, sizeof(name), "gamma%d", i);
