@@ -158,6 +158,22 @@ void profile_free(struct profile *p)
 
 /* ---- functions and stacks -------------------------------------------------- */
 
+/* The entry of function id, just interned under a key "module\0name..."
+ * whose module is ml bytes: names point into the key. */
+static struct profile_func *func_made(struct profile *p, uint32_t id, size_t ml,
+                                      const char *file, int line)
+{
+	const char *k;
+
+	p->funcs = grow(p->funcs, &p->funcs_alloc, id, sizeof(*p->funcs));
+	k = intern_bytes(&p->func_keys, id, NULL);
+	p->funcs[id].module = k;
+	p->funcs[id].name = k + ml + 1;
+	p->funcs[id].file = file && *file ? xstrdup(file) : NULL;
+	p->funcs[id].line = line;
+	return &p->funcs[id];
+}
+
 uint32_t profile_func(struct profile *p, const char *module, const char *name, const char *file,
 		      int line)
 {
@@ -166,7 +182,6 @@ uint32_t profile_func(struct profile *p, const char *module, const char *name, c
 	char *key = ml + nl + 1 <= sizeof(stackbuf) ? stackbuf : xmalloc(ml + nl + 1);
 	bool added;
 	uint32_t id;
-	const char *k;
 
 	memcpy(key, module, ml);
 	key[ml] = '\0';
@@ -174,15 +189,11 @@ uint32_t profile_func(struct profile *p, const char *module, const char *name, c
 	id = intern_put(&p->func_keys, key, ml + 1 + nl, &added);
 	if (key != stackbuf)
 		free(key);
-	if (!added)
-		return id;
-	p->funcs = grow(p->funcs, &p->funcs_alloc, id, sizeof(*p->funcs));
-	k = intern_bytes(&p->func_keys, id, NULL);
-	p->funcs[id].module = k;
-	p->funcs[id].name = k + ml + 1;
-	p->funcs[id].file = file && *file ? xstrdup(file) : NULL;
-	p->funcs[id].line = line;
-	p->funcs[id].machinery = pyframes_is_machinery(p->funcs[id].name);
+	if (added) {
+		struct profile_func *f = func_made(p, id, ml, file, line);
+
+		f->machinery = pyframes_is_machinery(f->name);
+	}
 	return id;
 }
 
@@ -193,7 +204,6 @@ uint32_t profile_func_interp(struct profile *p, const char *name, const char *fi
 	char *key;
 	bool added;
 	uint32_t id;
-	const char *k;
 
 	pyframes_module(file, module, sizeof(module));
 	if (!file)
@@ -210,16 +220,10 @@ uint32_t profile_func_interp(struct profile *p, const char *name, const char *fi
 	memcpy(key + ml + nl + fl + 3, num, ll);
 	id = intern_put(&p->func_keys, key, ml + nl + fl + ll + 3, &added);
 	free(key);
-	if (!added)
-		return id;
-	p->funcs = grow(p->funcs, &p->funcs_alloc, id, sizeof(*p->funcs));
-	k = intern_bytes(&p->func_keys, id, NULL);
-	p->funcs[id].module = k;
-	p->funcs[id].name = k + ml + 1;
-	p->funcs[id].file = *file ? xstrdup(file) : NULL;
-	p->funcs[id].line = line;
-	p->funcs[id].interp = true;
-	p->has_interp = true;
+	if (added) {
+		func_made(p, id, ml, file, line)->interp = true;
+		p->has_interp = true;
+	}
 	return id;
 }
 
