@@ -53,86 +53,22 @@ const struct process *report_pick(const struct model *m, pid_t pid)
 	return best;
 }
 
-/* ---- figures ------------------------------------------------------------------ */
-
-double report_duration(const struct profile *p)
+/* CPU and RSS figures of proc into fig/have (RS_CPU_* and RS_RSS_*). */
+static void process_figures(const struct process *proc, double *fig, bool *have)
 {
-	if (!p || !p->have_since || p->latest < p->since)
-		return 0;
-	return p->latest - p->since;
-}
+	struct process_figures pf;
 
-/* Rates are over at least one second, as the live view's are. */
-static double per_second(double n, double seconds)
-{
-	return n / (seconds > 1 ? seconds : 1);
-}
-
-void report_zone_figures(const struct profile *p, uint32_t z, struct report_zone *out)
-{
-	const struct profile_zone *zn = &p->zones[z];
-	const struct hist *h = &zn->hist;
-
-	memset(out, 0, sizeof(*out));
-	out->name = zn->name;
-	out->count = h->count;
-	out->total_ns = h->sum_ns;
-	out->mean_ns = hist_mean(h);
-	out->min_ns = (double)h->min_ns;
-	out->max_ns = (double)h->max_ns;
-	if (h->count) {
-		out->p50_ns = hist_quantile(h, 0.50);
-		out->p90_ns = hist_quantile(h, 0.90);
-		out->p95_ns = hist_quantile(h, 0.95);
-		out->p99_ns = hist_quantile(h, 0.99);
-		out->p999_ns = hist_quantile(h, 0.999);
-	}
-	if (zn->exact_count) {
-		out->count = zn->exact_count;
-		out->total_ns = zn->exact_sum_ns;
-		out->mean_ns = zn->exact_sum_ns / (double)zn->exact_count;
-		out->min_ns = (double)zn->exact_min_ns;
-		out->max_ns = (double)zn->exact_max_ns;
-	}
-	out->rate_per_s = per_second((double)out->count, report_duration(p));
-}
-
-void report_counter_figures(const struct profile *p, uint32_t c, struct report_counter *out)
-{
-	const struct profile_counter *cn = &p->counters[c];
-
-	memset(out, 0, sizeof(*out));
-	out->name = cn->name;
-	out->gauge = cn->gauge;
-	out->total = cn->total;
-	if (!cn->gauge) {
-		out->rate_avg = per_second(cn->total, report_duration(p));
-		out->rate_last = cn->rate_per_s;
-	}
-}
-
-void report_process_figures(const struct process *proc, double *fig, bool *have)
-{
-	const struct series *cpu, *rss;
-
-	if (!proc)
-		return;
-	cpu = &proc->series[PM_CPU];
-	rss = &proc->series[PM_RSS];
-	if (cpu->len) {
-		struct series_stats st = series_stats_last(cpu, cpu->len);
-
-		fig[RS_CPU_AVG] = st.avg;
-		fig[RS_CPU_MAX] = st.max;
+	figures_process(proc, &pf);
+	if (pf.have_cpu) {
+		fig[RS_CPU_AVG] = pf.cpu_avg;
+		fig[RS_CPU_MAX] = pf.cpu_max;
 		have[RS_CPU_AVG] = have[RS_CPU_MAX] = true;
 	}
-	if (rss->len) {
-		struct series_stats st = series_stats_last(rss, rss->len);
-
-		fig[RS_RSS_START] = (double)series_at(rss, 0) * 1024;
-		fig[RS_RSS_END] = (double)series_last(rss, 0) * 1024;
-		fig[RS_RSS_GROWTH] = fig[RS_RSS_END] - fig[RS_RSS_START];
-		fig[RS_RSS_MAX] = st.max * 1024;
+	if (pf.have_rss) {
+		fig[RS_RSS_START] = pf.rss_start;
+		fig[RS_RSS_END] = pf.rss_end;
+		fig[RS_RSS_GROWTH] = pf.rss_growth;
+		fig[RS_RSS_MAX] = pf.rss_max;
 		have[RS_RSS_START] = have[RS_RSS_END] = have[RS_RSS_GROWTH] = have[RS_RSS_MAX] =
 			true;
 	}
@@ -145,21 +81,6 @@ static double pct(uint64_t n, uint64_t of)
 	return of ? 100.0 * (double)n / (double)of : 0;
 }
 
-static void fill_func(struct report_func *rf, const struct profile *p, uint32_t id)
-{
-	const struct profile_func *f = &p->funcs[id];
-
-	rf->id = id;
-	rf->name = f->name;
-	rf->module = f->module;
-	rf->file = f->file;
-	rf->line = f->line;
-	rf->self = f->self;
-	rf->total = f->total;
-	rf->self_pct = pct(f->self, p->samples);
-	rf->total_pct = pct(f->total, p->samples);
-}
-
 static void compute_funcs(struct report *r, const struct profile *p, size_t top)
 {
 	size_t n = profile_func_count(p);
@@ -170,11 +91,11 @@ static void compute_funcs(struct report *r, const struct profile *p, size_t top)
 	profile_funcs_sorted(p, false, order);
 	for (size_t i = 0; i < n && r->nby_self < top; i++)
 		if (p->funcs[order[i]].self)
-			fill_func(&r->by_self[r->nby_self++], p, order[i]);
+			figures_function(p, order[i], &r->by_self[r->nby_self++]);
 	profile_funcs_sorted(p, true, order);
 	for (size_t i = 0; i < n && r->nby_total < top; i++)
 		if (p->funcs[order[i]].total)
-			fill_func(&r->by_total[r->nby_total++], p, order[i]);
+			figures_function(p, order[i], &r->by_total[r->nby_total++]);
 	free(order);
 }
 
@@ -244,7 +165,7 @@ static void compute_tree(struct report *r, const struct profile *p)
 
 static int zone_cmp(const void *a, const void *b)
 {
-	const struct report_zone *x = a, *y = b;
+	const struct zone_figures *x = a, *y = b;
 
 	if (x->total_ns != y->total_ns)
 		return x->total_ns > y->total_ns ? -1 : 1;
@@ -253,7 +174,7 @@ static int zone_cmp(const void *a, const void *b)
 
 static int counter_cmp(const void *a, const void *b)
 {
-	const struct report_counter *x = a, *y = b;
+	const struct counter_figures *x = a, *y = b;
 
 	return strcmp(x->name, y->name);
 }
@@ -283,7 +204,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 		r->wait_status = proc->exit_status;
 		r->program = proc->comm;
 		r->cmdline = proc->cmdline;
-		report_process_figures(proc, r->fig, r->have);
+		process_figures(proc, r->fig, r->have);
 	}
 	if (p && p->exe) {
 		const char *slash = strrchr(p->exe, '/');
@@ -296,7 +217,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 		r->program = "?";
 
 	if (p && p->have_since) {
-		r->fig[RS_DURATION] = report_duration(p);
+		r->fig[RS_DURATION] = figures_duration(p);
 		r->have[RS_DURATION] = true;
 	} else if (proc && proc->series[PM_CPU].len) {
 		r->fig[RS_DURATION] = (double)proc->series[PM_CPU].len * (tick_s > 0 ? tick_s : 1);
@@ -338,13 +259,13 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	r->nzones = profile_zone_count(p);
 	r->zones = xcalloc(r->nzones ? r->nzones : 1, sizeof(*r->zones));
 	for (uint32_t z = 0; z < r->nzones; z++)
-		report_zone_figures(p, z, &r->zones[z]);
+		figures_zone(p, z, &r->zones[z]);
 	qsort(r->zones, r->nzones, sizeof(*r->zones), zone_cmp);
 
 	r->ncounters = profile_counter_count(p);
 	r->counters = xcalloc(r->ncounters ? r->ncounters : 1, sizeof(*r->counters));
 	for (uint32_t c = 0; c < r->ncounters; c++)
-		report_counter_figures(p, c, &r->counters[c]);
+		figures_counter(p, c, &r->counters[c]);
 	qsort(r->counters, r->ncounters, sizeof(*r->counters), counter_cmp);
 }
 
@@ -427,7 +348,7 @@ enum { COUNTER_COLUMNS(CC_ENTRY) CC_COUNT };
 static const struct table_col counter_cols[] = { COUNTER_COLUMNS(TABLE_COLUMN) };
 
 static void func_table(struct table *t, const char *title, const char *key,
-		       const struct report_func *fs, size_t n)
+		       const struct function_figures *fs, size_t n)
 {
 	table_init(t, title, key, func_cols, FC_COUNT);
 	t->empty = "no samples with a stack";
@@ -486,7 +407,7 @@ static void build_tables(const struct report *r, struct table *t, char *note, si
 	table_init(&t[T_ZONES], "Zones", "zones", zone_cols, ZC_COUNT);
 	t[T_ZONES].empty = "no zones";
 	for (size_t i = 0; i < r->nzones; i++) {
-		const struct report_zone *z = &r->zones[i];
+		const struct zone_figures *z = &r->zones[i];
 		bool any = z->count > 0;
 
 		c = table_row(&t[T_ZONES]);
@@ -499,7 +420,7 @@ static void build_tables(const struct report *r, struct table *t, char *note, si
 		table_num(&c[ZC_MIN], z->min_ns);
 		table_num(&c[ZC_MAX], z->max_ns);
 		table_num(&c[ZC_TOTAL], z->total_ns);
-		if (z->p50_ns > 0 || z->p95_ns > 0) {
+		if (z->have_pcts) {
 			table_num(&c[ZC_P50], z->p50_ns);
 			table_num(&c[ZC_P90], z->p90_ns);
 			table_num(&c[ZC_P95], z->p95_ns);
@@ -511,7 +432,7 @@ static void build_tables(const struct report *r, struct table *t, char *note, si
 	table_init(&t[T_COUNTERS], "Counters", "counters", counter_cols, CC_COUNT);
 	t[T_COUNTERS].empty = "no counters";
 	for (size_t i = 0; i < r->ncounters; i++) {
-		const struct report_counter *k = &r->counters[i];
+		const struct counter_figures *k = &r->counters[i];
 
 		c = table_row(&t[T_COUNTERS]);
 		table_str(&c[CC_NAME], k->name);

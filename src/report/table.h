@@ -20,27 +20,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* What a column holds: its text form, and its JSON form (always base units). */
-#define TABLE_KINDS(X)                                                        \
-	X(STR)     /* a name: cleaned text, a JSON string */                  \
-	X(INT)     /* a whole number shown as is (depth, line) */             \
-	X(COUNT)   /* samples, events: an integer */                          \
-	X(PCT)     /* a share in percent: "12.3%" */                          \
-	X(PTS)     /* a change in percentage points: "+1.2" */                \
-	X(CHANGE)  /* a relative change in percent: "+12.3%" */               \
-	X(NS)      /* a duration in nanoseconds: "1.23 ms" */                 \
-	X(BYTES)   /* a size in bytes: "12.3 MiB" (may be negative) */        \
-	X(SECONDS) /* a span in seconds: "12.30 s" */                         \
-	X(HZ)      /* a sampling rate: "99 Hz" */                             \
-	X(MSPS)    /* CPU milliseconds a second of run: "12.3 ms/s" */        \
-	X(RATE)    /* events per second: "12.3/s" */                          \
-	X(NUM)     /* any other number: "%.6g" */                             \
-	X(STATUS)  /* "pass", "warn", "fail" or "no data": coloured words */
+#include "util/fmt.h"
 
+/* What a column holds: a number of one of util/fmt.h's kinds (its text is
+ * fmt_value()'s FMT_REPORT spelling, its JSON the number in base units), a
+ * name (STR: cleaned text, a JSON string) or a budget status (STATUS: "pass",
+ * "warn", "fail" or "no data", coloured words). */
 enum table_kind {
-#define X(id) TK_##id,
-	TABLE_KINDS(X)
+#define X(id) TK_##id = FMT_##id,
+	FMT_KINDS(X)
 #undef X
+	TK_STR = FMT_NKINDS,
+	TK_STATUS,
 };
 
 enum {

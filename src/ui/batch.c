@@ -53,7 +53,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -261,7 +261,7 @@ static void batch_zones(struct lines *out, struct profile *p)
 		struct line *l = row(out);
 
 		profile_zone_summary(p, (uint32_t)z, 0, 0, profile_now(p), &s, NULL);
-		tabs__zone_figures(&p->zones[z], &s, &f);
+		figures_zone_scoped(&p->zones[z], &s, &f);
 		line_put(l, TE_DEFAULT, "  ");
 		put_name(l, p->zones[z].name);
 		line_printf(l, TE_DEFAULT, "  %5llu", (unsigned long long)f.count);

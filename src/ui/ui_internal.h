@@ -16,10 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/figures.h"
 #include "model/model.h"
 #include "model/proclist.h"
-#include "report/budget.h"
-#include "report/diff.h"
+#include "model/budget.h"
+#include "model/diff.h"
 #include "snapshot/snapshot.h"
 #include "ui/browser.h"
 #include "ui/chart.h"
@@ -134,17 +135,6 @@ struct tabs_scope {
 
 /* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
 enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
-
-/* A zone's figures as the tables show them: count, mean, min and max exact
- * (the agent's statistics) when the agent sent them, percentiles from the
- * histogram of the events received (0 when none arrived). Durations in ns. */
-struct zone_figures {
-	uint64_t count;
-	double rate_per_s;
-	double total_ns, mean_ns, min_ns, max_ns;
-	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
-	bool have_pcts;           /* events arrived: the percentiles mean something */
-};
 
 /* The Zones tab's sort keys, one per column, in the order `<` `>` and F6
  * walk them. */
@@ -435,10 +425,6 @@ bool tabs__status(struct ui *ui, struct lines *out);
  * connected" when p has no profile, with why when its executable says
  * (p->agent_why). */
 void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width);
-/* A zone's figures from its summary over everything (profile_zone_summary
- * with seconds 0) and the agent's exact statistics. */
-void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
-			struct zone_figures *f);
 
 /* True when the current tab shows a detail screen (it takes Esc, q, Left). */
 bool tabs__detail_open(const struct ui *ui);

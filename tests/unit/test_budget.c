@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "model/budget.h"
 #include "report/budget.h"
 #include "report/table.h"
 

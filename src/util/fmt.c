@@ -1,5 +1,5 @@
-/* fmt — sizes, rates, counts, durations and wait statuses as text; see fmt.h. */
-#include "ui/fmt.h"
+/* fmt — sizes, rates, counts, durations and values by kind as text; see fmt.h. */
+#include "util/fmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -138,3 +138,110 @@ void fmt_duration_ns(char *out, size_t outsz, double ns, bool utf8)
 		snprintf(out, outsz, "%.2f%s", v, unit);
 }
 
+
+/* Three significant digits in the largest unit that keeps a whole part. */
+void fmt_duration_spaced(char *out, size_t outsz, double ns)
+{
+	static const struct {
+		double scale;
+		const char *unit;
+	} units[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" } };
+	double a = fabs(ns);
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (a >= units[i].scale || i + 1 == sizeof(units) / sizeof(units[0])) {
+			double v = ns / units[i].scale;
+			int prec = fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2;
+
+			if (units[i].scale == 1)
+				prec = 0;
+			snprintf(out, outsz, "%.*f %s", prec, v, units[i].unit);
+			return;
+		}
+	}
+}
+
+void fmt_bytes_spaced(char *out, size_t outsz, double b)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double a = fabs(b);
+	size_t u = 0;
+
+	while (a >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		a /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, outsz, "%.0f B", b);
+	else
+		snprintf(out, outsz, "%s%.1f %s", b < 0 ? "-" : "", a, units[u]);
+}
+
+/* The --batch spelling, where it differs from the report's; false: same. */
+static bool plain_value(char *out, size_t outsz, enum fmt_kind k, double v)
+{
+	switch (k) {
+	case FMT_PCT:
+	case FMT_RATE:
+		snprintf(out, outsz, "%.2f", v);
+		return true;
+	case FMT_NS:
+		fmt_duration_ns(out, outsz, v, false);
+		return true;
+	case FMT_NUM:
+		if (v == (double)(long long)v)
+			snprintf(out, outsz, "%lld", (long long)v);
+		else
+			snprintf(out, outsz, "%.3f", v);
+		return true;
+	default:
+		return false;
+	}
+}
+
+char *fmt_value(char *out, size_t outsz, enum fmt_kind k, enum fmt_style st, double v)
+{
+	if (!outsz)
+		return out;
+	if (st == FMT_PLAIN && plain_value(out, outsz, k, v))
+		return out;
+	switch (k) {
+	case FMT_INT:
+	case FMT_COUNT:
+		snprintf(out, outsz, "%.0f", v);
+		break;
+	case FMT_PCT:
+		snprintf(out, outsz, "%.1f%%", v);
+		break;
+	case FMT_PTS:
+		snprintf(out, outsz, "%+.1f", v);
+		break;
+	case FMT_CHANGE:
+		snprintf(out, outsz, "%+.1f%%", v);
+		break;
+	case FMT_NS:
+		fmt_duration_spaced(out, outsz, v);
+		break;
+	case FMT_BYTES:
+		fmt_bytes_spaced(out, outsz, v);
+		break;
+	case FMT_SECONDS:
+		snprintf(out, outsz, "%.2f s", v);
+		break;
+	case FMT_HZ:
+		snprintf(out, outsz, v == (double)(long long)v ? "%.0f Hz" : "%.1f Hz", v);
+		break;
+	case FMT_RATE:
+		snprintf(out, outsz, "%.2f/s", v);
+		break;
+	case FMT_MSPS:
+		snprintf(out, outsz, "%.1f ms/s", v);
+		break;
+	default:
+		snprintf(out, outsz, "%.6g", v);
+		break;
+	}
+	if (!strcmp(out, "-0.0") || !strcmp(out, "-0"))
+		memmove(out, out + 1, strlen(out));
+	return out;
+}
