@@ -287,20 +287,11 @@ static const struct table_col summary_cols[] = {
 #undef X
 };
 
-#define FUNC_COLUMNS(X)                                                       \
-	X(SELF_PCT, "self %", "self_pct", PCT, 0)                             \
-	X(SELF, "self", "self", COUNT, 0)                                     \
-	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
-	X(TOTAL, "total", "total", COUNT, 0)                                  \
-	X(MODULE, "module", "module", STR, 0)                                 \
-	X(NAME, "function", "name", STR, 0)                                   \
-	X(FILE, "file", "file", STR, TABLE_JSON_ONLY)                         \
-	X(LINE, "line", "line", INT, TABLE_JSON_ONLY)
-
-#define FC_ENTRY(id, ...) FC_##id,
-enum { FUNC_COLUMNS(FC_ENTRY) FC_COUNT };
-
-static const struct table_col func_cols[] = { FUNC_COLUMNS(TABLE_COLUMN) };
+/* The functions tables' columns, from model/fields.h. */
+static const struct table_pick func_picks[] = {
+	{ FF_SELF_PCT, 0 }, { FF_SELF, 0 },   { FF_TOTAL_PCT, 0 },           { FF_TOTAL, 0 },
+	{ FF_MODULE, 0 },   { FF_NAME, 0 },   { FF_FILE, TABLE_JSON_ONLY }, { FF_LINE, TABLE_JSON_ONLY },
+};
 
 #define TREE_COLUMNS(X)                                                       \
 	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
@@ -316,55 +307,25 @@ enum { TREE_COLUMNS(TC_ENTRY) TC_COUNT };
 
 static const struct table_col tree_cols[] = { TREE_COLUMNS(TABLE_COLUMN) };
 
-#define ZONE_COLUMNS(X)                                                       \
-	X(NAME, "zone", "name", STR, 0)                                       \
-	X(NCOUNT, "count", "count", COUNT, 0)                                 \
-	X(RATE, "rate", "rate_per_s", RATE, 0)                                \
-	X(MEAN, "mean", "mean_ns", NS, 0)                                     \
-	X(MIN, "min", "min_ns", NS, 0)                                        \
-	X(P50, "p50", "p50_ns", NS, 0)                                        \
-	X(P90, "p90", "p90_ns", NS, 0)                                        \
-	X(P95, "p95", "p95_ns", NS, 0)                                        \
-	X(P99, "p99", "p99_ns", NS, 0)                                        \
-	X(P999, "p99.9", "p999_ns", NS, 0)                                    \
-	X(MAX, "max", "max_ns", NS, 0)                                        \
-	X(TOTAL, "total", "total_ns", NS, 0)
+static const struct table_pick zone_picks[] = {
+	{ ZF_NAME, 0 }, { ZF_COUNT, 0 }, { ZF_RATE, 0 }, { ZF_MEAN, 0 },  { ZF_MIN, 0 },
+	{ ZF_P50, 0 },  { ZF_P90, 0 },   { ZF_P95, 0 },  { ZF_P99, 0 },   { ZF_P999, 0 },
+	{ ZF_MAX, 0 },  { ZF_TOTAL, 0 },
+};
 
-#define ZC_ENTRY(id, ...) ZC_##id,
-enum { ZONE_COLUMNS(ZC_ENTRY) ZC_COUNT };
+static const struct table_pick counter_picks[] = {
+	{ CF_NAME, 0 }, { CF_KIND, 0 }, { CF_TOTAL, 0 }, { CF_RATE_AVG, 0 }, { CF_RATE_LAST, 0 },
+};
 
-static const struct table_col zone_cols[] = { ZONE_COLUMNS(TABLE_COLUMN) };
-
-#define COUNTER_COLUMNS(X)                                                    \
-	X(NAME, "counter", "name", STR, 0)                                    \
-	X(KIND, "kind", "kind", STR, 0)                                       \
-	X(TOTAL, "total", "total", NUM, 0)                                    \
-	X(RATE_AVG, "average rate", "rate_avg_per_s", RATE, 0)                \
-	X(RATE_LAST, "last rate", "rate_last_per_s", RATE, 0)
-
-#define CC_ENTRY(id, ...) CC_##id,
-enum { COUNTER_COLUMNS(CC_ENTRY) CC_COUNT };
-
-static const struct table_col counter_cols[] = { COUNTER_COLUMNS(TABLE_COLUMN) };
+#define NPICKS(a) (sizeof(a) / sizeof((a)[0]))
 
 static void func_table(struct table *t, const char *title, const char *key,
 		       const struct function_figures *fs, size_t n)
 {
-	table_init(t, title, key, func_cols, FC_COUNT);
+	table_init_fields(t, title, key, function_fields, func_picks, NPICKS(func_picks));
 	t->empty = "no samples with a stack";
-	for (size_t i = 0; i < n; i++) {
-		struct table_cell *c = table_row(t);
-
-		table_num(&c[FC_SELF_PCT], fs[i].self_pct);
-		table_num(&c[FC_SELF], (double)fs[i].self);
-		table_num(&c[FC_TOTAL_PCT], fs[i].total_pct);
-		table_num(&c[FC_TOTAL], (double)fs[i].total);
-		table_str(&c[FC_MODULE], fs[i].module);
-		table_str(&c[FC_NAME], fs[i].name);
-		table_str(&c[FC_FILE], fs[i].file);
-		if (fs[i].line > 0)
-			table_num(&c[FC_LINE], fs[i].line);
-	}
+	for (size_t i = 0; i < n; i++)
+		table_row_of(t, &fs[i]);
 }
 
 enum { T_SUMMARY, T_SELF, T_TOTAL, T_TREE, T_ZONES, T_COUNTERS, T_BUDGET, T_COUNT };
@@ -404,45 +365,17 @@ static void build_tables(const struct report *r, struct table *t, char *note, si
 		table_str(&c[TC_MODULE], n->module);
 	}
 
-	table_init(&t[T_ZONES], "Zones", "zones", zone_cols, ZC_COUNT);
+	table_init_fields(&t[T_ZONES], "Zones", "zones", zone_fields, zone_picks,
+			  NPICKS(zone_picks));
 	t[T_ZONES].empty = "no zones";
-	for (size_t i = 0; i < r->nzones; i++) {
-		const struct zone_figures *z = &r->zones[i];
-		bool any = z->count > 0;
+	for (size_t i = 0; i < r->nzones; i++)
+		table_row_of(&t[T_ZONES], &r->zones[i]);
 
-		c = table_row(&t[T_ZONES]);
-		table_str(&c[ZC_NAME], z->name);
-		table_num(&c[ZC_NCOUNT], (double)z->count);
-		table_num(&c[ZC_RATE], z->rate_per_s);
-		if (!any)
-			continue;
-		table_num(&c[ZC_MEAN], z->mean_ns);
-		table_num(&c[ZC_MIN], z->min_ns);
-		table_num(&c[ZC_MAX], z->max_ns);
-		table_num(&c[ZC_TOTAL], z->total_ns);
-		if (z->have_pcts) {
-			table_num(&c[ZC_P50], z->p50_ns);
-			table_num(&c[ZC_P90], z->p90_ns);
-			table_num(&c[ZC_P95], z->p95_ns);
-			table_num(&c[ZC_P99], z->p99_ns);
-			table_num(&c[ZC_P999], z->p999_ns);
-		}
-	}
-
-	table_init(&t[T_COUNTERS], "Counters", "counters", counter_cols, CC_COUNT);
+	table_init_fields(&t[T_COUNTERS], "Counters", "counters", counter_fields, counter_picks,
+			  NPICKS(counter_picks));
 	t[T_COUNTERS].empty = "no counters";
-	for (size_t i = 0; i < r->ncounters; i++) {
-		const struct counter_figures *k = &r->counters[i];
-
-		c = table_row(&t[T_COUNTERS]);
-		table_str(&c[CC_NAME], k->name);
-		table_str(&c[CC_KIND], k->gauge ? "gauge" : "counter");
-		table_num(&c[CC_TOTAL], k->total);
-		if (!k->gauge) {
-			table_num(&c[CC_RATE_AVG], k->rate_avg);
-			table_num(&c[CC_RATE_LAST], k->rate_last);
-		}
-	}
+	for (size_t i = 0; i < r->ncounters; i++)
+		table_row_of(&t[T_COUNTERS], &r->counters[i]);
 
 	table_init(&t[T_BUDGET], "Budget", "budget", NULL, 0);
 	if (r->budget)

@@ -20,11 +20,62 @@ void table_init(struct table *t, const char *title, const char *key,
 	t->ncols = ncols;
 }
 
+void table_init_fields(struct table *t, const char *title, const char *key,
+		       const struct field *fields, const struct table_pick *picks, size_t n)
+{
+	struct table_col *cols = xcalloc(n ? n : 1, sizeof(*cols));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &fields[picks[i].field];
+
+		cols[i].title = f->title;
+		cols[i].key = f->key;
+		cols[i].kind = (enum table_kind)f->kind; /* FIELD_TEXT is TK_STR */
+		cols[i].flags = picks[i].flags;
+	}
+	table_init(t, title, key, cols, n);
+	t->own_cols = cols;
+	t->fields = fields;
+	t->picks = picks;
+}
+
+struct table_cell *table_row_of(struct table *t, const void *row)
+{
+	struct table_cell *c = table_row(t);
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct field *f = &t->fields[t->picks[i].field];
+		char buf[1024];
+		const char *text;
+		double v;
+
+		if (!field_value(f, row, &v, &text, buf, sizeof(buf)))
+			continue;
+		if (!text) {
+			table_num(&c[i], v);
+			continue;
+		}
+		if (text == buf) { /* made for this cell: the table keeps it */
+			t->strs = xreallocarray(t->strs, t->nstrs + 1, sizeof(*t->strs));
+			text = t->strs[t->nstrs++] = xstrdup(buf);
+		}
+		table_str(&c[i], text);
+	}
+	return c;
+}
+
 void table_release(struct table *t)
 {
 	free(t->cells);
 	t->cells = NULL;
 	t->nrows = t->alloc = 0;
+	for (size_t i = 0; i < t->nstrs; i++)
+		free(t->strs[i]);
+	free(t->strs);
+	t->strs = NULL;
+	t->nstrs = 0;
+	free(t->own_cols);
+	t->own_cols = NULL;
 }
 
 struct table_cell *table_row(struct table *t)

@@ -199,11 +199,48 @@ static bool plain_value(char *out, size_t outsz, enum fmt_kind k, double v)
 	}
 }
 
+/* The screen's spelling, where it differs from the report's; false: same. */
+static bool screen_value(char *out, size_t outsz, enum fmt_kind k, double v, bool utf8)
+{
+	switch (k) {
+	case FMT_COUNT:
+		fmt_count(out, outsz, v > 0 ? (unsigned long long)(v + 0.5) : 0, true);
+		return true;
+	case FMT_PCT:
+		snprintf(out, outsz, "%.1f", v);
+		return true;
+	case FMT_NS:
+		fmt_duration_ns(out, outsz, v, utf8);
+		return true;
+	case FMT_RATE: /* a plain number: "0.25", "12.5", "1,234" */
+		if (v < 0)
+			v = 0;
+		if (v < 10)
+			snprintf(out, outsz, "%.2f", v);
+		else if (v < 1000)
+			snprintf(out, outsz, "%.1f", v);
+		else
+			fmt_count(out, outsz, (unsigned long long)(v + 0.5), true);
+		return true;
+	case FMT_NUM:
+		if (v >= 0 && v < 1e18 && v == (double)(unsigned long long)v)
+			fmt_count(out, outsz, (unsigned long long)v, true);
+		else
+			snprintf(out, outsz, "%.2f", v);
+		return true;
+	default:
+		return false;
+	}
+}
+
 char *fmt_value(char *out, size_t outsz, enum fmt_kind k, enum fmt_style st, double v)
 {
 	if (!outsz)
 		return out;
 	if (st == FMT_PLAIN && plain_value(out, outsz, k, v))
+		return out;
+	if ((st == FMT_SCREEN || st == FMT_SCREEN_UTF8) &&
+	    screen_value(out, outsz, k, v, st == FMT_SCREEN_UTF8))
 		return out;
 	switch (k) {
 	case FMT_INT:

@@ -6,11 +6,12 @@
  * binary (1 KiB = 1024 B). The short forms fit narrow columns ("512K",
  * "12.3M", "1.21G"); the long forms are for figures ("12.3 MiB").
  *
- * Values of a column are formatted by kind (FMT_KINDS) in one of two
- * spellings (enum fmt_style): what `--batch` prints for scripts (bare
- * numbers, compact durations "2.01ms") and what reports print for people
- * (units, spaced durations "2.01 ms"). Both spellings are kept as they have
- * always been, so no output changes.
+ * Values of a column are formatted by kind (FMT_KINDS) in one of the
+ * spellings of enum fmt_style: what `--batch` prints for scripts (bare
+ * numbers, compact durations "2.01ms"), what reports print for people
+ * (units, spaced durations "2.01 ms") and what the screen's cells show
+ * (grouped counts "12,345"). Each spelling is kept as it has always been,
+ * so no output changed when they came together here.
  */
 #ifndef PERFTOP_UTIL_FMT_H
 #define PERFTOP_UTIL_FMT_H
@@ -54,7 +55,8 @@ void fmt_duration_spaced(char *out, size_t outsz, double ns);
 void fmt_bytes_spaced(char *out, size_t outsz, double bytes);
 
 /* What a value is, and so how it is written: id, then what FMT_REPORT
- * writes (FMT_PLAIN differs where noted). */
+ * writes (FMT_PLAIN differs where noted; the FMT_SCREEN styles are the
+ * TUI's cells: "12.3" percents, "12,345" counts, "2.01ms" durations). */
 #define FMT_KINDS(X)                                                          \
 	X(INT)     /* a whole number as is (depth, line): "12" */             \
 	X(COUNT)   /* samples, events: "12345" */                             \
@@ -77,8 +79,10 @@ enum fmt_kind {
 };
 
 enum fmt_style {
-	FMT_REPORT, /* perftop report, budgets, diffs: units and spaces */
-	FMT_PLAIN,  /* --batch: bare numbers for scripts, compact durations */
+	FMT_REPORT,      /* perftop report, budgets, diffs: units and spaces */
+	FMT_PLAIN,       /* --batch: bare numbers for scripts, compact durations */
+	FMT_SCREEN,      /* the TUI's cells: grouped counts, compact durations */
+	FMT_SCREEN_UTF8, /* the same on a UTF-8 terminal: "µs" */
 };
 
 /* Writes v of kind k in style st into out (outsz bytes, NUL-terminated;
