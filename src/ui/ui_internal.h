@@ -10,8 +10,6 @@
 #ifndef PERFTOP_UI_UI_INTERNAL_H
 #define PERFTOP_UI_UI_INTERNAL_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +19,7 @@
 #include "model/proclist.h"
 #include "model/budget.h"
 #include "model/diff.h"
+#include "snapshot/freeze.h"
 #include "snapshot/snapshot.h"
 #include "ui/browser.h"
 #include "ui/chart.h"
@@ -255,22 +254,6 @@ struct ui_save {
 	unsigned long long samples; /* in the encoded model */
 };
 
-/* ui.c: pause (p) in progress. ui__pause encodes the live model into buf
- * and starts a worker thread that loads it into a model of its own; the
- * worker writes a byte to done_fd[1] when it ends, and the UI joins it
- * (ui__pause_load) before reading copy, rc and why. stop asks the worker to
- * give up (ui__resume). */
-struct ui_pause {
-	bool running;             /* a worker was started and not joined yet */
-	pthread_t thread;
-	int done_fd[2];           /* a pipe, or -1 -1 before the first pause */
-	atomic_bool stop;
-	struct snapshot_buf buf;  /* the worker's while it runs */
-	struct model *copy;       /* the worker's result when rc is 0, else NULL */
-	int rc;                   /* 0, -ECANCELED after stop, or the load's error */
-	char why[160];
-};
-
 /* budget_view.c: what perftop run --budget judged at the last frame. */
 struct ui_budget {
 	struct budget_result *res; /* ui->opt->budget->nrules entries, or NULL */
@@ -284,7 +267,8 @@ struct ui {
 	struct model *live;       /* the model the collector fills; the loop holds its
 				     lock around frames and keys */
 	struct model *frozen;     /* while paused: the copy shown (owned), else NULL */
-	struct ui_pause pause;    /* p: the copy a worker thread is loading */
+	struct freeze *pausing;   /* p: the copy a worker is loading (snapshot/freeze.h),
+				     or NULL */
 	struct ui_mouse mouse;    /* the event of the last UI_KEY_MOUSE */
 	const struct ui_options *opt;
 	int width, height;
@@ -323,10 +307,9 @@ void ui__screen_stop(void);
 /* Monotonic seconds. */
 double ui__now(void);
 /* Pause (p), so that neither the lock nor the screen waits for the copy:
- * ui__pause() encodes the live model (locked by the caller) with the
- * snapshot encoder (about 15 ms for 1,000,000 samples over 50,000 stacks),
- * starts a worker thread that loads it into a model of its own (about
- * 1.3 s for that profile: the load replays every stack) and returns 0; or
+ * ui__pause() starts a copy of the live model (locked by the caller) with
+ * freeze_start() (snapshot/freeze.h: encoded now, loaded by its worker
+ * thread) and returns 0; or
  * -1 after a status message when it cannot (a snapshot never changes, no
  * thread). Meanwhile ui->m stays the live model, ui__pausing() is true and
  * the title says "pausing". ui__pause_fd() is readable once the worker
