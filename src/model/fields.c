@@ -4,97 +4,75 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- readers --------------------------------------------------------------------- */
-
-/* A number read from a figures struct: always there, or when cond holds. */
-#define NUM_READER(name, type, expr, cond)                            \
-	static bool name(const void *row, double *v)                  \
-	{                                                             \
-		const type *r = row;                                  \
-		*v = (double)(expr);                                  \
-		return (cond);                                        \
-	}
-#define TEXT_READER(name, type, expr)                                             \
-	static const char *name(const void *row, char *buf, size_t len)           \
-	{                                                                         \
-		const type *r = row;                                              \
-		(void)buf;                                                        \
-		(void)len;                                                        \
-		return (expr);                                                    \
-	}
-
-NUM_READER(fn_self_pct, struct function_figures, r->self_pct, true)
-NUM_READER(fn_total_pct, struct function_figures, r->total_pct, true)
-NUM_READER(fn_self, struct function_figures, r->self, true)
-NUM_READER(fn_total, struct function_figures, r->total, true)
-NUM_READER(fn_line, struct function_figures, r->line, r->line > 0)
-TEXT_READER(fn_name, struct function_figures, r->name)
-TEXT_READER(fn_module, struct function_figures, r->module)
-TEXT_READER(fn_file, struct function_figures, r->file)
-
-/* "file:line", or the file alone when the line is unknown. */
-static const char *fn_where(const void *row, char *buf, size_t len)
+const char *fields_where(const struct function_figures *r, char *buf, size_t len)
 {
-	const struct function_figures *r = row;
-
 	if (!r->file || r->line <= 0)
 		return r->file;
 	snprintf(buf, len, "%s:%d", r->file, r->line);
 	return buf;
 }
 
-/* Durations mean something once events arrived; percentiles once some
- * reached the histogram. */
-NUM_READER(zn_count, struct zone_figures, r->count, true)
-NUM_READER(zn_rate, struct zone_figures, r->rate_per_s, true)
-NUM_READER(zn_total, struct zone_figures, r->total_ns, r->count > 0)
-NUM_READER(zn_mean, struct zone_figures, r->mean_ns, r->count > 0)
-NUM_READER(zn_min, struct zone_figures, r->min_ns, r->count > 0)
-NUM_READER(zn_max, struct zone_figures, r->max_ns, r->count > 0)
-NUM_READER(zn_p50, struct zone_figures, r->p50_ns, r->have_pcts)
-NUM_READER(zn_p90, struct zone_figures, r->p90_ns, r->have_pcts)
-NUM_READER(zn_p95, struct zone_figures, r->p95_ns, r->have_pcts)
-NUM_READER(zn_p99, struct zone_figures, r->p99_ns, r->have_pcts)
-NUM_READER(zn_p999, struct zone_figures, r->p999_ns, r->have_pcts)
-TEXT_READER(zn_name, struct zone_figures, r->name)
+/* ---- readers and tables: one of each per X-macro entry ------------------------------ */
 
-/* A gauge has a value, not a rate. */
-NUM_READER(cn_total, struct counter_figures, r->total, true)
-NUM_READER(cn_rate_avg, struct counter_figures, r->rate_avg, !r->gauge)
-NUM_READER(cn_rate_last, struct counter_figures, r->rate_last, !r->gauge)
-TEXT_READER(cn_name, struct counter_figures, r->name)
-TEXT_READER(cn_kind, struct counter_figures, r->gauge ? "gauge" : "counter")
+/* A number reader, or (READER_TEXT) a text reader, of rows of type T. */
+#define NUM_READER(name, T, value, have)                              \
+	static bool name(const void *row, double *v)                  \
+	{                                                             \
+		const T *r = row;                                     \
+		*v = (double)(value);                                 \
+		return (have);                                        \
+	}
+#define READER_TEXT(name, T, value, have)                                         \
+	static const char *name(const void *row, char *buf, size_t len)           \
+	{                                                                         \
+		const T *r = row;                                                 \
+		(void)buf;                                                        \
+		(void)len;                                                        \
+		return (have) ? (value) : NULL;                                   \
+	}
+#define READER_INT NUM_READER
+#define READER_COUNT NUM_READER
+#define READER_PCT NUM_READER
+#define READER_NS NUM_READER
+#define READER_RATE NUM_READER
+#define READER_NUM NUM_READER
 
-/* ---- tables ---------------------------------------------------------------------- */
+/* Where a reader goes in struct field, and the kind's value there. */
+#define SLOTS_TEXT(name) NULL, name
+#define SLOTS_NUMBER(name) name, NULL
+#define SLOTS_INT SLOTS_NUMBER
+#define SLOTS_COUNT SLOTS_NUMBER
+#define SLOTS_PCT SLOTS_NUMBER
+#define SLOTS_NS SLOTS_NUMBER
+#define SLOTS_RATE SLOTS_NUMBER
+#define SLOTS_NUM SLOTS_NUMBER
+#define KIND_TEXT FIELD_TEXT
+#define KIND_INT FMT_INT
+#define KIND_COUNT FMT_COUNT
+#define KIND_PCT FMT_PCT
+#define KIND_NS FMT_NS
+#define KIND_RATE FMT_RATE
+#define KIND_NUM FMT_NUM
 
-/* The reader of a TEXT field goes in .text, any other in .num. */
-#define READER_NUM_TEXT(getter) NULL, getter
-#define READER_NUM_PCT(getter) getter, NULL
-#define READER_NUM_COUNT(getter) getter, NULL
-#define READER_NUM_INT(getter) getter, NULL
-#define READER_NUM_NS(getter) getter, NULL
-#define READER_NUM_RATE(getter) getter, NULL
-#define READER_NUM_NUM(getter) getter, NULL
-#define FIELD_KIND_TEXT FIELD_TEXT
-#define FIELD_KIND_PCT FMT_PCT
-#define FIELD_KIND_COUNT FMT_COUNT
-#define FIELD_KIND_INT FMT_INT
-#define FIELD_KIND_NS FMT_NS
-#define FIELD_KIND_RATE FMT_RATE
-#define FIELD_KIND_NUM FMT_NUM
+#define FN_READER(id, head, title, key, kind, width, value, have) \
+	READER_##kind(fn_##id, struct function_figures, value, have)
+#define ZN_READER(id, head, title, key, kind, width, value, have) \
+	READER_##kind(zn_##id, struct zone_figures, value, have)
+#define CN_READER(id, head, title, key, kind, width, value, have) \
+	READER_##kind(cn_##id, struct counter_figures, value, have)
+FUNCTION_FIELDS(FN_READER)
+ZONE_FIELDS(ZN_READER)
+COUNTER_FIELDS(CN_READER)
 
-#define FIELD_ENTRY(id, head, title, key, kind, width, getter) \
-	[id] = { head, title, key, FIELD_KIND_##kind, width, READER_NUM_##kind(getter) },
-
-#define FF(id, ...) FIELD_ENTRY(FF_##id, __VA_ARGS__)
-const struct field function_fields[FF_NFIELDS] = { FUNCTION_FIELDS(FF) };
-#undef FF
-#define ZF(id, ...) FIELD_ENTRY(ZF_##id, __VA_ARGS__)
-const struct field zone_fields[ZF_NFIELDS] = { ZONE_FIELDS(ZF) };
-#undef ZF
-#define CF(id, ...) FIELD_ENTRY(CF_##id, __VA_ARGS__)
-const struct field counter_fields[CF_NFIELDS] = { COUNTER_FIELDS(CF) };
-#undef CF
+#define FN_FIELD(id, head, title, key, kind, width, value, have) \
+	[FF_##id] = { head, title, key, KIND_##kind, width, SLOTS_##kind(fn_##id) },
+#define ZN_FIELD(id, head, title, key, kind, width, value, have) \
+	[ZF_##id] = { head, title, key, KIND_##kind, width, SLOTS_##kind(zn_##id) },
+#define CN_FIELD(id, head, title, key, kind, width, value, have) \
+	[CF_##id] = { head, title, key, KIND_##kind, width, SLOTS_##kind(cn_##id) },
+const struct field function_fields[FF_NFIELDS] = { FUNCTION_FIELDS(FN_FIELD) };
+const struct field zone_fields[ZF_NFIELDS] = { ZONE_FIELDS(ZN_FIELD) };
+const struct field counter_fields[CF_NFIELDS] = { COUNTER_FIELDS(CN_FIELD) };
 
 /* ---- reading and writing ----------------------------------------------------------- */
 

@@ -31,37 +31,43 @@
 /* A field's kind: a number of one of fmt's kinds, or text. */
 enum { FIELD_TEXT = FMT_NKINDS };
 
-#define FUNCTION_FIELDS(X)                                                          \
-	X(SELF_PCT, "SELF%", "self %", "self_pct", PCT, 6, fn_self_pct)             \
-	X(TOTAL_PCT, "TOTAL%", "total %", "total_pct", PCT, 7, fn_total_pct)        \
-	X(SELF, "SAMPLES", "self", "self", COUNT, 9, fn_self)                       \
-	X(TOTAL, "TOTAL", "total", "total", COUNT, 9, fn_total)                     \
-	X(NAME, "FUNCTION", "function", "name", TEXT, -24, fn_name)                 \
-	X(MODULE, "MODULE", "module", "module", TEXT, 16, fn_module)                \
-	X(FILE, "FILE", "file", "file", TEXT, 24, fn_file)                          \
-	X(LINE, "LINE", "line", "line", INT, 6, fn_line)                            \
-	X(WHERE, "FILE:LINE", "file:line", "where", TEXT, 24, fn_where)
+/* The function fields read a struct function_figures *r. */
+#define FUNCTION_FIELDS(X)                                                                   \
+	X(SELF_PCT, "SELF%", "self %", "self_pct", PCT, 6, r->self_pct, true)                \
+	X(TOTAL_PCT, "TOTAL%", "total %", "total_pct", PCT, 7, r->total_pct, true)           \
+	X(SELF, "SAMPLES", "self", "self", COUNT, 9, r->self, true)                          \
+	X(TOTAL, "TOTAL", "total", "total", COUNT, 9, r->total, true)                        \
+	X(NAME, "FUNCTION", "function", "name", TEXT, -24, r->name, true)                    \
+	X(MODULE, "MODULE", "module", "module", TEXT, 16, r->module, true)                   \
+	X(FILE, "FILE", "file", "file", TEXT, 24, r->file, true)                             \
+	X(LINE, "LINE", "line", "line", INT, 6, r->line, r->line > 0)                        \
+	X(WHERE, "FILE:LINE", "file:line", "where", TEXT, 24, fields_where(r, buf, len), true)
 
-#define ZONE_FIELDS(X)                                                              \
-	X(NAME, "ZONE", "zone", "name", TEXT, 0, zn_name)                           \
-	X(COUNT, "COUNT", "count", "count", COUNT, 10, zn_count)                    \
-	X(RATE, "RATE/s", "rate", "rate_per_s", RATE, 8, zn_rate)                   \
-	X(TOTAL, "TOTAL", "total", "total_ns", NS, 8, zn_total)                     \
-	X(MEAN, "MEAN", "mean", "mean_ns", NS, 8, zn_mean)                          \
-	X(MIN, "MIN", "min", "min_ns", NS, 8, zn_min)                               \
-	X(P50, "P50", "p50", "p50_ns", NS, 8, zn_p50)                               \
-	X(P90, "P90", "p90", "p90_ns", NS, 8, zn_p90)                               \
-	X(P95, "P95", "p95", "p95_ns", NS, 8, zn_p95)                               \
-	X(P99, "P99", "p99", "p99_ns", NS, 8, zn_p99)                               \
-	X(P999, "P99.9", "p99.9", "p999_ns", NS, 8, zn_p999)                        \
-	X(MAX, "MAX", "max", "max_ns", NS, 8, zn_max)
+/* The zone fields read a struct zone_figures *r: durations once events
+ * arrived, percentiles once some reached the histogram. */
+#define ZONE_FIELDS(X)                                                                       \
+	X(NAME, "ZONE", "zone", "name", TEXT, 0, r->name, true)                              \
+	X(COUNT, "COUNT", "count", "count", COUNT, 10, r->count, true)                       \
+	X(RATE, "RATE/s", "rate", "rate_per_s", RATE, 8, r->rate_per_s, true)                \
+	X(TOTAL, "TOTAL", "total", "total_ns", NS, 8, r->total_ns, r->count > 0)             \
+	X(MEAN, "MEAN", "mean", "mean_ns", NS, 8, r->mean_ns, r->count > 0)                  \
+	X(MIN, "MIN", "min", "min_ns", NS, 8, r->min_ns, r->count > 0)                       \
+	X(P50, "P50", "p50", "p50_ns", NS, 8, r->p50_ns, r->have_pcts)                       \
+	X(P90, "P90", "p90", "p90_ns", NS, 8, r->p90_ns, r->have_pcts)                       \
+	X(P95, "P95", "p95", "p95_ns", NS, 8, r->p95_ns, r->have_pcts)                       \
+	X(P99, "P99", "p99", "p99_ns", NS, 8, r->p99_ns, r->have_pcts)                       \
+	X(P999, "P99.9", "p99.9", "p999_ns", NS, 8, r->p999_ns, r->have_pcts)                \
+	X(MAX, "MAX", "max", "max_ns", NS, 8, r->max_ns, r->count > 0)
 
-#define COUNTER_FIELDS(X)                                                           \
-	X(NAME, "COUNTER", "counter", "name", TEXT, 0, cn_name)                     \
-	X(KIND, "KIND", "kind", "kind", TEXT, 7, cn_kind)                           \
-	X(TOTAL, "TOTAL", "total", "total", NUM, 14, cn_total)                      \
-	X(RATE_AVG, "AVG/s", "average rate", "rate_avg_per_s", RATE, 10, cn_rate_avg) \
-	X(RATE_LAST, "RATE/s", "last rate", "rate_last_per_s", RATE, 10, cn_rate_last)
+/* The counter fields read a struct counter_figures *r: a gauge has a value,
+ * not a rate. */
+#define COUNTER_FIELDS(X)                                                                    \
+	X(NAME, "COUNTER", "counter", "name", TEXT, 0, r->name, true)                        \
+	X(KIND, "KIND", "kind", "kind", TEXT, 7, r->gauge ? "gauge" : "counter", true)       \
+	X(TOTAL, "TOTAL", "total", "total", NUM, 14, r->total, true)                         \
+	X(RATE_AVG, "AVG/s", "average rate", "rate_avg_per_s", RATE, 10, r->rate_avg, !r->gauge) \
+	X(RATE_LAST, "RATE/s", "last rate", "rate_last_per_s", RATE, 10, r->rate_last, !r->gauge) \
+	X(RATE_MIN, "RATE/min", "rate a minute", "rate_per_min", RATE, 10, r->rate_min, !r->gauge)
 
 enum function_field {
 #define X(id, ...) FF_##id,
@@ -101,6 +107,10 @@ struct field {
 extern const struct field function_fields[FF_NFIELDS];
 extern const struct field zone_fields[ZF_NFIELDS];
 extern const struct field counter_fields[CF_NFIELDS];
+
+/* "file:line" of r written into buf, or the file alone (NULL when none)
+ * when the line is unknown: the FILE:LINE field's value. */
+const char *fields_where(const struct function_figures *r, char *buf, size_t len);
 
 /* Whether f's values are right-aligned on screen and in text (numbers). */
 bool field_right(const struct field *f);

@@ -92,6 +92,7 @@ void figures_counter(const struct profile *p, uint32_t c, struct counter_figures
 	if (!cn->gauge) {
 		out->rate_avg = per_second(cn->total, figures_duration(p));
 		out->rate_last = cn->rate_per_s;
+		out->rate_min = cn->rate_per_min;
 	}
 }
 
@@ -113,6 +114,16 @@ void figures_function(const struct profile *p, uint32_t id, struct function_figu
 	out->total = f->total;
 	out->self_pct = pct(f->self, p->samples);
 	out->total_pct = pct(f->total, p->samples);
+}
+
+void figures_function_view(const struct profile *p, const struct profile_view *v, uint32_t id,
+			   struct function_figures *out)
+{
+	figures_function(p, id, out);
+	out->self = v->self[id];
+	out->total = v->total[id];
+	out->self_pct = pct(out->self, v->samples);
+	out->total_pct = pct(out->total, v->samples);
 }
 
 void figures_process(const struct process *proc, struct process_figures *out)

@@ -42,6 +42,7 @@ struct counter_figures {
 	 * 1 s), and the rate over the last second of updates. */
 	double rate_avg;
 	double rate_last;
+	double rate_min;            /* per minute, over the last minute of updates */
 };
 
 /* A function's samples over the whole profile. */
@@ -86,6 +87,12 @@ void figures_counter(const struct profile *p, uint32_t c, struct counter_figures
 
 /* Function id's figures (id < profile_func_count(p)). */
 void figures_function(const struct profile *p, uint32_t id, struct function_figures *out);
+
+/* Function id's figures in a view v of p (a thread, a live window: what the
+ * Functions tab shows): its self and total samples there, in percent of
+ * the view's samples (id < v->nfuncs). */
+void figures_function_view(const struct profile *p, const struct profile_view *v, uint32_t id,
+			   struct function_figures *out);
 
 /* proc's CPU and RSS figures; all absent for NULL or empty series. */
 void figures_process(const struct process *proc, struct process_figures *out);

@@ -289,8 +289,9 @@ static const struct table_col summary_cols[] = {
 
 /* The functions tables' columns, from model/fields.h. */
 static const struct table_pick func_picks[] = {
-	{ FF_SELF_PCT, 0 }, { FF_SELF, 0 },   { FF_TOTAL_PCT, 0 },           { FF_TOTAL, 0 },
-	{ FF_MODULE, 0 },   { FF_NAME, 0 },   { FF_FILE, TABLE_JSON_ONLY }, { FF_LINE, TABLE_JSON_ONLY },
+	{ FF_SELF_PCT, 0 }, { FF_SELF, 0 }, { FF_TOTAL_PCT, 0 },
+	{ FF_TOTAL, 0 },    { FF_MODULE, 0 }, { FF_NAME, 0 },
+	{ FF_FILE, TABLE_JSON_ONLY }, { FF_LINE, TABLE_JSON_ONLY },
 };
 
 #define TREE_COLUMNS(X)                                                       \

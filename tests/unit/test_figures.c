@@ -17,7 +17,7 @@
 static struct model m;
 static struct process *proc;
 static struct profile *p;
-static uint32_t zone, bare, fn;
+static uint32_t zone, bare, fn, mainfn;
 
 /* Zone "step": ten events of 1..10 ms received over 10 s, and the agent's
  * exact statistics saying 50 events, 200 ms in all, 0.5 ms to 30 ms. Zone
@@ -47,7 +47,7 @@ static void setup(void)
 	for (int i = 0; i < 10; i++)
 		profile_counter_update(p, profile_counter(p, "frames"), false, 2, 101 + i);
 	profile_counter_update(p, profile_counter(p, "queue"), true, 7, 105);
-	stack[0] = profile_func(p, "prog", "main", "main.c", 3);
+	stack[0] = mainfn = profile_func(p, "prog", "main", "main.c", 3);
 	stack[1] = fn = profile_func(p, "prog", "hot", NULL, 0);
 	profile_add_samples(p, 55, stack, 2, 30, 102);
 	profile_add_samples(p, 55, stack, 1, 10, 103);
@@ -155,7 +155,7 @@ Test(figures, counters_functions_processes)
 	cr_expect_float_eq(fu.self_pct, 75, 1e-9);
 	cr_expect_str_eq(field_format(&function_fields[FF_WHERE], &fu, FMT_PLAIN, buf,
 				      sizeof(buf)), "-", "no file");
-	figures_function(p, 0, &fu);
+	figures_function(p, mainfn, &fu);
 	cr_expect_str_eq(field_format(&function_fields[FF_WHERE], &fu, FMT_PLAIN, buf,
 				      sizeof(buf)), "main.c:3");
 	cr_expect_str_eq(field_format(&function_fields[FF_TOTAL_PCT], &fu, FMT_PLAIN, buf,
@@ -171,6 +171,33 @@ Test(figures, counters_functions_processes)
 	cr_expect_float_eq(pf.rss_growth, 300 * 1024.0, 1e-6);
 	figures_process(NULL, &pf);
 	cr_expect_not(pf.have_cpu || pf.have_rss);
+}
+
+/* A second thread's 20 samples of hot: the view of thread 55 alone leaves
+ * them out, the view of all threads counts them. */
+Test(figures, functions_in_a_view)
+{
+	struct profile_view v;
+	struct function_figures fu;
+	struct counter_figures c;
+	uint32_t stack[2] = { mainfn, fn };
+
+	profile_add_samples(p, 56, stack, 2, 20, 104);
+	profile_view_init(&v);
+	v.tid = 55;
+	profile_view_update(p, &v, profile_now(p));
+	figures_function_view(p, &v, fn, &fu);
+	cr_expect_str_eq(fu.name, "hot");
+	cr_expect_eq(fu.self, 30);
+	cr_expect_float_eq(fu.self_pct, 75, 1e-9);
+	v.tid = 0;
+	profile_view_update(p, &v, profile_now(p));
+	figures_function_view(p, &v, fn, &fu);
+	cr_expect_eq(fu.self, 50);
+	cr_expect_float_eq(fu.self_pct, 50 * 100.0 / 60, 1e-9);
+	profile_view_release(&v);
+	figures_counter(p, 0, &c);
+	cr_expect_float_eq(c.rate_min, p->counters[0].rate_per_min, 1e-12);
 }
 
 Test(figures, fields_sort_with_missing_values_lowest)
