@@ -29,7 +29,7 @@
 #include "collect/listener.h"
 #include "collect/procfs.h"
 #include "model/model.h"
-#include "report/budget.h"
+#include "model/budget.h"
 #include "ui/theme.h"
 #include "ui/ui.h"
 #include "wire/sockpath.h"

@@ -1,7 +1,8 @@
 /*
  * cmd_report — `perftop report`, `perftop export` and `perftop diff`: load
- * snapshots (snapshot/snapshot.h), pick the profiled process, and hand it to
- * src/report. Output goes through report/outfile.h, so a file named with -o
+ * snapshots (snapshot/snapshot.h), pick the profiled process, judge a budget
+ * or compare two profiles (model/budget.h, model/diff.h), and hand the
+ * results to src/report. Output goes through report/outfile.h, so a file named with -o
  * appears whole or not at all; "-" (the default for reports) is stdout.
  */
 #include "cli/cmd_report.h"
@@ -14,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/budget.h"
+#include "model/diff.h"
 #include "model/model.h"
 #include "report/budget.h"
 #include "report/diff.h"

@@ -53,86 +53,22 @@ const struct process *report_pick(const struct model *m, pid_t pid)
 	return best;
 }
 
-/* ---- figures ------------------------------------------------------------------ */
-
-double report_duration(const struct profile *p)
+/* CPU and RSS figures of proc into fig/have (RS_CPU_* and RS_RSS_*). */
+static void process_figures(const struct process *proc, double *fig, bool *have)
 {
-	if (!p || !p->have_since || p->latest < p->since)
-		return 0;
-	return p->latest - p->since;
-}
+	struct process_figures pf;
 
-/* Rates are over at least one second, as the live view's are. */
-static double per_second(double n, double seconds)
-{
-	return n / (seconds > 1 ? seconds : 1);
-}
-
-void report_zone_figures(const struct profile *p, uint32_t z, struct report_zone *out)
-{
-	const struct profile_zone *zn = &p->zones[z];
-	const struct hist *h = &zn->hist;
-
-	memset(out, 0, sizeof(*out));
-	out->name = zn->name;
-	out->count = h->count;
-	out->total_ns = h->sum_ns;
-	out->mean_ns = hist_mean(h);
-	out->min_ns = (double)h->min_ns;
-	out->max_ns = (double)h->max_ns;
-	if (h->count) {
-		out->p50_ns = hist_quantile(h, 0.50);
-		out->p90_ns = hist_quantile(h, 0.90);
-		out->p95_ns = hist_quantile(h, 0.95);
-		out->p99_ns = hist_quantile(h, 0.99);
-		out->p999_ns = hist_quantile(h, 0.999);
-	}
-	if (zn->exact_count) {
-		out->count = zn->exact_count;
-		out->total_ns = zn->exact_sum_ns;
-		out->mean_ns = zn->exact_sum_ns / (double)zn->exact_count;
-		out->min_ns = (double)zn->exact_min_ns;
-		out->max_ns = (double)zn->exact_max_ns;
-	}
-	out->rate_per_s = per_second((double)out->count, report_duration(p));
-}
-
-void report_counter_figures(const struct profile *p, uint32_t c, struct report_counter *out)
-{
-	const struct profile_counter *cn = &p->counters[c];
-
-	memset(out, 0, sizeof(*out));
-	out->name = cn->name;
-	out->gauge = cn->gauge;
-	out->total = cn->total;
-	if (!cn->gauge) {
-		out->rate_avg = per_second(cn->total, report_duration(p));
-		out->rate_last = cn->rate_per_s;
-	}
-}
-
-void report_process_figures(const struct process *proc, double *fig, bool *have)
-{
-	const struct series *cpu, *rss;
-
-	if (!proc)
-		return;
-	cpu = &proc->series[PM_CPU];
-	rss = &proc->series[PM_RSS];
-	if (cpu->len) {
-		struct series_stats st = series_stats_last(cpu, cpu->len);
-
-		fig[RS_CPU_AVG] = st.avg;
-		fig[RS_CPU_MAX] = st.max;
+	figures_process(proc, &pf);
+	if (pf.have_cpu) {
+		fig[RS_CPU_AVG] = pf.cpu_avg;
+		fig[RS_CPU_MAX] = pf.cpu_max;
 		have[RS_CPU_AVG] = have[RS_CPU_MAX] = true;
 	}
-	if (rss->len) {
-		struct series_stats st = series_stats_last(rss, rss->len);
-
-		fig[RS_RSS_START] = (double)series_at(rss, 0) * 1024;
-		fig[RS_RSS_END] = (double)series_last(rss, 0) * 1024;
-		fig[RS_RSS_GROWTH] = fig[RS_RSS_END] - fig[RS_RSS_START];
-		fig[RS_RSS_MAX] = st.max * 1024;
+	if (pf.have_rss) {
+		fig[RS_RSS_START] = pf.rss_start;
+		fig[RS_RSS_END] = pf.rss_end;
+		fig[RS_RSS_GROWTH] = pf.rss_growth;
+		fig[RS_RSS_MAX] = pf.rss_max;
 		have[RS_RSS_START] = have[RS_RSS_END] = have[RS_RSS_GROWTH] = have[RS_RSS_MAX] =
 			true;
 	}
@@ -145,21 +81,6 @@ static double pct(uint64_t n, uint64_t of)
 	return of ? 100.0 * (double)n / (double)of : 0;
 }
 
-static void fill_func(struct report_func *rf, const struct profile *p, uint32_t id)
-{
-	const struct profile_func *f = &p->funcs[id];
-
-	rf->id = id;
-	rf->name = f->name;
-	rf->module = f->module;
-	rf->file = f->file;
-	rf->line = f->line;
-	rf->self = f->self;
-	rf->total = f->total;
-	rf->self_pct = pct(f->self, p->samples);
-	rf->total_pct = pct(f->total, p->samples);
-}
-
 static void compute_funcs(struct report *r, const struct profile *p, size_t top)
 {
 	size_t n = profile_func_count(p);
@@ -170,11 +91,11 @@ static void compute_funcs(struct report *r, const struct profile *p, size_t top)
 	profile_funcs_sorted(p, false, order);
 	for (size_t i = 0; i < n && r->nby_self < top; i++)
 		if (p->funcs[order[i]].self)
-			fill_func(&r->by_self[r->nby_self++], p, order[i]);
+			figures_function(p, order[i], &r->by_self[r->nby_self++]);
 	profile_funcs_sorted(p, true, order);
 	for (size_t i = 0; i < n && r->nby_total < top; i++)
 		if (p->funcs[order[i]].total)
-			fill_func(&r->by_total[r->nby_total++], p, order[i]);
+			figures_function(p, order[i], &r->by_total[r->nby_total++]);
 	free(order);
 }
 
@@ -244,7 +165,7 @@ static void compute_tree(struct report *r, const struct profile *p)
 
 static int zone_cmp(const void *a, const void *b)
 {
-	const struct report_zone *x = a, *y = b;
+	const struct zone_figures *x = a, *y = b;
 
 	if (x->total_ns != y->total_ns)
 		return x->total_ns > y->total_ns ? -1 : 1;
@@ -253,7 +174,7 @@ static int zone_cmp(const void *a, const void *b)
 
 static int counter_cmp(const void *a, const void *b)
 {
-	const struct report_counter *x = a, *y = b;
+	const struct counter_figures *x = a, *y = b;
 
 	return strcmp(x->name, y->name);
 }
@@ -283,7 +204,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 		r->wait_status = proc->exit_status;
 		r->program = proc->comm;
 		r->cmdline = proc->cmdline;
-		report_process_figures(proc, r->fig, r->have);
+		process_figures(proc, r->fig, r->have);
 	}
 	if (p && p->exe) {
 		const char *slash = strrchr(p->exe, '/');
@@ -296,7 +217,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 		r->program = "?";
 
 	if (p && p->have_since) {
-		r->fig[RS_DURATION] = report_duration(p);
+		r->fig[RS_DURATION] = figures_duration(p);
 		r->have[RS_DURATION] = true;
 	} else if (proc && proc->series[PM_CPU].len) {
 		r->fig[RS_DURATION] = (double)proc->series[PM_CPU].len * (tick_s > 0 ? tick_s : 1);
@@ -338,13 +259,13 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	r->nzones = profile_zone_count(p);
 	r->zones = xcalloc(r->nzones ? r->nzones : 1, sizeof(*r->zones));
 	for (uint32_t z = 0; z < r->nzones; z++)
-		report_zone_figures(p, z, &r->zones[z]);
+		figures_zone(p, z, &r->zones[z]);
 	qsort(r->zones, r->nzones, sizeof(*r->zones), zone_cmp);
 
 	r->ncounters = profile_counter_count(p);
 	r->counters = xcalloc(r->ncounters ? r->ncounters : 1, sizeof(*r->counters));
 	for (uint32_t c = 0; c < r->ncounters; c++)
-		report_counter_figures(p, c, &r->counters[c]);
+		figures_counter(p, c, &r->counters[c]);
 	qsort(r->counters, r->ncounters, sizeof(*r->counters), counter_cmp);
 }
 
@@ -366,20 +287,12 @@ static const struct table_col summary_cols[] = {
 #undef X
 };
 
-#define FUNC_COLUMNS(X)                                                       \
-	X(SELF_PCT, "self %", "self_pct", PCT, 0)                             \
-	X(SELF, "self", "self", COUNT, 0)                                     \
-	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
-	X(TOTAL, "total", "total", COUNT, 0)                                  \
-	X(MODULE, "module", "module", STR, 0)                                 \
-	X(NAME, "function", "name", STR, 0)                                   \
-	X(FILE, "file", "file", STR, TABLE_JSON_ONLY)                         \
-	X(LINE, "line", "line", INT, TABLE_JSON_ONLY)
-
-#define FC_ENTRY(id, ...) FC_##id,
-enum { FUNC_COLUMNS(FC_ENTRY) FC_COUNT };
-
-static const struct table_col func_cols[] = { FUNC_COLUMNS(TABLE_COLUMN) };
+/* The functions tables' columns, from model/fields.h. */
+static const struct table_pick func_picks[] = {
+	{ FF_SELF_PCT, 0 }, { FF_SELF, 0 }, { FF_TOTAL_PCT, 0 },
+	{ FF_TOTAL, 0 },    { FF_MODULE, 0 }, { FF_NAME, 0 },
+	{ FF_FILE, TABLE_JSON_ONLY }, { FF_LINE, TABLE_JSON_ONLY },
+};
 
 #define TREE_COLUMNS(X)                                                       \
 	X(TOTAL_PCT, "total %", "total_pct", PCT, 0)                          \
@@ -395,55 +308,25 @@ enum { TREE_COLUMNS(TC_ENTRY) TC_COUNT };
 
 static const struct table_col tree_cols[] = { TREE_COLUMNS(TABLE_COLUMN) };
 
-#define ZONE_COLUMNS(X)                                                       \
-	X(NAME, "zone", "name", STR, 0)                                       \
-	X(NCOUNT, "count", "count", COUNT, 0)                                 \
-	X(RATE, "rate", "rate_per_s", RATE, 0)                                \
-	X(MEAN, "mean", "mean_ns", NS, 0)                                     \
-	X(MIN, "min", "min_ns", NS, 0)                                        \
-	X(P50, "p50", "p50_ns", NS, 0)                                        \
-	X(P90, "p90", "p90_ns", NS, 0)                                        \
-	X(P95, "p95", "p95_ns", NS, 0)                                        \
-	X(P99, "p99", "p99_ns", NS, 0)                                        \
-	X(P999, "p99.9", "p999_ns", NS, 0)                                    \
-	X(MAX, "max", "max_ns", NS, 0)                                        \
-	X(TOTAL, "total", "total_ns", NS, 0)
+static const struct table_pick zone_picks[] = {
+	{ ZF_NAME, 0 }, { ZF_COUNT, 0 }, { ZF_RATE, 0 }, { ZF_MEAN, 0 },  { ZF_MIN, 0 },
+	{ ZF_P50, 0 },  { ZF_P90, 0 },   { ZF_P95, 0 },  { ZF_P99, 0 },   { ZF_P999, 0 },
+	{ ZF_MAX, 0 },  { ZF_TOTAL, 0 },
+};
 
-#define ZC_ENTRY(id, ...) ZC_##id,
-enum { ZONE_COLUMNS(ZC_ENTRY) ZC_COUNT };
+static const struct table_pick counter_picks[] = {
+	{ CF_NAME, 0 }, { CF_KIND, 0 }, { CF_TOTAL, 0 }, { CF_RATE_AVG, 0 }, { CF_RATE_LAST, 0 },
+};
 
-static const struct table_col zone_cols[] = { ZONE_COLUMNS(TABLE_COLUMN) };
-
-#define COUNTER_COLUMNS(X)                                                    \
-	X(NAME, "counter", "name", STR, 0)                                    \
-	X(KIND, "kind", "kind", STR, 0)                                       \
-	X(TOTAL, "total", "total", NUM, 0)                                    \
-	X(RATE_AVG, "average rate", "rate_avg_per_s", RATE, 0)                \
-	X(RATE_LAST, "last rate", "rate_last_per_s", RATE, 0)
-
-#define CC_ENTRY(id, ...) CC_##id,
-enum { COUNTER_COLUMNS(CC_ENTRY) CC_COUNT };
-
-static const struct table_col counter_cols[] = { COUNTER_COLUMNS(TABLE_COLUMN) };
+#define NPICKS(a) (sizeof(a) / sizeof((a)[0]))
 
 static void func_table(struct table *t, const char *title, const char *key,
-		       const struct report_func *fs, size_t n)
+		       const struct function_figures *fs, size_t n)
 {
-	table_init(t, title, key, func_cols, FC_COUNT);
+	table_init_fields(t, title, key, function_fields, func_picks, NPICKS(func_picks));
 	t->empty = "no samples with a stack";
-	for (size_t i = 0; i < n; i++) {
-		struct table_cell *c = table_row(t);
-
-		table_num(&c[FC_SELF_PCT], fs[i].self_pct);
-		table_num(&c[FC_SELF], (double)fs[i].self);
-		table_num(&c[FC_TOTAL_PCT], fs[i].total_pct);
-		table_num(&c[FC_TOTAL], (double)fs[i].total);
-		table_str(&c[FC_MODULE], fs[i].module);
-		table_str(&c[FC_NAME], fs[i].name);
-		table_str(&c[FC_FILE], fs[i].file);
-		if (fs[i].line > 0)
-			table_num(&c[FC_LINE], fs[i].line);
-	}
+	for (size_t i = 0; i < n; i++)
+		table_row_of(t, &fs[i]);
 }
 
 enum { T_SUMMARY, T_SELF, T_TOTAL, T_TREE, T_ZONES, T_COUNTERS, T_BUDGET, T_COUNT };
@@ -483,45 +366,17 @@ static void build_tables(const struct report *r, struct table *t, char *note, si
 		table_str(&c[TC_MODULE], n->module);
 	}
 
-	table_init(&t[T_ZONES], "Zones", "zones", zone_cols, ZC_COUNT);
+	table_init_fields(&t[T_ZONES], "Zones", "zones", zone_fields, zone_picks,
+			  NPICKS(zone_picks));
 	t[T_ZONES].empty = "no zones";
-	for (size_t i = 0; i < r->nzones; i++) {
-		const struct report_zone *z = &r->zones[i];
-		bool any = z->count > 0;
+	for (size_t i = 0; i < r->nzones; i++)
+		table_row_of(&t[T_ZONES], &r->zones[i]);
 
-		c = table_row(&t[T_ZONES]);
-		table_str(&c[ZC_NAME], z->name);
-		table_num(&c[ZC_NCOUNT], (double)z->count);
-		table_num(&c[ZC_RATE], z->rate_per_s);
-		if (!any)
-			continue;
-		table_num(&c[ZC_MEAN], z->mean_ns);
-		table_num(&c[ZC_MIN], z->min_ns);
-		table_num(&c[ZC_MAX], z->max_ns);
-		table_num(&c[ZC_TOTAL], z->total_ns);
-		if (z->p50_ns > 0 || z->p95_ns > 0) {
-			table_num(&c[ZC_P50], z->p50_ns);
-			table_num(&c[ZC_P90], z->p90_ns);
-			table_num(&c[ZC_P95], z->p95_ns);
-			table_num(&c[ZC_P99], z->p99_ns);
-			table_num(&c[ZC_P999], z->p999_ns);
-		}
-	}
-
-	table_init(&t[T_COUNTERS], "Counters", "counters", counter_cols, CC_COUNT);
+	table_init_fields(&t[T_COUNTERS], "Counters", "counters", counter_fields, counter_picks,
+			  NPICKS(counter_picks));
 	t[T_COUNTERS].empty = "no counters";
-	for (size_t i = 0; i < r->ncounters; i++) {
-		const struct report_counter *k = &r->counters[i];
-
-		c = table_row(&t[T_COUNTERS]);
-		table_str(&c[CC_NAME], k->name);
-		table_str(&c[CC_KIND], k->gauge ? "gauge" : "counter");
-		table_num(&c[CC_TOTAL], k->total);
-		if (!k->gauge) {
-			table_num(&c[CC_RATE_AVG], k->rate_avg);
-			table_num(&c[CC_RATE_LAST], k->rate_last);
-		}
-	}
+	for (size_t i = 0; i < r->ncounters; i++)
+		table_row_of(&t[T_COUNTERS], &r->counters[i]);
 
 	table_init(&t[T_BUDGET], "Budget", "budget", NULL, 0);
 	if (r->budget)

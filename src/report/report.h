@@ -7,9 +7,10 @@
  * shows: the summary, the hottest functions by self and by total, the hot
  * path tree to a depth, the zones with percentiles and the counters with
  * rates. report_write() turns those same figures into one of three formats
- * through report/table.h, so the formats never disagree. The figure
- * functions below (zone, counter, function, process) are also what budgets
- * judge, so a budget and the report always measure the same thing.
+ * through report/table.h, so the formats never disagree. The figures come
+ * from model/figures.h, which budgets judge too, so a budget and the report
+ * always measure the same thing; the tables' columns come from
+ * model/fields.h, which --batch writes too.
  *
  * Nothing here changes the profile or the model: everything is read through
  * const pointers, and the caller holds the model's lock if it is live.
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "model/figures.h"
 #include "model/model.h"
 #include "model/profile.h"
 
@@ -88,41 +90,12 @@ enum {
 	REPORT_MAX_TREE_ROWS = 200,
 };
 
-struct report_func {
-	uint32_t id;                /* function id in the profile */
-	const char *name, *module, *file;
-	int line;
-	uint64_t self, total;
-	double self_pct, total_pct; /* of all samples */
-};
-
 struct report_node {
 	unsigned depth;             /* 1 for a root function */
 	uint32_t func;
 	const char *name, *module;
 	uint64_t self, total;
 	double self_pct, total_pct;
-};
-
-/* A zone's figures over the whole profile. Durations in nanoseconds; count,
- * mean, min and max are the agent's exact statistics when it sent them (as
- * the live view shows), percentiles come from the histogram (within 1 %). */
-struct report_zone {
-	const char *name;
-	uint64_t count;
-	double rate_per_s;          /* count over the profile's duration (at least 1 s) */
-	double total_ns, mean_ns, min_ns, max_ns;
-	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
-};
-
-struct report_counter {
-	const char *name;
-	bool gauge;
-	double total;               /* sum of adds, or the gauge's last value */
-	/* Not for gauges: the total over the profile's duration (at least 1 s),
-	 * and the rate over the last second of updates. */
-	double rate_avg;
-	double rate_last;
 };
 
 struct report {
@@ -132,15 +105,15 @@ struct report {
 	int wait_status;            /* how the process ended (a wait status), -1: unknown */
 	double fig[RS_COUNT];
 	bool have[RS_COUNT];
-	struct report_func *by_self, *by_total;
+	struct function_figures *by_self, *by_total;
 	size_t nby_self, nby_total;
 	struct report_node *tree;
 	size_t ntree;
 	size_t tree_depth;
 	double tree_min_pct;
-	struct report_zone *zones;  /* by total time, largest first */
+	struct zone_figures *zones; /* by total time, largest first */
 	size_t nzones;
-	struct report_counter *counters; /* by name */
+	struct counter_figures *counters; /* by name */
 	size_t ncounters;
 	/* Budget results to print with the report (see budget.h), or NULL. */
 	const struct budget *budget;
@@ -165,16 +138,5 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt);
 
 /* Parses "text", "markdown" (or "md") or "json". Returns 0 or -EINVAL. */
 int report_format_parse(const char *s, enum report_format *out);
-
-/* ---- figures shared with budgets --------------------------------------------- */
-
-/* The profile's duration in seconds: from its first to its newest event. */
-double report_duration(const struct profile *p);
-/* Zone z's figures (z < profile_zone_count(p)). */
-void report_zone_figures(const struct profile *p, uint32_t z, struct report_zone *out);
-/* Counter c's figures (c < profile_counter_count(p)). */
-void report_counter_figures(const struct profile *p, uint32_t c, struct report_counter *out);
-/* CPU and RSS figures of proc into fig/have (RS_CPU_* and RS_RSS_*). */
-void report_process_figures(const struct process *proc, double *fig, bool *have);
 
 #endif

@@ -20,11 +20,62 @@ void table_init(struct table *t, const char *title, const char *key,
 	t->ncols = ncols;
 }
 
+void table_init_fields(struct table *t, const char *title, const char *key,
+		       const struct field *fields, const struct table_pick *picks, size_t n)
+{
+	struct table_col *cols = xcalloc(n ? n : 1, sizeof(*cols));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &fields[picks[i].field];
+
+		cols[i].title = f->title;
+		cols[i].key = f->key;
+		cols[i].kind = (enum table_kind)f->kind; /* FIELD_TEXT is TK_STR */
+		cols[i].flags = picks[i].flags;
+	}
+	table_init(t, title, key, cols, n);
+	t->own_cols = cols;
+	t->fields = fields;
+	t->picks = picks;
+}
+
+struct table_cell *table_row_of(struct table *t, const void *row)
+{
+	struct table_cell *c = table_row(t);
+
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct field *f = &t->fields[t->picks[i].field];
+		char buf[1024];
+		const char *text;
+		double v;
+
+		if (!field_value(f, row, &v, &text, buf, sizeof(buf)))
+			continue;
+		if (!text) {
+			table_num(&c[i], v);
+			continue;
+		}
+		if (text == buf) { /* made for this cell: the table keeps it */
+			t->strs = xreallocarray(t->strs, t->nstrs + 1, sizeof(*t->strs));
+			text = t->strs[t->nstrs++] = xstrdup(buf);
+		}
+		table_str(&c[i], text);
+	}
+	return c;
+}
+
 void table_release(struct table *t)
 {
 	free(t->cells);
 	t->cells = NULL;
 	t->nrows = t->alloc = 0;
+	for (size_t i = 0; i < t->nstrs; i++)
+		free(t->strs[i]);
+	free(t->strs);
+	t->strs = NULL;
+	t->nstrs = 0;
+	free(t->own_cols);
+	t->own_cols = NULL;
 }
 
 struct table_cell *table_row(struct table *t)
@@ -92,45 +143,6 @@ char *table_clean(char *out, size_t len, const char *s, bool markdown)
 	return out;
 }
 
-/* "1.23 ms": three significant digits in the largest unit that keeps a
- * whole number part. */
-static void fmt_ns(char *out, size_t len, double ns)
-{
-	static const struct {
-		double scale;
-		const char *unit;
-	} units[] = { { 1e9, "s" }, { 1e6, "ms" }, { 1e3, "us" }, { 1, "ns" } };
-	double a = fabs(ns);
-
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (a >= units[i].scale || i + 1 == sizeof(units) / sizeof(units[0])) {
-			double v = ns / units[i].scale;
-			int prec = fabs(v) >= 100 ? 0 : fabs(v) >= 10 ? 1 : 2;
-
-			if (units[i].scale == 1)
-				prec = 0;
-			snprintf(out, len, "%.*f %s", prec, v, units[i].unit);
-			return;
-		}
-	}
-}
-
-static void fmt_bytes(char *out, size_t len, double b)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double a = fabs(b);
-	size_t u = 0;
-
-	while (a >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		a /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(out, len, "%.0f B", b);
-	else
-		snprintf(out, len, "%s%.1f %s", b < 0 ? "-" : "", a, units[u]);
-}
-
 static const char *status_md(const char *s)
 {
 	if (!strcmp(s, "pass"))
@@ -170,44 +182,9 @@ char *table_format(char *out, size_t len, enum table_kind k, const struct table_
 			out[i] = '\0';
 		}
 		return out;
-	case TK_INT:
-	case TK_COUNT:
-		snprintf(out, len, "%.0f", v);
-		break;
-	case TK_PCT:
-		snprintf(out, len, "%.1f%%", v);
-		break;
-	case TK_PTS:
-		snprintf(out, len, "%+.1f", v);
-		break;
-	case TK_CHANGE:
-		snprintf(out, len, "%+.1f%%", v);
-		break;
-	case TK_NS:
-		fmt_ns(out, len, v);
-		break;
-	case TK_BYTES:
-		fmt_bytes(out, len, v);
-		break;
-	case TK_SECONDS:
-		snprintf(out, len, "%.2f s", v);
-		break;
-	case TK_HZ:
-		snprintf(out, len, v == (double)(long long)v ? "%.0f Hz" : "%.1f Hz", v);
-		break;
-	case TK_RATE:
-		snprintf(out, len, "%.2f/s", v);
-		break;
-	case TK_MSPS:
-		snprintf(out, len, "%.1f ms/s", v);
-		break;
-	case TK_NUM:
-		snprintf(out, len, "%.6g", v);
-		break;
+	default:
+		return fmt_value(out, len, (enum fmt_kind)k, FMT_REPORT, v);
 	}
-	if (!strcmp(out, "-0.0") || !strcmp(out, "-0"))
-		memmove(out, out + 1, strlen(out));
-	return out;
 }
 
 static bool shown(const struct table_col *col, bool json)

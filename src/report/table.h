@@ -20,27 +20,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* What a column holds: its text form, and its JSON form (always base units). */
-#define TABLE_KINDS(X)                                                        \
-	X(STR)     /* a name: cleaned text, a JSON string */                  \
-	X(INT)     /* a whole number shown as is (depth, line) */             \
-	X(COUNT)   /* samples, events: an integer */                          \
-	X(PCT)     /* a share in percent: "12.3%" */                          \
-	X(PTS)     /* a change in percentage points: "+1.2" */                \
-	X(CHANGE)  /* a relative change in percent: "+12.3%" */               \
-	X(NS)      /* a duration in nanoseconds: "1.23 ms" */                 \
-	X(BYTES)   /* a size in bytes: "12.3 MiB" (may be negative) */        \
-	X(SECONDS) /* a span in seconds: "12.30 s" */                         \
-	X(HZ)      /* a sampling rate: "99 Hz" */                             \
-	X(MSPS)    /* CPU milliseconds a second of run: "12.3 ms/s" */        \
-	X(RATE)    /* events per second: "12.3/s" */                          \
-	X(NUM)     /* any other number: "%.6g" */                             \
-	X(STATUS)  /* "pass", "warn", "fail" or "no data": coloured words */
+#include "model/fields.h"
+#include "util/fmt.h"
 
+/* What a column holds: a number of one of util/fmt.h's kinds (its text is
+ * fmt_value()'s FMT_REPORT spelling, its JSON the number in base units), a
+ * name (STR: cleaned text, a JSON string) or a budget status (STATUS: "pass",
+ * "warn", "fail" or "no data", coloured words). */
 enum table_kind {
-#define X(id) TK_##id,
-	TABLE_KINDS(X)
+#define X(id) TK_##id = FMT_##id,
+	FMT_KINDS(X)
 #undef X
+	TK_STR = FMT_NKINDS,
+	TK_STATUS,
 };
 
 enum {
@@ -61,6 +53,13 @@ struct table_col {
  * static const struct table_col cols[] = { SOME_COLUMNS(TABLE_COLUMN) }; */
 #define TABLE_COLUMN(id, title, key, kind, flags) { title, key, TK_##kind, flags },
 
+/* A column of a table built from a model/fields.h table: the field's id
+ * (FF_, ZF_ or CF_) and the TABLE_ flags. */
+struct table_pick {
+	int field;
+	unsigned flags;
+};
+
 struct table_cell {
 	bool have;             /* false: "-" in text, null in JSON */
 	double num;            /* the value, for every kind but STR and STATUS */
@@ -78,12 +77,29 @@ struct table {
 	const char *note;      /* a line under the table (text, markdown), or NULL */
 	struct table_cell *cells; /* nrows * ncols */
 	size_t nrows, alloc;
+	/* Built from fields (table_init_fields): the columns it owns, the
+	 * fields picked, and the cells' texts it made. */
+	struct table_col *own_cols;
+	const struct field *fields;
+	const struct table_pick *picks;
+	char **strs;
+	size_t nstrs;
 };
 
 /* Prepares an empty table over cols (borrowed, static in practice). */
 void table_init(struct table *t, const char *title, const char *key,
 		const struct table_col *cols, size_t ncols);
 void table_release(struct table *t);
+
+/* Prepares an empty table whose columns are fields[picks[i].field] for i <
+ * n: the fields' titles, JSON keys and kinds. Rows are added with
+ * table_row_of(). fields and picks are borrowed (static in practice). */
+void table_init_fields(struct table *t, const char *title, const char *key,
+		       const struct field *fields, const struct table_pick *picks, size_t n);
+
+/* Appends a row of a table_init_fields() table: each cell read from row (the
+ * fields' subject, model/figures.h) by its field. Returns the row's cells. */
+struct table_cell *table_row_of(struct table *t, const void *row);
 
 /* Appends a row and returns its ncols cells, all cleared (have false). The
  * pointer is valid until the next table_row(). */

@@ -53,7 +53,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "model/fields.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -117,6 +118,69 @@ static double percent(uint64_t n, uint64_t of)
 	return of ? 100.0 * (double)n / (double)of : 0;
 }
 
+/* A column of a --batch table: a field of model/fields.h, the columns a
+ * number is right-aligned in (at least), the header when it is not the
+ * field's, and whether a missing value is a bare "-" rather than a padded
+ * one. Names are squeezed (put_name), never padded. */
+struct batch_col {
+	int field;
+	int width;
+	const char *head;
+	bool bare_none;
+};
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct batch_col func_cols[] = {
+	{ FF_SELF_PCT, 5, NULL, false }, { FF_TOTAL_PCT, 6, NULL, false },
+	{ FF_SELF, 7, NULL, false },     { FF_NAME, 0, NULL, false },
+	{ FF_MODULE, 0, NULL, false },   { FF_WHERE, 0, NULL, false },
+};
+
+static const struct batch_col zone_cols[] = {
+	{ ZF_NAME, 0, NULL, false }, { ZF_COUNT, 5, NULL, false }, { ZF_MEAN, 4, NULL, false },
+	{ ZF_P50, 4, NULL, false },  { ZF_P95, 4, NULL, false },   { ZF_P99, 4, NULL, false },
+	{ ZF_MAX, 4, NULL, false },
+};
+
+static const struct batch_col counter_cols[] = {
+	{ CF_NAME, 0, NULL, false },
+	{ CF_TOTAL, 5, NULL, false },
+	{ CF_RATE_LAST, 6, "RATE/S", true },
+};
+
+/* The column header line: "  HEAD  HEAD ...". */
+static void batch_head(struct lines *out, const struct field *fields,
+		       const struct batch_col *cols, size_t n)
+{
+	struct line *l = row(out);
+
+	for (size_t i = 0; i < n; i++)
+		line_printf(l, TE_DEFAULT, "  %s", cols[i].head ? cols[i].head
+							 : fields[cols[i].field].head);
+}
+
+/* One row of figures r: "  CELL  CELL ...". */
+static void batch_row(struct lines *out, const struct field *fields, const struct batch_col *cols,
+		      size_t n, const void *r)
+{
+	struct line *l = row(out);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &fields[cols[i].field];
+		char buf[1024];
+		const char *text = field_format(f, r, FMT_PLAIN, buf, sizeof(buf));
+
+		line_put(l, TE_DEFAULT, "  ");
+		if (!field_right(f))
+			put_name(l, text);
+		else if (cols[i].bare_none && !strcmp(text, "-"))
+			line_put(l, TE_DEFAULT, text);
+		else
+			line_printf(l, TE_DEFAULT, "%*s", cols[i].width, text);
+	}
+}
+
 static void batch_functions(struct lines *out, const struct profile *p)
 {
 	size_t n = profile_func_count(p);
@@ -129,30 +193,15 @@ static void batch_functions(struct lines *out, const struct profile *p)
 		    !p->has_interp     ? ""
 		    : p->show_interp ? ", interpreter frames shown"
 				     : ", interpreter frames hidden (--interp shows them)");
-	line_put(row(out), TE_DEFAULT, "  SELF%  TOTAL%  SAMPLES  FUNCTION  MODULE  FILE:LINE");
+	batch_head(out, function_fields, func_cols, NCOLS(func_cols));
 	profile_funcs_sorted(p, false, ids);
 	for (size_t i = 0, shown = 0; i < n && shown < BATCH_TOP_FUNCS; i++) {
-		const struct profile_func *f = &p->funcs[ids[i]];
-		struct line *l;
+		struct function_figures f;
 
-		if (!f->total && !f->self)
+		figures_function(p, ids[i], &f);
+		if (!f.total && !f.self)
 			continue;
-		l = row(out);
-		line_printf(l, TE_DEFAULT, "  %5.2f  %6.2f  %7llu  ", percent(f->self, p->samples),
-			    percent(f->total, p->samples), (unsigned long long)f->self);
-		put_name(l, f->name);
-		line_put(l, TE_DEFAULT, "  ");
-		put_name(l, f->module);
-		line_put(l, TE_DEFAULT, "  ");
-		if (f->file && f->line > 0) {
-			char num[16];
-
-			snprintf(num, sizeof(num), ":%d", f->line);
-			put_name(l, f->file);
-			line_put(l, TE_DEFAULT, num);
-		} else {
-			put_name(l, f->file);
-		}
+		batch_row(out, function_fields, func_cols, NCOLS(func_cols), &f);
 		shown++;
 	}
 	free(ids);
@@ -238,17 +287,6 @@ static void batch_threads(struct lines *out, const struct profile *p)
 	free(t);
 }
 
-static void put_duration(struct line *l, double ns, bool have)
-{
-	char buf[32];
-
-	if (have)
-		fmt_duration_ns(buf, sizeof(buf), ns, false);
-	else
-		snprintf(buf, sizeof(buf), "-");
-	line_printf(l, TE_DEFAULT, "  %4s", buf);
-}
-
 static void batch_zones(struct lines *out, struct profile *p)
 {
 	size_t n = profile_zone_count(p);
@@ -256,43 +294,24 @@ static void batch_zones(struct lines *out, struct profile *p)
 	struct zone_figures f;
 
 	line_put(row(out), TE_DEFAULT, "Zones:");
-	line_put(row(out), TE_DEFAULT, "  ZONE  COUNT  MEAN  P50  P95  P99  MAX");
+	batch_head(out, zone_fields, zone_cols, NCOLS(zone_cols));
 	for (size_t z = 0; z < n; z++) {
-		struct line *l = row(out);
-
 		profile_zone_summary(p, (uint32_t)z, 0, 0, profile_now(p), &s, NULL);
-		tabs__zone_figures(&p->zones[z], &s, &f);
-		line_put(l, TE_DEFAULT, "  ");
-		put_name(l, p->zones[z].name);
-		line_printf(l, TE_DEFAULT, "  %5llu", (unsigned long long)f.count);
-		put_duration(l, f.mean_ns, f.count > 0);
-		put_duration(l, f.p50_ns, f.have_pcts);
-		put_duration(l, f.p95_ns, f.have_pcts);
-		put_duration(l, f.p99_ns, f.have_pcts);
-		put_duration(l, f.max_ns, f.count > 0);
+		figures_zone_scoped(&p->zones[z], &s, &f);
+		batch_row(out, zone_fields, zone_cols, NCOLS(zone_cols), &f);
 	}
 }
 
 static void batch_counters(struct lines *out, const struct profile *p)
 {
 	size_t n = profile_counter_count(p);
+	struct counter_figures f;
 
 	line_put(row(out), TE_DEFAULT, "Counters:");
-	line_put(row(out), TE_DEFAULT, "  COUNTER  TOTAL  RATE/S");
+	batch_head(out, counter_fields, counter_cols, NCOLS(counter_cols));
 	for (size_t i = 0; i < n; i++) {
-		const struct profile_counter *c = &p->counters[i];
-		struct line *l = row(out);
-
-		line_put(l, TE_DEFAULT, "  ");
-		put_name(l, c->name);
-		if (c->total == (double)(long long)c->total)
-			line_printf(l, TE_DEFAULT, "  %5lld", (long long)c->total);
-		else
-			line_printf(l, TE_DEFAULT, "  %5.3f", c->total);
-		if (c->gauge)
-			line_put(l, TE_DEFAULT, "  -");
-		else
-			line_printf(l, TE_DEFAULT, "  %6.2f", c->rate_per_s);
+		figures_counter(p, (uint32_t)i, &f);
+		batch_row(out, counter_fields, counter_cols, NCOLS(counter_cols), &f);
 	}
 }
 

@@ -1,7 +1,7 @@
 /*
  * budget_view — `perftop run --budget FILE`: the budget judged live.
  *
- * Every frame of the process view judges the budget (report/budget.h) on
+ * Every frame of the process view judges the budget (model/budget.h) on
  * the live profile and process, with the figures `perftop report --budget`
  * would use, and keeps the results in ui->budget. The view then shows one
  * header line — "budget: all 5 pass" (good), the warnings (warn) or the
@@ -17,12 +17,6 @@
 
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
-
-static const char *const subject_words[BS_COUNT] = {
-#define X(id, word, named, dflt) word,
-	BUDGET_SUBJECTS(X)
-#undef X
-};
 
 void budget_view__judge(struct ui *ui, const struct process *p)
 {
@@ -60,10 +54,11 @@ static void describe(char *out, size_t len, const struct budget_rule *r,
 	int n;
 
 	if (res->missing) {
-		snprintf(out, len, "%s %s: not in the profile", subject_words[r->subject], r->name);
+		snprintf(out, len, "%s %s: not in the profile", budget_subject_name(r->subject),
+			 r->name);
 		return;
 	}
-	n = snprintf(out, len, "%s%s%s %s ", subject_words[r->subject], r->name ? " " : "",
+	n = snprintf(out, len, "%s%s%s %s ", budget_subject_name(r->subject), r->name ? " " : "",
 		     r->name ? r->name : "", budget_metric_name(r->metric));
 	if (n < 0 || (size_t)n >= len)
 		return;

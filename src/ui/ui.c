@@ -9,19 +9,16 @@
  * model locked) and paints it (model unlocked).
  *
  * Pause (p) shows a copy of the model: ui->m points at it while the
- * collector goes on filling ui->live. The copy is made with the snapshot
- * code (encode under the lock, load into a second model), so every view,
- * the tab modules included, reads it exactly as it reads the live model,
- * and nothing received while paused is lost; resume frees the copy. The
- * load, the slow half, runs in a worker thread: the screen keeps showing
- * the live model ("pausing") until the worker's pipe says the copy is
- * ready.
+ * collector goes on filling ui->live. The copy is made by snapshot/freeze.h
+ * (through the snapshot codec, so every view, the tab modules included,
+ * reads it exactly as it reads the live model), and nothing received while
+ * paused is lost; resume frees the copy. The load, the slow half, runs in
+ * freeze's worker: the screen keeps showing the live model ("pausing")
+ * until freeze_fd() says the copy is ready.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +51,6 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 	listview__init(&ui->list);
 	procview__init(&ui->proc);
 	ui->log_seen = 0; /* a warning logged before the screen (the socket refused) is shown */
-	ui->pause.done_fd[0] = ui->pause.done_fd[1] = -1;
 	if (opt->pid > 0) {
 		ui->standalone = true;
 		ui->screen = UI_SCREEN_PROC;
@@ -67,112 +63,53 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 void ui__release(struct ui *ui)
 {
 	ui__resume(ui); /* stops and joins a worker still loading */
-	for (int i = 0; i < 2; i++)
-		if (ui->pause.done_fd[i] >= 0)
-			close(ui->pause.done_fd[i]);
 	listview__release(&ui->list);
 	procview__release(&ui->proc);
 	save__release(ui);
 	budget_view__release(ui);
 }
 
-/* The worker: loads the encoded model into a model of its own. Everything
- * it writes is read by the UI only after pthread_join. */
-static void *pause_worker(void *arg)
-{
-	struct ui_pause *pz = arg;
-	struct snapshot_meta meta;
-	struct model *copy = xmalloc(sizeof(*copy));
-	ssize_t n;
-
-	pz->rc = snapshot_load_buf_stoppable(copy, &pz->buf, &meta, &pz->stop, pz->why,
-					     sizeof(pz->why));
-	if (pz->rc < 0) {
-		free(copy);
-		copy = NULL;
-	}
-	pz->copy = copy;
-	do
-		n = write(pz->done_fd[1], "", 1);
-	while (n < 0 && errno == EINTR);
-	return NULL;
-}
-
-/* Joins the worker and drains its byte; the result stays in ui->pause. */
-static void pause_join(struct ui *ui)
-{
-	char byte;
-
-	pthread_join(ui->pause.thread, NULL);
-	ui->pause.running = false;
-	while (read(ui->pause.done_fd[0], &byte, 1) > 0)
-		;
-	snapshot_buf_release(&ui->pause.buf);
-}
-
-/* The worker's pipe, made at the first pause. Returns 0 or -errno. */
-static int pause_pipe(struct ui_pause *pz)
-{
-	if (pz->done_fd[0] >= 0)
-		return 0;
-	return pipe2(pz->done_fd, O_CLOEXEC | O_NONBLOCK) < 0 ? -errno : 0;
-}
-
 int ui__pause(struct ui *ui)
 {
-	struct ui_pause *pz = &ui->pause;
-	struct snapshot_meta meta;
 	char msg[200];
-	int rc;
+	int rc = 0;
 
 	if (ui->opt->snapshot) {
 		ui__message(ui, TE_STATUS_WARN, "a snapshot does not change: nothing to pause");
 		return -1;
 	}
-	if (ui->frozen || pz->running)
+	if (ui->frozen || ui->pausing)
 		return 0;
-	rc = pause_pipe(pz);
-	if (rc == 0) {
-		snapshot_meta_init(&meta);
-		snapshot_encode(ui->live, &meta, &pz->buf);
-		atomic_store(&pz->stop, false);
-		pz->copy = NULL;
-		rc = -pthread_create(&pz->thread, NULL, pause_worker, pz);
-		if (rc < 0)
-			snapshot_buf_release(&pz->buf);
-	}
-	if (rc < 0) {
+	ui->pausing = freeze_start(ui->live, &rc);
+	if (!ui->pausing) {
 		snprintf(msg, sizeof(msg), "cannot pause: %s", strerror(-rc));
 		ui__message(ui, TE_STATUS_ERROR, msg);
 		return -1;
 	}
-	pz->running = true;
 	return 0;
 }
 
 bool ui__pausing(const struct ui *ui)
 {
-	return ui->pause.running;
+	return ui->pausing != NULL;
 }
 
 int ui__pause_fd(const struct ui *ui)
 {
-	return ui->pause.running ? ui->pause.done_fd[0] : -1;
+	return ui->pausing ? freeze_fd(ui->pausing) : -1;
 }
 
 void ui__pause_load(struct ui *ui)
 {
-	struct ui_pause *pz = &ui->pause;
 	struct model *copy;
-	char msg[200];
+	char msg[200], why[160];
 
-	if (!pz->running)
+	if (!ui->pausing)
 		return;
-	pause_join(ui);
-	copy = pz->copy;
-	pz->copy = NULL;
+	copy = freeze_take(ui->pausing, why, sizeof(why));
+	ui->pausing = NULL;
 	if (!copy) {
-		snprintf(msg, sizeof(msg), "cannot pause: %s", pz->why);
+		snprintf(msg, sizeof(msg), "cannot pause: %s", why);
 		ui__message(ui, TE_STATUS_ERROR, msg);
 		return;
 	}
@@ -190,17 +127,8 @@ void ui__pause_load(struct ui *ui)
 
 void ui__resume(struct ui *ui)
 {
-	struct ui_pause *pz = &ui->pause;
-
-	if (pz->running) {
-		atomic_store(&pz->stop, true);
-		pause_join(ui);
-		if (pz->copy) { /* it had finished: the copy is not wanted now */
-			model_release(pz->copy);
-			free(pz->copy);
-			pz->copy = NULL;
-		}
-	}
+	freeze_cancel(ui->pausing);
+	ui->pausing = NULL;
 	if (!ui->frozen)
 		return;
 	ui->m = ui->live;

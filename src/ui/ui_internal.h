@@ -10,16 +10,16 @@
 #ifndef PERFTOP_UI_UI_INTERNAL_H
 #define PERFTOP_UI_UI_INTERNAL_H
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/figures.h"
 #include "model/model.h"
 #include "model/proclist.h"
-#include "report/budget.h"
-#include "report/diff.h"
+#include "model/budget.h"
+#include "model/diff.h"
+#include "snapshot/freeze.h"
 #include "snapshot/snapshot.h"
 #include "ui/browser.h"
 #include "ui/chart.h"
@@ -134,17 +134,6 @@ struct tabs_scope {
 
 /* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
 enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
-
-/* A zone's figures as the tables show them: count, mean, min and max exact
- * (the agent's statistics) when the agent sent them, percentiles from the
- * histogram of the events received (0 when none arrived). Durations in ns. */
-struct zone_figures {
-	uint64_t count;
-	double rate_per_s;
-	double total_ns, mean_ns, min_ns, max_ns;
-	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
-	bool have_pcts;           /* events arrived: the percentiles mean something */
-};
 
 /* The Zones tab's sort keys, one per column, in the order `<` `>` and F6
  * walk them. */
@@ -265,22 +254,6 @@ struct ui_save {
 	unsigned long long samples; /* in the encoded model */
 };
 
-/* ui.c: pause (p) in progress. ui__pause encodes the live model into buf
- * and starts a worker thread that loads it into a model of its own; the
- * worker writes a byte to done_fd[1] when it ends, and the UI joins it
- * (ui__pause_load) before reading copy, rc and why. stop asks the worker to
- * give up (ui__resume). */
-struct ui_pause {
-	bool running;             /* a worker was started and not joined yet */
-	pthread_t thread;
-	int done_fd[2];           /* a pipe, or -1 -1 before the first pause */
-	atomic_bool stop;
-	struct snapshot_buf buf;  /* the worker's while it runs */
-	struct model *copy;       /* the worker's result when rc is 0, else NULL */
-	int rc;                   /* 0, -ECANCELED after stop, or the load's error */
-	char why[160];
-};
-
 /* budget_view.c: what perftop run --budget judged at the last frame. */
 struct ui_budget {
 	struct budget_result *res; /* ui->opt->budget->nrules entries, or NULL */
@@ -294,7 +267,8 @@ struct ui {
 	struct model *live;       /* the model the collector fills; the loop holds its
 				     lock around frames and keys */
 	struct model *frozen;     /* while paused: the copy shown (owned), else NULL */
-	struct ui_pause pause;    /* p: the copy a worker thread is loading */
+	struct freeze *pausing;   /* p: the copy a worker is loading (snapshot/freeze.h),
+				     or NULL */
 	struct ui_mouse mouse;    /* the event of the last UI_KEY_MOUSE */
 	const struct ui_options *opt;
 	int width, height;
@@ -333,10 +307,9 @@ void ui__screen_stop(void);
 /* Monotonic seconds. */
 double ui__now(void);
 /* Pause (p), so that neither the lock nor the screen waits for the copy:
- * ui__pause() encodes the live model (locked by the caller) with the
- * snapshot encoder (about 15 ms for 1,000,000 samples over 50,000 stacks),
- * starts a worker thread that loads it into a model of its own (about
- * 1.3 s for that profile: the load replays every stack) and returns 0; or
+ * ui__pause() starts a copy of the live model (locked by the caller) with
+ * freeze_start() (snapshot/freeze.h: encoded now, loaded by its worker
+ * thread) and returns 0; or
  * -1 after a status message when it cannot (a snapshot never changes, no
  * thread). Meanwhile ui->m stays the live model, ui__pausing() is true and
  * the title says "pausing". ui__pause_fd() is readable once the worker
@@ -435,10 +408,6 @@ bool tabs__status(struct ui *ui, struct lines *out);
  * connected" when p has no profile, with why when its executable says
  * (p->agent_why). */
 void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width);
-/* A zone's figures from its summary over everything (profile_zone_summary
- * with seconds 0) and the agent's exact statistics. */
-void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
-			struct zone_figures *f);
 
 /* True when the current tab shows a detail screen (it takes Esc, q, Left). */
 bool tabs__detail_open(const struct ui *ui);

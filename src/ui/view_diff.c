@@ -1,7 +1,7 @@
 /*
  * view_diff — `perftop diff BASE NEW`: what got slower or faster, on screen.
  *
- * Two tables over one struct diff (report/diff.h), Tab switches: Functions
+ * Two tables over one struct diff (model/diff.h), Tab switches: Functions
  * (each function's own CPU time in ms per second of its run, BASE and NEW,
  * and its change in %, which stays 0 for a function whose own time did not
  * change; beside it the change in self and total share, in points of each

@@ -115,40 +115,6 @@ void tabs__reset(struct proctabs *t)
 	memset(t->detail, 0, sizeof(t->detail));
 }
 
-/* ---- figures shared with --batch ------------------------------------------------- */
-
-/* A zone's figures from the histogram's summary alone. */
-static void figures_of_summary(const struct profile_zone_summary *s, struct zone_figures *f)
-{
-	memset(f, 0, sizeof(*f));
-	f->count = s->count;
-	f->rate_per_s = s->rate_per_s;
-	f->total_ns = s->total_ns;
-	f->mean_ns = s->mean_ns;
-	f->min_ns = (double)s->min_ns;
-	f->max_ns = (double)s->max_ns;
-	f->p50_ns = s->p50_ns;
-	f->p90_ns = s->p90_ns;
-	f->p95_ns = s->p95_ns;
-	f->p99_ns = s->p99_ns;
-	f->p999_ns = s->p999_ns;
-	f->have_pcts = s->count > 0;
-}
-
-void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
-			struct zone_figures *f)
-{
-	figures_of_summary(s, f);
-	if (z->exact_count) {
-		f->count = z->exact_count;
-		f->total_ns = z->exact_sum_ns;
-		f->mean_ns = z->exact_sum_ns / (double)z->exact_count;
-		f->min_ns = (double)z->exact_min_ns;
-		f->max_ns = (double)z->exact_max_ns;
-	}
-	f->rate_per_s = (double)f->count / (s->seconds > 1 ? s->seconds : 1);
-}
-
 void tabs__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped)
 {
 	unsigned last = (d->head + DROP_SLOTS - 1) % DROP_SLOTS;
@@ -680,9 +646,9 @@ static void rebuild_zones(struct proctabs *t, struct profile *p)
 		t->zones[i].id = (uint32_t)i;
 		t->zones[i].name = p->zones[i].name;
 		if (exact)
-			tabs__zone_figures(&p->zones[i], &t->sums[i], &t->zones[i].f);
+			figures_zone_scoped(&p->zones[i], &t->sums[i], &t->zones[i].f);
 		else
-			figures_of_summary(&t->sums[i], &t->zones[i].f);
+			figures_zone_summary(&t->sums[i], &t->zones[i].f);
 	}
 	qsort_r(t->zones, n, sizeof(*t->zones), compare_zones, t);
 	t->nzones = n;

@@ -62,5 +62,7 @@ expect new-folder "folder src/extra has no rule"
 
 # An exception the code no longer needs fails too, so the list shrinks.
 plant stale
-grep -v '#include "report/diff.h"' src/ui/ui_internal.h >"$tmp/stale/src/ui/ui_internal.h"
+awk '{ print } /^# except FILE -> INCLUDE/ {
+	print "except src/ui/ui_internal.h -> report/diff.h -- planted: diff computation once lived in report"
+}' docs/styleguide.md >"$tmp/stale/docs/styleguide.md"
 expect stale "stale exception, no such include any more: src/ui/ui_internal.h -> report/diff.h"

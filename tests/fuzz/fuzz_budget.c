@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "model/budget.h"
 #include "report/budget.h"
 #include "report/table.h"
 

@@ -1,6 +1,7 @@
-/* Unit tests for report/budget: every kind of rule, units, warning bands,
- * each kind of bad line with its line number, and pass/warn/fail/no data
- * judged on a hand-built profile and process. */
+/* Unit tests for model/budget (rules, parser, judge) and report/budget (the
+ * results table): every kind of rule, units, warning bands, each kind of bad
+ * line with its line number, and pass/warn/fail/no data judged on a
+ * hand-built profile and process. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "model/budget.h"
 #include "report/budget.h"
 #include "report/table.h"
 

@@ -1,6 +1,8 @@
-/* Unit tests for report/diff: a profile against the same workload with one
- * function made twice as slow names that function first, normalised by the
- * sample counts; zones' p95 change; different programs are flagged. */
+/* Unit tests for model/diff (the comparison) and report/diff (writing it):
+ * a profile against the same workload with one function made twice as slow
+ * names that function first, normalised by the sample counts; CPU time in
+ * ms a second of run with known absolute changes; zones' p95 change;
+ * different programs are flagged. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +63,45 @@ Test(diff, the_slower_function_comes_first)
 	/* The TUI's lookup by NEW's function id. */
 	cr_assert_str_eq(diff_func_find(&d, 3)->name, "b");
 	cr_assert_null(diff_func_find(&d, 99));
+	diff_release(&d);
+	profile_free(base);
+	profile_free(new_);
+}
+
+/* One sample is 1/hz s of CPU: at 100 Hz over the workload's 2 s, b's 90
+ * self samples (scale 3) are 450 ms/s and 60 (slowed, scale 1) 300 ms/s. */
+Test(diff, cpu_time_changes_in_ms_per_second)
+{
+	struct profile *base = workload(3, false, 1, "/bin/prog");
+	struct profile *new_ = workload(1, true, 1, "/bin/prog");
+	struct diff d;
+	const struct diff_func *b = NULL, *w = NULL;
+
+	base->requested_hz = new_->requested_hz = 100;
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_assert(d.have_cpu);
+	cr_assert_float_eq(d.base_seconds, 2, 1e-9);
+	for (size_t i = 0; i < d.nfuncs; i++) {
+		if (!strcmp(d.funcs[i].name, "b"))
+			b = &d.funcs[i];
+		if (!strcmp(d.funcs[i].name, "work"))
+			w = &d.funcs[i];
+	}
+	cr_assert(b && w);
+	cr_expect_float_eq(b->base_ms, 450, 1e-9);
+	cr_expect_float_eq(b->new_ms, 300, 1e-9);
+	cr_expect_float_eq(b->d_ms, -150, 1e-9);
+	cr_expect(b->have_cpu_change);
+	cr_expect_float_eq(b->cpu_change, -100.0 / 3, 1e-9);
+	cr_expect_float_eq(w->base_ms, 0, 1e-9, "work has no self time");
+	cr_expect_not(w->have_cpu_change);
+	/* Unknown rates: no CPU figures at all. */
+	diff_release(&d);
+	base->requested_hz = 0;
+	diff_compute(&d, base, NULL, new_, NULL);
+	cr_expect_not(d.have_cpu);
+	for (size_t i = 0; i < d.nfuncs; i++)
+		cr_expect_float_eq(d.funcs[i].d_ms, 0, 1e-9);
 	diff_release(&d);
 	profile_free(base);
 	profile_free(new_);

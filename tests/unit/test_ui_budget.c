@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/budget.h"
+#include "model/budget.h"
 #include "support/ui_fixture.h"
 #include "ui/ui_internal.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/diff.h"
+#include "model/diff.h"
 #include "snapshot/snapshot.h"
 #include "ui/ui_internal.h"
 
