@@ -222,7 +222,8 @@ static void explain_denied(pid_t pid, const char *what, char *err, size_t len)
 		have_uid = 1;
 	if (read_small("/proc/sys/kernel/yama/ptrace_scope", scope_text, sizeof(scope_text)) == 0)
 		scope = atoi(scope_text);
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	/* a process that is not dumpable has its /proc files owned by root */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if (have_uid && uid != me && !self_has_sys_ptrace()) {
 		struct passwd *pw = getpwuid(uid);
 

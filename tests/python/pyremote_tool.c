@@ -5,12 +5,14 @@
  *
  *     pyremote-tool PID ROUNDS [INTERVAL_MS]
  *
- * Every INTERVAL_MS (default 5) it reads the frames of each thread of PID
+ * Every INTERVAL_MS (default 5; each pause drawn between half and one and a
+ * half times that, so the reads do not keep step with the program) it reads the frames of each thread of PID
  * (/proc/PID/task, as the native sampler would name them) and counts each
  * stack; at the end it prints one line per distinct stack, root first:
  * "func (file:line);func (file:line) COUNT", then on stderr a line of
  * figures: "samples S python P failed F syscalls_per_sample X
- * us_per_sample Y". Errors go to stderr: exit 2 when the process cannot be
+ * us_per_sample Y". Then one line per function seen: "# func NAME FILE
+ * DEFLINE" (its code object's first line). Errors go to stderr: exit 2 when the process cannot be
  * opened (the message says why), 3 when it exited while being read.
  */
 #include <dirent.h>
@@ -18,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "collect/pyremote.h"
 
@@ -45,6 +49,27 @@ static void count_stack(const char *text)
 	}
 	stacks[nstacks].text = strdup(text);
 	stacks[nstacks++].count = 1;
+}
+
+struct func {
+	uint64_t code;
+	uint32_t gen;
+	const char *name, *file;
+	int first;
+};
+
+static struct func funcs[4096];
+static size_t nfuncs;
+
+static void note_func(const struct pyremote_frame *f)
+{
+	if (!f->code)
+		return;
+	for (size_t i = 0; i < nfuncs; i++)
+		if (funcs[i].code == f->code && funcs[i].gen == f->gen)
+			return;
+	if (nfuncs < sizeof(funcs) / sizeof(funcs[0]))
+		funcs[nfuncs++] = (struct func){f->code, f->gen, f->name, f->file, f->first};
 }
 
 static double now_us(void)
@@ -76,6 +101,7 @@ int main(int argc, char **argv)
 	rounds = atol(argv[2]);
 	if (argc > 3)
 		interval_ms = atol(argv[3]);
+	srandom((unsigned)getpid());
 	if (pyremote_open(&ctx, pid, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pyremote-tool: %s\n", err);
 		return 2;
@@ -85,7 +111,8 @@ int main(int argc, char **argv)
 	for (long r = 0; r < rounds && !gone; r++) {
 		DIR *d = opendir(dir);
 		struct dirent *de;
-		struct timespec pause = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+		long us = interval_ms * 500 + (long)(random() % (interval_ms * 1000 + 1));
+		struct timespec pause = {us / 1000000, (us % 1000000) * 1000L};
 
 		if (!d) {
 			gone = 1;
@@ -112,6 +139,7 @@ int main(int argc, char **argv)
 			for (int i = n - 1; i >= 0; i--) {
 				size_t used = strlen(line);
 
+				note_func(&st.frame[i]);
 				snprintf(line + used, sizeof(line) - used, "%s%s (%s:%d)",
 				         i == n - 1 ? "" : ";", st.frame[i].name, st.frame[i].file,
 				         st.frame[i].line);
@@ -123,6 +151,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nstacks; i++)
 		printf("%s %lu\n", stacks[i].text, stacks[i].count);
+	for (size_t i = 0; i < nfuncs; i++)
+		printf("# func %s %s %d\n", funcs[i].name, funcs[i].file, funcs[i].first);
 	pyremote_stats(ctx, &s);
 	fprintf(stderr,
 	        "pyremote-tool: samples %llu python %lu failed %llu syscalls_per_sample %.2f "
