@@ -10,12 +10,14 @@
  * has the same depth, so a steady stack is all there). A walk that reaches
  * a frame the call did not copy reads it on its own and is then done again
  * with the new addresses; a walk that still needed reads of its own after
- * three tries is a race lost, and the sample gets no Python frames. The
- * code objects of a walk are checked in one more call (each one's type is
- * PyCode_Type, its names and first line those the cache knows, its
- * instruction inside its bytecode); what is new is named with a few more
- * calls and cached by address with a generation, so an address reused by
- * another code object is named afresh.
+ * three tries is a race lost, and the sample gets no Python frames. Frames
+ * less than a page apart are read as one range (add_range). The code
+ * objects of the thread's last walk are read in that same call too, and
+ * any other in one more; each is checked (its type is PyCode_Type, its
+ * names and first line those the cache knows, the frame's instruction
+ * inside its bytecode); what is new is named with a few more calls and
+ * cached by address with a generation, so an address reused by another
+ * code object is named afresh.
  *
  * Finding the interpreter: the modules of /proc/PID/maps are read (as
  * /proc/PID/root/PATH, so a process in another mount namespace works) for
@@ -55,6 +57,10 @@
 #define TEXT_MAX      1023u
 #define LINETABLE_MAX (64u << 10)
 #define RESCAN_NS     50000000ull
+#define CO_PREFETCH   64u
+#define RANGE_GAP     2048u      /* < a page: no unmapped page fits between */
+#define RANGE_MAX     (64u << 10)
+#define PREFETCH_BYTES (256u << 10)
 
 enum { S_VERSION, S_RUNTIME, S_CODE, S_NONE, S_STR, S_BYTES, S_EVAL, S_GETVERSION, S_COUNT };
 
@@ -69,6 +75,8 @@ struct thread_entry {
 	uint64_t cframe; /* 3.11, 3.12: the _PyCFrame read last time */
 	uint32_t npf;
 	uint64_t *pf; /* frame addresses the last walk visited */
+	uint32_t nco;
+	uint64_t co[CO_PREFETCH]; /* code objects the last walk met */
 };
 
 struct code_entry {
@@ -107,10 +115,13 @@ struct pyremote {
 	/* scratch of one walk */
 	uint8_t tsbuf[TS_BYTES];
 	uint8_t cfbuf[16];
-	uint8_t pfbuf[PREFETCH_MAX * FRAME_BYTES];
+	uint8_t pfbuf[PREFETCH_BYTES];
 	uint8_t missbuf[FRAME_BYTES];
 	struct raw_frame raw[PYREMOTE_MAX_FRAMES];
 	uint8_t cobuf[PYREMOTE_MAX_FRAMES * CO_BYTES];
+	uint32_t nco_pre;
+	uint64_t co_pre_addr[CO_PREFETCH]; /* code objects the walk's call read */
+	const uint8_t *co_pre[CO_PREFETCH]; /* their copies, NULL: not read whole */
 	uint8_t table[LINETABLE_MAX];
 };
 
@@ -515,6 +526,43 @@ int pyremote_threads(struct pyremote *c, pid_t *tids, size_t max)
 
 /* ---- the walk -------------------------------------------------------------------- */
 
+/* A part of the target read in one piece. */
+struct range {
+	uint64_t lo, hi;
+	size_t buf; /* where in pfbuf */
+};
+
+/* The copy of the frame at addr, prefetched in range k; NULL when that
+ * range was not read whole. */
+static const uint8_t *frame_in(struct pyremote *c, const struct range *rg, uint32_t rgok,
+                               uint32_t k, uint64_t addr)
+{
+	return k < rgok ? c->pfbuf + rg[k].buf + (addr - rg[k].lo) : NULL;
+}
+
+/* Adds len bytes at a to the ranges rg[0..*nrg): into the last one when
+ * they are less than RANGE_GAP apart (no unmapped page fits between, so
+ * the bytes between are read along: a data stack chunk becomes one
+ * range), else as a new one. Returns the range's index. */
+static uint16_t add_range(struct range *rg, uint32_t *nrg, uint64_t a, size_t len)
+{
+	uint64_t e = a + len;
+	struct range *r = *nrg ? &rg[*nrg - 1] : NULL;
+
+	if (r && a < r->hi + RANGE_GAP && e + RANGE_GAP > r->lo &&
+	    (e > r->hi ? e : r->hi) - (a < r->lo ? a : r->lo) <= RANGE_MAX) {
+		if (a < r->lo)
+			r->lo = a;
+		if (e > r->hi)
+			r->hi = e;
+	} else {
+		r = &rg[(*nrg)++];
+		r->lo = a;
+		r->hi = e;
+	}
+	return (uint16_t)(*nrg - 1);
+}
+
 /* One try at thread th's frame chain: raw frames into c->raw, segments
  * into out. Returns the number of raw frames, -ENOENT when the thread
  * state is no longer th's, or another negative errno; *missed: some frame
@@ -525,8 +573,10 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
 	const struct pyrt_layout *L = c->L;
 	struct iovec loc[2 + PREFETCH_MAX], rem[2 + PREFETCH_MAX];
 	uint64_t newpf[PREFETCH_MAX];
-	uint32_t npf = 0, cursor = 0, n = 0, steps = 0, pfbase, pfok;
-	size_t tslen = (size_t)L->ts_native_tid + 8, want = 0;
+	struct range rg[PREFETCH_MAX + CO_PREFETCH];
+	uint16_t pf_rg[PREFETCH_MAX], co_rg[CO_PREFETCH];
+	uint32_t npf = 0, cursor = 0, n = 0, steps = 0, pfbase, nrg = 0, rgok;
+	size_t tslen = (size_t)L->ts_native_tid + 8, used = 0;
 	uint64_t frame;
 	int cf_read = 0, niov = 0;
 	ssize_t got;
@@ -545,13 +595,25 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
 		rem[niov++] = (struct iovec){(void *)(uintptr_t)th->cframe, (size_t)L->cframe_current + 8};
 		cf_read = 1;
 	}
+	/* the frames of last time, as few ranges as may be (add_range) */
 	pfbase = (uint32_t)niov;
-	for (uint32_t i = 0; i < th->npf; i++) {
-		loc[niov] = (struct iovec){c->pfbuf + (size_t)i * FRAME_BYTES, L->fr_size};
-		rem[niov++] = (struct iovec){(void *)(uintptr_t)th->pf[i], L->fr_size};
+	for (uint32_t i = 0; i < th->npf; i++)
+		pf_rg[i] = add_range(rg, &nrg, th->pf[i], L->fr_size);
+	/* and the code objects of last time, checked in the same call */
+	for (uint32_t j = 0; j < th->nco; j++)
+		co_rg[j] = add_range(rg, &nrg, th->co[j], CO_BYTES);
+	for (uint32_t k = 0; k < nrg; k++) {
+		size_t len = rg[k].hi - rg[k].lo;
+
+		if (used + len > sizeof(c->pfbuf)) {
+			nrg = k; /* what does not fit is read when met */
+			break;
+		}
+		rg[k].buf = used;
+		used += len;
+		loc[niov] = (struct iovec){c->pfbuf + rg[k].buf, len};
+		rem[niov++] = (struct iovec){(void *)(uintptr_t)rg[k].lo, len};
 	}
-	for (int i = 0; i < niov; i++)
-		want += loc[i].iov_len;
 	c->st.syscalls++;
 	got = process_vm_readv(c->pid, loc, (unsigned long)niov, rem, (unsigned long)niov, 0);
 	if (got < 0)
@@ -567,7 +629,12 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
 			return -ENOENT;
 		if (cf_read && whole < 2)
 			cf_read = 0;
-		pfok = whole > (int)pfbase ? (uint32_t)whole - pfbase : 0;
+		rgok = whole > (int)pfbase ? (uint32_t)whole - pfbase : 0;
+	}
+	c->nco_pre = th->nco;
+	for (uint32_t j = 0; j < th->nco; j++) {
+		c->co_pre_addr[j] = th->co[j];
+		c->co_pre[j] = frame_in(c, rg, rgok, co_rg[j], th->co[j]);
 	}
 	if ((pid_t)word(c->tsbuf, L->ts_native_tid) != th->tid)
 		return -ENOENT;
@@ -592,12 +659,13 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
 
 		if (++steps > 4 * PYREMOTE_MAX_FRAMES || (frame & 7) || frame < 4096)
 			return -EAGAIN;
-		if (cursor < pfok && th->pf[cursor] == frame) {
-			fb = c->pfbuf + (size_t)cursor++ * FRAME_BYTES;
+		if (cursor < th->npf && th->pf[cursor] == frame) {
+			fb = frame_in(c, rg, rgok, pf_rg[cursor], frame);
+			cursor++;
 		} else {
-			for (uint32_t i = 0; i < pfok; i++)
+			for (uint32_t i = 0; i < th->npf; i++)
 				if (th->pf[i] == frame) {
-					fb = c->pfbuf + (size_t)i * FRAME_BYTES;
+					fb = frame_in(c, rg, rgok, pf_rg[i], frame);
 					cursor = i + 1;
 					break;
 				}
@@ -728,14 +796,27 @@ static int line_of(struct pyremote *c, const struct code_entry *e, int lasti)
 	return le->line;
 }
 
-/* Names the n raw frames into out->frame, checking each code object in
- * one call. Returns 0 or a negative errno. */
-static int name_frames(struct pyremote *c, uint32_t n, struct pyremote_stack *out)
+/* The copy of code object code that the walk's call read, or NULL. */
+static const uint8_t *code_prefetched(const struct pyremote *c, uint64_t code)
 {
+	for (uint32_t j = 0; j < c->nco_pre; j++)
+		if (c->co_pre_addr[j] == code)
+			return c->co_pre[j];
+	return NULL;
+}
+
+/* Names the n raw frames of th into out->frame, checking each code
+ * object: copies the walk's call made, the others read in one more call.
+ * Returns 0 or a negative errno. */
+static int name_frames(struct pyremote *c, struct thread_entry *th, uint32_t n,
+                       struct pyremote_stack *out)
+{
+	const uint8_t *pre[PYREMOTE_MAX_FRAMES];
 	const struct pyrt_layout *L = c->L;
 	struct iovec loc[PYREMOTE_MAX_FRAMES], rem[PYREMOTE_MAX_FRAMES];
+	struct iovec mloc[PYREMOTE_MAX_FRAMES], mrem[PYREMOTE_MAX_FRAMES];
 	uint16_t slot_of[PYREMOTE_MAX_FRAMES];
-	uint32_t nco = 0;
+	uint32_t nco = 0, nmiss = 0;
 	size_t want = 0;
 	ssize_t got;
 
@@ -749,23 +830,36 @@ static int name_frames(struct pyremote *c, uint32_t n, struct pyremote_stack *ou
 		if (k == nco) {
 			if (c->raw[i].code < 4096 || (c->raw[i].code & 7))
 				return -EAGAIN;
+			pre[nco] = code_prefetched(c, c->raw[i].code);
 			loc[nco] = (struct iovec){c->cobuf + (size_t)nco * CO_BYTES, CO_BYTES};
 			rem[nco] = (struct iovec){(void *)(uintptr_t)c->raw[i].code, CO_BYTES};
-			want += CO_BYTES;
 			nco++;
 		}
 		slot_of[i] = (uint16_t)k;
 	}
 	if (!n)
 		return 0;
-	c->st.syscalls++;
-	got = process_vm_readv(c->pid, loc, nco, rem, nco, 0);
-	if (got < 0 && errno == ESRCH)
-		return -ESRCH;
-	if (got != (ssize_t)want)
-		return -EAGAIN; /* a code object gone since the walk */
+	/* the ones the walk's call did not read, in one call */
+	for (uint32_t k = 0; k < nco; k++)
+		if (!pre[k]) {
+			mloc[nmiss] = loc[k];
+			mrem[nmiss++] = rem[k];
+			want += CO_BYTES;
+		}
+	if (nmiss) {
+		c->st.syscalls++;
+		got = process_vm_readv(c->pid, mloc, nmiss, mrem, nmiss, 0);
+		if (got < 0 && errno == ESRCH)
+			return -ESRCH;
+		if (got != (ssize_t)want)
+			return -EAGAIN; /* a code object gone since the walk */
+	}
+	th->nco = nco < CO_PREFETCH ? nco : CO_PREFETCH;
+	for (uint32_t k = 0; k < th->nco; k++)
+		th->co[k] = (uint64_t)(uintptr_t)rem[k].iov_base;
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *co = c->cobuf + (size_t)slot_of[i] * CO_BYTES;
+		const uint8_t *co = pre[slot_of[i]] ? pre[slot_of[i]]
+		                                    : c->cobuf + (size_t)slot_of[i] * CO_BYTES;
 		struct code_entry *e;
 		int64_t units;
 		int lasti, line;
@@ -831,7 +925,7 @@ int pyremote_frames(struct pyremote *c, pid_t tid, struct pyremote_stack *out)
 			return 0;
 		goto failed;
 	}
-	if ((rc = name_frames(c, (uint32_t)n, out)) < 0)
+	if ((rc = name_frames(c, th, (uint32_t)n, out)) < 0)
 		goto failed;
 	if (out->cut) {
 		out->frame[n] = (struct pyremote_frame){.name = PYREMOTE_CUT_NAME, .file = ""};

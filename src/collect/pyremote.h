@@ -7,10 +7,11 @@
  * define (Py_Version, _PyRuntime, PyCode_Type, ...; never by file names)
  * and picks the version's layout from pyrt (3.13's own debug offsets must
  * agree with it). pyremote_frames reads one thread's frame chain as one
- * consistent copy: the addresses read for that thread last time are read
- * again in the same system call as its thread state, so a stack that kept
- * its shape costs one call, plus one call that checks its code objects;
- * names, files and line tables are read once per code object and cached.
+ * consistent copy: the frames and code objects read for that thread last
+ * time are read again in the same system call as its thread state, so a
+ * stack that kept its shape costs one call (a code object not seen on that
+ * thread before, one more); names, files and line tables are read once per
+ * code object and cached.
  * A read that fails or races with the running program gives no Python
  * frames for that sample and counts a failure: never a guessed frame.
  * pyremote_splice merges the frames into the native stack with the rule
