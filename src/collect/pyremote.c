@@ -445,6 +445,12 @@ const char *pyremote_version(const struct pyremote *c)
 	return c->version;
 }
 
+void pyremote_eval_range(const struct pyremote *c, uint64_t *lo, uint64_t *hi)
+{
+	*lo = c->eval_lo;
+	*hi = c->eval_hi;
+}
+
 void pyremote_stats(const struct pyremote *c, struct pyremote_stats *st)
 {
 	*st = c->st;

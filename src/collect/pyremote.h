@@ -112,6 +112,11 @@ uint32_t pyremote_splice(const struct pyremote *ctx, const uint64_t *pcs, uint32
                          int native_cut, const struct pyremote_stack *py,
                          struct pyremote_slot *out, uint32_t max);
 
+/* Where the eval loop's function (_PyEval_EvalFrameDefault) lies in the
+ * target: [*lo, *hi); 0 and 0 when the interpreter does not say (then
+ * pyremote_splice puts Python frames at the root end). */
+void pyremote_eval_range(const struct pyremote *ctx, uint64_t *lo, uint64_t *hi);
+
 /* The counters (see struct pyremote_stats). */
 void pyremote_stats(const struct pyremote *ctx, struct pyremote_stats *st);
 
