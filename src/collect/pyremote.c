@@ -577,7 +577,7 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
                 int *missed)
 {
 	const struct pyrt_layout *L = c->L;
-	struct iovec loc[2 + PREFETCH_MAX], rem[2 + PREFETCH_MAX];
+	struct iovec loc[2 + PREFETCH_MAX + CO_PREFETCH], rem[2 + PREFETCH_MAX + CO_PREFETCH];
 	uint64_t newpf[PREFETCH_MAX];
 	struct range rg[PREFETCH_MAX + CO_PREFETCH];
 	uint16_t pf_rg[PREFETCH_MAX], co_rg[CO_PREFETCH];
