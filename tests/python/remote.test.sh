@@ -5,6 +5,8 @@
 #   shares     py_shares (50/30/20 % of one thread's work) started without
 #              perftop: every frame a function of the workload with its
 #              file, its def line and a line of its body; shares +-5 points;
+#   threads    py_threads: each worker's stack and the main thread's join,
+#              each thread read by its kernel tid;
 #   deep       a recursion 300 deep: 256 frames kept and the cut mark;
 #   not python `sleep`: "not a CPython process", exit status 2;
 #   exits      the target exits while being read: a clean message, exit 3;
@@ -84,6 +86,22 @@ one_python() {
 		grep -q "runs CPython 3\." "$d/shares.err" && pass "$v shares: $(head -n 1 "$d/shares.err" | sed 's/^pyremote-tool: //')"
 		$JUDGE "$CHECK" "$v shares:" shares "$d/shares.out" "$WLDIR/py_shares.py"
 		echo "# $v $(tail -n 1 "$d/shares.err")"
+	fi
+	kill "$wpid" 2>/dev/null
+
+	started "$py" "$WLDIR/py_threads.py" 1000
+	if ! wait_until 60 sees "$wpid" single_work; then
+		fail "$v threads: the tool sees py_threads running" "$("$TOOL" "$wpid" 1 1 2>&1 | tail -n 2)"
+	else
+		"$TOOL" "$wpid" 100 5 >"$d/threads.out" 2>"$d/threads.err"
+		for want in "main.<locals>.run ([^)]*);double_work (" \
+			"main.<locals>.run ([^)]*);single_work (" "main ([^)]*py_threads.py:[0-9]*);Thread.join ("; do
+			if grep -q "$want" "$d/threads.out"; then
+				pass "$v threads: a stack '$want'"
+			else
+				fail "$v threads: a stack '$want'" "$(cut -c 1-300 "$d/threads.out" | head -n 5)"
+			fi
+		done
 	fi
 	kill "$wpid" 2>/dev/null
 
@@ -192,7 +210,7 @@ PY
 		>"$tmp/nodump.out" 2>&1 &
 	wpid=$!
 	pids="$pids $wpid"
-	if wait_until 60 grep -q ready "$tmp/nodump.out"; then
+	if wait_until 60 grep -qs ready "$tmp/nodump.out"; then
 		asnobody "$tmp/bin/pyremote-tool" "$wpid" 1 >/dev/null 2>"$tmp/nodump.err"
 		rc=$?
 		if [ "$rc" -eq 2 ] && grep -q "not dumpable" "$tmp/nodump.err"; then
