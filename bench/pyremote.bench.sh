@@ -53,9 +53,9 @@ echo "## Python frames read from outside (pyremote)"
 echo
 echo "Per sample: \`pyremote_frames\` on one busy thread of a running CPython, from another"
 echo "process (\`$TOOL PID $SAMPLES 1\`), $ROUNDS runs each, medians. \"calls\" is"
-echo "process_vm_readv calls per sample (a stack that kept its shape is read in one call and"
-echo "its code objects checked in a second); µs is the reader's time per sample. Load average"
-echo "$load0 at the start."
+echo "process_vm_readv calls per sample (a stack that kept its shape is read, its code objects"
+echo "included, in one call; a code object new to the thread costs one more); µs is the reader's"
+echo "time per sample, on a thread running on another CPU. Load average $load0 at the start."
 echo
 echo "| interpreter | workload | Python frames | calls/sample | µs/sample | failed reads |"
 echo "|---|---|---|---|---|---|"
