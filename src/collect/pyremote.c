@@ -9,8 +9,11 @@
  * (the data stack puts a frame at the same address each time the stack
  * has the same depth, so a steady stack is all there). A walk that reaches
  * a frame the call did not copy reads it on its own and is then done again
- * with the new addresses; a walk that still needed reads of its own after
- * three tries is a race lost, and the sample gets no Python frames. Frames
+ * with the new addresses. One call is not one instant (it copies page
+ * after page while the program runs, and could join frames of two
+ * moments), so a sample's frames are those of two walks in a row that
+ * needed no reads of their own and agree; after ATTEMPTS walks without
+ * that, the race is lost and the sample gets no Python frames. Frames
  * less than a page apart are read as one range (add_range). The code
  * objects of the thread's last walk are read in that same call too, and
  * any other in one more; each is checked (its type is PyCode_Type, its
@@ -53,7 +56,7 @@
 #define LINE_SLOTS    16384u  /* power of two */
 #define THREADS_MAX   4096u
 #define INTERPS_MAX   64u
-#define ATTEMPTS      3
+#define ATTEMPTS      6 /* walks of one sample: two in a row must agree */
 #define TEXT_MAX      1023u
 #define LINETABLE_MAX (64u << 10)
 #define RESCAN_NS     50000000ull
@@ -118,6 +121,10 @@ struct pyremote {
 	uint8_t pfbuf[PREFETCH_BYTES];
 	uint8_t missbuf[FRAME_BYTES];
 	struct raw_frame raw[PYREMOTE_MAX_FRAMES];
+	struct raw_frame prev_raw[PYREMOTE_MAX_FRAMES]; /* the copy before */
+	uint16_t prev_seg[PYREMOTE_MAX_SEGS];
+	uint32_t prev_nseg;
+	int prev_cut;
 	uint8_t cobuf[PYREMOTE_MAX_FRAMES * CO_BYTES];
 	uint32_t nco_pre;
 	uint64_t co_pre_addr[CO_PREFETCH]; /* code objects the walk's call read */
@@ -890,17 +897,29 @@ static int name_frames(struct pyremote *c, struct thread_entry *th, uint32_t n,
 	return 0;
 }
 
+/* The walk before and this one saw the same frames: the same code
+ * objects, and the same instructions in every frame but the leaf (the one
+ * running: it moves on between two copies; its callers wait at a call). */
+static bool same_frames(const struct pyremote *c, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (c->prev_raw[i].code != c->raw[i].code ||
+		    (i > 0 && c->prev_raw[i].instr != c->raw[i].instr))
+			return false;
+	return true;
+}
+
 int pyremote_frames(struct pyremote *c, pid_t tid, struct pyremote_stack *out)
 {
 	struct thread_entry *th;
-	int n = 0, missed = 1, rescanned = 0, rc;
+	int n = 0, missed = 1, rescanned = 0, rc, prev_n = -1, stable = 0;
 
 	c->st.samples++;
 	out->n = 0;
 	out->nseg = 0;
 	out->cut = 0;
 	th = thread_of(c, tid);
-	for (int attempt = 0; attempt < ATTEMPTS + 1 && missed; attempt++) {
+	for (int attempt = 0; attempt < ATTEMPTS && !stable; attempt++) {
 		if (!th) {
 			if (rescanned || now_ns() - c->last_scan_ns < RESCAN_NS)
 				return 0; /* no thread state: no Python on this thread */
@@ -917,15 +936,34 @@ int pyremote_frames(struct pyremote *c, pid_t tid, struct pyremote_stack *out)
 			/* the thread state is not this thread's any more */
 			th->tid = 0;
 			th = NULL;
-			missed = 1;
+			prev_n = -1;
 			continue;
 		}
 		if (n < 0) {
 			rc = n;
 			goto failed;
 		}
+		if (missed) {
+			prev_n = -1;
+			continue;
+		}
+		/* One call copies page after page while the program runs: a
+		 * copy whose leaf end is later than its root end can join
+		 * frames of two moments. Two copies in a row that agree are
+		 * the stack as it was (same_frames). */
+		if (prev_n == n && c->prev_nseg == out->nseg && c->prev_cut == out->cut &&
+		    same_frames(c, (uint32_t)n) &&
+		    memcmp(c->prev_seg, out->seg_end, out->nseg * sizeof(out->seg_end[0])) == 0) {
+			stable = 1;
+			break;
+		}
+		prev_n = n;
+		c->prev_nseg = out->nseg;
+		c->prev_cut = out->cut;
+		memcpy(c->prev_raw, c->raw, (size_t)n * sizeof(c->raw[0]));
+		memcpy(c->prev_seg, out->seg_end, out->nseg * sizeof(out->seg_end[0]));
 	}
-	if (missed) {
+	if (!stable) {
 		rc = th ? -EAGAIN : 0; /* still changing under us: a race lost */
 		if (!rc)
 			return 0;

@@ -8,10 +8,11 @@
  * and picks the version's layout from pyrt (3.13's own debug offsets must
  * agree with it). pyremote_frames reads one thread's frame chain as one
  * consistent copy: the frames and code objects read for that thread last
- * time are read again in the same system call as its thread state, so a
- * stack that kept its shape costs one call (a code object not seen on that
- * thread before, one more); names, files and line tables are read once per
- * code object and cached.
+ * time are read again in the same system call as its thread state, and
+ * two such copies in a row must agree, so a stack that kept its shape
+ * costs two calls (a code object not seen on that thread before, one
+ * more); names, files and line tables are read once per code object and
+ * cached.
  * A read that fails or races with the running program gives no Python
  * frames for that sample and counts a failure: never a guessed frame.
  * pyremote_splice merges the frames into the native stack with the rule

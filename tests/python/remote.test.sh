@@ -7,6 +7,8 @@
 #              file, its def line and a line of its body; shares +-5 points;
 #   threads    py_threads: each worker's stack and the main thread's join,
 #              each thread read by its kernel tid;
+#   churn      a recursion whose depth changes every few microseconds: only
+#              stacks that can exist (a read that raced is dropped, counted);
 #   deep       a recursion 300 deep: 256 frames kept and the cut mark;
 #   not python `sleep`: "not a CPython process", exit status 2;
 #   exits      the target exits while being read: a clean message, exit 3;
@@ -56,6 +58,30 @@ while True:
     descend(DEPTH, 2000000)
 PY
 
+cat >"$tmp/churn.py" <<'PY'
+def leaf(n):
+    s = 0
+    for i in range(n):
+        s += i
+    return s
+
+
+def descend(level, n):
+    if level == 0:
+        return leaf(n)
+    return descend(level - 1, n)
+
+
+def main():
+    x = 1
+    while True:
+        x = (x * 1103515245 + 12345) % 2147483648
+        descend(1 + x % 60, x % 50)
+
+
+main()
+PY
+
 # sees PID FN: one read of PID shows FN running (the workload is in its loop).
 sees() { "$TOOL" "$1" 1 1 2>/dev/null | grep -q "^[^#].*$2"; }
 
@@ -102,6 +128,16 @@ one_python() {
 				fail "$v threads: a stack '$want'" "$(cut -c 1-300 "$d/threads.out" | head -n 5)"
 			fi
 		done
+	fi
+	kill "$wpid" 2>/dev/null
+
+	started "$py" "$tmp/churn.py"
+	if ! wait_until 60 sees "$wpid" descend; then
+		fail "$v churn: the tool sees the recursion" "$("$TOOL" "$wpid" 1 1 2>&1 | tail -n 2)"
+	else
+		"$TOOL" "$wpid" 400 2 >"$d/churn.out" 2>"$d/churn.err"
+		$JUDGE "$CHECK" "$v churn:" churn "$d/churn.out" "$tmp/churn.py"
+		echo "# $v churn $(tail -n 1 "$d/churn.err")"
 	fi
 	kill "$wpid" 2>/dev/null
 

@@ -4,8 +4,13 @@ tests/python/remote.test.sh. Prints PASS/FAIL lines like tests/lib.sh.
 
     remote_check.py LABEL shares OUT WORKLOAD
         every frame names a function of WORKLOAD (or <module>) with that
-        file, a line inside the function's body and the line of its def;
+        file, a line of the function (its def line, where a frame that has
+        not run yet stands, or its body) and the line of its def;
         work_50/30/20 take 50/30/20 % of the samples, within +-5 points.
+    remote_check.py LABEL churn OUT WORKLOAD
+        a recursion to a new depth every few microseconds: every stack is
+        one that can exist (<module>, main, descend k times, then leaf or
+        not), never frames of different moments put together.
     remote_check.py LABEL deep OUT WORKLOAD KEPT
         every stack holds KEPT Python frames and the cut mark at its root:
         the leaf-most frames, burn_leaf under KEPT-1 descend frames.
@@ -61,9 +66,9 @@ def frames_named(label, stacks, funcs, workload):
                 continue
             elif name not in body:
                 bad.append("%s: not a function of the workload" % name)
-            elif not body[name][0] < ln <= body[name][1]:
-                bad.append("%s line %d not in its body %d-%d" % (name, ln, body[name][0] + 1, body[name][1]))
-    say(not bad and stacks, label, "every frame: a function of the workload, its file, a line of its body",
+            elif not body[name][0] <= ln <= body[name][1]:
+                bad.append("%s line %d not in its def and body %d-%d" % (name, ln, body[name][0], body[name][1]))
+    say(not bad and stacks, label, "every frame: a function of the workload, its file, a line of its def or body",
         "; ".join(bad[:4]) or "no stacks")
     bad = [f for f in funcs if f[0] != "<module>" and (f[0] not in body or int(f[2]) != body[f[0]][0])]
     say(funcs and not bad, label, "each function's def line (%d functions)" % len(funcs),
@@ -94,9 +99,30 @@ def deep(label, out, workload, kept):
         "; ".join(bad[:3]) or "no stacks")
 
 
+def churn(label, out, workload):
+    stacks, funcs = read(out)
+    frames_named(label, stacks, funcs, workload)
+    bad = []
+    depths = set()
+    for frames, _ in stacks:
+        names = [f[0] for f in frames]
+        k = 0
+        while 2 + k < len(names) and names[2 + k] == "descend":
+            k += 1
+        rest = names[2 + k:]
+        if names[:2] != ["<module>", "main"] or rest not in ([], ["leaf"]) or (rest and not k):
+            bad.append(";".join(names))
+        depths.add(k)
+    say(stacks and not bad, label,
+        "%d stacks read while the depth kept changing (%d depths), each one that can exist"
+        % (sum(c for _, c in stacks), len(depths)), "; ".join(bad[:3]) or "no stacks")
+
+
 if __name__ == "__main__":
     label, mode = sys.argv[1], sys.argv[2]
     if mode == "shares":
         shares(label, sys.argv[3], sys.argv[4])
+    elif mode == "churn":
+        churn(label, sys.argv[3], sys.argv[4])
     else:
         deep(label, sys.argv[3], sys.argv[4], int(sys.argv[5]))
