@@ -328,8 +328,14 @@ static int find_python(struct pyremote *c, int *nmods, char *err, size_t err_len
 			want[k].name = sym_names[k];
 		snprintf(full, sizeof(full), "/proc/%d/root%s", (int)c->pid, file);
 		if (elfsyms_lookup(full, start, offset, want, S_COUNT, NULL, 0) < 0 &&
-		    elfsyms_lookup(file, start, offset, want, S_COUNT, NULL, 0) < 0)
-			continue;
+		    elfsyms_lookup(file, start, offset, want, S_COUNT, NULL, 0) < 0) {
+			/* a file replaced since it was mapped ("... (deleted)"):
+			 * the mapping itself, where the kernel lets us open it */
+			snprintf(full, sizeof(full), "/proc/%d/map_files/%llx-%llx", (int)c->pid,
+			         start, end);
+			if (elfsyms_lookup(full, start, offset, want, S_COUNT, NULL, 0) < 0)
+				continue;
+		}
 		if (!want[S_VERSION].found && !want[S_RUNTIME].found && !want[S_GETVERSION].found)
 			continue;
 		for (int k = 0; k < S_COUNT; k++)
