@@ -53,9 +53,10 @@ echo "## Python frames read from outside (pyremote)"
 echo
 echo "Per sample: \`pyremote_frames\` on one busy thread of a running CPython, from another"
 echo "process (\`$TOOL PID $SAMPLES 1\`), $ROUNDS runs each, medians. \"calls\" is"
-echo "process_vm_readv calls per sample (a stack that kept its shape is read, its code objects"
-echo "included, in one call; a code object new to the thread costs one more); µs is the reader's"
-echo "time per sample, on a thread running on another CPU. Load average $load0 at the start."
+echo "process_vm_readv calls per sample (a stack that kept its shape is copied, its code objects"
+echo "included, in one call, and copied again to confirm it: two; a code object new to the thread"
+echo "costs one more); µs is the reader's time per sample, on a thread running on another CPU."
+echo "Load average $load0 at the start."
 echo
 echo "| interpreter | workload | Python frames | calls/sample | µs/sample | failed reads |"
 echo "|---|---|---|---|---|---|"
