@@ -71,15 +71,16 @@ void procperm_explain(pid_t pid, const char *what, char *err, size_t len)
 		         "(perftop run)",
 		         (int)pid, what);
 	} else if (scope >= 1 && !self_has_sys_ptrace()) {
-		snprintf(err, len,
-		         "cannot read the memory of pid %d (%s): kernel.yama.ptrace_scope is %d, %s; "
-		         "run perftop as root, or start the program under perftop (perftop run)%s",
-		         (int)pid, what, scope,
-		         scope == 1   ? "which lets a process read only its own descendants"
-		         : scope == 2 ? "which lets only CAP_SYS_PTRACE read other processes"
-		                      : "which lets no process read another",
-		         scope == 1 ? ", or allow it with `sysctl kernel.yama.ptrace_scope=0` as root"
-		                    : "");
+		snprintf(
+		    err, len,
+		    "cannot read the memory of pid %d (%s): kernel.yama.ptrace_scope is %d, %s; "
+		    "run perftop as root, or start the program under perftop (perftop run)%s",
+		    (int)pid, what, scope,
+		    scope == 1   ? "which lets a process read only its own descendants"
+		    : scope == 2 ? "which lets only CAP_SYS_PTRACE read other processes"
+		                 : "which lets no process read another",
+		    scope == 1 ? ", or allow it with `sysctl kernel.yama.ptrace_scope=0` as root"
+		               : "");
 	} else if (!self_has_sys_ptrace() && me == 0) {
 		snprintf(err, len,
 		         "cannot read the memory of pid %d (%s): perftop runs as root but without "

@@ -47,28 +47,34 @@
 #include "util/intern.h"
 #include "util/xalloc.h"
 
-#define PREFETCH_MAX  (PYREMOTE_MAX_FRAMES + PYREMOTE_MAX_SEGS + 8u)
-#define FRAME_BYTES   80u     /* >= every layout's fr_size */
-#define TS_BYTES      256u    /* >= every layout's last thread-state field + 8 */
-#define CO_BYTES      160u    /* >= every layout's last code field read + 8 */
-#define CODE_SLOTS    4096u   /* power of two */
-#define LINE_SLOTS    16384u  /* power of two */
-#define THREADS_MAX   4096u
-#define INTERPS_MAX   64u
-#define ATTEMPTS      6 /* walks of one sample: two in a row must agree */
-#define TEXT_MAX      1023u
-#define LINETABLE_MAX (64u << 10)
-#define RESCAN_NS     50000000ull
-#define CO_PREFETCH   64u
-#define RANGE_GAP     2048u      /* < a page: no unmapped page fits between */
-#define RANGE_MAX     (64u << 10)
+#define PREFETCH_MAX   (PYREMOTE_MAX_FRAMES + PYREMOTE_MAX_SEGS + 8u)
+#define FRAME_BYTES    80u    /* >= every layout's fr_size */
+#define TS_BYTES       256u   /* >= every layout's last thread-state field + 8 */
+#define CO_BYTES       160u   /* >= every layout's last code field read + 8 */
+#define CODE_SLOTS     4096u  /* power of two */
+#define LINE_SLOTS     16384u /* power of two */
+#define THREADS_MAX    4096u
+#define INTERPS_MAX    64u
+#define ATTEMPTS       6 /* walks of one sample: two in a row must agree */
+#define TEXT_MAX       1023u
+#define LINETABLE_MAX  (64u << 10)
+#define RESCAN_NS      50000000ull
+#define CO_PREFETCH    64u
+#define RANGE_GAP      2048u /* < a page: no unmapped page fits between */
+#define RANGE_MAX      (64u << 10)
 #define PREFETCH_BYTES (256u << 10)
 
 enum { S_VERSION, S_RUNTIME, S_CODE, S_NONE, S_STR, S_BYTES, S_EVAL, S_GETVERSION, S_COUNT };
 
 static const char *const sym_names[S_COUNT] = {
-    "Py_Version",     "_PyRuntime",  "PyCode_Type",              "_Py_NoneStruct",
-    "PyUnicode_Type", "PyBytes_Type", "_PyEval_EvalFrameDefault", "Py_GetVersion",
+    "Py_Version",
+    "_PyRuntime",
+    "PyCode_Type",
+    "_Py_NoneStruct",
+    "PyUnicode_Type",
+    "PyBytes_Type",
+    "_PyEval_EvalFrameDefault",
+    "Py_GetVersion",
 };
 
 struct thread_entry {
@@ -126,7 +132,7 @@ struct pyremote {
 	int prev_cut;
 	uint8_t cobuf[PYREMOTE_MAX_FRAMES * CO_BYTES];
 	uint32_t nco_pre;
-	uint64_t co_pre_addr[CO_PREFETCH]; /* code objects the walk's call read */
+	uint64_t co_pre_addr[CO_PREFETCH];  /* code objects the walk's call read */
 	const uint8_t *co_pre[CO_PREFETCH]; /* their copies, NULL: not read whole */
 	uint8_t table[LINETABLE_MAX];
 };
@@ -318,7 +324,8 @@ int pyremote_open(struct pyremote **out, pid_t pid, char *err, size_t err_len)
 		if (rc == -ESRCH)
 			snprintf(err, err_len, "pid %d (%s) exited", (int)pid, comm);
 		else
-			snprintf(err, err_len, "pid %d (%s): cannot read Py_Version", (int)pid, comm);
+			snprintf(err, err_len, "pid %d (%s): cannot read Py_Version", (int)pid,
+			         comm);
 		goto bad;
 	}
 	c->hex = (unsigned long)hex;
@@ -346,14 +353,16 @@ int pyremote_open(struct pyremote **out, pid_t pid, char *err, size_t err_len)
 
 		rc = rd(c, c->sym[S_RUNTIME], dbg, sizeof(dbg));
 		if (rc < 0) {
-			snprintf(err, err_len, "pid %d (%s): cannot read _PyRuntime", (int)pid, comm);
+			snprintf(err, err_len, "pid %d (%s): cannot read _PyRuntime", (int)pid,
+			         comm);
 			goto bad;
 		}
 		if (pyrt_check_debug_offsets(c->L, c->hex, dbg, sizeof(dbg), &why) < 0) {
-			snprintf(err, err_len,
-			         "pid %d (%s) runs CPython %s in a build whose layout differs from the "
-			         "one perftop knows (%s)",
-			         (int)pid, comm, c->version, why);
+			snprintf(
+			    err, err_len,
+			    "pid %d (%s) runs CPython %s in a build whose layout differs from the "
+			    "one perftop knows (%s)",
+			    (int)pid, comm, c->version, why);
 			rc = -EPROTONOSUPPORT;
 			goto bad;
 		}
@@ -432,8 +441,8 @@ static int rescan(struct pyremote *c)
 			list[n].tid = (pid_t)word(buf, L->ts_native_tid);
 			list[n].tstate = ts;
 			for (j = 0; j < c->nthreads; j++)
-				if (c->threads[j].tid == list[n].tid && c->threads[j].tstate == ts &&
-				    c->threads[j].pf) {
+				if (c->threads[j].tid == list[n].tid &&
+				    c->threads[j].tstate == ts && c->threads[j].pf) {
 					list[n] = c->threads[j];
 					c->threads[j].pf = NULL;
 					break;
@@ -539,7 +548,8 @@ static int walk(struct pyremote *c, struct thread_entry *th, struct pyremote_sta
 	rem[niov++] = (struct iovec){(void *)(uintptr_t)th->tstate, tslen};
 	if (L->ts_cframe && th->cframe) {
 		loc[niov] = (struct iovec){c->cfbuf, (size_t)L->cframe_current + 8};
-		rem[niov++] = (struct iovec){(void *)(uintptr_t)th->cframe, (size_t)L->cframe_current + 8};
+		rem[niov++] =
+		    (struct iovec){(void *)(uintptr_t)th->cframe, (size_t)L->cframe_current + 8};
 		cf_read = 1;
 	}
 	/* the frames of last time, as few ranges as may be (add_range) */
@@ -805,8 +815,8 @@ static int name_frames(struct pyremote *c, struct thread_entry *th, uint32_t n,
 	for (uint32_t k = 0; k < th->nco; k++)
 		th->co[k] = (uint64_t)(uintptr_t)rem[k].iov_base;
 	for (uint32_t i = 0; i < n; i++) {
-		const uint8_t *co = pre[slot_of[i]] ? pre[slot_of[i]]
-		                                    : c->cobuf + (size_t)slot_of[i] * CO_BYTES;
+		const uint8_t *co =
+		    pre[slot_of[i]] ? pre[slot_of[i]] : c->cobuf + (size_t)slot_of[i] * CO_BYTES;
 		struct code_entry *e;
 		int64_t units;
 		int lasti, line;
@@ -921,9 +931,8 @@ failed:
 
 /* ---- the splice ---------------------------------------------------------------------- */
 
-uint32_t pyremote_splice(const struct pyremote *c, const uint64_t *pcs, uint32_t n,
-                         int native_cut, const struct pyremote_stack *py,
-                         struct pyremote_slot *out, uint32_t max)
+uint32_t pyremote_splice(const struct pyremote *c, const uint64_t *pcs, uint32_t n, int native_cut,
+                         const struct pyremote_stack *py, struct pyremote_slot *out, uint32_t max)
 {
 	uint16_t evals[1024], anchor[PYREMOTE_MAX_SEGS];
 	uint32_t ne = 0, ns = py ? py->nseg : 0, w = 0, seg = 0, from = 0;

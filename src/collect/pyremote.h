@@ -60,11 +60,11 @@ struct pyremote_stack {
 
 /* What the reader counted since open. */
 struct pyremote_stats {
-	uint64_t samples;     /* pyremote_frames calls */
-	uint64_t failed;      /* of them: a failed or racing read (no Python frames) */
-	uint64_t syscalls;    /* process_vm_readv calls, all of them */
+	uint64_t samples;      /* pyremote_frames calls */
+	uint64_t failed;       /* of them: a failed or racing read (no Python frames) */
+	uint64_t syscalls;     /* process_vm_readv calls, all of them */
 	uint64_t code_learned; /* code objects named (cache misses) */
-	uint64_t rescans;     /* walks of the interpreters' thread lists */
+	uint64_t rescans;      /* walks of the interpreters' thread lists */
 };
 
 /* Opens pid for reading its Python frames. Returns 0 with *out set, or a
@@ -110,8 +110,8 @@ struct pyremote_slot {
  * native_cut: the native stack was cut short (copy size, depth). Writes at
  * most max slots to out and returns how many. */
 uint32_t pyremote_splice(const struct pyremote *ctx, const uint64_t *pcs, uint32_t n,
-                         int native_cut, const struct pyremote_stack *py,
-                         struct pyremote_slot *out, uint32_t max);
+                         int native_cut, const struct pyremote_stack *py, struct pyremote_slot *out,
+                         uint32_t max);
 
 /* Where the eval loop's function (_PyEval_EvalFrameDefault) lies in the
  * target: [*lo, *hi); 0 and 0 when the interpreter does not say (then

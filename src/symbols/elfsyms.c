@@ -99,7 +99,8 @@ int elfsyms_lookup(const char *path, uint64_t map_start, uint64_t map_offset,
 		goto out;
 	}
 	if (load_bias(elf, map_start, map_offset, &bias) < 0) {
-		rc = fail(err, err_len, -ERANGE, path, "no loadable segment holds the mapped offset");
+		rc = fail(err, err_len, -ERANGE, path,
+		          "no loadable segment holds the mapped offset");
 		goto out;
 	}
 	for (int t = 0; t < 2 && got < n; t++) {

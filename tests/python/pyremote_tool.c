@@ -6,7 +6,8 @@
  *     pyremote-tool PID ROUNDS [INTERVAL_MS]
  *
  * Every INTERVAL_MS (default 5; each pause drawn between half and one and a
- * half times that, so the reads do not keep step with the program) it reads the frames of each thread of PID
+ * half times that, so the reads do not keep step with the program) it reads the frames of each
+ * thread of PID
  * (/proc/PID/task, as the native sampler would name them) and counts each
  * stack; at the end it prints one line per distinct stack, root first:
  * "func (file:line);func (file:line) COUNT", then on stderr a line of

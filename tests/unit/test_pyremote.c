@@ -74,8 +74,7 @@ Test(pyremote, elfsyms_says_what_is_not_elf)
 	cr_expect_eq(elfsyms_lookup(tmpl, 0, 0, want, 1, err, sizeof(err)), -ENOEXEC);
 	cr_expect(strstr(err, tmpl) != NULL);
 	unlink(tmpl);
-	cr_expect_eq(elfsyms_lookup("/nonexistent/file", 0, 0, want, 1, err, sizeof(err)),
-	             -ENOENT);
+	cr_expect_eq(elfsyms_lookup("/nonexistent/file", 0, 0, want, 1, err, sizeof(err)), -ENOENT);
 }
 
 Test(pyremote, this_process_is_not_cpython)
