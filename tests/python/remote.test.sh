@@ -11,6 +11,7 @@
 #              stacks that can exist (a read that raced is dropped, counted);
 #   deep       a recursion 300 deep: 256 frames kept and the cut mark;
 #   not python `sleep`: "not a CPython process", exit status 2;
+#   old python pyenv's 3.10 and 2.7 when present: "older than 3.11", exit 2;
 #   exits      the target exits while being read: a clean message, exit 3;
 #   unchanged  a workload read throughout prints and exits exactly as alone;
 #   denied     as nobody against a root python: the cause said (another
@@ -213,6 +214,29 @@ else
 	fail "not python: sleep is said not to be CPython, exit 2" "exit $rc: $(cat "$tmp/sleep.err")"
 fi
 kill "$spid"
+
+# a CPython this reader does not know: said with the version's bound
+old=
+for p in "$HOME"/.pyenv/versions/3.10*/bin/python3 "$HOME"/.pyenv/versions/2.7*/bin/python; do
+	[ -x "$p" ] && old="$old $p"
+done
+if [ -z "$old" ]; then
+	skip "old python" "no ~/.pyenv/versions/3.10* or 2.7* on this machine"
+fi
+for p in $old; do
+	"$p" -c 'while True: pass' &
+	opid=$!
+	pids="$pids $opid"
+	wait_until 30 execd "$opid" "$p"
+	"$TOOL" "$opid" 1 >/dev/null 2>"$tmp/old.err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q "older than 3.11.*3.11 to 3.13" "$tmp/old.err"; then
+		pass "old python: $(sed 's/^pyremote-tool: //' "$tmp/old.err")"
+	else
+		fail "old python: $p said too old, exit 2" "exit $rc: $(cat "$tmp/old.err")"
+	fi
+	kill "$opid"
+done
 
 # permissions: another user's process, and a process that is not dumpable
 if [ "$(id -u)" -ne 0 ]; then
