@@ -200,6 +200,12 @@ $(BUILD)/tests/agent-sink: tests/agent/sink.c $(AGENT_SINK_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(AGENT_SINK_OBJS) $(call pkg_libs,msgpack)
 
+# The outside reader of Python frames, for tests/python/remote.test.sh and bench/.
+$(BUILD)/tests/pyremote-tool: tests/python/pyremote_tool.c $(PERFTOP_OBJS)
+	$(call say,CC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(PERFTOP_CFLAGS) -o $@ $< $(PERFTOP_OBJS) $(PERFTOP_LIBS)
+
 # Fixture writers the shell suites run (tests/report/*.c, e.g. mksnap).
 REPORT_HELPERS := $(patsubst tests/report/%.c,$(BUILD)/helpers/%,$(wildcard tests/report/*.c))
 
@@ -234,7 +240,7 @@ check-layers:
 	@scripts/check-layers.sh && echo 'check-layers: src/ keeps the graph in docs/styleguide.md'
 
 # What the suite runs (built by `make test` after the install).
-test-progs: all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink
+test-progs: all $(UNIT_TESTS) $(REPORT_HELPERS) $(BUILD)/tests/agent-sink $(BUILD)/tests/pyremote-tool
 	@:
 
 asan:

@@ -19,16 +19,11 @@
  * (code, qualified name and file objects, first line and instruction), which
  * the writer turns into names and lines (pynames.c).
  *
- * The splice: each run of the eval loop (_PyEval_EvalFrameDefault) runs one
- * segment of consecutive Python frames (3.11 marks a segment's first frame
- * is_entry; 3.12 and 3.13 push an entry frame of their own, owner 3, below
- * it). The native stack has one eval frame per segment; the k-th segment
- * goes just leaf-side of the k-th eval frame, so a C extension called from
- * Python stays under the Python line that called it, and the eval frame
- * stays where it was (perftop hides the interpreter's own frames by
- * default). When the counts differ (a signal in the eval loop's prologue, a
- * stack cut short), they are matched from the root, or from the leaf when
- * either stack was cut; segments with no eval frame go to the root end.
+ * The splice: the rule of pyrt_splice_anchors (pyrt.h, shared with the
+ * reader outside the process): the k-th segment of Python frames goes just
+ * leaf-side of the k-th eval-loop frame of the native stack (the eval frame
+ * stays, perftop hides the interpreter's own frames by default); this file
+ * finds the eval frames by address and moves the words in place.
  * Python frames beyond AGENT_PY_MAX_FRAMES (the leaf-most are kept) are
  * marked by a frame of their own (code 0) after the outermost one kept, so
  * a view shows the cut instead of a wrong root.
@@ -271,25 +266,13 @@ uint32_t agent__py_splice(uint64_t *out, uint32_t n, uint32_t depth_max, const u
 	uint16_t evals[AGENT_MAX_DEPTH];
 	/* anchor[k]: the native index segment k goes before; n: the root end */
 	uint16_t anchor[AGENT_PY_MAX_SEGS];
-	uint32_t ne = 0, ns = segs->n, pairs, k, w = 0, frames = 0, seg = 0, from = 0;
+	uint32_t ne = 0, ns = segs->n, k, w = 0, frames = 0, seg = 0, from = 0;
 	bool from_leaf = segs->cut || n >= depth_max;
 
 	for (uint32_t i = 0; i < n && ne < AGENT_MAX_DEPTH; i++)
 		if (is_eval(natives[i], i))
 			evals[ne++] = (uint16_t)i;
-	pairs = ne < ns ? ne : ns;
-	for (k = 0; k < ns; k++)
-		anchor[k] = (uint16_t)n;
-	if (ne == ns || from_leaf) {
-		for (k = 0; k < pairs; k++)
-			anchor[k] = evals[k];
-	} else {
-		for (k = 0; k < pairs; k++)
-			anchor[ns - 1 - k] = evals[ne - 1 - k];
-		/* leaf-side segments with no eval frame join the first paired one */
-		for (k = 0; k + pairs < ns; k++)
-			anchor[k] = pairs ? anchor[ns - pairs] : (uint16_t)n;
-	}
+	pyrt_splice_anchors(evals, ne, ns, n, from_leaf, anchor);
 	/* Forward, in place: the output never passes the next native unread
 	 * (words written <= i + 4p, plus 4 for the mark of a cut). */
 	for (uint32_t i = 0; i <= n; i++) {

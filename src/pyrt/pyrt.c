@@ -15,7 +15,7 @@
 
 /* The fields every version 3.11..3.13 shares. */
 #define PYRT_COMMON                                                                                \
-	.major = 3, .ts_interp = 16, .fr_size = 72, .co_filename = 112,        \
+	.major = 3, .ts_next = 8, .ts_interp = 16, .co_units = 16, .fr_size = 72, .co_filename = 112,        \
 	.co_name = 120, .co_qualname = 128, .co_linetable = 136, .str_length = 16,                 \
 	.str_state = 32, .bytes_size = 16, .bytes_data = 32
 
@@ -25,6 +25,9 @@ static const struct pyrt_layout layouts[] = {
 		 * frame says so in is_entry. */
 		PYRT_COMMON,
 		.minor = 11,
+		.rt_interp_head = 40,
+		.in_next = 0,
+		.in_threads_head = 16,
 		.ts_cframe = 56,
 		.cframe_current = 8,
 		.ts_native_tid = 160,
@@ -45,6 +48,9 @@ static const struct pyrt_layout layouts[] = {
 		 * the C stack (owner 3). */
 		PYRT_COMMON,
 		.minor = 12,
+		.rt_interp_head = 40,
+		.in_next = 0,
+		.in_threads_head = 72,
 		.ts_cframe = 56,
 		.cframe_current = 0,
 		.ts_native_tid = 144,
@@ -66,6 +72,9 @@ static const struct pyrt_layout layouts[] = {
 		 * instruction. */
 		PYRT_COMMON,
 		.minor = 13,
+		.rt_interp_head = 632,
+		.in_next = 7264,
+		.in_threads_head = 7344,
 		.ts_current_frame = 72,
 		.ts_native_tid = 160,
 		.fr_code = 0,
@@ -114,6 +123,10 @@ void pyrt_version_text(unsigned long version_hex, char *out, size_t len)
 enum {
 	DO_VERSION = 8,
 	DO_FREE_THREADED = 16,
+	DO_RT_INTERP_HEAD = 40,
+	DO_IN_NEXT = 64,
+	DO_IN_THREADS_HEAD = 72,
+	DO_TS_NEXT = 168,
 	DO_TS_INTERP = 176,
 	DO_TS_CURRENT_FRAME = 184,
 	DO_TS_NATIVE_TID = 200,
@@ -145,6 +158,12 @@ int pyrt_check_debug_offsets(const struct pyrt_layout *L, unsigned long version_
 		size_t field;
 		const char *name;
 	} fields[] = {
+	    {DO_RT_INTERP_HEAD, offsetof(struct pyrt_layout, rt_interp_head),
+	     "runtime_state.interpreters_head"},
+	    {DO_IN_NEXT, offsetof(struct pyrt_layout, in_next), "interpreter_state.next"},
+	    {DO_IN_THREADS_HEAD, offsetof(struct pyrt_layout, in_threads_head),
+	     "interpreter_state.threads_head"},
+	    {DO_TS_NEXT, offsetof(struct pyrt_layout, ts_next), "thread_state.next"},
 	    {DO_TS_INTERP, offsetof(struct pyrt_layout, ts_interp), "thread_state.interp"},
 	    {DO_TS_CURRENT_FRAME, offsetof(struct pyrt_layout, ts_current_frame),
 	     "thread_state.current_frame"},
@@ -343,4 +362,25 @@ size_t pyrt_str_utf8(const uint8_t *data, size_t length, unsigned width, char *o
 	}
 	out[o] = '\0';
 	return o;
+}
+
+/* ---- the splice ------------------------------------------------------------- */
+
+void pyrt_splice_anchors(const uint16_t *evals, uint32_t ne, uint32_t ns, uint32_t n,
+                         int from_leaf, uint16_t *anchor)
+{
+	uint32_t pairs = ne < ns ? ne : ns, k;
+
+	for (k = 0; k < ns; k++)
+		anchor[k] = (uint16_t)n;
+	if (ne == ns || from_leaf) {
+		for (k = 0; k < pairs; k++)
+			anchor[k] = evals[k];
+	} else {
+		for (k = 0; k < pairs; k++)
+			anchor[ns - 1 - k] = evals[ne - 1 - k];
+		/* leaf-side segments with no eval frame join the first paired one */
+		for (k = 0; k + pairs < ns; k++)
+			anchor[k] = pairs ? anchor[ns - pairs] : (uint16_t)n;
+	}
 }

@@ -28,6 +28,14 @@
  * in bytes; 0 in an optional field means "not in this version". */
 struct pyrt_layout {
 	unsigned major, minor;
+	/* the runtime's interpreters and their threads, for a reader that
+	 * finds a thread's state from outside: _PyRuntime.interpreters.head,
+	 * then each interpreter's threads.head and next, each thread
+	 * state's next */
+	uint16_t rt_interp_head;
+	uint16_t in_next;
+	uint16_t in_threads_head;
+	uint16_t ts_next;
 	/* thread state (PyThreadState) */
 	uint16_t ts_cframe;         /* 3.11, 3.12: the _PyCFrame pointer; 0 after */
 	uint16_t cframe_current;    /* ... and the current frame inside it */
@@ -45,6 +53,7 @@ struct pyrt_layout {
 	uint8_t owner_cstack;       /* owner value of a C-stack entry frame (a shim); 0: none */
 	uintptr_t code_tag_mask;    /* bits of fr_code that are a tag, not the address */
 	/* code object (PyCodeObject) */
+	uint16_t co_units;          /* ob_size: the bytecode's length in code units */
 	uint16_t co_firstlineno;    /* int */
 	uint16_t co_filename, co_name, co_qualname, co_linetable;
 	uint16_t co_code_adaptive;  /* the bytecode, in place */
@@ -98,5 +107,28 @@ int pyrt_str_shape(const struct pyrt_layout *L, const uint8_t *hdr, size_t *data
  * bytes written, without the NUL. Characters that are not valid code points
  * become '?'. */
 size_t pyrt_str_utf8(const uint8_t *data, size_t length, unsigned width, char *out, size_t len);
+
+/* ---- the splice of Python frames into a native stack ----------------------
+ *
+ * Each run of the eval loop (_PyEval_EvalFrameDefault) runs one segment of
+ * consecutive Python frames (3.11 marks a segment's first frame is_entry;
+ * 3.12 and 3.13 push an entry frame of their own, owner 3, below it), and
+ * the native stack has one eval frame per run. The k-th segment (leaf
+ * first) goes just leaf-side of the k-th eval frame, so a C extension called
+ * from Python stays under the Python line that called it and the eval frame
+ * stays where it was. When the counts differ (a sample in the eval loop's
+ * prologue, a stack cut short), they are matched from the root, or from the
+ * leaf when either stack was cut; segments with no eval frame go to the
+ * root end. One rule for the agent (in its signal handler) and for a reader
+ * outside the process. */
+
+/* Where each of ns Python segments goes in a native stack of n frames
+ * (leaf first) whose eval-loop frames are at the ne indexes evals[] (leaf
+ * first, increasing). from_leaf: either stack was cut short (match from
+ * the leaf). anchor[k] (ns entries) receives the native index segment k
+ * goes just before; n means after the last (root-most) native frame.
+ * Segments keep their order: anchor[] never decreases. Async-signal-safe. */
+void pyrt_splice_anchors(const uint16_t *evals, uint32_t ne, uint32_t ns, uint32_t n,
+                         int from_leaf, uint16_t *anchor);
 
 #endif

@@ -155,6 +155,10 @@ static void debug_offsets_313(uint8_t *buf, const struct pyrt_layout *L)
 	for (size_t i = 0; i < 2; i++)
 		memcpy(buf + w[i].at, &w[i].v, 8);
 #define PUT(at, field) (v = L->field, memcpy(buf + (at), &v, 8))
+	PUT(40, rt_interp_head);
+	PUT(64, in_next);
+	PUT(72, in_threads_head);
+	PUT(168, ts_next);
 	PUT(176, ts_interp);
 	PUT(184, ts_current_frame);
 	PUT(200, ts_native_tid);
@@ -197,4 +201,81 @@ Test(pyrt, debug_offsets_of_3_13_confirm_the_table_or_refuse_it)
 	cr_expect_eq(pyrt_check_debug_offsets(pyrt_layout(0x030b02f0), 0x030b02f0, buf, sizeof(buf),
 	                                      &why),
 	             1);
+}
+
+Test(pyrt, debug_offsets_of_3_13_confirm_the_thread_list_offsets)
+{
+	const struct pyrt_layout *L = pyrt_layout(0x030d00f0);
+	uint8_t buf[PYRT_DEBUG_OFFSETS_BYTES];
+	const char *why;
+	uint64_t v = 7344 + 8;
+
+	cr_expect_eq(L->rt_interp_head, 632);
+	cr_expect_eq(L->in_threads_head, 7344);
+	debug_offsets_313(buf, L);
+	memcpy(buf + 72, &v, 8);
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d00f0, buf, sizeof(buf), &why), -1);
+	cr_expect_str_eq(why, "interpreter_state.threads_head");
+	debug_offsets_313(buf, L);
+	v = 16;
+	memcpy(buf + 168, &v, 8);
+	cr_expect_eq(pyrt_check_debug_offsets(L, 0x030d00f0, buf, sizeof(buf), &why), -1);
+	cr_expect_str_eq(why, "thread_state.next");
+}
+
+Test(pyrt, layouts_know_where_the_thread_lists_are)
+{
+	cr_expect_eq(pyrt_layout(0x030b02f0)->rt_interp_head, 40);
+	cr_expect_eq(pyrt_layout(0x030b02f0)->in_threads_head, 16);
+	cr_expect_eq(pyrt_layout(0x030c01f0)->in_threads_head, 72);
+	cr_expect_eq(pyrt_layout(0x030c01f0)->ts_native_tid, 144);
+	cr_expect_eq(pyrt_layout(0x030d00f0)->ts_next, 8);
+}
+
+/* anchors of ns segments in n natives with eval frames at ev[] */
+static void anchors(const uint16_t *ev, uint32_t ne, uint32_t ns, uint32_t n, int leaf,
+                    uint16_t *out)
+{
+	pyrt_splice_anchors(ev, ne, ns, n, leaf, out);
+}
+
+Test(pyrt, splice_pairs_segments_with_eval_frames_leaf_first)
+{
+	uint16_t ev[] = {2, 5, 9}, a[3];
+
+	anchors(ev, 3, 3, 12, 0, a);
+	cr_expect(a[0] == 2 && a[1] == 5 && a[2] == 9);
+}
+
+Test(pyrt, splice_matches_from_the_root_when_counts_differ)
+{
+	uint16_t ev[] = {2, 5, 9}, a[3];
+
+	/* one eval frame more than segments (a sample in the prologue): the
+	 * segments pair with the root-most eval frames */
+	anchors(ev, 3, 2, 12, 0, a);
+	cr_expect(a[0] == 5 && a[1] == 9);
+	/* one segment more: the leaf-most one joins the first paired one */
+	anchors(ev, 2, 3, 12, 0, a);
+	cr_expect(a[0] == 2 && a[1] == 2 && a[2] == 5);
+}
+
+Test(pyrt, splice_matches_from_the_leaf_when_a_stack_was_cut)
+{
+	uint16_t ev[] = {2, 5, 9}, a[3];
+
+	anchors(ev, 3, 2, 12, 1, a);
+	cr_expect(a[0] == 2 && a[1] == 5);
+	anchors(ev, 2, 3, 12, 1, a);
+	cr_expect(a[0] == 2 && a[1] == 5 && a[2] == 12);
+}
+
+Test(pyrt, splice_without_eval_frames_puts_python_at_the_root_end)
+{
+	uint16_t a[2];
+
+	anchors(NULL, 0, 2, 7, 0, a);
+	cr_expect(a[0] == 7 && a[1] == 7);
+	anchors(NULL, 0, 2, 7, 1, a);
+	cr_expect(a[0] == 7 && a[1] == 7);
 }
