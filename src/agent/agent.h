@@ -523,11 +523,6 @@ void agent__py_connected(void);
  * out; returns 1 then, else 0 (out ""). Normal code only. */
 int agent__pythreads_starting(char *out, size_t len);
 
-/* ---- transport.c ---- */
-/* Tries one non-blocking connect to the configured socket; returns the fd
- * (high, close-on-exec; its identity in *dev, *ino) or -1. */
-int agent__connect(dev_t *dev, ino_t *ino);
-
 /* ---- writer.c ---- */
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);

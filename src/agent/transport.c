@@ -23,7 +23,9 @@
 
 /* ---- connection --------------------------------------------------------- */
 
-int agent__connect(dev_t *dev, ino_t *ino)
+/* Tries one non-blocking connect to the configured socket; returns the fd
+ * (high, close-on-exec; its identity in *dev, *ino) or -1. */
+static int sock_connect(dev_t *dev, ino_t *ino)
 {
 	struct sockaddr_un sa;
 	struct stat st;
@@ -216,7 +218,7 @@ void writer__try_connect(void)
 {
 	dev_t dev;
 	ino_t ino;
-	int fd = agent__connect(&dev, &ino);
+	int fd = sock_connect(&dev, &ino);
 
 	if (fd >= 0) {
 		on_connect(fd, dev, ino);
