@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model/pyframes.h"
+#include "util/check.h"
 #include "util/xalloc.h"
 
 
@@ -417,10 +418,7 @@ static struct profile_pair *pair_get(struct profile *p, uint32_t thread, uint32_
 
 	if (idx1)
 		return &p->pairs[idx1 - 1];
-	if (p->npairs == p->pairs_alloc) {
-		p->pairs_alloc = p->pairs_alloc ? p->pairs_alloc * 2 : 64;
-		p->pairs = xreallocarray(p->pairs, p->pairs_alloc, sizeof(*p->pairs));
-	}
+	XGROW(p->pairs, p->pairs_alloc, p->npairs + 1, 64);
 	pr = &p->pairs[p->npairs++];
 	memset(pr, 0, sizeof(*pr));
 	pr->thread = thread;
@@ -699,19 +697,24 @@ void profile_mark(struct profile *p, double t, pid_t tid, const char *text)
 
 const struct profile_mark *profile_mark_at(const struct profile *p, size_t i)
 {
+	PT_ASSERT(i < p->nmarks);
 	return &p->marks[(p->marks_head + i) % PROFILE_MAX_MARKS];
 }
 
 /* ---- sorted views ------------------------------------------------------------ */
 
-static _Thread_local const struct profile *sort_profile;
-static _Thread_local bool sort_by_total;
+/* The profile and key qsort_r() sorts functions by. */
+struct sort_ctx {
+	const struct profile *p;
+	bool by_total;
+};
 
-static int compare_funcs(const void *pa, const void *pb)
+static int compare_funcs(const void *pa, const void *pb, void *ctx)
 {
-	const struct profile_func *a = &sort_profile->funcs[*(const uint32_t *)pa];
-	const struct profile_func *b = &sort_profile->funcs[*(const uint32_t *)pb];
-	uint64_t ka = sort_by_total ? a->total : a->self, kb = sort_by_total ? b->total : b->self;
+	const struct sort_ctx *o = ctx;
+	const struct profile_func *a = &o->p->funcs[*(const uint32_t *)pa];
+	const struct profile_func *b = &o->p->funcs[*(const uint32_t *)pb];
+	uint64_t ka = o->by_total ? a->total : a->self, kb = o->by_total ? b->total : b->self;
 
 	if (ka != kb)
 		return ka > kb ? -1 : 1;
@@ -721,12 +724,11 @@ static int compare_funcs(const void *pa, const void *pb)
 size_t profile_funcs_sorted(const struct profile *p, bool by_total, uint32_t *out)
 {
 	size_t n = profile_func_count(p);
+	struct sort_ctx o = {p, by_total};
 
 	for (size_t i = 0; i < n; i++)
 		out[i] = (uint32_t)i;
-	sort_profile = p;
-	sort_by_total = by_total;
-	qsort(out, n, sizeof(*out), compare_funcs);
+	qsort_r(out, n, sizeof(*out), compare_funcs, &o);
 	return n;
 }
 
