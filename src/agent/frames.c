@@ -182,7 +182,8 @@ static void emit_maps(void)
 	struct batch c = {.type = WIRE_MAPS};
 	uint32_t next;
 
-	if (gen != writer__w.maps_gen || gone_to != writer__w.gone_to || writer__w.gone_mark != writer__w.gone_from) {
+	if (gen != writer__w.maps_gen || gone_to != writer__w.gone_to ||
+	    writer__w.gone_mark != writer__w.gone_from) {
 		writer__w.maps_gen = gen;
 		writer__w.maps_next = 0;
 		writer__w.gone_from = writer__w.gone_mark;
@@ -233,8 +234,7 @@ static int py_put_name(void *ctx, uint32_t id, uint32_t kind, const char *text, 
 /* The frames of a sample record: a SAMPLE's pcs, or a PYSAMPLE's pcs and
  * Python frames (named). Returns how many, 0 when the record is malformed
  * or a name could not be sent. */
-static uint32_t sample_frames(const uint64_t *rec, struct sample_batch *sb,
-                              struct wire_frame *out)
+static uint32_t sample_frames(const uint64_t *rec, struct sample_batch *sb, struct wire_frame *out)
 {
 	uint32_t arg = ring_arg(rec[0]), depth = arg & 0xffffu, words = ring_nwords(rec[0]);
 	uint32_t at = 2, n = 0;
@@ -472,7 +472,8 @@ static void emit_counters(void)
 			m.op = WIRE_COUNTER_SET;
 			m.value.is_float = 1;
 			memcpy(&m.value.f, &bits, sizeof(bits));
-			m.ts = writer__to_ns(atomic_load_explicit(&ac->gauge_ticks, memory_order_relaxed));
+			m.ts = writer__to_ns(
+			    atomic_load_explicit(&ac->gauge_ticks, memory_order_relaxed));
 			if (batch_add(&c, &m, counters_base) == 0) {
 				writer__w.gauge_seq_sent[i] = seq;
 				writer__w.counter_fresh[i] = 0;
@@ -510,8 +511,8 @@ void writer__measure_rate(uint64_t now)
 	if (writer__w.last_second_ns && now < writer__w.last_second_ns + 200000000u)
 		return; /* too short an interval to say anything (the last flush) */
 	if (writer__w.last_second_ns && cpu > writer__w.last_cpu_ns + 50000000u)
-		writer__w.achieved_hz =
-		    (double)(taken - writer__w.last_taken) * 1e9 / (double)(cpu - writer__w.last_cpu_ns);
+		writer__w.achieved_hz = (double)(taken - writer__w.last_taken) * 1e9 /
+		                        (double)(cpu - writer__w.last_cpu_ns);
 	else if (writer__w.last_second_ns)
 		writer__w.achieved_hz = 0; /* idle: no CPU time, no samples */
 	/* No source fires faster than asked: more is accounting (samples of
@@ -537,9 +538,13 @@ static void emit_stats(uint64_t now)
 	s.bytes_sent = writer__w.bytes_sent;
 	s.achieved_hz = writer__w.achieved_hz;
 	writer__cost_read(&s.handler_ns, &s.writer_ns, &s.process_ns);
-	s.handler_ns = s.handler_ns > writer__w.cost0_handler ? writer__dur_ns(s.handler_ns - writer__w.cost0_handler) : 0;
-	s.writer_ns = s.writer_ns > writer__w.cost0_writer ? s.writer_ns - writer__w.cost0_writer : 0;
-	s.process_ns = s.process_ns > writer__w.cost0_process ? s.process_ns - writer__w.cost0_process : 0;
+	s.handler_ns = s.handler_ns > writer__w.cost0_handler
+	                   ? writer__dur_ns(s.handler_ns - writer__w.cost0_handler)
+	                   : 0;
+	s.writer_ns =
+	    s.writer_ns > writer__w.cost0_writer ? s.writer_ns - writer__w.cost0_writer : 0;
+	s.process_ns =
+	    s.process_ns > writer__w.cost0_process ? s.process_ns - writer__w.cost0_process : 0;
 	put(WIRE_STATS, &s);
 }
 

@@ -78,8 +78,10 @@ int writer__fd_ours(void)
 
 void writer__send_some(void)
 {
-	while (writer__w.buf.len > 0 && writer__w.fd >= 0 && !writer__w.broken && writer__fd_ours()) {
-		ssize_t n = send(writer__w.fd, writer__w.buf.data, writer__w.buf.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (writer__w.buf.len > 0 && writer__w.fd >= 0 && !writer__w.broken &&
+	       writer__fd_ours()) {
+		ssize_t n = send(writer__w.fd, writer__w.buf.data, writer__w.buf.len,
+		                 MSG_DONTWAIT | MSG_NOSIGNAL);
 
 		if (n > 0) {
 			writer__w.bytes_sent += (uint64_t)n;
@@ -114,7 +116,8 @@ void writer__read_cmdline(void)
 		size_t len = strlen(writer__w.cmdline + i);
 
 		writer__w.argv[writer__w.argc].s = writer__w.cmdline + i;
-		writer__w.argv[writer__w.argc].len = (uint32_t)(len < WIRE_MAX_STRING ? len : WIRE_MAX_STRING);
+		writer__w.argv[writer__w.argc].len =
+		    (uint32_t)(len < WIRE_MAX_STRING ? len : WIRE_MAX_STRING);
 		writer__w.argc++;
 		i += (ssize_t)len + 1;
 	}
@@ -162,7 +165,8 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	if (writer__w.dec_ready)
 		wire_decoder_release(&writer__w.dec);
 	writer__w.dec_ready = 0;
-	writer__cost_read(&writer__w.cost0_handler, &writer__w.cost0_writer, &writer__w.cost0_process);
+	writer__cost_read(&writer__w.cost0_handler, &writer__w.cost0_writer,
+	                  &writer__w.cost0_process);
 
 	memset(&h, 0, sizeof(h));
 	h.major = WIRE_PROTO_MAJOR;
@@ -199,6 +203,15 @@ static void discard_all(void)
 	}
 }
 
+/* Puts off the next connection attempt: 100 ms, doubling to 1 s. */
+static void back_off(void)
+{
+	writer__w.backoff_ms = writer__w.backoff_ms ? writer__w.backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (writer__w.backoff_ms > BACKOFF_MAX_MS)
+		writer__w.backoff_ms = BACKOFF_MAX_MS;
+	writer__w.next_try_ns = agent__now_ns() + (uint64_t)writer__w.backoff_ms * 1000000u;
+}
+
 void writer__disconnect(void)
 {
 	if (writer__fd_ours())
@@ -208,10 +221,7 @@ void writer__disconnect(void)
 	writer__w.buf.len = 0;
 	set_recording();
 	discard_all();
-	writer__w.backoff_ms = writer__w.backoff_ms ? writer__w.backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (writer__w.backoff_ms > BACKOFF_MAX_MS)
-		writer__w.backoff_ms = BACKOFF_MAX_MS;
-	writer__w.next_try_ns = agent__now_ns() + (uint64_t)writer__w.backoff_ms * 1000000u;
+	back_off();
 }
 
 void writer__try_connect(void)
@@ -224,10 +234,7 @@ void writer__try_connect(void)
 		on_connect(fd, dev, ino);
 		return;
 	}
-	writer__w.backoff_ms = writer__w.backoff_ms ? writer__w.backoff_ms * 2 : BACKOFF_MIN_MS;
-	if (writer__w.backoff_ms > BACKOFF_MAX_MS)
-		writer__w.backoff_ms = BACKOFF_MAX_MS;
-	writer__w.next_try_ns = agent__now_ns() + (uint64_t)writer__w.backoff_ms * 1000000u;
+	back_off();
 	if (atomic_load(&agent__g.sampling) || atomic_load(&agent__g.active))
 		set_recording(); /* a forked child recording from its start: stop */
 }
@@ -300,7 +307,8 @@ void writer__read_control(void)
 /* Lets the socket take what the buffer holds, until deadline (ns). */
 void writer__drain_until(uint64_t deadline)
 {
-	while (writer__w.fd >= 0 && writer__w.buf.len > 0 && !writer__w.broken && writer__fd_ours()) {
+	while (writer__w.fd >= 0 && writer__w.buf.len > 0 && !writer__w.broken &&
+	       writer__fd_ours()) {
 		struct pollfd p = {writer__w.fd, POLLOUT, 0};
 		uint64_t now = agent__now_ns();
 
@@ -310,4 +318,3 @@ void writer__drain_until(uint64_t deadline)
 		writer__send_some();
 	}
 }
-

@@ -301,7 +301,8 @@ static void *writer_main(void *arg)
 	pthread_mutex_unlock(&agent__g.lock);
 	atomic_store(&agent__g.sampling, 0);
 	if (writer__w.fd < 0 && agent__threads_pending())
-		writer__try_connect(); /* one more try for what is left (a refused one costs nothing) */
+		writer__try_connect(); /* one more try for what is left (a refused one costs
+		                          nothing) */
 	if (writer__w.fd >= 0) {
 		agent__sampler_tick(agent__now_ns()); /* the last skipped-sample counts */
 		writer__measure_rate(agent__now_ns());
@@ -379,7 +380,8 @@ void agent__writer_after_fork(void)
 	/* The child's copies of the parent's socket, each closed only when the
 	 * number still holds it (the program may have reused it); a writer
 	 * with its own table left the child nothing to close. */
-	if (!atomic_load(&agent__g.writer_private) && writer__sock_is(writer__w.fd, writer__w.dev, writer__w.ino))
+	if (!atomic_load(&agent__g.writer_private) &&
+	    writer__sock_is(writer__w.fd, writer__w.dev, writer__w.ino))
 		close(writer__w.fd);
 	agent__g.writer_pidfd = -1; /* the parent writer's, in its own table */
 	if (writer__w.dec_ready)

@@ -56,7 +56,7 @@ struct writer {
 
 	/* The agent's cost when this connection began (cost_read): STATS
 	 * carry what it spent since. */
-	uint64_t cost0_handler; /* ticks */
+	uint64_t cost0_handler;               /* ticks */
 	uint64_t cost0_writer, cost0_process; /* ns */
 
 	/* STATS interval. */
@@ -90,7 +90,8 @@ static inline uint64_t writer__to_ns(uint64_t ticks)
 	if (!agent__g.use_tsc)
 		return ticks;
 	if (ticks >= agent__g.ticks0)
-		return agent__g.ns0 + (uint64_t)((double)(ticks - agent__g.ticks0) * writer__w.ns_per_tick);
+		return agent__g.ns0 +
+		       (uint64_t)((double)(ticks - agent__g.ticks0) * writer__w.ns_per_tick);
 	return agent__g.ns0 - (uint64_t)((double)(agent__g.ticks0 - ticks) * writer__w.ns_per_tick);
 }
 

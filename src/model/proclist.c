@@ -36,7 +36,8 @@ bool proc_matches(const struct process *p, const char *filter)
 		return true;
 	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
 	return !strcmp(pid, filter) || str_contains_nocase(p->comm, filter) ||
-	       (p->cmdline && str_contains_nocase(p->cmdline, filter)) || str_contains_nocase(p->user, filter);
+	       (p->cmdline && str_contains_nocase(p->cmdline, filter)) ||
+	       str_contains_nocase(p->user, filter);
 }
 
 static int cmp_num(double a, double b)

@@ -13,7 +13,6 @@
 #include "util/check.h"
 #include "util/xalloc.h"
 
-
 struct profile *profile_new(pid_t pid)
 {
 	struct profile *p = xcalloc(1, sizeof(*p));
@@ -568,7 +567,6 @@ static void live_start(struct profile *p, long ti, int64_t seconds, int64_t lo)
 		live_apply(p, lo, p->window.newest, 1);
 }
 
-
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
 			 uint64_t count, double t)
 {
@@ -619,7 +617,7 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 
 	if (depth) {
 		p->stack_counts =
-			xgrow(p->stack_counts, &p->stacks_alloc, sid + 1, 16, sizeof(*p->stack_counts));
+		    xgrow(p->stack_counts, &p->stacks_alloc, sid + 1, 16, sizeof(*p->stack_counts));
 		p->stack_counts[sid] += count;
 		p->funcs[funcs[depth - 1]].self += count;
 		/* A recursive function appears more than once but counts once per sample. */
@@ -638,7 +636,7 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 			p->stack_top = xgrow(p->stack_top, &a, sid + 1, 16, sizeof(*p->stack_top));
 			a = p->stack_leaf_alloc;
 			p->stack_callers =
-				xgrow(p->stack_callers, &a, sid + 1, 16, sizeof(*p->stack_callers));
+			    xgrow(p->stack_callers, &a, sid + 1, 16, sizeof(*p->stack_callers));
 			p->stack_leaf_alloc = a;
 		}
 		if (!p->stack_top[sid]) {
@@ -673,7 +671,6 @@ long profile__thread_index(const struct profile *p, pid_t tid)
 			return (long)i;
 	return -1;
 }
-
 
 /* ---- marks ---------------------------------------------------------------------- */
 

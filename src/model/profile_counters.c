@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/check.h"
 #include "util/xalloc.h"
 
 /* ---- counters ----------------------------------------------------------------- */
@@ -16,7 +17,8 @@ uint32_t profile_counter(struct profile *p, const char *name)
 	uint32_t id = intern_put(&p->counter_names, name, strlen(name), &added);
 
 	if (added) {
-		p->counters = xgrow(p->counters, &p->counters_alloc, id + 1, 16, sizeof(*p->counters));
+		p->counters =
+		    xgrow(p->counters, &p->counters_alloc, id + 1, 16, sizeof(*p->counters));
 		p->counters[id].name = intern_bytes(&p->counter_names, id, NULL);
 		series_init(&p->counters[id].values, 3600);
 		series_init(&p->counters[id].rates, 3600);
@@ -34,6 +36,7 @@ static void counter_snap(struct profile_counter *c, double t, double total)
 {
 	unsigned i;
 
+	PT_ASSERT(c->nsnaps <= PROFILE_COUNTER_SNAPS && c->snap_head < PROFILE_COUNTER_SNAPS);
 	if (c->nsnaps < PROFILE_COUNTER_SNAPS) {
 		i = (c->snap_head + c->nsnaps++) % PROFILE_COUNTER_SNAPS;
 	} else {
@@ -82,7 +85,7 @@ static void counter_window_add(struct profile_counter *c, int64_t s, double valu
 }
 
 double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
-				 double now)
+                                 double now)
 {
 	const struct profile_counter *c;
 	int64_t first, last;

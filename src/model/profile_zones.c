@@ -41,7 +41,7 @@ struct profile_zone_thread {
 
 /* ---- per-second zone percentiles ---------------------------------------------- */
 
-static const double zone_pct_q[PZ_PCT_COUNT] = { 0.50, 0.95, 0.99 };
+static const double zone_pct_q[PZ_PCT_COUNT] = {0.50, 0.95, 0.99};
 
 static void zone_scratch_reset(struct profile *p);
 
@@ -75,7 +75,8 @@ static void zone_series_push(struct profile *p, int64_t s)
 		for (int q = 0; q < PZ_PCT_COUNT; q++) {
 			enum profile_zone_pct pct = (enum profile_zone_pct)q;
 
-			series_push(&p->zones[z].pct[q], any ? scratch_pct(p, (uint32_t)z, pct) : 0);
+			series_push(&p->zones[z].pct[q],
+			            any ? scratch_pct(p, (uint32_t)z, pct) : 0);
 		}
 }
 
@@ -105,7 +106,7 @@ static void zone_series_start(struct profile *p, int64_t s)
 }
 
 size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
-			       enum profile_zone_pct pct, double now, float *out, size_t n)
+                               enum profile_zone_pct pct, double now, float *out, size_t n)
 {
 	int64_t last = window_second(now), first = p->zone_series_next;
 	uint32_t ti = WINDOW_ANY;
@@ -180,7 +181,7 @@ static struct zone_stats *zone_stats_get(struct profile *p, uint32_t zone, pid_t
 
 /* Folds one event of duration d into the exact figures (count, sum, min, max). */
 static void exact_fold(uint64_t *count, double *sum, uint64_t *lo, uint64_t *hi, uint64_t n,
-		       double nsum, uint64_t nlo, uint64_t nhi)
+                       double nsum, uint64_t nlo, uint64_t nhi)
 {
 	if (!n)
 		return;
@@ -194,17 +195,16 @@ static void exact_fold(uint64_t *count, double *sum, uint64_t *lo, uint64_t *hi,
 
 /* An event of zone that ended at t on the thread whose figures are s: when
  * those do not cover it yet, it counts in the exact figures too. */
-static void zone_extra(struct profile *p, uint32_t zone, struct zone_stats *s, double t,
-		       uint64_t d)
+static void zone_extra(struct profile *p, uint32_t zone, struct zone_stats *s, double t, uint64_t d)
 {
 	struct profile_zone *z = &p->zones[zone];
 
 	if (s->have && t <= s->ts)
 		return;
 	exact_fold(&s->extra_count, &s->extra_sum_ns, &s->extra_min_ns, &s->extra_max_ns, 1,
-		   (double)d, d, d);
+	           (double)d, d, d);
 	exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, 1,
-		   (double)d, d, d);
+	           (double)d, d, d);
 }
 
 /* The record of zone on thread tid, created if absent. */
@@ -224,7 +224,7 @@ static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone,
 }
 
 void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t,
-			   uint64_t duration_ns)
+                           uint64_t duration_ns)
 {
 	struct profile_zone_thread *zt;
 
@@ -261,7 +261,7 @@ void profile_zone_restore(struct profile *p, uint32_t zone, pid_t tid, const str
 }
 
 void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, int64_t s,
-				 const struct hist *h)
+                                 const struct hist *h)
 {
 	struct profile_zone_thread *zt;
 
@@ -277,7 +277,7 @@ void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, in
 /* Index of thread tid, or -1 when the profile has never seen it. */
 /* The span a window of `seconds` at now covers, given the data since p->since. */
 static double covered(const struct profile *p, double seconds, double now, int64_t *first,
-		      int64_t *last)
+                      int64_t *last)
 {
 	double from = p->since;
 
@@ -333,7 +333,7 @@ static const struct hist *zone_overall(struct profile *p, uint32_t zone, pid_t t
 }
 
 void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double seconds, double now,
-			  struct profile_zone_summary *out, struct hist *hist)
+                          struct profile_zone_summary *out, struct hist *hist)
 {
 	static const struct hist empty;
 	const struct hist *h = &empty;
@@ -352,8 +352,8 @@ void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double se
 		zone_scratch_reset(p);
 		if (!tid || ti >= 0)
 			window_zone_collect(&p->window, first, last, zone,
-					    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch,
-					    p->zone_names.count);
+			                    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch,
+			                    p->zone_names.count);
 		h = &p->zone_scratch[zone];
 	}
 	summarize(h, span, out);
@@ -364,7 +364,7 @@ void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double se
 }
 
 void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double now,
-			    struct profile_zone_summary *out)
+                            struct profile_zone_summary *out)
 {
 	int64_t first = 0, last = 0;
 	double span = covered(p, seconds, now, &first, &last);
@@ -380,13 +380,13 @@ void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double
 	zone_scratch_reset(p);
 	if (!tid || ti >= 0)
 		window_zone_collect(&p->window, first, last, WINDOW_ANY,
-				    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch, n);
+		                    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch, n);
 	for (size_t z = 0; z < n; z++)
 		summarize(&p->zone_scratch[z], span, &out[z]);
 }
 
-void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
-			double sum_ns, uint64_t min_ns, uint64_t max_ns, double t)
+void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count, double sum_ns,
+                        uint64_t min_ns, uint64_t max_ns, double t)
 {
 	struct zone_stats *s;
 	struct profile_zone *z;
@@ -430,9 +430,9 @@ void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t co
 			hi = z->hist.count ? z->hist.max_ns : 0;
 		}
 		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, n,
-			   ts->sum_ns - ts->base_sum_ns, lo, hi);
+		           ts->sum_ns - ts->base_sum_ns, lo, hi);
 		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns,
-			   ts->extra_count, ts->extra_sum_ns, ts->extra_min_ns, ts->extra_max_ns);
+		           ts->extra_count, ts->extra_sum_ns, ts->extra_min_ns, ts->extra_max_ns);
 	}
 }
 
