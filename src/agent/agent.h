@@ -20,7 +20,12 @@
  *   pynames.c  the writer's side of Python frames: names, files and lines
  *   pythreads.c Python's names for the threads it starts
  *   api.c      include/perftop.h: names, zones, counters, gauges, marks
- *   writer.c   the writer thread: connection, encoding, sending, STATS
+ *   writer.c   the writer thread: its loop, flushes asked for by exec and
+ *              exit, the clock, the agent's cost (writer.h: its private
+ *              parts, shared with the two files below)
+ *   transport.c the socket to perftop: connect, reconnect, descriptor
+ *              checks, sends, HELLO, control frames
+ *   frames.c   one flush: the rings and the rest encoded into wire frames
  *
  * Ownership. Every thread slot is allocated once with mmap and never
  * unmapped (slots are recycled), so a signal handler scanning the table never
@@ -519,9 +524,6 @@ void agent__py_connected(void);
 int agent__pythreads_starting(char *out, size_t len);
 
 /* ---- writer.c ---- */
-/* Tries one non-blocking connect to the configured socket; returns the fd
- * (high, close-on-exec; its identity in *dev, *ino) or -1. */
-int agent__connect(dev_t *dev, ino_t *ino);
 /* Starts the writer thread. Returns 0 or a negative errno. */
 int agent__writer_start(void);
 /* Stops it after a last flush (bounded). */

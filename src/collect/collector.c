@@ -245,10 +245,7 @@ static int on_listen(struct collector *c, struct source *s, uint32_t events)
 			free(cs); /* the connection is closed with the ingest later */
 			continue;
 		}
-		if (c->nconns == c->conns_alloc) {
-			c->conns_alloc = c->conns_alloc ? c->conns_alloc * 2 : 16;
-			c->conns = xreallocarray(c->conns, c->conns_alloc, sizeof(*c->conns));
-		}
+		XGROW(c->conns, c->conns_alloc, c->nconns + 1, 16);
 		c->conns[c->nconns++] = cs;
 		/* Data may already be waiting. */
 		on_conn(c, cs, EPOLLIN);

@@ -1,12 +1,13 @@
 /*
  * collector — the thread that keeps the model current.
  *
- * One epoll loop over a timerfd (the /proc tick) and, later, the agents'
- * socket. Each tick it reads /proc through procfs, applies the reading to the
- * model under the model's lock, and signals the UI through an eventfd. The UI
- * never reads /proc itself. Which processes are read is decided under the
- * lock each tick: all of them while m->list_visible, else only the watched
- * ones and those whose agents reported (model_scan_pids).
+ * One epoll loop over a timerfd (the /proc tick), the agents' listening
+ * socket and one source per agent connection (collector.c). Each tick it
+ * reads /proc through procfs, applies the reading to the model under the
+ * model's lock, and signals the UI through an eventfd. The UI never reads
+ * /proc itself. Which processes are read is decided under the lock each
+ * tick: all of them while m->list_visible, else only the watched ones and
+ * those whose agents reported (model_scan_pids).
  */
 #ifndef PERFTOP_COLLECT_COLLECTOR_H
 #define PERFTOP_COLLECT_COLLECTOR_H

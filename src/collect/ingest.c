@@ -557,10 +557,7 @@ int ingest_accept(struct ingest *in, struct ingest_conn **out)
 	c->ids = xmalloc(sizeof(*c->ids) * WIRE_MAX_STACK_DEPTH);
 	c->lines = xmalloc(sizeof(*c->lines) * WIRE_MAX_STACK_DEPTH);
 	wire_decoder_init(&c->dec, 0, WIRE_DECODER_NEED_HELLO, on_message, c);
-	if (in->nconns == in->conns_alloc) {
-		in->conns_alloc = in->conns_alloc ? in->conns_alloc * 2 : 16;
-		in->conns = xreallocarray(in->conns, in->conns_alloc, sizeof(*in->conns));
-	}
+	XGROW(in->conns, in->conns_alloc, in->nconns + 1, 16);
 	in->conns[in->nconns++] = c;
 	in->stats.accepted++;
 	*out = c;

@@ -163,11 +163,7 @@ static double boottime_now(void)
 
 static void buf_reserve(struct procfs *pf, size_t need)
 {
-	if (pf->buf_cap >= need)
-		return;
-	while (pf->buf_cap < need)
-		pf->buf_cap = pf->buf_cap ? pf->buf_cap * 2 : 4096;
-	pf->buf = xrealloc(pf->buf, pf->buf_cap);
+	XGROW(pf->buf, pf->buf_cap, need, 4096);
 }
 
 /* Reads /proc/PID/name into pf->buf, at most max bytes, NUL-terminated.
@@ -510,10 +506,7 @@ static int read_sys(struct procfs *pf, struct sys_reading *s)
 
 static struct proc_reading *reading_add(struct procfs *pf)
 {
-	if (pf->nprocs == pf->procs_cap) {
-		pf->procs_cap = pf->procs_cap ? pf->procs_cap * 2 : 512;
-		pf->procs = xreallocarray(pf->procs, pf->procs_cap, sizeof(*pf->procs));
-	}
+	XGROW(pf->procs, pf->procs_cap, pf->nprocs + 1, 512);
 	return &pf->procs[pf->nprocs++];
 }
 

@@ -131,10 +131,7 @@ void resolve_add_map(struct resolve *r, uint64_t start, uint64_t end, uint64_t o
 	if (end <= start || r->nmaps >= RESOLVE_MAX_MAPS)
 		return;
 	r->maps_from_agent = true;
-	if (r->nmaps == r->maps_alloc) {
-		r->maps_alloc = r->maps_alloc ? r->maps_alloc * 2 : 64;
-		r->maps = xreallocarray(r->maps, r->maps_alloc, sizeof(*r->maps));
-	}
+	XGROW(r->maps, r->maps_alloc, r->nmaps + 1, 64);
 	for (i = r->nmaps; i > 0 && r->maps[i - 1].start > start; i--)
 		r->maps[i] = r->maps[i - 1];
 	mp = &r->maps[i];

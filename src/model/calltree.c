@@ -30,10 +30,7 @@ static uint32_t new_node(struct calltree *t, uint32_t parent, uint32_t func)
 {
 	struct calltree_node *n;
 
-	if (t->count == t->alloc) {
-		t->alloc = t->alloc ? t->alloc * 2 : 64;
-		t->nodes = xreallocarray(t->nodes, t->alloc, sizeof(*t->nodes));
-	}
+	XGROW(t->nodes, t->alloc, t->count + 1, 64);
 	n = &t->nodes[t->count];
 	n->func = func;
 	n->parent = parent;
@@ -198,15 +195,19 @@ uint64_t calltree_self(const struct calltree *t, uint32_t node, enum calltree_sc
 
 /* ---- sorted children ------------------------------------------------------------ */
 
-static _Thread_local const struct calltree_node *sort_nodes;
-static _Thread_local enum calltree_scope sort_scope;
+/* The nodes and scope qsort_r() sorts children by. */
+struct sort_ctx {
+	const struct calltree_node *nodes;
+	enum calltree_scope scope;
+};
 
-static int compare_children(const void *pa, const void *pb)
+static int compare_children(const void *pa, const void *pb, void *ctx)
 {
-	const struct calltree_node *a = &sort_nodes[*(const uint32_t *)pa];
-	const struct calltree_node *b = &sort_nodes[*(const uint32_t *)pb];
-	uint64_t ta = sort_scope == CALLTREE_WINDOW ? a->wtotal : a->total;
-	uint64_t tb = sort_scope == CALLTREE_WINDOW ? b->wtotal : b->total;
+	const struct sort_ctx *o = ctx;
+	const struct calltree_node *a = &o->nodes[*(const uint32_t *)pa];
+	const struct calltree_node *b = &o->nodes[*(const uint32_t *)pb];
+	uint64_t ta = o->scope == CALLTREE_WINDOW ? a->wtotal : a->total;
+	uint64_t tb = o->scope == CALLTREE_WINDOW ? b->wtotal : b->total;
 
 	if (ta != tb)
 		return ta > tb ? -1 : 1;
@@ -220,6 +221,7 @@ static void sort_children(struct calltree *t, uint32_t node, enum calltree_scope
 {
 	struct calltree_sorted *mark = hashmap_get(&t->sorted, node);
 	uint64_t key = scope == CALLTREE_WINDOW ? t->wgen : t->nodes[node].total;
+	struct sort_ctx o = {t->nodes, scope};
 	size_t n = 0;
 
 	if (mark && mark->scope == scope && mark->key == key)
@@ -231,18 +233,12 @@ static void sort_children(struct calltree *t, uint32_t node, enum calltree_scope
 	mark->scope = scope;
 	mark->key = key;
 	for (uint32_t c = t->nodes[node].child; c != CALLTREE_NONE; c = t->nodes[c].next) {
-		if (n == t->scratch_alloc) {
-			t->scratch_alloc = t->scratch_alloc ? t->scratch_alloc * 2 : 64;
-			t->scratch =
-				xreallocarray(t->scratch, t->scratch_alloc, sizeof(*t->scratch));
-		}
+		XGROW(t->scratch, t->scratch_alloc, n + 1, 64);
 		t->scratch[n++] = c;
 	}
 	if (n < 2)
 		return;
-	sort_nodes = t->nodes;
-	sort_scope = scope;
-	qsort(t->scratch, n, sizeof(*t->scratch), compare_children);
+	qsort_r(t->scratch, n, sizeof(*t->scratch), compare_children, &o);
 	t->nodes[node].child = t->scratch[0];
 	for (size_t i = 0; i + 1 < n; i++)
 		t->nodes[t->scratch[i]].next = t->scratch[i + 1];

@@ -123,10 +123,7 @@ static struct process *process_new(struct model *m, const struct proc_reading *r
 	p->exit_status = -1;
 	for (int i = 0; i < PM_COUNT; i++)
 		series_init(&p->series[i], m->series_cap);
-	if (m->nprocs == m->procs_alloc) {
-		m->procs_alloc = m->procs_alloc ? m->procs_alloc * 2 : 256;
-		m->procs = xreallocarray(m->procs, m->procs_alloc, sizeof(*m->procs));
-	}
+	XGROW(m->procs, m->procs_alloc, m->nprocs + 1, 256);
 	m->procs[m->nprocs++] = p;
 	hashmap_put(&m->by_pid, (uint64_t)r->pid, p);
 	return p;

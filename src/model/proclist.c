@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/str.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -27,16 +28,6 @@ bool proc_sort_default_descending(enum proc_sort key)
 	return key < PROC_SORT_COUNT && sort_keys[key].descending;
 }
 
-static bool contains_nocase(const char *hay, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; *hay; hay++)
-		if (!strncasecmp(hay, needle, n))
-			return true;
-	return n == 0;
-}
-
 bool proc_matches(const struct process *p, const char *filter)
 {
 	char pid[24];
@@ -44,8 +35,9 @@ bool proc_matches(const struct process *p, const char *filter)
 	if (!filter || !*filter)
 		return true;
 	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
-	return !strcmp(pid, filter) || contains_nocase(p->comm, filter) ||
-	       (p->cmdline && contains_nocase(p->cmdline, filter)) || contains_nocase(p->user, filter);
+	return !strcmp(pid, filter) || str_contains_nocase(p->comm, filter) ||
+	       (p->cmdline && str_contains_nocase(p->cmdline, filter)) ||
+	       str_contains_nocase(p->user, filter);
 }
 
 static int cmp_num(double a, double b)
@@ -69,31 +61,33 @@ static int compare(const struct process *a, const struct process *b, enum proc_s
 	return 0;
 }
 
-/* qsort has no context argument in C11; the sort is never run concurrently
- * on one thread, so a thread-local key is enough. */
-static _Thread_local enum proc_sort sort_key;
-static _Thread_local bool sort_desc;
+/* The order qsort_r() sorts by. */
+struct sort_ctx {
+	enum proc_sort key;
+	bool desc;
+};
 
-static int compare_for_qsort(const void *pa, const void *pb)
+static int compare_for_qsort(const void *pa, const void *pb, void *ctx)
 {
 	const struct process *a = *(struct process *const *)pa;
 	const struct process *b = *(struct process *const *)pb;
-	int c = compare(a, b, sort_key);
+	const struct sort_ctx *o = ctx;
+	int c = compare(a, b, o->key);
 
-	if (sort_desc)
+	if (o->desc)
 		c = -c;
 	if (!c)
-		c = cmp_num(a->pid, b->pid) * (sort_key == PROC_SORT_PID && sort_desc ? -1 : 1);
+		c = cmp_num(a->pid, b->pid) * (o->key == PROC_SORT_PID && o->desc ? -1 : 1);
 	return c;
 }
 
 void proc_sort(struct process **procs, size_t n, enum proc_sort key, bool descending)
 {
+	struct sort_ctx o = {key, descending};
+
 	if (n < 2)
 		return; /* also keeps a NULL array away from qsort */
-	sort_key = key;
-	sort_desc = descending;
-	qsort(procs, n, sizeof(*procs), compare_for_qsort);
+	qsort_r(procs, n, sizeof(*procs), compare_for_qsort, &o);
 }
 
 size_t proclist_build(const struct model *m, const char *filter, enum proc_sort key,

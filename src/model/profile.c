@@ -1,5 +1,8 @@
-/* profile — an agent's samples, zones, counters and marks; see profile.h. */
+/* profile — an agent's samples: functions, stacks, threads, the live window,
+ * views and marks; zones are in profile_zones.c, counters in
+ * profile_counters.c. See profile.h. */
 #include "model/profile.h"
+#include "model/profile_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -7,53 +10,8 @@
 #include <string.h>
 
 #include "model/pyframes.h"
+#include "util/check.h"
 #include "util/xalloc.h"
-
-/* The agent's cumulative figures for one zone on one thread, as of time ts;
- * base_* are the figures at the last profile_reset(), which later reports are
- * taken from. extra_* are the events received that those figures do not
- * cover yet: the ones that ended after ts (or all, before the first figures).
- * The agent sends its figures once a second and at a thread's or the
- * process's end, so without extra_* the all-time figures would lag the
- * events (and the window) by up to a second, and lose the last second of a
- * process stopped before its final figures. */
-struct zone_stats {
-	bool have; /* the agent's figures arrived */
-	double ts;
-	uint64_t count;
-	double sum_ns;
-	uint64_t min_ns, max_ns;
-	uint64_t base_count;
-	double base_sum_ns;
-	bool reset; /* min and max cover time before the reset */
-	uint64_t extra_count;
-	double extra_sum_ns;
-	uint64_t extra_min_ns, extra_max_ns;
-};
-
-/* One zone on one thread: its histogram, its window hint and the agent's
- * figures of it (owned by profile.zone_thread_stats). */
-struct profile_zone_thread {
-	struct hist hist;
-	uint32_t thread; /* index into profile.threads */
-	struct window_hint hint;
-	struct zone_stats *stats;
-};
-
-/* Grows *arr (of elem-size entries, *alloc long) so index idx fits; zeroes new space. */
-static void *grow(void *arr, size_t *alloc, size_t idx, size_t elem)
-{
-	size_t n = *alloc ? *alloc : 16;
-
-	if (idx < *alloc)
-		return arr;
-	while (n <= idx)
-		n *= 2;
-	arr = xreallocarray(arr, n, elem);
-	memset((char *)arr + *alloc * elem, 0, (n - *alloc) * elem);
-	*alloc = n;
-	return arr;
-}
 
 struct profile *profile_new(pid_t pid)
 {
@@ -91,26 +49,13 @@ static void tview_free(struct profile_tview *tv)
 
 void profile_free(struct profile *p)
 {
-	size_t pos = 0;
-	void *v;
-
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->nnotices; i++)
 		free(p->notices[i].text);
 	free(p->notices);
-	while (hashmap_next(&p->zone_thread_stats, &pos, NULL, &v))
-		free(v);
-	hashmap_release(&p->zone_thread_stats);
-	pos = 0;
-	while (hashmap_next(&p->zone_threads, &pos, NULL, &v)) {
-		hist_release(&((struct profile_zone_thread *)v)->hist);
-		free(v);
-	}
-	hashmap_release(&p->zone_threads);
-	for (size_t i = 0; i < p->zone_scratch_alloc; i++)
-		hist_release(&p->zone_scratch[i]);
-	free(p->zone_scratch);
+	profile__zones_free(p);
+	profile__counters_free(p);
 	for (size_t i = 0; i < p->nthreads; i++)
 		tview_free(p->threads[i].view);
 	calltree_release(&p->top);
@@ -126,22 +71,11 @@ void profile_free(struct profile *p)
 	free(p->pairs);
 	hashmap_release(&p->pair_index);
 	window_release(&p->window);
-	for (size_t i = 0; i < p->zone_names.count; i++) {
-		hist_release(&p->zones[i].hist);
-		for (int q = 0; q < PZ_PCT_COUNT; q++)
-			series_release(&p->zones[i].pct[q]);
-	}
-	for (size_t i = 0; i < p->counter_names.count; i++) {
-		series_release(&p->counters[i].values);
-		series_release(&p->counters[i].rates);
-	}
 	for (size_t i = 0; i < p->nmarks; i++)
 		free(p->marks[i].text);
 	free(p->marks);
 	for (size_t i = 0; i < p->func_keys.count; i++)
 		free((char *)p->funcs[i].file);
-	free(p->zones);
-	free(p->counters);
 	free(p->funcs);
 	free(p->stack_counts);
 	free(p->stack_shown);
@@ -151,8 +85,6 @@ void profile_free(struct profile *p)
 	free(p->exe);
 	intern_release(&p->func_keys);
 	intern_release(&p->stacks);
-	intern_release(&p->zone_names);
-	intern_release(&p->counter_names);
 	free(p);
 }
 
@@ -165,7 +97,7 @@ static struct profile_func *func_made(struct profile *p, uint32_t id, size_t ml,
 {
 	const char *k;
 
-	p->funcs = grow(p->funcs, &p->funcs_alloc, id, sizeof(*p->funcs));
+	p->funcs = xgrow(p->funcs, &p->funcs_alloc, id + 1, 16, sizeof(*p->funcs));
 	k = intern_bytes(&p->func_keys, id, NULL);
 	p->funcs[id].module = k;
 	p->funcs[id].name = k + ml + 1;
@@ -245,7 +177,7 @@ static void stack_shown_make(struct profile *p, uint32_t sid, const uint32_t *fu
 	if (sid >= p->shown_alloc) {
 		size_t a = p->shown_alloc;
 
-		p->stack_shown = grow(p->stack_shown, &a, sid, sizeof(*p->stack_shown));
+		p->stack_shown = xgrow(p->stack_shown, &a, sid + 1, 16, sizeof(*p->stack_shown));
 		p->shown_alloc = a;
 	}
 	for (size_t i = 0; i < depth; i++) {
@@ -303,7 +235,7 @@ struct profile_thread *profile_thread(struct profile *p, pid_t tid)
 			p->last_thread = i;
 			return &p->threads[i];
 		}
-	p->threads = grow(p->threads, &p->threads_alloc, p->nthreads, sizeof(*p->threads));
+	p->threads = xgrow(p->threads, &p->threads_alloc, p->nthreads + 1, 16, sizeof(*p->threads));
 	p->threads[p->nthreads].tid = tid;
 	return &p->threads[p->nthreads++];
 }
@@ -327,7 +259,7 @@ int profile_notice(struct profile *p, pid_t tid, const char *code, uint64_t coun
 	}
 	if (p->nnotices >= PROFILE_MAX_NOTICES)
 		return -1;
-	p->notices = grow(p->notices, &p->notices_alloc, p->nnotices, sizeof(*p->notices));
+	p->notices = xgrow(p->notices, &p->notices_alloc, p->nnotices + 1, 16, sizeof(*p->notices));
 	n = &p->notices[p->nnotices++];
 	n->tid = tid;
 	snprintf(n->code, sizeof(n->code), "%s", code);
@@ -436,7 +368,7 @@ void profile_thread_name(struct profile *p, pid_t tid, const char *name)
 }
 
 /* Notes that something happened at time t. */
-static void note_time(struct profile *p, double t)
+void profile__note_time(struct profile *p, double t)
 {
 	if (!p->have_since || t < p->since)
 		p->since = t;
@@ -466,12 +398,12 @@ static void funcs_reserve(uint64_t **self, uint64_t **total, uint64_t **stamp, s
 
 	if (n <= a)
 		return;
-	*self = grow(*self, &a, n - 1, sizeof(**self));
+	*self = xgrow(*self, &a, n, 16, sizeof(**self));
 	a = *alloc;
-	*total = grow(*total, &a, n - 1, sizeof(**total));
+	*total = xgrow(*total, &a, n, 16, sizeof(**total));
 	if (stamp) {
 		a = *alloc;
-		*stamp = grow(*stamp, &a, n - 1, sizeof(**stamp));
+		*stamp = xgrow(*stamp, &a, n, 16, sizeof(**stamp));
 	}
 	*alloc = a;
 }
@@ -485,10 +417,7 @@ static struct profile_pair *pair_get(struct profile *p, uint32_t thread, uint32_
 
 	if (idx1)
 		return &p->pairs[idx1 - 1];
-	if (p->npairs == p->pairs_alloc) {
-		p->pairs_alloc = p->pairs_alloc ? p->pairs_alloc * 2 : 64;
-		p->pairs = xreallocarray(p->pairs, p->pairs_alloc, sizeof(*p->pairs));
-	}
+	XGROW(p->pairs, p->pairs_alloc, p->npairs + 1, 64);
 	pr = &p->pairs[p->npairs++];
 	memset(pr, 0, sizeof(*pr));
 	pr->thread = thread;
@@ -604,7 +533,7 @@ static void live_apply(struct profile *p, int64_t from, int64_t to, int sign)
 /* Moves the live window's start up to second s - length + 1: the seconds
  * before it leave the counts. Runs before any second is claimed in the
  * ring, so a slot is never recycled while the window still counts it. */
-static void live_advance(struct profile *p, int64_t s)
+void profile__live_advance(struct profile *p, int64_t s)
 {
 	struct profile_live *l = &p->live;
 	int64_t lo = s - l->seconds + 1;
@@ -638,106 +567,6 @@ static void live_start(struct profile *p, long ti, int64_t seconds, int64_t lo)
 		live_apply(p, lo, p->window.newest, 1);
 }
 
-/* ---- per-second zone percentiles ---------------------------------------------- */
-
-static const double zone_pct_q[PZ_PCT_COUNT] = { 0.50, 0.95, 0.99 };
-
-static void zone_scratch_reset(struct profile *p);
-
-/* The histograms (in p->zone_scratch, by zone) of the events of second s on
- * thread index ti (WINDOW_ANY: all) of zone (WINDOW_ANY: every zone); false
- * when the ring holds no zone event for s. */
-static bool zone_second_hists(struct profile *p, int64_t s, uint32_t zone, uint32_t ti)
-{
-	const struct window_slot *slot = window_slot(&p->window, s);
-
-	if (!slot || !slot->ncells)
-		return false;
-	zone_scratch_reset(p);
-	window_zone_collect(&p->window, s, s, zone, ti, p->zone_scratch, p->zone_names.count);
-	return true;
-}
-
-static float scratch_pct(const struct profile *p, uint32_t zone, enum profile_zone_pct q)
-{
-	const struct hist *h = &p->zone_scratch[zone];
-
-	return h->count ? (float)hist_quantile(h, zone_pct_q[q]) : 0.0f;
-}
-
-/* Appends second s's percentiles to every zone's series. */
-static void zone_series_push(struct profile *p, int64_t s)
-{
-	bool any = zone_second_hists(p, s, WINDOW_ANY, WINDOW_ANY);
-
-	for (size_t z = 0; z < p->zone_names.count; z++)
-		for (int q = 0; q < PZ_PCT_COUNT; q++) {
-			enum profile_zone_pct pct = (enum profile_zone_pct)q;
-
-			series_push(&p->zones[z].pct[q], any ? scratch_pct(p, (uint32_t)z, pct) : 0);
-		}
-}
-
-/* An event of second s arrives: every second PROFILE_ZONE_SERIES_LAG older
- * not folded yet goes into the series (before s claims a slot of the ring,
- * so all of them are still there). At most PROFILE_ZONE_SERIES per call. */
-static void zone_series_fold(struct profile *p, int64_t s)
-{
-	int64_t end = s - PROFILE_ZONE_SERIES_LAG;
-
-	if (!p->zone_series_on || end < p->zone_series_next)
-		return;
-	if (end - p->zone_series_next >= PROFILE_ZONE_SERIES)
-		p->zone_series_next = end - PROFILE_ZONE_SERIES + 1;
-	for (int64_t x = p->zone_series_next; x <= end; x++)
-		zone_series_push(p, x);
-	p->zone_series_next = end + 1;
-}
-
-/* The series start at the second of the first zone event. */
-static void zone_series_start(struct profile *p, int64_t s)
-{
-	if (p->zone_series_on)
-		return;
-	p->zone_series_on = true;
-	p->zone_series_next = s;
-}
-
-static long thread_index(const struct profile *p, pid_t tid);
-
-size_t profile_zone_pct_series(struct profile *p, uint32_t zone, pid_t tid,
-			       enum profile_zone_pct pct, double now, float *out, size_t n)
-{
-	int64_t last = window_second(now), first = p->zone_series_next;
-	uint32_t ti = WINDOW_ANY;
-	size_t k = 0;
-
-	if (zone >= p->zone_names.count || (unsigned)pct >= PZ_PCT_COUNT || !n ||
-	    !p->zone_series_on)
-		return 0;
-	if (tid) {
-		/* One thread: the seconds the ring holds, from the first it has. */
-		long i = thread_index(p, tid);
-
-		if (i < 0)
-			return 0;
-		ti = (uint32_t)i;
-		first = last - WINDOW_SLOTS + 1;
-		while (first <= last && !window_slot(&p->window, first))
-			first++;
-	} else if (last < first || (size_t)(last - first + 1) < n) {
-		/* The kept series, then the seconds not folded yet. */
-		size_t tail = last >= first ? (size_t)(last - first + 1) : 0;
-
-		k = series_copy_last(&p->zones[zone].pct[pct], n - tail, out);
-	}
-	if (last - first + 1 > (int64_t)(n - k))
-		first = last - (int64_t)(n - k) + 1;
-	for (int64_t s = first; s <= last; s++)
-		out[k++] = zone_second_hists(p, s, zone, ti) ? scratch_pct(p, zone, pct) : 0;
-	return k;
-}
-
 void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, size_t depth,
 			 uint64_t count, double t)
 {
@@ -762,9 +591,9 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 	if (t > p->last_time)
 		p->last_time = t;
 	p->samples += count;
-	note_time(p, t);
-	zone_series_fold(p, second);
-	live_advance(p, second);
+	profile__note_time(p, t);
+	profile__zone_series_fold(p, second);
+	profile__live_advance(p, second);
 	wc = live_takes(p, ti, second) ? count : 0;
 	mwc = p->live.thread < 0 ? wc : 0;
 	if (depth) {
@@ -788,7 +617,7 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 
 	if (depth) {
 		p->stack_counts =
-			grow(p->stack_counts, &p->stacks_alloc, sid, sizeof(*p->stack_counts));
+		    xgrow(p->stack_counts, &p->stacks_alloc, sid + 1, 16, sizeof(*p->stack_counts));
 		p->stack_counts[sid] += count;
 		p->funcs[funcs[depth - 1]].self += count;
 		/* A recursive function appears more than once but counts once per sample. */
@@ -804,10 +633,10 @@ void profile_add_samples(struct profile *p, pid_t tid, const uint32_t *funcs, si
 		if (sid >= p->stack_leaf_alloc) {
 			size_t a = p->stack_leaf_alloc;
 
-			p->stack_top = grow(p->stack_top, &a, sid, sizeof(*p->stack_top));
+			p->stack_top = xgrow(p->stack_top, &a, sid + 1, 16, sizeof(*p->stack_top));
 			a = p->stack_leaf_alloc;
 			p->stack_callers =
-				grow(p->stack_callers, &a, sid, sizeof(*p->stack_callers));
+			    xgrow(p->stack_callers, &a, sid + 1, 16, sizeof(*p->stack_callers));
 			p->stack_leaf_alloc = a;
 		}
 		if (!p->stack_top[sid]) {
@@ -831,470 +660,16 @@ void profile_window_restore(struct profile *p, pid_t tid, uint32_t stack, uint64
 	struct profile_thread *th = profile_thread(p, tid);
 	struct profile_pair *pr = pair_get(p, (uint32_t)(th - p->threads), stack);
 
-	zone_series_fold(p, s);
+	profile__zone_series_fold(p, s);
 	window_sample(&p->window, s, (uint32_t)(pr - p->pairs), count, &pr->hint);
 }
 
-/* ---- zones -------------------------------------------------------------------- */
-
-uint32_t profile_zone(struct profile *p, const char *name)
-{
-	bool added;
-	uint32_t id = intern_put(&p->zone_names, name, strlen(name), &added);
-
-	if (added) {
-		p->zones = grow(p->zones, &p->zones_alloc, id, sizeof(*p->zones));
-		p->zones[id].name = intern_bytes(&p->zone_names, id, NULL);
-		hist_init(&p->zones[id].hist);
-		for (int q = 0; q < PZ_PCT_COUNT; q++)
-			series_init(&p->zones[id].pct[q], PROFILE_ZONE_SERIES);
-	}
-	return id;
-}
-
-size_t profile_zone_count(const struct profile *p)
-{
-	return p->zone_names.count;
-}
-
-void profile_zone_event(struct profile *p, uint32_t zone, uint64_t duration_ns)
-{
-	if (zone < p->zone_names.count)
-		hist_record(&p->zones[zone].hist, duration_ns, 1);
-}
-
-/* The agent's figures of zone on thread tid, created (empty) if absent. */
-static struct zone_stats *zone_stats_get(struct profile *p, uint32_t zone, pid_t tid)
-{
-	uint64_t key = (uint64_t)zone << 32 | (uint32_t)tid;
-	struct zone_stats *s = hashmap_get(&p->zone_thread_stats, key);
-
-	if (!s) {
-		s = xcalloc(1, sizeof(*s));
-		hashmap_put(&p->zone_thread_stats, key, s);
-	}
-	return s;
-}
-
-/* Folds one event of duration d into the exact figures (count, sum, min, max). */
-static void exact_fold(uint64_t *count, double *sum, uint64_t *lo, uint64_t *hi, uint64_t n,
-		       double nsum, uint64_t nlo, uint64_t nhi)
-{
-	if (!n)
-		return;
-	if (!*count || nlo < *lo)
-		*lo = nlo;
-	if (!*count || nhi > *hi)
-		*hi = nhi;
-	*count += n;
-	*sum += nsum;
-}
-
-/* An event of zone that ended at t on the thread whose figures are s: when
- * those do not cover it yet, it counts in the exact figures too. */
-static void zone_extra(struct profile *p, uint32_t zone, struct zone_stats *s, double t,
-		       uint64_t d)
-{
-	struct profile_zone *z = &p->zones[zone];
-
-	if (s->have && t <= s->ts)
-		return;
-	exact_fold(&s->extra_count, &s->extra_sum_ns, &s->extra_min_ns, &s->extra_max_ns, 1,
-		   (double)d, d, d);
-	exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, 1,
-		   (double)d, d, d);
-}
-
-/* The record of zone on thread tid, created if absent. */
-static struct profile_zone_thread *zone_thread(struct profile *p, uint32_t zone, pid_t tid)
-{
-	uint64_t key = (uint64_t)zone << 32 | (uint32_t)tid;
-	struct profile_zone_thread *zt = hashmap_get(&p->zone_threads, key);
-
-	if (!zt) {
-		zt = xcalloc(1, sizeof(*zt));
-		hist_init(&zt->hist);
-		zt->thread = (uint32_t)(profile_thread(p, tid) - p->threads);
-		zt->stats = zone_stats_get(p, zone, tid);
-		hashmap_put(&p->zone_threads, key, zt);
-	}
-	return zt;
-}
-
-void profile_zone_event_at(struct profile *p, uint32_t zone, pid_t tid, double t,
-			   uint64_t duration_ns)
-{
-	struct profile_zone_thread *zt;
-
-	if (zone >= p->zone_names.count)
-		return;
-	hist_record(&p->zones[zone].hist, duration_ns, 1);
-	zt = zone_thread(p, zone, tid);
-	hist_record(&zt->hist, duration_ns, 1);
-	zone_extra(p, zone, zt->stats, t, duration_ns);
-	note_time(p, t);
-	zone_series_fold(p, window_second(t));
-	zone_series_start(p, window_second(t));
-	live_advance(p, window_second(t));
-	window_zone_event(&p->window, window_second(t), zone, zt->thread, duration_ns, &zt->hint);
-}
-
-const struct hist *profile_zone_hist(const struct profile *p, uint32_t zone, pid_t tid)
-{
-	const struct profile_zone_thread *zt;
-
-	if (zone >= p->zone_names.count)
-		return NULL;
-	if (!tid)
-		return &p->zones[zone].hist;
-	zt = hashmap_get(&p->zone_threads, (uint64_t)zone << 32 | (uint32_t)tid);
-	return zt ? &zt->hist : NULL;
-}
-
-void profile_zone_restore(struct profile *p, uint32_t zone, pid_t tid, const struct hist *h)
-{
-	if (zone >= p->zone_names.count || !h->count)
-		return;
-	hist_merge(tid ? &zone_thread(p, zone, tid)->hist : &p->zones[zone].hist, h);
-}
-
-void profile_zone_window_restore(struct profile *p, uint32_t zone, pid_t tid, int64_t s,
-				 const struct hist *h)
-{
-	struct profile_zone_thread *zt;
-
-	if (zone >= p->zone_names.count || !h->count)
-		return;
-	zt = zone_thread(p, zone, tid);
-	zone_series_fold(p, s);
-	zone_series_start(p, s);
-	live_advance(p, s);
-	window_zone_merge(&p->window, s, zone, zt->thread, h);
-}
-
-/* Index of thread tid, or -1 when the profile has never seen it. */
-static long thread_index(const struct profile *p, pid_t tid)
+long profile__thread_index(const struct profile *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
 			return (long)i;
 	return -1;
-}
-
-/* The span a window of `seconds` at now covers, given the data since p->since. */
-static double covered(const struct profile *p, double seconds, double now, int64_t *first,
-		      int64_t *last)
-{
-	double from = p->since;
-
-	if (seconds > 0) {
-		window_range(seconds, now, first, last);
-		if ((double)*first > from)
-			from = (double)*first;
-	}
-	return p->have_since && now > from ? now - from : 0;
-}
-
-static void summarize(const struct hist *h, double span, struct profile_zone_summary *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->seconds = span;
-	out->count = h->count;
-	if (!h->count)
-		return;
-	out->rate_per_s = (double)h->count / (span > 1 ? span : 1);
-	out->total_ns = h->sum_ns;
-	out->mean_ns = hist_mean(h);
-	out->min_ns = h->min_ns;
-	out->max_ns = h->max_ns;
-	out->p50_ns = hist_quantile(h, 0.50);
-	out->p90_ns = hist_quantile(h, 0.90);
-	out->p95_ns = hist_quantile(h, 0.95);
-	out->p99_ns = hist_quantile(h, 0.99);
-	out->p999_ns = hist_quantile(h, 0.999);
-}
-
-/* Room for a window histogram per zone, each emptied. */
-static void zone_scratch_reset(struct profile *p)
-{
-	size_t n = p->zone_names.count;
-
-	if (n > p->zone_scratch_alloc) {
-		p->zone_scratch = xreallocarray(p->zone_scratch, n, sizeof(*p->zone_scratch));
-		for (size_t i = p->zone_scratch_alloc; i < n; i++)
-			hist_init(&p->zone_scratch[i]);
-		p->zone_scratch_alloc = n;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (p->zone_scratch[i].count)
-			hist_reset(&p->zone_scratch[i]);
-}
-
-/* The overall histogram of zone for tid (0: merged), or NULL when none. */
-static const struct hist *zone_overall(struct profile *p, uint32_t zone, pid_t tid)
-{
-	if (!tid)
-		return &p->zones[zone].hist;
-	return hashmap_get(&p->zone_threads, (uint64_t)zone << 32 | (uint32_t)tid);
-}
-
-void profile_zone_summary(struct profile *p, uint32_t zone, pid_t tid, double seconds, double now,
-			  struct profile_zone_summary *out, struct hist *hist)
-{
-	static const struct hist empty;
-	const struct hist *h = &empty;
-	int64_t first = 0, last = 0;
-	double span = covered(p, seconds, now, &first, &last);
-
-	memset(out, 0, sizeof(*out));
-	if (zone >= p->zone_names.count)
-		return;
-	if (seconds <= 0) {
-		h = zone_overall(p, zone, tid);
-		h = h ? h : &empty;
-	} else {
-		long ti = tid ? thread_index(p, tid) : -1;
-
-		zone_scratch_reset(p);
-		if (!tid || ti >= 0)
-			window_zone_collect(&p->window, first, last, zone,
-					    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch,
-					    p->zone_names.count);
-		h = &p->zone_scratch[zone];
-	}
-	summarize(h, span, out);
-	if (hist) {
-		hist_reset(hist);
-		hist_merge(hist, h);
-	}
-}
-
-void profile_zone_summaries(struct profile *p, pid_t tid, double seconds, double now,
-			    struct profile_zone_summary *out)
-{
-	int64_t first = 0, last = 0;
-	double span = covered(p, seconds, now, &first, &last);
-	size_t n = p->zone_names.count;
-
-	if (seconds <= 0) {
-		for (size_t z = 0; z < n; z++)
-			profile_zone_summary(p, (uint32_t)z, tid, 0, now, &out[z], NULL);
-		return;
-	}
-	long ti = tid ? thread_index(p, tid) : -1;
-
-	zone_scratch_reset(p);
-	if (!tid || ti >= 0)
-		window_zone_collect(&p->window, first, last, WINDOW_ANY,
-				    tid ? (uint32_t)ti : WINDOW_ANY, p->zone_scratch, n);
-	for (size_t z = 0; z < n; z++)
-		summarize(&p->zone_scratch[z], span, &out[z]);
-}
-
-void profile_zone_stats(struct profile *p, uint32_t zone, pid_t tid, uint64_t count,
-			double sum_ns, uint64_t min_ns, uint64_t max_ns, double t)
-{
-	struct zone_stats *s;
-	struct profile_zone *z;
-	size_t pos = 0;
-	uint64_t k;
-	void *v;
-
-	if (zone >= p->zone_names.count)
-		return;
-	s = zone_stats_get(p, zone, tid);
-	if (count < s->base_count) {
-		/* Fewer than at the reset: the thread started over. */
-		s->base_count = 0;
-		s->base_sum_ns = 0;
-	}
-	s->have = true;
-	s->ts = t;
-	s->count = count;
-	s->sum_ns = sum_ns;
-	s->min_ns = min_ns;
-	s->max_ns = max_ns;
-	/* Every event received so far ended before t (the agent drains a
-	 * thread's events before it reads its figures): they are covered. */
-	s->extra_count = 0;
-	s->extra_sum_ns = 0;
-	/* Re-sum this zone over its threads: the figures are cumulative per thread. */
-	z = &p->zones[zone];
-	z->exact_count = 0;
-	z->exact_sum_ns = 0;
-	while (hashmap_next(&p->zone_thread_stats, &pos, &k, &v)) {
-		const struct zone_stats *ts = v;
-		uint64_t n = ts->have ? ts->count - ts->base_count : 0;
-		uint64_t lo = ts->min_ns, hi = ts->max_ns;
-
-		if (k >> 32 != zone)
-			continue;
-		if (n && ts->reset) {
-			/* The agent's min and max reach back before the reset: use
-			 * the events received since (none: 0 until some arrive). */
-			lo = z->hist.count ? z->hist.min_ns : 0;
-			hi = z->hist.count ? z->hist.max_ns : 0;
-		}
-		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns, n,
-			   ts->sum_ns - ts->base_sum_ns, lo, hi);
-		exact_fold(&z->exact_count, &z->exact_sum_ns, &z->exact_min_ns, &z->exact_max_ns,
-			   ts->extra_count, ts->extra_sum_ns, ts->extra_min_ns, ts->extra_max_ns);
-	}
-}
-
-/* ---- counters ----------------------------------------------------------------- */
-
-uint32_t profile_counter(struct profile *p, const char *name)
-{
-	bool added;
-	uint32_t id = intern_put(&p->counter_names, name, strlen(name), &added);
-
-	if (added) {
-		p->counters = grow(p->counters, &p->counters_alloc, id, sizeof(*p->counters));
-		p->counters[id].name = intern_bytes(&p->counter_names, id, NULL);
-		series_init(&p->counters[id].values, 3600);
-		series_init(&p->counters[id].rates, 3600);
-	}
-	return id;
-}
-
-size_t profile_counter_count(const struct profile *p)
-{
-	return p->counter_names.count;
-}
-
-/* Remembers the counter's total at time t in the ring of snapshots. */
-static void counter_snap(struct profile_counter *c, double t, double total)
-{
-	unsigned i;
-
-	if (c->nsnaps < PROFILE_COUNTER_SNAPS) {
-		i = (c->snap_head + c->nsnaps++) % PROFILE_COUNTER_SNAPS;
-	} else {
-		i = c->snap_head;
-		c->snap_head = (c->snap_head + 1) % PROFILE_COUNTER_SNAPS;
-	}
-	c->snap_time[i] = t;
-	c->snap_total[i] = total;
-}
-
-static double counter_rate(const struct profile_counter *c, double seconds, double now)
-{
-	double then_t, then_v;
-	unsigned i;
-
-	if (!c->nsnaps || c->last_time <= now - seconds)
-		return 0; /* no update in the span: nothing moved */
-	/* The oldest snapshot, unless a newer one is already old enough. */
-	then_t = c->snap_time[c->snap_head];
-	then_v = c->snap_total[c->snap_head];
-	for (unsigned k = c->nsnaps; k-- > 0;) {
-		i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
-		if (c->snap_time[i] <= now - seconds) {
-			then_t = c->snap_time[i];
-			then_v = c->snap_total[i];
-			break;
-		}
-	}
-	return now > then_t ? (c->total - then_v) / (now - then_t) : 0;
-}
-
-/* Adds value to second s of c's window ring (dropped when s is older than
- * the ring holds). */
-static void counter_window_add(struct profile_counter *c, int64_t s, double value)
-{
-	size_t slot = (size_t)(((s % WINDOW_SLOTS) + WINDOW_SLOTS) % WINDOW_SLOTS);
-
-	if (!c->win_any || c->win_second[slot] < s) {
-		c->win_second[slot] = s;
-		c->win_added[slot] = 0;
-	} else if (c->win_second[slot] > s) {
-		return;
-	}
-	c->win_added[slot] += value;
-	c->win_any = true;
-}
-
-double profile_counter_in_window(const struct profile *p, uint32_t counter, double seconds,
-				 double now)
-{
-	const struct profile_counter *c;
-	int64_t first, last;
-	double sum = 0, then = 0;
-
-	if (counter >= p->counter_names.count)
-		return 0;
-	c = &p->counters[counter];
-	if (c->gauge || seconds <= 0)
-		return c->total;
-	window_range(seconds, now, &first, &last);
-	if (c->win_any) {
-		for (size_t i = 0; i < WINDOW_SLOTS; i++)
-			if (c->win_second[i] >= first && c->win_second[i] <= last)
-				sum += c->win_added[i];
-		return sum;
-	}
-	/* Loaded: the total minus the total before the first update second
-	 * inside the window (a snapshot holds the total before each update
-	 * second, not the additions of each second). */
-	for (unsigned k = 0; k < c->nsnaps; k++) {
-		unsigned i = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
-
-		if (c->snap_time[i] >= (double)first)
-			return c->total > c->snap_total[i] ? c->total - c->snap_total[i] : 0;
-		then = c->snap_total[i];
-	}
-	return c->last_time >= (double)first && c->total > then ? c->total - then : 0;
-}
-
-double profile_counter_rate(const struct profile *p, uint32_t counter, double seconds, double now)
-{
-	if (counter >= p->counter_names.count)
-		return 0;
-	return counter_rate(&p->counters[counter], seconds, now);
-}
-
-void profile_counter_update(struct profile *p, uint32_t counter, bool gauge, double value, double t)
-{
-	struct profile_counter *c;
-
-	if (counter >= p->counter_names.count)
-		return;
-	c = &p->counters[counter];
-	if (!c->nsnaps) { /* the first update since creation or reset */
-		c->first_time = c->last_time = c->bucket_start = t;
-		c->bucket_base = gauge ? value : 0;
-		counter_snap(c, t, gauge ? value : c->total);
-	}
-	c->gauge = gauge;
-	if (t - c->bucket_start >= 1.0) {
-		c->rate_per_s = (c->total - c->bucket_base) / (t - c->bucket_start);
-		series_push(&c->values, (float)c->total);
-		series_push(&c->rates, (float)c->rate_per_s);
-		c->bucket_start = t;
-		c->bucket_base = c->total;
-		counter_snap(c, t, c->total);
-		c->rate_per_min = 60 * counter_rate(c, 60, t);
-	}
-	c->total = gauge ? value : c->total + value;
-	if (!gauge)
-		counter_window_add(c, window_second(t), value);
-	if (t > c->last_time)
-		c->last_time = t;
-	note_time(p, t);
-}
-
-void profile_counter_total(struct profile *p, uint32_t counter, double total, double t)
-{
-	struct profile_counter *c;
-
-	if (counter >= p->counter_names.count)
-		return;
-	c = &p->counters[counter];
-	c->agent_total = total;
-	total -= c->reset_base;
-	if (total > c->total)
-		profile_counter_update(p, counter, false, total - c->total, t);
 }
 
 /* ---- marks ---------------------------------------------------------------------- */
@@ -1319,19 +694,24 @@ void profile_mark(struct profile *p, double t, pid_t tid, const char *text)
 
 const struct profile_mark *profile_mark_at(const struct profile *p, size_t i)
 {
+	PT_ASSERT(i < p->nmarks);
 	return &p->marks[(p->marks_head + i) % PROFILE_MAX_MARKS];
 }
 
 /* ---- sorted views ------------------------------------------------------------ */
 
-static _Thread_local const struct profile *sort_profile;
-static _Thread_local bool sort_by_total;
+/* The profile and key qsort_r() sorts functions by. */
+struct sort_ctx {
+	const struct profile *p;
+	bool by_total;
+};
 
-static int compare_funcs(const void *pa, const void *pb)
+static int compare_funcs(const void *pa, const void *pb, void *ctx)
 {
-	const struct profile_func *a = &sort_profile->funcs[*(const uint32_t *)pa];
-	const struct profile_func *b = &sort_profile->funcs[*(const uint32_t *)pb];
-	uint64_t ka = sort_by_total ? a->total : a->self, kb = sort_by_total ? b->total : b->self;
+	const struct sort_ctx *o = ctx;
+	const struct profile_func *a = &o->p->funcs[*(const uint32_t *)pa];
+	const struct profile_func *b = &o->p->funcs[*(const uint32_t *)pb];
+	uint64_t ka = o->by_total ? a->total : a->self, kb = o->by_total ? b->total : b->self;
 
 	if (ka != kb)
 		return ka > kb ? -1 : 1;
@@ -1341,12 +721,11 @@ static int compare_funcs(const void *pa, const void *pb)
 size_t profile_funcs_sorted(const struct profile *p, bool by_total, uint32_t *out)
 {
 	size_t n = profile_func_count(p);
+	struct sort_ctx o = {p, by_total};
 
 	for (size_t i = 0; i < n; i++)
 		out[i] = (uint32_t)i;
-	sort_profile = p;
-	sort_by_total = by_total;
-	qsort(out, n, sizeof(*out), compare_funcs);
+	qsort_r(out, n, sizeof(*out), compare_funcs, &o);
 	return n;
 }
 
@@ -1414,7 +793,7 @@ static void view_window(struct profile *p, struct profile_view *v, long ti, doub
 void profile_view_update(struct profile *p, struct profile_view *v, double now)
 {
 	size_t n = profile_func_count(p);
-	long ti = v->tid ? thread_index(p, v->tid) : -1;
+	long ti = v->tid ? profile__thread_index(p, v->tid) : -1;
 	struct profile_tview *tv = NULL;
 
 	funcs_reserve(&v->self, &v->total, NULL, &v->funcs_alloc, n ? n : 1);
@@ -1531,8 +910,7 @@ void profile_show_interp(struct profile *p, bool show)
 
 void profile_reset(struct profile *p)
 {
-	size_t pos = 0, n = profile_func_count(p);
-	void *v;
+	size_t n = profile_func_count(p);
 
 	for (size_t i = 0; i < n; i++)
 		p->funcs[i].self = p->funcs[i].total = p->funcs[i].stamp = 0;
@@ -1560,52 +938,8 @@ void profile_reset(struct profile *p)
 	p->first_time = 0;
 	p->have_since = false;
 	p->since = 0;
-
-	for (size_t i = 0; i < p->zone_names.count; i++) {
-		struct profile_zone *z = &p->zones[i];
-
-		hist_reset(&z->hist);
-		z->exact_count = 0;
-		z->exact_sum_ns = 0;
-		z->exact_min_ns = z->exact_max_ns = 0;
-		for (int q = 0; q < PZ_PCT_COUNT; q++)
-			series_release(&z->pct[q]);
-	}
-	p->zone_series_on = false;
-	while (hashmap_next(&p->zone_threads, &pos, NULL, &v)) {
-		struct profile_zone_thread *zt = v;
-
-		hist_reset(&zt->hist);
-		zt->hint.index1 = 0;
-	}
-	pos = 0;
-	while (hashmap_next(&p->zone_thread_stats, &pos, NULL, &v)) {
-		struct zone_stats *s = v;
-
-		s->base_count = s->count;
-		s->base_sum_ns = s->sum_ns;
-		s->reset = s->have;
-		s->extra_count = 0;
-		s->extra_sum_ns = 0;
-	}
-
-	for (size_t i = 0; i < p->counter_names.count; i++) {
-		struct profile_counter *c = &p->counters[i];
-
-		if (!c->gauge) {
-			c->reset_base += c->total;
-			if (c->agent_total > c->reset_base)
-				c->reset_base = c->agent_total;
-			c->total = 0;
-		}
-		c->first_time = c->last_time = 0;
-		c->rate_per_s = c->rate_per_min = 0;
-		c->bucket_start = c->bucket_base = 0;
-		c->nsnaps = c->snap_head = 0;
-		c->win_any = false;
-		series_release(&c->values);
-		series_release(&c->rates);
-	}
+	profile__zones_reset(p);
+	profile__counters_reset(p);
 }
 
 void profile_cost_connect(struct profile *p)

@@ -321,9 +321,9 @@ void profile_add_lines(struct profile *p, const uint32_t *funcs, const uint32_t 
  * stacks that hold interpreted functions, rebuilding the flat table, the
  * trees (node ids change: p->layout is bumped) and the thread views from the
  * stacks and pairs kept, and restarting the live window from its ring. Cost:
- * the distinct stacks and pairs times their depth (0.6 s for 50,000 stacks
- * of depth ~20 and 8 thread views, bench/profile.c); nothing when unchanged
- * or when no interpreted function was seen. */
+ * the distinct stacks and pairs times their depth (measured in
+ * docs/PERFORMANCE.md, "Model and views"); nothing when unchanged or when
+ * no interpreted function was seen. */
 void profile_show_interp(struct profile *p, bool show);
 
 /* Records count samples of one stack on thread tid at time t (seconds).

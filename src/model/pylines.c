@@ -33,10 +33,7 @@ static struct pylines_entry *entry(struct pylines *pl, uint32_t func, uint32_t l
 
 	if (i1)
 		return &pl->e[i1 - 1];
-	if (pl->n == pl->alloc) {
-		pl->alloc = pl->alloc ? pl->alloc * 2 : 64;
-		pl->e = xreallocarray(pl->e, pl->alloc, sizeof(*pl->e));
-	}
+	XGROW(pl->e, pl->alloc, pl->n + 1, 64);
 	e = &pl->e[pl->n++];
 	memset(e, 0, sizeof(*e));
 	e->func = func;
@@ -77,12 +74,11 @@ void pylines_restore(struct pylines *pl, uint32_t func, uint32_t line, uint64_t 
 	e->total += total;
 }
 
-static _Thread_local const struct pylines *sort_pl;
-
-static int compare(const void *pa, const void *pb)
+static int compare(const void *pa, const void *pb, void *ctx)
 {
-	const struct pylines_entry *a = &sort_pl->e[*(const uint32_t *)pa];
-	const struct pylines_entry *b = &sort_pl->e[*(const uint32_t *)pb];
+	const struct pylines *pl = ctx;
+	const struct pylines_entry *a = &pl->e[*(const uint32_t *)pa];
+	const struct pylines_entry *b = &pl->e[*(const uint32_t *)pb];
 
 	if (a->total != b->total)
 		return a->total > b->total ? -1 : 1;
@@ -98,7 +94,6 @@ size_t pylines_of(const struct pylines *pl, uint32_t func, uint32_t *out)
 	for (size_t i = 0; i < pl->n; i++)
 		if (pl->e[i].func == func)
 			out[k++] = (uint32_t)i;
-	sort_pl = pl;
-	qsort(out, k, sizeof(*out), compare);
+	qsort_r(out, k, sizeof(*out), compare, (void *)pl);
 	return k;
 }

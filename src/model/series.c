@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/check.h"
 #include "util/xalloc.h"
 
 enum { SERIES_FIRST_ALLOC = 16 };
@@ -26,6 +27,7 @@ static void series_grow(struct series *s)
 {
 	size_t want = s->alloc ? s->alloc * 2 : SERIES_FIRST_ALLOC;
 
+	PT_ASSERT(s->head == 0 && s->len < s->cap);
 	if (want > s->cap)
 		want = s->cap;
 	s->values = xreallocarray(s->values, want, sizeof(*s->values));
@@ -46,6 +48,7 @@ void series_push(struct series *s, float value)
 
 float series_at(const struct series *s, size_t i)
 {
+	PT_ASSERT(i < s->len);
 	return s->values[(s->head + i) % s->cap];
 }
 

@@ -7,15 +7,6 @@
 
 #include "util/xalloc.h"
 
-/* Makes room for one more element in *arr (n used, *alloc allocated). */
-static void *reserve(void *arr, size_t n, size_t *alloc, size_t elem)
-{
-	if (n < *alloc)
-		return arr;
-	*alloc = *alloc ? *alloc * 2 : 64;
-	return xreallocarray(arr, *alloc, elem);
-}
-
 static void slot_empty(struct window_slot *s)
 {
 	s->used = false;
@@ -117,8 +108,7 @@ bool window_sample(struct window *w, int64_t s, uint32_t key, uint64_t count,
 		    slot->entries[hint->index1 - 1].key == key)
 			e = &slot->entries[hint->index1 - 1];
 		if (!e || e->count == UINT32_MAX) {
-			slot->entries = reserve(slot->entries, slot->nentries, &slot->entries_alloc,
-						sizeof(*slot->entries));
+			XGROW(slot->entries, slot->entries_alloc, slot->nentries + 1, 64);
 			e = &slot->entries[slot->nentries++];
 			e->key = key;
 			e->count = 0;
@@ -152,8 +142,7 @@ bool window_zone_event(struct window *w, int64_t s, uint32_t zone, uint32_t thre
 			c = NULL;
 	}
 	if (!c) {
-		slot->cells = reserve(slot->cells, slot->ncells, &slot->cells_alloc,
-				      sizeof(*slot->cells));
+		XGROW(slot->cells, slot->cells_alloc, slot->ncells + 1, 64);
 		c = &slot->cells[slot->ncells++];
 		memset(c, 0, sizeof(*c));
 		c->zone = zone;
@@ -174,8 +163,7 @@ bool window_zone_event(struct window *w, int64_t s, uint32_t zone, uint32_t thre
 	key = (uint64_t)ci << 16 | bucket;
 	idx1 = (uintptr_t)hashmap_get(&slot->bucket_index, key);
 	if (!idx1) {
-		slot->buckets = reserve(slot->buckets, slot->nbuckets, &slot->buckets_alloc,
-					sizeof(*slot->buckets));
+		XGROW(slot->buckets, slot->buckets_alloc, slot->nbuckets + 1, 64);
 		b = &slot->buckets[slot->nbuckets++];
 		b->cell = ci;
 		b->bucket = bucket;
@@ -204,8 +192,7 @@ bool window_zone_merge(struct window *w, int64_t s, uint32_t zone, uint32_t thre
 		if (slot->cells[i].zone == zone && slot->cells[i].thread == thread)
 			c = &slot->cells[i];
 	if (!c) {
-		slot->cells = reserve(slot->cells, slot->ncells, &slot->cells_alloc,
-				      sizeof(*slot->cells));
+		XGROW(slot->cells, slot->cells_alloc, slot->ncells + 1, 64);
 		c = &slot->cells[slot->ncells++];
 		memset(c, 0, sizeof(*c));
 		c->zone = zone;
@@ -227,8 +214,7 @@ bool window_zone_merge(struct window *w, int64_t s, uint32_t zone, uint32_t thre
 			continue;
 		idx1 = (uintptr_t)hashmap_get(&slot->bucket_index, key);
 		if (!idx1) {
-			slot->buckets = reserve(slot->buckets, slot->nbuckets, &slot->buckets_alloc,
-						sizeof(*slot->buckets));
+			XGROW(slot->buckets, slot->buckets_alloc, slot->nbuckets + 1, 64);
 			b = &slot->buckets[slot->nbuckets++];
 			b->cell = ci;
 			b->bucket = bucket;

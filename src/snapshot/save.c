@@ -31,15 +31,7 @@
 
 static void reserve(struct snapshot_buf *b, size_t n)
 {
-	size_t want;
-
-	if (b->len + n <= b->alloc)
-		return;
-	want = b->alloc ? b->alloc : 4096;
-	while (want < b->len + n)
-		want *= 2;
-	b->data = xrealloc(b->data, want);
-	b->alloc = want;
+	XGROW(b->data, b->alloc, b->len + n, 4096);
 }
 
 static void put_bytes(struct snapshot_buf *b, const void *p, size_t n)

@@ -73,9 +73,8 @@ struct snapshot_buf {
 void snapshot_meta_init(struct snapshot_meta *meta);
 
 /* Encodes m and meta into out (emptied first). Caller holds m's lock if
- * the model is live; this is the only step that reads the model (about
- * 10 ms for a profile of 1,000,000 samples over 50,000 stacks, see
- * docs/snapshot.md). Never fails. */
+ * the model is live; this is the only step that reads the model (its time
+ * is in docs/PERFORMANCE.md, "Snapshot files"). Never fails. */
 void snapshot_encode(const struct model *m, const struct snapshot_meta *meta,
                      struct snapshot_buf *out);
 void snapshot_buf_release(struct snapshot_buf *b);

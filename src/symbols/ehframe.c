@@ -249,10 +249,7 @@ void ehframe_read(struct ehframe_table *t, const uint8_t *buf, size_t size, uint
 			continue;
 		if (!start || !range || start + range < start)
 			continue;
-		if (t->n == t->alloc) {
-			t->alloc = t->alloc ? t->alloc * 2 : 256;
-			t->v = xreallocarray(t->v, t->alloc, sizeof(*t->v));
-		}
+		XGROW(t->v, t->alloc, t->n + 1, 256);
 		t->v[t->n++] = (struct ehframe_range){start, start + range};
 	}
 	if (t->n > 1)

@@ -613,10 +613,7 @@ static void read_cus(struct elfmod *em)
 		while ((off = dwarf_ranges(&cudie, off, &base, &start, &end)) > 0) {
 			if (end <= start)
 				continue;
-			if (em->ncus == em->cus_alloc) {
-				em->cus_alloc = em->cus_alloc ? em->cus_alloc * 2 : 64;
-				em->cus = xreallocarray(em->cus, em->cus_alloc, sizeof(*em->cus));
-			}
+			XGROW(em->cus, em->cus_alloc, em->ncus + 1, 64);
 			em->cus[em->ncus++] = (struct cu_range){start, end, cudie};
 		}
 	}

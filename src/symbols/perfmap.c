@@ -168,23 +168,13 @@ static bool add_line(struct perfmap *pm, const char *s, const char *end)
 		return true;
 	}
 	len = (size_t)(end - s);
-	if (pm->names_len + len + 1 > pm->names_alloc) {
-		size_t want = pm->names_alloc ? pm->names_alloc : 4096;
-
-		while (want < pm->names_len + len + 1)
-			want *= 2;
-		pm->names = xrealloc(pm->names, want);
-		pm->names_alloc = want;
-	}
+	XGROW(pm->names, pm->names_alloc, pm->names_len + len + 1, 4096);
 	name = pm->names + pm->names_len;
 	/* Names reach the terminal: no control characters. */
 	for (size_t i = 0; i < len; i++)
 		name[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	name[len] = '\0';
-	if (pm->nraw == pm->raw_alloc) {
-		pm->raw_alloc = pm->raw_alloc ? pm->raw_alloc * 2 : 256;
-		pm->raw = xreallocarray(pm->raw, pm->raw_alloc, sizeof(*pm->raw));
-	}
+	XGROW(pm->raw, pm->raw_alloc, pm->nraw + 1, 256);
 	pm->raw[pm->nraw++] = (struct raw){start, start + size, (uint32_t)pm->names_len};
 	pm->names_len += len + 1;
 	pm->stats.entries++;
@@ -269,10 +259,7 @@ static void add_seg(struct perfmap *pm, size_t *alloc, uint64_t start, uint64_t 
 		last->end = end;
 		return;
 	}
-	if (pm->nsegs == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 256;
-		pm->segs = xreallocarray(pm->segs, *alloc, sizeof(*pm->segs));
-	}
+	pm->segs = xgrow(pm->segs, alloc, pm->nsegs + 1, 256, sizeof(*pm->segs));
 	pm->segs[pm->nsegs++] = (struct seg){start, end, raw};
 }
 

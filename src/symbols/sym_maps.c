@@ -116,10 +116,7 @@ int sym_maps_parse(struct sym_maps *maps, const char *text, size_t len, char *er
 			return fail(err, err_len, -EINVAL,
 			            "line %lu: more than %d executable mappings", lineno,
 			            SYM_MAPS_MAX_ENTRIES);
-		if (maps->count == maps->alloc) {
-			maps->alloc = maps->alloc ? maps->alloc * 2 : 32;
-			maps->mods = xreallocarray(maps->mods, maps->alloc, sizeof(*maps->mods));
-		}
+		XGROW(maps->mods, maps->alloc, maps->count + 1, 32);
 		char *copy = xmalloc(path_len + 1);
 
 		memcpy(copy, path, path_len);

@@ -209,10 +209,7 @@ static struct module *module_get(struct symbolizer *sym, const struct sym_module
 	slash = strrchr(mod->path, '/');
 	m->base = intern_str(sym, slash ? slash + 1 : *mod->path ? mod->path : "[anon]");
 	hashmap_put(&sym->modules, h, m);
-	if (sym->nmods == sym->mods_alloc) {
-		sym->mods_alloc = sym->mods_alloc ? sym->mods_alloc * 2 : 64;
-		sym->by_id = xreallocarray(sym->by_id, sym->mods_alloc, sizeof(*sym->by_id));
-	}
+	XGROW(sym->by_id, sym->mods_alloc, sym->nmods + 1, 64);
 	sym->by_id[sym->nmods++] = m;
 	return m;
 }
@@ -277,10 +274,7 @@ static void cache_put(struct symbolizer *sym, uint64_t key, const struct sym_fra
 		hashmap_init(&sym->cache);
 		sym->nframes = 0;
 	}
-	if (sym->nframes == sym->frames_alloc) {
-		sym->frames_alloc = sym->frames_alloc ? sym->frames_alloc * 2 : 1024;
-		sym->frames = xreallocarray(sym->frames, sym->frames_alloc, sizeof(*sym->frames));
-	}
+	XGROW(sym->frames, sym->frames_alloc, sym->nframes + 1, 1024);
 	sym->frames[sym->nframes] = *f;
 	hashmap_put(&sym->cache, key, (void *)(uintptr_t)(++sym->nframes));
 }

@@ -1,8 +1,9 @@
 /*
  * hashmap — an open-addressing map from 64-bit keys to pointers.
  *
- * Used wherever perftop looks things up by a number: processes by pid now,
- * stacks and symbols by id or address later. Linear probing with tombstones;
+ * Used wherever perftop looks things up by a number: processes by pid,
+ * (thread, stack) pairs, zones per thread, symbols by address. Linear
+ * probing with tombstones;
  * the table doubles when three quarters full. The map does not own values.
  */
 #ifndef PERFTOP_UTIL_HASHMAP_H

@@ -61,10 +61,7 @@ uint32_t intern_put(struct intern *t, const void *bytes, size_t len, bool *added
 		*added = id == UINT32_MAX;
 	if (id != UINT32_MAX)
 		return id;
-	if (t->count == t->alloc) {
-		t->alloc = t->alloc ? t->alloc * 2 : 64;
-		t->entries = xreallocarray(t->entries, t->alloc, sizeof(*t->entries));
-	}
+	XGROW(t->entries, t->alloc, t->count + 1, 64);
 	id = (uint32_t)t->count++;
 	e = &t->entries[id];
 	e->hash = h;

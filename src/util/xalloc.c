@@ -70,3 +70,20 @@ char *xstrdup(const char *s)
 
 	return memcpy(xmalloc(n), s, n);
 }
+
+void *xgrow(void *arr, size_t *alloc, size_t need, size_t first, size_t elem)
+{
+	size_t n = *alloc ? *alloc : first;
+
+	if (need <= *alloc)
+		return arr;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			fatal("out of memory (growing an array to %zu entries)", need);
+		n *= 2;
+	}
+	arr = xreallocarray(arr, n, elem);
+	memset((char *)arr + *alloc * elem, 0, (n - *alloc) * elem);
+	*alloc = n;
+	return arr;
+}

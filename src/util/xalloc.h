@@ -18,6 +18,15 @@ char *xstrdup(const char *s);
 /* xreallocarray: like xrealloc(ptr, count * size), failing on overflow. */
 void *xreallocarray(void *ptr, size_t count, size_t size);
 
+/* xgrow: makes the array arr, *alloc entries of elem bytes, hold at least
+ * need entries: its size doubles from first (>= 1; used when *alloc is 0)
+ * until need fits. New entries are zeroed. Returns the array (perhaps
+ * moved) and updates *alloc; returns arr untouched when need already fits. */
+void *xgrow(void *arr, size_t *alloc, size_t need, size_t first, size_t elem);
+/* XGROW(arr, alloc, need, first): xgrow on an array and its size_t capacity. */
+#define XGROW(arr, alloc, need, first)                                                             \
+	((arr) = xgrow((arr), &(alloc), (need), (first), sizeof(*(arr))))
+
 /* A function fatal() calls once before printing, e.g. to leave curses. */
 typedef void (*fatal_hook_fn)(void);
 void fatal_set_hook(fatal_hook_fn hook);
