@@ -87,8 +87,10 @@ static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_SOFTWARE;
 	a->config = PERF_COUNT_SW_TASK_CLOCK;
-	a->freq = 1;
-	a->sample_freq = hz;
+	/* A fixed period of task-clock (ns of the thread's CPU time): each
+	 * sample stands for the same CPU time, as the agent's CPU-time timers
+	 * do; the frequency mode's adjustments would favour some threads. */
+	a->sample_period = 1000000000ULL / (hz ? hz : ATTACH_DEFAULT_HZ);
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 	a->sample_regs_user = ATTACH_UNWIND_REGS_MASK;
@@ -678,7 +680,7 @@ static bool wanted(const struct model *m, pid_t pid, uid_t *uid)
 {
 	const struct process *p = model_find(m, pid);
 
-	if (!p || p->exited || pid == getpid() || p->cmdline[0] == '[')
+	if (!p || p->exited || pid == getpid() || (p->cmdline[0] == '[' && !p->vsize_kb))
 		return false; /* gone, perftop itself, or a kernel thread */
 	if (p->profile && p->profile->connected)
 		return false; /* its agent samples it */

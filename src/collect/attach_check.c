@@ -84,11 +84,13 @@ int attach_check(pid_t pid, char *why, size_t why_len)
 {
 	char path[64], text[512], them[64], us[64];
 	uid_t uids[3] = {0, 0, 0}, me = geteuid();
-	struct stat st;
+	struct stat st, st2;
+	char stat_path[80];
 	int paranoid = attach_check_paranoid(), err = 0;
 
 	why[0] = '\0';
 	snprintf(path, sizeof(path), "/proc/%ld", (long)pid);
+	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", (long)pid);
 	if (stat(path, &st) < 0 || target_uids(pid, uids) < 0) {
 		snprintf(why, why_len, "no process %ld", (long)pid);
 		return -ESRCH;
@@ -113,8 +115,9 @@ int attach_check(pid_t pid, char *why, size_t why_len)
 			 (long)pid, them, us);
 		append(why, why_len, text);
 		err = -EACCES;
-	} else if (me != 0 && st.st_uid != me) {
-		/* /proc/PID belongs to root when the process is not dumpable */
+	} else if (me != 0 && (st.st_uid != me || (stat(stat_path, &st2) == 0 && st2.st_uid != me))) {
+		/* /proc/PID's entries belong to root when the process is not
+		 * dumpable (the directory's owner may be from before) */
 		snprintf(text, sizeof(text),
 			 "pid %ld is not dumpable (set-id, file capabilities, or "
 			 "prctl(PR_SET_DUMPABLE, 0)): only root may sample it",
