@@ -68,6 +68,7 @@ struct attach_set {
 	int epfd, ncpu;
 	unsigned hz;
 	size_t ring_pages;
+	bool user_only;                  /* kernel time may not be sampled */
 	struct target **targets;
 	size_t ntargets, targets_alloc;
 	struct hashmap failed;           /* pid -> 1: not tried again while watched */
@@ -81,7 +82,7 @@ struct attach_set {
 
 /* ---- events --------------------------------------------------------------------- */
 
-static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes)
+static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes, bool user_only)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
@@ -95,7 +96,12 @@ static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes
 			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 	a->sample_regs_user = ATTACH_UNWIND_REGS_MASK;
 	a->sample_stack_user = ATTACH_STACK_BYTES;
-	a->exclude_kernel = 1;
+	/* Time in the kernel counts too where allowed (root, CAP_PERFMON,
+	 * perf_event_paranoid <= 1): such a sample's user registers are those
+	 * of the system call's caller, so a program's CPU time in its calls
+	 * is charged to it, as the agent's CPU-time timers do; where not
+	 * allowed (paranoid 2), user time only, as perf falls back to. */
+	a->exclude_kernel = user_only;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
 	a->inherit = 1;
@@ -161,9 +167,15 @@ static int thread_open(struct attach_set *s, struct target *t, pid_t tid, char *
 	te->tid = tid;
 	for (int c = 0; c < s->ncpu; c++)
 		te->fds[c] = -1;
-	event_attr(&a, s->hz, s->ring_pages * (size_t)sysconf(_SC_PAGESIZE));
+	event_attr(&a, s->hz, s->ring_pages * (size_t)sysconf(_SC_PAGESIZE), s->user_only);
 	for (int c = 0; c < s->ncpu; c++) {
 		int fd = perf_open(&a, tid, c);
+
+		if ((fd == -EACCES || fd == -EPERM) && !s->user_only) {
+			s->user_only = true;
+			event_attr(&a, s->hz, s->ring_pages * (size_t)sysconf(_SC_PAGESIZE), true);
+			fd = perf_open(&a, tid, c);
+		}
 
 		if (fd == -ENODEV)
 			continue; /* an offline CPU */
@@ -636,6 +648,21 @@ void attach_set_free(struct attach_set *s)
 {
 	if (!s)
 		return;
+	/* What the rings still hold belongs to the recording: stop the
+	 * events, then read it all, then close them. */
+	for (size_t i = 0; i < s->ntargets; i++) {
+		size_t pos = 0;
+		void *v;
+
+		while (hashmap_next(&s->targets[i]->threads, &pos, NULL, &v)) {
+			struct thread_events *te = v;
+
+			for (int c = 0; c < s->ncpu; c++)
+				if (te->fds[c] >= 0)
+					ioctl(te->fds[c], PERF_EVENT_IOC_DISABLE, 0);
+		}
+	}
+	attach_set_drain(s);
 	for (size_t i = 0; i < s->ntargets; i++)
 		target_free(s, s->targets[i]);
 	free(s->targets);

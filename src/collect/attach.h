@@ -7,7 +7,9 @@
  * user registers and a copy of the user stack, user space only), one event
  * per thread and CPU, inherited by the threads they create, written into
  * one ring buffer per CPU; a rescan of /proc/PID/task each tick adds the
- * threads that inheritance did not cover. Each sample's copied stack is
+ * threads that inheritance did not cover. Time in system calls is sampled
+ * too where the kernel allows it (charged to the calling user code), else
+ * user time only. Each sample's copied stack is
  * unwound with libdw (attach_unwind.h), offered to the Python hook
  * (attach_python.h), resolved by the collector's resolver (resolve.h) and
  * added to the process's profile as an agent's samples are, so every view,
@@ -30,7 +32,7 @@
 enum {
 	ATTACH_DEFAULT_HZ = 99,        /* samples per second per busy thread */
 	ATTACH_STACK_BYTES = 16384,    /* user stack copied per sample */
-	ATTACH_RING_PAGES = 128,       /* data pages per CPU ring (halved on EPERM) */
+	ATTACH_RING_PAGES = 1024,      /* data pages per CPU ring: 4 MiB, 256 samples (halved on EPERM) */
 };
 
 struct attach_set;
@@ -38,7 +40,8 @@ struct attach_set;
 /* The attach set for model m, sampling at hz per thread (0: the default).
  * Never fails; a target that cannot be sampled says why in its profile. */
 struct attach_set *attach_set_new(struct model *m, unsigned hz);
-/* Detaches from every target and frees the set. */
+/* Stops the events, applies what the rings still hold (the model must be
+ * alive, its lock not held), detaches from every target, frees the set. */
 void attach_set_free(struct attach_set *s);
 
 /* A descriptor (an epoll set of the rings) that becomes readable when a

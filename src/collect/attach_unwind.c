@@ -194,7 +194,8 @@ size_t attach_unwind_stack(struct attach_unwind *u, const struct attach_unwind_s
 	if (u->dwfl && u->dirty && report(u, why, sizeof(why)) < 0)
 		u->dirty = false; /* the process may be gone: keep what was reported */
 	if (!u->dwfl || s->nregs < ATTACH_UNWIND_NREGS || !s->stack_size) {
-		pcs[0] = s->ip;
+		/* in the kernel, the user registers say where the call came from */
+		pcs[0] = s->nregs >= ATTACH_UNWIND_NREGS ? s->regs[PR_IP] : s->ip;
 		return 1;
 	}
 	u->s = s;
@@ -206,7 +207,7 @@ size_t attach_unwind_stack(struct attach_unwind *u, const struct attach_unwind_s
 	(void)dwfl_getthread_frames(u->dwfl, s->tid, frame_cb, u);
 	u->s = NULL;
 	if (u->n == 0)
-		pcs[u->n++] = s->ip;
+		pcs[u->n++] = s->regs[PR_IP];
 	*truncated = u->beyond && u->n < cap;
 	return u->n;
 }

@@ -237,7 +237,7 @@ check "another user's process: no snapshot is left" test ! -e "$tmp/nb/x.ptsnap"
 # A non-dumpable process of the same user: /proc/PID belongs to root.
 # (Needs a prctl; setpriv cannot, so a python3 one-liner when there is one.)
 if [ -x /usr/bin/python3 ]; then
-	runuser -u nobody -- /usr/bin/python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(60)' &
+	runuser -u nobody -- /usr/bin/python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(60)' 2>/dev/null &
 	pids="$pids $!"
 	ndpid=$(child_of $!)
 	pids="$pids $ndpid"
@@ -258,7 +258,7 @@ fi
 
 if [ -n "$paranoid_orig" ] && echo 3 >"$paranoid_file" 2>/dev/null &&
 	[ "$(cat "$paranoid_file")" = 3 ]; then
-	runuser -u nobody -- sleep 60 &
+	runuser -u nobody -- sleep 60 2>/dev/null &
 	pids="$pids $!"
 	nbpid=$(child_of $!)
 	pids="$pids $nbpid"
