@@ -57,6 +57,7 @@ struct target {
 	struct resolve *res;
 	struct attach_python *py;
 	uint64_t samples, lost, truncated;
+	uint64_t unwind_ns, unwound;     /* CPU time spent unwinding, for PERFTOP_ATTACH_STATS */
 	uint64_t rate_samples;           /* samples at the last rate update */
 	double rate_time;                /* model time of it */
 	double rate_cpu_s;               /* the process's CPU seconds then */
@@ -69,6 +70,8 @@ struct attach_set {
 	unsigned hz;
 	size_t ring_pages;
 	bool user_only;                  /* kernel time may not be sampled */
+	bool stats;                      /* PERFTOP_ATTACH_STATS: unwind cost to stderr at the end */
+	uint64_t frames_total;
 	struct target **targets;
 	size_t ntargets, targets_alloc;
 	struct hashmap failed;           /* pid -> 1: not tried again while watched */
@@ -280,11 +283,21 @@ static void load_maps(struct target *t)
 	sym_maps_release(&maps);
 }
 
+static void drain_target(struct attach_set *s, struct target *t);
+
 static void target_free(struct attach_set *s, struct target *t)
 {
 	size_t pos = 0;
 	void *v;
 
+	drain_target(s, t); /* its last samples (nothing to read on a failed start) */
+	if (s->stats && t->unwound)
+		fprintf(stderr,
+			"perftop: attach pid %ld: %llu samples, %llu lost, %llu truncated, "
+			"unwind %.2f us/sample (CPU), %.1f frames/sample\n",
+			(long)t->pid, (unsigned long long)t->samples, (unsigned long long)t->lost,
+			(unsigned long long)t->truncated, (double)t->unwind_ns / 1e3 / (double)t->unwound,
+			(double)s->frames_total / (double)t->unwound);
 	while (hashmap_next(&t->threads, &pos, NULL, &v)) {
 		thread_close(s, v, true);
 		free(v);
@@ -442,7 +455,18 @@ static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec
 		.nregs = v.regs ? v.nregs : 0, .stack = v.stack, .stack_size = v.stack_size,
 		.stack_full = v.stack_size >= ATTACH_STACK_BYTES,
 	};
-	n = attach_unwind_stack(t->uw, &us, s->pcs, ATTACH_MAX_FRAMES, &truncated);
+	if (s->stats) {
+		struct timespec a, b;
+
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+		n = attach_unwind_stack(t->uw, &us, s->pcs, ATTACH_MAX_FRAMES, &truncated);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+		t->unwind_ns += (uint64_t)((b.tv_sec - a.tv_sec) * 1000000000LL + (b.tv_nsec - a.tv_nsec));
+		t->unwound++;
+		s->frames_total += n;
+	} else {
+		n = attach_unwind_stack(t->uw, &us, s->pcs, ATTACH_MAX_FRAMES, &truncated);
+	}
 	for (size_t i = 0; i < n; i++)
 		s->frames[i] = (struct attach_frame){.pc = s->pcs[i]};
 	n = attach_python_frames(t->py, t->pid, (pid_t)v.tid, s->frames, n, ATTACH_MAX_FRAMES);
@@ -637,6 +661,7 @@ struct attach_set *attach_set_new(struct model *m, unsigned hz)
 	s->hz = hz ? hz : ATTACH_DEFAULT_HZ;
 	s->ncpu = n < 1 ? 1 : n > ATTACH_MAX_CPUS ? ATTACH_MAX_CPUS : (int)n;
 	s->ring_pages = ATTACH_RING_PAGES;
+	s->stats = getenv("PERFTOP_ATTACH_STATS") != NULL;
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->sym = symbolizer_new();
 	s->scratch = xmalloc(1 << 16);

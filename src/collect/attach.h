@@ -41,7 +41,9 @@ struct attach_set;
  * Never fails; a target that cannot be sampled says why in its profile. */
 struct attach_set *attach_set_new(struct model *m, unsigned hz);
 /* Stops the events, applies what the rings still hold (the model must be
- * alive, its lock not held), detaches from every target, frees the set. */
+ * alive, its lock not held), detaches from every target, frees the set.
+ * With PERFTOP_ATTACH_STATS set in the environment, prints each target's
+ * samples, losses and unwind cost to stderr (bench/attach.bench.sh). */
 void attach_set_free(struct attach_set *s);
 
 /* A descriptor (an epoll set of the rings) that becomes readable when a
