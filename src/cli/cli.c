@@ -160,8 +160,9 @@ static int cmd_top(int argc, char **argv)
 		model_watch(&m, o.pid, true);
 		m.list_visible = false;
 	}
-	/* A watched process without an agent is sampled from outside. */
-	co.attach = true;
+	/* A watched process without an agent is sampled from outside, unless
+	 * PERFTOP_ATTACH=0 keeps the view to /proc figures. */
+	co.attach = !(getenv("PERFTOP_ATTACH") && strcmp(getenv("PERFTOP_ATTACH"), "0") == 0);
 	co.attach_hz = o.hz;
 	c = collector_start_opts(&m, &co, &err, why, sizeof(why));
 	if (!c) {

@@ -208,6 +208,48 @@ wait "$vpid" 2>/dev/null
 check "perftop -p PID says the view is sampled from outside" grep -q "Sampled from outside, 99 Hz requested" "$tmp/live.out"
 check "perftop -p PID lists the functions from outside" grep -q "work_fifty" "$tmp/live.out"
 
+# ---- Enter on a process in the list: its view samples it from outside; Esc detaches ----
+if command -v tmux >/dev/null; then
+	. tests/tui/lib.sh
+	tui_start_server
+	"$WORKLOADS/shares" 60 >/dev/null 2>&1 &
+	epid=$!
+	pids="$pids $epid"
+	tm_start "exec $PERFTOP -d 0.5"
+	tm_wait_for 'PID USER' 10 >/dev/null
+	tm send-keys -t t /shares Enter
+	if tm_wait_for "^ +$epid " 10; then
+		n=$(tm_screen | awk -v p="$epid" 'f && $1 == p { print n + 0; exit } f { n++ } /PID USER/ { f = 1 }')
+		while [ "${n:-0}" -gt 0 ]; do
+			tm send-keys -t t Down
+			n=$((n - 1))
+		done
+		tm send-keys -t t Enter
+		if tm_wait_for "Sampled from outside, 99 Hz requested" 10; then
+			pass "Enter on a process without an agent: its view is sampled from outside"
+		else
+			fail "Enter on a process without an agent: its view is sampled from outside" "$(tm_screen | head -n 8 | tr '\n' '|')"
+		fi
+		tpid=$(tm display-message -p -t t '#{pane_pid}')
+		has_events() { ls -l "/proc/$tpid/fd" 2>/dev/null | grep -q 'perf_event'; }
+		no_events() { ! has_events; }
+		check "the view holds perf events while open" has_events
+		tm send-keys -t t Escape
+		if wait_until 10 no_events; then
+			pass "leaving the view closes the perf events (detach)"
+		else
+			fail "leaving the view closes the perf events (detach)" "$(ls -l "/proc/$tpid/fd" | grep -c perf_event) still open"
+		fi
+		check "the target runs on after the detach" kill -0 "$epid"
+	else
+		fail "Enter on a process without an agent" "no row for pid $epid: $(tm_screen | sed -n '3,6p' | tr '\n' '|')"
+	fi
+	kill "$epid" 2>/dev/null
+	tui_stop_server
+else
+	skip "Enter in the list" "no tmux"
+fi
+
 # ---- permissions ---------------------------------------------------------------------------
 as_nobody() { runuser -u nobody -- "$@"; }
 # child_of PID: its child's pid, running as nobody (runuser stays as the
