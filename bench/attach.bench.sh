@@ -51,11 +51,32 @@ run() {
 		wait "$tp"
 		s=$(sed -n 's/.*(\([0-9]*\) samples).*/\1/p' "$tmp/err" | tail -n 1)
 		lost=$(perf report -i "$tmp/perf.data" --stats 2>/dev/null | awk '/LOST/ && $1 == "LOST" { print $3; exit }')
+		# perf's exit status: a failed attach is a row of its own, not 0 samples
+		if [ "$(awk '{print $6}' "$tmp/p")" != 0 ]; then
+			echo "perf: $(grep -v '^ *$' "$tmp/err" | tail -n 1)" >>"$tmp/perf_failures"
+			s=failed
+		fi
 		echo "$(awk '{print $2}' "$tmp/t") $(awk '{print $2}' "$tmp/p") ${s:-0} ${lost:-0} 0"
 	fi
 }
 
 rounds=${ROUNDS:-3}
+: >"$tmp/perf_failures"
+echo "## Sampling from outside: perftop record -p against perf record --call-graph dwarf"
+echo
+echo "A running process without an agent (\`mtwork\`: the same work, about 2 s of CPU, on 1 or 8"
+echo "busy threads), attached once busy and recorded to its exit by \`perftop record -p PID -F HZ\`"
+echo "(perf_event_open task-clock, 16 KiB user stack copies, libdw unwinding with one cached state"
+echo "per process) and by \`perf record -e task-clock -c PERIOD --call-graph dwarf,16384 -p PID\`"
+echo "(the same period of CPU time and stack copy; perf's post-processing is not counted), in the"
+echo "same rounds with an unprofiled run. $rounds rounds, medians. *Profiler CPU* is the profiler's"
+echo "own CPU time per sample as a share of one core at 1,000 samples/s (start-up included: symbol"
+echo "tables and DWARF read once per run weigh on the 99 Hz rows); *target CPU* the workload's CPU"
+echo "time against the unprofiled run (the kernel's stack copies are charged to the target);"
+echo "*unwind* perftop's CPU time inside libdw per sample (PERFTOP_ATTACH_STATS)."
+echo
+echo "| profiler | rate | threads | samples | profiler CPU at 1k samples/s | target CPU vs unprofiled | lost | unwind |"
+echo "|---|---|---|---|---|---|---|---|"
 echo "attach bench: $rounds rounds, load at start $load0, $(nproc) CPUs, $(uname -r)" >&2
 for hz in 99 999; do
 	for th in 1 8; do
@@ -70,8 +91,11 @@ for hz in 99 999; do
 		base=$(awk '{print $1}' "$tmp/none" | median)
 		for mode in perftop perf; do
 			tcpu=$(awk '{print $1}' "$tmp/$mode" | median)
-			pcore=$(awk '$3 > 0 { printf "%.4f\n", 100 * $2 / $3 * 1000 }' "$tmp/$mode" | median)
-			samples=$(awk '{print $3}' "$tmp/$mode" | median)
+			pcore=$(awk '$3 != "failed" && $3 > 0 { printf "%.1f\n", 100 * $2 / $3 * 1000 }' "$tmp/$mode" | median)
+			samples=$(awk '$3 != "failed" {print $3}' "$tmp/$mode" | median)
+			if [ "$(awk '$3 == "failed"' "$tmp/$mode" | wc -l)" -gt 0 ]; then
+				samples="$samples ($(awk '$3 == "failed"' "$tmp/$mode" | wc -l) of $rounds runs failed)"
+			fi
 			lost=$(awk '{print $4}' "$tmp/$mode" | median)
 			unw=$(awk '{print $5}' "$tmp/$mode" | median)
 			slow=$(awk -v a="$tcpu" -v b="$base" 'BEGIN { if (b > 0) printf "%+.1f %%", 100 * (a - b) / b; else print "n/a" }')
@@ -81,3 +105,10 @@ for hz in 99 999; do
 		done
 	done
 done
+
+echo
+echo "Target machine: $(nproc) CPUs, $(uname -r); load average at the start $load0."
+if [ -s "$tmp/perf_failures" ]; then
+	echo "perf failed to attach in some runs (its last line: \`$(sort -u "$tmp/perf_failures" | head -n 1 | sed 's/`//g')\`):"
+	echo "those rows count only the runs where it attached."
+fi

@@ -3,12 +3,13 @@
 # WITHOUT the agent, recorded with `perftop record -p PID` (perf_event_open
 # and libdw, nothing put into the target), then read back through report,
 # export and the live --batch view. Known answers: the 50/30/20 shares,
-# the 2:1 threads, a 40-deep recursion unwound to main, a thread and a
+# the 2:1 threads, a 40-deep recursion unwound to main, a frame bigger than
+# the stack copy marked [truncated], a thread and a
 # dlopen'd library that came after the attach, a target whose output and
 # exit status do not change, and the permission diagnostics.
 . tests/lib.sh
 
-for w in shares twothreads deeprec attach_late; do
+for w in shares twothreads deeprec attach_late bigframe; do
 	if [ ! -x "$WORKLOADS/$w" ]; then
 		fail attach "$WORKLOADS/$w not built"
 		exit 0
@@ -145,6 +146,21 @@ if grep -q '\[truncated\]' "$tmp/deep.folded"; then
 	fail "a 40-deep recursion is not truncated" "$(grep -c truncated "$tmp/deep.folded") truncated stacks"
 else
 	pass "a 40-deep recursion is not truncated"
+fi
+
+# ---- a frame bigger than the stack copy: the stacks say they were cut ------------------
+"$WORKLOADS/bigframe" 2 >/dev/null 2>&1 &
+bpid=$!
+pids="$pids $bpid"
+wait_until 30 busy "$bpid" || fail "attach bigframe" "the workload did not start"
+timeout $((WAIT_S + 60)) "$PERFTOP" record -p "$bpid" -o "$tmp/big.ptsnap" 2>"$tmp/big.err"
+wait "$bpid"
+"$PERFTOP" export "$tmp/big.ptsnap" --format folded -o "$tmp/big.folded" 2>/dev/null
+if grep -q '^\[truncated\];big_frame;leaf_spin ' "$tmp/big.folded" &&
+	! grep 'big_frame;leaf_spin' "$tmp/big.folded" | grep -vq '^\[truncated\]'; then
+	pass "a 64 KiB frame beyond the 16 KiB copy: its stacks start with [truncated]"
+else
+	fail "a 64 KiB frame beyond the 16 KiB copy: its stacks start with [truncated]" "$(head -n 3 "$tmp/big.folded")"
 fi
 
 # ---- a thread and a library that came after the attach ---------------------------------
