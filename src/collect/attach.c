@@ -70,6 +70,9 @@ struct attach_set {
 	unsigned hz;
 	size_t ring_pages;
 	bool user_only;                  /* kernel time may not be sampled */
+	bool no_read;                    /* the kernel refused PERF_SAMPLE_READ with inherit */
+	uint64_t period;                 /* ns of task-clock per sample */
+	struct hashmap weights;          /* tid << 16 | cpu -> struct weight * */
 	bool stats;                      /* PERFTOP_ATTACH_STATS: unwind cost to stderr at the end */
 	uint64_t frames_total;
 	struct target **targets;
@@ -85,7 +88,8 @@ struct attach_set {
 
 /* ---- events --------------------------------------------------------------------- */
 
-static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes, bool user_only)
+static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes, bool user_only,
+		       bool read_count)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
@@ -95,8 +99,15 @@ static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes
 	 * sample stands for the same CPU time, as the agent's CPU-time timers
 	 * do; the frequency mode's adjustments would favour some threads. */
 	a->sample_period = 1000000000ULL / (hz ? hz : ATTACH_DEFAULT_HZ);
-	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
 			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+	/* The event's own count (ns of the thread's CPU time on that CPU) in
+	 * each sample, where the kernel allows it with inherit (6.12+): a
+	 * sample then weighs the CPU time since the previous one, so periods
+	 * whose timer the kernel restarted or skipped (threads that run in
+	 * short bursts) are not lost from the shares. */
+	if (read_count)
+		a->sample_type |= PERF_SAMPLE_READ;
 	a->sample_regs_user = ATTACH_UNWIND_REGS_MASK;
 	a->sample_stack_user = ATTACH_STACK_BYTES;
 	/* Time in the kernel counts too where allowed (root, CAP_PERFMON,
@@ -170,13 +181,20 @@ static int thread_open(struct attach_set *s, struct target *t, pid_t tid, char *
 	te->tid = tid;
 	for (int c = 0; c < s->ncpu; c++)
 		te->fds[c] = -1;
-	event_attr(&a, s->hz, s->ring_pages * (size_t)sysconf(_SC_PAGESIZE), s->user_only);
+	size_t ring_bytes = s->ring_pages * (size_t)sysconf(_SC_PAGESIZE);
+
+	event_attr(&a, s->hz, ring_bytes, s->user_only, !s->no_read);
 	for (int c = 0; c < s->ncpu; c++) {
 		int fd = perf_open(&a, tid, c);
 
+		if (fd == -EINVAL && !s->no_read) {
+			s->no_read = true; /* an older kernel: each sample weighs one period */
+			event_attr(&a, s->hz, ring_bytes, s->user_only, false);
+			fd = perf_open(&a, tid, c);
+		}
 		if ((fd == -EACCES || fd == -EPERM) && !s->user_only) {
 			s->user_only = true;
-			event_attr(&a, s->hz, s->ring_pages * (size_t)sysconf(_SC_PAGESIZE), true);
+			event_attr(&a, s->hz, ring_bytes, true, !s->no_read);
 			fd = perf_open(&a, tid, c);
 		}
 
@@ -294,10 +312,11 @@ static void target_free(struct attach_set *s, struct target *t)
 	if (s->stats && t->unwound)
 		fprintf(stderr,
 			"perftop: attach pid %ld: %llu samples, %llu lost, %llu truncated, "
-			"unwind %.2f us/sample (CPU), %.1f frames/sample\n",
+			"unwind %.2f us/sample (CPU), %.1f frames/sample, %s\n",
 			(long)t->pid, (unsigned long long)t->samples, (unsigned long long)t->lost,
 			(unsigned long long)t->truncated, (double)t->unwind_ns / 1e3 / (double)t->unwound,
-			(double)s->frames_total / (double)t->unwound);
+			(double)s->frames_total / (double)t->unwound,
+			s->no_read ? "one period a sample" : "samples weighed by counted CPU time");
 	while (hashmap_next(&t->threads, &pos, NULL, &v)) {
 		thread_close(s, v, true);
 		free(v);
@@ -386,15 +405,16 @@ static void target_start(struct attach_set *s, pid_t pid, uid_t uid)
 /* ---- records ------------------------------------------------------------------- */
 
 struct sample_view {
-	uint64_t ip, time;
-	uint32_t pid, tid;
+	uint64_t ip, time, count;
+	uint32_t pid, tid, cpu;
+	bool has_count;
 	const uint64_t *regs;
 	size_t nregs;
 	const uint8_t *stack;
 	uint64_t stack_size;
 };
 
-static bool parse_sample(const uint8_t *rec, size_t len, struct sample_view *v)
+static bool parse_sample(const uint8_t *rec, size_t len, bool read_count, struct sample_view *v)
 {
 	size_t off = sizeof(struct perf_event_header);
 	uint64_t abi, size;
@@ -410,6 +430,14 @@ static bool parse_sample(const uint8_t *rec, size_t len, struct sample_view *v)
 	TAKE(&v->pid, 4);
 	TAKE(&v->tid, 4);
 	TAKE(&v->time, 8);
+	TAKE(&v->cpu, 4);
+	off += 4; /* reserved */
+	v->has_count = false;
+	v->count = 0;
+	if (read_count) {
+		TAKE(&v->count, 8);
+		v->has_count = true;
+	}
 	TAKE(&abi, 8);
 	v->nregs = 0;
 	v->regs = NULL;
@@ -436,6 +464,39 @@ static bool parse_sample(const uint8_t *rec, size_t len, struct sample_view *v)
 	return true;
 }
 
+/* The CPU time a sample stands for, in periods: the event's count since
+ * that thread's previous sample on that CPU, the rounding carried over, so
+ * the weights add up to the CPU time counted. 1 without counts. */
+struct weight {
+	uint64_t last;
+	double carry;
+};
+
+static uint64_t sample_weight(struct attach_set *s, const struct sample_view *v)
+{
+	uint64_t key = (uint64_t)v->tid << 16 | (v->cpu & 0xffff);
+	struct weight *w;
+	double periods;
+	uint64_t n;
+
+	if (!v->has_count)
+		return 1;
+	w = hashmap_get(&s->weights, key);
+	if (!w) {
+		w = xcalloc(1, sizeof(*w));
+		w->last = v->count;
+		hashmap_put(&s->weights, key, w);
+		return 1; /* the first: one period, the counts start here */
+	}
+	periods = (double)(v->count - w->last) / (double)s->period + w->carry;
+	w->last = v->count;
+	n = periods < 1 ? 1 : (uint64_t)(periods + 0.5);
+	w->carry = periods - (double)n;
+	if (w->carry < -1)
+		w->carry = -1; /* never owe more than a period */
+	return n;
+}
+
 static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec, size_t len)
 {
 	struct sample_view v;
@@ -446,7 +507,7 @@ static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec
 	bool truncated = false, named = false;
 	size_t n, depth = 0;
 
-	if (!parse_sample(rec, len, &v) || v.pid != (uint32_t)t->pid)
+	if (!parse_sample(rec, len, !s->no_read, &v) || v.pid != (uint32_t)t->pid)
 		return; /* a child process inherited the event: not this target */
 	if (v.regs)
 		memcpy(regs, v.regs, sizeof(regs)); /* the record may be unaligned */
@@ -497,9 +558,13 @@ static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec
 	}
 	/* resolve_pc may have dropped and retaken the lock */
 	prof = model_find(s->m, t->pid)->profile;
-	profile_add_samples(prof, (pid_t)v.tid, s->ids, depth, 1, (double)v.time / 1e9);
-	if (named)
-		profile_add_lines(prof, s->ids, s->lines, depth, 1);
+	{
+		uint64_t weight = sample_weight(s, &v);
+
+		profile_add_samples(prof, (pid_t)v.tid, s->ids, depth, weight, (double)v.time / 1e9);
+		if (named)
+			profile_add_lines(prof, s->ids, s->lines, depth, weight);
+	}
 	t->samples++;
 	t->truncated += truncated;
 	prof->agent_samples = t->samples;
@@ -662,6 +727,8 @@ struct attach_set *attach_set_new(struct model *m, unsigned hz)
 	s->ncpu = n < 1 ? 1 : n > ATTACH_MAX_CPUS ? ATTACH_MAX_CPUS : (int)n;
 	s->ring_pages = ATTACH_RING_PAGES;
 	s->stats = getenv("PERFTOP_ATTACH_STATS") != NULL;
+	s->period = 1000000000ULL / s->hz;
+	hashmap_init(&s->weights);
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	s->sym = symbolizer_new();
 	s->scratch = xmalloc(1 << 16);
@@ -692,6 +759,14 @@ void attach_set_free(struct attach_set *s)
 		target_free(s, s->targets[i]);
 	free(s->targets);
 	hashmap_release(&s->failed);
+	{
+		size_t pos = 0;
+		void *v;
+
+		while (hashmap_next(&s->weights, &pos, NULL, &v))
+			free(v);
+		hashmap_release(&s->weights);
+	}
 	if (s->epfd >= 0)
 		close(s->epfd);
 	symbolizer_free(s->sym);

@@ -9,7 +9,11 @@
  * one ring buffer per CPU; a rescan of /proc/PID/task each tick adds the
  * threads that inheritance did not cover. Time in system calls is sampled
  * too where the kernel allows it (charged to the calling user code), else
- * user time only. Each sample's copied stack is
+ * user time only; where the kernel gives each sample its event's count
+ * (PERF_SAMPLE_READ with inherit, Linux 6.12+), a sample weighs the CPU
+ * time counted since the previous one, in periods, so the periods the
+ * kernel's task-clock timer skips (threads running in short bursts) stay
+ * in the shares. Each sample's copied stack is
  * unwound with libdw (attach_unwind.h), offered to the Python hook
  * (attach_python.h), resolved by the collector's resolver (resolve.h) and
  * added to the process's profile as an agent's samples are, so every view,
