@@ -29,7 +29,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-PERFTOP_SOCKET=$tmp/perftop.sock
+# the socket's directory must be private (perftop vets it); $tmp is not,
+# for the permission checks below
+mkdir -m 700 "$tmp/sock"
+PERFTOP_SOCKET=$tmp/sock/perftop.sock
 export PERFTOP_SOCKET
 unset LD_PRELOAD
 
@@ -223,6 +226,28 @@ kill "$vpid" 2>/dev/null
 wait "$vpid" 2>/dev/null
 check "perftop -p PID says the view is sampled from outside" grep -q "Sampled from outside, 99 Hz requested" "$tmp/live.out"
 check "perftop -p PID lists the functions from outside" grep -q "work_fifty" "$tmp/live.out"
+
+# ---- the agent wins: an agent that connects replaces the outside samples ---------------
+if [ -x "$WORKLOADS/pt_agent" ]; then
+	# started before perftop listens: its agent retries until it can connect
+	"$WORKLOADS/pt_agent" 300000000 >/dev/null 2>&1 &
+	apid=$!
+	pids="$pids $apid"
+	# its agent retries about once a second (backing off): a few refreshes
+	timeout $((WAIT_S + 30)) "$PERFTOP" -p "$apid" -b -n 8 >"$tmp/wins.out" 2>&1
+	kill "$apid" 2>/dev/null
+	wait "$apid" 2>/dev/null
+	last=$(awk '/^ PID /{ buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$tmp/wins.out")
+	if printf '%s' "$last" | grep -q "Agent 1000 Hz requested" &&
+		! printf '%s' "$last" | grep -q "Sampled from outside\|(sampled from outside)" &&
+		printf '%s' "$last" | grep -q "pt_zone_begin_id"; then
+		pass "an agent that connects wins over the outside sampler"
+	else
+		fail "an agent that connects wins over the outside sampler" "$(printf '%s' "$last" | sed -n '6,12p' | tr '\n' '|')"
+	fi
+else
+	skip "the agent wins" "$WORKLOADS/pt_agent not built"
+fi
 
 # ---- Enter on a process in the list: its view samples it from outside; Esc detaches ----
 if command -v tmux >/dev/null; then
