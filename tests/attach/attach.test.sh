@@ -317,6 +317,28 @@ else
 fi
 check "another user's process: no snapshot is left" test ! -e "$tmp/nb/x.ptsnap"
 
+# An ordinary user's own process: sampled (at paranoid <= 2: user time, and
+# rings within that user's locked-memory budget).
+if [ "${paranoid_orig:-3}" -le 2 ]; then
+	mkdir -m 700 "$tmp/nb/sock" && chown nobody "$tmp/nb/sock"
+	runuser -u nobody -- "$WORKLOADS/shares" 30 >/dev/null 2>&1 &
+	pids="$pids $!"
+	ownpid=$(child_of $!)
+	pids="$pids $ownpid"
+	PERFTOP_SOCKET=$tmp/nb/sock/s as_nobody "$PERFTOP" record -p "$ownpid" --duration 2 \
+		-o "$tmp/nb/own.ptsnap" >/dev/null 2>"$tmp/own.err"
+	rc=$?
+	kill "$ownpid" 2>/dev/null
+	if [ "$rc" = 0 ] && "$PERFTOP" export "$tmp/nb/own.ptsnap" --format folded -o - 2>/dev/null |
+		grep -q 'main;work_fifty;spin'; then
+		pass "an ordinary user samples their own process from outside (paranoid $paranoid_orig)"
+	else
+		fail "an ordinary user samples their own process from outside" "rc $rc: $(cat "$tmp/own.err")"
+	fi
+else
+	skip "an ordinary user's own process" "perf_event_paranoid is $paranoid_orig: only root may sample"
+fi
+
 # A non-dumpable process of the same user: /proc/PID belongs to root.
 # (Needs a prctl; setpriv cannot, so a python3 one-liner when there is one.)
 if [ -x /usr/bin/python3 ]; then
