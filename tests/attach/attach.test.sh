@@ -93,6 +93,22 @@ check "report names the functions with their source lines" grep -q "spin.*\|shar
 "$PERFTOP" report --format json "$tmp/shares.ptsnap" >"$tmp/shares.json" 2>&1
 check "the JSON report gives the requested rate" grep -q '"requested_hz": 999' "$tmp/shares.json"
 
+# The same names and lines as the agent gives for the same program.
+timeout $((WAIT_S + 60)) "$PERFTOP" record -o "$tmp/agent.ptsnap" -- "$WORKLOADS/shares" 1 >/dev/null 2>&1
+"$PERFTOP" report --format json "$tmp/agent.ptsnap" >"$tmp/agent.json" 2>&1
+# name@file:line of the work functions, from a report's JSON (one key a line)
+names_lines() {
+	awk '/"name":/ { n = $2 } /"file":/ { f = $2 } /"line":/ { l = $2; if (n ~ /work_|spin|main/) print n f l }' "$1" |
+		tr -d '",' | sort -u
+}
+names_lines "$tmp/shares.json" >"$tmp/nl.outside"
+names_lines "$tmp/agent.json" >"$tmp/nl.agent"
+if [ -s "$tmp/nl.agent" ] && cmp -s "$tmp/nl.outside" "$tmp/nl.agent"; then
+	pass "the same function names and lines as the agent's ($(wc -l <"$tmp/nl.agent") functions)"
+else
+	fail "the same function names and lines as the agent's" "outside: $(tr '\n' ' ' <"$tmp/nl.outside") agent: $(tr '\n' ' ' <"$tmp/nl.agent")"
+fi
+
 # ---- 2:1 threads ------------------------------------------------------------------------
 # The workload keeps its light thread at half the heavy one's CPU time when
 # the machine lets it; on a loaded machine the light one falls behind. The
