@@ -160,6 +160,10 @@ static int cmd_top(int argc, char **argv)
 		model_watch(&m, o.pid, true);
 		m.list_visible = false;
 	}
+	/* A watched process without an agent is sampled from outside, unless
+	 * PERFTOP_ATTACH=0 keeps the view to /proc figures. */
+	co.attach = !(getenv("PERFTOP_ATTACH") && strcmp(getenv("PERFTOP_ATTACH"), "0") == 0);
+	co.attach_hz = o.hz;
 	c = collector_start_opts(&m, &co, &err, why, sizeof(why));
 	if (!c) {
 		fprintf(stderr, "perftop: cannot start the collector: %s\n", why);

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collect/attach_check.h"
 #include "collect/collector.h"
 #include "collect/launch.h"
 #include "collect/procfs.h"
@@ -67,10 +68,11 @@ struct record_args {
 static void usage_record(FILE *f)
 {
 	fputs("usage: perftop record -o FILE [--duration SECS] [-F HZ] [-i SECS] [--] COMMAND [ARG...]\n"
-	      "       perftop record -o FILE -p PID [--duration SECS] [-i SECS]\n"
+	      "       perftop record -o FILE -p PID [--duration SECS] [-F HZ] [-i SECS]\n"
 	      "Records a profile into a snapshot file, with no screen: starts COMMAND with\n"
-	      "the agent (or watches process PID, whose agent may connect to the default\n"
-	      "socket) until it ends, SECS have passed or Ctrl-C. Open the file with\n"
+	      "the agent (or records the running process PID: sampled from outside with\n"
+	      "perf_event_open, nothing put into it, unless its agent connects to the\n"
+	      "default socket) until it ends, SECS have passed or Ctrl-C. Open the file with\n"
 	      "'perftop open FILE'. COMMAND gets perftop's stdin, stdout, stderr and\n"
 	      "terminal, as under 'time COMMAND', and perftop exits with its exit status\n"
 	      "(128+N for signal N; 0 when --duration ended it).\n"
@@ -78,7 +80,8 @@ static void usage_record(FILE *f)
 	      "                         anything starts: only a regular file (a symbolic\n"
 	      "                         link to one is followed) in an existing directory\n"
 	      "      --duration SECS    stop after this long (default: when it ends)\n"
-	      "  -F, --freq HZ          sampling rate of the agent, 1 to 100000\n"
+	      "  -F, --freq HZ          samples per second per thread, 1 to 100000 (the\n"
+	      "                         agent's default 1000; from outside, -p, 99)\n"
 	      "  -p, --pid PID          record a running process instead of a command\n"
 	      "  -i, --interval SECS    seconds between /proc readings, 0.1 to 60 (default 1)\n"
 	      "  -h, --help             this text\n",
@@ -342,6 +345,8 @@ int cmd_record(int argc, char **argv)
 	const char *reason;
 	pid_t pid = 0;
 	uint64_t samples = 0;
+	char outside_why[512] = "";
+	bool outside = false;
 	int err = 0, rc, sig = 0, code = 0;
 
 	rc = parse_record(&a, argc, argv);
@@ -349,6 +354,11 @@ int cmd_record(int argc, char **argv)
 		return rc;
 	if (a.pid && procfs_check_pid(a.pid, why, sizeof(why)) < 0) {
 		fprintf(stderr, "perftop: cannot record pid %d: %s\n", (int)a.pid, why);
+		return 1;
+	}
+	/* From outside: each reason it cannot be done, before anything starts. */
+	if (a.pid && attach_check(a.pid, why, sizeof(why)) < 0) {
+		fprintf(stderr, "perftop: cannot sample pid %d from outside: %s\n", (int)a.pid, why);
 		return 1;
 	}
 	if (a.command && launch_find_agent(agent, sizeof(agent), why, sizeof(why)) < 0) {
@@ -372,6 +382,8 @@ int cmd_record(int argc, char **argv)
 		if (sockpath_default(sock, sizeof(sock), getuid()) == 0)
 			co.socket_path = sock;
 		model_watch(&m, a.pid, true);
+		co.attach = true;
+		co.attach_hz = a.hz;
 		pid = a.pid;
 		c = collector_start_opts(&m, &co, &err, why, sizeof(why));
 		if (!c) {
@@ -407,6 +419,15 @@ int cmd_record(int argc, char **argv)
 
 		samples = p && p->profile ? p->profile->samples : 0;
 		model_agent_status(p, agent_note, sizeof(agent_note));
+		if (!a.command && p && p->profile && p->profile->outside_why[0]) {
+			snprintf(outside_why, sizeof(outside_why), "%s", p->profile->outside_why);
+		} else if (!a.command && p && p->profile && p->profile->outside) {
+			snprintf(agent_note, sizeof(agent_note),
+				 "sampled from outside at %.0f Hz, %llu lost",
+				 p->profile->requested_hz,
+				 (unsigned long long)p->profile->agent_dropped);
+			outside = true;
+		}
 	}
 	notices_text(&m, notices, sizeof(notices));
 	snapshot_encode(&m, &meta, &buf);
@@ -419,10 +440,19 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
-	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
-	        (unsigned long long)samples, samples ? "" : ": ", agent_note,
-	        samples ? "" : ", /proc figures only");
+	if (outside)
+		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples, %s)\n", reason, a.out,
+		        (unsigned long long)samples, agent_note);
+	else
+		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
+		        (unsigned long long)samples, samples ? "" : ": ", agent_note,
+		        samples ? "" : ", /proc figures only");
 	fputs(notices, stderr);
+	if (outside_why[0]) {
+		fprintf(stderr, "perftop: cannot sample pid %d from outside: %s\n", (int)pid,
+		        outside_why);
+		return 1;
+	}
 	return a.command ? code : 0;
 }
 

@@ -46,6 +46,10 @@ void options_usage(FILE *out)
 	      "options:\n"
 	      "  -d, --delay SECS       seconds between refreshes, 0.1 to 3600 (default 1)\n"
 	      "  -p, --pid PID          open the view of one process straight away\n"
+	      "  -F, --freq HZ          stack samples per second per thread of a process\n"
+	      "                         sampled from outside, i.e. without an agent\n"
+	      "                         (default 99; needs perf_event_open: root, or\n"
+	      "                         kernel.perf_event_paranoid <= 2 for your own)\n"
 	      "  -b, --batch            print refreshes as plain text, no screen (like top -b)\n"
 	      "  -n, --iterations N     stop after N refreshes (--batch prints 1 by default)\n"
 	      "      --theme NAME|PATH  colour theme: a name from themes/ or a .theme file\n"
@@ -157,7 +161,7 @@ int options_parse(struct options *o, int argc, char **argv, char *why, size_t wh
 int options_parse_mode(struct options *o, enum options_mode mode, int argc, char **argv, char *why,
 		       size_t why_len)
 {
-	const char *optstring = mode == OPTIONS_RUN ? "+:d:bn:F:hV" : ":d:p:bn:hV";
+	const char *optstring = mode == OPTIONS_RUN ? "+:d:bn:F:hV" : ":d:p:bn:F:hV";
 	char opt[64];
 	long v;
 	int c;
@@ -169,8 +173,6 @@ int options_parse_mode(struct options *o, enum options_mode mode, int argc, char
 	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			if (mode != OPTIONS_RUN)
-				goto unknown;
 			if (!parse_positive(optarg, HZ_MAX, &v))
 				return bad(why, why_len, "-F", optarg, "not a rate from 1 to 100000 Hz");
 			o->hz = (unsigned)v;

@@ -24,7 +24,7 @@ struct options {
 	bool no_mouse;          /* --no-mouse: clicks and the wheel stay the terminal's */
 	bool interp;            /* --interp: show the interpreter's machinery (key i) */
 	bool help, version;     /* -h, -V: print and exit */
-	unsigned hz;            /* run: -F, 0 = the agent's default */
+	unsigned hz;            /* -F, 0 = the default: the agent's (run), 99 from outside */
 	char **command;         /* run: the command and its arguments (into argv) */
 	const char *budget;     /* run: --budget FILE, NULL when not given; into argv */
 	const char *stdin_path; /* run: --stdin FILE, the command's stdin; into argv */

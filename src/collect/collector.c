@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collect/attach.h"
 #include "collect/capture.h"
 #include "collect/ingest.h"
 #include "collect/launch.h"
@@ -43,6 +44,7 @@ enum source_kind {
 	SRC_CHILD,  /* pidfd of the child perftop run started: reap it */
 	SRC_OUTPUT, /* the pipe of the child's output (perftop run's screen) */
 	SRC_SIGCHLD, /* signalfd of SIGCHLD: the child stopped (collector_follow_stops) */
+	SRC_ATTACH, /* the outside sampler's rings (collect/attach.h): drain them */
 	SRC_KINDS
 };
 
@@ -69,6 +71,8 @@ struct collector {
 	bool follow_stops; /* collector_follow_stops() was called */
 	int job_tty;       /* perftop's controlling terminal for it, or -1 */
 	struct capture *capture; /* SRC_OUTPUT's reader, or NULL */
+	struct attach_set *attach; /* outside sampling, or NULL */
+	struct source attach_src;
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
 };
@@ -92,6 +96,13 @@ static int on_sigchld(struct collector *c, struct source *s, uint32_t events)
 
 static int on_output(struct collector *c, struct source *s, uint32_t events);
 static int on_sigchld(struct collector *c, struct source *s, uint32_t events);
+static int on_attach(struct collector *c, struct source *s, uint32_t events)
+{
+	(void)s;
+	(void)events;
+	attach_set_drain(c->attach);
+	return 0;
+}
 
 static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_TICK] = on_tick,
@@ -101,6 +112,7 @@ static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_CHILD] = on_child,
 	[SRC_OUTPUT] = on_output,
 	[SRC_SIGCHLD] = on_sigchld,
+	[SRC_ATTACH] = on_attach,
 };
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -183,6 +195,8 @@ static void take_reading(struct collector *c)
 	}
 	model_unlock(m);
 	c->last_err = err < 0 ? err : 0;
+	if (c->attach && err >= 0)
+		attach_set_tick(c->attach); /* after the reading: who is watched, who has an agent */
 	if (err >= 0 && write(c->wake_fd, &one, sizeof(one)) < 0) {
 		/* Only EAGAIN (counter full) is possible: the UI is woken already. */
 	}
@@ -392,6 +406,7 @@ static void collector_free(struct collector *c)
 	if (c->wake_fd >= 0)
 		close(c->wake_fd);
 	ingest_free(c->ingest);
+	attach_set_free(c->attach); /* detaching: the events closed, nothing else */
 	for (size_t i = 0; i < c->nconns; i++)
 		free(c->conns[i]);
 	free(c->conns);
@@ -527,6 +542,13 @@ static int start_extras(struct collector *c, const struct collector_opts *opts, 
 			if ((e = source_add(c, &c->listen)) < 0)
 				return e;
 		}
+	}
+	if (opts->attach) {
+		c->attach = attach_set_new(c->m, opts->attach_hz);
+		c->attach_src.kind = SRC_ATTACH;
+		c->attach_src.fd = attach_set_fd(c->attach);
+		if ((e = source_add(c, &c->attach_src)) < 0)
+			return e;
 	}
 	if (opts->child > 0)
 		return collector_watch_child(c, opts->child, why, why_len);

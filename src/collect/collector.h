@@ -24,6 +24,10 @@ struct collector_opts {
 	const char *socket_path;   /* agents' socket; NULL: none */
 	bool socket_required;      /* fail to start when it cannot listen (perftop run) */
 	pid_t child;               /* a child to reap (perftop run), 0: none */
+	/* Sample watched processes that have no agent from outside
+	 * (collect/attach.h) at attach_hz per thread (0: its default). */
+	bool attach;
+	unsigned attach_hz;
 };
 
 /* Starts the collector with opts (NULL: no socket, no child). When the

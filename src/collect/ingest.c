@@ -224,6 +224,14 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	p = model_agent_process(c->in->m, c->pid, h->exe.len ? h->exe.s : argv0);
 	/* Said after exec: better than a /proc reading from before it. */
 	model_process_identity(p, h->exe.len ? h->exe.s : argv0, cmdline, c->uid, user);
+	if (p->profile->outside) {
+		/* The agent wins: what the outside sampler gathered goes, the
+		 * agent's samples alone from now on (collect/attach.h). */
+		profile_reset(p->profile);
+		p->profile->outside = false;
+		p->profile->agent_samples = p->profile->agent_dropped = 0;
+	}
+	p->profile->outside_why[0] = '\0';
 	p->profile->proto_major = h->major;
 	p->profile->proto_minor = h->minor;
 	p->profile->requested_hz = h->requested_hz;

@@ -211,6 +211,12 @@ struct profile {
 	 * from connections that ended (profile_cost_*). */
 	bool cost_known;
 	struct profile_cost cost, cost_done;
+	/* Sampled from outside (collect/attach.h: perf_event_open, no agent
+	 * in the process): the agent_* counts are the outside sampler's
+	 * (agent_dropped: samples the kernel lost); outside_why says why that
+	 * sampling could not start or stopped, "" when nothing failed. */
+	bool outside;
+	char outside_why[320];
 	uint64_t samples;           /* samples received and attributed */
 	uint64_t decode_errors;
 	bool connected;

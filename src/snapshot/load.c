@@ -592,6 +592,11 @@ static void part_head(struct rd *r, struct pload *l)
 		p->cost.process_ns = rd_uv(r, "process CPU time");
 		p->cost_done = p->cost;
 	}
+	/* Since 1.3; an older file's samples came from an agent. */
+	if (left(r)) {
+		p->outside = rd_bool(r, "outside flag");
+		rd_str_into(r, "outside reason", p->outside_why, sizeof(p->outside_why));
+	}
 }
 
 static void part_strings(struct rd *r, struct pload *l)

@@ -276,6 +276,9 @@ static void part_head(struct snapshot_buf *b, const struct profile *p)
 	put_uv(b, p->cost.handler_ns);
 	put_uv(b, p->cost.writer_ns);
 	put_uv(b, p->cost.process_ns);
+	/* Since 1.3: sampled from outside (no agent), and why not if it failed. */
+	put_u8(b, p->outside);
+	put_str(b, p->outside_why);
 }
 
 /* Modules and source files, each written once: the functions refer to them

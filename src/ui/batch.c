@@ -187,7 +187,8 @@ static void batch_functions(struct lines *out, const struct profile *p)
 	uint32_t *ids = xreallocarray(NULL, n ? n : 1, sizeof(*ids));
 
 	line_printf(row(out), TE_DEFAULT,
-		    "Functions: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped%s",
+		    "Functions%s: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped%s",
+		    p->outside && !p->connected ? " (sampled from outside)" : "",
 		    (unsigned long long)p->samples, p->requested_hz, p->achieved_hz,
 		    (unsigned long long)p->agent_dropped,
 		    !p->has_interp     ? ""

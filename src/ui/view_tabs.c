@@ -175,6 +175,22 @@ void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p,
 		line_fill(l, TE_HEADER);
 		return;
 	}
+	if (!prof->connected && (prof->outside || prof->outside_why[0])) {
+		/* Sampled from outside (no agent): the source, its rate, what
+		 * the kernel lost; or why it cannot be, and what to do. */
+		if (prof->outside_why[0]) {
+			line_printf(l, TE_WARN, "cannot sample from outside: %s", prof->outside_why);
+		} else {
+			fmt_count(samples, sizeof(samples), prof->samples, group);
+			fmt_count(dropped, sizeof(dropped), prof->agent_dropped, group);
+			line_put(l, TE_HEADER_LABEL, "Sampled from outside");
+			line_printf(l, TE_HEADER, ", %.0f Hz requested, %.0f Hz achieved, %s samples, ",
+				    prof->requested_hz, prof->achieved_hz, samples);
+			line_printf(l, prof->agent_dropped ? TE_WARN : TE_HEADER, "%s lost", dropped);
+		}
+		line_fill(l, TE_HEADER);
+		return;
+	}
 	/* No samples because no CPU was used is not a broken sampler: an
 	 * achieved rate of 0 while the process uses (next to) no CPU reads
 	 * "idle" (its start-up, before the agent's timers, is not sampled). */

@@ -79,7 +79,7 @@ samples_in_row() { [ "$(row "$1" | LC_ALL=C grep -o "$BLOCKS" | wc -l)" -ge "$2"
 # ---- 1. the list shows the workload, with its CPU share --------------------
 # perftop first, filtered, so the view opens quickly after the workload
 # starts: before its last RSS step (steps at 1, 2 and 3 s).
-tm_start "$PERFTOP -d 0.5"
+tm_start "PERFTOP_ATTACH=0 $PERFTOP -d 0.5"
 check list_shown tm_wait_for 'PID USER +.CPU% +RSS +THR S HISTORY .*COMMAND' 5
 tm send-keys -t t /cpuburn Enter
 check list_filter_shown wait_until 3 footer_is "filter 'cpuburn'"
@@ -217,7 +217,7 @@ check list_q_quits tm_wait_gone 3
 # ---- 5. q, Ctrl-C and SIGTERM leave the terminal as it was -----------------
 # ---- 6. perftop -p goes straight to the view ---------------------------------
 for how in q ctrl_c sigterm; do
-	wrap_start "$T" "$PERFTOP" -d 0.5 -p "$cb"
+	wrap_start "$T" env PERFTOP_ATTACH=0 "$PERFTOP" -d 0.5 -p "$cb"
 	if ! tm_wait_for "^ PID $cb +cpuburn " 5 || ! tm_wait_for 'CPU now' 2; then
 		fail "quit_${how}_view" "$(tm_screen | grep . | head -n 3 | tr '\n' '|')"
 		continue
@@ -244,7 +244,7 @@ done
 cb2=$!
 workloads="$workloads $cb2"
 wait_file "$T/cb2.out" 5
-wrap_start "$T" "$PERFTOP" -d 0.5 -p "$cb2"
+wrap_start "$T" env PERFTOP_ATTACH=0 "$PERFTOP" -d 0.5 -p "$cb2"
 if tm_wait_for "^ PID $cb2 +cpuburn " 5; then
 	kill "$cb2"
 	wait "$cb2" 2>/dev/null # reaped, so /proc forgets it
