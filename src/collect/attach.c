@@ -88,7 +88,8 @@ struct attach_set {
 
 /* ---- events --------------------------------------------------------------------- */
 
-static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes, bool user_only,
+static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes, bool prompt,
+		       bool user_only,
 		       bool read_count)
 {
 	memset(a, 0, sizeof(*a));
@@ -127,7 +128,13 @@ static void event_attr(struct perf_event_attr *a, unsigned hz, size_t ring_bytes
 	a->use_clockid = 1;
 	a->clockid = CLOCK_MONOTONIC; /* the agents' clock: samples line up with theirs */
 	a->watermark = 1;
-	a->wakeup_watermark = (unsigned)(ring_bytes / 4);
+	/* Python frames are read when a sample is drained, not when it was
+	 * taken: for an interpreter (prompt) every sample wakes the reader, so
+	 * the native stack and the Python frames read beside it are of the same
+	 * moment but for the wake-up's latency; other targets wake once a
+	 * quarter of the ring is full (or at the collector's tick). */
+	a->wakeup_watermark = prompt ? (unsigned)(ATTACH_STACK_BYTES + 1024)
+				     : (unsigned)(ring_bytes / 4);
 }
 
 static int perf_open(struct perf_event_attr *a, pid_t tid, int cpu)
@@ -183,18 +190,18 @@ static int thread_open(struct attach_set *s, struct target *t, pid_t tid, char *
 		te->fds[c] = -1;
 	size_t ring_bytes = s->ring_pages * (size_t)sysconf(_SC_PAGESIZE);
 
-	event_attr(&a, s->hz, ring_bytes, s->user_only, !s->no_read);
+	event_attr(&a, s->hz, ring_bytes, t->py != NULL, s->user_only, !s->no_read);
 	for (int c = 0; c < s->ncpu; c++) {
 		int fd = perf_open(&a, tid, c);
 
 		if (fd == -EINVAL && !s->no_read) {
 			s->no_read = true; /* an older kernel: each sample weighs one period */
-			event_attr(&a, s->hz, ring_bytes, s->user_only, false);
+			event_attr(&a, s->hz, ring_bytes, t->py != NULL, s->user_only, false);
 			fd = perf_open(&a, tid, c);
 		}
 		if ((fd == -EACCES || fd == -EPERM) && !s->user_only) {
 			s->user_only = true;
-			event_attr(&a, s->hz, ring_bytes, true, !s->no_read);
+			event_attr(&a, s->hz, ring_bytes, t->py != NULL, true, !s->no_read);
 			fd = perf_open(&a, tid, c);
 		}
 
@@ -345,10 +352,25 @@ static void target_failed(struct attach_set *s, pid_t pid, const char *why)
 	hashmap_put(&s->failed, (uint64_t)pid, (void *)1);
 }
 
+/* Logs what the Python hook found in pid: the interpreter it reads, or why
+ * it cannot read one (why; "" when pid is simply not CPython). Caller holds
+ * the lock. */
+static void python_said(struct attach_set *s, pid_t pid, const struct attach_python *py,
+			const char *why)
+{
+	if (py)
+		msglog_add(&s->m->log, s->m->now, MSG_INFO,
+			   "pid %ld: Python %s frames read from outside", (long)pid,
+			   attach_python_version(py));
+	else if (why[0])
+		msglog_add(&s->m->log, s->m->now, MSG_WARN,
+			   "pid %ld: no Python frames from outside: %s", (long)pid, why);
+}
+
 static void target_start(struct attach_set *s, pid_t pid, uid_t uid)
 {
 	struct target *t = xcalloc(1, sizeof(*t));
-	char why[512] = "";
+	char why[512] = "", pywhy[512] = "";
 	int err;
 
 	t->pid = pid;
@@ -364,6 +386,8 @@ static void target_start(struct attach_set *s, pid_t pid, uid_t uid)
 		if (!t->uw)
 			err = -EINVAL;
 	}
+	if (err == 0) /* before the events: an interpreter's wake on each sample */
+		t->py = attach_python_new(pid, pywhy, sizeof(pywhy));
 	if (err == 0 && (err = scan_threads(s, t, why, sizeof(why))) == 0) {
 		snprintf(why, sizeof(why), "pid %ld has no threads left", (long)pid);
 		err = -ESRCH;
@@ -390,9 +414,9 @@ static void target_start(struct attach_set *s, pid_t pid, uid_t uid)
 		msglog_add(&s->m->log, s->m->now, MSG_INFO,
 			   "sampling pid %ld (%s) from outside at %u Hz, %zu threads", (long)pid,
 			   p->comm, s->hz, t->threads.len);
+		python_said(s, pid, t->py, pywhy);
 	}
 	t->res = resolve_new(s->m, s->sym, pid, uid);
-	t->py = attach_python_new(pid);
 	load_maps(t);
 	model_unlock(s->m);
 	if (s->ntargets == s->targets_alloc) {
@@ -635,9 +659,15 @@ static void on_record(struct attach_set *s, struct target *t, const uint8_t *rec
 		memcpy(comm, rec + sizeof(*h) + 8, nl);
 		comm[nl] = '\0';
 		if (h->misc & PERF_RECORD_MISC_COMM_EXEC) {
-			/* a new program: its modules from scratch */
+			/* a new program: its modules, and its interpreter if any,
+			 * from scratch */
+			char pywhy[512];
+
 			attach_unwind_maps_changed(t->uw, true);
+			attach_python_free(t->py);
+			t->py = attach_python_new(t->pid, pywhy, sizeof(pywhy));
 			model_lock(s->m);
+			python_said(s, t->pid, t->py, pywhy);
 			load_maps(t);
 			model_unlock(s->m);
 		}
