@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "ui/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
 
 /* The default file name for what the screen shows. Model locked. */
@@ -51,61 +52,21 @@ bool save__editing(const struct ui *ui)
 	return ui->save.editing;
 }
 
-/* Removes the last UTF-8 character of s. */
-static void path_backspace(char *s)
-{
-	size_t len = strlen(s);
-
-	while (len > 0 && ((unsigned char)s[--len] & 0xc0) == 0x80)
-		;
-	s[len] = '\0';
-}
-
-/* Appends code point cp to s (size n) in UTF-8 when it fits. */
-static void path_append(char *s, size_t n, int cp)
-{
-	char enc[4];
-	size_t k, len = strlen(s);
-
-	if (cp < 0x80) {
-		enc[0] = (char)cp, k = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6)), enc[1] = (char)(0x80 | (cp & 0x3f)), k = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12)), enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f)), k = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18)), enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), enc[3] = (char)(0x80 | (cp & 0x3f));
-		k = 4;
-	}
-	if (len + k + 1 > n)
-		return;
-	memcpy(s + len, enc, k);
-	s[len + k] = '\0';
-}
-
 int save__prompt_key(struct ui *ui, int key)
 {
 	struct ui_save *s = &ui->save;
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(s->path, sizeof(s->path), key)) {
+	case PROMPT_ACCEPT:
 		s->editing = false;
 		save__encode(ui, s->path);
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		s->editing = false;
 		return UI_REDRAW;
-	case UI_KEY_BACKSPACE:
-		path_backspace(s->path);
-		return UI_REDRAW;
-	case UI_KEY_CTRL('u'):
-		s->path[0] = '\0';
+	case PROMPT_CHANGED:
 		return UI_REDRAW;
 	default:
-		if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f)
-			path_append(s->path, sizeof(s->path), key);
 		return key >= UI_KEY_SPECIAL ? UI_NONE : UI_REDRAW;
 	}
 }

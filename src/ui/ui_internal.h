@@ -21,7 +21,9 @@
 #include "report/budget.h"
 #include "report/diff.h"
 #include "snapshot/snapshot.h"
+#include "ui/agent_line.h"
 #include "ui/browser.h"
+#include "ui/cells.h"
 #include "ui/chart.h"
 #include "ui/keys.h"
 #include "ui/lines.h"
@@ -65,75 +67,111 @@ struct listview {
 	struct browser br;
 };
 
-/* The process view's tabs, shown once the process has a profile, in the
- * order Tab walks them. */
+/* The process view's tabs, shown once the process has a profile: the tab
+ * table. In the order Tab walks them and 1 to 7 choose them, each with its
+ * title, its short title (a narrow bar) and its module. A new tab is a file
+ * exporting a struct tab_module and one line here.
+ *   X(id, title, short title, module) */
+#define PROC_TABS(X)                                             \
+	X(FUNCTIONS, "Functions", "Func", tab_functions__module) \
+	X(TREE, "Tree", "Tree", treeview__module)                \
+	X(CALLERS, "Callers", "Call", treeview__module)          \
+	X(FLAME, "Flame", "Flame", flameview__module)            \
+	X(ZONES, "Zones", "Zone", tab_zones__module)             \
+	X(COUNTERS, "Counters", "Ctr", tab_counters__module)     \
+	X(LOG, "Log", "Log", tab_log__module)
+
 enum proc_tab {
-	PTAB_FUNCTIONS,
-	PTAB_TREE,    /* top-down hot paths (view_tree.c) */
-	PTAB_CALLERS, /* bottom-up: who calls the hot functions (view_tree.c) */
-	PTAB_FLAME,   /* icicle graph (view_flame.c) */
-	PTAB_ZONES,
-	PTAB_COUNTERS,
-	PTAB_LOG,
+#define X(id, title, brief, module) PTAB_##id,
+	PROC_TABS(X)
+#undef X
 	PTAB_COUNT
 };
 
-struct proctabs;
-
-/* A tab that lives in its own file (Tree, Callers, Flame): view_tabs.c
- * keeps the tab bar, the search prompt and the scope, and hands the rest to
- * the module. Every function is called with the model locked; `state` is
- * what create() returned. The scope (ui->proc.tabs.scope) is refreshed
- * before rebuild() on every frame. */
+/* One tab of the process view, in a file of its own: tabs.c keeps the tab
+ * bar, the scope, the search prompt, tab switching and the mouse on the
+ * bar, and hands the rest to the module through these hooks. Every hook is
+ * called with the model locked; `state` is what create() returned (the
+ * module's private state). The scope (ui->proc.tabs.scope) is refreshed
+ * before rebuild() on every frame. Hooks marked "may be NULL" are optional.
+ *
+ * A table tab (table true: Functions, Zones, Counters, Log) lists rows in
+ * its browser, tabs__browser(ui, tab): the container moves the selection
+ * (arrows, PgUp/PgDn, Home/End, clicks, the wheel) and walks row_text() for
+ * the search. Other tabs (Tree, Callers, Flame) handle their keys, the
+ * mouse and search themselves. */
 struct tab_module {
 	void *(*create)(enum proc_tab tab);
 	void (*destroy)(void *state);
-	/* Forgets positions and expansions (another process opened, or R). */
+	/* Forgets positions, expansions and open details (another process
+	 * opened, or R). */
 	void (*reset)(void *state);
+	/* The counts started again from 0 (R): forgets what was derived from
+	 * them. May be NULL (nothing to forget). */
+	void (*counts_reset)(void *state);
 	/* Rebuilds the rows from the scope's profile_view. */
 	void (*rebuild)(struct ui *ui, void *state, struct profile *p);
 	/* Adds exactly `rows` lines (the tab bar is drawn already). */
 	void (*draw)(struct ui *ui, void *state, struct lines *out, struct profile *p, int rows);
-	/* A key; UI_NONE when it is not the module's (the view's keys then run). */
+	/* A key, before the container's sort, Enter and move keys; UI_NONE
+	 * when it is not the module's. May be NULL. */
 	int (*key)(struct ui *ui, void *state, struct profile *p, int key);
-	/* Selects the next (dir +1) or previous (-1) row whose name contains
-	 * needle (case-insensitive), from the selection (included when
-	 * inclusive), wrapping. Returns whether one matched. */
+	/* True while the tab takes keys before the process view's own (a
+	 * tree's focus, an open detail screen). May be NULL (never). */
+	bool (*keys_first)(const void *state);
+	bool table;
+	/* Table tabs: the text search looks at in row i (< the browser's n). */
+	const char *(*row_text)(const void *state, const struct profile *p, size_t i);
+	/* Other tabs: selects the next (dir +1) or previous (-1) row whose name
+	 * contains needle (case-insensitive), from the selection (included
+	 * when inclusive), wrapping. Returns whether one matched. */
 	bool (*search)(struct ui *ui, void *state, struct profile *p, const char *needle, int dir,
 		       bool inclusive);
+	/* The user moved a table's selection (keys, mouse, search). May be NULL. */
+	void (*moved)(void *state, const struct browser *b);
+	/* `<` `>` F6 walk the sort columns, I inverts: returns UI_REDRAW |
+	 * UI_RESORT when the order changed (the container rebuilds), or what
+	 * the key did (a message). May be NULL: the keys are not the tab's. */
+	int (*sort)(struct ui *ui, void *state, int key);
+	/* The text after the tab bar naming the sort ("by p95 ", "by name
+	 * (inverted) "); may be NULL (a tab that does not sort). */
+	void (*sort_label)(const void *state, char *buf, size_t len);
+	/* Enter, Right or a double click on a table's selected row (a detail,
+	 * another tab). May be NULL. */
+	int (*enter)(struct ui *ui, void *state, struct profile *p);
+	/* The number the tab bar shows after the title (0: none). May be NULL. */
+	size_t (*count)(const struct ui *ui, const struct profile *p);
 	/* The tab's own keys, listed by the help screen with the view's. */
 	const struct ui_binding *bindings;
 	size_t nbindings;
 };
 
-/* view_tree.c: the Tree and Callers tabs (create() is given which). */
-extern const struct tab_module treeview__module;
-/* Goes to the Callers tab focused on function func (who calls it, and how
+#define X(id, title, brief, module) extern const struct tab_module module;
+PROC_TABS(X)
+#undef X
+
+/* view_tree.c: the Tree and Callers tabs (create() is given which).
+ * Goes to the Callers tab focused on function func (who calls it, and how
  * much of its time comes through each path), as Enter and f do on the
  * Functions tab. A function that is never a leaf has no callers entry: the
  * Tree tab opens instead, with its hottest path through func revealed and
  * selected, and a message says why. Model locked. */
 int treeview__show_callers(struct ui *ui, struct profile *p, uint32_t func);
-/* view_flame.c: the Flame tab. */
-extern const struct tab_module flameview__module;
 
 /* The live windows `w` cycles through, in seconds; 0 is everything. */
 enum { TABS_NWINDOWS = 3, TABS_DEFAULT_WINDOW = 0 };
 extern const double tabs__window_seconds[TABS_NWINDOWS];
 
 /* What the tabs show: one thread or all, over the live window and over
- * everything. tabs__rebuild refreshes win every frame, and all only for the
- * Functions tab with a live window (its only reader; over everything, win
- * is the same and all is left as it was). */
+ * everything. tabs__rebuild refreshes win every frame, and all when the
+ * current tab reads it (tabs__scope_all) with a live window (over
+ * everything, win is the same and all is left as it was). */
 struct tabs_scope {
 	pid_t tid;                /* 0: all threads merged */
 	int window;               /* index into tabs__window_seconds */
 	struct profile_view win;  /* the live window (everything when the window is 0) */
 	struct profile_view all;  /* everything since start (or R); see above */
 };
-
-/* The Functions tab's sort keys, in the order `<` `>` and F6 walk them. */
-enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
 
 /* A zone's figures as the tables show them: count, mean, min and max exact
  * (the agent's statistics) when the agent sent them, percentiles from the
@@ -146,75 +184,17 @@ struct zone_figures {
 	bool have_pcts;           /* events arrived: the percentiles mean something */
 };
 
-/* The Zones tab's sort keys, one per column, in the order `<` `>` and F6
- * walk them. */
-enum zone_sort {
-	ZSORT_NAME, ZSORT_COUNT, ZSORT_RATE, ZSORT_TOTAL, ZSORT_MEAN, ZSORT_MIN, ZSORT_P50,
-	ZSORT_P90, ZSORT_P95, ZSORT_P99, ZSORT_P999, ZSORT_MAX, ZSORT_KEYS
-};
-/* The Counters tab's sort keys, one per column. */
-enum counter_sort {
-	CSORT_NAME, CSORT_KIND, CSORT_TOTAL, CSORT_RATE, CSORT_RATE_MIN, CSORT_HISTORY,
-	CSORT_KEYS
-};
-
-/* A Zones or Counters detail screen (view_detail.c): its scratch space. */
-struct tabs_detail {
-	struct chart chart;
-	struct hist hist;         /* the zone's histogram in the scope */
-	float *buf;               /* a series copied out of the model */
-	size_t buf_alloc;
-	struct lines left, right; /* two charts side by side */
-};
-
-struct tabs_zone_row {
-	uint32_t id;
-	const char *name;
-	struct zone_figures f;
-};
-
-/* One Log line: a mark of the program, a line of its output (perftop run's
- * screen) or a message of perftop's own. */
-enum { TABS_LOG_MARK = -1, TABS_LOG_OUTPUT = -2 }; /* kind; else an enum msglog_level */
-struct tabs_log_row {
-	double wall;              /* seconds since the epoch */
-	int kind;
-	pid_t tid;                /* marks: the thread */
-	const char *text;         /* in the model: valid while it is locked */
-};
-
+/* The container's state (tabs.c): which tab, the scope, the search, and
+ * each tab's browser and module state. */
 struct proctabs {
 	enum proc_tab tab;
 	struct browser br[PTAB_COUNT];
 	struct tabs_scope scope;
-	void *module_state[PTAB_COUNT]; /* for the tabs with a struct tab_module */
-	enum func_sort sort;
-	bool desc;
-	bool show_file;           /* the FILE:LINE column (L) */
+	void *module_state[PTAB_COUNT];
+	bool show_file;           /* the FILE:LINE column (L), Functions and Tree */
 	char search[UI_FILTER_MAX];
 	bool searching;           /* the search prompt is open */
 	size_t search_origin;     /* the row selected when the prompt opened */
-	bool log_tail;            /* the Log keeps its newest line selected */
-	enum zone_sort zone_sort; /* each tab sorts on its own */
-	bool zone_desc;
-	enum counter_sort counter_sort;
-	bool counter_desc;
-	bool detail[PTAB_COUNT];  /* Zones, Counters: the selected row's detail is open */
-	struct tabs_detail det;
-	/* Rows of the current tab, rebuilt each frame (model locked). */
-	uint32_t *funcs;          /* function ids, sorted */
-	size_t nfuncs, funcs_alloc;
-	struct funcs_order *forder; /* what sorted them, kept between frames (view_tabs.c) */
-	uint32_t *counters;
-	size_t ncounters, counters_alloc;
-	double *counter_vals;     /* by counter id: its total over the scope's window */
-	size_t counter_vals_alloc;
-	struct tabs_zone_row *zones;
-	size_t nzones, zones_alloc;
-	struct profile_zone_summary *sums;
-	size_t sums_alloc;
-	struct tabs_log_row *log;
-	size_t nlog, log_alloc;
 	/* Where the last tab bar was drawn, for mouse clicks: its line, and
 	 * each tab's columns [start, end) (-1 when not shown; on a narrow bar
 	 * the arrows stand for the neighbours). */
@@ -230,15 +210,7 @@ struct threadchooser {
 	size_t n, alloc;
 };
 
-/* The agent's drop count at the last few draws, to tell dropping now from
- * dropped once (view_tabs.c). */
-enum { DROP_SLOTS = 8, DROP_RECENT_S = 3 };
-struct drop_meter {
-	pid_t pid;                /* the process the counts are of */
-	double t[DROP_SLOTS];     /* monotonic seconds */
-	uint64_t v[DROP_SLOTS];   /* samples plus events dropped, cumulative */
-	unsigned n, head;
-};
+struct detail;
 
 struct procview {
 	pid_t pid;
@@ -249,7 +221,8 @@ struct procview {
 	struct lines left, right; /* scratch: the two charts side by side */
 	struct proctabs tabs;
 	struct threadchooser chooser;
-	struct drop_meter drops;
+	struct drop_meter drops;  /* agent_line.c */
+	struct detail *det;       /* view_detail.c's scratch */
 };
 
 /* save.c: `S` asks for a file name (prefilled with snapshot_default_path in
@@ -410,71 +383,112 @@ void procview__close(struct ui *ui);
 extern const struct ui_binding procview__bindings[];
 extern const size_t procview__nbindings;
 
-/* view_tabs.c — the tabs of a process with a profile: Functions, Zones,
- * Counters, Log. init/release own t's rows and browsers; reset forgets the
- * positions when the view opens another process. */
+/* tabs.c — the container of the tabs of a process with a profile.
+ * init/release own the browsers and create/destroy every module's state;
+ * reset forgets positions when the view opens another process or resets. */
 void tabs__init(struct proctabs *t);
 void tabs__release(struct proctabs *t);
 void tabs__reset(struct proctabs *t);
 /* Rebuilds the current tab's rows from p. Model locked. */
 void tabs__rebuild(struct ui *ui, struct profile *p);
-/* Adds exactly `rows` lines: the tab bar, the column header and the rows of
- * the current tab (after tabs__rebuild in the same locked section). */
+/* Adds exactly `rows` lines: the tab bar and the current tab (after
+ * tabs__rebuild in the same locked section). */
 void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
-/* Handles a key of the tabs (Tab, moves, sort, search); UI_NONE when the key
- * is not theirs. Model locked. */
+/* Handles a key of the tabs (Tab, 1-7, search, then the current tab's);
+ * UI_NONE when the key is not theirs. Model locked. */
 int tabs__key(struct ui *ui, struct profile *p, int key);
 /* True while the search prompt is open and takes every key. */
 bool tabs__editing(const struct ui *ui);
+/* True when the current tab takes keys before the view (its keys_first). */
+bool tabs__keys_first(const struct ui *ui);
 /* Adds the search prompt as the status line when it is open; returns
  * whether it did. */
 bool tabs__status(struct ui *ui, struct lines *out);
-/* Adds one line of the agent's figures of process p: "Agent 1000 Hz
- * requested, 992 Hz achieved, 12,345 samples, 0 dropped" (drops in TE_WARN;
- * "idle (no CPU used)" for a rate of 0 while p uses no CPU), or "agent: not
- * connected" when p has no profile, with why when its executable says
- * (p->agent_why). */
-void tabs__agent_line(struct ui *ui, struct lines *out, const struct process *p, int width);
-/* A zone's figures from its summary over everything (profile_zone_summary
- * with seconds 0) and the agent's exact statistics. */
+/* Calls every tab's counts_reset (R). */
+void tabs__counts_reset(struct ui *ui);
+/* For the table tabs' draw hooks: the browser b's header and rows in
+ * exactly `rows` lines (see browser_draw), with `empty` on the first row's
+ * line when there are none. */
+void tabs__table_draw(struct ui *ui, struct lines *out, struct browser *b, int rows,
+		      const struct browser_column *cols, size_t ncols, int sort, bool desc,
+		      const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
+		      const void *ctx, const char *empty);
+/* The current tab's module, and any tab's. */
+const struct tab_module *tabs__module(enum proc_tab tab);
+/* A tab's title ("Functions"). */
+const char *tabs__title(enum proc_tab tab);
+/* The current tab; tabs__select shows tab (rebuilding it). Model locked. */
+enum proc_tab tabs__current(const struct ui *ui);
+void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab);
+/* Tab's browser (its rows and selection). */
+struct browser *tabs__browser(struct ui *ui, enum proc_tab tab);
+/* The view over everything in the scope: scope.win itself when the window
+ * is everything. Rebuilt every frame only for tabs that call it in their
+ * rebuild (the Functions tab): a tab calls tabs__scope_all_update first. */
+const struct profile_view *tabs__scope_all(const struct ui *ui);
+void tabs__scope_all_update(struct ui *ui, struct profile *p);
+/* The text after the tab bar naming the current tab's sort, "" for a tab
+ * that does not sort. */
+void tabs__sort_label(const struct ui *ui, char *buf, size_t len);
+/* The scope as the tab bar shows it: "last 5s · all threads" or "all ·
+ * thread worker". */
+void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct profile *p);
+/* The scope; tabs__set_tid shows thread tid (0: all), tabs__set_window
+ * the window (an index into tabs__window_seconds). The next frame rebuilds
+ * the tab. */
+const struct tabs_scope *tabs__scope(const struct ui *ui);
+void tabs__set_tid(struct ui *ui, pid_t tid);
+void tabs__set_window(struct ui *ui, int window);
+/* The search's text ("" when none). */
+const char *tabs__search(const struct ui *ui);
+/* Clicks on the tab bar switch tabs; anything else goes to the current
+ * tab (its browser, or its module's key()). Model locked. */
+int tabs__mouse(struct ui *ui, struct profile *p);
+/* For the table tabs' sort hooks: `<` `>` F6 step *sort over [0, nkeys)
+ * (figures biggest first, the name column name_key A to Z), I inverts
+ * *desc. Keeps b's selection on its row through the new order. Returns
+ * UI_REDRAW | UI_RESORT, or UI_NONE for another key. */
+int tabs__sort_step(struct browser *b, int *sort, bool *desc, int nkeys, int name_key, int key);
+/* For the sort labels: "by NAME " or "by NAME (inverted) " (natural:
+ * the direction that is not inverted is descending). */
+void tabs__sort_text(char *buf, size_t len, const char *name, bool desc, bool natural);
+
+/* tab_functions.c: how often the Functions tab sorted its rows (*sorts)
+ * and ranked the functions' names (*name_ranks) since tabs__init or
+ * tabs__reset: rows are re-sorted only when the counts they sort on, the
+ * rows listed or the sort change, and names are ranked again only when
+ * functions are added or the profile is another. For tests and
+ * benchmarks. */
+void tab_functions__sort_stats(const struct ui *ui, unsigned long *sorts,
+			       unsigned long *name_ranks);
+/* The function id of the Functions tab's row i (< its browser's n). */
+uint32_t tab_functions__row(const struct ui *ui, size_t i);
+/* tab_zones.c: a zone's figures from its summary over everything
+ * (profile_zone_summary with seconds 0) and the agent's exact statistics. */
 void tabs__zone_figures(const struct profile_zone *z, const struct profile_zone_summary *s,
 			struct zone_figures *f);
 
-/* True when the current tab shows a detail screen (it takes Esc, q, Left). */
-bool tabs__detail_open(const struct ui *ui);
-/* The text after the tab bar naming the current tab's sort ("by p95",
- * "by name (inverted)"), "" for a tab that does not sort. */
-void tabs__sort_label(const struct proctabs *t, char *buf, size_t len);
-/* How often the Functions tab sorted its rows (*sorts) and ranked the
- * functions' names (*name_ranks) since tabs__init or tabs__reset: rows are
- * re-sorted only when the counts they sort on, the rows listed or the sort
- * change, and names are ranked again only when functions are added or the
- * profile is another. For tests and benchmarks. */
-void tabs__funcs_sort_stats(const struct proctabs *t, unsigned long *sorts,
-			    unsigned long *name_ranks);
-
-/* view_detail.c — the detail screen of the Zones or Counters tab's selected
- * row, drawn in the tab area: a zone's latency histogram and its p95 / p50
- * per second; a counter's value and rate per second over time. */
-void detail__init(struct tabs_detail *d);
-void detail__release(struct tabs_detail *d);
-/* Adds exactly `rows` lines for the current tab's selected row (the tab bar
- * is drawn already). Model locked, after tabs__rebuild. */
-void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
-/* A key while the detail is open: Esc, q, Left, Backspace close it (the
- * table keeps its selection); Up, Down, PgUp, PgDn, Home, End show the
- * previous / next row's detail. UI_NONE for the other keys. */
-int detail__key(struct ui *ui, struct profile *p, int key);
-
-/* The module of a tab, or NULL for the tabs view_tabs.c draws itself. */
-const struct tab_module *tabs__module(enum proc_tab tab);
-/* Text in exactly width columns with the search's first match highlighted
- * (needle may be ""). */
-void tabs__cell_match(struct line *l, enum theme_element e, const char *text, int width,
-		      const char *needle);
-/* n of `of` as a percentage with one decimal, coloured by size (>= 10 %
- * bad, >= 1 % warn), right-aligned in width columns. */
-void tabs__cell_percent(struct line *l, uint64_t n, uint64_t of, int width);
+/* view_detail.c — the detail screen of a Zones or Counters row, or of a
+ * Python function's lines, drawn in the tab area: a zone's latency
+ * histogram and its p95 / p50 per second; a counter's value and rate per
+ * second over time. Its scratch (ui->proc.det) is made by create. */
+struct detail *detail__create(void);
+void detail__destroy(struct detail *d);
+/* What a detail screen shows: nothing (a table with no rows), a zone (its
+ * id and its figures in the scope), a counter or a function's lines. */
+enum detail_kind { DETAIL_NONE, DETAIL_ZONE, DETAIL_COUNTER, DETAIL_LINES };
+struct detail_subject {
+	enum detail_kind kind;
+	uint32_t id;                  /* the zone, counter or function */
+	const struct zone_figures *f; /* DETAIL_ZONE */
+};
+/* Adds exactly `rows` lines for s (the tab bar is drawn already). Locked. */
+void detail__draw(struct ui *ui, struct lines *out, struct profile *p,
+		  const struct detail_subject *s, int rows);
+/* A key while a detail is open (*open): Esc, q, Left, Backspace close it
+ * (the table keeps its selection); Up, Down, PgUp, PgDn, Home, End show
+ * the previous / next row of b. UI_NONE for the other keys. */
+int detail__key(struct browser *b, bool *open, int key);
 
 /* save.c — the `S` key. save__key opens the prompt (model locked);
  * while save__editing, every key goes to save__prompt_key; Enter encodes
@@ -514,18 +528,6 @@ enum theme_element budget_view__style(const struct ui *ui, enum budget_subject s
  * holds the ui. */
 enum theme_element budget_view__func_status(const struct ui *ui, const char *func);
 void budget_view__release(struct ui *ui);
-
-/* view_tabs.c: the scope as the tab bar shows it: "last 5s · all threads"
- * or "all · thread worker". */
-void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct profile *p);
-/* Clicks on the tab bar switch tabs; anything else goes to the current
- * tab (its module's key(), or its browser). Model locked. */
-int tabs__mouse(struct ui *ui, struct profile *p);
-/* Records the agent's drop count (samples and events) at time now. */
-void tabs__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped);
-/* Drops per second when the count rose in the last DROP_RECENT_S seconds
- * (over the slots kept), else 0. */
-double tabs__drops_rate(const struct drop_meter *d, double now);
 
 /* view_threads.c — the thread chooser (t): "All threads" then each thread
  * with its name, tid and samples, most samples first; Enter sets the tabs'

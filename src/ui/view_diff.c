@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ui/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
 
 enum {
@@ -172,7 +173,7 @@ static void draw_func_name(struct line *l, const void *row, int width, const voi
 {
 	const struct diffview *v = ctx;
 
-	tabs__cell_match(l, TE_ROW, ((const struct diff_func *)row)->name, width, v->search);
+	cells__match(l, TE_ROW, ((const struct diff_func *)row)->name, width, v->search);
 }
 
 static void draw_func_note(struct line *l, const void *row, int width, const void *ctx)
@@ -226,7 +227,7 @@ static void draw_zone_name(struct line *l, const void *row, int width, const voi
 {
 	const struct diffview *v = ctx;
 
-	tabs__cell_match(l, TE_ROW, ((const struct diff_zone *)row)->name, width, v->search);
+	cells__match(l, TE_ROW, ((const struct diff_zone *)row)->name, width, v->search);
 }
 
 static void draw_zone_counts(struct line *l, const void *row, int width, const void *ctx)
@@ -547,34 +548,25 @@ static void no_match(struct diffview *v)
 static int key_searching(struct diffview *v, int key)
 {
 	struct browser *b = &v->br[v->tab];
-	size_t len = strlen(v->search);
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(v->search, sizeof(v->search), key)) {
+	case PROMPT_ACCEPT:
 		v->searching = false;
 		if (v->search[0] && !search_jump(v, b->sel, 1, true))
 			no_match(v);
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		v->searching = false;
 		v->search[0] = '\0';
 		browser_select(b, v->search_origin);
 		return UI_REDRAW;
-	case UI_KEY_BACKSPACE:
-		while (len > 0 && ((unsigned char)v->search[--len] & 0xc0) == 0x80)
-			;
-		v->search[len] = '\0';
+	case PROMPT_CHANGED:
 		break;
 	default:
-		if (key < 0x20 || key >= 0x80 || len + 2 > sizeof(v->search)) {
-			if (key < UI_KEY_SPECIAL)
-				return UI_REDRAW;
-			v->searching = false; /* a move ends the prompt and moves */
-			return diffview__key(v, key);
-		}
-		v->search[len] = (char)key;
-		v->search[len + 1] = '\0';
-		break;
+		if (key < UI_KEY_SPECIAL)
+			return UI_REDRAW;
+		v->searching = false; /* a move ends the prompt and moves */
+		return diffview__key(v, key);
 	}
 	if (!v->search[0] || !search_jump(v, v->search_origin, 1, true))
 		browser_select(b, v->search_origin);

@@ -844,6 +844,23 @@ static const struct ui_binding bindings[] = {
 	  NULL },
 };
 
-const struct tab_module flameview__module = { create, destroy, reset,	 rebuild,
-					      draw,   key,     search, bindings,
-					      sizeof(bindings) / sizeof(bindings[0]) };
+/* The graph takes keys before the view (as every tab with a focus). */
+static bool keys_first(const void *state)
+{
+	(void)state;
+	return true;
+}
+
+const struct tab_module flameview__module = {
+	.create = create,
+	.destroy = destroy,
+	.reset = reset,
+	.counts_reset = reset,
+	.rebuild = rebuild,
+	.draw = draw,
+	.key = key,
+	.keys_first = keys_first,
+	.search = search,
+	.bindings = bindings,
+	.nbindings = sizeof(bindings) / sizeof(bindings[0]),
+};

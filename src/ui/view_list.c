@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "ui/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
 
 enum { CHOOSER_W = 14 };
@@ -393,71 +394,23 @@ const struct ui_binding listview__bindings[] = {
 };
 const size_t listview__nbindings = sizeof(listview__bindings) / sizeof(listview__bindings[0]);
 
-/* Appends the UTF-8 encoding of code point cp to the filter if it fits. */
-static void filter_add(struct listview *lv, int cp)
-{
-	char enc[4];
-	size_t n, len = strlen(lv->filter);
-
-	if (cp < 0x80) {
-		enc[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6)), enc[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	}
-	if (len + n + 1 > sizeof(lv->filter))
-		return;
-	memcpy(lv->filter + len, enc, n);
-	lv->filter[len + n] = '\0';
-}
-
-static void filter_backspace(struct listview *lv)
-{
-	size_t len = strlen(lv->filter);
-
-	while (len > 0) {
-		unsigned char c = (unsigned char)lv->filter[--len];
-
-		if ((c & 0xc0) != 0x80)
-			break;
-	}
-	lv->filter[len] = '\0';
-}
-
 static int key_editing(struct ui *ui, int key)
 {
 	struct listview *lv = &ui->list;
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(lv->filter, sizeof(lv->filter), key)) {
+	case PROMPT_ACCEPT:
 		lv->editing = false;
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		lv->editing = false;
 		lv->filter[0] = '\0';
 		return UI_REDRAW | UI_RESORT;
-	case UI_KEY_BACKSPACE:
-		filter_backspace(lv);
-		return UI_REDRAW | UI_RESORT;
-	case UI_KEY_CTRL('u'):
-		lv->filter[0] = '\0';
+	case PROMPT_CHANGED:
 		return UI_REDRAW | UI_RESORT;
 	default:
-		break;
+		return browser_key(&lv->br, key);
 	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f) {
-		filter_add(lv, key);
-		return UI_REDRAW | UI_RESORT;
-	}
-	return browser_key(&lv->br, key);
 }
 
 static int key_chooser_open(struct ui *ui, int key)

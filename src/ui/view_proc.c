@@ -4,7 +4,7 @@
  * threads, fds, I/O and context-switch rates, the agent's sampling figures.
  * Once an agent has connected, the charts shrink (side by side when the
  * screen is wide enough, one summary line when it is small) and the tabs of
- * view_tabs.c take the rest. Under `perftop run` the view names the file the
+ * tabs.c take the rest. Under `perftop run` the view names the file the
  * command's output goes to and, once it has exited, how it ended.
  *
  * Opening the view watches the process (the model keeps its full series and
@@ -44,6 +44,7 @@ void procview__init(struct procview *pv)
 	lines_init(&pv->right);
 	tabs__init(&pv->tabs);
 	threads__init(&pv->chooser);
+	pv->det = detail__create();
 }
 
 void procview__release(struct procview *pv)
@@ -54,6 +55,8 @@ void procview__release(struct procview *pv)
 	lines_release(&pv->right);
 	tabs__release(&pv->tabs);
 	threads__release(&pv->chooser);
+	detail__destroy(pv->det);
+	pv->det = NULL;
 }
 
 void procview__open(struct ui *ui, pid_t pid)
@@ -604,7 +607,7 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 		fig_lines = 2;
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(ui, out, p, ui->width);
 	fig_lines = figures_line(ui, out, p, fig_lines);
 	avail = rows - fixed - (fig_lines - 1);
 	if (avail >= 2) {
@@ -654,7 +657,7 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(ui, out, p, ui->width);
 	if (fig)
 		figures_line(ui, out, p, 1);
 	if (chart_h && side)
@@ -699,7 +702,7 @@ void procview__figures(struct ui *ui, struct lines *out)
 	figures_line(ui, out, p, 1);
 	cpu_stats_line(ui, out, p, ui->width);
 	rss_stats_line(ui, out, p, ui->width);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(ui, out, p, ui->width);
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
@@ -798,9 +801,7 @@ static int key_reset(struct ui *ui, int key)
 		ui__resume(ui);
 		ui__pause(ui);
 	}
-	for (int i = 0; i < PTAB_COUNT; i++)
-		if (tabs__module((enum proc_tab)i))
-			tabs__module((enum proc_tab)i)->reset(ui->proc.tabs.module_state[i]);
+	tabs__counts_reset(ui);
 	ui__message(ui, TE_STATUS, "counts reset: samples, zones and counters start again from 0");
 	return UI_REDRAW | UI_RESORT;
 }
@@ -954,7 +955,7 @@ int procview__key(struct ui *ui, int key)
 	if (tabs__editing(ui))
 		return key_tabs(ui, key);
 	/* A tab's own keys come first (Esc leaves a tree's focus before the view). */
-	if ((tabs__module(ui->proc.tabs.tab) || tabs__detail_open(ui)) && !view_wide(key)) {
+	if (tabs__keys_first(ui) && !view_wide(key)) {
 		r = key_tabs(ui, key);
 		if (r != UI_NONE)
 			return r;

@@ -139,7 +139,7 @@ static void draw_share(struct line *l, const void *row, int width, const void *c
 {
 	const struct draw_ctx *c = ctx;
 
-	tabs__cell_percent(l, samples_of(c->p, *(const pid_t *)row), c->p->samples, width);
+	cells__percent(l, samples_of(c->p, *(const pid_t *)row), c->p->samples, width);
 }
 
 static const struct browser_column columns[] = {

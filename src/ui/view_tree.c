@@ -706,7 +706,7 @@ static void draw_total(struct line *l, const void *row, int width, const void *c
 	const struct draw_ctx *c = ctx;
 	const struct tree_row *r = row;
 
-	tabs__cell_percent(l, calltree_total(c->t, r->node, c->s->scope), c->s->of, width);
+	cells__percent(l, calltree_total(c->t, r->node, c->s->scope), c->s->of, width);
 }
 
 static void draw_self(struct line *l, const void *row, int width, const void *ctx)
@@ -714,7 +714,7 @@ static void draw_self(struct line *l, const void *row, int width, const void *ct
 	const struct draw_ctx *c = ctx;
 	const struct tree_row *r = row;
 
-	tabs__cell_percent(l, calltree_self(c->t, r->node, c->s->scope), c->s->of, width);
+	cells__percent(l, calltree_self(c->t, r->node, c->s->scope), c->s->of, width);
 }
 
 static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
@@ -745,7 +745,7 @@ static void draw_name(struct line *l, const void *row, int width, const void *ct
 	line_put(l, TE_ROW_DIM, mark);
 	line_put(l, TE_ROW, " ");
 	if (l->cols < end)
-		tabs__cell_match(l, TE_ROW, row_func(c, r)->name, end - l->cols,
+		cells__match(l, TE_ROW, row_func(c, r)->name, end - l->cols,
 				 c->ui->proc.tabs.search);
 	line_pad_to(l, TE_ROW, end);
 }
@@ -1447,6 +1447,23 @@ static bool search(struct ui *ui, void *state, struct profile *p, const char *ne
 	return found;
 }
 
-const struct tab_module treeview__module = { create,   destroy, reset,    rebuild,
-					    draw,     key,     search,   bindings,
-					    NCOLS(bindings) };
+/* A tree takes keys before the view (Esc leaves its focus first). */
+static bool keys_first(const void *state)
+{
+	(void)state;
+	return true;
+}
+
+const struct tab_module treeview__module = {
+	.create = create,
+	.destroy = destroy,
+	.reset = reset,
+	.counts_reset = reset,
+	.rebuild = rebuild,
+	.draw = draw,
+	.key = key,
+	.keys_first = keys_first,
+	.search = search,
+	.bindings = bindings,
+	.nbindings = NCOLS(bindings),
+};

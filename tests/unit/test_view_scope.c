@@ -68,8 +68,8 @@ static int window_of(double seconds)
 static void show(int tab, pid_t tid, double seconds)
 {
 	ui__key(&fx.ui, '1' + tab);
-	fx.ui.proc.tabs.scope.tid = tid;
-	fx.ui.proc.tabs.scope.window = window_of(seconds);
+	tabs__set_tid(&fx.ui, tid);
+	tabs__set_window(&fx.ui, window_of(seconds));
 	fx_draw();
 }
 
