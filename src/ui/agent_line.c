@@ -7,7 +7,6 @@
 
 #include "ui/agent_line.h"
 #include "ui/fmt.h"
-#include "ui/ui_internal.h"
 
 void agent_line__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped)
 {
@@ -51,14 +50,15 @@ double agent_line__drops_rate(const struct drop_meter *d, double now)
 	return (double)(d->v[newest] - d->v[base]) / (d->t[newest] - d->t[base]);
 }
 
-void agent_line__draw(struct ui *ui, struct lines *out, const struct process *p, int width)
+void agent_line__draw(struct lines *out, const struct process *p, int width,
+		      struct drop_meter *drops, double now, bool live, bool group)
 {
 	const struct profile *prof = p ? p->profile : NULL;
 	struct line *l = lines_begin(out, width);
 	char req[32], got[48], samples[32], dropped[32], events[48], full[192], rate[32];
 	char notes[256], cost[64];
-	bool group = !ui->batch, idle;
-	double now = ui__now(), per_s, pct = prof ? profile_cost_pct(prof) : -1;
+	bool idle;
+	double per_s, pct = prof ? profile_cost_pct(prof) : -1;
 
 	line_put(l, TE_HEADER, " ");
 	if (!prof) {
@@ -79,9 +79,9 @@ void agent_line__draw(struct ui *ui, struct lines *out, const struct process *p,
 	fmt_count(dropped, sizeof(dropped), prof->agent_dropped, group);
 	/* Dropping now (the count rose in the last seconds) comes first, in the
 	 * warning colour; a snapshot or a paused copy does not change. */
-	agent_line__drops_add(&ui->proc.drops, prof->pid, now,
+	agent_line__drops_add(drops, prof->pid, now,
 			prof->agent_dropped + prof->agent_events_dropped);
-	per_s = ui->opt->snapshot || ui->frozen ? 0 : agent_line__drops_rate(&ui->proc.drops, now);
+	per_s = live ? agent_line__drops_rate(drops, now) : 0;
 	if (per_s > 0) {
 		fmt_rate(rate, sizeof(rate), per_s);
 		line_printf(l, TE_WARN, "DROPPING %s", rate);

@@ -37,10 +37,6 @@ enum {
 	UI_SPARK_SAMPLES = 10,    /* samples in a list row's sparkline */
 };
 
-/* Below this much CPU time of the target since perftop connected, the agent
- * line shows the agent's own CPU time, not its share (ns). */
-#define UI_COST_MIN_TARGET_NS 1000000000ull
-
 enum ui_screen { UI_SCREEN_LIST, UI_SCREEN_PROC };
 
 struct ui;

@@ -607,7 +607,8 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 		fig_lines = 2;
 	if (cmd)
 		command_line(ui, out, p);
-	agent_line__draw(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 	fig_lines = figures_line(ui, out, p, fig_lines);
 	avail = rows - fixed - (fig_lines - 1);
 	if (avail >= 2) {
@@ -657,7 +658,8 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 
 	if (cmd)
 		command_line(ui, out, p);
-	agent_line__draw(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 	if (fig)
 		figures_line(ui, out, p, 1);
 	if (chart_h && side)
@@ -702,7 +704,8 @@ void procview__figures(struct ui *ui, struct lines *out)
 	figures_line(ui, out, p, 1);
 	cpu_stats_line(ui, out, p, ui->width);
 	rss_stats_line(ui, out, p, ui->width);
-	agent_line__draw(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 }
 
 /* ---- keys ------------------------------------------------------------------------ */

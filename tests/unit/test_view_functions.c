@@ -1,4 +1,4 @@
-/* Unit tests for the Functions tab (view_tabs.c): the order of its rows for
+/* Unit tests for the Functions tab (tab_functions.c): the order of its rows for
  * every sort key and direction, ties included; that the order kept between
  * frames is sorted again exactly when the counts, the window, the thread or
  * the functions change (and not otherwise); that the selection stays on its
