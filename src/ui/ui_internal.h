@@ -541,25 +541,18 @@ void threads__status(struct ui *ui, struct lines *out);
 
 /* view_diff.c — perftop diff's screen over a struct diff (borrowed, with
  * the two paths, for the view's life). diffview__frame builds the whole
- * screen (width x height); diffview__key handles a key or UI_KEY_RESIZE. */
-enum { DIFFTAB_FUNCTIONS, DIFFTAB_ZONES, DIFFTAB_COUNT };
-struct diffview {
-	const struct diff *d;
-	const char *base_path, *new_path;
-	int tab;                  /* DIFFTAB_* */
-	struct browser br[DIFFTAB_COUNT];
-	char search[UI_FILTER_MAX];
-	bool searching;
-	size_t search_origin;
-	bool help, utf8;
-	int width, height;
-	char msg[UI_FILTER_MAX + 32];
-};
-void diffview__init(struct diffview *v, const struct diff *d, const char *base_path,
-		    const char *new_path, bool utf8);
-void diffview__release(struct diffview *v);
+ * screen (width x height); diffview__key handles a key or UI_KEY_RESIZE.
+ * new never fails (allocation is fatal); free takes NULL. */
+struct diffview;
+struct diffview *diffview__new(const struct diff *d, const char *base_path, const char *new_path,
+			       bool utf8);
+void diffview__free(struct diffview *v);
 void diffview__frame(struct diffview *v, struct lines *out, int width, int height);
 int diffview__key(struct diffview *v, int key);
+/* The current tab's selected row (an index into the diff's funcs or
+ * zones), and whether the help screen is open. */
+size_t diffview__selected(const struct diffview *v);
+bool diffview__help_open(const struct diffview *v);
 
 /* help.c: adds height - 1 lines listing the current screen's keys. */
 void help__draw(struct ui *ui, struct lines *out);
