@@ -198,13 +198,7 @@ struct proctabs {
 	int bar_start[PTAB_COUNT], bar_end[PTAB_COUNT];
 };
 
-/* The thread chooser `t` opens over the tabs (view_threads.c). */
-struct threadchooser {
-	bool open;
-	struct browser br;
-	pid_t *tids;              /* rows: 0 (all threads), then threads by samples */
-	size_t n, alloc;
-};
+struct threadchooser;
 
 struct detail;
 
@@ -216,7 +210,7 @@ struct procview {
 	size_t buf_alloc;
 	struct lines left, right; /* scratch: the two charts side by side */
 	struct proctabs tabs;
-	struct threadchooser chooser;
+	struct threadchooser *chooser; /* view_threads.c's */
 	struct drop_meter drops;  /* agent_line.c */
 	struct detail *det;       /* view_detail.c's scratch */
 };
@@ -528,8 +522,11 @@ void budget_view__release(struct ui *ui);
 /* view_threads.c — the thread chooser (t): "All threads" then each thread
  * with its name, tid and samples, most samples first; Enter sets the tabs'
  * scope to it, Esc closes. */
-void threads__init(struct threadchooser *c);
-void threads__release(struct threadchooser *c);
+struct threadchooser *threads__new(void);
+void threads__free(struct threadchooser *c);
+/* Whether the chooser is open (it takes every key); close closes it. */
+bool threads__is_open(const struct ui *ui);
+void threads__close(struct ui *ui);
 /* Opens the chooser on p's threads, the current scope selected. Locked. */
 void threads__open(struct ui *ui, struct profile *p);
 /* Adds exactly `rows` lines: a title, the header and the threads. */

@@ -43,7 +43,7 @@ void procview__init(struct procview *pv)
 	lines_init(&pv->left);
 	lines_init(&pv->right);
 	tabs__init(&pv->tabs);
-	threads__init(&pv->chooser);
+	pv->chooser = threads__new();
 	pv->det = detail__create();
 }
 
@@ -54,7 +54,8 @@ void procview__release(struct procview *pv)
 	lines_release(&pv->left);
 	lines_release(&pv->right);
 	tabs__release(&pv->tabs);
-	threads__release(&pv->chooser);
+	threads__free(pv->chooser);
+	pv->chooser = NULL;
 	detail__destroy(pv->det);
 	pv->det = NULL;
 }
@@ -63,7 +64,7 @@ void procview__open(struct ui *ui, pid_t pid)
 {
 	if (pid != ui->proc.pid) {
 		tabs__reset(&ui->proc.tabs);
-		ui->proc.chooser.open = false;
+		threads__close(ui);
 	}
 	ui->proc.pid = pid;
 	/* The collector's model decides what is read; a paused copy keeps the
@@ -669,7 +670,7 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 	else if (rows - 3 - cmd - fig >= TABLE_MIN + 1)
 		summary_line(ui, out, p);
 	tabs__rebuild(ui, p->profile);
-	if (ui->proc.chooser.open)
+	if (threads__is_open(ui))
 		threads__draw(ui, out, p->profile, rows - (int)(out->n - start));
 	else
 		tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
@@ -748,11 +749,9 @@ static struct profile *shown_profile(struct ui *ui)
  * is none, and w cycles the charts' window as it always did. */
 static int key_live_window(struct ui *ui, int key)
 {
-	struct tabs_scope *s = &ui->proc.tabs.scope;
-
 	if (!shown_profile(ui))
 		return key_window(ui, key);
-	s->window = (s->window + 1) % TABS_NWINDOWS;
+	tabs__set_window(ui, (tabs__scope(ui)->window + 1) % TABS_NWINDOWS);
 	return UI_REDRAW | UI_RESORT;
 }
 
@@ -953,7 +952,7 @@ int procview__key(struct ui *ui, int key)
 	struct profile *prof = shown_profile(ui);
 	int r;
 
-	if (ui->proc.chooser.open && prof)
+	if (threads__is_open(ui) && prof)
 		return threads__key(ui, prof, key);
 	if (tabs__editing(ui))
 		return key_tabs(ui, key);
@@ -997,7 +996,7 @@ void procview__status(struct ui *ui, struct lines *out)
 	size_t n;
 	char right[64], win[16];
 
-	if (tabs && ui->proc.chooser.open) {
+	if (tabs && threads__is_open(ui)) {
 		threads__status(ui, out);
 		return;
 	}

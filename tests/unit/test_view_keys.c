@@ -165,7 +165,7 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key('t');
 	fx_draw();
-	cr_assert(fx.ui.proc.chooser.open);
+	cr_assert(threads__is_open(&fx.ui));
 	cr_expect_gt(fx_find("All threads"), 0);
 	l = fx_find("main ");
 	cr_assert_gt(l, fx_find("All threads"), "threads after All, most samples first");
@@ -175,7 +175,7 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key(UI_KEY_DOWN);
 	key(UI_KEY_ENTER);
-	cr_expect_not(fx.ui.proc.chooser.open);
+	cr_expect_not(threads__is_open(&fx.ui));
 	cr_expect_eq(tabs__scope(&fx.ui)->tid, 301);
 	fx_draw();
 	cr_expect_gt(fx_find("thread main"), 0, "the tab bar names the thread");
@@ -281,9 +281,9 @@ Test(view_keys, double_click_is_enter)
 	l = fx_find("worker");
 	cr_assert_gt(l, 0);
 	mouse(3, l, UI_MOUSE_LEFT, false);
-	cr_expect(fx.ui.proc.chooser.open, "one click only selects");
+	cr_expect(threads__is_open(&fx.ui), "one click only selects");
 	mouse(3, l, UI_MOUSE_LEFT, true);
-	cr_expect_not(fx.ui.proc.chooser.open, "a double click picks");
+	cr_expect_not(threads__is_open(&fx.ui), "a double click picks");
 	cr_expect_eq(tabs__scope(&fx.ui)->tid, 302);
 
 	/* On the process list, a double click opens the process. */
