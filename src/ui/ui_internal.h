@@ -215,18 +215,7 @@ struct procview {
 	struct detail *det;       /* view_detail.c's scratch */
 };
 
-/* save.c: `S` asks for a file name (prefilled with snapshot_default_path in
- * the current directory), encodes the model under its lock, and writes the
- * file after the loop has unlocked it. */
-enum { UI_SAVE_PATH_MAX = 4096 };
-struct ui_save {
-	bool editing;             /* the file name prompt is open */
-	char path[UI_SAVE_PATH_MAX];
-	bool pending;             /* buf holds an encoded model for `target` */
-	struct snapshot_buf buf;
-	char target[UI_SAVE_PATH_MAX];
-	unsigned long long samples; /* in the encoded model */
-};
+struct ui_save;
 
 /* ui.c: pause (p) in progress. ui__pause encodes the live model into buf
  * and starts a worker thread that loads it into a model of its own; the
@@ -273,7 +262,8 @@ struct ui {
 	enum theme_element msg_elem;
 	double msg_until;         /* monotonic seconds */
 	unsigned long long log_seen;
-	struct ui_save save;       /* the S prompt and a save waiting to be written (save.c) */
+	struct ui_save *save;      /* save.c's: the S prompt and a save waiting to be
+				      written (NULL until the first S) */
 	struct ui_budget budget;   /* the live budget's results (budget_view.c) */
 };
 
@@ -491,13 +481,17 @@ int save__key(struct ui *ui, int key);
 bool save__editing(const struct ui *ui);
 int save__prompt_key(struct ui *ui, int key);
 /* Encodes the model for path (model locked). Returns 0, or a negative errno
- * (-ENAMETOOLONG, -EINVAL for an empty path) with the reason shown. */
+ * (-ENAMETOOLONG past UI_SAVE_PATH_MAX bytes, -EINVAL for an empty path)
+ * with the reason shown. */
+enum { UI_SAVE_PATH_MAX = 4096 };
 int save__encode(struct ui *ui, const char *path);
 bool save__pending(const struct ui *ui);
 /* Writes what save__encode prepared (model unlocked). Returns UI_REDRAW. */
 int save__write_pending(struct ui *ui);
 /* Adds the prompt as the status line when it is open; returns whether it did. */
 bool save__status(struct ui *ui, struct lines *out);
+/* The file name in the prompt ("" before the first S). */
+const char *save__path(const struct ui *ui);
 void save__release(struct ui *ui);
 
 /* budget_view.c — perftop run --budget. budget_view__judge measures the
