@@ -50,18 +50,7 @@ struct ui_binding {
 	int (*fn)(struct ui *ui, int key);
 };
 
-struct listview {
-	enum proc_sort sort;
-	bool desc;
-	char filter[UI_FILTER_MAX];
-	bool editing;             /* the filter prompt is open */
-	bool chooser;             /* the F6 sort chooser is open */
-	int chooser_sel;          /* index into the sortable columns */
-	struct process **rows;    /* valid only while the model is locked */
-	size_t nrows, rows_alloc;
-	size_t total;             /* processes before filtering */
-	struct browser br;
-};
+struct listview;
 
 /* The process view's tabs, shown once the process has a profile: the tab
  * table. In the order Tab walks them and 1 to 7 choose them, each with its
@@ -256,7 +245,7 @@ struct ui {
 	bool utf8;
 	bool batch;               /* plain text for --batch: counts without separators */
 	enum chart_style chart_style;
-	struct listview list;
+	struct listview *list;     /* view_list.c's */
 	struct procview proc;
 	char msg[MSGLOG_LEN + 64];/* status message; "" when none */
 	enum theme_element msg_elem;
@@ -330,9 +319,17 @@ void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, si
  * tasks and load. Returns the lines added. Model locked. */
 int header__draw(struct lines *out, const struct model *m, int width, int cpu_rows_max);
 
-/* view_list.c — the process list. init/release own lv's rows and browser. */
-void listview__init(struct listview *lv);
-void listview__release(struct listview *lv);
+/* view_list.c — the process list. new/free own its rows and browser. */
+struct listview *listview__new(void);
+void listview__free(struct listview *lv);
+/* Rows listed at the last rebuild (after the filter). */
+size_t listview__nrows(const struct ui *ui);
+/* The list's browser (its rows' pids and selection), and its sort. */
+const struct browser *listview__browser(const struct ui *ui);
+void listview__sort(const struct ui *ui, enum proc_sort *sort, bool *desc);
+/* UI_KEY_MOUSE on the list: a click selects, a double click opens the
+ * process; nothing while the filter prompt or the sort chooser is open. */
+int listview__mouse(struct ui *ui);
 /* Adds exactly `rows` lines: the column header and the visible rows (after
  * listview__rebuild in the same locked section). */
 void listview__draw(struct ui *ui, struct lines *out, int rows);
