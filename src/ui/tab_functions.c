@@ -294,7 +294,7 @@ static void forder_sort(struct funcs_order *o, uint32_t *out, size_t *nout, size
 void tab_functions__sort_stats(const struct ui *ui, unsigned long *sorts,
 			       unsigned long *name_ranks)
 {
-	const struct functab *s = ui->proc.tabs.module_state[PTAB_FUNCTIONS];
+	const struct functab *s = tabs__state(ui, PTAB_FUNCTIONS);
 
 	*sorts = s->forder ? s->forder->sorts : 0;
 	*name_ranks = s->forder ? s->forder->name_ranks : 0;
@@ -302,7 +302,7 @@ void tab_functions__sort_stats(const struct ui *ui, unsigned long *sorts,
 
 uint32_t tab_functions__row(const struct ui *ui, size_t i)
 {
-	const struct functab *s = ui->proc.tabs.module_state[PTAB_FUNCTIONS];
+	const struct functab *s = tabs__state(ui, PTAB_FUNCTIONS);
 
 	return s->funcs[i];
 }

@@ -108,6 +108,11 @@ struct browser *tabs__browser(struct ui *ui, enum proc_tab tab)
 	return &ui->proc.tabs.br[tab];
 }
 
+void *tabs__state(const struct ui *ui, enum proc_tab tab)
+{
+	return ui->proc.tabs.module_state[tab];
+}
+
 void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab)
 {
 	ui->proc.tabs.tab = tab;

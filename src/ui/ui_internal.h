@@ -397,8 +397,10 @@ const char *tabs__title(enum proc_tab tab);
 /* The current tab; tabs__select shows tab (rebuilding it). Model locked. */
 enum proc_tab tabs__current(const struct ui *ui);
 void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab);
-/* Tab's browser (its rows and selection). */
+/* Tab's browser (its rows and selection), and its module's state (what
+ * its create() returned: for the module's own accessors). */
 struct browser *tabs__browser(struct ui *ui, enum proc_tab tab);
+void *tabs__state(const struct ui *ui, enum proc_tab tab);
 /* The view over everything in the scope: scope.win itself when the window
  * is everything. Rebuilt every frame only for tabs that call it in their
  * rebuild (the Functions tab): a tab calls tabs__scope_all_update first. */
