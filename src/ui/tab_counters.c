@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -111,7 +112,7 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 	struct countertab *s = state;
 	size_t n = profile_counter_count(p);
 	struct counter_sort_ctx c = { p, s };
-	double seconds = tabs__window_seconds[ui->proc.tabs.scope.window], now = profile_now(p);
+	double seconds = tabs__window_seconds[tabs__scope(ui)->window], now = profile_now(p);
 
 	if (s->counters_alloc < n) {
 		s->counters_alloc = n + 64;
@@ -135,7 +136,7 @@ static void draw_counter_name(struct line *l, const void *row, int width, const 
 	const struct draw_ctx *c = ctx;
 
 	cells__match(l, TE_ROW, ((const struct profile_counter *)row)->name, width,
-		     c->ui->proc.tabs.search);
+		     tabs__search(c->ui));
 }
 
 static void draw_counter_kind(struct line *l, const void *row, int width, const void *ctx)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -348,7 +349,7 @@ static void reset(void *state)
 static void rebuild(struct ui *ui, void *state, struct profile *p)
 {
 	struct functab *s = state;
-	const struct profile_view *all, *win = &ui->proc.tabs.scope.win;
+	const struct profile_view *all, *win = &tabs__scope(ui)->win;
 	struct funcs_order *o = s->forder;
 	size_t n;
 
@@ -373,7 +374,7 @@ static void draw_self(struct line *l, const void *row, int width, const void *ct
 	const struct draw_ctx *c = ctx;
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 
-	cells__percent(l, c->ui->proc.tabs.scope.win.self[id], c->ui->proc.tabs.scope.win.samples,
+	cells__percent(l, tabs__scope(c->ui)->win.self[id], tabs__scope(c->ui)->win.samples,
 		       width);
 }
 
@@ -382,7 +383,7 @@ static void draw_total(struct line *l, const void *row, int width, const void *c
 	const struct draw_ctx *c = ctx;
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 
-	cells__percent(l, c->ui->proc.tabs.scope.win.total[id], c->ui->proc.tabs.scope.win.samples,
+	cells__percent(l, tabs__scope(c->ui)->win.total[id], tabs__scope(c->ui)->win.samples,
 		       width);
 }
 
@@ -393,7 +394,7 @@ static void draw_samples(struct line *l, const void *row, int width, const void 
 	const struct draw_ctx *c = ctx;
 	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
 
-	cells__count(l, c->ui->proc.tabs.scope.win.self[id], width);
+	cells__count(l, tabs__scope(c->ui)->win.self[id], width);
 }
 
 static void draw_function(struct line *l, const void *row, int width, const void *ctx)
@@ -401,7 +402,7 @@ static void draw_function(struct line *l, const void *row, int width, const void
 	const struct draw_ctx *c = ctx;
 
 	cells__match(l, TE_ROW, ((const struct profile_func *)row)->name, width,
-		     c->ui->proc.tabs.search);
+		     tabs__search(c->ui));
 }
 
 static void draw_module(struct line *l, const void *row, int width, const void *ctx)
@@ -470,7 +471,7 @@ static void draw(struct ui *ui, void *state, struct lines *out, struct profile *
 	struct functab *s = state;
 	struct browser *b = tabs__browser(ui, PTAB_FUNCTIONS);
 	struct draw_ctx c = { ui, p, s };
-	bool file = ui->proc.tabs.show_file;
+	bool file = tabs__show_file(ui);
 
 	if (s->detail) {
 		s->subject = (struct detail_subject){ DETAIL_NONE, 0, NULL };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -142,7 +143,7 @@ static void draw_log_text(struct line *l, const void *row, int width, const void
 	const struct draw_ctx *c = ctx;
 
 	cells__match(l, TE_ROW, ((const struct log_row *)row)->text, width,
-		     c->ui->proc.tabs.search);
+		     tabs__search(c->ui));
 }
 
 static const struct browser_column log_columns[] = {

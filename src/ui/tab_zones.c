@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -139,7 +140,7 @@ static long long id_of_zone(const void *rows, size_t i)
 static void rebuild(struct ui *ui, void *state, struct profile *p)
 {
 	struct zonetab *s = state;
-	const struct tabs_scope *sc = &ui->proc.tabs.scope;
+	const struct tabs_scope *sc = tabs__scope(ui);
 	size_t n = profile_zone_count(p);
 	double seconds = tabs__window_seconds[sc->window];
 	bool exact = !sc->tid && seconds <= 0;
@@ -172,7 +173,7 @@ static void draw_zone_name(struct line *l, const void *row, int width, const voi
 	const struct draw_ctx *c = ctx;
 
 	cells__match(l, TE_ROW, ((const struct zone_row *)row)->name, width,
-		     c->ui->proc.tabs.search);
+		     tabs__search(c->ui));
 }
 
 static void draw_zone_count(struct line *l, const void *row, int width, const void *ctx)

@@ -20,7 +20,27 @@
 #include <strings.h>
 
 #include "ui/prompt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+/* The container's state: which tab, the scope, the search, and each tab's
+ * browser and module state. */
+struct proctabs {
+	enum proc_tab tab;
+	struct browser br[PTAB_COUNT];
+	struct tabs_scope scope;
+	void *module_state[PTAB_COUNT];
+	bool show_file;           /* the FILE:LINE column (L), Functions and Tree */
+	char search[UI_FILTER_MAX];
+	bool searching;           /* the search prompt is open */
+	size_t search_origin;     /* the row selected when the prompt opened */
+	/* Where the last tab bar was drawn, for mouse clicks: its line, and
+	 * each tab's columns [start, end) (-1 when not shown; on a narrow bar
+	 * the arrows stand for the neighbours). */
+	int bar_line;
+	int bar_start[PTAB_COUNT], bar_end[PTAB_COUNT];
+};
 
 /* The tab table, from PROC_TABS. */
 static const struct tab_entry {
@@ -47,17 +67,18 @@ const char *tabs__title(enum proc_tab tab)
 /* The current tab's module and state. */
 static const struct tab_module *cur_module(const struct ui *ui)
 {
-	return tab_table[ui->proc.tabs.tab].module;
+	return tab_table[ui->proc.tabs->tab].module;
 }
 
 static void *cur_state(const struct ui *ui)
 {
-	return ui->proc.tabs.module_state[ui->proc.tabs.tab];
+	return ui->proc.tabs->module_state[ui->proc.tabs->tab];
 }
 
-void tabs__init(struct proctabs *t)
+struct proctabs *tabs__new(void)
 {
-	memset(t, 0, sizeof(*t));
+	struct proctabs *t = xcalloc(1, sizeof(*t));
+
 	t->show_file = true;
 	t->scope.window = TABS_DEFAULT_WINDOW;
 	profile_view_init(&t->scope.win);
@@ -66,10 +87,13 @@ void tabs__init(struct proctabs *t)
 		browser_init(&t->br[i]);
 		t->module_state[i] = tab_table[i].module->create((enum proc_tab)i);
 	}
+	return t;
 }
 
-void tabs__release(struct proctabs *t)
+void tabs__free(struct proctabs *t)
 {
+	if (!t)
+		return;
 	for (int i = 0; i < PTAB_COUNT; i++) {
 		browser_release(&t->br[i]);
 		tab_table[i].module->destroy(t->module_state[i]);
@@ -77,6 +101,7 @@ void tabs__release(struct proctabs *t)
 	}
 	profile_view_release(&t->scope.win);
 	profile_view_release(&t->scope.all);
+	free(t);
 }
 
 void tabs__reset(struct proctabs *t)
@@ -95,49 +120,62 @@ void tabs__counts_reset(struct ui *ui)
 {
 	for (int i = 0; i < PTAB_COUNT; i++)
 		if (tab_table[i].module->counts_reset)
-			tab_table[i].module->counts_reset(ui->proc.tabs.module_state[i]);
+			tab_table[i].module->counts_reset(ui->proc.tabs->module_state[i]);
 }
 
 enum proc_tab tabs__current(const struct ui *ui)
 {
-	return ui->proc.tabs.tab;
+	return ui->proc.tabs->tab;
 }
 
 struct browser *tabs__browser(struct ui *ui, enum proc_tab tab)
 {
-	return &ui->proc.tabs.br[tab];
+	return &ui->proc.tabs->br[tab];
 }
 
 void *tabs__state(const struct ui *ui, enum proc_tab tab)
 {
-	return ui->proc.tabs.module_state[tab];
+	return ui->proc.tabs->module_state[tab];
 }
 
 void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab)
 {
-	ui->proc.tabs.tab = tab;
+	ui->proc.tabs->tab = tab;
 	tabs__rebuild(ui, p);
 }
 
 const struct tabs_scope *tabs__scope(const struct ui *ui)
 {
-	return &ui->proc.tabs.scope;
+	return &ui->proc.tabs->scope;
 }
 
 void tabs__set_tid(struct ui *ui, pid_t tid)
 {
-	ui->proc.tabs.scope.tid = tid;
+	ui->proc.tabs->scope.tid = tid;
 }
 
 void tabs__set_window(struct ui *ui, int window)
 {
 	if (window >= 0 && window < TABS_NWINDOWS)
-		ui->proc.tabs.scope.window = window;
+		ui->proc.tabs->scope.window = window;
 }
 
 const char *tabs__search(const struct ui *ui)
 {
-	return ui->proc.tabs.search;
+	return ui->proc.tabs->search;
+}
+
+bool tabs__search_clear(struct ui *ui)
+{
+	bool had = ui->proc.tabs->search[0];
+
+	ui->proc.tabs->search[0] = '\0';
+	return had;
+}
+
+bool tabs__show_file(const struct ui *ui)
+{
+	return ui->proc.tabs->show_file;
 }
 
 bool tabs__keys_first(const struct ui *ui)
@@ -151,14 +189,14 @@ bool tabs__keys_first(const struct ui *ui)
 
 const struct profile_view *tabs__scope_all(const struct ui *ui)
 {
-	const struct tabs_scope *s = &ui->proc.tabs.scope;
+	const struct tabs_scope *s = &ui->proc.tabs->scope;
 
 	return tabs__window_seconds[s->window] > 0 ? &s->all : &s->win;
 }
 
 void tabs__scope_all_update(struct ui *ui, struct profile *p)
 {
-	struct tabs_scope *s = &ui->proc.tabs.scope;
+	struct tabs_scope *s = &ui->proc.tabs->scope;
 
 	if (tabs__scope_all(ui) == &s->all)
 		profile_view_update(p, &s->all, profile_now(p));
@@ -177,13 +215,13 @@ static void update_scope(struct proctabs *t, struct profile *p)
 
 void tabs__rebuild(struct ui *ui, struct profile *p)
 {
-	update_scope(&ui->proc.tabs, p);
+	update_scope(ui->proc.tabs, p);
 	cur_module(ui)->rebuild(ui, cur_state(ui), p);
 }
 
 void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct profile *p)
 {
-	const struct tabs_scope *s = &ui->proc.tabs.scope;
+	const struct tabs_scope *s = &ui->proc.tabs->scope;
 	const char *dot = ui->utf8 ? " · " : ", ";
 	double secs = tabs__window_seconds[s->window];
 	char win[32], thr[PROFILE_THREAD_NAME_LEN + 32];
@@ -268,7 +306,7 @@ static void bar_mark(struct proctabs *t, int i, int start, int end)
 
 static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 	struct line *l = lines_begin(out, ui->width);
 	char right[UI_FILTER_MAX + 160], label[64], scope[PROFILE_THREAD_NAME_LEN + 64], sort[64];
 	bool counts = true, brief = false;
@@ -375,7 +413,7 @@ static bool contains(const char *text, const char *needle)
 static bool search_jump(struct ui *ui, const struct profile *p, size_t from, int dir,
 			bool inclusive)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 	struct browser *b = &t->br[t->tab];
 	const struct tab_module *m = cur_module(ui);
 	size_t n = b->n;
@@ -403,13 +441,13 @@ static void no_match(struct ui *ui)
 {
 	char msg[UI_FILTER_MAX + 32];
 
-	snprintf(msg, sizeof(msg), "no match for '%s'", ui->proc.tabs.search);
+	snprintf(msg, sizeof(msg), "no match for '%s'", ui->proc.tabs->search);
 	ui__message(ui, TE_STATUS_WARN, msg);
 }
 
 static int key_searching(struct ui *ui, struct profile *p, int key)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 	struct browser *b = &t->br[t->tab];
 	bool table = cur_module(ui)->table;
 
@@ -439,18 +477,18 @@ static int key_searching(struct ui *ui, struct profile *p, int key)
 
 bool tabs__editing(const struct ui *ui)
 {
-	return ui->proc.tabs.searching;
+	return ui->proc.tabs->searching;
 }
 
 bool tabs__status(struct ui *ui, struct lines *out)
 {
 	struct line *l;
 
-	if (!ui->proc.tabs.searching)
+	if (!ui->proc.tabs->searching)
 		return false;
 	l = lines_begin(out, ui->width);
 	line_put(l, TE_FILTER, " Search: ");
-	line_put(l, TE_FILTER, ui->proc.tabs.search);
+	line_put(l, TE_FILTER, ui->proc.tabs->search);
 	line_put(l, TE_FILTER, "_");
 	line_put(l, TE_FILTER, "   Enter keep  Esc cancel  n/N next/previous");
 	line_fill(l, TE_FILTER);
@@ -461,7 +499,7 @@ bool tabs__status(struct ui *ui, struct lines *out)
 
 static void switch_tab(struct ui *ui, struct profile *p, int step)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 
 	tabs__select(ui, p, (enum proc_tab)(((int)t->tab + step + PTAB_COUNT) % PTAB_COUNT));
 }
@@ -482,7 +520,7 @@ static int module_wheel(struct ui *ui, struct profile *p)
 
 int tabs__mouse(struct ui *ui, struct profile *p)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 	const struct ui_mouse *ms = &ui->mouse;
 	const struct tab_module *m = cur_module(ui);
 	struct browser *b = &t->br[t->tab];
@@ -514,7 +552,7 @@ int tabs__mouse(struct ui *ui, struct profile *p)
 
 int tabs__key(struct ui *ui, struct profile *p, int key)
 {
-	struct proctabs *t = &ui->proc.tabs;
+	struct proctabs *t = ui->proc.tabs;
 	struct browser *b = &t->br[t->tab];
 	const struct tab_module *m = cur_module(ui);
 	int r;

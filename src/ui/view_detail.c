@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -123,7 +124,7 @@ static int figures(struct lines *out, int width, int max_lines, const char *cons
 static void scope_text(const struct ui *ui, const struct profile *p, char *thr, size_t thr_len,
 		       char *win, size_t win_len)
 {
-	const struct tabs_scope *s = &ui->proc.tabs.scope;
+	const struct tabs_scope *s = tabs__scope(ui);
 	double secs = tabs__window_seconds[s->window];
 	char w[16];
 
@@ -404,7 +405,7 @@ static void zone_chart(struct ui *ui, struct lines *out, int i, int width, int h
 static void zone_detail(struct ui *ui, struct lines *out, struct profile *p, uint32_t zone,
 			const struct zone_figures *f, int rows)
 {
-	const struct proctabs *t = &ui->proc.tabs;
+	const struct tabs_scope *sc = tabs__scope(ui);
 	struct profile_zone_summary s;
 	char thr[PROFILE_THREAD_NAME_LEN + 16], win[32], cnt[32], rate[32], mean[16], p50[16],
 		p95[16], p99[16], mx[16];
@@ -414,7 +415,7 @@ static void zone_detail(struct ui *ui, struct lines *out, struct profile *p, uin
 	bool utf8 = lines_utf8();
 	size_t start = out->n;
 	int avail, ch;
-	struct zone_charts c = { p, zone, t->scope.tid };
+	struct zone_charts c = { p, zone, sc->tid };
 
 	scope_text(ui, p, thr, sizeof(thr), win, sizeof(win));
 	fmt_count(cnt, sizeof(cnt), f->count, true);
@@ -429,7 +430,7 @@ static void zone_detail(struct ui *ui, struct lines *out, struct profile *p, uin
 			snprintf(p99, sizeof(p99), "-");
 	figures(out, ui->width, rows >= 8 ? 2 : 1, labels, values,
 		sizeof(labels) / sizeof(*labels));
-	profile_zone_summary(p, zone, t->scope.tid, tabs__window_seconds[t->scope.window],
+	profile_zone_summary(p, zone, sc->tid, tabs__window_seconds[sc->window],
 			     profile_now(p), &s, &ui->proc.det->hist);
 	avail = rows - (int)(out->n - start);
 	ch = charts_lines(avail, 4);

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/waitstatus.h"
@@ -42,7 +43,7 @@ void procview__init(struct procview *pv)
 	chart_init(&pv->chart);
 	lines_init(&pv->left);
 	lines_init(&pv->right);
-	tabs__init(&pv->tabs);
+	pv->tabs = tabs__new();
 	pv->chooser = threads__new();
 	pv->det = detail__create();
 }
@@ -53,7 +54,8 @@ void procview__release(struct procview *pv)
 	free(pv->buf);
 	lines_release(&pv->left);
 	lines_release(&pv->right);
-	tabs__release(&pv->tabs);
+	tabs__free(pv->tabs);
+	pv->tabs = NULL;
 	threads__free(pv->chooser);
 	pv->chooser = NULL;
 	detail__destroy(pv->det);
@@ -63,7 +65,7 @@ void procview__release(struct procview *pv)
 void procview__open(struct ui *ui, pid_t pid)
 {
 	if (pid != ui->proc.pid) {
-		tabs__reset(&ui->proc.tabs);
+		tabs__reset(ui->proc.tabs);
 		threads__close(ui);
 	}
 	ui->proc.pid = pid;
@@ -713,10 +715,8 @@ void procview__figures(struct ui *ui, struct lines *out)
 
 static int key_back(struct ui *ui, int key)
 {
-	if (key == UI_KEY_ESC && ui->proc.tabs.search[0]) {
-		ui->proc.tabs.search[0] = '\0'; /* Esc clears a search first */
-		return UI_REDRAW;
-	}
+	if (key == UI_KEY_ESC && tabs__search_clear(ui))
+		return UI_REDRAW; /* Esc clears a search first */
 	if (ui->standalone)
 		return key == 'q' ? UI_QUIT : UI_NONE;
 	procview__close(ui);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 

@@ -13,6 +13,7 @@
 
 #include "support/ui_fixture.h"
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/waitstatus.h"
 

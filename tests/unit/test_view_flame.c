@@ -17,6 +17,7 @@
 
 #include "ui/theme.h"
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;

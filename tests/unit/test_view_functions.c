@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -230,9 +231,10 @@ Test(view_functions, reset_empties_the_rows)
 
 Test(view_functions, the_selection_follows_its_function)
 {
-	struct browser *b = tabs__browser(&fx.ui, PTAB_FUNCTIONS);
+	struct browser *b;
 
 	start();
+	b = tabs__browser(&fx.ui, PTAB_FUNCTIONS);
 	browser_select(b, 1); /* parse */
 	cr_assert_eq(browser_selected_id(b), f_parse);
 	add(301, f_alpha, 20, 2, true);

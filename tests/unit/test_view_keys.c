@@ -18,6 +18,7 @@
 
 #include "cli/options.h"
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
