@@ -138,9 +138,14 @@ void *tabs__state(const struct ui *ui, enum proc_tab tab)
 	return ui->proc.tabs->module_state[tab];
 }
 
-void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab)
+void tabs__set_tab(struct ui *ui, enum proc_tab tab)
 {
 	ui->proc.tabs->tab = tab;
+}
+
+void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab)
+{
+	tabs__set_tab(ui, tab);
 	tabs__rebuild(ui, p);
 }
 

@@ -166,9 +166,11 @@ void tabs__table_draw(struct ui *ui, struct lines *out, struct browser *b, int r
 const struct tab_module *tabs__module(enum proc_tab tab);
 /* A tab's title ("Functions"). */
 const char *tabs__title(enum proc_tab tab);
-/* The current tab; tabs__select shows tab (rebuilding it). Model locked. */
+/* The current tab; tabs__select shows tab (rebuilding it, model locked),
+ * tabs__set_tab from the next frame on (which rebuilds it). */
 enum proc_tab tabs__current(const struct ui *ui);
 void tabs__select(struct ui *ui, struct profile *p, enum proc_tab tab);
+void tabs__set_tab(struct ui *ui, enum proc_tab tab);
 /* Tab's browser (its rows and selection), and its module's state (what
  * its create() returned: for the module's own accessors). */
 struct browser *tabs__browser(struct ui *ui, enum proc_tab tab);
