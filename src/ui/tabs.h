@@ -48,7 +48,7 @@ enum proc_tab {
  * bar, the scope, the search prompt, tab switching and the mouse on the
  * bar, and hands the rest to the module through these hooks. Every hook is
  * called with the model locked; `state` is what create() returned (the
- * module's private state). The scope (ui->proc.tabs.scope) is refreshed
+ * module's private state). The scope (tabs__scope) is refreshed
  * before rebuild() on every frame. Hooks marked "may be NULL" are optional.
  *
  * A table tab (table true: Functions, Zones, Counters, Log) lists rows in

@@ -50,23 +50,12 @@ struct ui_binding {
 	int (*fn)(struct ui *ui, int key);
 };
 
-struct listview;
-
-/* A zone's figures as the tables show them: count, mean, min and max exact
- * (the agent's statistics) when the agent sent them, percentiles from the
- * histogram of the events received (0 when none arrived). Durations in ns. */
-struct zone_figures {
-	uint64_t count;
-	double rate_per_s;
-	double total_ns, mean_ns, min_ns, max_ns;
-	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
-	bool have_pcts;           /* events arrived: the percentiles mean something */
-};
-
-struct threadchooser;
-
-struct detail;
-struct proctabs;
+/* Each view's state, private to its file. */
+struct listview;      /* view_list.c */
+struct proctabs;      /* tabs.c */
+struct threadchooser; /* view_threads.c */
+struct detail;        /* view_detail.c */
+struct ui_save;       /* save.c */
 
 struct procview {
 	pid_t pid;
@@ -75,13 +64,11 @@ struct procview {
 	float *buf;               /* samples copied out of a series */
 	size_t buf_alloc;
 	struct lines left, right; /* scratch: the two charts side by side */
-	struct proctabs *tabs;     /* tabs.c's */
-	struct threadchooser *chooser; /* view_threads.c's */
-	struct drop_meter drops;  /* agent_line.c */
-	struct detail *det;       /* view_detail.c's scratch */
+	struct proctabs *tabs;    /* the tabs under the charts */
+	struct threadchooser *chooser; /* t */
+	struct drop_meter drops;  /* the agent line's */
+	struct detail *det;       /* a detail screen's scratch */
 };
-
-struct ui_save;
 
 /* ui.c: pause (p) in progress. ui__pause encodes the live model into buf
  * and starts a worker thread that loads it into a model of its own; the
@@ -122,14 +109,14 @@ struct ui {
 	bool utf8;
 	bool batch;               /* plain text for --batch: counts without separators */
 	enum chart_style chart_style;
-	struct listview *list;     /* view_list.c's */
+	struct listview *list;    /* the process list */
 	struct procview proc;
 	char msg[MSGLOG_LEN + 64];/* status message; "" when none */
 	enum theme_element msg_elem;
 	double msg_until;         /* monotonic seconds */
 	unsigned long long log_seen;
-	struct ui_save *save;      /* save.c's: the S prompt and a save waiting to be
-				      written (NULL until the first S) */
+	struct ui_save *save;     /* the S prompt and a save waiting to be written
+				     (NULL until the first S) */
 	struct ui_budget budget;   /* the live budget's results (budget_view.c) */
 };
 
@@ -236,6 +223,17 @@ void procview__open(struct ui *ui, pid_t pid);
 void procview__close(struct ui *ui);
 extern const struct ui_binding procview__bindings[];
 extern const size_t procview__nbindings;
+
+/* A zone's figures as the tables show them: count, mean, min and max exact
+ * (the agent's statistics) when the agent sent them, percentiles from the
+ * histogram of the events received (0 when none arrived). Durations in ns. */
+struct zone_figures {
+	uint64_t count;
+	double rate_per_s;
+	double total_ns, mean_ns, min_ns, max_ns;
+	double p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
+	bool have_pcts;           /* events arrived: the percentiles mean something */
+};
 
 /* tab_zones.c: a zone's figures from its summary over everything
  * (profile_zone_summary with seconds 0) and the agent's exact statistics. */
