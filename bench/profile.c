@@ -12,6 +12,7 @@
 #include "bench_util.h"
 #include "model/model.h"
 #include "model/profile.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static long rss_kb(const char *field)
@@ -63,14 +64,10 @@ static void add_second(struct profile *p)
 
 enum { UI_W = 200, UI_H = 60, UI_REFRESHES = 5 };
 
-/* The tabs' names as the tab bar shows them, for the rows printed; a tab
- * added later is still measured and printed by number. */
+/* The tabs' names as the tab bar shows them, for the rows printed. */
 static const char *tab_name(int tab)
 {
-	static const char *const names[] = { "Functions", "Tree", "Callers", "Flame",
-					     "Zones", "Counters", "Log" };
-
-	return tab < (int)(sizeof(names) / sizeof(names[0])) ? names[tab] : "(new tab)";
+	return tabs__title((enum proc_tab)tab);
 }
 
 /* Times one tab in one scope: the first frame after switching to it, then
@@ -81,7 +78,7 @@ static double bench_tab(struct ui *ui, struct lines *frame, struct profile *p, i
 {
 	double t[UI_REFRESHES], a, sw;
 
-	ui->proc.tabs.tab = (enum proc_tab)tab;
+	tabs__set_tab(ui, (enum proc_tab)tab);
 	a = bench_now_s();
 	ui__frame(ui, frame);
 	sw = bench_now_s() - a;
@@ -128,8 +125,8 @@ static double bench_views(struct model *m, pid_t pid, struct profile *p, pid_t o
 		bool thread = w == TABS_NWINDOWS;
 		int win = thread ? TABS_NWINDOWS - 1 : w;
 
-		ui.proc.tabs.scope.window = win;
-		ui.proc.tabs.scope.tid = thread ? one_tid : 0;
+		tabs__set_window(&ui, win);
+		tabs__set_tid(&ui, thread ? one_tid : 0);
 		if (tabs__window_seconds[win] > 0)
 			snprintf(scope, sizeof(scope), "%s, %.0f s", thread ? "1 thread" : "merged",
 				 tabs__window_seconds[win]);

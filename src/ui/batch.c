@@ -371,7 +371,7 @@ static void batch_frame(struct ui *ui, struct lines *out)
 	listview__rebuild(ui);
 	header__draw(out, ui->m, ui->width, 8);
 	/* Every process: as many rows as there are, plus the column header. */
-	listview__draw(ui, out, (int)ui->list.nrows + 1);
+	listview__draw(ui, out, (int)listview__nrows(ui) + 1);
 }
 
 /* SIGINT, SIGTERM and SIGHUP end the refreshes (poll returns EINTR: no SA_RESTART),

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
 #include "ui/ui_internal.h"
 
 enum {

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 enum { KEY_COL = 14, INDENT = 2 };
@@ -65,16 +66,14 @@ static void list_bindings(struct ui *ui, struct lines *out, const struct ui_bind
  * whether it did (a module tab with keys, on the process view). */
 static bool module_bindings(struct ui *ui, struct lines *out, size_t start, int rows)
 {
-	static const char *const names[PTAB_COUNT] = { "Functions", "Tree",     "Callers", "Flame",
-						       "Zones",     "Counters", "Log" };
-	const struct tab_module *m = tabs__module(ui->proc.tabs.tab);
+	const struct tab_module *m = tabs__module(tabs__current(ui));
 	struct line *l;
 
 	if (ui->screen != UI_SCREEN_PROC || !m || !m->nbindings ||
 	    (int)(out->n - start) + 3 > rows)
 		return false;
 	l = lines_begin(out, ui->width);
-	line_printf(l, TE_TITLE, " keys of the %s tab ", names[ui->proc.tabs.tab]);
+	line_printf(l, TE_TITLE, " keys of the %s tab ", tabs__title(tabs__current(ui)));
 	line_fill(l, TE_DEFAULT);
 	list_bindings(ui, out, m->bindings, m->nbindings, start, rows);
 	return true;

@@ -17,12 +17,35 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+/* `S` asks for a file name (prefilled with snapshot_default_path in the
+ * current directory), encodes the model under its lock, and writes the
+ * file after the loop has unlocked it. */
+struct ui_save {
+	bool editing;             /* the file name prompt is open */
+	char path[UI_SAVE_PATH_MAX];
+	bool pending;             /* buf holds an encoded model for `target` */
+	struct snapshot_buf buf;
+	char target[UI_SAVE_PATH_MAX];
+	unsigned long long samples; /* in the encoded model */
+};
+
+/* ui->save, made at the first use. */
+static struct ui_save *state(struct ui *ui)
+{
+	if (!ui->save)
+		ui->save = xcalloc(1, sizeof(*ui->save));
+	return ui->save;
+}
 
 /* The default file name for what the screen shows. Model locked. */
 static void default_path(const struct ui *ui, char *out, size_t len)
@@ -37,75 +60,37 @@ static void default_path(const struct ui *ui, char *out, size_t len)
 
 int save__key(struct ui *ui, int key)
 {
+	struct ui_save *s = state(ui);
+
 	(void)key;
-	if (ui->save.pending)
+	if (s->pending)
 		return UI_NONE; /* one save at a time */
-	default_path(ui, ui->save.path, sizeof(ui->save.path));
-	ui->save.editing = true;
+	default_path(ui, s->path, sizeof(s->path));
+	s->editing = true;
 	ui->msg[0] = '\0';
 	return UI_REDRAW;
 }
 
 bool save__editing(const struct ui *ui)
 {
-	return ui->save.editing;
-}
-
-/* Removes the last UTF-8 character of s. */
-static void path_backspace(char *s)
-{
-	size_t len = strlen(s);
-
-	while (len > 0 && ((unsigned char)s[--len] & 0xc0) == 0x80)
-		;
-	s[len] = '\0';
-}
-
-/* Appends code point cp to s (size n) in UTF-8 when it fits. */
-static void path_append(char *s, size_t n, int cp)
-{
-	char enc[4];
-	size_t k, len = strlen(s);
-
-	if (cp < 0x80) {
-		enc[0] = (char)cp, k = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6)), enc[1] = (char)(0x80 | (cp & 0x3f)), k = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12)), enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f)), k = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18)), enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), enc[3] = (char)(0x80 | (cp & 0x3f));
-		k = 4;
-	}
-	if (len + k + 1 > n)
-		return;
-	memcpy(s + len, enc, k);
-	s[len + k] = '\0';
+	return ui->save && ui->save->editing;
 }
 
 int save__prompt_key(struct ui *ui, int key)
 {
-	struct ui_save *s = &ui->save;
+	struct ui_save *s = state(ui);
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(s->path, sizeof(s->path), key)) {
+	case PROMPT_ACCEPT:
 		s->editing = false;
 		save__encode(ui, s->path);
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		s->editing = false;
 		return UI_REDRAW;
-	case UI_KEY_BACKSPACE:
-		path_backspace(s->path);
-		return UI_REDRAW;
-	case UI_KEY_CTRL('u'):
-		s->path[0] = '\0';
+	case PROMPT_CHANGED:
 		return UI_REDRAW;
 	default:
-		if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f)
-			path_append(s->path, sizeof(s->path), key);
 		return key >= UI_KEY_SPECIAL ? UI_NONE : UI_REDRAW;
 	}
 }
@@ -139,7 +124,7 @@ static void fill_meta(const struct ui *ui, struct snapshot_meta *meta)
 
 int save__encode(struct ui *ui, const char *path)
 {
-	struct ui_save *s = &ui->save;
+	struct ui_save *s = state(ui);
 	struct snapshot_meta meta;
 	char msg[UI_SAVE_PATH_MAX + 64];
 
@@ -163,7 +148,7 @@ int save__encode(struct ui *ui, const char *path)
 
 bool save__pending(const struct ui *ui)
 {
-	return ui->save.pending;
+	return ui->save && ui->save->pending;
 }
 
 /* Appends src to out (size len, holding *used bytes), cut to fit. */
@@ -202,7 +187,7 @@ static void fit_error(char *out, size_t len, const char *why, const char *path)
 
 int save__write_pending(struct ui *ui)
 {
-	struct ui_save *s = &ui->save;
+	struct ui_save *s = state(ui);
 	char why[UI_SAVE_PATH_MAX + 128], size[32], count[32];
 	struct stat st;
 	int rc;
@@ -233,19 +218,26 @@ bool save__status(struct ui *ui, struct lines *out)
 {
 	struct line *l;
 
-	if (!ui->save.editing)
+	if (!save__editing(ui))
 		return false;
 	l = lines_begin(out, ui->width);
 	line_put(l, TE_FILTER, " Save snapshot to: ");
-	line_put(l, TE_FILTER, ui->save.path);
+	line_put(l, TE_FILTER, ui->save->path);
 	line_put(l, TE_FILTER, "_   Enter save  Esc cancel");
 	line_fill(l, TE_FILTER);
 	return true;
 }
 
+const char *save__path(const struct ui *ui)
+{
+	return ui->save ? ui->save->path : "";
+}
+
 void save__release(struct ui *ui)
 {
-	snapshot_buf_release(&ui->save.buf);
-	ui->save.pending = false;
-	ui->save.editing = false;
+	if (!ui->save)
+		return;
+	snapshot_buf_release(&ui->save->buf);
+	free(ui->save);
+	ui->save = NULL;
 }

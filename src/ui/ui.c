@@ -48,7 +48,7 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 	ui->width = 80;
 	ui->height = 24;
 	lines_set_utf8(utf8);
-	listview__init(&ui->list);
+	ui->list = listview__new();
 	procview__init(&ui->proc);
 	ui->log_seen = 0; /* a warning logged before the screen (the socket refused) is shown */
 	if (opt->pid > 0) {
@@ -63,7 +63,8 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 void ui__release(struct ui *ui)
 {
 	ui__resume(ui); /* stops and joins a worker still loading */
-	listview__release(&ui->list);
+	listview__free(ui->list);
+	ui->list = NULL;
 	procview__release(&ui->proc);
 	save__release(ui);
 	budget_view__release(ui);
@@ -173,20 +174,6 @@ int ui__mouse_browser(const struct ui *ui, struct browser *b, bool *activate)
 	browser_select(b, (size_t)row);
 	*activate = ms->double_click;
 	return UI_REDRAW;
-}
-
-/* A click on the process list selects; a double click opens the process. */
-static int list_mouse(struct ui *ui)
-{
-	bool activate;
-	int r;
-
-	if (ui->list.editing || ui->list.chooser)
-		return UI_NONE;
-	r = ui__mouse_browser(ui, &ui->list.br, &activate);
-	if (activate)
-		r |= listview__key(ui, UI_KEY_ENTER);
-	return r;
 }
 
 void ui__message(struct ui *ui, enum theme_element elem, const char *text)
@@ -329,7 +316,7 @@ int ui__key(struct ui *ui, int key)
 	if (ui->screen == UI_SCREEN_PROC)
 		return procview__key(ui, key) | UI_REDRAW;
 	if (key == UI_KEY_MOUSE)
-		return list_mouse(ui) | UI_REDRAW;
+		return listview__mouse(ui) | UI_REDRAW;
 	return listview__key(ui, key) | UI_REDRAW;
 }
 

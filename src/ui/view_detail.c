@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -39,29 +40,42 @@ enum {
 	BAR_MIN = 4,       /* narrower bars drop the marks column */
 };
 
-void detail__init(struct tabs_detail *d)
+/* The screen's scratch space, reused from frame to frame. */
+struct detail {
+	struct chart chart;
+	struct hist hist;         /* the zone's histogram in the scope */
+	float *buf;               /* a series copied out of the model */
+	size_t buf_alloc;
+	struct lines left, right; /* two charts side by side */
+};
+
+struct detail *detail__create(void)
 {
-	memset(d, 0, sizeof(*d));
+	struct detail *d = xcalloc(1, sizeof(*d));
+
 	chart_init(&d->chart);
 	hist_init(&d->hist);
 	lines_init(&d->left);
 	lines_init(&d->right);
+	return d;
 }
 
-void detail__release(struct tabs_detail *d)
+void detail__destroy(struct detail *d)
 {
+	if (!d)
+		return;
 	chart_release(&d->chart);
 	hist_release(&d->hist);
 	free(d->buf);
 	lines_release(&d->left);
 	lines_release(&d->right);
-	memset(d, 0, sizeof(*d));
+	free(d);
 }
 
 /* ---- pieces ------------------------------------------------------------------------- */
 
 /* Room for n floats in d->buf. */
-static float *detail_buf(struct tabs_detail *d, size_t n)
+static float *detail_buf(struct detail *d, size_t n)
 {
 	if (d->buf_alloc < n) {
 		d->buf_alloc = n;
@@ -110,7 +124,7 @@ static int figures(struct lines *out, int width, int max_lines, const char *cons
 static void scope_text(const struct ui *ui, const struct profile *p, char *thr, size_t thr_len,
 		       char *win, size_t win_len)
 {
-	const struct tabs_scope *s = &ui->proc.tabs.scope;
+	const struct tabs_scope *s = tabs__scope(ui);
 	double secs = tabs__window_seconds[s->window];
 	char w[16];
 
@@ -161,7 +175,7 @@ static void chart_box(struct ui *ui, struct lines *out, int width, int height, c
 		      const float *v, size_t n, size_t slots, double ymax, const char *top,
 		      enum theme_element elem)
 {
-	struct tabs_detail *d = &ui->proc.tabs.det;
+	struct detail *d = ui->proc.det;
 	int plot = width - YLABEL_W - 1;
 	bool utf8 = lines_utf8();
 	char axis[512];
@@ -199,7 +213,7 @@ static void charts_pair(struct ui *ui, struct lines *out, int lines_n, bool two,
 			void (*draw)(struct ui *, struct lines *, int, int, int, const void *),
 			const void *ctx)
 {
-	struct tabs_detail *d = &ui->proc.tabs.det;
+	struct detail *d = ui->proc.det;
 	int wl = (ui->width - SIDE_GAP) / 2, wr = ui->width - SIDE_GAP - wl;
 
 	if (!two || wr < SIDE_MIN) {
@@ -372,7 +386,7 @@ static void zone_chart(struct ui *ui, struct lines *out, int i, int width, int h
 {
 	const struct zone_charts *c = ctx;
 	enum profile_zone_pct pct = i ? PZ_P50 : PZ_P95;
-	float *v = detail_buf(&ui->proc.tabs.det, PROFILE_ZONE_SERIES);
+	float *v = detail_buf(ui->proc.det, PROFILE_ZONE_SERIES);
 	size_t n = profile_zone_pct_series(c->p, c->zone, c->tid, pct, profile_now(c->p), v,
 					   PROFILE_ZONE_SERIES);
 	double mx = 0, ymax;
@@ -388,21 +402,20 @@ static void zone_chart(struct ui *ui, struct lines *out, int i, int width, int h
 		  i ? TE_CHART_MEM : TE_CHART_CPU);
 }
 
-static void zone_detail(struct ui *ui, struct lines *out, struct profile *p,
-			const struct tabs_zone_row *row, int rows)
+static void zone_detail(struct ui *ui, struct lines *out, struct profile *p, uint32_t zone,
+			const struct zone_figures *f, int rows)
 {
-	struct proctabs *t = &ui->proc.tabs;
-	const struct zone_figures *f = &row->f;
+	const struct tabs_scope *sc = tabs__scope(ui);
 	struct profile_zone_summary s;
 	char thr[PROFILE_THREAD_NAME_LEN + 16], win[32], cnt[32], rate[32], mean[16], p50[16],
 		p95[16], p99[16], mx[16];
 	const char *labels[] = { "", "thread", "window", "count", "rate", "mean",
 				 "p50", "p95", "p99", "max" };
-	const char *values[] = { row->name, thr, win, cnt, rate, mean, p50, p95, p99, mx };
+	const char *values[] = { p->zones[zone].name, thr, win, cnt, rate, mean, p50, p95, p99, mx };
 	bool utf8 = lines_utf8();
 	size_t start = out->n;
 	int avail, ch;
-	struct zone_charts c = { p, row->id, t->scope.tid };
+	struct zone_charts c = { p, zone, sc->tid };
 
 	scope_text(ui, p, thr, sizeof(thr), win, sizeof(win));
 	fmt_count(cnt, sizeof(cnt), f->count, true);
@@ -417,11 +430,11 @@ static void zone_detail(struct ui *ui, struct lines *out, struct profile *p,
 			snprintf(p99, sizeof(p99), "-");
 	figures(out, ui->width, rows >= 8 ? 2 : 1, labels, values,
 		sizeof(labels) / sizeof(*labels));
-	profile_zone_summary(p, row->id, t->scope.tid, tabs__window_seconds[t->scope.window],
-			     profile_now(p), &s, &t->det.hist);
+	profile_zone_summary(p, zone, sc->tid, tabs__window_seconds[sc->window],
+			     profile_now(p), &s, &ui->proc.det->hist);
 	avail = rows - (int)(out->n - start);
 	ch = charts_lines(avail, 4);
-	zone_histogram(ui, out, &t->det.hist, avail - ch);
+	zone_histogram(ui, out, &ui->proc.det->hist, avail - ch);
 	while ((int)(out->n - start) < rows - ch)
 		lines_begin(out, ui->width);
 	if (ch)
@@ -438,7 +451,7 @@ static void counter_chart(struct ui *ui, struct lines *out, int i, int width, in
 	const struct profile_counter *c = ctx;
 	bool value = i == 1 || c->gauge;
 	const struct series *sr = value ? &c->values : &c->rates;
-	float *v = detail_buf(&ui->proc.tabs.det, sr->len ? sr->len : 1);
+	float *v = detail_buf(ui->proc.det, sr->len ? sr->len : 1);
 	size_t n = series_copy_last(sr, sr->len, v);
 	double mx = 0, ymax;
 	char top[32];
@@ -587,25 +600,30 @@ static void lines_detail(struct ui *ui, struct lines *out, struct profile *p, ui
 
 /* ---- entry points -------------------------------------------------------------------- */
 
-void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
+void detail__draw(struct ui *ui, struct lines *out, struct profile *p,
+		  const struct detail_subject *s, int rows)
 {
-	struct proctabs *t = &ui->proc.tabs;
-	const struct browser *b = &t->br[t->tab];
 	size_t start = out->n;
 
 	if (rows < 1)
 		return;
-	if (!b->n) {
+	switch (s->kind) {
+	case DETAIL_ZONE:
+		zone_detail(ui, out, p, s->id, s->f, rows);
+		break;
+	case DETAIL_COUNTER:
+		counter_detail(ui, out, &p->counters[s->id], rows);
+		break;
+	case DETAIL_LINES:
+		lines_detail(ui, out, p, s->id, rows);
+		break;
+	default: {
 		struct line *l = lines_begin(out, ui->width);
 
 		line_put(l, TE_ROW_DIM, " nothing to show: Esc goes back to the table");
 		line_fill(l, TE_DEFAULT);
-	} else if (t->tab == PTAB_ZONES && b->sel < t->nzones) {
-		zone_detail(ui, out, p, &t->zones[b->sel], rows);
-	} else if (t->tab == PTAB_COUNTERS && b->sel < t->ncounters) {
-		counter_detail(ui, out, &p->counters[t->counters[b->sel]], rows);
-	} else if (t->tab == PTAB_FUNCTIONS && b->sel < t->nfuncs) {
-		lines_detail(ui, out, p, t->funcs[b->sel], rows);
+		break;
+	}
 	}
 	while ((int)(out->n - start) < rows)
 		lines_begin(out, ui->width);
@@ -613,17 +631,14 @@ void detail__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 		out->n--;
 }
 
-int detail__key(struct ui *ui, struct profile *p, int key)
+int detail__key(struct browser *b, bool *open, int key)
 {
-	struct proctabs *t = &ui->proc.tabs;
-
-	(void)p;
 	switch (key) {
 	case UI_KEY_ESC:
 	case UI_KEY_LEFT:
 	case UI_KEY_BACKSPACE:
 	case 'q':
-		t->detail[t->tab] = false;
+		*open = false;
 		return UI_REDRAW;
 	case UI_KEY_ENTER:
 	case UI_KEY_RIGHT:
@@ -635,7 +650,7 @@ int detail__key(struct ui *ui, struct profile *p, int key)
 	case UI_KEY_PGDN:
 	case UI_KEY_HOME:
 	case UI_KEY_END:
-		return browser_key(&t->br[t->tab], key);
+		return browser_key(b, key);
 	default:
 		return UI_NONE;
 	}

@@ -20,36 +20,69 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
 
 enum {
 	DIFF_POINTS_BAD = 1,      /* a function's growth from this many points is bad */
 	DIFF_PCT_BAD = 10,        /* a zone's growth from this % is bad */
 };
 
+enum { DIFFTAB_FUNCTIONS, DIFFTAB_ZONES, DIFFTAB_COUNT };
 static const char *const tab_names[DIFFTAB_COUNT] = { "Functions", "Zones" };
 
-void diffview__init(struct diffview *v, const struct diff *d, const char *base_path,
-		    const char *new_path, bool utf8)
+/* The screen's state. */
+struct diffview {
+	const struct diff *d;
+	const char *base_path, *new_path;
+	int tab;                  /* DIFFTAB_* */
+	struct browser br[DIFFTAB_COUNT];
+	char search[UI_FILTER_MAX];
+	bool searching;
+	size_t search_origin;
+	bool help, utf8;
+	int width, height;
+	char msg[UI_FILTER_MAX + 32];
+};
+
+struct diffview *diffview__new(const struct diff *d, const char *base_path, const char *new_path,
+			       bool utf8)
 {
-	memset(v, 0, sizeof(*v));
+	struct diffview *v = xcalloc(1, sizeof(*v));
+
 	v->d = d;
 	v->base_path = base_path;
 	v->new_path = new_path;
 	v->utf8 = utf8;
 	for (int i = 0; i < DIFFTAB_COUNT; i++)
 		browser_init(&v->br[i]);
+	return v;
 }
 
-void diffview__release(struct diffview *v)
+void diffview__free(struct diffview *v)
 {
+	if (!v)
+		return;
 	for (int i = 0; i < DIFFTAB_COUNT; i++)
 		browser_release(&v->br[i]);
+	free(v);
+}
+
+size_t diffview__selected(const struct diffview *v)
+{
+	return v->br[v->tab].sel;
+}
+
+bool diffview__help_open(const struct diffview *v)
+{
+	return v->help;
 }
 
 static long long id_of_index(const void *rows, size_t i)
@@ -172,7 +205,7 @@ static void draw_func_name(struct line *l, const void *row, int width, const voi
 {
 	const struct diffview *v = ctx;
 
-	tabs__cell_match(l, TE_ROW, ((const struct diff_func *)row)->name, width, v->search);
+	cells__match(l, TE_ROW, ((const struct diff_func *)row)->name, width, v->search);
 }
 
 static void draw_func_note(struct line *l, const void *row, int width, const void *ctx)
@@ -226,7 +259,7 @@ static void draw_zone_name(struct line *l, const void *row, int width, const voi
 {
 	const struct diffview *v = ctx;
 
-	tabs__cell_match(l, TE_ROW, ((const struct diff_zone *)row)->name, width, v->search);
+	cells__match(l, TE_ROW, ((const struct diff_zone *)row)->name, width, v->search);
 }
 
 static void draw_zone_counts(struct line *l, const void *row, int width, const void *ctx)
@@ -547,34 +580,25 @@ static void no_match(struct diffview *v)
 static int key_searching(struct diffview *v, int key)
 {
 	struct browser *b = &v->br[v->tab];
-	size_t len = strlen(v->search);
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(v->search, sizeof(v->search), key)) {
+	case PROMPT_ACCEPT:
 		v->searching = false;
 		if (v->search[0] && !search_jump(v, b->sel, 1, true))
 			no_match(v);
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		v->searching = false;
 		v->search[0] = '\0';
 		browser_select(b, v->search_origin);
 		return UI_REDRAW;
-	case UI_KEY_BACKSPACE:
-		while (len > 0 && ((unsigned char)v->search[--len] & 0xc0) == 0x80)
-			;
-		v->search[len] = '\0';
+	case PROMPT_CHANGED:
 		break;
 	default:
-		if (key < 0x20 || key >= 0x80 || len + 2 > sizeof(v->search)) {
-			if (key < UI_KEY_SPECIAL)
-				return UI_REDRAW;
-			v->searching = false; /* a move ends the prompt and moves */
-			return diffview__key(v, key);
-		}
-		v->search[len] = (char)key;
-		v->search[len + 1] = '\0';
-		break;
+		if (key < UI_KEY_SPECIAL)
+			return UI_REDRAW;
+		v->searching = false; /* a move ends the prompt and moves */
+		return diffview__key(v, key);
 	}
 	if (!v->search[0] || !search_jump(v, v->search_origin, 1, true))
 		browser_select(b, v->search_origin);
@@ -679,15 +703,15 @@ static int diff_loop(struct diffview *v)
 int ui_diff_run(const struct diff *d, const char *base_path, const char *new_path,
 		const struct ui_options *opt)
 {
-	struct diffview v;
+	struct diffview *v;
 	int rc;
 
 	if (ui__screen_start(opt, " (perftop diff --report prints the diff)") < 0)
 		return 1;
 	lines_set_utf8(ui__locale_utf8());
-	diffview__init(&v, d, base_path, new_path, ui__locale_utf8());
-	rc = diff_loop(&v);
+	v = diffview__new(d, base_path, new_path, ui__locale_utf8());
+	rc = diff_loop(v);
 	ui__screen_stop();
-	diffview__release(&v);
+	diffview__free(v);
 	return rc;
 }

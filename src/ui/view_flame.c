@@ -3,7 +3,7 @@
  * graph, root at the top and callees below, one text row per depth.
  *
  * Every frame is a block as wide as its share of the zoomed frame's samples
- * (the scope's `total`, ui->proc.tabs.scope.win). Children sit left to right
+ * (the scope's `total`, tabs__scope(ui)->win). Children sit left to right
  * in alphabetical order of their names (ties by function id), as
  * flamegraph.pl does: in a live view the blocks then keep their places while
  * the counts move, where an order by total would swap neighbours back and
@@ -42,7 +42,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -174,7 +175,7 @@ static void reset(void *state)
 
 static bool ctx_get(struct ui *ui, struct profile *p, struct flame_ctx *c)
 {
-	struct profile_view *v = &ui->proc.tabs.scope.win;
+	const struct profile_view *v = &tabs__scope(ui)->win;
 
 	c->ui = ui;
 	c->p = p;
@@ -234,7 +235,7 @@ static void select_node(const struct flame_ctx *c, struct flame_state *s, uint32
  * the selection is kept under the zoom and at least one column wide. */
 static void validate(const struct flame_ctx *c, struct flame_state *s)
 {
-	const struct tabs_scope *sc = &c->ui->proc.tabs.scope;
+	const struct tabs_scope *sc = tabs__scope(c->ui);
 	uint32_t z;
 
 	if (c->tree != s->tree || sc->tid != s->tid || c->p->layout != s->layout) {
@@ -474,7 +475,7 @@ static bool name_matches(const char *name, const char *needle)
 static bool frame_matches(const struct flame_ctx *c, uint32_t node)
 {
 	return node != FILLER && c->tree->nodes[node].func != CALLTREE_NONE &&
-	       name_matches(node_name(c, node), c->ui->proc.tabs.search);
+	       name_matches(node_name(c, node), tabs__search(c->ui));
 }
 
 /* The name in a block of w columns: all of it with a blank after, or cut
@@ -844,6 +845,23 @@ static const struct ui_binding bindings[] = {
 	  NULL },
 };
 
-const struct tab_module flameview__module = { create, destroy, reset,	 rebuild,
-					      draw,   key,     search, bindings,
-					      sizeof(bindings) / sizeof(bindings[0]) };
+/* The graph takes keys before the view (as every tab with a focus). */
+static bool keys_first(const void *state)
+{
+	(void)state;
+	return true;
+}
+
+const struct tab_module flameview__module = {
+	.create = create,
+	.destroy = destroy,
+	.reset = reset,
+	.counts_reset = reset,
+	.rebuild = rebuild,
+	.draw = draw,
+	.key = key,
+	.keys_first = keys_first,
+	.search = search,
+	.bindings = bindings,
+	.nbindings = sizeof(bindings) / sizeof(bindings[0]),
+};

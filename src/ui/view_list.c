@@ -13,8 +13,24 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/prompt.h"
 #include "ui/ui_internal.h"
+#include "util/xalloc.h"
+
+/* The list's state. */
+struct listview {
+	enum proc_sort sort;
+	bool desc;
+	char filter[UI_FILTER_MAX];
+	bool editing;             /* the filter prompt is open */
+	bool chooser;             /* the F6 sort chooser is open */
+	int chooser_sel;          /* index into the sortable columns */
+	struct process **rows;    /* valid only while the model is locked */
+	size_t nrows, rows_alloc;
+	size_t total;             /* processes before filtering */
+	struct browser br;
+};
 
 enum { CHOOSER_W = 14 };
 
@@ -191,25 +207,60 @@ static enum theme_element style_of(const void *row, const void *ctx)
 	return p->exited ? TE_ROW_EXITED : TE_ROW;
 }
 
+
 /* ---- state ----------------------------------------------------------------- */
 
-void listview__init(struct listview *lv)
+struct listview *listview__new(void)
 {
-	memset(lv, 0, sizeof(*lv));
+	struct listview *lv = xcalloc(1, sizeof(*lv));
+
 	lv->sort = PROC_SORT_CPU;
 	lv->desc = proc_sort_default_descending(lv->sort);
 	browser_init(&lv->br);
+	return lv;
 }
 
-void listview__release(struct listview *lv)
+void listview__free(struct listview *lv)
 {
+	if (!lv)
+		return;
 	free(lv->rows);
 	browser_release(&lv->br);
+	free(lv);
+}
+
+size_t listview__nrows(const struct ui *ui)
+{
+	return ui->list->nrows;
+}
+
+const struct browser *listview__browser(const struct ui *ui)
+{
+	return &ui->list->br;
+}
+
+void listview__sort(const struct ui *ui, enum proc_sort *sort, bool *desc)
+{
+	*sort = ui->list->sort;
+	*desc = ui->list->desc;
+}
+
+int listview__mouse(struct ui *ui)
+{
+	bool activate;
+	int r;
+
+	if (ui->list->editing || ui->list->chooser)
+		return UI_NONE;
+	r = ui__mouse_browser(ui, &ui->list->br, &activate);
+	if (activate)
+		r |= listview__key(ui, UI_KEY_ENTER);
+	return r;
 }
 
 void listview__rebuild(struct ui *ui)
 {
-	struct listview *lv = &ui->list;
+	struct listview *lv = ui->list;
 
 	lv->nrows = proclist_build(ui->m, lv->filter, lv->sort, lv->desc, &lv->rows,
 				   &lv->rows_alloc);
@@ -241,7 +292,7 @@ static void draw_chooser_cell(struct line *l, const struct listview *lv, int y)
 
 void listview__draw(struct ui *ui, struct lines *out, int rows)
 {
-	struct listview *lv = &ui->list;
+	struct listview *lv = ui->list;
 	int width = ui->width - (lv->chooser ? CHOOSER_W : 0);
 	struct lines body;
 	bool empty = lv->nrows == 0;
@@ -279,7 +330,7 @@ static const struct ui_hint hints[] = {
 
 void listview__status(struct ui *ui, struct lines *out)
 {
-	struct listview *lv = &ui->list;
+	struct listview *lv = ui->list;
 	char right[192];
 
 	if (lv->editing) {
@@ -304,7 +355,7 @@ void listview__status(struct ui *ui, struct lines *out)
 
 static int key_open(struct ui *ui, int key)
 {
-	long long pid = browser_selected_id(&ui->list.br);
+	long long pid = browser_selected_id(&ui->list->br);
 
 	(void)key;
 	if (pid < 0)
@@ -316,15 +367,15 @@ static int key_open(struct ui *ui, int key)
 static int key_filter(struct ui *ui, int key)
 {
 	(void)key;
-	ui->list.editing = true;
+	ui->list->editing = true;
 	return UI_REDRAW;
 }
 
 static int key_chooser(struct ui *ui, int key)
 {
 	(void)key;
-	ui->list.chooser = true;
-	ui->list.chooser_sel = sort_index(ui->list.sort);
+	ui->list->chooser = true;
+	ui->list->chooser_sel = sort_index(ui->list->sort);
 	return UI_REDRAW;
 }
 
@@ -337,16 +388,16 @@ static void set_sort(struct listview *lv, enum proc_sort key)
 
 static int key_sort_step(struct ui *ui, int key)
 {
-	int i = sort_index(ui->list.sort) + (key == '<' ? NSORT - 1 : 1);
+	int i = sort_index(ui->list->sort) + (key == '<' ? NSORT - 1 : 1);
 
-	set_sort(&ui->list, sort_order[i % NSORT]);
+	set_sort(ui->list, sort_order[i % NSORT]);
 	return UI_REDRAW | UI_RESORT;
 }
 
 static int key_invert(struct ui *ui, int key)
 {
 	(void)key;
-	ui->list.desc = !ui->list.desc;
+	ui->list->desc = !ui->list->desc;
 	return UI_REDRAW | UI_RESORT;
 }
 
@@ -360,9 +411,9 @@ static int key_help(struct ui *ui, int key)
 static int key_clear_filter(struct ui *ui, int key)
 {
 	(void)key;
-	if (!ui->list.filter[0])
+	if (!ui->list->filter[0])
 		return UI_NONE;
-	ui->list.filter[0] = '\0';
+	ui->list->filter[0] = '\0';
 	return UI_REDRAW | UI_RESORT;
 }
 
@@ -393,76 +444,28 @@ const struct ui_binding listview__bindings[] = {
 };
 const size_t listview__nbindings = sizeof(listview__bindings) / sizeof(listview__bindings[0]);
 
-/* Appends the UTF-8 encoding of code point cp to the filter if it fits. */
-static void filter_add(struct listview *lv, int cp)
-{
-	char enc[4];
-	size_t n, len = strlen(lv->filter);
-
-	if (cp < 0x80) {
-		enc[0] = (char)cp, n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6)), enc[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	}
-	if (len + n + 1 > sizeof(lv->filter))
-		return;
-	memcpy(lv->filter + len, enc, n);
-	lv->filter[len + n] = '\0';
-}
-
-static void filter_backspace(struct listview *lv)
-{
-	size_t len = strlen(lv->filter);
-
-	while (len > 0) {
-		unsigned char c = (unsigned char)lv->filter[--len];
-
-		if ((c & 0xc0) != 0x80)
-			break;
-	}
-	lv->filter[len] = '\0';
-}
-
 static int key_editing(struct ui *ui, int key)
 {
-	struct listview *lv = &ui->list;
+	struct listview *lv = ui->list;
 
-	switch (key) {
-	case UI_KEY_ENTER:
+	switch (prompt__key(lv->filter, sizeof(lv->filter), key)) {
+	case PROMPT_ACCEPT:
 		lv->editing = false;
 		return UI_REDRAW;
-	case UI_KEY_ESC:
+	case PROMPT_CANCEL:
 		lv->editing = false;
 		lv->filter[0] = '\0';
 		return UI_REDRAW | UI_RESORT;
-	case UI_KEY_BACKSPACE:
-		filter_backspace(lv);
-		return UI_REDRAW | UI_RESORT;
-	case UI_KEY_CTRL('u'):
-		lv->filter[0] = '\0';
+	case PROMPT_CHANGED:
 		return UI_REDRAW | UI_RESORT;
 	default:
-		break;
+		return browser_key(&lv->br, key);
 	}
-	if (key >= 0x20 && key < UI_KEY_SPECIAL && key != 0x7f) {
-		filter_add(lv, key);
-		return UI_REDRAW | UI_RESORT;
-	}
-	return browser_key(&lv->br, key);
 }
 
 static int key_chooser_open(struct ui *ui, int key)
 {
-	struct listview *lv = &ui->list;
+	struct listview *lv = ui->list;
 
 	switch (key) {
 	case UI_KEY_UP:
@@ -489,16 +492,16 @@ static int key_chooser_open(struct ui *ui, int key)
 
 int listview__key(struct ui *ui, int key)
 {
-	if (ui->list.editing)
+	if (ui->list->editing)
 		return key_editing(ui, key);
-	if (ui->list.chooser)
+	if (ui->list->chooser)
 		return key_chooser_open(ui, key);
 	for (size_t i = 0; i < listview__nbindings; i++) {
 		const struct ui_binding *b = &listview__bindings[i];
 
 		for (size_t k = 0; k < 4 && b->keys[k]; k++)
 			if (b->keys[k] == key)
-				return b->fn ? b->fn(ui, key) : browser_key(&ui->list.br, key);
+				return b->fn ? b->fn(ui, key) : browser_key(&ui->list->br, key);
 	}
-	return browser_key(&ui->list.br, key);
+	return browser_key(&ui->list->br, key);
 }

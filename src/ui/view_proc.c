@@ -4,7 +4,7 @@
  * threads, fds, I/O and context-switch rates, the agent's sampling figures.
  * Once an agent has connected, the charts shrink (side by side when the
  * screen is wide enough, one summary line when it is small) and the tabs of
- * view_tabs.c take the rest. Under `perftop run` the view names the file the
+ * tabs.c take the rest. Under `perftop run` the view names the file the
  * command's output goes to and, once it has exited, how it ended.
  *
  * Opening the view watches the process (the model keeps its full series and
@@ -17,7 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 #include "util/waitstatus.h"
@@ -42,8 +43,9 @@ void procview__init(struct procview *pv)
 	chart_init(&pv->chart);
 	lines_init(&pv->left);
 	lines_init(&pv->right);
-	tabs__init(&pv->tabs);
-	threads__init(&pv->chooser);
+	pv->tabs = tabs__new();
+	pv->chooser = threads__new();
+	pv->det = detail__create();
 }
 
 void procview__release(struct procview *pv)
@@ -52,15 +54,19 @@ void procview__release(struct procview *pv)
 	free(pv->buf);
 	lines_release(&pv->left);
 	lines_release(&pv->right);
-	tabs__release(&pv->tabs);
-	threads__release(&pv->chooser);
+	tabs__free(pv->tabs);
+	pv->tabs = NULL;
+	threads__free(pv->chooser);
+	pv->chooser = NULL;
+	detail__destroy(pv->det);
+	pv->det = NULL;
 }
 
 void procview__open(struct ui *ui, pid_t pid)
 {
 	if (pid != ui->proc.pid) {
-		tabs__reset(&ui->proc.tabs);
-		ui->proc.chooser.open = false;
+		tabs__reset(ui->proc.tabs);
+		threads__close(ui);
 	}
 	ui->proc.pid = pid;
 	/* The collector's model decides what is read; a paused copy keeps the
@@ -604,7 +610,8 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 		fig_lines = 2;
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 	fig_lines = figures_line(ui, out, p, fig_lines);
 	avail = rows - fixed - (fig_lines - 1);
 	if (avail >= 2) {
@@ -654,7 +661,8 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 
 	if (cmd)
 		command_line(ui, out, p);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 	if (fig)
 		figures_line(ui, out, p, 1);
 	if (chart_h && side)
@@ -664,7 +672,7 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 	else if (rows - 3 - cmd - fig >= TABLE_MIN + 1)
 		summary_line(ui, out, p);
 	tabs__rebuild(ui, p->profile);
-	if (ui->proc.chooser.open)
+	if (threads__is_open(ui))
 		threads__draw(ui, out, p->profile, rows - (int)(out->n - start));
 	else
 		tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
@@ -699,17 +707,16 @@ void procview__figures(struct ui *ui, struct lines *out)
 	figures_line(ui, out, p, 1);
 	cpu_stats_line(ui, out, p, ui->width);
 	rss_stats_line(ui, out, p, ui->width);
-	tabs__agent_line(ui, out, p, ui->width);
+	agent_line__draw(out, p, ui->width, &ui->proc.drops, ui__now(),
+			 !ui->opt->snapshot && !ui->frozen, !ui->batch);
 }
 
 /* ---- keys ------------------------------------------------------------------------ */
 
 static int key_back(struct ui *ui, int key)
 {
-	if (key == UI_KEY_ESC && ui->proc.tabs.search[0]) {
-		ui->proc.tabs.search[0] = '\0'; /* Esc clears a search first */
-		return UI_REDRAW;
-	}
+	if (key == UI_KEY_ESC && tabs__search_clear(ui))
+		return UI_REDRAW; /* Esc clears a search first */
 	if (ui->standalone)
 		return key == 'q' ? UI_QUIT : UI_NONE;
 	procview__close(ui);
@@ -742,11 +749,9 @@ static struct profile *shown_profile(struct ui *ui)
  * is none, and w cycles the charts' window as it always did. */
 static int key_live_window(struct ui *ui, int key)
 {
-	struct tabs_scope *s = &ui->proc.tabs.scope;
-
 	if (!shown_profile(ui))
 		return key_window(ui, key);
-	s->window = (s->window + 1) % TABS_NWINDOWS;
+	tabs__set_window(ui, (tabs__scope(ui)->window + 1) % TABS_NWINDOWS);
 	return UI_REDRAW | UI_RESORT;
 }
 
@@ -798,9 +803,7 @@ static int key_reset(struct ui *ui, int key)
 		ui__resume(ui);
 		ui__pause(ui);
 	}
-	for (int i = 0; i < PTAB_COUNT; i++)
-		if (tabs__module((enum proc_tab)i))
-			tabs__module((enum proc_tab)i)->reset(ui->proc.tabs.module_state[i]);
+	tabs__counts_reset(ui);
 	ui__message(ui, TE_STATUS, "counts reset: samples, zones and counters start again from 0");
 	return UI_REDRAW | UI_RESORT;
 }
@@ -949,12 +952,12 @@ int procview__key(struct ui *ui, int key)
 	struct profile *prof = shown_profile(ui);
 	int r;
 
-	if (ui->proc.chooser.open && prof)
+	if (threads__is_open(ui) && prof)
 		return threads__key(ui, prof, key);
 	if (tabs__editing(ui))
 		return key_tabs(ui, key);
 	/* A tab's own keys come first (Esc leaves a tree's focus before the view). */
-	if ((tabs__module(ui->proc.tabs.tab) || tabs__detail_open(ui)) && !view_wide(key)) {
+	if (tabs__keys_first(ui) && !view_wide(key)) {
 		r = key_tabs(ui, key);
 		if (r != UI_NONE)
 			return r;
@@ -993,7 +996,7 @@ void procview__status(struct ui *ui, struct lines *out)
 	size_t n;
 	char right[64], win[16];
 
-	if (tabs && ui->proc.chooser.open) {
+	if (tabs && threads__is_open(ui)) {
 		threads__status(ui, out);
 		return;
 	}

@@ -2,7 +2,7 @@
  * view_threads — the thread chooser `t` opens in place of a profiled
  * process's tabs: "All threads", then every thread the agent reported with
  * its name, tid, samples and share, most samples first. Enter (or a double
- * click) sets the tabs' scope (ui->proc.tabs.scope.tid) to the row and
+ * click) sets the tabs' scope (tabs__set_tid) to the row and
  * closes it; Esc, q or t close it unchanged. The tab bar then names the
  * thread, and every tab (the modules too) shows that thread only.
  */
@@ -10,21 +10,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
-void threads__init(struct threadchooser *c)
+/* The chooser's state. */
+struct threadchooser {
+	bool open;
+	struct browser br;
+	pid_t *tids;              /* rows: 0 (all threads), then threads by samples */
+	size_t n, alloc;
+};
+
+struct threadchooser *threads__new(void)
 {
-	memset(c, 0, sizeof(*c));
+	struct threadchooser *c = xcalloc(1, sizeof(*c));
+
 	browser_init(&c->br);
+	return c;
 }
 
-void threads__release(struct threadchooser *c)
+void threads__free(struct threadchooser *c)
 {
+	if (!c)
+		return;
 	browser_release(&c->br);
 	free(c->tids);
-	memset(c, 0, sizeof(*c));
+	free(c);
+}
+
+bool threads__is_open(const struct ui *ui)
+{
+	return ui->proc.chooser->open;
+}
+
+void threads__close(struct ui *ui)
+{
+	ui->proc.chooser->open = false;
 }
 
 static const struct profile_thread *thread_of(const struct profile *p, pid_t tid)
@@ -70,13 +93,13 @@ static void rebuild(struct threadchooser *c, const struct profile *p)
 
 void threads__open(struct ui *ui, struct profile *p)
 {
-	struct threadchooser *c = &ui->proc.chooser;
+	struct threadchooser *c = ui->proc.chooser;
 
 	browser_release(&c->br);
 	browser_init(&c->br);
 	rebuild(c, p);
 	for (size_t i = 0; i < c->n; i++)
-		if (c->tids[i] == ui->proc.tabs.scope.tid)
+		if (c->tids[i] == tabs__scope(ui)->tid)
 			browser_select(&c->br, i);
 	c->open = true;
 }
@@ -139,7 +162,7 @@ static void draw_share(struct line *l, const void *row, int width, const void *c
 {
 	const struct draw_ctx *c = ctx;
 
-	tabs__cell_percent(l, samples_of(c->p, *(const pid_t *)row), c->p->samples, width);
+	cells__percent(l, samples_of(c->p, *(const pid_t *)row), c->p->samples, width);
 }
 
 static const struct browser_column columns[] = {
@@ -151,7 +174,7 @@ static const struct browser_column columns[] = {
 
 void threads__draw(struct ui *ui, struct lines *out, struct profile *p, int rows)
 {
-	struct threadchooser *c = &ui->proc.chooser;
+	struct threadchooser *c = ui->proc.chooser;
 	struct draw_ctx ctx = { p, NULL };
 	size_t start = out->n;
 	struct line *l;
@@ -183,10 +206,10 @@ void threads__status(struct ui *ui, struct lines *out)
 
 static int pick(struct ui *ui, struct profile *p)
 {
-	struct threadchooser *c = &ui->proc.chooser;
+	struct threadchooser *c = ui->proc.chooser;
 
 	if (c->n && c->br.sel < c->n)
-		ui->proc.tabs.scope.tid = c->tids[c->br.sel];
+		tabs__set_tid(ui, c->tids[c->br.sel]);
 	c->open = false;
 	tabs__rebuild(ui, p);
 	return UI_REDRAW | UI_RESORT;
@@ -194,7 +217,7 @@ static int pick(struct ui *ui, struct profile *p)
 
 int threads__key(struct ui *ui, struct profile *p, int key)
 {
-	struct threadchooser *c = &ui->proc.chooser;
+	struct threadchooser *c = ui->proc.chooser;
 	bool activate = false;
 	int r;
 

@@ -34,7 +34,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ui/fmt.h"
+#include "util/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -379,7 +380,7 @@ static void drop_stale_focus(struct tree_state *s, const struct calltree *t)
  * forgotten). NULL when the scope has no trees yet. */
 static struct calltree *current_tree(struct ui *ui, struct tree_state *s, const struct profile *p)
 {
-	const struct profile_view *v = &ui->proc.tabs.scope.win;
+	const struct profile_view *v = &tabs__scope(ui)->win;
 	struct calltree *t = s->tab == PTAB_CALLERS ? v->callers : v->top;
 
 	if (!t)
@@ -388,7 +389,7 @@ static struct calltree *current_tree(struct ui *ui, struct tree_state *s, const 
 		bool relayout = p == s->prof && p->layout != s->layout, any = false;
 
 		s->prof = p; /* py_hash reads its functions: never an old copy's */
-		carry_over(s, t, &ui->proc.tabs.br[s->tab], relayout ? p : NULL);
+		carry_over(s, t, tabs__browser(ui, s->tab), relayout ? p : NULL);
 		/* Interpreter frames shown or hidden (i): when no open path is
 		 * left, open the hottest one again as the first show does. */
 		for (size_t i = 0; relayout && i < s->open_alloc && !any; i++)
@@ -672,10 +673,10 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 	if (!t) {
 		s->nrows = 0;
 		s->built_ok = false;
-		browser_sync(&ui->proc.tabs.br[s->tab], 0, id_of_row, s->rows);
+		browser_sync(tabs__browser(ui, s->tab), 0, id_of_row, s->rows);
 		return;
 	}
-	refresh(s, &ui->proc.tabs.br[s->tab], t);
+	refresh(s, tabs__browser(ui, s->tab), t);
 }
 
 /* ---- cells -------------------------------------------------------------------------- */
@@ -706,7 +707,7 @@ static void draw_total(struct line *l, const void *row, int width, const void *c
 	const struct draw_ctx *c = ctx;
 	const struct tree_row *r = row;
 
-	tabs__cell_percent(l, calltree_total(c->t, r->node, c->s->scope), c->s->of, width);
+	cells__percent(l, calltree_total(c->t, r->node, c->s->scope), c->s->of, width);
 }
 
 static void draw_self(struct line *l, const void *row, int width, const void *ctx)
@@ -714,7 +715,7 @@ static void draw_self(struct line *l, const void *row, int width, const void *ct
 	const struct draw_ctx *c = ctx;
 	const struct tree_row *r = row;
 
-	tabs__cell_percent(l, calltree_self(c->t, r->node, c->s->scope), c->s->of, width);
+	cells__percent(l, calltree_self(c->t, r->node, c->s->scope), c->s->of, width);
 }
 
 static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
@@ -745,8 +746,8 @@ static void draw_name(struct line *l, const void *row, int width, const void *ct
 	line_put(l, TE_ROW_DIM, mark);
 	line_put(l, TE_ROW, " ");
 	if (l->cols < end)
-		tabs__cell_match(l, TE_ROW, row_func(c, r)->name, end - l->cols,
-				 c->ui->proc.tabs.search);
+		cells__match(l, TE_ROW, row_func(c, r)->name, end - l->cols,
+				 tabs__search(c->ui));
 	line_pad_to(l, TE_ROW, end);
 }
 
@@ -893,9 +894,9 @@ static void info_line(struct ui *ui, struct lines *out, const struct draw_ctx *c
 static void draw(struct ui *ui, void *state, struct lines *out, struct profile *p, int rows)
 {
 	struct tree_state *s = state;
-	struct browser *b = &ui->proc.tabs.br[s->tab];
+	struct browser *b = tabs__browser(ui, s->tab);
 	struct draw_ctx c = { ui, s, p, s->tree };
-	bool file = ui->proc.tabs.show_file, callers = s->tab == PTAB_CALLERS;
+	bool file = tabs__show_file(ui), callers = s->tab == PTAB_CALLERS;
 	const struct browser_column *cols;
 	size_t ncols, start = out->n;
 
@@ -947,13 +948,13 @@ struct key_ctx {
  * is not a tree or has no tree yet. */
 static bool key_ctx(struct ui *ui, struct key_ctx *c)
 {
-	struct proctabs *tabs = &ui->proc.tabs;
+	enum proc_tab tab = tabs__current(ui);
 	struct process *proc = model_find(ui->m, ui->proc.pid);
 
-	if (tabs__module(tabs->tab) != &treeview__module || !proc || !proc->profile)
+	if (tabs__module(tab) != &treeview__module || !proc || !proc->profile)
 		return false;
-	c->s = tabs->module_state[tabs->tab];
-	c->b = &tabs->br[tabs->tab];
+	c->s = tabs__state(ui, tab);
+	c->b = tabs__browser(ui, tab);
 	c->t = current_tree(ui, c->s, proc->profile);
 	if (!c->t)
 		return false;
@@ -1181,13 +1182,11 @@ static uint32_t hottest_node_of(const struct calltree *t, uint32_t func, enum ca
 
 int treeview__show_callers(struct ui *ui, struct profile *p, uint32_t func)
 {
-	struct proctabs *tabs = &ui->proc.tabs;
 	struct key_ctx c;
 	uint32_t node;
 	char msg[160];
 
-	tabs->tab = PTAB_CALLERS;
-	tabs__rebuild(ui, p);
+	tabs__select(ui, p, PTAB_CALLERS);
 	if (!key_ctx(ui, &c))
 		return UI_REDRAW;
 	node = calltree_child(c.t, CALLTREE_ROOT, func);
@@ -1198,8 +1197,7 @@ int treeview__show_callers(struct ui *ui, struct profile *p, uint32_t func)
 		return changed(&c, node);
 	}
 	/* Never a leaf in scope: show where it sits in the top-down tree. */
-	tabs->tab = PTAB_TREE;
-	tabs__rebuild(ui, p);
+	tabs__select(ui, p, PTAB_TREE);
 	if (!key_ctx(ui, &c))
 		return UI_REDRAW;
 	node = hottest_node_of(c.t, func, c.s->scope);
@@ -1256,7 +1254,7 @@ static const struct ui_binding bindings[] = {
 
 static int dispatch(struct ui *ui, struct tree_state *s, struct profile *p, int k)
 {
-	struct browser *b = &ui->proc.tabs.br[s->tab];
+	struct browser *b = tabs__browser(ui, s->tab);
 	struct calltree *t;
 
 	for (size_t i = 0; i < NCOLS(bindings); i++)
@@ -1281,7 +1279,7 @@ static int key(struct ui *ui, void *state, struct profile *p, int k)
 	struct tree_state *s = state;
 	int r = dispatch(ui, s, p, k);
 
-	note_selection(s, &ui->proc.tabs.br[s->tab]);
+	note_selection(s, tabs__browser(ui, s->tab));
 	return r;
 }
 
@@ -1416,7 +1414,7 @@ static bool search(struct ui *ui, void *state, struct profile *p, const char *ne
 		   bool inclusive)
 {
 	struct tree_state *s = state;
-	struct browser *b = &ui->proc.tabs.br[s->tab];
+	struct browser *b = tabs__browser(ui, s->tab);
 	struct calltree *t = current_tree(ui, s, p);
 	uint32_t start, node;
 	size_t depth;
@@ -1447,6 +1445,23 @@ static bool search(struct ui *ui, void *state, struct profile *p, const char *ne
 	return found;
 }
 
-const struct tab_module treeview__module = { create,   destroy, reset,    rebuild,
-					    draw,     key,     search,   bindings,
-					    NCOLS(bindings) };
+/* A tree takes keys before the view (Esc leaves its focus first). */
+static bool keys_first(const void *state)
+{
+	(void)state;
+	return true;
+}
+
+const struct tab_module treeview__module = {
+	.create = create,
+	.destroy = destroy,
+	.reset = reset,
+	.counts_reset = reset,
+	.rebuild = rebuild,
+	.draw = draw,
+	.key = key,
+	.keys_first = keys_first,
+	.search = search,
+	.bindings = bindings,
+	.nbindings = NCOLS(bindings),
+};

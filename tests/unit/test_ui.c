@@ -200,8 +200,14 @@ Test(ui, sort_keys_and_chooser)
 	ui__key(&fx.ui, UI_KEY_ENTER);
 	fx_draw();
 	cr_expect_lt(fx_find("Sort by"), 0, "closed");
-	cr_expect_eq(fx.ui.list.sort, PROC_SORT_CPU);
-	cr_expect(fx.ui.list.desc);
+	{
+		enum proc_sort sort;
+		bool desc;
+
+		listview__sort(&fx.ui, &sort, &desc);
+		cr_expect_eq(sort, PROC_SORT_CPU);
+		cr_expect(desc);
+	}
 }
 
 Test(ui, enter_opens_the_view_and_esc_comes_back)
@@ -237,7 +243,7 @@ Test(ui, selection_follows_the_pid_once_moved)
 	ui__key(&fx.ui, UI_KEY_DOWN); /* pid 100, second by CPU */
 	ui__key(&fx.ui, '<');         /* sort by PID: 100 is now first */
 	fx_draw();
-	cr_expect_eq(browser_selected_id(&fx.ui.list.br), 100);
+	cr_expect_eq(browser_selected_id(listview__browser(&fx.ui)), 100);
 	ui__key(&fx.ui, UI_KEY_ENTER);
 	cr_expect_eq(fx.ui.proc.pid, 100);
 }

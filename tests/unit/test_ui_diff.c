@@ -19,7 +19,7 @@
 static char dir[64];
 static struct model base_m, new_m;
 static struct diff d;
-static struct diffview v;
+static struct diffview *v;
 static struct lines out;
 
 static void make_snapshot(const char *name, const char *flags)
@@ -60,7 +60,7 @@ static void setup(void)
 	b = load(&base_m, "base.ptsnap");
 	n = load(&new_m, "slow.ptsnap");
 	diff_compute(&d, b, NULL, n, NULL);
-	diffview__init(&v, &d, "x/base.ptsnap", "x/slow.ptsnap", true);
+	v = diffview__new(&d, "x/base.ptsnap", "x/slow.ptsnap", true);
 	lines_init(&out);
 }
 
@@ -69,7 +69,7 @@ static void teardown(void)
 	char cmd[128];
 
 	lines_release(&out);
-	diffview__release(&v);
+	diffview__free(v);
 	diff_release(&d);
 	model_release(&base_m);
 	model_release(&new_m);
@@ -108,7 +108,7 @@ Test(diffview, the_slower_function_is_the_first_row)
 	size_t h;
 	double change, cpu;
 
-	diffview__frame(&v, &out, 120, 30);
+	diffview__frame(v, &out, 120, 30);
 	cr_assert_eq(out.n, 30);
 	cr_assert(strstr(out.v[0].text, "BASE base.ptsnap  1,270 samples"), "%s", out.v[0].text);
 	cr_assert(strstr(out.v[0].text, "NEW slow.ptsnap  1,670 samples"), "%s", out.v[0].text);
@@ -127,8 +127,8 @@ Test(diffview, the_slower_function_is_the_first_row)
 	cr_assert_float_eq(change, 100.0 * 800 / 1670 - 100.0 * 400 / 1270, 0.051);
 	cr_assert(strstr(out.v[h + 1].text, "+16.4"), "%s", out.v[h + 1].text);
 	/* Selected rows are drawn selected: move down, then parse shows its colour. */
-	diffview__key(&v, UI_KEY_DOWN);
-	diffview__frame(&v, &out, 120, 30);
+	diffview__key(v, UI_KEY_DOWN);
+	diffview__frame(v, &out, 120, 30);
 	cr_assert_eq(elem_of(h + 1, "+16.4"), TE_BAD);
 	/* An improvement (hash lost share) is in the good colour. */
 	for (size_t i = h + 2; i < out.n - 1; i++)
@@ -142,8 +142,8 @@ Test(diffview, tab_shows_the_zones_with_parse_first)
 {
 	size_t h;
 
-	cr_assert_eq(diffview__key(&v, UI_KEY_TAB), UI_REDRAW);
-	diffview__frame(&v, &out, 120, 30);
+	cr_assert_eq(diffview__key(v, UI_KEY_TAB), UI_REDRAW);
+	diffview__frame(v, &out, 120, 30);
 	h = header_line();
 	cr_assert(strstr(out.v[h].text, "P95 Δ%"), "%s", out.v[h].text);
 	cr_assert(strstr(out.v[h + 1].text, "parse"), "%s", out.v[h + 1].text);
@@ -153,35 +153,61 @@ Test(diffview, tab_shows_the_zones_with_parse_first)
 
 Test(diffview, search_selects_and_q_quits)
 {
-	diffview__frame(&v, &out, 120, 30);
-	diffview__key(&v, '/');
-	diffview__key(&v, 'c');
-	diffview__key(&v, 'o');
-	diffview__key(&v, 'm');
-	diffview__key(&v, UI_KEY_ENTER);
-	cr_assert_str_eq(d.funcs[v.br[DIFFTAB_FUNCTIONS].sel].name, "compress");
-	diffview__key(&v, '?');
-	cr_assert(v.help);
-	diffview__frame(&v, &out, 120, 30);
+	diffview__frame(v, &out, 120, 30);
+	diffview__key(v, '/');
+	diffview__key(v, 'c');
+	diffview__key(v, 'o');
+	diffview__key(v, 'm');
+	diffview__key(v, UI_KEY_ENTER);
+	cr_assert_str_eq(d.funcs[diffview__selected(v)].name, "compress");
+	diffview__key(v, '?');
+	cr_assert(diffview__help_open(v));
+	diffview__frame(v, &out, 120, 30);
 	cr_assert(strstr(out.v[0].text, "keys"));
-	diffview__key(&v, 'x'); /* any key closes the help */
-	cr_assert_not(v.help);
-	cr_assert_eq(diffview__key(&v, 'q'), UI_QUIT);
+	diffview__key(v, 'x'); /* any key closes the help */
+	cr_assert_not(diffview__help_open(v));
+	cr_assert_eq(diffview__key(v, 'q'), UI_QUIT);
+}
+
+/* The search takes any character, as every prompt does (prompt.c): a
+ * non-ASCII one is kept, and Backspace removes it whole. */
+Test(diffview, search_takes_non_ascii_characters)
+{
+	bool said = false;
+
+	diffview__frame(v, &out, 120, 30);
+	diffview__key(v, '/');
+	diffview__key(v, 'c');
+	diffview__key(v, 0xe9); /* é */
+	diffview__key(v, UI_KEY_ENTER);
+	diffview__frame(v, &out, 120, 30);
+	for (size_t i = 0; i < out.n; i++)
+		said |= strstr(out.v[i].text, "no match for 'c\xc3\xa9'") != NULL;
+	cr_assert(said, "the search is 'cé', which nothing matches");
+	diffview__key(v, '/');
+	diffview__key(v, 0x4e2d); /* a three-byte character */
+	diffview__key(v, UI_KEY_BACKSPACE);
+	diffview__key(v, 'c');
+	diffview__key(v, 'o');
+	diffview__key(v, 'm');
+	diffview__key(v, UI_KEY_ENTER);
+	cr_assert_str_eq(d.funcs[diffview__selected(v)].name, "compress",
+			 "Backspace took the whole character");
 }
 
 Test(diffview, different_programs_are_flagged)
 {
 	struct diff d2;
-	struct diffview v2;
+	struct diffview *v2;
 
 	diff_compute(&d2, model_find(&base_m, 4242)->profile, "demo",
 		     model_find(&new_m, 4242)->profile, "other");
-	diffview__init(&v2, &d2, "a", "b", true);
-	diffview__frame(&v2, &out, 120, 30);
+	v2 = diffview__new(&d2, "a", "b", true);
+	diffview__frame(v2, &out, 120, 30);
 	cr_assert(strstr(out.v[1].text, "warning: different programs: 'demo' and 'other'"),
 		  "%s", out.v[1].text);
 	cr_assert_eq(elem_of(1, "warning"), TE_WARN);
-	diffview__release(&v2);
+	diffview__free(v2);
 	diff_release(&d2);
 }
 
@@ -193,7 +219,7 @@ Test(diffview, only_beta_got_slower_alpha_is_unchanged)
 {
 	const struct profile *b, *n;
 	struct diff ab;
-	struct diffview abv;
+	struct diffview *abv;
 	const struct diff_func *alpha = NULL, *beta = NULL;
 	double cpu;
 	char name[64];
@@ -224,8 +250,8 @@ Test(diffview, only_beta_got_slower_alpha_is_unchanged)
 	cr_expect_lt(alpha->d_self, 0, "its share fell: %g points", alpha->d_self);
 	cr_expect_str_eq(ab.funcs[0].name, "beta", "the regression comes first");
 
-	diffview__init(&abv, &ab, "x/ab1.ptsnap", "x/ab3.ptsnap", true);
-	diffview__frame(&abv, &out, 120, 30);
+	abv = diffview__new(&ab, "x/ab1.ptsnap", "x/ab3.ptsnap", true);
+	diffview__frame(abv, &out, 120, 30);
 	for (size_t i = 0; i < out.n; i++) {
 		const char *t = out.v[i].text;
 
@@ -243,6 +269,6 @@ Test(diffview, only_beta_got_slower_alpha_is_unchanged)
 		}
 	}
 	cr_expect_eq(seen, 2, "alpha and beta rows with their CPU change");
-	diffview__release(&abv);
+	diffview__free(abv);
 	diff_release(&ab);
 }

@@ -13,6 +13,7 @@
 
 #include "support/ui_fixture.h"
 #include "ui/fmt.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/waitstatus.h"
 
@@ -216,8 +217,8 @@ Test(ui_profile, zones_from_exact_statistics)
 	fx_start_proc(120, 40, false, 300);
 	ui__key(&fx.ui, '1' + PTAB_ZONES);
 	/* The agent's exact figures are those of every thread since the start. */
-	fx.ui.proc.tabs.scope.window = TABS_NWINDOWS - 1;
-	cr_assert_eq(tabs__window_seconds[fx.ui.proc.tabs.scope.window], 0);
+	tabs__set_window(&fx.ui, TABS_NWINDOWS - 1);
+	cr_assert_eq(tabs__window_seconds[tabs__scope(&fx.ui)->window], 0);
 	fx_draw();
 	fx_expect_fits();
 	r = fx_row_after("ZONE", 0);
@@ -300,12 +301,12 @@ Test(ui_profile, tabs_at_the_smallest_and_a_large_size)
 			              fx.ui.height);
 			cr_expect_geq(fx_find("samples"), 0, "agent at %dx%d", fx.ui.width,
 			              fx.ui.height);
-			if (fx.ui.proc.tabs.tab == PTAB_FUNCTIONS)
+			if (tabs__current(&fx.ui) == PTAB_FUNCTIONS)
 				cr_expect_geq(fx_find(" hot"), 0, "a row at %dx%d", fx.ui.width,
 					      fx.ui.height);
 			ui__key(&fx.ui, UI_KEY_TAB);
 		}
-		cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_FUNCTIONS, "Tab cycles round");
+		cr_expect_eq(tabs__current(&fx.ui), PTAB_FUNCTIONS, "Tab cycles round");
 	}
 	fx.ui.width = 200;
 	fx.ui.height = 60;
@@ -332,19 +333,19 @@ Test(ui_profile, search_jumps_and_n_wraps)
 	ui__key(&fx.ui, 'm');
 	ui__key(&fx.ui, 'a');
 	ui__key(&fx.ui, UI_KEY_ENTER);
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3, "main");
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 3, "main");
 	ui__key(&fx.ui, 'n'); /* "ma" is only in main: wraps back to it */
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 3);
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 3);
 	ui__key(&fx.ui, '/');
 	ui__key(&fx.ui, 't');
 	ui__key(&fx.ui, UI_KEY_ENTER); /* from main: hot is next, wrapping */
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "hot");
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 0, "hot");
 	ui__key(&fx.ui, 'n');
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "warm up(int, ...)");
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 1, "warm up(int, ...)");
 	ui__key(&fx.ui, 'n');
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 0, "past cold and main to hot");
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 0, "past cold and main to hot");
 	ui__key(&fx.ui, 'N');
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_FUNCTIONS].sel, 1, "backwards, wrapping");
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->sel, 1, "backwards, wrapping");
 	ui__key(&fx.ui, '/');
 	ui__key(&fx.ui, 'z');
 	ui__key(&fx.ui, UI_KEY_ENTER);
@@ -352,7 +353,7 @@ Test(ui_profile, search_jumps_and_n_wraps)
 	cr_expect_geq(fx_find("no match for 'z'"), 0);
 	ui__key(&fx.ui, 'x'); /* dismisses the message */
 	ui__key(&fx.ui, UI_KEY_ESC);
-	cr_expect_str_eq(fx.ui.proc.tabs.search, "", "Esc clears the search first");
+	cr_expect_str_eq(tabs__search(&fx.ui), "", "Esc clears the search first");
 	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC, "and stays");
 }
 

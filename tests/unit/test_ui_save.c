@@ -62,10 +62,10 @@ Test(save, s_opens_the_prompt_with_the_default_name)
 {
 	cr_assert_eq(save__key(&fx.ui, 'S'), UI_REDRAW);
 	cr_assert(save__editing(&fx.ui));
-	cr_assert(!strncmp(fx.ui.save.path, "perftop-demo-77-", 16), "%s", fx.ui.save.path);
-	cr_assert(strstr(fx.ui.save.path, ".ptsnap"));
-	cr_assert_null(strchr(fx.ui.save.path, '/'), "in the current directory: %s",
-	               fx.ui.save.path);
+	cr_assert(!strncmp(save__path(&fx.ui), "perftop-demo-77-", 16), "%s", save__path(&fx.ui));
+	cr_assert(strstr(save__path(&fx.ui), ".ptsnap"));
+	cr_assert_null(strchr(save__path(&fx.ui), '/'), "in the current directory: %s",
+	               save__path(&fx.ui));
 	/* Esc cancels: nothing to write. */
 	save__prompt_key(&fx.ui, UI_KEY_ESC);
 	cr_assert_not(save__editing(&fx.ui));
@@ -171,5 +171,5 @@ Test(save, from_the_list_the_name_is_the_machine)
 {
 	fx.ui.screen = UI_SCREEN_LIST;
 	save__key(&fx.ui, 'S');
-	cr_assert(!strncmp(fx.ui.save.path, "perftop-machine-", 16), "%s", fx.ui.save.path);
+	cr_assert(!strncmp(save__path(&fx.ui), "perftop-machine-", 16), "%s", save__path(&fx.ui));
 }

@@ -17,6 +17,7 @@
 
 #include "ui/theme.h"
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -442,7 +443,7 @@ Test(flame, another_thread_or_no_samples_start_over)
 	ui__key(&fx.ui, UI_KEY_ENTER);
 	fx_draw();
 	cr_assert_geq(fx_find("Esc back"), 0);
-	fx.ui.proc.tabs.scope.tid = 301; /* the thread's own tree */
+	tabs__set_tid(&fx.ui, 301); /* the thread's own tree */
 	fx_draw();
 	expect_exact_fit();
 	cr_expect_lt(fx_find("Esc back"), 0, "the zoom belonged to the merged tree");

@@ -1,4 +1,4 @@
-/* Unit tests for the Functions tab (view_tabs.c): the order of its rows for
+/* Unit tests for the Functions tab (tab_functions.c): the order of its rows for
  * every sort key and direction, ties included; that the order kept between
  * frames is sorted again exactly when the counts, the window, the thread or
  * the functions change (and not otherwise); that the selection stays on its
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -63,7 +64,7 @@ static int window_of(double seconds)
 static void start(void)
 {
 	fx_start_proc(120, 40, false, 300);
-	fx.ui.proc.tabs.scope.window = window_of(0);
+	tabs__set_window(&fx.ui, window_of(0));
 	ui__key(&fx.ui, '1');
 	fx_draw();
 }
@@ -71,13 +72,16 @@ static void start(void)
 /* Expects the rows, drawn by the last frame, to be these function ids. */
 static void expect_rows(const uint32_t *want, size_t n, const char *what)
 {
-	const struct proctabs *t = &fx.ui.proc.tabs;
+	size_t rows = tabs__browser(&fx.ui, PTAB_FUNCTIONS)->n;
 
-	cr_assert_eq(t->nfuncs, n, "%s: %zu rows, want %zu", what, t->nfuncs, n);
-	for (size_t i = 0; i < n; i++)
-		cr_expect_eq(t->funcs[i], want[i], "%s: row %zu is %s (%s), want %s (%s)", what, i,
-			     prof->funcs[t->funcs[i]].name, prof->funcs[t->funcs[i]].module,
-			     prof->funcs[want[i]].name, prof->funcs[want[i]].module);
+	cr_assert_eq(rows, n, "%s: %zu rows, want %zu", what, rows, n);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t f = tab_functions__row(&fx.ui, i);
+
+		cr_expect_eq(f, want[i], "%s: row %zu is %s (%s), want %s (%s)", what, i,
+			     prof->funcs[f].name, prof->funcs[f].module, prof->funcs[want[i]].name,
+			     prof->funcs[want[i]].module);
+	}
 }
 
 #define EXPECT_ROWS(what, ...)                                                          \
@@ -86,11 +90,20 @@ static void expect_rows(const uint32_t *want, size_t n, const char *what)
 		expect_rows(want_, sizeof(want_) / sizeof(want_[0]), what);            \
 	} while (0)
 
+/* The tab bar's words for the current sort. */
+static const char *sort_label(void)
+{
+	static char buf[64];
+
+	tabs__sort_label(&fx.ui, buf, sizeof(buf));
+	return buf;
+}
+
 static unsigned long sorts(void)
 {
 	unsigned long s, r;
 
-	tabs__funcs_sort_stats(&fx.ui.proc.tabs, &s, &r);
+	tab_functions__sort_stats(&fx.ui, &s, &r);
 	return s;
 }
 
@@ -98,7 +111,7 @@ static unsigned long name_ranks(void)
 {
 	unsigned long s, r;
 
-	tabs__funcs_sort_stats(&fx.ui.proc.tabs, &s, &r);
+	tab_functions__sort_stats(&fx.ui, &s, &r);
 	return r;
 }
 
@@ -122,11 +135,11 @@ Test(view_functions, total_and_name_and_inverted_name)
 	start();
 	ui__key(&fx.ui, '>');
 	fx_draw();
-	cr_assert_eq(fx.ui.proc.tabs.sort, FSORT_TOTAL);
+	cr_assert_str_eq(sort_label(), "by total ");
 	EXPECT_ROWS("by total", f_main, f_zeta, f_parse, f_alpha_z, f_alpha);
 	ui__key(&fx.ui, '>');
 	fx_draw();
-	cr_assert_eq(fx.ui.proc.tabs.sort, FSORT_NAME);
+	cr_assert_str_eq(sort_label(), "by name ");
 	EXPECT_ROWS("by name", f_alpha_z, f_alpha, f_main, f_parse, f_zeta);
 	ui__key(&fx.ui, 'I');
 	fx_draw();
@@ -165,20 +178,20 @@ Test(view_functions, the_window_and_the_thread_sort_again)
 
 	start();
 	before = sorts();
-	fx.ui.proc.tabs.scope.window = window_of(5);
+	tabs__set_window(&fx.ui, window_of(5));
 	fx_draw();
 	cr_expect_gt(sorts(), before);
 	/* only zeta in the last 5 s; the others stay listed at 0, by name */
 	EXPECT_ROWS("last 5 s", f_zeta, f_alpha_z, f_alpha, f_main, f_parse);
 
 	before = sorts();
-	fx.ui.proc.tabs.scope.window = window_of(0);
-	fx.ui.proc.tabs.scope.tid = 301;
+	tabs__set_window(&fx.ui, window_of(0));
+	tabs__set_tid(&fx.ui, 301);
 	fx_draw();
 	cr_expect_gt(sorts(), before);
 	EXPECT_ROWS("thread 301", f_parse, f_alpha_z, f_alpha, f_zeta, f_main);
 
-	fx.ui.proc.tabs.scope.tid = 302;
+	tabs__set_tid(&fx.ui, 302);
 	fx_draw();
 	/* thread 302 never ran parse or the alphas: they are not listed */
 	EXPECT_ROWS("thread 302", f_zeta, f_main);
@@ -210,7 +223,7 @@ Test(view_functions, reset_empties_the_rows)
 	start();
 	profile_reset(prof);
 	fx_draw();
-	cr_expect_eq(fx.ui.proc.tabs.nfuncs, 0);
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_FUNCTIONS)->n, 0);
 	add(302, f_parse, 2, 101, true);
 	fx_draw();
 	EXPECT_ROWS("after R and new samples", f_parse, f_main);
@@ -218,9 +231,10 @@ Test(view_functions, reset_empties_the_rows)
 
 Test(view_functions, the_selection_follows_its_function)
 {
-	struct browser *b = &fx.ui.proc.tabs.br[PTAB_FUNCTIONS];
+	struct browser *b;
 
 	start();
+	b = tabs__browser(&fx.ui, PTAB_FUNCTIONS);
 	browser_select(b, 1); /* parse */
 	cr_assert_eq(browser_selected_id(b), f_parse);
 	add(301, f_alpha, 20, 2, true);
@@ -258,7 +272,7 @@ Test(view_functions, samples_and_percentages_follow_the_window)
 	start();
 	cr_expect_str_eq(cell_of("parse", 2, buf, sizeof(buf)), "6");
 	cr_expect_str_eq(cell_of("parse", 0, buf, sizeof(buf)), "23.1"); /* 6 of 26 */
-	fx.ui.proc.tabs.scope.window = window_of(5);
+	tabs__set_window(&fx.ui, window_of(5));
 	fx_draw();
 	/* The last 5 s hold thread 302's 10 zeta samples only; parse stays
 	 * listed, at 0. */
@@ -266,13 +280,13 @@ Test(view_functions, samples_and_percentages_follow_the_window)
 	cr_expect_str_eq(cell_of("parse", 0, buf, sizeof(buf)), "0.0");
 	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "10");
 	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "100.0");
-	fx.ui.proc.tabs.scope.tid = 301;
-	fx.ui.proc.tabs.scope.window = window_of(30);
+	tabs__set_tid(&fx.ui, 301);
+	tabs__set_window(&fx.ui, window_of(30));
 	fx_draw();
 	/* thread 301's last 30 s hold nothing */
 	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "0");
 	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "0.0");
-	fx.ui.proc.tabs.scope.window = window_of(0);
+	tabs__set_window(&fx.ui, window_of(0));
 	fx_draw();
 	cr_expect_str_eq(cell_of("zeta", 2, buf, sizeof(buf)), "3");
 	cr_expect_str_eq(cell_of("zeta", 0, buf, sizeof(buf)), "18.8"); /* 3 of 16 */

@@ -18,6 +18,7 @@
 
 #include "cli/options.h"
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -149,7 +150,7 @@ Test(view_keys, brackets_move_the_charts_window_not_the_tabs)
 	key('[');
 	key('[');
 	cr_expect_eq(fx.ui.proc.window, before - 1);
-	cr_expect_eq(fx.ui.proc.tabs.scope.window, TABS_DEFAULT_WINDOW, "the live window stays");
+	cr_expect_eq(tabs__scope(&fx.ui)->window, TABS_DEFAULT_WINDOW, "the live window stays");
 	key('+');
 	cr_expect_eq(fx.ui.proc.window, before, "+ still works on the Functions tab");
 }
@@ -165,7 +166,7 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key('t');
 	fx_draw();
-	cr_assert(fx.ui.proc.chooser.open);
+	cr_assert(threads__is_open(&fx.ui));
 	cr_expect_gt(fx_find("All threads"), 0);
 	l = fx_find("main ");
 	cr_assert_gt(l, fx_find("All threads"), "threads after All, most samples first");
@@ -175,8 +176,8 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key(UI_KEY_DOWN);
 	key(UI_KEY_ENTER);
-	cr_expect_not(fx.ui.proc.chooser.open);
-	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 301);
+	cr_expect_not(threads__is_open(&fx.ui));
+	cr_expect_eq(tabs__scope(&fx.ui)->tid, 301);
 	fx_draw();
 	cr_expect_gt(fx_find("thread main"), 0, "the tab bar names the thread");
 	cr_expect_float_eq(self_pct("alpha"), 100.0 * 100 / 121, 0.05, "main: alpha 100 of 121");
@@ -184,11 +185,11 @@ Test(view_keys, t_picks_a_thread_and_the_numbers_change)
 
 	key('t');
 	key(UI_KEY_ESC);
-	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 301, "Esc keeps the thread");
+	cr_expect_eq(tabs__scope(&fx.ui)->tid, 301, "Esc keeps the thread");
 	key('t');
 	key(UI_KEY_HOME);
 	key(UI_KEY_ENTER);
-	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 0, "All threads");
+	cr_expect_eq(tabs__scope(&fx.ui)->tid, 0, "All threads");
 }
 
 Test(view_keys, R_zeroes_the_counts)
@@ -244,7 +245,7 @@ Test(view_keys, R_while_paused_resets_both)
 
 Test(view_keys, click_selects_wheel_moves_and_tabs_switch)
 {
-	struct browser *b = &fx.ui.proc.tabs.br[PTAB_FUNCTIONS];
+	struct browser *b = tabs__browser(&fx.ui, PTAB_FUNCTIONS);
 	int l, bar;
 
 	fx_draw();
@@ -269,7 +270,7 @@ Test(view_keys, click_selects_wheel_moves_and_tabs_switch)
 	cr_assert_gt(bar, 0);
 	mouse((int)(strstr(fx.frame.v[bar].text, "Log") - fx.frame.v[bar].text), bar, UI_MOUSE_LEFT,
 	      false);
-	cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_LOG, "a click on a tab switches to it");
+	cr_expect_eq(tabs__current(&fx.ui), PTAB_LOG, "a click on a tab switches to it");
 }
 
 Test(view_keys, double_click_is_enter)
@@ -281,10 +282,10 @@ Test(view_keys, double_click_is_enter)
 	l = fx_find("worker");
 	cr_assert_gt(l, 0);
 	mouse(3, l, UI_MOUSE_LEFT, false);
-	cr_expect(fx.ui.proc.chooser.open, "one click only selects");
+	cr_expect(threads__is_open(&fx.ui), "one click only selects");
 	mouse(3, l, UI_MOUSE_LEFT, true);
-	cr_expect_not(fx.ui.proc.chooser.open, "a double click picks");
-	cr_expect_eq(fx.ui.proc.tabs.scope.tid, 302);
+	cr_expect_not(threads__is_open(&fx.ui), "a double click picks");
+	cr_expect_eq(tabs__scope(&fx.ui)->tid, 302);
 
 	/* On the process list, a double click opens the process. */
 	fx.ui.screen = UI_SCREEN_LIST;
@@ -301,18 +302,18 @@ Test(view_keys, drop_meter_tells_dropping_now)
 	struct drop_meter d;
 
 	memset(&d, 0, sizeof(d));
-	tabs__drops_add(&d, 300, 0.0, 0);
-	tabs__drops_add(&d, 300, 1.0, 0);
-	cr_expect_eq(tabs__drops_rate(&d, 1.0), 0);
-	tabs__drops_add(&d, 300, 2.0, 100);
-	cr_expect_float_eq(tabs__drops_rate(&d, 2.0), 50.0, 1e-9, "100 over 2 s");
-	tabs__drops_add(&d, 300, 3.0, 100);
-	tabs__drops_add(&d, 300, 10.0, 100);
-	cr_expect_eq(tabs__drops_rate(&d, 10.0), 0, "dropped once, not now");
-	tabs__drops_add(&d, 300, 11.0, 130);
-	cr_expect_float_eq(tabs__drops_rate(&d, 11.0), 30.0, 1e-9);
-	tabs__drops_add(&d, 301, 12.0, 5);
-	cr_expect_eq(tabs__drops_rate(&d, 12.0), 0, "another process starts over");
+	agent_line__drops_add(&d, 300, 0.0, 0);
+	agent_line__drops_add(&d, 300, 1.0, 0);
+	cr_expect_eq(agent_line__drops_rate(&d, 1.0), 0);
+	agent_line__drops_add(&d, 300, 2.0, 100);
+	cr_expect_float_eq(agent_line__drops_rate(&d, 2.0), 50.0, 1e-9, "100 over 2 s");
+	agent_line__drops_add(&d, 300, 3.0, 100);
+	agent_line__drops_add(&d, 300, 10.0, 100);
+	cr_expect_eq(agent_line__drops_rate(&d, 10.0), 0, "dropped once, not now");
+	agent_line__drops_add(&d, 300, 11.0, 130);
+	cr_expect_float_eq(agent_line__drops_rate(&d, 11.0), 30.0, 1e-9);
+	agent_line__drops_add(&d, 301, 12.0, 5);
+	cr_expect_eq(agent_line__drops_rate(&d, 12.0), 0, "another process starts over");
 }
 
 Test(view_keys, agent_line_shows_event_drops_and_dropping_now)
@@ -327,7 +328,7 @@ Test(view_keys, agent_line_shows_event_drops_and_dropping_now)
 	cr_expect_neq(strstr(fx.frame.v[l].text, "7 events lost"), NULL, "%s", fx.frame.v[l].text);
 	cr_expect_eq(strstr(fx.frame.v[l].text, "DROPPING"), NULL, "no history yet");
 	/* Counts that rise between two draws a second apart: dropping now. */
-	fx.ui.proc.drops.t[(fx.ui.proc.drops.head + DROP_SLOTS - 1) % DROP_SLOTS] -= 1.0;
+	agent_line__drops_backdate(&fx.ui.proc.drops, 1.0);
 	prof->agent_dropped = 1003;
 	fx_draw();
 	l = fx_find("Agent");
@@ -363,7 +364,8 @@ Test(view_keys, help_lists_the_keys)
 	cr_expect_gt(fx_find("p Space"), 0);
 	cr_expect_gt(fx_find("Mouse"), 0);
 	key('x');
-	fx.ui.proc.tabs.tab = PTAB_TREE;
+	key('1' + PTAB_TREE);
+	cr_assert_eq(tabs__current(&fx.ui), PTAB_TREE);
 	key('?');
 	fx_draw();
 	if (treeview__module.nbindings) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -68,8 +69,8 @@ static int window_of(double seconds)
 static void show(int tab, pid_t tid, double seconds)
 {
 	ui__key(&fx.ui, '1' + tab);
-	fx.ui.proc.tabs.scope.tid = tid;
-	fx.ui.proc.tabs.scope.window = window_of(seconds);
+	tabs__set_tid(&fx.ui, tid);
+	tabs__set_window(&fx.ui, window_of(seconds));
 	fx_draw();
 }
 

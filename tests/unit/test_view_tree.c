@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -201,7 +202,7 @@ static const char *outline(void)
 
 static struct browser *br(void)
 {
-	return &fx.ui.proc.tabs.br[fx.ui.proc.tabs.tab];
+	return tabs__browser(&fx.ui, tabs__current(&fx.ui));
 }
 
 /* The selected row, read back. */
@@ -476,22 +477,22 @@ Test(view_tree, thread_scope_keeps_expansions_by_path)
 	start(120, 40, PTAB_TREE);
 	draw();
 	key('e');
-	fx.ui.proc.tabs.scope.tid = 301;
+	tabs__set_tid(&fx.ui, 301);
 	draw();
 	cr_expect_str_eq(outline(), "0:main- 1:run- 2:parse- 3:memcpy. 2:hash+ 1:read_input+");
 	expect_row(0, 100.0, 0.0, 900, 0, '-', "main");
-	fx.ui.proc.tabs.scope.tid = 0;
+	tabs__set_tid(&fx.ui, 0);
 	draw();
 	cr_expect_str_eq(outline(),
 			 "0:main- 1:run- 2:parse- 3:memcpy. 2:hash+ 1:read_input+ 0:worker+");
 	/* The selection follows its call path into the other tree. */
-	fx.ui.proc.tabs.scope.tid = 302;
+	tabs__set_tid(&fx.ui, 302);
 	draw();
 	go_to("worker");
 	key(UI_KEY_RIGHT);
 	key(UI_KEY_DOWN);
 	cr_expect_str_eq(selected().name, "compress");
-	fx.ui.proc.tabs.scope.tid = 0;
+	tabs__set_tid(&fx.ui, 0);
 	draw();
 	cr_expect_str_eq(selected().name, "compress");
 	cr_expect_eq(br()->sel, 7);
@@ -784,14 +785,14 @@ Test(view_tree_from_functions, f_on_a_function_shows_its_callers_focused)
 	keys("/memcpy");
 	key(UI_KEY_ENTER); /* keeps the search: memcpy selected */
 	key('f');
-	cr_assert_eq(fx.ui.proc.tabs.tab, PTAB_CALLERS);
+	cr_assert_eq(tabs__current(&fx.ui), PTAB_CALLERS);
 	cr_expect_geq(fx_find("memcpy"), 0);
 	/* Focused on memcpy (120 self samples): its two callers, hottest first. */
 	cr_expect_str_eq(outline(), "0:memcpy- 1:parse+ 1:compress+");
 	expect_row(1, 10.0, -1, 100, 1, '+', "parse");
 	expect_row(2, 2.0, -1, 20, 1, '+', "compress");
 	key(UI_KEY_ESC); /* leaves the focus: every leaf again */
-	cr_expect_eq(fx.ui.proc.tabs.tab, PTAB_CALLERS);
+	cr_expect_eq(tabs__current(&fx.ui), PTAB_CALLERS);
 	cr_expect_str_eq(selected().name, "memcpy");
 }
 
@@ -801,7 +802,7 @@ Test(view_tree_from_functions, enter_on_a_function_that_is_never_a_leaf_opens_th
 	keys("/run");
 	key(UI_KEY_ENTER);
 	key(UI_KEY_ENTER); /* Enter acts as f */
-	cr_assert_eq(fx.ui.proc.tabs.tab, PTAB_TREE);
+	cr_assert_eq(tabs__current(&fx.ui), PTAB_TREE);
 	cr_expect_str_eq(selected().name, "run");
 	cr_expect_eq(selected().depth, 1, "main > run, revealed");
 	cr_expect_geq(fx_find("no self samples"), 0, "the status line says why");
@@ -839,7 +840,7 @@ Test(view_tree_wide, E_stops_at_the_level_that_would_pass_the_row_limit)
 	key('E');
 	/* main (1) + mid (200) fit in 100,000 rows, the 120,000 leaves do not:
 	 * main opens, every mid shows closed. */
-	cr_expect_eq(fx.ui.proc.tabs.br[PTAB_TREE].n, 201);
+	cr_expect_eq(tabs__browser(&fx.ui, PTAB_TREE)->n, 201);
 	cr_expect_geq(fx_find("opened 2 levels"), 0, "the status line says why");
 	expect_row(1, 0.5, 0.0, 600, 1, '+', "mid_0");
 	key('e'); /* the hottest path still opens to its end */

@@ -1,5 +1,5 @@
 /* Unit tests for the Zones and Counters tabs and their detail screens
- * (view_tabs.c, view_detail.c) and the per-second zone percentiles of the
+ * (tab_zones.c, tab_counters.c, view_detail.c) and the per-second zone percentiles of the
  * model (profile_zone_pct_series): a hand-built process 300 with zones and
  * counters whose every figure is known, drawn into line buffers. */
 #include <criterion/criterion.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "support/ui_fixture.h"
+#include "ui/tabs.h"
 #include "ui/ui_internal.h"
 
 static struct profile *prof;
@@ -37,7 +38,7 @@ static int window_of(double seconds)
 static void start(int width, int height, enum proc_tab tab)
 {
 	fx_start_proc(width, height, false, 300);
-	fx.ui.proc.tabs.scope.window = window_of(0);
+	tabs__set_window(&fx.ui, window_of(0));
 	ui__key(&fx.ui, '1' + (int)tab);
 }
 
@@ -124,7 +125,7 @@ Test(view_zones, rate_over_a_5s_window)
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), 1, buf, sizeof(buf)), "55");
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), rate, buf, sizeof(buf)), "6.11");
 	/* Last 5 s at 10.5: seconds 6..10, 40 events over 10.5 - 6 = 4.5 s. */
-	fx.ui.proc.tabs.scope.window = window_of(5);
+	tabs__set_window(&fx.ui, window_of(5));
 	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), 1, buf, sizeof(buf)), "40");
 	cr_expect_str_eq(word(row_of("ZONE", "tick"), rate, buf, sizeof(buf)), "8.89",
@@ -146,13 +147,13 @@ Test(view_zones, thread_filter_changes_counts_and_leaves_exact_figures_out)
 	start(160, 40, PTAB_ZONES);
 	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "54");
-	fx.ui.proc.tabs.scope.tid = 302;
+	tabs__set_tid(&fx.ui, 302);
 	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "4",
 			 "'%s'", row_of("ZONE", "load"));
 	cr_expect_str_eq(word(row_of("ZONE", "load"), column("ZONE", "MAX"), buf, sizeof(buf)),
 			 "8.00ms");
-	fx.ui.proc.tabs.scope.tid = 301;
+	tabs__set_tid(&fx.ui, 301);
 	fx_draw();
 	cr_expect_str_eq(word(row_of("ZONE", "load"), 1, buf, sizeof(buf)), "6");
 	cr_expect_str_eq(word(row_of("ZONE", "load"), column("ZONE", "MAX"), buf, sizeof(buf)),
@@ -203,7 +204,8 @@ Test(view_zones, sort_by_any_column_and_invert)
 	cr_expect_str_eq(order("ZONE"), "charlie bravo alpha");
 	h = fx_find("ZONE");
 	cr_expect(strstr(fx.frame.v[h].text, "vTOTAL") != NULL, "marked: '%s'", fx.frame.v[h].text);
-	for (int i = 0; i < ZSORT_P95 - ZSORT_TOTAL; i++)
+	/* > walks the columns left to right: MEAN MIN P50 P90 P95 */
+	for (int i = 0; i < 5; i++)
 		ui__key(&fx.ui, '>');
 	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "bravo charlie alpha", "by p95, slowest first");
@@ -215,7 +217,8 @@ Test(view_zones, sort_by_any_column_and_invert)
 	cr_expect(strstr(fx.frame.v[fx_find("ZONE")].text, "^P95") != NULL);
 	cr_expect_geq(fx_find("by p95 (inverted)"), 0);
 	ui__key(&fx.ui, UI_KEY_F(6)); /* p99 */
-	for (int i = 0; i < ZSORT_P99 - ZSORT_COUNT; i++)
+	/* < walks back: P95 P90 P50 MIN MEAN TOTAL RATE/s COUNT */
+	for (int i = 0; i < 8; i++)
 		ui__key(&fx.ui, '<');
 	fx_draw();
 	cr_expect_str_eq(order("ZONE"), "alpha charlie bravo", "by count, most first");

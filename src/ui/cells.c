@@ -1,0 +1,76 @@
+/*
+ * cells — the cells every table of the ui draws: matched text, percentage,
+ * count, duration, rate (see cells.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ui/cells.h"
+#include "util/fmt.h"
+
+void cells__match(struct line *l, enum theme_element e, const char *text, int width,
+		  const char *needle)
+{
+	size_t flen = strlen(needle);
+	int end = l->cols + width;
+
+	if (flen) {
+		for (const char *s = text; *s; s++) {
+			if (strncasecmp(s, needle, flen))
+				continue;
+			line_putn(l, e, text, (size_t)(s - text));
+			if (l->cols < end)
+				line_putn(l, TE_MATCH, s, flen);
+			text = s + flen;
+			break;
+		}
+	}
+	if (l->cols < end)
+		line_cell(l, e, text, end - l->cols, ALIGN_LEFT);
+	line_pad_to(l, TE_ROW, end);
+}
+
+void cells__percent(struct line *l, uint64_t n, uint64_t of, int width)
+{
+	double pct = of ? 100.0 * (double)n / (double)of : 0;
+	enum theme_element e = pct >= 10 ? TE_BAD : pct >= 1 ? TE_WARN : TE_ROW;
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%.1f", pct);
+	line_cell(l, e, buf, width, ALIGN_RIGHT);
+}
+
+void cells__count(struct line *l, unsigned long long n, int width)
+{
+	char buf[32];
+
+	fmt_count(buf, sizeof(buf), n, true);
+	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
+}
+
+void cells__duration(struct line *l, double ns, bool have, int width)
+{
+	char buf[32];
+
+	if (have)
+		fmt_duration_ns(buf, sizeof(buf), ns, lines_utf8());
+	else
+		snprintf(buf, sizeof(buf), "-");
+	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
+}
+
+void cells__rate(struct line *l, double r, int width)
+{
+	char buf[32];
+
+	if (r < 0)
+		r = 0;
+	if (r < 10)
+		snprintf(buf, sizeof(buf), "%.2f", r);
+	else if (r < 1000)
+		snprintf(buf, sizeof(buf), "%.1f", r);
+	else
+		fmt_count(buf, sizeof(buf), (unsigned long long)(r + 0.5), true);
+	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
+}
