@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "support/ui_fixture.h"
-#include "ui/fmt.h"
+#include "util/fmt.h"
 #include "ui/tabs.h"
 #include "ui/ui_internal.h"
 #include "util/waitstatus.h"
