@@ -357,7 +357,7 @@ Test(pyframes, a_snapshot_keeps_python_functions_and_lines)
 	meta.pid = 4242;
 	snapshot_encode(&a, &meta, &buf);
 	cr_assert_eq(snapshot_load_buf(&b, &buf, &got, why, sizeof(why)), 0, "%s", why);
-	cr_assert_eq(got.format_minor, 2);
+	cr_assert_eq(got.format_minor, SNAPSHOT_FORMAT_MINOR);
 	q = model_find(&b, 4242)->profile;
 	cr_assert_eq(profile_func_count(q), profile_func_count(p));
 	for (size_t i = 0; i < profile_func_count(p); i++) {
