@@ -42,6 +42,7 @@
 #include "collect/launch.h"
 #include "collect/procfs.h"
 #include "model/model.h"
+#include "model/proctree.h"
 #include "report/outfile.h"
 #include "snapshot/snapshot.h"
 #include "ui/theme.h"
@@ -223,12 +224,13 @@ static bool finished(const struct model *m, const struct record_args *a, pid_t p
 	const struct process *p = model_find(m, pid);
 	bool gone = a->command ? m->child_exited : p && p->exited;
 
-	if (!gone)
+	/* The tree is the program: its orphans (adopted by perftop) end it too. */
+	if (!gone || (a->command && proctree_alive(m)))
 		return false;
 	if (*ended < 0)
 		*ended = mono_now();
-	/* Its agent's last frames may still be on the way. */
-	if (p && p->profile && p->profile->connected)
+	/* Its agents' last frames may still be on the way. */
+	if ((p && p->profile && p->profile->connected) || proctree_connected(m))
 		return mono_now() >= *ended + RECORD_SETTLE_TICKS * m->tick_s;
 	return true;
 }
@@ -372,6 +374,7 @@ int cmd_record(int argc, char **argv)
 		if (sockpath_default(sock, sizeof(sock), getuid()) == 0)
 			co.socket_path = sock;
 		model_watch(&m, a.pid, true);
+		m.tree_root = a.pid; /* its descendants seen in /proc are its tree */
 		pid = a.pid;
 		c = collector_start_opts(&m, &co, &err, why, sizeof(why));
 		if (!c) {
@@ -407,6 +410,12 @@ int cmd_record(int argc, char **argv)
 
 		samples = p && p->profile ? p->profile->samples : 0;
 		model_agent_status(p, agent_note, sizeof(agent_note));
+		/* The tree's samples: every member's, each counted once. */
+		for (size_t i = 0; i < m.nprocs; i++)
+			if (m.procs[i]->in_tree && m.procs[i] != p)
+				samples += proctree_samples(m.procs[i]);
+		if (samples)
+			agent_note[0] = '\0';
 	}
 	notices_text(&m, notices, sizeof(notices));
 	snapshot_encode(&m, &meta, &buf);

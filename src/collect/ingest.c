@@ -1,5 +1,7 @@
 /* ingest — agent connections into the model's profiles; see ingest.h. */
 #include "collect/ingest.h"
+#include "collect/treescan.h"
+#include "model/proctree.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -224,6 +226,10 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	p = model_agent_process(c->in->m, c->pid, h->exe.len ? h->exe.s : argv0);
 	/* Said after exec: better than a /proc reading from before it. */
 	model_process_identity(p, h->exe.len ? h->exe.s : argv0, cmdline, c->uid, user);
+	/* Its parent now, while it is alive: a process that lives shorter
+	 * than a tick still joins the tree it was born in. */
+	if (c->in->m->tree_root)
+		proctree_note_parent(c->in->m, p, treescan_parent(c->pid));
 	p->profile->proto_major = h->major;
 	p->profile->proto_minor = h->minor;
 	p->profile->requested_hz = h->requested_hz;

@@ -40,6 +40,7 @@ enum { STATUS_MAX = 64 * 1024 };
 /* Items of the pids handles, in this order; `list` stops at PI_LIST_COUNT. */
 #define PIDS_ITEMS(X)                  \
 	X(PID, PIDS_ID_PID)            \
+	X(PPID, PIDS_ID_PPID)          \
 	X(UID, PIDS_ID_EUID)           \
 	X(USER, PIDS_ID_EUSER)         \
 	X(COMM, PIDS_CMD)              \
@@ -528,6 +529,7 @@ static void fill_basic(struct procfs *pf, struct proc_reading *r, struct pids_st
 #define V(id, type) PIDS_VAL(PI_##id, type, s, NULL)
 	memset(r, 0, sizeof(*r));
 	r->pid = V(PID, s_int);
+	r->ppid = V(PPID, s_int);
 	r->uid = V(UID, u_int);
 	copy_str(r->user, sizeof(r->user), V(USER, str));
 	copy_str(r->comm, sizeof(r->comm), V(COMM, str));

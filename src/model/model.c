@@ -1,5 +1,6 @@
 /* model — processes and system figures derived from /proc readings; see model.h. */
 #include "model/model.h"
+#include "model/proctree.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -135,7 +136,7 @@ static struct process *process_new(struct model *m, const struct proc_reading *r
 /* Watched processes and those an agent reported on outlive their exit. */
 static bool process_kept_after_exit(const struct process *p)
 {
-	return p->watched || p->profile;
+	return p->watched || p->profile || p->in_tree;
 }
 
 static void process_remove_at(struct model *m, size_t i)
@@ -181,6 +182,10 @@ static void process_update(struct model *m, struct process *p, const struct proc
 	p->rss_kb = r->rss_kb;
 	p->vsize_kb = r->vsize_kb;
 	p->exited = false;
+	if (!p->ppid)
+		p->ppid = r->ppid; /* the parent it was born to: kept when re-parented */
+	if (hz > 0)
+		p->cpu_s = (double)r->ticks / (double)hz;
 
 	if (p->have_prev) {
 		p->cpu = cpu_process_percent(p->prev_ticks, r->ticks, hz, dt, r->threads);
@@ -285,7 +290,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 					}
 			p = NULL;
 		}
-		if (p && pr->state == 'Z' && p->have_prev && (p->watched || p->profile)) {
+		if (p && pr->state == 'Z' && p->have_prev && (p->watched || p->profile || p->in_tree)) {
 			/* A watched or profiled zombie has exited: its memory and
 			 * threads are gone from /proc, so its view keeps the
 			 * figures it had alive (the list shows other zombies). */
@@ -315,6 +320,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 		else
 			process_remove_at(m, i);
 	}
+	proctree_update(m);
 	forget_old_exited(m);
 }
 
@@ -356,7 +362,8 @@ size_t model_scan_pids(const struct model *m, pid_t *out, size_t cap)
 	for (size_t i = 0; i < m->nprocs; i++) {
 		const struct process *p = m->procs[i];
 
-		if (!p->profile || p->exited || hashmap_get(&m->watch_pids, (uint64_t)p->pid))
+		if ((!p->profile && !p->in_tree) || p->exited ||
+		    hashmap_get(&m->watch_pids, (uint64_t)p->pid))
 			continue;
 		if (n < cap)
 			out[n] = p->pid;

@@ -50,6 +50,7 @@ struct sys_reading {
 
 struct proc_reading {
 	pid_t pid;
+	pid_t ppid;                    /* parent, as /proc/PID/stat says */
 	uid_t uid;
 	char user[MODEL_USER_LEN];
 	char comm[MODEL_COMM_LEN];
@@ -135,6 +136,11 @@ struct process {
 
 	struct profile *profile;       /* what its agent reported, or NULL */
 	int exit_status;               /* wait status when known (perftop run), else -1 */
+
+	/* The process tree (model/proctree.h). */
+	pid_t ppid;                    /* the parent it was born to (first known), 0 unknown */
+	bool in_tree;                  /* a member of the launched tree (m->tree_root) */
+	double cpu_s;                  /* user + system CPU time, seconds, latest reading */
 };
 
 struct sys_state {
@@ -173,6 +179,8 @@ struct model {
 	unsigned long long output_dropped; /* of which the output file did not take (cap, error) */
 	int output_error;              /* why the file stopped taking output: errno, or 0 */
 	bool show_interp;              /* profiles show the interpreter's machinery */
+	pid_t tree_root;               /* the launched (or -p) process whose tree is the program, 0 none */
+	pid_t tree_reaper;             /* perftop's pid when it is the tree's child subreaper, else 0 */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */
