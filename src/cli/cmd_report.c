@@ -20,6 +20,8 @@
 #include "report/export.h"
 #include "report/outfile.h"
 #include "report/report.h"
+#include "report/report_procs.h"
+#include "model/proctree.h"
 #include "report/table.h"
 #include "snapshot/snapshot.h"
 #include "ui/theme.h"
@@ -142,6 +144,7 @@ struct loaded {
 	struct snapshot_meta meta;
 	const struct process *proc;
 	const struct profile *prof;
+	struct profile *merged;     /* the tree's merged profile, when prof is it */
 	bool ok;
 };
 
@@ -149,6 +152,8 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 {
 	char why[512];
 	int rc;
+
+	bool tree = !pid; /* no --pid: the whole tree, when there is one */
 
 	memset(l, 0, sizeof(*l));
 	rc = snapshot_load(&l->m, path, &l->meta, why, sizeof(why));
@@ -158,6 +163,14 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 	}
 	l->ok = true;
 	model_show_interp(&l->m, interp);
+	if (tree && l->m.tree_root && model_find(&l->m, l->m.tree_root) &&
+	    proctree_count(&l->m) > 1) {
+		/* The tree is the program: every member's samples, merged. */
+		l->proc = model_find(&l->m, l->m.tree_root);
+		l->merged = proctree_merge(&l->m);
+		l->prof = l->merged;
+		return 0;
+	}
 	if (!pid && l->meta.pid > 0 && model_find(&l->m, l->meta.pid))
 		pid = l->meta.pid;
 	l->proc = report_pick(&l->m, pid);
@@ -183,6 +196,8 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 
 static void unload(struct loaded *l)
 {
+	profile_free(l->merged);
+	l->merged = NULL;
 	if (l->ok)
 		model_release(&l->m);
 	l->ok = false;
@@ -243,6 +258,7 @@ int cmd_report(int argc, char **argv)
 	struct budget b = { 0 };
 	struct budget_result *res = NULL;
 	enum budget_status worst = BUDGET_PASS;
+	struct report_procs procs = { 0 };
 	struct loaded l;
 	struct outfile o;
 	struct report r;
@@ -278,6 +294,8 @@ int cmd_report(int argc, char **argv)
 	ro.top = a.top;
 	ro.depth = a.depth;
 	report_compute(&r, l.proc, l.prof, l.m.tick_s, &ro);
+	if (l.merged && report_procs_init(&procs, &l.m))
+		r.extra = &procs.t;
 	if (l.meta.command[0] && l.meta.pid == l.proc->pid)
 		r.cmdline = l.meta.command; /* the command as recorded, arguments and all */
 	if (a.budget) {
@@ -297,6 +315,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	report_release(&r);
+	report_procs_release(&procs);
 	free(res);
 	budget_release(&b);
 	unload(&l);
