@@ -224,8 +224,10 @@ static bool finished(const struct model *m, const struct record_args *a, pid_t p
 	const struct process *p = model_find(m, pid);
 	bool gone = a->command ? m->child_exited : p && p->exited;
 
-	/* The tree is the program: its orphans (adopted by perftop) end it too. */
-	if (!gone || (a->command && proctree_alive(m)))
+	/* A daemon the command left behind does not hold the recording: it
+	 * ends with the command (as a shell's job does), the tree's agents
+	 * given the same time to say their last. */
+	if (!gone)
 		return false;
 	if (*ended < 0)
 		*ended = mono_now();

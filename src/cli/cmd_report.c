@@ -40,6 +40,7 @@ struct args {
 	pid_t pid;
 	bool report, help;
 	bool interp;                /* --interp: keep the interpreter's machinery */
+	bool folded_comm;           /* export --folded-comm: the command first in each stack */
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *what)
@@ -100,6 +101,10 @@ static int parse_args(const char *cmd, int argc, char **argv, int max_files, str
 		}
 		if (!strcmp(name, "--interp")) {
 			a->interp = true;
+			continue;
+		}
+		if (!strcmp(name, "--folded-comm") && !strcmp(cmd, "export")) {
+			a->folded_comm = true;
 			continue;
 		}
 		if (strcmp(name, "--format") && strcmp(name, "-f") && strcmp(name, "-o") &&
@@ -247,7 +252,8 @@ static void report_usage(FILE *f)
 	      "counters. With --budget, a pass/warn/fail table too, and exit status 3\n"
 	      "when a limit fails (docs/budgets.md). --interp keeps the Python\n"
 	      "interpreter's own frames (eval loop, call helpers) in stacks with Python\n"
-	      "frames (left out by default).\n",
+	      "frames (left out by default). A recorded process tree is reported whole,\n"
+	      "its processes listed (--pid PID: one process alone).\n",
 	      f);
 }
 
@@ -345,11 +351,13 @@ int cmd_report_budget_verdict(const struct budget *b, const struct model *m, int
 static void export_usage(FILE *f)
 {
 	fputs("usage: perftop export FILE --format folded|pprof|speedscope|chrome -o OUT\n"
-	      "                           [--pid PID] [--interp]\n"
+	      "                           [--pid PID] [--interp] [--folded-comm]\n"
 	      "Writes a snapshot's profile for flamegraph.pl/inferno (folded), go tool pprof,\n"
 	      "Pyroscope and Parca (pprof), speedscope, or Perfetto and chrome://tracing\n"
 	      "(chrome). OUT '-' is standard output. --interp keeps the Python\n"
-	      "interpreter's own frames in stacks with Python frames (left out by default).\n",
+	      "interpreter's own frames in stacks with Python frames (left out by default).\n"
+	      "A recorded process tree is exported whole (--pid PID: one process);\n"
+	      "--folded-comm starts each folded stack with its process's command.\n",
 	      f);
 }
 
@@ -381,6 +389,8 @@ int cmd_export(int argc, char **argv)
 				   a.format);
 	if (!a.out)
 		return usage_error("export", "%s", "-o OUT is needed ('-' for standard output)");
+	if (a.folded_comm && fmt != EXPORT_FOLDED)
+		return usage_error("export", "%s", "--folded-comm goes with --format folded");
 	if (fmt == EXPORT_PPROF && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
 		return usage_error("export", "%s", "pprof is binary: name a file with -o");
 	if (check_out(a.out))
@@ -393,6 +403,8 @@ int cmd_export(int argc, char **argv)
 	src.proc = l.proc;
 	src.program = l.proc->comm;
 	src.start_unix = l.meta.start_time;
+	src.tree = l.merged ? &l.m : NULL;
+	src.folded_comm = a.folded_comm;
 	if ((rc = open_out(&o, a.out)) == 0) {
 		if (export_write(o.f, fmt, &src, why, sizeof(why)) < 0) {
 			outfile_abort(&o);

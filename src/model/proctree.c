@@ -273,6 +273,15 @@ void proctree_merge_into(struct profile *dst, const struct profile *src, double 
 	dst->agent_dropped += src->agent_dropped;
 	dst->agent_events_dropped += src->agent_events_dropped;
 	dst->connected |= src->connected;
+	if (src->cost_known) {
+		dst->cost_known = true;
+		dst->cost.handler_ns += src->cost.handler_ns;
+		dst->cost.writer_ns += src->cost.writer_ns;
+		dst->cost.process_ns += src->cost.process_ns;
+		dst->cost_done.handler_ns += src->cost_done.handler_ns;
+		dst->cost_done.writer_ns += src->cost_done.writer_ns;
+		dst->cost_done.process_ns += src->cost_done.process_ns;
+	}
 	free(map);
 }
 
