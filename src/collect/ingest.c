@@ -229,7 +229,8 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 	/* Its parent now, while it is alive: a process that lives shorter
 	 * than a tick still joins the tree it was born in. */
 	if (c->in->m->tree_root)
-		proctree_note_parent(c->in->m, p, treescan_parent(c->pid));
+		proctree_note_parent(c->in->m, p,
+		                     h->ppid ? (pid_t)h->ppid : treescan_parent(c->pid));
 	p->profile->proto_major = h->major;
 	p->profile->proto_minor = h->minor;
 	p->profile->requested_hz = h->requested_hz;

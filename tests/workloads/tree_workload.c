@@ -99,7 +99,7 @@ static int shorts(int n, double ms)
 
 		if (pid == 0) {
 			work_short(ms / 1000);
-			_exit(0);
+			exit(0); /* as a program's child ends: atexit handlers run */
 		}
 		if (pid > 0)
 			waitpid(pid, NULL, 0);
