@@ -174,6 +174,8 @@ void proctree_agent_status(const struct process *p, char *buf, size_t len)
 {
 	if (p->profile && p->profile->samples)
 		snprintf(buf, len, "profiled");
+	else if (!p->profile && !p->agent_why[0] && p->exited)
+		snprintf(buf, len, "exited before an agent connected");
 	else
 		model_agent_status(p, buf, len);
 }

@@ -78,9 +78,9 @@ size_t proctree_count(const struct model *m);
 void proctree_status(const struct process *p, char *buf, size_t len);
 
 /* A member's profiling status in words: "profiled" when its agent sent
- * samples, else the reason (model_agent_status(): "agent cannot load:
- * statically linked", ... or "no agent connected" for one that exited before
- * connecting). */
+ * samples, "exited before an agent connected" for one that left without a
+ * profile or a known reason, else model_agent_status()'s words ("agent
+ * cannot load: static executable ...", "agent connected, 0 samples: ..."). */
 void proctree_agent_status(const struct process *p, char *buf, size_t len);
 
 /* A member's CPU time in seconds: /proc's figure, or, for a process that

@@ -491,6 +491,7 @@ static struct process *sec_process(struct rd *r, struct model *m)
 		p->cpu_s = rd_f64_in(r, "CPU time", 1e12);
 		if (p->cpu_s < 0)
 			p->cpu_s = 0;
+		rd_str_into(r, "agent reason", p->agent_why, sizeof(p->agent_why));
 	}
 	return p;
 }
