@@ -184,6 +184,8 @@ static void process_update(struct model *m, struct process *p, const struct proc
 	p->exited = false;
 	if (!p->ppid)
 		p->ppid = r->ppid; /* the parent it was born to: kept when re-parented */
+	if (r->ppid)
+		p->ppid_now = r->ppid;
 	if (hz > 0)
 		p->cpu_s = (double)r->ticks / (double)hz;
 

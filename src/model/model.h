@@ -139,6 +139,7 @@ struct process {
 
 	/* The process tree (model/proctree.h). */
 	pid_t ppid;                    /* the parent it was born to (first known), 0 unknown */
+	pid_t ppid_now;                /* its parent now (re-parented orphans: the reaper) */
 	bool in_tree;                  /* a member of the launched tree (m->tree_root) */
 	double cpu_s;                  /* user + system CPU time, seconds, latest reading */
 };

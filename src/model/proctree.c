@@ -17,11 +17,14 @@ static bool joins(const struct model *m, const struct process *p)
 
 	if (p->pid == m->tree_root)
 		return true;
-	if (!p->ppid)
-		return false;
-	if (m->tree_reaper && p->ppid == m->tree_reaper)
+	/* Born in the tree, or adopted by perftop as its subreaper (a
+	 * daemon whose parent perftop never saw). */
+	if (m->tree_reaper && (p->ppid == m->tree_reaper || p->ppid_now == m->tree_reaper))
 		return true;
-	parent = model_find(m, p->ppid);
+	parent = p->ppid ? model_find(m, p->ppid) : NULL;
+	if (parent && parent->in_tree)
+		return true;
+	parent = p->ppid_now ? model_find(m, p->ppid_now) : NULL;
 	return parent && parent->in_tree;
 }
 
@@ -50,6 +53,8 @@ void proctree_note_parent(struct model *m, struct process *p, pid_t ppid)
 {
 	if (ppid > 0 && !p->ppid)
 		p->ppid = ppid;
+	if (ppid > 0)
+		p->ppid_now = ppid;
 	proctree_update(m);
 }
 
