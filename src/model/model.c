@@ -34,6 +34,7 @@ static void process_free(struct process *p)
 		series_release(&p->series[i]);
 	free(p->cmdline);
 	profile_free(p->profile);
+	free(p->tree_fids);
 	free(p);
 }
 
@@ -42,6 +43,7 @@ void model_release(struct model *m)
 	for (size_t i = 0; i < m->nprocs; i++)
 		process_free(m->procs[i]);
 	free(m->procs);
+	profile_free(m->tree_profile);
 	hashmap_release(&m->by_pid);
 	hashmap_release(&m->watch_pids);
 	free(m->sys.cpu_busy);
@@ -443,4 +445,6 @@ void model_show_interp(struct model *m, bool show)
 	for (size_t i = 0; i < m->nprocs; i++)
 		if (m->procs[i]->profile)
 			profile_show_interp(m->procs[i]->profile, show);
+	if (m->tree_profile)
+		profile_show_interp(m->tree_profile, show);
 }

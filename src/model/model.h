@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "model/cpu.h"
@@ -142,6 +143,8 @@ struct process {
 	pid_t ppid_now;                /* its parent now (re-parented orphans: the reaper) */
 	bool in_tree;                  /* a member of the launched tree (m->tree_root) */
 	double cpu_s;                  /* user + system CPU time, seconds, latest reading */
+	uint32_t *tree_fids;           /* internal (proctree.c): profile -> tree function ids */
+	size_t tree_nfids;
 };
 
 struct sys_state {
@@ -182,6 +185,7 @@ struct model {
 	bool show_interp;              /* profiles show the interpreter's machinery */
 	pid_t tree_root;               /* the launched (or -p) process whose tree is the program, 0 none */
 	pid_t tree_reaper;             /* perftop's pid when it is the tree's child subreaper, else 0 */
+	struct profile *tree_profile;  /* the tree's merged profile kept live (proctree_live_on), or NULL */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */

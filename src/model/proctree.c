@@ -28,6 +28,8 @@ static bool joins(const struct model *m, const struct process *p)
 	return parent && parent->in_tree;
 }
 
+static void live_join(struct model *m, struct process *p);
+
 void proctree_update(struct model *m)
 {
 	bool changed = true;
@@ -44,6 +46,7 @@ void proctree_update(struct model *m)
 			if (!p->in_tree && joins(m, p)) {
 				p->in_tree = true;
 				changed = true;
+				live_join(m, p);
 			}
 		}
 	}
@@ -340,7 +343,85 @@ struct profile *proctree_scope_profile(const struct model *m, const struct proct
 		p = model_find(m, s->pid);
 		return p ? p->profile : NULL;
 	}
+	if (m->tree_profile)
+		return m->tree_profile;
 	if (!*merged)
 		*merged = proctree_merge(m);
 	return *merged;
+}
+
+/* ---- the live tree profile ----------------------------------------------------------- */
+
+/* p's function id fid in the tree profile (p's map grown as p's profile grew). */
+static uint32_t tree_fid(struct model *m, struct process *p, uint32_t fid)
+{
+	size_t n = profile_func_count(p->profile);
+
+	if (fid >= p->tree_nfids && fid < n) {
+		p->tree_fids = xreallocarray(p->tree_fids, n, sizeof(*p->tree_fids));
+		for (size_t i = p->tree_nfids; i < n; i++) {
+			const struct profile_func *f = &p->profile->funcs[i];
+
+			p->tree_fids[i] = f->interp ? profile_func_interp(m->tree_profile, f->name, f->file,
+			                                                  f->line)
+			                            : profile_func(m->tree_profile, f->module, f->name,
+			                                           f->file, f->line);
+		}
+		p->tree_nfids = n;
+	}
+	return p->tree_fids[fid];
+}
+
+/* p has just joined the tree (or the live profile just started): what its
+ * agent sent so far goes in, at its own latest time (inside the window when
+ * it is recent). */
+static void live_join(struct model *m, struct process *p)
+{
+	if (!m->tree_profile || !p->profile)
+		return;
+	proctree_merge_into(m->tree_profile, p->profile, p->profile->latest);
+}
+
+void proctree_live_on(struct model *m)
+{
+	if (m->tree_profile)
+		return;
+	m->tree_profile = profile_new(m->tree_root);
+	profile_show_interp(m->tree_profile, m->show_interp);
+	for (size_t i = 0; i < m->nprocs; i++)
+		if (m->procs[i]->in_tree)
+			live_join(m, m->procs[i]);
+}
+
+void proctree_add_samples(struct model *m, struct process *p, pid_t tid, const uint32_t *funcs,
+                          size_t depth, uint64_t count, double t)
+{
+	uint32_t ids[PROFILE_MAX_DEPTH];
+
+	if (!m->tree_profile || !p || !p->in_tree || !p->profile)
+		return;
+	if (depth > PROFILE_MAX_DEPTH) {
+		funcs += depth - PROFILE_MAX_DEPTH; /* the leaf-most, as the profile keeps */
+		depth = PROFILE_MAX_DEPTH;
+	}
+	for (size_t i = 0; i < depth; i++)
+		ids[i] = tree_fid(m, p, funcs[i]);
+	profile_add_samples(m->tree_profile, tid, depth ? ids : NULL, depth, count, t);
+}
+
+void proctree_add_zone_event(struct model *m, struct process *p, uint32_t zone, pid_t tid,
+                             double t, uint64_t duration_ns)
+{
+	if (!m->tree_profile || !p || !p->in_tree || !p->profile ||
+	    zone >= profile_zone_count(p->profile))
+		return;
+	profile_zone_event_at(m->tree_profile,
+	                      profile_zone(m->tree_profile, p->profile->zones[zone].name), tid, t,
+	                      duration_ns);
+}
+
+void proctree_thread_name(struct model *m, struct process *p, pid_t tid, const char *name)
+{
+	if (m->tree_profile && p && p->in_tree)
+		profile_thread_name(m->tree_profile, tid, name);
 }

@@ -108,6 +108,27 @@ void proctree_merge_into(struct profile *dst, const struct profile *src, double 
 /* The member whose profile has thread tid, or NULL. */
 struct process *proctree_thread_pid(const struct model *m, pid_t tid);
 
+/* ---- the live tree profile ----
+ * For the live views: m->tree_profile, the merged profile kept up to date
+ * as samples arrive (so a view of the tree costs what a view of one process
+ * does), instead of proctree_merge() at each refresh. Off until asked for;
+ * the collector feeds it through the calls below, which do nothing while it
+ * is off or for a process that is not a member. A process that joins the
+ * tree after its agent sent samples (its parent learnt at the next reading)
+ * has them merged in when it joins (proctree_update()). */
+
+/* Starts m->tree_profile (idempotent), merging what the members sent so far. */
+void proctree_live_on(struct model *m);
+/* Process p's agent sent count samples of funcs (p's own function ids, root
+ * first) on thread tid at time t (after profile_add_samples() on p's). */
+void proctree_add_samples(struct model *m, struct process *p, pid_t tid, const uint32_t *funcs,
+                          size_t depth, uint64_t count, double t);
+/* Process p's zone event (p's own zone id) as profile_zone_event_at(). */
+void proctree_add_zone_event(struct model *m, struct process *p, uint32_t zone, pid_t tid,
+                             double t, uint64_t duration_ns);
+/* Process p named thread tid. */
+void proctree_thread_name(struct model *m, struct process *p, pid_t tid, const char *name);
+
 /* What a view shows: the tree (pid 0) or one process, and a thread (0: all). */
 struct proctree_scope {
 	pid_t pid;
@@ -115,8 +136,9 @@ struct proctree_scope {
 };
 
 /* The profile a scope reads: one process's own profile (NULL when it has
- * none) or, for pid 0, *merged (built by proctree_merge() on first use and
- * kept there; the caller frees it when done). */
+ * none) or, for pid 0, the live m->tree_profile when it is on, else *merged
+ * (built by proctree_merge() on first use and kept there; the caller frees
+ * it when done). */
 struct profile *proctree_scope_profile(const struct model *m, const struct proctree_scope *s,
 				       struct profile **merged);
 

@@ -237,3 +237,56 @@ Test(proctree, merge_counts_every_sample_once_and_keeps_threads_apart)
 		profile_free(merged);
 	}
 }
+
+Test(proctree, live_profile_equals_the_merge_and_takes_late_members_once)
+{
+	struct proc_reading r[] = { proc(10, 1, 0) };
+	pid_t a[] = { 10, 11 };
+	struct process *p10, *p11;
+	struct profile *merged;
+	uint32_t f10[2], f11[2];
+
+	m.tree_root = 10;
+	apply(1, r, 1, a, 1);
+	p10 = model_agent_process(&m, 10, "/bin/prog");
+	add(p10->profile, 10, "prog", "early", 3); /* before the live profile */
+	proctree_live_on(&m);
+	cr_assert_eq(m.tree_profile->samples, 3);
+	f10[0] = profile_func(p10->profile, "prog", "main", NULL, 0);
+	f10[1] = profile_func(p10->profile, "prog", "parent_work", NULL, 0);
+	profile_add_samples(p10->profile, 10, f10, 2, 4, 101);
+	proctree_add_samples(&m, p10, 10, f10, 2, 4, 101);
+	/* 11's agent reports before anything says who its parent is */
+	p11 = model_agent_process(&m, 11, "/bin/prog");
+	f11[0] = profile_func(p11->profile, "prog", "child_only", NULL, 0);
+	f11[1] = profile_func(p11->profile, "prog", "main", NULL, 0);
+	profile_add_samples(p11->profile, 11, f11, 2, 6, 101);
+	proctree_add_samples(&m, p11, 11, f11, 2, 6, 101);
+	cr_assert_eq(m.tree_profile->samples, 7, "not a member yet");
+	proctree_note_parent(&m, p11, 10); /* joins: its 6 samples come in once */
+	cr_assert_eq(m.tree_profile->samples, 13);
+	profile_add_samples(p11->profile, 11, f11, 2, 2, 102);
+	proctree_add_samples(&m, p11, 11, f11, 2, 2, 102);
+	profile_zone_event_at(p11->profile, profile_zone(p11->profile, "z"), 11, 102, 500);
+	proctree_add_zone_event(&m, p11, profile_zone(p11->profile, "z"), 11, 102, 500);
+	cr_assert_eq(m.tree_profile->samples, 15);
+
+	merged = proctree_merge(&m);
+	cr_assert_eq(merged->samples, m.tree_profile->samples);
+	for (size_t i = 0; i < profile_func_count(merged); i++) {
+		const struct profile_func *f = &merged->funcs[i];
+		uint32_t id = profile_func(m.tree_profile, f->module, f->name, NULL, 0);
+
+		cr_assert_eq(m.tree_profile->funcs[id].self, f->self, "%s", f->name);
+		cr_assert_eq(m.tree_profile->funcs[id].total, f->total, "%s", f->name);
+	}
+	cr_assert_eq(profile_zone_hist(m.tree_profile, profile_zone(m.tree_profile, "z"), 0)->count, 1);
+	profile_free(merged);
+	{
+		struct proctree_scope s = { 0, 0 };
+		struct profile *none = NULL;
+
+		cr_assert_eq(proctree_scope_profile(&m, &s, &none), m.tree_profile);
+		cr_assert_null(none);
+	}
+}
