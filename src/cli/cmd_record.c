@@ -346,6 +346,8 @@ int cmd_record(int argc, char **argv)
 	const char *reason;
 	pid_t pid = 0;
 	uint64_t samples = 0;
+	size_t members = 0;
+	char tree_note[64] = "";
 	int err = 0, rc, sig = 0, code = 0;
 
 	rc = parse_record(&a, argc, argv);
@@ -418,6 +420,7 @@ int cmd_record(int argc, char **argv)
 				samples += proctree_samples(m.procs[i]);
 		if (samples)
 			agent_note[0] = '\0';
+		members = proctree_count(&m);
 	}
 	notices_text(&m, notices, sizeof(notices));
 	snapshot_encode(&m, &meta, &buf);
@@ -430,8 +433,10 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
-	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
-	        (unsigned long long)samples, samples ? "" : ": ", agent_note,
+	if (members > 1)
+		snprintf(tree_note, sizeof(tree_note), " from a tree of %zu processes", members);
+	fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s%s)\n", reason, a.out,
+	        (unsigned long long)samples, tree_note, samples ? "" : ": ", agent_note,
 	        samples ? "" : ", /proc figures only");
 	fputs(notices, stderr);
 	return a.command ? code : 0;
