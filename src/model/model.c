@@ -237,24 +237,32 @@ static void process_mark_exited(struct model *m, struct process *p)
 
 /* Exited agent processes nobody watches: the oldest beyond
  * MODEL_KEEP_EXITED are freed (a fork-heavy program must not grow us). */
-static void forget_old_exited(struct model *m)
+static void forget_old_exited_of(struct model *m, bool tree, size_t keep)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->nprocs; i++)
-		n += m->procs[i]->exited && !m->procs[i]->watched;
-	for (; n > MODEL_KEEP_EXITED; n--) {
+		n += m->procs[i]->exited && !m->procs[i]->watched && m->procs[i]->in_tree == tree;
+	for (; n > keep; n--) {
 		size_t oldest = SIZE_MAX;
 
 		for (size_t i = 0; i < m->nprocs; i++) {
 			const struct process *p = m->procs[i];
 
-			if (p->exited && !p->watched &&
+			if (p->exited && !p->watched && p->in_tree == tree &&
 			    (oldest == SIZE_MAX || p->exited_at < m->procs[oldest]->exited_at))
 				oldest = i;
 		}
 		process_remove_at(m, oldest);
 	}
+}
+
+/* The launched tree's members are the program: many more of them stay
+ * (a build's compilers, a test runner's workers) than of other processes. */
+static void forget_old_exited(struct model *m)
+{
+	forget_old_exited_of(m, false, MODEL_KEEP_EXITED);
+	forget_old_exited_of(m, true, MODEL_KEEP_TREE);
 }
 
 static int compare_pid(const void *a, const void *b)

@@ -12,7 +12,8 @@
  * (shown in a process view or named with -p) or an agent reported on it:
  * then it stays, marked exited. Of the exited agent processes nobody
  * watches, the newest MODEL_KEEP_EXITED stay, so a program that forks
- * without end (each child an agent) cannot grow perftop without end.
+ * without end (each child an agent) cannot grow perftop without end; of the
+ * launched tree's members (model/proctree.h), the newest MODEL_KEEP_TREE.
  */
 #ifndef PERFTOP_MODEL_MODEL_H
 #define PERFTOP_MODEL_MODEL_H
@@ -35,6 +36,7 @@ enum {
 	MODEL_WHY_LEN = 160,         /* why the agent cannot load, as text */
 	MODEL_HISTORY_SECONDS = 600, /* series keep at least this much history */
 	MODEL_KEEP_EXITED = 256,     /* exited, unwatched agent processes kept */
+	MODEL_KEEP_TREE = 8192,      /* and exited members of the launched tree (proctree.h) */
 };
 
 /* ---- readings: raw counters, as the collector fills them ---------------- */

@@ -290,3 +290,23 @@ Test(proctree, live_profile_equals_the_merge_and_takes_late_members_once)
 		cr_assert_null(none);
 	}
 }
+
+Test(proctree, exited_members_outlive_the_cap_of_other_exited_agents)
+{
+	enum { N = MODEL_KEEP_EXITED + 50 };
+	static struct proc_reading r[N + 1];
+	static pid_t a[N + 1];
+
+	m.tree_root = 10;
+	for (int i = 0; i <= N; i++) {
+		r[i] = proc(10 + i, i ? 10 : 1, 0);
+		a[i] = 10 + i;
+	}
+	apply(1, r, N + 1, a, N + 1);
+	for (int i = 0; i < N; i++) /* agent processes outside the tree too */
+		model_agent_process(&m, 100000 + i, "/bin/other");
+	apply(2, r, 1, a, N + 1); /* every child exited */
+	cr_assert_eq(proctree_count(&m), N + 1);
+	for (int i = 1; i <= N; i++)
+		cr_assert(model_find(&m, 10 + i)->exited);
+}
