@@ -137,6 +137,7 @@ static int compare_pid(const void *a, const void *b)
  * model looks them up in the reading). */
 static const pid_t *decide(struct collector *c, size_t *npids)
 {
+	static const pid_t none[1];
 	struct model *m = c->m;
 	size_t n = model_scan_pids(m, c->pids, c->pids_cap);
 
@@ -149,7 +150,12 @@ static const pid_t *decide(struct collector *c, size_t *npids)
 		qsort(c->pids, n, sizeof(*c->pids), compare_pid);
 	procfs_set_detail(c->pf, c->pids, n);
 	*npids = n;
-	return m->list_visible ? NULL : c->pids;
+	/* A partial reading of no pid yet (before perftop run's child is
+	 * watched) reads none: NULL would be a full scan, and every process of
+	 * the machine would stay in the model (and in a snapshot). */
+	if (m->list_visible)
+		return NULL;
+	return c->pids ? c->pids : none;
 }
 
 /* perftop as the tree's child subreaper: reaps the orphans it adopted once
