@@ -270,7 +270,8 @@ static int count_fds(struct procfs *pf, pid_t pid)
 
 /* Reads pid's command line into e->cmdline: argv joined by spaces, control
  * characters shown as '?', "" for a kernel thread or a zombie. */
-static void cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
+/* Reads pid's command line into e; true when it changed. */
+static bool cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
 {
 	ssize_t n = read_proc_file(pf, pid, "cmdline", PROCFS_CMDLINE_MAX);
 	char *s = pf->buf;
@@ -291,7 +292,9 @@ static void cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
 	if (!e->cmdline || strcmp(e->cmdline, s)) {
 		free(e->cmdline);
 		e->cmdline = xstrdup(s);
+		return true;
 	}
+	return false;
 }
 
 /* Checks once (and again after an exec) whether the agent can load into a
@@ -329,6 +332,11 @@ static const char *cmd_for(struct procfs *pf, struct proc_reading *r, double now
 		e->read_at = now;
 		cmd_read(pf, r->pid, e);
 		e->exe_checked = false; /* an exec changes comm */
+	} else if (r->csw_ok && r->state != 'Z' && cmd_read(pf, r->pid, e)) {
+		/* A detail process's line is read at every reading: an exec
+		 * that keeps the name (a program running itself, a tree's
+		 * forked child exec'ing) changes only the line. */
+		e->exe_checked = false;
 	}
 	if (r->csw_ok && !e->exe_checked && r->state != 'Z')
 		exe_check(e, r->pid);
