@@ -252,6 +252,7 @@ static void take_reading(struct collector *c)
 	} else {
 		m->proc_no_fds = false;
 		model_apply(m, &r);
+		proctree_update(m); /* the reading's new processes may join the tree */
 	}
 	model_unlock(m);
 	c->last_err = err < 0 ? err : 0;

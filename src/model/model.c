@@ -1,6 +1,5 @@
 /* model — processes and system figures derived from /proc readings; see model.h. */
 #include "model/model.h"
-#include "model/proctree.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -332,7 +331,6 @@ void model_apply(struct model *m, const struct tick_reading *r)
 		else
 			process_remove_at(m, i);
 	}
-	proctree_update(m);
 	forget_old_exited(m);
 }
 

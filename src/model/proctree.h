@@ -42,9 +42,9 @@ struct proctree_entry {
 
 /* Marks the members of m->tree_root's tree (in_tree): the root, every
  * process whose first known parent is a member, and every process born to
- * or re-parented to m->tree_reaper. Idempotent; model_apply() calls it after
- * each reading, the collector after each agent's hello. Cost: the processes
- * times the depth of the tree, only while some process is not a member. */
+ * or re-parented to m->tree_reaper. Idempotent; the collector calls it after
+ * each model_apply() and each agent's hello. Cost: the processes times the
+ * depth of the tree. */
 void proctree_update(struct model *m);
 
 /* Records what the collector learnt of pid outside a reading (an agent's

@@ -59,6 +59,7 @@ static void apply(double t, struct proc_reading *procs, size_t n, const pid_t *a
 	r.asked = asked;
 	r.nasked = nasked;
 	model_apply(&m, &r);
+	proctree_update(&m); /* as the collector does after each reading */
 }
 
 Test(proctree, members_are_the_root_and_its_descendants)
