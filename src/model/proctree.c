@@ -197,6 +197,30 @@ double proctree_cpu_seconds(const struct process *p)
 	return 0;
 }
 
+void proctree_totals(const struct model *m, double *cpu, unsigned long long *rss_kb,
+                     size_t *alive)
+{
+	double c = 0;
+	unsigned long long r = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct process *p = m->procs[i];
+
+		if (!p->in_tree || p->exited)
+			continue;
+		c += p->cpu;
+		r += p->rss_kb;
+		n++;
+	}
+	if (cpu)
+		*cpu = c;
+	if (rss_kb)
+		*rss_kb = r;
+	if (alive)
+		*alive = n;
+}
+
 uint64_t proctree_samples(const struct process *p)
 {
 	return p->profile ? p->profile->samples : 0;

@@ -87,6 +87,12 @@ void proctree_agent_status(const struct process *p, char *buf, size_t len);
  * never was read, the one its agent last reported (0 when neither). */
 double proctree_cpu_seconds(const struct process *p);
 
+/* The header's tree figures: the members' CPU % (of one core, summed) and
+ * RSS (KiB, summed) of the latest reading, live members only; *alive gets
+ * how many members are running (any pointer may be NULL). */
+void proctree_totals(const struct model *m, double *cpu, unsigned long long *rss_kb,
+                     size_t *alive);
+
 /* Samples of the process (its profile's, 0 without one). */
 uint64_t proctree_samples(const struct process *p);
 

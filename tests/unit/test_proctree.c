@@ -77,6 +77,21 @@ Test(proctree, members_are_the_root_and_its_descendants)
 	cr_assert_not(model_find(&m, 40)->in_tree);
 	cr_assert_not(model_find(&m, 50)->in_tree);
 	cr_assert_eq(proctree_count(&m), 3);
+	{
+		struct proc_reading r2[] = { proc(30, 20, 100), proc(20, 10, 50), proc(10, 1, 0),
+		                             proc(40, 1, 500), proc(50, 40, 0) };
+		double cpu;
+		unsigned long long rss;
+		size_t alive;
+
+		r2[0].rss_kb = 1000;
+		r2[1].rss_kb = 24;
+		apply(2, r2, 5, asked, 5); /* one second later: 30 used 1 s, 20 0.5 s */
+		proctree_totals(&m, &cpu, &rss, &alive);
+		cr_assert_float_eq(cpu, 150, 1e-6, "%g", cpu);
+		cr_assert_eq(rss, 1024);
+		cr_assert_eq(alive, 3);
+	}
 }
 
 Test(proctree, orphans_adopted_by_the_reaper_join_and_membership_stays)
