@@ -181,6 +181,7 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	h.clock_id = CLOCK_MONOTONIC;
 	h.agent_version.s = PERFTOP_VERSION;
 	h.agent_version.len = (uint32_t)strlen(PERFTOP_VERSION);
+	h.ppid = (uint32_t)getppid(); /* its tree: a short life may be reaped before perftop looks */
 	if (wire_put_hello(&writer__w.buf, &h) < 0)
 		writer__w.broken = 1;
 	writer__w.ever_connected = 1;

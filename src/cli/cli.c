@@ -158,6 +158,7 @@ static int cmd_top(int argc, char **argv)
 		msglog_add(&m.log, 0, MSG_WARN, "%s", sock_msg);
 	if (o.pid > 0) {
 		model_watch(&m, o.pid, true);
+		m.tree_root = o.pid; /* its descendants seen in /proc are its tree */
 		m.list_visible = false;
 	}
 	/* A watched process without an agent is sampled from outside, unless

@@ -43,6 +43,7 @@
 #include "collect/launch.h"
 #include "collect/procfs.h"
 #include "model/model.h"
+#include "model/proctree.h"
 #include "report/outfile.h"
 #include "snapshot/snapshot.h"
 #include "ui/theme.h"
@@ -226,12 +227,15 @@ static bool finished(const struct model *m, const struct record_args *a, pid_t p
 	const struct process *p = model_find(m, pid);
 	bool gone = a->command ? m->child_exited : p && p->exited;
 
+	/* A daemon the command left behind does not hold the recording: it
+	 * ends with the command (as a shell's job does), the tree's agents
+	 * given the same time to say their last. */
 	if (!gone)
 		return false;
 	if (*ended < 0)
 		*ended = mono_now();
-	/* Its agent's last frames may still be on the way. */
-	if (p && p->profile && p->profile->connected)
+	/* Its agents' last frames may still be on the way. */
+	if ((p && p->profile && p->profile->connected) || proctree_connected(m))
 		return mono_now() >= *ended + RECORD_SETTLE_TICKS * m->tick_s;
 	return true;
 }
@@ -347,6 +351,8 @@ int cmd_record(int argc, char **argv)
 	uint64_t samples = 0;
 	char outside_why[512] = "";
 	bool outside = false;
+	size_t members = 0;
+	char tree_note[64] = "";
 	int err = 0, rc, sig = 0, code = 0;
 
 	rc = parse_record(&a, argc, argv);
@@ -384,6 +390,7 @@ int cmd_record(int argc, char **argv)
 		model_watch(&m, a.pid, true);
 		co.attach = true;
 		co.attach_hz = a.hz;
+		m.tree_root = a.pid; /* its descendants seen in /proc are its tree */
 		pid = a.pid;
 		c = collector_start_opts(&m, &co, &err, why, sizeof(why));
 		if (!c) {
@@ -419,6 +426,11 @@ int cmd_record(int argc, char **argv)
 
 		samples = p && p->profile ? p->profile->samples : 0;
 		model_agent_status(p, agent_note, sizeof(agent_note));
+		/* The tree's samples: every member's, each counted once. */
+		for (size_t i = 0; i < m.nprocs; i++)
+			if (m.procs[i]->in_tree && m.procs[i] != p)
+				samples += proctree_samples(m.procs[i]);
+		members = proctree_count(&m);
 		if (!a.command && p && p->profile && p->profile->outside_why[0]) {
 			snprintf(outside_why, sizeof(outside_why), "%s", p->profile->outside_why);
 		} else if (!a.command && p && p->profile && p->profile->outside) {
@@ -427,6 +439,8 @@ int cmd_record(int argc, char **argv)
 				 p->profile->requested_hz,
 				 (unsigned long long)p->profile->agent_dropped);
 			outside = true;
+		} else if (samples) {
+			agent_note[0] = '\0';
 		}
 	}
 	notices_text(&m, notices, sizeof(notices));
@@ -440,12 +454,14 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;
 	}
+	if (members > 1)
+		snprintf(tree_note, sizeof(tree_note), " from a tree of %zu processes", members);
 	if (outside)
-		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples, %s)\n", reason, a.out,
-		        (unsigned long long)samples, agent_note);
+		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s, %s)\n", reason, a.out,
+		        (unsigned long long)samples, tree_note, agent_note);
 	else
-		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s)\n", reason, a.out,
-		        (unsigned long long)samples, samples ? "" : ": ", agent_note,
+		fprintf(stderr, "perftop: %s; wrote '%s' (%llu samples%s%s%s%s)\n", reason, a.out,
+		        (unsigned long long)samples, tree_note, samples ? "" : ": ", agent_note,
 		        samples ? "" : ", /proc figures only");
 	fputs(notices, stderr);
 	if (outside_why[0]) {

@@ -23,6 +23,8 @@
 #include "report/export.h"
 #include "report/outfile.h"
 #include "report/report.h"
+#include "report/report_procs.h"
+#include "model/proctree.h"
 #include "report/table.h"
 #include "snapshot/snapshot.h"
 #include "ui/theme.h"
@@ -41,6 +43,7 @@ struct args {
 	pid_t pid;
 	bool report, help;
 	bool interp;                /* --interp: keep the interpreter's machinery */
+	bool folded_comm;           /* export --folded-comm: the command first in each stack */
 };
 
 static int usage_error(const char *cmd, const char *fmt, const char *what)
@@ -103,6 +106,10 @@ static int parse_args(const char *cmd, int argc, char **argv, int max_files, str
 			a->interp = true;
 			continue;
 		}
+		if (!strcmp(name, "--folded-comm") && !strcmp(cmd, "export")) {
+			a->folded_comm = true;
+			continue;
+		}
 		if (strcmp(name, "--format") && strcmp(name, "-f") && strcmp(name, "-o") &&
 		    strcmp(name, "--output") && strcmp(name, "--top") && strcmp(name, "--depth") &&
 		    strcmp(name, "--pid") && strcmp(name, "-p") && strcmp(name, "--budget"))
@@ -145,6 +152,7 @@ struct loaded {
 	struct snapshot_meta meta;
 	const struct process *proc;
 	const struct profile *prof;
+	struct profile *merged;     /* the tree's merged profile, when prof is it */
 	bool ok;
 };
 
@@ -152,6 +160,8 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 {
 	char why[512];
 	int rc;
+
+	bool tree = !pid; /* no --pid: the whole tree, when there is one */
 
 	memset(l, 0, sizeof(*l));
 	rc = snapshot_load(&l->m, path, &l->meta, why, sizeof(why));
@@ -161,6 +171,14 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 	}
 	l->ok = true;
 	model_show_interp(&l->m, interp);
+	if (tree && l->m.tree_root && model_find(&l->m, l->m.tree_root) &&
+	    proctree_count(&l->m) > 1) {
+		/* The tree is the program: every member's samples, merged. */
+		l->proc = model_find(&l->m, l->m.tree_root);
+		l->merged = proctree_merge(&l->m);
+		l->prof = l->merged;
+		return 0;
+	}
 	if (!pid && l->meta.pid > 0 && model_find(&l->m, l->meta.pid))
 		pid = l->meta.pid;
 	l->proc = report_pick(&l->m, pid);
@@ -186,6 +204,8 @@ static int load(struct loaded *l, const char *path, pid_t pid, bool need_profile
 
 static void unload(struct loaded *l)
 {
+	profile_free(l->merged);
+	l->merged = NULL;
 	if (l->ok)
 		model_release(&l->m);
 	l->ok = false;
@@ -235,7 +255,8 @@ static void report_usage(FILE *f)
 	      "counters. With --budget, a pass/warn/fail table too, and exit status 3\n"
 	      "when a limit fails (docs/budgets.md). --interp keeps the Python\n"
 	      "interpreter's own frames (eval loop, call helpers) in stacks with Python\n"
-	      "frames (left out by default).\n",
+	      "frames (left out by default). A recorded process tree is reported whole,\n"
+	      "its processes listed (--pid PID: one process alone).\n",
 	      f);
 }
 
@@ -246,6 +267,7 @@ int cmd_report(int argc, char **argv)
 	struct budget b = { 0 };
 	struct budget_result *res = NULL;
 	enum budget_status worst = BUDGET_PASS;
+	struct report_procs procs = { 0 };
 	struct loaded l;
 	struct outfile o;
 	struct report r;
@@ -281,6 +303,8 @@ int cmd_report(int argc, char **argv)
 	ro.top = a.top;
 	ro.depth = a.depth;
 	report_compute(&r, l.proc, l.prof, l.m.tick_s, &ro);
+	if (l.merged && report_procs_init(&procs, &l.m))
+		r.extra = &procs.t;
 	if (l.meta.command[0] && l.meta.pid == l.proc->pid)
 		r.cmdline = l.meta.command; /* the command as recorded, arguments and all */
 	if (a.budget) {
@@ -300,6 +324,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	report_release(&r);
+	report_procs_release(&procs);
 	free(res);
 	budget_release(&b);
 	unload(&l);
@@ -329,11 +354,13 @@ int cmd_report_budget_verdict(const struct budget *b, const struct model *m, int
 static void export_usage(FILE *f)
 {
 	fputs("usage: perftop export FILE --format folded|pprof|speedscope|chrome -o OUT\n"
-	      "                           [--pid PID] [--interp]\n"
+	      "                           [--pid PID] [--interp] [--folded-comm]\n"
 	      "Writes a snapshot's profile for flamegraph.pl/inferno (folded), go tool pprof,\n"
 	      "Pyroscope and Parca (pprof), speedscope, or Perfetto and chrome://tracing\n"
 	      "(chrome). OUT '-' is standard output. --interp keeps the Python\n"
-	      "interpreter's own frames in stacks with Python frames (left out by default).\n",
+	      "interpreter's own frames in stacks with Python frames (left out by default).\n"
+	      "A recorded process tree is exported whole (--pid PID: one process);\n"
+	      "--folded-comm starts each folded stack with its process's command.\n",
 	      f);
 }
 
@@ -365,6 +392,8 @@ int cmd_export(int argc, char **argv)
 				   a.format);
 	if (!a.out)
 		return usage_error("export", "%s", "-o OUT is needed ('-' for standard output)");
+	if (a.folded_comm && fmt != EXPORT_FOLDED)
+		return usage_error("export", "%s", "--folded-comm goes with --format folded");
 	if (fmt == EXPORT_PPROF && !strcmp(a.out, "-") && isatty(STDOUT_FILENO))
 		return usage_error("export", "%s", "pprof is binary: name a file with -o");
 	if (check_out(a.out))
@@ -377,6 +406,8 @@ int cmd_export(int argc, char **argv)
 	src.proc = l.proc;
 	src.program = l.proc->comm;
 	src.start_unix = l.meta.start_time;
+	src.tree = l.merged ? &l.m : NULL;
+	src.folded_comm = a.folded_comm;
 	if ((rc = open_out(&o, a.out)) == 0) {
 		if (export_write(o.f, fmt, &src, why, sizeof(why)) < 0) {
 			outfile_abort(&o);

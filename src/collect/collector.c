@@ -33,6 +33,8 @@
 #include "collect/ingest.h"
 #include "collect/launch.h"
 #include "collect/procfs.h"
+#include "collect/treescan.h"
+#include "model/proctree.h"
 #include "util/xalloc.h"
 #include "util/waitstatus.h"
 
@@ -81,6 +83,7 @@ struct collector {
 typedef int (*source_fn)(struct collector *c, struct source *s, uint32_t events);
 
 static int on_tick(struct collector *c, struct source *s, uint32_t events);
+static void reap_adopted(struct collector *c);
 static int on_stop(struct collector *c, struct source *s, uint32_t events);
 static int on_listen(struct collector *c, struct source *s, uint32_t events);
 static int on_conn(struct collector *c, struct source *s, uint32_t events);
@@ -146,6 +149,7 @@ static int compare_pid(const void *a, const void *b)
  * model looks them up in the reading). */
 static const pid_t *decide(struct collector *c, size_t *npids)
 {
+	static const pid_t none[1];
 	struct model *m = c->m;
 	size_t n = model_scan_pids(m, c->pids, c->pids_cap);
 
@@ -158,7 +162,54 @@ static const pid_t *decide(struct collector *c, size_t *npids)
 		qsort(c->pids, n, sizeof(*c->pids), compare_pid);
 	procfs_set_detail(c->pf, c->pids, n);
 	*npids = n;
-	return m->list_visible ? NULL : c->pids;
+	/* A partial reading of no pid yet (before perftop run's child is
+	 * watched) reads none: NULL would be a full scan, and every process of
+	 * the machine would stay in the model (and in a snapshot). */
+	if (m->list_visible)
+		return NULL;
+	return c->pids ? c->pids : none;
+}
+
+/* perftop as the tree's child subreaper: reaps the orphans it adopted once
+ * the model has read them (a zombie is still in /proc, so the reading that
+ * found it knows its parent), and records their wait status. The launched
+ * child is left to on_child. Any child that is not a tree member is left
+ * alone (perftop's own helpers wait for theirs). */
+static void reap_adopted(struct collector *c)
+{
+	pid_t *kids = NULL, self, launched;
+	size_t n = 0, cap = 0;
+
+	model_lock(c->m);
+	self = c->m->tree_reaper;
+	launched = c->child_pid;
+	model_unlock(c->m);
+	if (!self)
+		return;
+	treescan_children(self, &kids, &n, &cap);
+	for (size_t i = 0; i < n; i++) {
+		struct process *p;
+		siginfo_t si;
+		char what[64];
+		int status;
+
+		if (kids[i] == launched)
+			continue;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)kids[i], &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid != kids[i])
+			continue; /* still running */
+		model_lock(c->m);
+		p = model_find(c->m, kids[i]);
+		if (p && p->in_tree && waitpid(kids[i], &status, WNOHANG) == kids[i]) {
+			proctree_reaped(c->m, p, status);
+			waitstatus_describe(what, sizeof(what), status);
+			msglog_add(&c->m->log, c->m->now, MSG_INFO, "pid %ld (%s, adopted) %s",
+			           (long)p->pid, p->comm, what);
+		}
+		model_unlock(c->m);
+	}
+	free(kids);
 }
 
 /* Takes one reading and applies it; the UI is woken when it was applied. */
@@ -172,10 +223,31 @@ static void take_reading(struct collector *c)
 	uint64_t one = 1;
 	int err;
 
+	pid_t reaper;
+	bool tree;
+
 	model_lock(m);
 	pids = decide(c, &npids);
 	want_s = m->tick_s;
+	tree = m->tree_root > 0;
+	reaper = m->tree_reaper;
 	model_unlock(m);
+	if (pids && tree) {
+		/* The tree's members without an agent, and the orphans perftop
+		 * adopted, are found through their parents' children. */
+		for (size_t i = 0; i < npids; i++)
+			treescan_children(c->pids[i], &c->pids, &npids, &c->pids_cap);
+		if (reaper) {
+			size_t from = npids;
+
+			treescan_children(reaper, &c->pids, &npids, &c->pids_cap);
+			for (size_t i = from; i < npids; i++)
+				treescan_children(c->pids[i], &c->pids, &npids, &c->pids_cap);
+		}
+		if (npids > 1)
+			qsort(c->pids, npids, sizeof(*c->pids), compare_pid);
+		pids = c->pids;
+	}
 
 	err = procfs_read(c->pf, pids, npids, &r);
 
@@ -192,6 +264,7 @@ static void take_reading(struct collector *c)
 	} else {
 		m->proc_no_fds = false;
 		model_apply(m, &r);
+		proctree_update(m); /* the reading's new processes may join the tree */
 	}
 	model_unlock(m);
 	c->last_err = err < 0 ? err : 0;
@@ -213,6 +286,7 @@ static int on_tick(struct collector *c, struct source *s, uint32_t events)
 	if (read(s->fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		return -errno;
 	take_reading(c);
+	reap_adopted(c);
 	return 0;
 }
 
@@ -333,6 +407,7 @@ static int on_child(struct collector *c, struct source *s, uint32_t events)
 		   "pid %ld %s", (long)c->child_pid, what);
 	model_unlock(c->m);
 	take_reading(c); /* show it exited now, not at the next tick */
+	reap_adopted(c);
 	return 0;
 }
 
@@ -446,7 +521,14 @@ int collector_watch_child(struct collector *c, pid_t child, char *why, size_t wh
 		snprintf(why, why_len, "cannot watch pid %ld: %s", (long)child, strerror(errno));
 		return e;
 	}
+	model_lock(c->m);
 	c->child_pid = child;
+	/* The command's whole tree is the program; launch_start() made
+	 * perftop its child subreaper, so orphans stay in it. */
+	c->m->tree_root = child;
+	c->m->tree_reaper = launch_is_subreaper() ? getpid() : 0;
+	proctree_update(c->m);
+	model_unlock(c->m);
 	c->child.kind = SRC_CHILD;
 	c->child.fd = fd;
 	if ((e = source_add(c, &c->child)) < 0) {

@@ -1,5 +1,7 @@
 /* ingest — agent connections into the model's profiles; see ingest.h. */
 #include "collect/ingest.h"
+#include "collect/treescan.h"
+#include "model/proctree.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -232,6 +234,11 @@ static int on_hello(struct ingest_conn *c, const struct wire_hello *h)
 		p->profile->agent_samples = p->profile->agent_dropped = 0;
 	}
 	p->profile->outside_why[0] = '\0';
+	/* Its parent now, while it is alive: a process that lives shorter
+	 * than a tick still joins the tree it was born in. */
+	if (c->in->m->tree_root)
+		proctree_note_parent(c->in->m, p,
+		                     h->ppid ? (pid_t)h->ppid : treescan_parent(c->pid));
 	p->profile->proto_major = h->major;
 	p->profile->proto_minor = h->minor;
 	p->profile->requested_hz = h->requested_hz;
@@ -311,6 +318,8 @@ static void on_zone(struct ingest_conn *c, const struct wire_zones *z)
 	switch (z->event) {
 	case WIRE_ZONE_COMPLETE:
 		profile_zone_event_at(p, zone, (pid_t)z->tid, ns_to_s(z->ts + z->dur), z->dur);
+		proctree_add_zone_event(c->in->m, model_find(c->in->m, c->pid), zone, (pid_t)z->tid,
+		                        ns_to_s(z->ts + z->dur), z->dur);
 		return;
 	case WIRE_ZONE_BEGIN:
 	case WIRE_ZONE_END:
@@ -334,9 +343,12 @@ static void on_zone(struct ingest_conn *c, const struct wire_zones *z)
 	if (st->depth == 0)
 		return; /* its BEGIN was dropped */
 	st->depth--;
-	if (st->depth < INGEST_MAX_ZONE_NESTING && st->zone[st->depth] == zone && z->ts >= st->ts[st->depth])
+	if (st->depth < INGEST_MAX_ZONE_NESTING && st->zone[st->depth] == zone && z->ts >= st->ts[st->depth]) {
 		profile_zone_event_at(p, zone, (pid_t)z->tid, ns_to_s(z->ts),
 				      z->ts - st->ts[st->depth]);
+		proctree_add_zone_event(c->in->m, model_find(c->in->m, c->pid), zone, (pid_t)z->tid,
+		                        ns_to_s(z->ts), z->ts - st->ts[st->depth]);
+	}
 }
 
 /* Drops are the agent's (perftop or the socket too slow, rings full): they
@@ -433,6 +445,8 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 	switch (msg->type) {
 	case WIRE_THREAD:
 		profile_thread_name(p, (pid_t)msg->u.thread.tid, msg->u.thread.name.s);
+		proctree_thread_name(c->in->m, model_find(c->in->m, c->pid), (pid_t)msg->u.thread.tid,
+		                     msg->u.thread.name.s);
 		break;
 	case WIRE_SAMPLES:
 		if (msg->count) {
@@ -442,6 +456,9 @@ static int on_message(void *ctx, const struct wire_msg *msg)
 			 * profile pointer is still the same process's. */
 			profile_add_samples(conn_profile(c), (pid_t)msg->u.samples.tid, c->ids, depth, 1,
 					    ns_to_s(msg->u.samples.ts));
+			proctree_add_samples(c->in->m, model_find(c->in->m, c->pid),
+			                     (pid_t)msg->u.samples.tid, c->ids, depth, 1,
+			                     ns_to_s(msg->u.samples.ts));
 			if (c->any_lines)
 				profile_add_lines(conn_profile(c), c->ids, c->lines, depth, 1);
 		}

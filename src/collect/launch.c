@@ -28,6 +28,12 @@ static sigset_t started_mask;
 static unsigned char started_ignored[NSIG];
 static struct rlimit started_nofile;
 static int noted, nofile_noted;
+static int subreaper; /* perftop is the child subreaper of what it started */
+
+bool launch_is_subreaper(void)
+{
+	return subreaper != 0;
+}
 
 void launch_note_signals(void)
 {
@@ -236,6 +242,9 @@ pid_t launch_start(const struct launch_opts *o, char *why, size_t why_len)
 	 * reset of its signals (it would write to perftop's pipes). */
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
+	/* Orphans of the command's tree come to perftop, not to init. */
+	if (!subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) == 0)
+		subreaper = 1;
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);

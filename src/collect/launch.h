@@ -17,6 +17,7 @@
 #ifndef PERFTOP_COLLECT_LAUNCH_H
 #define PERFTOP_COLLECT_LAUNCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -60,6 +61,12 @@ int launch_find_python(const char *agent_path, char *out, size_t len);
  * thread that calls this must live as long as the child should (the
  * parent-death signal follows the forking thread). */
 pid_t launch_start(const struct launch_opts *opts, char *why, size_t why_len);
+
+/* Whether launch_start() made perftop the child subreaper (PR_SET_CHILD_
+ * SUBREAPER) of what it started, so that a daemonizing grandchild is
+ * re-parented to perftop and stays in the command's tree; the caller must
+ * then reap such orphans (the collector does). */
+bool launch_is_subreaper(void);
 
 /* Follows a stop of child (the leader of its own process group, launched
  * here) as a shell follows a job's, so that Ctrl-Z on a command that has

@@ -40,6 +40,7 @@ enum { STATUS_MAX = 64 * 1024 };
 /* Items of the pids handles, in this order; `list` stops at PI_LIST_COUNT. */
 #define PIDS_ITEMS(X)                  \
 	X(PID, PIDS_ID_PID)            \
+	X(PPID, PIDS_ID_PPID)          \
 	X(UID, PIDS_ID_EUID)           \
 	X(USER, PIDS_ID_EUSER)         \
 	X(COMM, PIDS_CMD)              \
@@ -265,7 +266,8 @@ static int count_fds(struct procfs *pf, pid_t pid)
 
 /* Reads pid's command line into e->cmdline: argv joined by spaces, control
  * characters shown as '?', "" for a kernel thread or a zombie. */
-static void cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
+/* Reads pid's command line into e; true when it changed. */
+static bool cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
 {
 	ssize_t n = read_proc_file(pf, pid, "cmdline", PROCFS_CMDLINE_MAX);
 	char *s = pf->buf;
@@ -286,7 +288,9 @@ static void cmd_read(struct procfs *pf, pid_t pid, struct cmd_entry *e)
 	if (!e->cmdline || strcmp(e->cmdline, s)) {
 		free(e->cmdline);
 		e->cmdline = xstrdup(s);
+		return true;
 	}
+	return false;
 }
 
 /* Checks once (and again after an exec) whether the agent can load into a
@@ -324,6 +328,11 @@ static const char *cmd_for(struct procfs *pf, struct proc_reading *r, double now
 		e->read_at = now;
 		cmd_read(pf, r->pid, e);
 		e->exe_checked = false; /* an exec changes comm */
+	} else if (r->csw_ok && r->state != 'Z' && cmd_read(pf, r->pid, e)) {
+		/* A detail process's line is read at every reading: an exec
+		 * that keeps the name (a program running itself, a tree's
+		 * forked child exec'ing) changes only the line. */
+		e->exe_checked = false;
 	}
 	if (r->csw_ok && !e->exe_checked && r->state != 'Z')
 		exe_check(e, r->pid);
@@ -521,6 +530,7 @@ static void fill_basic(struct procfs *pf, struct proc_reading *r, struct pids_st
 #define V(id, type) PIDS_VAL(PI_##id, type, s, NULL)
 	memset(r, 0, sizeof(*r));
 	r->pid = V(PID, s_int);
+	r->ppid = V(PPID, s_int);
 	r->uid = V(UID, u_int);
 	copy_str(r->user, sizeof(r->user), V(USER, str));
 	copy_str(r->comm, sizeof(r->comm), V(COMM, str));

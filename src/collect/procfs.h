@@ -14,7 +14,8 @@
  * watched ones). Every other process reads io_ok false, csw_ok false and
  * fds -1. Command lines are read directly from /proc/PID/cmdline (up to
  * PROCFS_CMDLINE_MAX bytes) and cached per process: read again only after
- * an exec (the comm changed), a pid reuse, or PROCFS_CMDLINE_REFRESH_S.
+ * an exec (the comm changed), a pid reuse, or PROCFS_CMDLINE_REFRESH_S, and
+ * at every reading of a detail process (an exec may keep the comm).
  */
 #ifndef PERFTOP_COLLECT_PROCFS_H
 #define PERFTOP_COLLECT_PROCFS_H

@@ -33,6 +33,7 @@ static void process_free(struct process *p)
 		series_release(&p->series[i]);
 	free(p->cmdline);
 	profile_free(p->profile);
+	free(p->tree_fids);
 	free(p);
 }
 
@@ -41,6 +42,7 @@ void model_release(struct model *m)
 	for (size_t i = 0; i < m->nprocs; i++)
 		process_free(m->procs[i]);
 	free(m->procs);
+	profile_free(m->tree_profile);
 	hashmap_release(&m->by_pid);
 	hashmap_release(&m->watch_pids);
 	free(m->sys.cpu_busy);
@@ -132,7 +134,7 @@ static struct process *process_new(struct model *m, const struct proc_reading *r
 /* Watched processes and those an agent reported on outlive their exit. */
 static bool process_kept_after_exit(const struct process *p)
 {
-	return p->watched || p->profile;
+	return p->watched || p->profile || p->in_tree;
 }
 
 static void process_remove_at(struct model *m, size_t i)
@@ -178,6 +180,12 @@ static void process_update(struct model *m, struct process *p, const struct proc
 	p->rss_kb = r->rss_kb;
 	p->vsize_kb = r->vsize_kb;
 	p->exited = false;
+	if (!p->ppid)
+		p->ppid = r->ppid; /* the parent it was born to: kept when re-parented */
+	if (r->ppid)
+		p->ppid_now = r->ppid;
+	if (hz > 0)
+		p->cpu_s = (double)r->ticks / (double)hz;
 
 	if (p->have_prev) {
 		p->cpu = cpu_process_percent(p->prev_ticks, r->ticks, hz, dt, r->threads);
@@ -225,24 +233,32 @@ static void process_mark_exited(struct model *m, struct process *p)
 
 /* Exited agent processes nobody watches: the oldest beyond
  * MODEL_KEEP_EXITED are freed (a fork-heavy program must not grow us). */
-static void forget_old_exited(struct model *m)
+static void forget_old_exited_of(struct model *m, bool tree, size_t keep)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->nprocs; i++)
-		n += m->procs[i]->exited && !m->procs[i]->watched;
-	for (; n > MODEL_KEEP_EXITED; n--) {
+		n += m->procs[i]->exited && !m->procs[i]->watched && m->procs[i]->in_tree == tree;
+	for (; n > keep; n--) {
 		size_t oldest = SIZE_MAX;
 
 		for (size_t i = 0; i < m->nprocs; i++) {
 			const struct process *p = m->procs[i];
 
-			if (p->exited && !p->watched &&
+			if (p->exited && !p->watched && p->in_tree == tree &&
 			    (oldest == SIZE_MAX || p->exited_at < m->procs[oldest]->exited_at))
 				oldest = i;
 		}
 		process_remove_at(m, oldest);
 	}
+}
+
+/* The launched tree's members are the program: many more of them stay
+ * (a build's compilers, a test runner's workers) than of other processes. */
+static void forget_old_exited(struct model *m)
+{
+	forget_old_exited_of(m, false, MODEL_KEEP_EXITED);
+	forget_old_exited_of(m, true, MODEL_KEEP_TREE);
 }
 
 static int compare_pid(const void *a, const void *b)
@@ -282,7 +298,7 @@ void model_apply(struct model *m, const struct tick_reading *r)
 					}
 			p = NULL;
 		}
-		if (p && pr->state == 'Z' && p->have_prev && (p->watched || p->profile)) {
+		if (p && pr->state == 'Z' && p->have_prev && (p->watched || p->profile || p->in_tree)) {
 			/* A watched or profiled zombie has exited: its memory and
 			 * threads are gone from /proc, so its view keeps the
 			 * figures it had alive (the list shows other zombies). */
@@ -353,7 +369,8 @@ size_t model_scan_pids(const struct model *m, pid_t *out, size_t cap)
 	for (size_t i = 0; i < m->nprocs; i++) {
 		const struct process *p = m->procs[i];
 
-		if (!p->profile || p->exited || hashmap_get(&m->watch_pids, (uint64_t)p->pid))
+		if ((!p->profile && !p->in_tree) || p->exited ||
+		    hashmap_get(&m->watch_pids, (uint64_t)p->pid))
 			continue;
 		if (n < cap)
 			out[n] = p->pid;
@@ -431,4 +448,6 @@ void model_show_interp(struct model *m, bool show)
 	for (size_t i = 0; i < m->nprocs; i++)
 		if (m->procs[i]->profile)
 			profile_show_interp(m->procs[i]->profile, show);
+	if (m->tree_profile)
+		profile_show_interp(m->tree_profile, show);
 }

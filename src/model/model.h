@@ -12,7 +12,8 @@
  * (shown in a process view or named with -p) or an agent reported on it:
  * then it stays, marked exited. Of the exited agent processes nobody
  * watches, the newest MODEL_KEEP_EXITED stay, so a program that forks
- * without end (each child an agent) cannot grow perftop without end.
+ * without end (each child an agent) cannot grow perftop without end; of the
+ * launched tree's members (model/proctree.h), the newest MODEL_KEEP_TREE.
  */
 #ifndef PERFTOP_MODEL_MODEL_H
 #define PERFTOP_MODEL_MODEL_H
@@ -20,6 +21,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "model/cpu.h"
@@ -34,6 +36,7 @@ enum {
 	MODEL_WHY_LEN = 160,         /* why the agent cannot load, as text */
 	MODEL_HISTORY_SECONDS = 600, /* series keep at least this much history */
 	MODEL_KEEP_EXITED = 256,     /* exited, unwatched agent processes kept */
+	MODEL_KEEP_TREE = 8192,      /* and exited members of the launched tree (proctree.h) */
 };
 
 /* ---- readings: raw counters, as the collector fills them ---------------- */
@@ -50,6 +53,7 @@ struct sys_reading {
 
 struct proc_reading {
 	pid_t pid;
+	pid_t ppid;                    /* parent, as /proc/PID/stat says */
 	uid_t uid;
 	char user[MODEL_USER_LEN];
 	char comm[MODEL_COMM_LEN];
@@ -135,6 +139,14 @@ struct process {
 
 	struct profile *profile;       /* what its agent reported, or NULL */
 	int exit_status;               /* wait status when known (perftop run), else -1 */
+
+	/* The process tree (model/proctree.h). */
+	pid_t ppid;                    /* the parent it was born to (first known), 0 unknown */
+	pid_t ppid_now;                /* its parent now (re-parented orphans: the reaper) */
+	bool in_tree;                  /* a member of the launched tree (m->tree_root) */
+	double cpu_s;                  /* user + system CPU time, seconds, latest reading */
+	uint32_t *tree_fids;           /* internal (proctree.c): profile -> tree function ids */
+	size_t tree_nfids;
 };
 
 struct sys_state {
@@ -173,6 +185,9 @@ struct model {
 	unsigned long long output_dropped; /* of which the output file did not take (cap, error) */
 	int output_error;              /* why the file stopped taking output: errno, or 0 */
 	bool show_interp;              /* profiles show the interpreter's machinery */
+	pid_t tree_root;               /* the launched (or -p) process whose tree is the program, 0 none */
+	pid_t tree_reaper;             /* perftop's pid when it is the tree's child subreaper, else 0 */
+	struct profile *tree_profile;  /* the tree's merged profile kept live (proctree_live_on), or NULL */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/proctree.h"
 #include "report/table.h"
+#include "util/hashmap.h"
 #include "util/xalloc.h"
 
 static const struct {
@@ -65,6 +67,63 @@ static void folded_frame(FILE *f, const char *name, char **buf, size_t *alloc)
 	fputs(*buf, f);
 }
 
+const struct process *export_thread_process(const struct export_source *src, pid_t tid)
+{
+	const struct process *p = src->tree ? proctree_thread_pid(src->tree, tid) : NULL;
+
+	return p ? p : src->proc;
+}
+
+/* folded_comm: one line per (process, stack), the comm first. */
+static void folded_comm(FILE *f, const struct export_source *src, char **buf, size_t *alloc)
+{
+	const struct profile *p = src->p;
+	struct hashmap at;          /* pid << 32 | stack + 1 -> line + 1 */
+	struct line { const struct process *proc; uint32_t stack; uint64_t count; } *lines;
+	const struct process **procs = xcalloc(p->nthreads ? p->nthreads : 1, sizeof(*procs));
+	size_t n = 0;
+
+	lines = xcalloc(p->npairs ? p->npairs : 1, sizeof(*lines));
+	hashmap_init(&at);
+	for (size_t t = 0; t < p->nthreads; t++)
+		procs[t] = export_thread_process(src, p->threads[t].tid);
+	for (size_t i = 0; i < p->npairs; i++) {
+		const struct profile_pair *pr = &p->pairs[i];
+		const struct process *proc = procs[pr->thread];
+		uint64_t key = ((uint64_t)(proc ? (uint32_t)proc->pid : 0) << 32) |
+		               (uint64_t)(uint32_t)(pr->stack + 1);
+		uintptr_t k = (uintptr_t)hashmap_get(&at, key);
+
+		if (!pr->count)
+			continue;
+		if (!k) {
+			lines[n].proc = proc;
+			lines[n].stack = pr->stack;
+			k = ++n;
+			hashmap_put(&at, key, (void *)k);
+		}
+		lines[k - 1].count += pr->count;
+	}
+	for (size_t i = 0; i < n; i++) {
+		folded_frame(f, lines[i].proc ? lines[i].proc->comm : "?", buf, alloc);
+		if (lines[i].stack == UINT32_MAX) {
+			fputs(";" EXPORT_NO_STACK, f);
+		} else {
+			size_t len;
+			const uint32_t *funcs = profile_stack(p, lines[i].stack, &len);
+
+			for (size_t k = 0; k < len; k++) {
+				fputc(';', f);
+				folded_frame(f, p->funcs[funcs[k]].name, buf, alloc);
+			}
+		}
+		fprintf(f, " %" PRIu64 "\n", lines[i].count);
+	}
+	hashmap_release(&at);
+	free(lines);
+	free(procs);
+}
+
 int export_folded(FILE *f, const struct export_source *src, char *why, size_t why_len)
 {
 	const struct profile *p = src->p;
@@ -72,6 +131,11 @@ int export_folded(FILE *f, const struct export_source *src, char *why, size_t wh
 	char *buf = NULL;
 	size_t alloc = 0;
 
+	if (src->folded_comm) {
+		folded_comm(f, src, &buf, &alloc);
+		free(buf);
+		return ferror(f) ? (snprintf(why, why_len, "write error"), -EIO) : 0;
+	}
 	for (uint32_t sid = 0; sid < p->stacks.count; sid++) {
 		size_t len;
 		const uint32_t *funcs = profile_stack(p, sid, &len);

@@ -3,11 +3,14 @@
  *
  *   folded      "main;parse;read 12" per distinct stack, root first, for
  *               flamegraph.pl and inferno; the counts add up to the samples.
+ *               With folded_comm, per (process, stack), the process's comm
+ *               as the root frame: "make;main;... 12".
  *   pprof       gzip'd profile.proto (samples/count and cpu/nanoseconds,
+ *               each sample labelled thread, tid, pid and comm,
  *               mappings per module, locations, functions, lines, period and
  *               duration) for `go tool pprof`, Pyroscope and Parca.
- *   speedscope  the speedscope file format: one sampled profile per thread,
- *               weights in samples.
+ *   speedscope  the speedscope file format: one sampled profile per process
+ *               and thread ("comm (pid N): thread (tid M)"), weights in samples.
  *   chrome      Chrome trace event JSON (Perfetto, chrome://tracing): thread
  *               names as "M" metadata, counters as "C" events, marks as "i"
  *               instant events, and zones as "X" complete events. The profile
@@ -53,7 +56,17 @@ struct export_source {
 	const struct process *proc;   /* may be NULL */
 	const char *program;          /* shown as the profile's name; may be NULL */
 	double start_unix;            /* wall-clock start in seconds, 0 when unknown */
+	/* The model whose process tree p merges (model/proctree.h), or NULL
+	 * when p is proc's own: each thread's process is looked up there. */
+	const struct model *tree;
+	bool folded_comm;             /* folded: each stack starts with its process's command */
 };
+
+/* The process whose thread tid is: its member in src->tree, else src->proc
+ * (NULL when neither knows). pprof labels each sample with its pid and
+ * comm, speedscope names each thread's profile after it, folded stacks
+ * start with its comm when folded_comm. */
+const struct process *export_thread_process(const struct export_source *src, pid_t tid);
 
 /* Parses a format name. Returns 0 or -EINVAL. */
 int export_format_parse(const char *s, enum export_format *out);

@@ -65,7 +65,9 @@ int export_speedscope(FILE *f, const struct export_source *src, char *why, size_
 
 	for (size_t t = 0; t < p->nthreads; t++) {
 		const struct profile_thread *th = &p->threads[t];
-		char label[PROFILE_THREAD_NAME_LEN + 32];
+		char plain[PROFILE_THREAD_NAME_LEN + 32];
+		char label[MODEL_COMM_LEN + sizeof(plain) + 32];
+		const struct process *proc;
 		uint64_t total = 0;
 		bool first = true;
 
@@ -74,7 +76,13 @@ int export_speedscope(FILE *f, const struct export_source *src, char *why, size_
 				total += p->pairs[i].count;
 		if (!total)
 			continue;
-		thread_label(label, sizeof(label), th);
+		thread_label(plain, sizeof(plain), th);
+		proc = export_thread_process(src, th->tid);
+		if (proc)
+			snprintf(label, sizeof(label), "%s (pid %d): %s", proc->comm, (int)proc->pid,
+			         plain);
+		else
+			snprintf(label, sizeof(label), "%s", plain);
 		fputs(first_profile ? "\n{\"type\": \"sampled\", \"name\": "
 				    : ",\n{\"type\": \"sampled\", \"name\": ",
 		      f);

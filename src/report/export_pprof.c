@@ -17,7 +17,7 @@
  * one mapping per module; addresses are not kept (symbols were resolved when
  * the profile was made), so mappings say has_functions and locations have
  * address 0. A sample per (thread, stack) with labels "thread" (its name)
- * and "tid".
+ * and "tid", and, when its process is known, "pid" (a number) and "comm".
  */
 #include <errno.h>
 #include <math.h>
@@ -117,6 +117,7 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	uint32_t *func_mapping = xcalloc(nfuncs + 1, sizeof(*func_mapping));
 	uint32_t *mod_first = xcalloc(nfuncs + 1, sizeof(*mod_first));
 	uint64_t *locs = xcalloc(PROFILE_MAX_DEPTH + 1, sizeof(*locs));
+	const struct process **procs; /* by thread index: its process, or NULL */
 	double period = export_period_ns(p);
 	bool have_lines = false, nostack = false;
 	char comment[256];
@@ -132,6 +133,9 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	value_type(&out, 1, &st, "samples", "count");
 	value_type(&out, 1, &st, "cpu", "nanoseconds");
 
+	procs = xcalloc(p->nthreads ? p->nthreads : 1, sizeof(*procs));
+	for (size_t t = 0; t < p->nthreads; t++)
+		procs[t] = export_thread_process(src, p->threads[t].tid);
 	/* Samples: one per (thread, stack) pair, leaf first. */
 	for (size_t i = 0; i < p->npairs; i++) {
 		const struct profile_pair *pr = &p->pairs[i];
@@ -171,6 +175,17 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 		pbuf_uint(&sub, 1, str(&st, "tid"));
 		pbuf_int(&sub, 3, th->tid);
 		pbuf_msg(&m, 3, &sub);
+		if (procs[pr->thread]) {
+			/* Which process: `go tool pprof -tagfocus pid=N` picks one. */
+			pbuf_clear(&sub);
+			pbuf_uint(&sub, 1, str(&st, "pid"));
+			pbuf_int(&sub, 3, procs[pr->thread]->pid);
+			pbuf_msg(&m, 3, &sub);
+			pbuf_clear(&sub);
+			pbuf_uint(&sub, 1, str(&st, "comm"));
+			pbuf_uint(&sub, 2, str(&st, procs[pr->thread]->comm));
+			pbuf_msg(&m, 3, &sub);
+		}
 		pbuf_msg(&out, 2, &m);
 	}
 
@@ -254,5 +269,6 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	free(func_mapping);
 	free(mod_first);
 	free(locs);
+	free(procs);
 	return rc;
 }

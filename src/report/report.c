@@ -410,6 +410,10 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 			fputc('\n', f);
 			table_write_text(f, &t[order[i]]);
 		}
+		if (r->extra) {
+			fputc('\n', f);
+			table_write_text(f, r->extra);
+		}
 		break;
 	case REPORT_MARKDOWN:
 		fprintf(f, "## perftop report: %s (pid %d)\n\n",
@@ -423,6 +427,8 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 		for (int i = 0; i < n; i++)
 			if (order[i] != T_BUDGET || r->budget)
 				table_write_markdown(f, &t[order[i]]);
+		if (r->extra)
+			table_write_markdown(f, r->extra);
 		break;
 	case REPORT_JSON:
 		fputs("{\n  \"schema\": ", f);
@@ -461,6 +467,10 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 				continue;
 			fputs(",\n  ", f);
 			table_write_json(f, &t[order[i]], 2);
+		}
+		if (r->extra) {
+			fputs(",\n  ", f);
+			table_write_json(f, r->extra, 2);
 		}
 		if (r->budget) {
 			fputs(",\n  \"budget_status\": ", f);

@@ -32,6 +32,7 @@
 #include "model/profile.h"
 
 struct budget;
+struct table;
 struct budget_result;
 
 #define REPORT_FORMATS(X)           \
@@ -118,6 +119,9 @@ struct report {
 	/* Budget results to print with the report (see budget.h), or NULL. */
 	const struct budget *budget;
 	const struct budget_result *results;
+	/* A table written after the others in every format (the process
+	 * tree, report_procs.h), or NULL; borrowed. */
+	const struct table *extra;
 };
 
 /* The process a report on m is about: pid's when pid > 0 (NULL if absent),

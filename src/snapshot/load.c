@@ -430,6 +430,10 @@ static void sec_machine(struct rd *r, struct model *m)
 		if (!r->st->bad)
 			msglog_add(&m->log, t, (enum msglog_level)level, "%s", text);
 	}
+	if (left(r) && !r->st->bad) { /* since 1.3 */
+		m->tree_root = (pid_t)rd_range(r, "tree root", 0, INT_MAX);
+		m->tree_reaper = (pid_t)rd_range(r, "tree reaper", 0, INT_MAX);
+	}
 }
 
 static struct process *sec_process(struct rd *r, struct model *m)
@@ -480,6 +484,14 @@ static struct process *sec_process(struct rd *r, struct model *m)
 		series_init(&skip, 1);
 		rd_series(r, "series", i < PM_COUNT ? &p->series[i] : &skip);
 		series_release(&skip);
+	}
+	if (left(r) && !r->st->bad) { /* since 1.3 */
+		p->ppid = (pid_t)rd_range(r, "parent pid", 0, INT_MAX);
+		p->in_tree = rd_bool(r, "tree flag");
+		p->cpu_s = rd_f64_in(r, "CPU time", 1e12);
+		if (p->cpu_s < 0)
+			p->cpu_s = 0;
+		rd_str_into(r, "agent reason", p->agent_why, sizeof(p->agent_why));
 	}
 	return p;
 }

@@ -210,6 +210,9 @@ static void put_machine(struct snapshot_buf *b, const struct model *m)
 		put_uv(b, (uint64_t)e->level);
 		put_str(b, e->text);
 	}
+	/* Since 1.3: the launched tree's root and perftop as its reaper. */
+	put_sv(b, m->tree_root);
+	put_sv(b, m->tree_reaper);
 	end(b, s);
 }
 
@@ -245,6 +248,12 @@ static void put_process(struct snapshot_buf *b, const struct process *p)
 	put_uv(b, PM_COUNT);
 	for (int i = 0; i < PM_COUNT; i++)
 		put_series(b, &p->series[i]);
+	/* Since 1.3: its parent, tree membership, CPU time and why the agent
+	 * cannot load into it. */
+	put_sv(b, p->ppid);
+	put_u8(b, p->in_tree);
+	put_f64(b, p->cpu_s);
+	put_str(b, p->agent_why);
 	end(b, s);
 }
 

@@ -38,6 +38,7 @@ enum {
 	SNAPSHOT_FORMAT_MAJOR = 1, /* a file of another major is refused */
 	SNAPSHOT_FORMAT_MINOR = 3, /* an older or newer minor opens; 1.1 added the agent's cost,
 				      1.2 interpreted functions and their lines, 1.3 the
+				      process tree (parents, members, CPU time) and the
 				      samples' source (sampled from outside) */
 };
 

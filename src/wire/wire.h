@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #define WIRE_PROTO_MAJOR 1
-#define WIRE_PROTO_MINOR 3
+#define WIRE_PROTO_MINOR 4
 
 /* ---- limits ------------------------------------------------------------- */
 /* The decoder refuses anything beyond these; the encoder callers (the agent)
@@ -164,7 +164,10 @@ typedef struct wire_stack wire_STACK_t;
 	F(S, requested_hz, U32, "sampling rate asked for, per thread, Hz")                         \
 	F(S, achieved_hz, F64, "sampling rate measured so far, Hz (0 when unknown)")               \
 	F(S, clock_id, U32, "clockid_t of every timestamp (CLOCK_MONOTONIC = 1)")                  \
-	F(S, agent_version, STR, "version string of the agent")
+	F(S, agent_version, STR, "version string of the agent")                                    \
+	F(S, ppid, U32, "since 1.4: parent process id when the agent connected (0 unknown)")
+/* HELLO fields before 1.4, which appended ppid (a 1.3 sender omits it). */
+#define WIRE_HELLO_NFIELDS_1_3 9u
 
 #define WIRE_THREAD_FIELDS(F, S)                                                                   \
 	F(S, tid, U32, "thread id")                                                                \

@@ -29,6 +29,8 @@ static uint32_t min_fields(const struct wire__msgdef *def)
 		return WIRE_STATS_NFIELDS_1_1;
 	case WIRE_NAME:
 		return WIRE_NAME_NFIELDS_1_2;
+	case WIRE_HELLO:
+		return WIRE_HELLO_NFIELDS_1_3;
 	default:
 		return def->nhead;
 	}

@@ -453,8 +453,9 @@ Test(export, speedscope_is_valid_json_with_a_profile_per_thread)
 
 	cr_assert(json_valid(out), "%s", out);
 	cr_assert(strstr(out, "\"$schema\": \"https://www.speedscope.app/file-format-schema.json\""));
-	cr_assert(strstr(out, "\"name\": \"main (tid 5)\""));
-	cr_assert(strstr(out, "\"name\": \"wo\\\"rker\\u0001 (tid 6)\""), "%s", out);
+	/* Each thread's profile is named by its process and itself. */
+	cr_assert(strstr(out, "\"name\": \"prog (pid 5): main (tid 5)\""), "%s", out);
+	cr_assert(strstr(out, "\"name\": \"prog (pid 5): wo\\\"rker\\u0001 (tid 6)\""), "%s", out);
 	cr_assert(strstr(out, "\"ev\\\"il;name\\n\\u0001\\ufffd\""));
 	/* Thread 5: 40 + 25 + 5 + 7 samples; thread 6: 30. */
 	cr_assert(strstr(out, "\"endValue\": 77"));

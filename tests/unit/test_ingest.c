@@ -14,6 +14,7 @@
 
 #include "collect/collector.h"
 #include "model/model.h"
+#include "model/proctree.h"
 #include "support/collector.h"
 #include "support/deadline.h"
 #include "wire/wire.h"
@@ -49,6 +50,8 @@ static void send_all(int fd, const void *p, size_t n)
 	cr_assert_eq(send(fd, p, n, MSG_NOSIGNAL), (ssize_t)n);
 }
 
+static uint32_t hello_ppid; /* the parent the next hello says (since 1.4) */
+
 static void put_hello(struct wire_buf *b, unsigned major, unsigned minor)
 {
 	char *argv0 = "fake-agent";
@@ -57,7 +60,7 @@ static void put_hello(struct wire_buf *b, unsigned major, unsigned minor)
 		.major = major, .minor = minor, .pid = (uint32_t)getpid(),
 		.exe = { "/usr/bin/fake-agent", 19 }, .argv = { &arg, 1 },
 		.requested_hz = 1000, .achieved_hz = 990, .clock_id = 1,
-		.agent_version = { "test", 4 },
+		.agent_version = { "test", 4 }, .ppid = hello_ppid,
 	};
 
 	cr_assert_eq(wire_put_hello(b, &h), 0);
@@ -209,6 +212,41 @@ Test(ingest, named_frames_zones_and_counters_land_in_the_profile)
 	model_unlock(&m);
 	close(fd);
 	cr_assert(wait_for(log_says, "agent disconnected"));
+}
+
+static bool tree_has_samples(void *arg)
+{
+	return m.tree_profile && m.tree_profile->samples >= *(uint64_t *)arg;
+}
+
+/* An agent whose hello names a member of the launched tree as its parent
+ * joins the tree, and its samples and zones reach the live tree profile. */
+Test(ingest, an_agent_joins_the_tree_by_its_hellos_parent)
+{
+	const pid_t root = 4000000;
+	uint64_t want = 30;
+	int fd;
+
+	model_lock(&m);
+	m.tree_root = root;
+	(void)model_agent_process(&m, root, "/bin/tree-root");
+	proctree_update(&m);
+	proctree_live_on(&m);
+	model_unlock(&m);
+	hello_ppid = (uint32_t)root;
+	fd = dial();
+	send_named_profile(fd);
+	hello_ppid = 0;
+	cr_assert(wait_for(tree_has_samples, &want));
+	model_lock(&m);
+	cr_assert(model_find(&m, getpid())->in_tree);
+	cr_assert_eq(m.tree_profile->samples, 30);
+	cr_assert_eq(profile_thread(m.tree_profile, 77)->samples, 30);
+	cr_assert_eq(proctree_thread_pid(&m, 77), model_find(&m, getpid()));
+	cr_assert_eq(profile_zone_count(m.tree_profile), 1);
+	cr_assert_eq(profile_zone_hist(m.tree_profile, 0, 0)->count, 10);
+	model_unlock(&m);
+	close(fd);
 }
 
 /* Sends a good hello and then bad bytes; the connection must be dropped

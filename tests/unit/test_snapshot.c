@@ -1111,3 +1111,40 @@ Test(snapshot, a_1_0_file_opens_with_no_cost)
 	model_release(&m);
 	free(packed);
 }
+
+Test(snapshot, process_tree_round_trips)
+{
+	struct model a, b;
+	struct snapshot_meta got;
+	struct process *p, *q;
+
+	build(&a, false);
+	a.tree_root = PID;
+	a.tree_reaper = 4242;
+	p = model_find(&a, PID);
+	p->ppid = 77;
+	p->in_tree = true;
+	p->cpu_s = 12.5;
+	q = model_agent_process(&a, PID + 1, "/bin/static_tool");
+	q->ppid = PID;
+	q->in_tree = true;
+	q->cpu_s = 0.25;
+	q->exit_status = 3 << 8;
+	snprintf(q->agent_why, sizeof(q->agent_why), "static executable (no PT_INTERP)");
+	save_load(&a, &b, &got, "tree.ptsnap");
+	cr_assert_eq(got.format_minor, 3);
+	cr_assert_eq(b.tree_root, PID);
+	cr_assert_eq(b.tree_reaper, 4242);
+	p = model_find(&b, PID);
+	q = model_find(&b, PID + 1);
+	cr_assert_eq(p->ppid, 77);
+	cr_assert(p->in_tree);
+	cr_assert_float_eq(p->cpu_s, 12.5, 1e-12);
+	cr_assert_eq(q->ppid, PID);
+	cr_assert(q->in_tree);
+	cr_assert_float_eq(q->cpu_s, 0.25, 1e-12);
+	cr_assert_eq(q->exit_status, 3 << 8);
+	cr_assert_str_eq(q->agent_why, "static executable (no PT_INTERP)");
+	model_release(&a);
+	model_release(&b);
+}

@@ -144,6 +144,7 @@ static struct wire_hello hello(uint32_t major, uint32_t minor)
 	    .achieved_hz = 997.5,
 	    .clock_id = 1,
 	    .agent_version = S("0.3.0"),
+	    .ppid = 4240,
 	};
 }
 
@@ -267,8 +268,8 @@ static size_t every_message(struct wire_buf *b)
 }
 
 static const char every_expected[] =
-    "hello major=1 minor=3 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
-    "requested_hz=1000 achieved_hz=997.5 clock_id=1 agent_version='0.3.0'\n"
+    "hello major=1 minor=4 pid=4242 exe='/usr/bin/prog' argv=['prog','-x','input file'] "
+    "requested_hz=1000 achieved_hz=997.5 clock_id=1 agent_version='0.3.0' ppid=4240\n"
     "thread tid=7 name='worker-1'\n"
     "name id=1 kind=0 text='parse' line=0\n"
     "name id=2 kind=2 text='py_fn' line=12\n"
@@ -725,7 +726,7 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-	msgpack_pack_array(&pk, 11); /* 9 fields + 1 new */
+	msgpack_pack_array(&pk, 12); /* 10 fields + 1 new */
 	msgpack_pack_uint32(&pk, WIRE_HELLO);
 	msgpack_pack_uint32(&pk, WIRE_PROTO_MAJOR);
 	msgpack_pack_uint32(&pk, WIRE_PROTO_MINOR + 7);
@@ -738,6 +739,7 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 	msgpack_pack_uint32(&pk, 1);
 	msgpack_pack_str(&pk, 1);
 	msgpack_pack_str_body(&pk, "v", 1);
+	msgpack_pack_uint32(&pk, 9); /* ppid, since 1.4 */
 	msgpack_pack_array(&pk, 2); /* the new field */
 	msgpack_pack_true(&pk);
 	msgpack_pack_nil(&pk);
@@ -761,8 +763,8 @@ Test(wire, newer_minor_with_appended_fields_is_accepted)
 
 	cr_assert_eq(decode(buf, n, WIRE_DECODER_NEED_HELLO, &l, &d), 0, "%s",
 	             wire_decoder_error(&d));
-	cr_assert_str_eq(l.text, "hello major=1 minor=10 pid=10 exe='e' argv=[] requested_hz=100 "
-	                         "achieved_hz=99.5 clock_id=1 agent_version='v'\n"
+	cr_assert_str_eq(l.text, "hello major=1 minor=11 pid=10 exe='e' argv=[] requested_hz=100 "
+	                         "achieved_hz=99.5 clock_id=1 agent_version='v' ppid=9\n"
 	                         "zones 0/1 tid=2 base_ts=10 event=2 zone=3 ts=15 dur=6\n");
 	cr_assert_eq(d.peer_minor, WIRE_PROTO_MINOR + 7);
 	wire_decoder_release(&d);
