@@ -35,7 +35,8 @@ struct zone_figures;
 	X(FLAME, "Flame", "Flame", flameview__module)            \
 	X(ZONES, "Zones", "Zone", tab_zones__module)             \
 	X(COUNTERS, "Counters", "Ctr", tab_counters__module)     \
-	X(LOG, "Log", "Log", tab_log__module)
+	X(LOG, "Log", "Log", tab_log__module)                    \
+	X(PROCESSES, "Processes", "Proc", tab_processes__module)
 
 enum proc_tab {
 #define X(id, title, brief, module) PTAB_##id,
@@ -97,6 +98,9 @@ struct tab_module {
 	int (*enter)(struct ui *ui, void *state, struct profile *p);
 	/* The number the tab bar shows after the title (0: none). May be NULL. */
 	size_t (*count)(const struct ui *ui, const struct profile *p);
+	/* Whether the tab is offered now (on the bar, to Tab and the number
+	 * keys). May be NULL: always. */
+	bool (*shown)(const struct ui *ui);
 	/* The tab's own keys, listed by the help screen with the view's. */
 	const struct ui_binding *bindings;
 	size_t nbindings;
@@ -105,6 +109,10 @@ struct tab_module {
 #define X(id, title, brief, module) extern const struct tab_module module;
 PROC_TABS(X)
 #undef X
+
+/* tab_processes.c: the text the tab bar's scope starts with for a tree
+ * ("whole tree", "pid 1234 cc1"), "" when the view is not of a tree. */
+void tab_processes__scope_text(char *buf, size_t len, const struct ui *ui);
 
 /* view_tree.c: the Tree and Callers tabs (create() is given which).
  * Goes to the Callers tab focused on function func (who calls it, and how
