@@ -331,12 +331,34 @@ static void command_line(struct ui *ui, struct lines *out, const struct process 
 	line_fill(l, TE_ROW_DIM);
 }
 
+/* A tree's figures, first on the figures line: the members' CPU and RSS
+ * summed (live members), how many of them run. */
+static void tree_figures(const struct ui *ui, char *buf, size_t len)
+{
+	double cpu = 0;
+	unsigned long long rss = 0;
+	size_t alive = 0;
+	char r[32];
+
+	proctree_totals(ui->m, &cpu, &rss, &alive);
+	fmt_kib(r, sizeof(r), (double)rss);
+	snprintf(buf, len, "CPU %.1f%% RSS %s, %zu of %zu running", cpu, r, alive,
+		 proctree_count(ui->m));
+}
+
 static int figures_line(struct ui *ui, struct lines *out, const struct process *p, int max_lines)
 {
-	char thr[16], fds[16], rd[32], wr[32], sw[64];
-	const char *labels[] = { "Threads", "FDs", "Read", "Write", "Switches" };
-	const char *values[] = { thr, fds, rd, wr, sw };
+	char tree[96], thr[16], fds[16], rd[32], wr[32], sw[64];
+	const char *all_labels[] = { "Tree", "Threads", "FDs", "Read", "Write", "Switches" };
+	const char *all_values[] = { tree, thr, fds, rd, wr, sw };
+	bool is_tree = procview__is_tree(ui);
+	const char *const *labels = is_tree ? all_labels : all_labels + 1;
+	const char *const *values = is_tree ? all_values : all_values + 1;
+	size_t n = is_tree ? 6 : 5;
 	char v[24], iv[24];
+
+	if (is_tree)
+		tree_figures(ui, tree, sizeof(tree));
 
 	/* An exited process: its last figures alive, said as such; no rates. */
 	snprintf(thr, sizeof(thr), "%s%d", p->exited ? "last " : "", p->threads);
@@ -348,7 +370,7 @@ static int figures_line(struct ui *ui, struct lines *out, const struct process *
 		snprintf(rd, sizeof(rd), "-");
 		snprintf(wr, sizeof(wr), "-");
 		snprintf(sw, sizeof(sw), "-");
-		return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+		return flow(out, ui->width, max_lines, labels, values, NULL, n);
 	}
 	if (p->io_ok) {
 		fmt_bytes_rate(rd, sizeof(rd), p->read_bps);
@@ -360,7 +382,7 @@ static int figures_line(struct ui *ui, struct lines *out, const struct process *
 	fmt_rate(v, sizeof(v), p->vcsw_ps);
 	fmt_rate(iv, sizeof(iv), p->ivcsw_ps);
 	snprintf(sw, sizeof(sw), "%s vol, %s invol", v, iv);
-	return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+	return flow(out, ui->width, max_lines, labels, values, NULL, n);
 }
 
 static size_t window_slots(const struct ui *ui)
