@@ -82,7 +82,8 @@ struct profile *procview__profile(struct ui *ui)
 {
 	struct process *p = model_find(ui->m, ui->proc.pid);
 	struct proctree_scope s = { 0, 0 };
-	bool tree = p && procview__is_tree(ui);
+	bool tree = p && procview__is_tree(ui), had;
+	struct profile *prof;
 
 	if (tree != ui->proc.was_tree) { /* a child joined, or another view: start afresh */
 		ui->proc.was_tree = tree;
@@ -98,7 +99,13 @@ struct profile *procview__profile(struct ui *ui)
 	s.pid = ui->proc.scope_pid;
 	if (s.pid && !model_find(ui->m, s.pid))
 		s.pid = ui->proc.scope_pid = 0;
-	return proctree_scope_profile(ui->m, &s, &ui->proc.merged);
+	had = ui->proc.merged != NULL;
+	prof = proctree_scope_profile(ui->m, &s, &ui->proc.merged);
+	if (!had && ui->proc.merged) /* a merge has no live window: show everything */
+		for (int w = 0; w < TABS_NWINDOWS; w++)
+			if (tabs__window_seconds[w] <= 0)
+				tabs__set_window(ui, w);
+	return prof;
 }
 
 void procview__narrow(struct ui *ui, pid_t pid)
