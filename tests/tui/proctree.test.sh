@@ -164,3 +164,38 @@ if timeout $(($(deadline 120) * 2)) "$PERFTOP" run --batch -- "$W" tree 3 >"$T/b
 else
 	fail batch_tree_shares "perftop run --batch failed: $(head -c 300 "$T/batch.err")"
 fi
+
+# ---- the plain list: T folds a profiled tree under its root ---------------------------
+AGENT=$PWD/$BUILD/libperftop.so
+tm_start "env PERFTOP_SOCKET='$PERFTOP_SOCKET' '$PERFTOP'; sleep 300" # the server's env predates it
+if [ -r "$AGENT" ] && tm_wait_for 'PID +USER' 30; then
+	sh -c 'export LD_PRELOAD="$0"; exec "$@"' "$AGENT" "$W" tree 8 >/dev/null 2>&1 &
+	tw=$!
+	tm send-keys -t t / tree_workload Enter
+	# rows_of: how many of the list's rows run tree_workload.
+	rows_of() { tm_screen | grep -c '[0-9] .*tree_workload'; }
+	i=0
+	while [ "$(tm_screen | grep -c "$(printf '\342\227\217') *[^ ]*tree_workload")" -lt 3 ] &&
+		[ "$i" -lt $(($(deadline 60) * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	before=$(rows_of)
+	tm send-keys -t t T
+	sleep 1
+	if [ "$before" = 3 ] && wait_for_text "[+2] $W tree 8" 30 && [ "$(rows_of)" = 1 ]; then
+		pass list_fold_tree
+	else
+		fail list_fold_tree "before T $before rows: $(screen_top)"
+	fi
+	tm send-keys -t t T
+	if wait_until 30 sh -c '[ "$(tmux -L "$0" capture-pane -p -t t | grep -c "[0-9] .*tree_workload")" = 3 ]' "$TMUX_SOCK"; then
+		pass list_unfold_tree
+	else
+		fail list_unfold_tree "$(screen_top)"
+	fi
+	kill "$tw" 2>/dev/null
+	wait "$tw" 2>/dev/null
+else
+	fail list_fold_tree "no process list, or $AGENT is not built: $(screen_top)"
+fi
