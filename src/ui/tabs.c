@@ -2,7 +2,7 @@
  * tabs — the container of the tabs under a profiled process's charts, as
  * tmux's mode-tree is to its modes: the tab bar (titles, counts, the scope
  * and the sort), the scope the tabs share (a thread or all, the live
- * window), switching tabs (Tab, Shift-Tab, 1-7, clicks on the bar), the
+ * window), switching tabs (Tab, Shift-Tab, 1-8, clicks on the bar), the
  * search prompt (`/`, then n/N: it selects the next matching row, filters
  * nothing) and, for the table tabs, moving the selection with the keys and
  * the mouse. Everything else is the current tab's: each tab is a module in

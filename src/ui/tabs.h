@@ -52,7 +52,7 @@ enum proc_tab {
  * module's private state). The scope (tabs__scope) is refreshed
  * before rebuild() on every frame. Hooks marked "may be NULL" are optional.
  *
- * A table tab (table true: Functions, Zones, Counters, Log) lists rows in
+ * A table tab (table true: Functions, Zones, Counters, Log, Processes) lists rows in
  * its browser, tabs__browser(ui, tab): the container moves the selection
  * (arrows, PgUp/PgDn, Home/End, clicks, the wheel) and walks row_text() for
  * the search. Other tabs (Tree, Callers, Flame) handle their keys, the
@@ -151,7 +151,7 @@ void tabs__rebuild(struct ui *ui, struct profile *p);
 /* Adds exactly `rows` lines: the tab bar and the current tab (after
  * tabs__rebuild in the same locked section). */
 void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
-/* Handles a key of the tabs (Tab, 1-7, search, then the current tab's);
+/* Handles a key of the tabs (Tab, 1-8, search, then the current tab's);
  * UI_NONE when the key is not theirs. Model locked. */
 int tabs__key(struct ui *ui, struct profile *p, int key);
 /* True while the search prompt is open and takes every key. */
