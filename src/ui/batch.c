@@ -41,7 +41,8 @@
  *   Processes:                                  (a process tree of more than one)
  *     PID  PPID  DEPTH  COMMAND  STATUS  CPU  SAMPLES  AGENT
  *     (every member in tree order; the tables above are then the merged
- *      profile of the whole tree; CPU is seconds; AGENT "profiled" or why not)
+ *      profile of the whole tree, the Functions line's rates and drops the
+ *      launched process's; CPU is seconds; AGENT "profiled" or why not)
  *
  * Without an agent the tables are replaced by "agent: not connected" in the
  * figures, followed by why when the executable says (static, set-id, file
@@ -186,16 +187,19 @@ static void batch_row(struct lines *out, const struct field *fields, const struc
 	}
 }
 
-static void batch_functions(struct lines *out, const struct profile *p)
+/* The functions of p; the rates and drops are those of rates (the launched
+ * process's own for a tree: a merged profile has none). */
+static void batch_functions(struct lines *out, const struct profile *p,
+			    const struct profile *rates)
 {
 	size_t n = profile_func_count(p);
 	uint32_t *ids = xreallocarray(NULL, n ? n : 1, sizeof(*ids));
 
 	line_printf(row(out), TE_DEFAULT,
 		    "Functions%s: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped%s",
-		    p->outside && !p->connected ? " (sampled from outside)" : "",
-		    (unsigned long long)p->samples, p->requested_hz, p->achieved_hz,
-		    (unsigned long long)p->agent_dropped,
+		    rates->outside && !rates->connected ? " (sampled from outside)" : "",
+		    (unsigned long long)p->samples, rates->requested_hz, rates->achieved_hz,
+		    (unsigned long long)rates->agent_dropped,
 		    !p->has_interp     ? ""
 		    : p->show_interp ? ", interpreter frames shown"
 				     : ", interpreter frames hidden (--interp shows them)");
@@ -395,7 +399,7 @@ static void batch_frame(struct ui *ui, struct lines *out)
 		batch_budget(ui, out, p);
 		if (p && prof) {
 			batch_notices(out, prof);
-			batch_functions(out, prof);
+			batch_functions(out, prof, p->profile ? p->profile : prof);
 			batch_lines(out, prof);
 			batch_threads(out, prof);
 			batch_zones(out, prof);
