@@ -171,11 +171,12 @@ tm_start "env PERFTOP_SOCKET='$PERFTOP_SOCKET' '$PERFTOP'; sleep 300" # the serv
 if [ -r "$AGENT" ] && tm_wait_for 'PID +USER' 30; then
 	sh -c 'export LD_PRELOAD="$0"; exec "$@"' "$AGENT" "$W" tree 8 >/dev/null 2>&1 &
 	tw=$!
-	tm send-keys -t t / tree_workload Enter
-	# rows_of: how many of the list's rows run tree_workload.
-	rows_of() { tm_screen | grep -c '[0-9] .*tree_workload'; }
+	# The filter is this build's workload (other programs may run one too).
+	tm send-keys -t t / "$W" Enter
+	# rows_of: how many of the list's rows run this workload.
+	rows_of() { tm_screen | grep -cF "$W"; }
 	i=0
-	while [ "$(tm_screen | grep -c "$(printf '\342\227\217') *[^ ]*tree_workload")" -lt 3 ] &&
+	while [ "$(tm_screen | grep -F "$W" | grep -c "$(printf '\342\227\217')")" -lt 3 ] &&
 		[ "$i" -lt $(($(deadline 60) * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
@@ -189,7 +190,7 @@ if [ -r "$AGENT" ] && tm_wait_for 'PID +USER' 30; then
 		fail list_fold_tree "before T $before rows: $(screen_top)"
 	fi
 	tm send-keys -t t T
-	if wait_until 30 sh -c '[ "$(tmux -L "$0" capture-pane -p -t t | grep -c "[0-9] .*tree_workload")" = 3 ]' "$TMUX_SOCK"; then
+	if wait_until 30 sh -c '[ "$(tmux -L "$0" capture-pane -p -t t | grep -cF "$1")" = 3 ]' "$TMUX_SOCK" "$W"; then
 		pass list_unfold_tree
 	else
 		fail list_unfold_tree "$(screen_top)"
