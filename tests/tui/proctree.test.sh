@@ -173,8 +173,9 @@ if [ -r "$AGENT" ] && tm_wait_for 'PID +USER' 30; then
 	tw=$!
 	# The filter is this build's workload (other programs may run one too).
 	tm send-keys -t t / "$W" Enter
-	# rows_of: how many of the list's rows run this workload.
-	rows_of() { tm_screen | grep -cF "$W"; }
+	# rows_of: how many of the list's rows run this workload (not the
+	# status line, which shows the filter).
+	rows_of() { tm_screen | grep -F "$W" | grep -c '^ *[0-9]'; }
 	i=0
 	while [ "$(tm_screen | grep -F "$W" | grep -c "$(printf '\342\227\217')")" -lt 3 ] &&
 		[ "$i" -lt $(($(deadline 60) * 10)) ]; do
@@ -190,7 +191,7 @@ if [ -r "$AGENT" ] && tm_wait_for 'PID +USER' 30; then
 		fail list_fold_tree "before T $before rows: $(screen_top)"
 	fi
 	tm send-keys -t t T
-	if wait_until 30 sh -c '[ "$(tmux -L "$0" capture-pane -p -t t | grep -cF "$1")" = 3 ]' "$TMUX_SOCK" "$W"; then
+	if wait_until 30 sh -c '[ "$(tmux -L "$0" capture-pane -p -t t | grep -F "$1" | grep -c "^ *[0-9]")" = 3 ]' "$TMUX_SOCK" "$W"; then
 		pass list_unfold_tree
 	else
 		fail list_unfold_tree "$(screen_top)"
