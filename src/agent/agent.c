@@ -378,6 +378,7 @@ static void fork_child(void)
 	atomic_store(&agent__g.sampling, 0);
 	notices_after_fork();
 	agent__writer_after_fork();
+	agent__creds_after_fork();
 	agent__g.perf_open_ok = 1; /* the child has this one thread */
 	agent__threads_after_fork();
 	agent__g.perf_open_ok = 0;

@@ -538,4 +538,12 @@ void agent__writer_flush(unsigned max_ms);
 /* After fork in the child: forget the parent's connection. */
 void agent__writer_after_fork(void);
 
+/* ---- creds.c ---- */
+/* Writer thread only, in its loop: copies the capabilities and secure bits
+ * a set*id caller asked for onto the writer (last: the writer is ending,
+ * and no caller must wait for it any more). */
+void agent__creds_serve(int last);
+/* After fork in the child: no request pending. */
+void agent__creds_after_fork(void);
+
 #endif

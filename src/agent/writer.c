@@ -266,6 +266,7 @@ static void *writer_main(void *arg)
 		int timeout;
 
 		flush_for_request();
+		agent__creds_serve(0);
 		now = agent__now_ns();
 		timeout = next_flush > now ? (int)((next_flush - now + 999999) / 1000000) : 0;
 		if (!writer__w.broken)
@@ -314,6 +315,7 @@ static void *writer_main(void *arg)
 	}
 	atomic_store(&agent__g.flush_done, atomic_load(&agent__g.flush_req));
 	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
+	agent__creds_serve(1);
 	atomic_store(&agent__g.active, 0);
 	return NULL;
 }
