@@ -61,6 +61,7 @@
 #define AGENT_EVENT_RING    (64u << 10)
 #define AGENT_THREAD_NAME   64u
 #define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
+#define AGENT_EXIT_FLUSH_MS 30u /* the most _exit waits for the writer's flush */
 #define AGENT_WRITER_WAKE_MS 1000u /* ... once the writer has started it; before, at most this */
 #define AGENT_PERF_BUDGET   8u  /* perf-event descriptors at most; more threads get POSIX timers */
 
