@@ -60,7 +60,7 @@ run_children() {
 
 run_children 10 10
 run_children 3 300
-run_children 10 10 children_exit
+run_children 10 5 children_exit
 
 # ---- vfork children ending with _exit ------------------------------------------------
 # A vfork child shares the parent's memory and runs no fork handler: the
