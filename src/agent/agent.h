@@ -360,6 +360,9 @@ void agent__sampler_flush_check(uint64_t now_ns);
 void agent__thread_signal_state(struct agent_thread *t);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
 void agent__unwind_warmup(void);
+/* Writer thread, once: finds whether the handler may take libunwind's fast
+ * trace (sampler.c), at the cost of a trace cache for the writer. */
+void agent__unwind_trace_probe(void);
 /* Turns sampling off and waits until no handler runs on any thread (before
  * fork). Returns the previous agent__g.sampling. */
 int agent__sampler_quiesce(void);
