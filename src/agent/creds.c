@@ -18,7 +18,9 @@
  * it started with the process's credentials, and a thread can only lower
  * its own), and then makes the real call. The copy is asked for like a
  * flush (a counter and a futex), waited for at most AGENT_CREDS_WAIT_MS;
- * a writer that has stopped needs nothing. A program that changes its
+ * a writer that has stopped needs nothing, and a vfork child (another
+ * process in our memory) asks nothing of the parent's writer. A program
+ * that changes its
  * threads' credentials with raw system calls is not seen.
  */
 #include "agent/agent.h"
@@ -85,7 +87,10 @@ static void creds_mirror(void)
 	uint64_t deadline;
 	uint32_t req;
 
+	/* Not in a vfork child (it shares our memory but is another process:
+	 * the parent's writer must keep the parent's credentials). */
 	if (!agent__g.writer_running || atomic_load(&creds_writer_gone) ||
+	    agent__g.pid != (pid_t)syscall(SYS_getpid) ||
 	    (pid_t)syscall(SYS_gettid) == atomic_load(&agent__g.writer_tid))
 		return;
 	pthread_mutex_lock(&creds_lock);

@@ -332,6 +332,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	sink_case setxid_daemon "" "$HB/setxid" daemon
 	sink_case setxid_keepcaps "" "$HB/setxid" keepcaps
 	sink_case setxid_uidfirst "" "$HB/setxid" uidfirst
+	sink_case setxid_vfork "" "$HB/setxid" vfork
 else
 	skip hostile_setxid "not root: there is nothing to drop"
 fi

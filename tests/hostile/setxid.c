@@ -14,6 +14,9 @@
  *                     keep flag are per thread, so this works in one
  *                     thread only: the worker starts after the drop
  *   setxid uidfirst   setresuid, then setresgid (fails: no capability left)
+ *   setxid vfork      a vfork child drops to nobody (setgroups, setresgid,
+ *                     setresuid) and ends; the parent, whose worker runs
+ *                     meanwhile, must still be root
  */
 #include "hostile.h"
 
@@ -21,6 +24,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 
 #define NOBODY 65534
 
@@ -92,6 +96,18 @@ int main(int argc, char **argv)
 		report("setresgid", setresgid(NOBODY, NOBODY, NOBODY));
 		report("setgroups", setgroups(0, NULL));
 		pthread_create(&t, NULL, worker, NULL);
+	} else if (strcmp(mode, "vfork") == 0) {
+		int st = -1;
+		pid_t pid = vfork();
+
+		if (pid == 0) {
+			int ok = setgroups(0, NULL) == 0 && setresgid(NOBODY, NOBODY, NOBODY) == 0 &&
+			         setresuid(NOBODY, NOBODY, NOBODY) == 0 && geteuid() == NOBODY;
+
+			_exit(ok ? 0 : 1);
+		}
+		waitpid(pid, &st, 0);
+		printf("vfork child: %s\n", WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "dropped" : "failed");
 	} else {
 		report("setresuid", setresuid(NOBODY, NOBODY, NOBODY));
 		report("setresgid", setresgid(NOBODY, NOBODY, NOBODY));
