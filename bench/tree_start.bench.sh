@@ -6,6 +6,9 @@
 # `perf record -g` when perf is installed, interleaved in ROUNDS (default 5)
 # rounds. Wall time of each run; prints the medians and the extra
 # milliseconds per process start over the plain run, as a markdown table.
+# BASE=DIR also runs DIR/perftop record (another build, e.g. the commit
+# before a change, built with its own libperftop.so beside it) in the same
+# rounds, for before/after figures.
 set -eu
 . bench/lib.sh
 ROUNDS=${ROUNDS:-5}
@@ -31,12 +34,15 @@ wall() {
 : >"$tmp/plain"
 : >"$tmp/perftop"
 : >"$tmp/perf"
+: >"$tmp/base"
+BASE=${BASE:-}
 have_perf=0
 command -v perf >/dev/null 2>&1 && perf record -q -o "$tmp/probe.data" -- true >/dev/null 2>&1 && have_perf=1
 r=0
 while [ "$r" -lt "$ROUNDS" ]; do
 	wall "$tmp/plain" sh -c "$script"
 	wall "$tmp/perftop" "$BUILD/perftop" record -o "$tmp/x.ptsnap" -- sh -c "$script"
+	[ -n "$BASE" ] && wall "$tmp/base" "$BASE/perftop" record -o "$tmp/b.ptsnap" -- sh -c "$script"
 	[ "$have_perf" = 1 ] && wall "$tmp/perf" perf record -g -q -o "$tmp/perf.data" -- sh -c "$script"
 	r=$((r + 1))
 done
@@ -45,6 +51,10 @@ a=$(median <"$tmp/perftop")
 echo "| $N process starts | wall, median of $ROUNDS | extra per process start |"
 echo "|---|---|---|"
 echo "| plain | $p s | |"
+if [ -n "$BASE" ]; then
+	b=$(median <"$tmp/base")
+	echo "| perftop record ($BASE) | $b s | $(echo "$b $p $N" | awk '{ printf "%.2f ms", ($1 - $2) * 1000 / $3 }') |"
+fi
 echo "| perftop record | $a s | $(echo "$a $p $N" | awk '{ printf "%.2f ms", ($1 - $2) * 1000 / $3 }') |"
 if [ "$have_perf" = 1 ]; then
 	f=$(median <"$tmp/perf")

@@ -61,6 +61,7 @@
 #define AGENT_EVENT_RING    (64u << 10)
 #define AGENT_THREAD_NAME   64u
 #define AGENT_EXEC_FLUSH_MS 50u /* the most exec waits for the writer's flush */
+#define AGENT_EXIT_FLUSH_MS 30u /* the most _exit waits for the writer's flush */
 #define AGENT_WRITER_WAKE_MS 1000u /* ... once the writer has started it; before, at most this */
 #define AGENT_PERF_BUDGET   8u  /* perf-event descriptors at most; more threads get POSIX timers */
 
@@ -221,6 +222,7 @@ struct agent {
 	_Atomic pid_t writer_tid;
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
 	_Atomic int writer_private;  /* the writer has a descriptor table of its own */
+	_Atomic int writer_linked;   /* the writer holds a connection to perftop */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_started; /* the writer has begun flush number flush_started */
 	_Atomic uint32_t flush_done; /* futex: flushes done */
@@ -358,6 +360,9 @@ void agent__sampler_flush_check(uint64_t now_ns);
 void agent__thread_signal_state(struct agent_thread *t);
 /* One unwind outside any handler, to initialise libunwind for this thread. */
 void agent__unwind_warmup(void);
+/* Writer thread, once: finds whether the handler may take libunwind's fast
+ * trace (sampler.c), at the cost of a trace cache for the writer. */
+void agent__unwind_trace_probe(void);
 /* Turns sampling off and waits until no handler runs on any thread (before
  * fork). Returns the previous agent__g.sampling. */
 int agent__sampler_quiesce(void);
@@ -537,5 +542,13 @@ void agent__writer_stop(void);
 void agent__writer_flush(unsigned max_ms);
 /* After fork in the child: forget the parent's connection. */
 void agent__writer_after_fork(void);
+
+/* ---- creds.c ---- */
+/* Writer thread only, in its loop: copies the capabilities and secure bits
+ * a set*id caller asked for onto the writer (last: the writer is ending,
+ * and no caller must wait for it any more). */
+void agent__creds_serve(int last);
+/* After fork in the child: no request pending. */
+void agent__creds_after_fork(void);
 
 #endif

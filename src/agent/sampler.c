@@ -139,7 +139,10 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
  * root is known by then. Its creation, inside the handler, takes libunwind's
  * memory-pool lock (with signals blocked around it by anyone holding it
  * outside a handler), mmap, and one pthread_setspecific, which allocates
- * nothing for the first 32 keys: trace_ok is set at start-up only when
+ * nothing for the first 32 keys: trace_ok is set (by the writer thread,
+ * which probes the key with a trace of its own, so that the constructor
+ * makes no 256 KiB cache: most of what a process that ends at once paid
+ * for the agent in page faults) only when
  * libunwind's key is one of those and was made after the agent's own (whose
  * destructor, run first at thread exit, stops the thread's samples before
  * libunwind's unmaps the cache). Steps are also taken for a pc inside
@@ -152,7 +155,8 @@ pthread_mutex_t agent__unwind_lock = PTHREAD_MUTEX_INITIALIZER;
 #define TRACE_WINDOW 64u    /* traces over which refusals are counted */
 #define TRACE_PAUSE  16384u /* samples with steps after a window with too many */
 
-static int trace_ok;             /* set once at start-up (agent__unwind_warmup) */
+static _Atomic int trace_ok;     /* set once, by the writer (agent__unwind_trace_probe) */
+static int trace_wanted;         /* the policy allows traces: the writer probes */
 static int trace_check;          /* PERFTOP_UNWIND=check: both walks, compared */
 static uintptr_t restorer;       /* the signal's return trampoline (sa_restorer), 0 unknown */
 static _Atomic uint64_t refused; /* traces not kept (written by PERFTOP_UNWIND=check) */
@@ -311,7 +315,8 @@ static uint32_t unwind(void *ucv, uint64_t *pcs, uint32_t max)
 	{
 		uint64_t pc = (uint64_t)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
 
-		if (trace_ok && !agent__phdr_in_unwinder((uintptr_t)pc)) {
+		if (atomic_load_explicit(&trace_ok, memory_order_relaxed) &&
+		    !agent__phdr_in_unwinder((uintptr_t)pc)) {
 			if (trace_check)
 				n = unwind_check(ucv, pc, pcs, max);
 			else if (paused)
@@ -735,13 +740,10 @@ void agent__source_close(struct agent_thread *t)
  * policy, and whether the handler may trace (see unwind()). For benchmarks,
  * PERFTOP_UNWIND=steps keeps the step walk, steps-global with libunwind's
  * global cache policy named as such (Debian's build treats the per-thread
- * policy as the global one). libunwind's trace key is found as the one key
- * whose value the first trace sets on this thread. */
+ * policy as the global one). */
 static void trace_setup(void)
 {
 	const char *mode = getenv("PERFTOP_UNWIND");
-	void *before[32], *pcs[4];
-	int key = -1;
 
 	if (mode && !strcmp(mode, "steps-global")) {
 		unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_GLOBAL);
@@ -753,16 +755,33 @@ static void trace_setup(void)
 	trace_check = mode && !strcmp(mode, "check");
 	if (mode && *mode && strcmp(mode, "trace") && !trace_check)
 		agent__say("ignoring PERFTOP_UNWIND='%s': want trace, steps or steps-global", mode);
+	trace_wanted = 1;
+}
+
+/* libunwind's trace key is found as the one key whose value a first trace
+ * sets on the calling thread (the writer, 100 ms after it starts: its own
+ * cache, freed when it ends). Until then every thread walks with steps, as
+ * each does for its first TRACE_AFTER samples anyway (at rates above 1 kHz
+ * a thread may walk with steps a little longer: the same frames). */
+void agent__unwind_trace_probe(void)
+{
+	void *before[32], *pcs[4];
+	int key = -1;
+
+	if (!trace_wanted || atomic_load(&trace_ok))
+		return;
+	pthread_mutex_lock(&agent__unwind_lock);
+	agent__unwmem_begin();
 	for (unsigned k = 0; k < 32; k++)
 		before[k] = pthread_getspecific((pthread_key_t)k);
-	if (unw_backtrace(pcs, 4) <= 0)
-		return;
-	for (unsigned k = 0; k < 32; k++)
-		if (!before[k] && pthread_getspecific((pthread_key_t)k))
-			key = (int)k;
-	if (key < 0 || (pthread_key_t)key <= agent__g.key)
-		return;
-	trace_ok = 1;
+	if (unw_backtrace(pcs, 4) > 0) {
+		for (unsigned k = 0; k < 32; k++)
+			if (!before[k] && pthread_getspecific((pthread_key_t)k))
+				key = (int)k;
+		if (key >= 0 && (pthread_key_t)key > agent__g.key)
+			atomic_store(&trace_ok, 1);
+	}
+	pthread_mutex_unlock(&agent__unwind_lock);
 }
 
 void agent__unwind_warmup(void)

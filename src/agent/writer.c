@@ -40,6 +40,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* The handler's fast trace is probed for once the process has lived this
+ * long (no thread can have taken TRACE_AFTER samples at 1 kHz before): a
+ * process that ends sooner never makes the probe's 256 KiB cache. */
+#define TRACE_PROBE_MS 100u
 #define FINAL_FLUSH_MS 30u /* the most the last flush waits for the socket, at exit */
 #define SYNC_FLUSH_MS  40u /* ... and a flush asked for before exec */
 
@@ -245,7 +249,7 @@ static void settle_all(void)
 
 static void *writer_main(void *arg)
 {
-	uint64_t next_flush, next_second, now;
+	uint64_t next_flush, next_second, now, probe_at;
 
 	(void)arg;
 	atomic_store(&agent__g.writer_tid, (pid_t)syscall(SYS_gettid));
@@ -258,6 +262,7 @@ static void *writer_main(void *arg)
 	 * still deliver what it recorded. */
 	writer__try_connect();
 	writer__measure_rate(now);
+	probe_at = now + TRACE_PROBE_MS * 1000000ull;
 	next_flush = now + agent__g.cfg.flush_ms * 1000000ull;
 	next_second = now + 1000000000ull;
 
@@ -266,6 +271,7 @@ static void *writer_main(void *arg)
 		int timeout;
 
 		flush_for_request();
+		agent__creds_serve(0);
 		now = agent__now_ns();
 		timeout = next_flush > now ? (int)((next_flush - now + 999999) / 1000000) : 0;
 		if (!writer__w.broken)
@@ -284,6 +290,10 @@ static void *writer_main(void *arg)
 			agent__sampler_flush_check(now);
 		if (writer__w.fd < 0 && now >= writer__w.next_try_ns)
 			writer__try_connect();
+		if (probe_at && now >= probe_at) {
+			agent__unwind_trace_probe();
+			probe_at = 0;
+		}
 		if (now >= next_second) {
 			next_second = now + 1000000000ull;
 			once_a_second(now);
@@ -314,6 +324,7 @@ static void *writer_main(void *arg)
 	}
 	atomic_store(&agent__g.flush_done, atomic_load(&agent__g.flush_req));
 	futex(&agent__g.flush_done, FUTEX_WAKE_PRIVATE, INT32_MAX, NULL);
+	agent__creds_serve(1);
 	atomic_store(&agent__g.active, 0);
 	return NULL;
 }
@@ -390,6 +401,7 @@ void agent__writer_after_fork(void)
 	writer__w.fd = -1;
 	agent__g.writer_running = 0;
 	atomic_store(&agent__g.writer_private, 0);
+	atomic_store(&agent__g.writer_linked, 0);
 	atomic_store(&agent__g.flush_req, 0);
 	atomic_store(&agent__g.flush_started, 0);
 	atomic_store(&agent__g.flush_done, 0);

@@ -325,6 +325,18 @@ else
 	skip hostile_select "the hard descriptor limit ($(ulimit -Hn)) is below 4096"
 fi
 
+# ---- credentials ---------------------------------------------------------------------
+# glibc runs each set*id call in every thread and aborts when one fails: the
+# agent's writer must hold the caller's capabilities and secure bits.
+if [ "$(id -u)" -eq 0 ]; then
+	sink_case setxid_daemon "" "$HB/setxid" daemon
+	sink_case setxid_keepcaps "" "$HB/setxid" keepcaps
+	sink_case setxid_uidfirst "" "$HB/setxid" uidfirst
+	sink_case setxid_vfork "" "$HB/setxid" vfork
+else
+	skip hostile_setxid "not root: there is nothing to drop"
+fi
+
 # ---- signals ------------------------------------------------------------------------
 
 sink_case sigdfl "" "$HB/sigdfl" 10

@@ -31,6 +31,10 @@
  *                              burning MS ms of its own CPU time before
  *                              exit(0); prints "child PID" for each
  *                              (stderr) and "children N" (stdout)
+ *   agent_fds children_exit N MS  the same, each child ending with _exit(0)
+ *   agent_fds vfork N MS       vforks N children, one at a time, each
+ *                              burning MS ms then _exit(0); prints
+ *                              "children N" (stdout)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -365,21 +369,33 @@ static int do_stamp(const char *file, double secs, int depth)
 
 /* ---- children ------------------------------------------------------------------ */
 
-static int do_children(int n, double ms)
+/* One child that burns ms and ends; how: 0 fork and exit, 1 fork and
+ * _exit, 2 vfork and _exit (the child never returns from here). */
+static pid_t child(double ms, int how)
+{
+	pid_t pid = how == 2 ? vfork() : fork();
+
+	if (pid == 0) {
+		burn(ms / 1000.0);
+		if (how)
+			_exit(0);
+		exit(0);
+	}
+	return pid;
+}
+
+static int do_children(int n, double ms, int how)
 {
 	int done = 0;
 
 	fflush(stdout);
 	for (int i = 0; i < n; i++) {
-		pid_t pid = fork();
+		pid_t pid = child(ms, how);
 
-		if (pid == 0) {
-			burn(ms / 1000.0);
-			exit(0);
-		}
 		if (pid < 0)
 			return perror("fork"), 1;
-		fprintf(stderr, "child %d\n", (int)pid);
+		if (how != 2)
+			fprintf(stderr, "child %d\n", (int)pid);
 		if (waitpid(pid, NULL, 0) == pid)
 			done++;
 	}
@@ -404,8 +420,12 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "takeover") && argc > 2)
 		return do_takeover(atof(argv[2]));
 	if (!strcmp(mode, "children") && argc > 3)
-		return do_children(atoi(argv[2]), atof(argv[3]));
+		return do_children(atoi(argv[2]), atof(argv[3]), 0);
+	if (!strcmp(mode, "children_exit") && argc > 3)
+		return do_children(atoi(argv[2]), atof(argv[3]), 1);
+	if (!strcmp(mode, "vfork") && argc > 3)
+		return do_children(atoi(argv[2]), atof(argv[3]), 2);
 	fprintf(stderr, "usage: agent_fds copy IN OUT | threads N | open THREADS | "
-	                "takeover SECS | children N MS | burn N SECS | stamp FILE SECS DEPTH\n");
+	                "takeover SECS | children|children_exit|vfork N MS | burn N SECS | stamp FILE SECS DEPTH\n");
 	return 2;
 }
