@@ -456,23 +456,6 @@ __attribute__((destructor)) static void agent_destructor(void)
 {
 	if (!atomic_load(&agent__g.started) || agent__g.pid != getpid())
 		return;
-	/* Nothing recorded and no connection yet (a process that ends at once:
-	 * /bin/true in a script): the last flush would send nothing, so the
-	 * process does not wait for the writer to get the CPU (on a loaded
-	 * machine, most of what the agent added to each process start). The
-	 * writer ends with the process. Sampling is stopped first, so no
-	 * sample can arrive after the check. */
-	if (!atomic_load(&agent__g.writer_linked)) {
-		atomic_store(&agent__g.sampling, 0);
-		pthread_mutex_lock(&agent__g.lock);
-		agent__threads_arm(0);
-		pthread_mutex_unlock(&agent__g.lock);
-		if (!atomic_load(&agent__g.writer_linked) && !agent__threads_pending() &&
-		    !(atomic_load(&agent__g.active) && (agent__counter_count() || agent__zone_count()))) {
-			atomic_store(&agent__g.active, 0);
-			return;
-		}
-	}
 	agent__writer_stop();
 	atomic_store(&agent__g.sampling, 0);
 	atomic_store(&agent__g.active, 0);

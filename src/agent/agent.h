@@ -222,7 +222,6 @@ struct agent {
 	_Atomic pid_t writer_tid;
 	_Atomic uint32_t wake;       /* futex: bumped to wake the writer */
 	_Atomic int writer_private;  /* the writer has a descriptor table of its own */
-	_Atomic int writer_linked;   /* the writer holds a connection to perftop */
 	_Atomic uint32_t flush_req;  /* flushes asked for (agent__writer_flush) */
 	_Atomic uint32_t flush_started; /* the writer has begun flush number flush_started */
 	_Atomic uint32_t flush_done; /* futex: flushes done */

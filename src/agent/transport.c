@@ -145,7 +145,6 @@ static void on_connect(int fd, dev_t dev, ino_t ino)
 	writer__w.fd = fd;
 	writer__w.dev = dev;
 	writer__w.ino = ino;
-	atomic_store(&agent__g.writer_linked, 1);
 	writer__w.broken = 0;
 	writer__w.backoff_ms = 0;
 	wire_buf_init(&writer__w.buf, writer__w.mem, sizeof(writer__w.mem));
@@ -219,7 +218,6 @@ void writer__disconnect(void)
 	if (writer__fd_ours())
 		close(writer__w.fd);
 	writer__w.fd = -1;
-	atomic_store(&agent__g.writer_linked, 0);
 	writer__w.broken = 0;
 	writer__w.buf.len = 0;
 	set_recording();

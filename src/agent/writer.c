@@ -401,7 +401,6 @@ void agent__writer_after_fork(void)
 	writer__w.fd = -1;
 	agent__g.writer_running = 0;
 	atomic_store(&agent__g.writer_private, 0);
-	atomic_store(&agent__g.writer_linked, 0);
 	atomic_store(&agent__g.flush_req, 0);
 	atomic_store(&agent__g.flush_started, 0);
 	atomic_store(&agent__g.flush_done, 0);
