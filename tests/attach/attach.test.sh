@@ -2,7 +2,8 @@
 # Sampling a running process from outside (issue 16): workloads started
 # WITHOUT the agent, recorded with `perftop record -p PID` (perf_event_open
 # and libdw, nothing put into the target), then read back through report,
-# export and the live --batch view. Known answers: the 50/30/20 shares,
+# export and the live --batch view (the report says the samples' source,
+# as the agent's does). Known answers: the 50/30/20 shares,
 # the 2:1 threads, a 40-deep recursion unwound to main, a frame bigger than
 # the stack copy marked [truncated], a thread and a
 # dlopen'd library that came after the attach, a target whose output and
@@ -92,6 +93,14 @@ fi
 check "report names the functions with their source lines" grep -q "spin.*\|shares.c" "$tmp/shares.report"
 "$PERFTOP" report --format json "$tmp/shares.ptsnap" >"$tmp/shares.json" 2>&1
 check "the JSON report gives the requested rate" grep -q '"requested_hz": 999' "$tmp/shares.json"
+check "the text report says the samples' source: sampled from outside at 999 Hz" \
+	grep -q "^source: sampled from outside at 999 Hz$" "$tmp/shares.report"
+if grep -q "agent CPU\|agent handler\|agent writer\|dropped by the agent" "$tmp/shares.report"; then
+	fail "the text report of an outside profile has no agent rows" "$(grep agent "$tmp/shares.report")"
+else
+	pass "the text report of an outside profile has no agent rows"
+fi
+check "the JSON report's source is \"outside\"" grep -q '^  "source": "outside",$' "$tmp/shares.json"
 
 # The same names and lines as the agent gives for the same program.
 timeout $((WAIT_S + 60)) "$PERFTOP" record -o "$tmp/agent.ptsnap" -- "$WORKLOADS/shares" 1 >/dev/null 2>&1
@@ -101,6 +110,9 @@ names_lines() {
 	awk '/"name":/ { n = $2 } /"file":/ { f = $2 } /"line":/ { l = $2; if (n ~ /work_|spin|main/) print n f l }' "$1" |
 		tr -d '",' | sort -u
 }
+check "the JSON report of an agent's snapshot: source \"agent\"" grep -q '^  "source": "agent",$' "$tmp/agent.json"
+"$PERFTOP" report "$tmp/agent.ptsnap" >"$tmp/agent.report" 2>&1
+check "the text report of an agent's snapshot says agent and its rate" grep -q "^source: agent, [0-9]* Hz$" "$tmp/agent.report"
 names_lines "$tmp/shares.json" >"$tmp/nl.outside"
 names_lines "$tmp/agent.json" >"$tmp/nl.agent"
 if [ -s "$tmp/nl.agent" ] && cmp -s "$tmp/nl.outside" "$tmp/nl.agent"; then
