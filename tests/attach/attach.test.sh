@@ -228,6 +228,34 @@ else
 	fail "a library dlopen'd after the attach is named" "$(grep 'late_spin' "$tmp/late.folded" | head -n 2 | cut -c1-300)"
 fi
 
+# ---- a target that execs another program after the attach -------------------------------
+# A shell that spins until the trigger, then execs the shares workload: the
+# new image's functions are unwound and named (the unwinder and the symbols
+# rebuilt for the new program), the shell's before it.
+sh -c 'while [ ! -e "$1" ]; do :; done; exec "$2" 2' sh "$tmp/go3" "$WORKLOADS/shares" \
+	>"$tmp/exec.out" 2>&1 &
+epid=$!
+pids="$pids $epid"
+wait_until 30 busy "$epid"
+timeout $((WAIT_S + 60)) "$PERFTOP" record -p "$epid" -o "$tmp/exec.ptsnap" 2>"$tmp/exec.err" &
+rpid=$!
+if wait_until 30 attached; then
+	touch "$tmp/go3"
+else
+	fail "exec after the attach" "perftop opened no perf event: $(cat "$tmp/exec.err")"
+	touch "$tmp/go3"
+fi
+wait "$epid"
+wait "$rpid"
+"$PERFTOP" export "$tmp/exec.ptsnap" --format folded -o "$tmp/exec.folded" 2>/dev/null
+if grep -q ';main;work_fifty;spin ' "$tmp/exec.folded"; then
+	pass "a program exec'd after the attach: its functions sampled whole (main;work_fifty;spin)"
+else
+	fail "a program exec'd after the attach: its functions sampled" \
+		"$(sort -t' ' -k2 -n "$tmp/exec.folded" | tail -n 3 | cut -c1-200 | tr '\n' '|') $(cat "$tmp/exec.err")"
+fi
+check "the shell before the exec was sampled too" grep -q "^[^ ]*dash\|^_start;__libc_start_main;__libc_start_call_main;[^ ]*;" "$tmp/exec.folded"
+
 # ---- detaching leaves no trace --------------------------------------------------------------
 "$WORKLOADS/attach_late" "$tmp/go" 0.5 >"$tmp/plain.out" 2>&1
 plain_rc=$?
