@@ -329,11 +329,15 @@ static void warnings_text(const struct model *m, const char *said, char *out, si
 {
 	size_t used = strlen(out);
 	const struct msglog_entry *e;
+	char start[48];
+
+	/* the log keeps MSGLOG_LEN bytes of a message: said's start names it */
+	snprintf(start, sizeof(start), "%s", said);
 
 	for (size_t i = 0; (e = msglog_at(&m->log, i)) && used + 1 < len; i++) {
 		int w;
 
-		if (e->level == MSG_INFO || (said[0] && strstr(e->text, said)))
+		if (e->level == MSG_INFO || (said[0] && strstr(e->text, start)))
 			continue;
 		w = snprintf(out + used, len - used, "perftop: %s\n", e->text);
 		if (w < 0)

@@ -6,8 +6,9 @@
 # as the agent's does). Known answers: the 50/30/20 shares,
 # the 2:1 threads, a 40-deep recursion unwound to main, a frame bigger than
 # the stack copy marked [truncated], a thread and a
-# dlopen'd library that came after the attach, a target whose output and
-# exit status do not change, and the permission diagnostics.
+# dlopen'd library that came after the attach, a program exec'd after the
+# attach, a target whose output and exit status do not change, and the
+# permission diagnostics (the locked-memory budget among them).
 . tests/lib.sh
 
 for w in shares twothreads deeprec attach_late bigframe; do
@@ -385,13 +386,51 @@ if [ "${paranoid_orig:-3}" -le 2 ]; then
 	PERFTOP_SOCKET=$tmp/nb/sock/s as_nobody "$PERFTOP" record -p "$ownpid" --duration 2 \
 		-o "$tmp/nb/own.ptsnap" >/dev/null 2>"$tmp/own.err"
 	rc=$?
-	kill "$ownpid" 2>/dev/null
 	if [ "$rc" = 0 ] && "$PERFTOP" export "$tmp/nb/own.ptsnap" --format folded -o - 2>/dev/null |
 		grep -q 'main;work_fifty;spin'; then
 		pass "an ordinary user samples their own process from outside (paranoid $paranoid_orig)"
 	else
 		fail "an ordinary user samples their own process from outside" "rc $rc: $(cat "$tmp/own.err")"
 	fi
+	# The locked-memory budget: an ordinary user's rings come from
+	# kernel.perf_event_mlock_kb per CPU, shared by all their perf users,
+	# then from RLIMIT_MEMLOCK. With RLIMIT_MEMLOCK 0 a first perftop's rings
+	# (halved until they fit) take the whole shared budget; a second one
+	# with the same limit fits nothing, and says why.
+	if command -v prlimit >/dev/null; then
+		mkdir -m 700 "$tmp/nb/s1" "$tmp/nb/s2" && chown nobody "$tmp/nb/s1" "$tmp/nb/s2"
+		PERFTOP_SOCKET=$tmp/nb/s1/s as_nobody prlimit --memlock=0 "$PERFTOP" record -p "$ownpid" \
+			--duration $((WAIT_S + 30)) -o "$tmp/nb/m1.ptsnap" >/dev/null 2>"$tmp/m1.err" &
+		m1=$!
+		pids="$pids $m1"
+		rpid=$m1
+		# holds: the first perftop has mapped its ring(s)
+		holds() {
+			for _c in $(pgrep -u nobody -f "$tmp/nb/m1.ptsnap"); do
+				_n=$(grep -c 'anon_inode:\[perf_event\]' "/proc/$_c/maps" 2>/dev/null)
+				[ "${_n:-0}" -ge 1 ] && return 0
+			done
+			return 1
+		}
+		if wait_until 30 holds; then
+			PERFTOP_SOCKET=$tmp/nb/s2/s as_nobody prlimit --memlock=0 "$PERFTOP" record -p "$ownpid" \
+				--duration 1 -o "$tmp/nb/m2.ptsnap" >/dev/null 2>"$tmp/m2.err"
+			rc=$?
+			if [ "$rc" != 0 ] && grep -q "cannot map the sample buffers: over the locked-memory budget (kernel.perf_event_mlock_kb is [0-9]* KiB per CPU, RLIMIT_MEMLOCK 0 KiB.*raise 'ulimit -l'" "$tmp/m2.err"; then
+				pass "the locked-memory budget used up: refused with the reason and the remedy, exit $rc"
+			else
+				fail "the locked-memory budget used up: refused with the reason" "rc $rc: $(cat "$tmp/m2.err")"
+			fi
+			check "the locked-memory reason is said once" \
+				test "$(grep -c 'over the locked-memory budget' "$tmp/m2.err")" = 1
+		else
+			fail "the locked-memory budget" "the first perftop opened no perf event: $(cat "$tmp/m1.err")"
+		fi
+		kill "$m1" 2>/dev/null
+	else
+		skip "the locked-memory budget" "no prlimit (util-linux)"
+	fi
+	kill "$ownpid" 2>/dev/null
 else
 	skip "an ordinary user's own process" "perf_event_paranoid is $paranoid_orig: only root may sample"
 fi
