@@ -320,6 +320,34 @@ static void notices_text(const struct model *m, char *out, size_t len)
 	}
 }
 
+/* Appends to out (at most len bytes in all) the warnings and errors the
+ * model's log gathered while recording (for -p: what the outside sampler
+ * could not do, as a Python process whose memory it may not read), one
+ * "perftop: TEXT" line each, but those holding said (the reason told
+ * apart at the end). Caller holds the lock. */
+static void warnings_text(const struct model *m, const char *said, char *out, size_t len)
+{
+	size_t used = strlen(out);
+	const struct msglog_entry *e;
+	char start[48];
+
+	/* the log keeps MSGLOG_LEN bytes of a message: said's start names it */
+	snprintf(start, sizeof(start), "%s", said);
+
+	for (size_t i = 0; (e = msglog_at(&m->log, i)) && used + 1 < len; i++) {
+		int w;
+
+		if (e->level == MSG_INFO || (said[0] && strstr(e->text, start)))
+			continue;
+		w = snprintf(out + used, len - used, "perftop: %s\n", e->text);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+		if (used >= len)
+			used = len - 1;
+	}
+}
+
 static void join_command(char *out, size_t len, char *const *argv)
 {
 	size_t n = 0;
@@ -444,6 +472,8 @@ int cmd_record(int argc, char **argv)
 		}
 	}
 	notices_text(&m, notices, sizeof(notices));
+	if (!a.command)
+		warnings_text(&m, outside_why, notices, sizeof(notices));
 	snapshot_encode(&m, &meta, &buf);
 	model_unlock(&m);
 	model_release(&m);

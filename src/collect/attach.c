@@ -570,7 +570,13 @@ static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec
 		const struct attach_frame *f = &s->frames[i];
 
 		if (f->name) {
-			prof = model_find(s->m, t->pid)->profile;
+			/* resolve_pc of a deeper frame may have let the process go */
+			p = model_find(s->m, t->pid);
+			if (!p || !p->profile) {
+				model_unlock(s->m);
+				return;
+			}
+			prof = p->profile;
 			s->ids[depth] = profile_func_interp(prof, f->name, f->file, f->def_line);
 			s->lines[depth] = (uint32_t)(f->line > 0 ? f->line : 0);
 			named |= f->line > 0;
@@ -580,8 +586,14 @@ static void on_sample(struct attach_set *s, struct target *t, const uint8_t *rec
 		}
 		depth++;
 	}
-	/* resolve_pc may have dropped and retaken the lock */
-	prof = model_find(s->m, t->pid)->profile;
+	/* resolve_pc may have dropped and retaken the lock: the process may be
+	 * gone from the model (exited, reaped), or an agent may have come */
+	p = model_find(s->m, t->pid);
+	if (!p || !p->profile || p->profile->connected || !p->profile->outside) {
+		model_unlock(s->m);
+		return;
+	}
+	prof = p->profile;
 	{
 		uint64_t weight = sample_weight(s, &v);
 

@@ -225,6 +225,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	}
 	if (!p)
 		return;
+	r->source = p->outside ? "outside" : "agent";
 
 	for (uint32_t sid = 0; sid < p->stacks.count; sid++)
 		with_stack += p->stack_counts[sid];
@@ -245,7 +246,7 @@ void report_compute(struct report *r, const struct process *proc, const struct p
 	}
 	/* The agent's own CPU time and its share of the process's (an older
 	 * agent or snapshot: absent, not 0). */
-	if (profile_cost_pct(p) >= 0) {
+	if (!p->outside && profile_cost_pct(p) >= 0) {
 		r->fig[RS_AGENT_COST] = profile_cost_pct(p);
 		r->have[RS_AGENT_COST] = true;
 		r->fig[RS_AGENT_HANDLER] = (double)p->cost.handler_ns / 1e9;
@@ -331,11 +332,41 @@ static void func_table(struct table *t, const char *title, const char *key,
 
 enum { T_SUMMARY, T_SELF, T_TOTAL, T_TREE, T_ZONES, T_COUNTERS, T_BUDGET, T_COUNT };
 
-static void build_tables(const struct report *r, struct table *t, char *note, size_t note_len)
+/* The summary's columns for r into cols: a profile sampled from outside has
+ * no agent, so the agent's own rows are left out of text and markdown (null
+ * in JSON, as ever) and its drops are the kernel's lost samples. */
+static const struct table_col *summary_columns(const struct report *r,
+					       struct table_col cols[RS_COUNT])
+{
+	if (!r->source || strcmp(r->source, "outside") != 0)
+		return summary_cols;
+	memcpy(cols, summary_cols, sizeof(summary_cols));
+	cols[RS_AGENT_COST].flags |= TABLE_JSON_ONLY;
+	cols[RS_AGENT_HANDLER].flags |= TABLE_JSON_ONLY;
+	cols[RS_AGENT_WRITER].flags |= TABLE_JSON_ONLY;
+	cols[RS_DROPPED].title = "lost by the kernel's ring";
+	return cols;
+}
+
+/* "sampled from outside at N Hz" or "agent, N Hz" into buf: the header's
+ * source line, as the live view says it. */
+static void source_line(const struct report *r, char *buf, size_t len)
+{
+	bool outside = r->source && strcmp(r->source, "outside") == 0;
+
+	if (r->have[RS_REQUESTED_HZ])
+		snprintf(buf, len, outside ? "sampled from outside at %.0f Hz" : "agent, %.0f Hz",
+			 r->fig[RS_REQUESTED_HZ]);
+	else
+		snprintf(buf, len, outside ? "sampled from outside" : "agent");
+}
+
+static void build_tables(const struct report *r, struct table *t, char *note, size_t note_len,
+			 struct table_col cols[RS_COUNT])
 {
 	struct table_cell *c;
 
-	table_init(&t[T_SUMMARY], "Summary", "summary", summary_cols, RS_COUNT);
+	table_init(&t[T_SUMMARY], "Summary", "summary", summary_columns(r, cols), RS_COUNT);
 	t[T_SUMMARY].object = true;
 	c = table_row(&t[T_SUMMARY]);
 	for (int i = 0; i < RS_COUNT; i++)
@@ -389,10 +420,13 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 	static const int order[] = { T_SUMMARY, T_BUDGET, T_SELF, T_TOTAL, T_TREE, T_ZONES,
 				     T_COUNTERS };
 	struct table t[T_COUNT];
-	char note[128], prog[256], cmd[1024];
+	struct table_col cols[RS_COUNT];
+	char note[128], prog[256], cmd[1024], src[96] = "";
 	const int n = (int)(sizeof(order) / sizeof(order[0]));
 
-	build_tables(r, t, note, sizeof(note));
+	build_tables(r, t, note, sizeof(note), cols);
+	if (r->source)
+		source_line(r, src, sizeof(src));
 	switch (fmt) {
 	case REPORT_TEXT:
 		fprintf(f, "perftop report: %s (pid %d)\n",
@@ -404,6 +438,8 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 			waitstatus_describe(cmd, sizeof(cmd), r->wait_status);
 			fprintf(f, "%s\n", cmd);
 		}
+		if (src[0])
+			fprintf(f, "source: %s\n", src);
 		for (int i = 0; i < n; i++) {
 			if (order[i] == T_BUDGET && !r->budget)
 				continue;
@@ -421,6 +457,8 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 		if (r->cmdline)
 			fprintf(f, "Command: %s\n\n",
 				table_clean(cmd, sizeof(cmd), r->cmdline, true));
+		if (src[0])
+			fprintf(f, "Source: %s\n\n", src);
 		if (r->budget)
 			fprintf(f, "**Budget: %s**\n\n",
 				budget_status_name(budget_worst(r->budget, r->results)));
@@ -437,6 +475,11 @@ int report_write(FILE *f, const struct report *r, enum report_format fmt)
 		json_string(f, r->program);
 		fputs(",\n  \"pid\": ", f);
 		json_uint(f, (uint64_t)(r->pid > 0 ? r->pid : 0));
+		fputs(",\n  \"source\": ", f);
+		if (r->source)
+			json_string(f, r->source);
+		else
+			fputs("null", f);
 		fputs(",\n  \"command\": ", f);
 		if (r->cmdline)
 			json_string(f, r->cmdline);

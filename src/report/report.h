@@ -104,6 +104,10 @@ struct report {
 	const char *cmdline;        /* may be NULL */
 	pid_t pid;
 	int wait_status;            /* how the process ended (a wait status), -1: unknown */
+	/* Where the samples came from: "agent" (an agent in the process),
+	 * "outside" (perf events from outside, no agent: the agent's own
+	 * figures do not apply), or NULL (no profile). */
+	const char *source;
 	double fig[RS_COUNT];
 	bool have[RS_COUNT];
 	struct function_figures *by_self, *by_total;

@@ -2,11 +2,13 @@
 # Sampling a running process from outside (issue 16): workloads started
 # WITHOUT the agent, recorded with `perftop record -p PID` (perf_event_open
 # and libdw, nothing put into the target), then read back through report,
-# export and the live --batch view. Known answers: the 50/30/20 shares,
+# export and the live --batch view (the report says the samples' source,
+# as the agent's does). Known answers: the 50/30/20 shares,
 # the 2:1 threads, a 40-deep recursion unwound to main, a frame bigger than
 # the stack copy marked [truncated], a thread and a
-# dlopen'd library that came after the attach, a target whose output and
-# exit status do not change, and the permission diagnostics.
+# dlopen'd library that came after the attach, a program exec'd after the
+# attach, a target whose output and exit status do not change, and the
+# permission diagnostics (the locked-memory budget among them).
 . tests/lib.sh
 
 for w in shares twothreads deeprec attach_late bigframe; do
@@ -92,6 +94,14 @@ fi
 check "report names the functions with their source lines" grep -q "spin.*\|shares.c" "$tmp/shares.report"
 "$PERFTOP" report --format json "$tmp/shares.ptsnap" >"$tmp/shares.json" 2>&1
 check "the JSON report gives the requested rate" grep -q '"requested_hz": 999' "$tmp/shares.json"
+check "the text report says the samples' source: sampled from outside at 999 Hz" \
+	grep -q "^source: sampled from outside at 999 Hz$" "$tmp/shares.report"
+if grep -q "agent CPU\|agent handler\|agent writer\|dropped by the agent" "$tmp/shares.report"; then
+	fail "the text report of an outside profile has no agent rows" "$(grep agent "$tmp/shares.report")"
+else
+	pass "the text report of an outside profile has no agent rows"
+fi
+check "the JSON report's source is \"outside\"" grep -q '^  "source": "outside",$' "$tmp/shares.json"
 
 # The same names and lines as the agent gives for the same program.
 timeout $((WAIT_S + 60)) "$PERFTOP" record -o "$tmp/agent.ptsnap" -- "$WORKLOADS/shares" 1 >/dev/null 2>&1
@@ -101,6 +111,9 @@ names_lines() {
 	awk '/"name":/ { n = $2 } /"file":/ { f = $2 } /"line":/ { l = $2; if (n ~ /work_|spin|main/) print n f l }' "$1" |
 		tr -d '",' | sort -u
 }
+check "the JSON report of an agent's snapshot: source \"agent\"" grep -q '^  "source": "agent",$' "$tmp/agent.json"
+"$PERFTOP" report "$tmp/agent.ptsnap" >"$tmp/agent.report" 2>&1
+check "the text report of an agent's snapshot says agent and its rate" grep -q "^source: agent, [0-9]* Hz$" "$tmp/agent.report"
 names_lines "$tmp/shares.json" >"$tmp/nl.outside"
 names_lines "$tmp/agent.json" >"$tmp/nl.agent"
 if [ -s "$tmp/nl.agent" ] && cmp -s "$tmp/nl.outside" "$tmp/nl.agent"; then
@@ -215,6 +228,35 @@ if grep -q 'libz\.so' "$tmp/late.open" && grep -q 'late_spin;crc32' "$tmp/late.f
 else
 	fail "a library dlopen'd after the attach is named" "$(grep 'late_spin' "$tmp/late.folded" | head -n 2 | cut -c1-300)"
 fi
+
+# ---- a target that execs another program after the attach -------------------------------
+# A shell that spins until the trigger, then execs the shares workload: the
+# new image's functions are unwound and named (the unwinder and the symbols
+# rebuilt for the new program), the shell's before it.
+sh -c 'while [ ! -e "$1" ]; do :; done; exec "$2" 2' sh "$tmp/go3" "$WORKLOADS/shares" \
+	>"$tmp/exec.out" 2>&1 &
+epid=$!
+pids="$pids $epid"
+wait_until 30 busy "$epid"
+timeout $((WAIT_S + 60)) "$PERFTOP" record -p "$epid" -o "$tmp/exec.ptsnap" 2>"$tmp/exec.err" &
+rpid=$!
+if wait_until 30 attached; then
+	touch "$tmp/go3"
+else
+	fail "exec after the attach" "perftop opened no perf event: $(cat "$tmp/exec.err")"
+	touch "$tmp/go3"
+fi
+wait "$epid"
+wait "$rpid"
+"$PERFTOP" export "$tmp/exec.ptsnap" --format folded -o "$tmp/exec.folded" 2>/dev/null
+if grep -q ';main;work_fifty;spin ' "$tmp/exec.folded"; then
+	pass "a program exec'd after the attach: its functions sampled whole (main;work_fifty;spin)"
+else
+	fail "a program exec'd after the attach: its functions sampled" \
+		"$(sort -t' ' -k2 -n "$tmp/exec.folded" | tail -n 3 | cut -c1-200 | tr '\n' '|') $(cat "$tmp/exec.err")"
+fi
+shell=$(basename "$(readlink -f /bin/sh)")
+check "the shell ($shell) before the exec was sampled too" grep -q "$shell+0x" "$tmp/exec.folded"
 
 # ---- detaching leaves no trace --------------------------------------------------------------
 "$WORKLOADS/attach_late" "$tmp/go" 0.5 >"$tmp/plain.out" 2>&1
@@ -344,13 +386,51 @@ if [ "${paranoid_orig:-3}" -le 2 ]; then
 	PERFTOP_SOCKET=$tmp/nb/sock/s as_nobody "$PERFTOP" record -p "$ownpid" --duration 2 \
 		-o "$tmp/nb/own.ptsnap" >/dev/null 2>"$tmp/own.err"
 	rc=$?
-	kill "$ownpid" 2>/dev/null
 	if [ "$rc" = 0 ] && "$PERFTOP" export "$tmp/nb/own.ptsnap" --format folded -o - 2>/dev/null |
 		grep -q 'main;work_fifty;spin'; then
 		pass "an ordinary user samples their own process from outside (paranoid $paranoid_orig)"
 	else
 		fail "an ordinary user samples their own process from outside" "rc $rc: $(cat "$tmp/own.err")"
 	fi
+	# The locked-memory budget: an ordinary user's rings come from
+	# kernel.perf_event_mlock_kb per CPU, shared by all their perf users,
+	# then from RLIMIT_MEMLOCK. With RLIMIT_MEMLOCK 0 a first perftop's rings
+	# (halved until they fit) take the whole shared budget; a second one
+	# with the same limit fits nothing, and says why.
+	if command -v prlimit >/dev/null; then
+		mkdir -m 700 "$tmp/nb/s1" "$tmp/nb/s2" && chown nobody "$tmp/nb/s1" "$tmp/nb/s2"
+		PERFTOP_SOCKET=$tmp/nb/s1/s as_nobody prlimit --memlock=0 "$PERFTOP" record -p "$ownpid" \
+			--duration $((WAIT_S + 30)) -o "$tmp/nb/m1.ptsnap" >/dev/null 2>"$tmp/m1.err" &
+		m1=$!
+		pids="$pids $m1"
+		rpid=$m1
+		# holds: the first perftop has mapped its ring(s)
+		holds() {
+			for _c in $(pgrep -u nobody -f "$tmp/nb/m1.ptsnap"); do
+				_n=$(grep -c 'anon_inode:\[perf_event\]' "/proc/$_c/maps" 2>/dev/null)
+				[ "${_n:-0}" -ge 1 ] && return 0
+			done
+			return 1
+		}
+		if wait_until 30 holds; then
+			PERFTOP_SOCKET=$tmp/nb/s2/s as_nobody prlimit --memlock=0 "$PERFTOP" record -p "$ownpid" \
+				--duration 1 -o "$tmp/nb/m2.ptsnap" >/dev/null 2>"$tmp/m2.err"
+			rc=$?
+			if [ "$rc" != 0 ] && grep -q "cannot map the sample buffers: over the locked-memory budget (kernel.perf_event_mlock_kb is [0-9]* KiB per CPU, RLIMIT_MEMLOCK 0 KiB.*raise 'ulimit -l'" "$tmp/m2.err"; then
+				pass "the locked-memory budget used up: refused with the reason and the remedy, exit $rc"
+			else
+				fail "the locked-memory budget used up: refused with the reason" "rc $rc: $(cat "$tmp/m2.err")"
+			fi
+			check "the locked-memory reason is said once" \
+				test "$(grep -c 'over the locked-memory budget' "$tmp/m2.err")" = 1
+		else
+			fail "the locked-memory budget" "the first perftop opened no perf event: $(cat "$tmp/m1.err")"
+		fi
+		kill "$m1" 2>/dev/null
+	else
+		skip "the locked-memory budget" "no prlimit (util-linux)"
+	fi
+	kill "$ownpid" 2>/dev/null
 else
 	skip "an ordinary user's own process" "perf_event_paranoid is $paranoid_orig: only root may sample"
 fi
