@@ -17,11 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ui/prompt.h"
 #include "ui/tabs.h"
 #include "ui/ui_internal.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 /* The container's state: which tab, the scope, the search, and each tab's
@@ -403,16 +403,6 @@ void tabs__table_draw(struct ui *ui, struct lines *out, struct browser *b, int r
 
 /* ---- search ------------------------------------------------------------------------ */
 
-static bool contains(const char *text, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; text && *text; text++)
-		if (!strncasecmp(text, needle, n))
-			return true;
-	return false;
-}
-
 /* Selects the first row matching the search from row `from` (included when
  * `inclusive`) in direction dir (+1 / -1), wrapping. Returns whether one did. */
 static bool search_jump(struct ui *ui, const struct profile *p, size_t from, int dir,
@@ -432,7 +422,7 @@ static bool search_jump(struct ui *ui, const struct profile *p, size_t from, int
 	for (size_t k = inclusive ? 0 : 1; k <= n; k++) {
 		size_t i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 
-		if (contains(m->row_text(cur_state(ui), p, i), t->search)) {
+		if (*t->search && str_contains_nocase(m->row_text(cur_state(ui), p, i), t->search)) {
 			browser_select(b, i);
 			if (m->moved)
 				m->moved(cur_state(ui), b);

@@ -22,12 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "util/fmt.h"
 #include "ui/prompt.h"
 #include "ui/ui_internal.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 enum {
@@ -539,16 +539,6 @@ static const char *row_name(const struct diffview *v, size_t i)
 	return v->tab == DIFFTAB_FUNCTIONS ? v->d->funcs[i].name : v->d->zones[i].name;
 }
 
-static bool contains(const char *text, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; text && *text; text++)
-		if (!strncasecmp(text, needle, n))
-			return true;
-	return false;
-}
-
 /* Selects the next (dir 1) or previous (-1) row matching the search from
  * row `from` (included when inclusive), wrapping. */
 static bool search_jump(struct diffview *v, size_t from, int dir, bool inclusive)
@@ -564,7 +554,7 @@ static bool search_jump(struct diffview *v, size_t from, int dir, bool inclusive
 	for (size_t k = inclusive ? 0 : 1; k <= n; k++) {
 		size_t i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 
-		if (contains(row_name(v, i), v->search)) {
+		if (*v->search && str_contains_nocase(row_name(v, i), v->search)) {
 			browser_select(b, i);
 			return true;
 		}
