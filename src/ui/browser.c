@@ -224,7 +224,10 @@ void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 			if (!first)
 				line_put(l, TE_ROW, " ");
 			first = false;
-			cols[c].draw(l, row, widths[c], ctx);
+			if (cols[c].draw)
+				cols[c].draw(l, row, widths[c], ctx);
+			else
+				cols[c].cell(l, row, widths[c], ctx, cols[c].arg);
 		}
 		line_fill(l, TE_ROW);
 	}
