@@ -1,6 +1,4 @@
-/* loop — the terminal's event loop of the live view and the diff screen; see loop.h. */
-#include "ui/loop.h"
-
+/* loop — the terminal's event loop of the live view and the diff screen; see ui_internal.h. */
 #include <errno.h>
 #include <poll.h>
 

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "snapshot/snapshot.h"
-#include "ui/loop.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 

@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "util/fmt.h"
-#include "ui/loop.h"
 #include "ui/prompt.h"
 #include "ui/ui_internal.h"
 #include "util/str.h"
