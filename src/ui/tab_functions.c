@@ -401,17 +401,11 @@ static void draw_file(struct line *l, const void *row, int width, const void *ct
 	line_cell(l, TE_ROW_DIM, buf, width, ALIGN_LEFT);
 }
 
-/* Two tables: with FILE:LINE (L), which then stays when MODULE has to go,
- * and without. The percentages and samples are of the scope (thread and
- * window), as the Tree tab counts them. */
+/* The columns; FILE:LINE, last, only with L: it then stays when MODULE has
+ * to go (MODULE drops before SAMPLES either way). The percentages and
+ * samples are of the scope (thread and window), as the Tree tab counts
+ * them. */
 static const struct tab_column func_columns[] = {
-	{ FF_SELF_PCT, 0, "self", NULL, NULL, 0 },
-	{ FF_TOTAL_PCT, 0, "total", NULL, NULL, 0 },
-	{ FF_SELF, 2, NULL, NULL, NULL, 0 },
-	{ FF_NAME, 0, "name", draw_function, NULL, 0 },
-	{ FF_MODULE, 3, NULL, NULL, NULL, 0 },
-};
-static const struct tab_column func_file_columns[] = {
 	{ FF_SELF_PCT, 0, "self", NULL, NULL, 0 },
 	{ FF_TOTAL_PCT, 0, "total", NULL, NULL, 0 },
 	{ FF_SELF, 2, NULL, NULL, NULL, 0 },
@@ -455,8 +449,7 @@ static void draw(struct ui *ui, void *state, struct lines *out, struct profile *
 		return;
 	}
 	tabs__fields_draw(ui, out, b, rows, function_fields, FF_NFIELDS,
-			  file ? func_file_columns : func_columns,
-			  file ? NCOLS(func_file_columns) : NCOLS(func_columns), s->sort, s->desc,
+			  func_columns, NCOLS(func_columns) - !file, s->sort, s->desc,
 			  func_at, func_budget_style, &c, " no samples yet");
 }
 
