@@ -28,6 +28,7 @@
 #include "collect/launch.h"
 #include "collect/listener.h"
 #include "collect/procfs.h"
+#include "model/proctree.h"
 #include "model/model.h"
 #include "model/budget.h"
 #include "ui/theme.h"
@@ -159,6 +160,7 @@ static int cmd_top(int argc, char **argv)
 	if (o.pid > 0) {
 		model_watch(&m, o.pid, true);
 		m.tree_root = o.pid; /* its descendants seen in /proc are its tree */
+		proctree_live_on(&m); /* the views show the tree's merged profile */
 		m.list_visible = false;
 	}
 	/* A watched process without an agent is sampled from outside, unless

@@ -528,6 +528,7 @@ int collector_watch_child(struct collector *c, pid_t child, char *why, size_t wh
 	c->m->tree_root = child;
 	c->m->tree_reaper = launch_is_subreaper() ? getpid() : 0;
 	proctree_update(c->m);
+	proctree_live_on(c->m); /* the views show the tree's merged profile */
 	model_unlock(c->m);
 	c->child.kind = SRC_CHILD;
 	c->child.fd = fd;

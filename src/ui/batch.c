@@ -38,6 +38,11 @@
  *   Counters:
  *     COUNTER  TOTAL  RATE/S
  *     (TOTAL is a gauge's value, and its RATE/S is "-")
+ *   Processes:                                  (a process tree of more than one)
+ *     PID  PPID  DEPTH  COMMAND  STATUS  CPU  SAMPLES  AGENT
+ *     (every member in tree order; the tables above are then the merged
+ *      profile of the whole tree, the Functions line's rates and drops the
+ *      launched process's; CPU is seconds; AGENT "profiled" or why not)
  *
  * Without an agent the tables are replaced by "agent: not connected" in the
  * figures, followed by why when the executable says (static, set-id, file
@@ -55,6 +60,7 @@
 
 #include "util/fmt.h"
 #include "model/fields.h"
+#include "model/proctree.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
 
@@ -181,16 +187,19 @@ static void batch_row(struct lines *out, const struct field *fields, const struc
 	}
 }
 
-static void batch_functions(struct lines *out, const struct profile *p)
+/* The functions of p; the rates and drops are those of rates (the launched
+ * process's own for a tree: a merged profile has none). */
+static void batch_functions(struct lines *out, const struct profile *p,
+			    const struct profile *rates)
 {
 	size_t n = profile_func_count(p);
 	uint32_t *ids = xreallocarray(NULL, n ? n : 1, sizeof(*ids));
 
 	line_printf(row(out), TE_DEFAULT,
 		    "Functions%s: %llu samples, %.0f Hz requested, %.0f Hz achieved, %llu dropped%s",
-		    p->outside && !p->connected ? " (sampled from outside)" : "",
-		    (unsigned long long)p->samples, p->requested_hz, p->achieved_hz,
-		    (unsigned long long)p->agent_dropped,
+		    rates->outside && !rates->connected ? " (sampled from outside)" : "",
+		    (unsigned long long)p->samples, rates->requested_hz, rates->achieved_hz,
+		    (unsigned long long)rates->agent_dropped,
 		    !p->has_interp     ? ""
 		    : p->show_interp ? ", interpreter frames shown"
 				     : ", interpreter frames hidden (--interp shows them)");
@@ -288,6 +297,35 @@ static void batch_threads(struct lines *out, const struct profile *p)
 	free(t);
 }
 
+/* A tree's members in tree order (the Processes tab's rows); PPID is the
+ * member listed as the parent, 0 for a top one. */
+static void batch_processes(struct lines *out, const struct model *m)
+{
+	size_t n = proctree_list(m, NULL, 0);
+	struct proctree_entry *e = xreallocarray(NULL, n ? n : 1, sizeof(*e));
+	char status[64], agent[MODEL_WHY_LEN + 64];
+
+	n = proctree_list(m, e, n);
+	line_put(row(out), TE_DEFAULT, "Processes:");
+	line_put(row(out), TE_DEFAULT, "  PID  PPID  DEPTH  COMMAND  STATUS  CPU  SAMPLES  AGENT");
+	for (size_t i = 0; i < n; i++) {
+		const struct process *p = e[i].p;
+		struct line *l = row(out);
+
+		proctree_status(p, status, sizeof(status));
+		proctree_agent_status(p, agent, sizeof(agent));
+		line_printf(l, TE_DEFAULT, "  %d  %d  %d  ", (int)p->pid, (int)e[i].parent,
+			    e[i].depth);
+		put_name(l, p->comm);
+		line_put(l, TE_DEFAULT, "  ");
+		put_name(l, status);
+		line_printf(l, TE_DEFAULT, "  %.2fs  %llu  ", proctree_cpu_seconds(p),
+			    (unsigned long long)proctree_samples(p));
+		put_name(l, agent);
+	}
+	free(e);
+}
+
 static void batch_zones(struct lines *out, struct profile *p)
 {
 	size_t n = profile_zone_count(p);
@@ -355,17 +393,20 @@ static void batch_frame(struct ui *ui, struct lines *out)
 	lines_clear(out);
 	if (ui->standalone) {
 		const struct process *p = model_find(ui->m, ui->proc.pid);
+		struct profile *prof = procview__profile(ui); /* a tree's: the merged one */
 
 		procview__figures(ui, out);
 		batch_budget(ui, out, p);
-		if (p && p->profile) {
-			batch_notices(out, p->profile);
-			batch_functions(out, p->profile);
-			batch_lines(out, p->profile);
-			batch_threads(out, p->profile);
-			batch_zones(out, p->profile);
-			batch_counters(out, p->profile);
+		if (p && prof) {
+			batch_notices(out, prof);
+			batch_functions(out, prof, p->profile ? p->profile : prof);
+			batch_lines(out, prof);
+			batch_threads(out, prof);
+			batch_zones(out, prof);
+			batch_counters(out, prof);
 		}
+		if (p && procview__is_tree(ui))
+			batch_processes(out, ui->m);
 		return;
 	}
 	listview__rebuild(ui);
@@ -398,6 +439,8 @@ static bool run_settled(const struct ui *ui, double exit_seen)
 {
 	const struct process *p = model_find(ui->m, ui->proc.pid);
 
+	if (p && p->in_tree && proctree_connected(ui->m)) /* a member's last frames */
+		return ui__now() >= exit_seen + BATCH_EXIT_TICKS * ui->m->tick_s;
 	if (!p || !p->profile || !p->profile->connected)
 		return true;
 	return ui__now() >= exit_seen + BATCH_EXIT_TICKS * ui->m->tick_s;

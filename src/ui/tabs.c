@@ -2,7 +2,7 @@
  * tabs — the container of the tabs under a profiled process's charts, as
  * tmux's mode-tree is to its modes: the tab bar (titles, counts, the scope
  * and the sort), the scope the tabs share (a thread or all, the live
- * window), switching tabs (Tab, Shift-Tab, 1-7, clicks on the bar), the
+ * window), switching tabs (Tab, Shift-Tab, 1-8, clicks on the bar), the
  * search prompt (`/`, then n/N: it selects the next matching row, filters
  * nothing) and, for the table tabs, moving the selection with the keys and
  * the mouse. Everything else is the current tab's: each tab is a module in
@@ -65,6 +65,27 @@ const struct tab_module *tabs__module(enum proc_tab tab)
 const char *tabs__title(enum proc_tab tab)
 {
 	return tab_table[tab].title;
+}
+
+/* Whether tab i is offered now (its module's shown hook). */
+static bool tab_shown(const struct ui *ui, int i)
+{
+	const struct tab_module *m = tab_table[i].module;
+
+	return !m->shown || m->shown(ui);
+}
+
+/* The shown tab step tabs away from tab `from` (+1 / -1), wrapping. */
+static int tab_step(const struct ui *ui, int from, int step)
+{
+	int i = from;
+
+	for (int k = 0; k < PTAB_COUNT; k++) {
+		i = (i + step + PTAB_COUNT) % PTAB_COUNT;
+		if (tab_shown(ui, i))
+			return i;
+	}
+	return from;
 }
 
 /* The current tab's module and state. */
@@ -232,8 +253,16 @@ void tabs__scope_text(char *buf, size_t len, const struct ui *ui, const struct p
 	const struct tabs_scope *s = &ui->proc.tabs->scope;
 	const char *dot = ui->utf8 ? " · " : ", ";
 	double secs = tabs__window_seconds[s->window];
-	char win[32], thr[PROFILE_THREAD_NAME_LEN + 32];
+	char win[32], thr[PROFILE_THREAD_NAME_LEN + 32], procs[64];
+	size_t at;
 
+	tab_processes__scope_text(procs, sizeof(procs), ui);
+	if (procs[0] && len) { /* a tree: which process first */
+		snprintf(buf, len, "%s%s", procs, dot);
+		at = strlen(buf);
+		buf += at;
+		len -= at;
+	}
 	if (secs > 0)
 		snprintf(win, sizeof(win), "last %.0fs", secs);
 	else
@@ -334,6 +363,8 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 		brief = pass >= 2;
 		need = 0;
 		for (int i = 0; i < PTAB_COUNT; i++) {
+			if (!tab_shown(ui, i))
+				continue;
 			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			need += lines_text_width(label) + 1;
 		}
@@ -344,17 +375,19 @@ static void tab_bar(struct ui *ui, struct lines *out, const struct profile *p)
 		int cur = (int)t->tab, x;
 
 		tab_label(label, sizeof(label), ui, p, cur, true, false);
-		bar_mark(t, (cur + PTAB_COUNT - 1) % PTAB_COUNT, 0, 2);
+		bar_mark(t, tab_step(ui, cur, -1), 0, 2);
 		line_put(l, TE_ROW_DIM, "< ");
 		x = l->cols;
 		line_put(l, TE_TAB_ACTIVE, label);
 		bar_mark(t, cur, x, l->cols);
-		bar_mark(t, (cur + 1) % PTAB_COUNT, l->cols, l->cols + 2);
+		bar_mark(t, tab_step(ui, cur, 1), l->cols, l->cols + 2);
 		line_put(l, TE_ROW_DIM, " >");
 	} else {
 		for (int i = 0; i < PTAB_COUNT; i++) {
 			int x = l->cols;
 
+			if (!tab_shown(ui, i))
+				continue;
 			tab_label(label, sizeof(label), ui, p, i, counts, brief);
 			line_put(l, i == (int)t->tab ? TE_TAB_ACTIVE : TE_TAB_INACTIVE, label);
 			bar_mark(t, i, x, l->cols);
@@ -578,7 +611,7 @@ static void switch_tab(struct ui *ui, struct profile *p, int step)
 {
 	struct proctabs *t = ui->proc.tabs;
 
-	tabs__select(ui, p, (enum proc_tab)(((int)t->tab + step + PTAB_COUNT) % PTAB_COUNT));
+	tabs__select(ui, p, (enum proc_tab)tab_step(ui, (int)t->tab, step));
 }
 
 /* A module that does not read the mouse still scrolls with the wheel. */
@@ -646,7 +679,7 @@ int tabs__key(struct ui *ui, struct profile *p, int key)
 		switch_tab(ui, p, -1);
 		return UI_REDRAW;
 	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9':
-		if (key - '1' < PTAB_COUNT) {
+		if (key - '1' < PTAB_COUNT && tab_shown(ui, key - '1')) {
 			tabs__select(ui, p, (enum proc_tab)(key - '1'));
 			return UI_REDRAW;
 		}

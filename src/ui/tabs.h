@@ -36,7 +36,8 @@ struct zone_figures;
 	X(FLAME, "Flame", "Flame", flameview__module)            \
 	X(ZONES, "Zones", "Zone", tab_zones__module)             \
 	X(COUNTERS, "Counters", "Ctr", tab_counters__module)     \
-	X(LOG, "Log", "Log", tab_log__module)
+	X(LOG, "Log", "Log", tab_log__module)                    \
+	X(PROCESSES, "Processes", "Proc", tab_processes__module)
 
 enum proc_tab {
 #define X(id, title, brief, module) PTAB_##id,
@@ -52,7 +53,7 @@ enum proc_tab {
  * module's private state). The scope (tabs__scope) is refreshed
  * before rebuild() on every frame. Hooks marked "may be NULL" are optional.
  *
- * A table tab (table true: Functions, Zones, Counters, Log) lists rows in
+ * A table tab (table true: Functions, Zones, Counters, Log, Processes) lists rows in
  * its browser, tabs__browser(ui, tab): the container moves the selection
  * (arrows, PgUp/PgDn, Home/End, clicks, the wheel) and walks row_text() for
  * the search. Other tabs (Tree, Callers, Flame) handle their keys, the
@@ -98,6 +99,9 @@ struct tab_module {
 	int (*enter)(struct ui *ui, void *state, struct profile *p);
 	/* The number the tab bar shows after the title (0: none). May be NULL. */
 	size_t (*count)(const struct ui *ui, const struct profile *p);
+	/* Whether the tab is offered now (on the bar, to Tab and the number
+	 * keys). May be NULL: always. */
+	bool (*shown)(const struct ui *ui);
 	/* The tab's own keys, listed by the help screen with the view's. */
 	const struct ui_binding *bindings;
 	size_t nbindings;
@@ -106,6 +110,10 @@ struct tab_module {
 #define X(id, title, brief, module) extern const struct tab_module module;
 PROC_TABS(X)
 #undef X
+
+/* tab_processes.c: the text the tab bar's scope starts with for a tree
+ * ("whole tree", "pid 1234 cc1"), "" when the view is not of a tree. */
+void tab_processes__scope_text(char *buf, size_t len, const struct ui *ui);
 
 /* view_tree.c: the Tree and Callers tabs (create() is given which).
  * Goes to the Callers tab focused on function func (who calls it, and how
@@ -144,7 +152,7 @@ void tabs__rebuild(struct ui *ui, struct profile *p);
 /* Adds exactly `rows` lines: the tab bar and the current tab (after
  * tabs__rebuild in the same locked section). */
 void tabs__draw(struct ui *ui, struct lines *out, struct profile *p, int rows);
-/* Handles a key of the tabs (Tab, 1-7, search, then the current tab's);
+/* Handles a key of the tabs (Tab, 1-8, search, then the current tab's);
  * UI_NONE when the key is not theirs. Model locked. */
 int tabs__key(struct ui *ui, struct profile *p, int key);
 /* True while the search prompt is open and takes every key. */

@@ -132,6 +132,7 @@ void ui__resume(struct ui *ui)
 	if (!ui->frozen)
 		return;
 	ui->m = ui->live;
+	procview__forget_merged(ui); /* it was the copy's */
 	model_release(ui->frozen);
 	free(ui->frozen);
 	ui->frozen = NULL;

@@ -68,6 +68,14 @@ struct procview {
 	struct threadchooser *chooser; /* t */
 	struct drop_meter drops;  /* the agent line's */
 	struct detail *det;       /* a detail screen's scratch */
+	/* A tree (the view of m->tree_root with more than one member): the
+	 * process the tabs are narrowed to (0: the whole tree), the merged
+	 * profile of a model without a live one (a snapshot, a paused copy)
+	 * and the model it was merged from. */
+	pid_t scope_pid;
+	struct profile *merged;
+	const struct model *merged_of;
+	bool was_tree;            /* the last frame showed a tree (a change resets the tabs) */
 };
 
 /* budget_view.c: what perftop run --budget judged at the last frame. */
@@ -205,6 +213,19 @@ void procview__status(struct ui *ui, struct lines *out);
 /* Opens the view of pid (watching it) / goes back to the list. Model locked. */
 void procview__open(struct ui *ui, pid_t pid);
 void procview__close(struct ui *ui);
+/* Whether the view shows a tree: the view of ui->m's tree root when the
+ * tree has more than one member (a lone process is shown as before). */
+bool procview__is_tree(const struct ui *ui);
+/* The profile the tabs read: the shown process's own, or for a tree the
+ * merged profile of the whole tree or of the process it is narrowed to
+ * (procview__narrow). NULL when there is none. Model locked. */
+struct profile *procview__profile(struct ui *ui);
+/* Narrows a tree's tabs to member pid (0: the whole tree again); the
+ * thread narrowing (t) starts again from all threads. */
+void procview__narrow(struct ui *ui, pid_t pid);
+/* Frees the merged profile kept for a model that is no longer shown
+ * (ui.c calls it when a paused copy goes). */
+void procview__forget_merged(struct ui *ui);
 extern const struct ui_binding procview__bindings[];
 extern const size_t procview__nbindings;
 

@@ -1,7 +1,9 @@
 /*
  * view_list — the process list: one row per process, sorted and filtered,
  * with the F6 sort chooser and the `/` filter prompt. Column A marks a
- * process whose agent is connected.
+ * process whose agent is connected. T folds each profiled tree under its
+ * root: a process with an agent ancestor is left out, and the root's
+ * command says how many it stands for.
  *
  * Columns are defined once in `columns`; sorting itself is the model's
  * (proclist), a column only names the key it shows. Rows are rebuilt from
@@ -30,7 +32,12 @@ struct listview {
 	size_t nrows, rows_alloc;
 	size_t total;             /* processes before filtering */
 	struct browser br;
+	bool fold;                /* T: profiled trees folded under their roots */
+	struct fold_root { pid_t pid; size_t hidden; } *roots; /* the folded roots shown */
+	size_t nroots, roots_alloc;
 };
+
+enum { FOLD_MAX_DEPTH = 64 }; /* ancestors looked at for an agent one */
 
 enum { CHOOSER_W = 14 };
 
@@ -156,6 +163,13 @@ static void draw_command(struct line *l, const void *row, int width, const void 
 	enum theme_element e = cmd[0] == '[' ? TE_ROW_DIM : TE_ROW;
 	size_t flen = strlen(lv->filter);
 	int end = l->cols + width;
+	char more[32];
+
+	for (size_t i = 0; i < lv->nroots; i++) /* T: a folded tree's root */
+		if (lv->roots[i].pid == p->pid && width > 12) {
+			snprintf(more, sizeof(more), "[+%zu] ", lv->roots[i].hidden);
+			line_put(l, TE_ROW_DIM, more);
+		}
 
 	if (flen) {
 		for (const char *s = cmd; *s; s++) {
@@ -225,6 +239,7 @@ void listview__free(struct listview *lv)
 	if (!lv)
 		return;
 	free(lv->rows);
+	free(lv->roots);
 	browser_release(&lv->br);
 	free(lv);
 }
@@ -258,6 +273,55 @@ int listview__mouse(struct ui *ui)
 	return r;
 }
 
+/* The topmost ancestor of p with an agent (a profile), or NULL. */
+static const struct process *agent_ancestor(const struct model *m, const struct process *p)
+{
+	const struct process *top = NULL;
+	pid_t up = p->ppid_now ? p->ppid_now : p->ppid;
+
+	for (int d = 0; d < FOLD_MAX_DEPTH && up > 1; d++) {
+		const struct process *q = model_find(m, up);
+
+		if (!q)
+			break;
+		if (q->profile)
+			top = q;
+		up = q->ppid_now ? q->ppid_now : q->ppid;
+	}
+	return top;
+}
+
+/* T: leaves out the rows with an agent ancestor, counting them on their
+ * topmost agent ancestor (the tree's root). */
+static void fold_rows(struct ui *ui)
+{
+	struct listview *lv = ui->list;
+	size_t k = 0;
+
+	lv->nroots = 0;
+	for (size_t i = 0; i < lv->nrows; i++) {
+		const struct process *root = agent_ancestor(ui->m, lv->rows[i]);
+		size_t r;
+
+		if (!root) {
+			lv->rows[k++] = lv->rows[i];
+			continue;
+		}
+		for (r = 0; r < lv->nroots && lv->roots[r].pid != root->pid; r++)
+			;
+		if (r == lv->nroots) {
+			if (lv->nroots == lv->roots_alloc) {
+				lv->roots_alloc = lv->roots_alloc ? 2 * lv->roots_alloc : 8;
+				lv->roots = xreallocarray(lv->roots, lv->roots_alloc,
+							  sizeof(*lv->roots));
+			}
+			lv->roots[lv->nroots++] = (struct fold_root){ root->pid, 0 };
+		}
+		lv->roots[r].hidden++;
+	}
+	lv->nrows = k;
+}
+
 void listview__rebuild(struct ui *ui)
 {
 	struct listview *lv = ui->list;
@@ -265,6 +329,9 @@ void listview__rebuild(struct ui *ui)
 	lv->nrows = proclist_build(ui->m, lv->filter, lv->sort, lv->desc, &lv->rows,
 				   &lv->rows_alloc);
 	lv->total = ui->m->nprocs;
+	lv->nroots = 0;
+	if (lv->fold)
+		fold_rows(ui);
 	browser_sync(&lv->br, lv->nrows, id_at, lv->rows);
 }
 
@@ -417,6 +484,16 @@ static int key_clear_filter(struct ui *ui, int key)
 	return UI_REDRAW | UI_RESORT;
 }
 
+static int key_fold(struct ui *ui, int key)
+{
+	(void)key;
+	ui->list->fold = !ui->list->fold;
+	ui__message(ui, TE_STATUS,
+		    ui->list->fold ? "profiled trees folded under their roots ([+N]: how many)"
+				   : "every process listed");
+	return UI_REDRAW | UI_RESORT;
+}
+
 static int key_quit(struct ui *ui, int key)
 {
 	(void)ui;
@@ -438,6 +515,10 @@ const struct ui_binding listview__bindings[] = {
 	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", NULL },
 	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last process", NULL },
 	{ { UI_KEY_ESC }, "Esc", "Clear the filter", key_clear_filter },
+	{ { 'T' }, "T",
+	  "Fold each profiled process tree under its root (the processes below an agent "
+	  "process are left out; [+N] on the root says how many); again to list every process",
+	  key_fold },
 	{ { 'S' }, "S", "Save a snapshot: asks for the file (default: the current directory)",
 	  save__key },
 	{ { 'q', UI_KEY_F(10) }, "q F10 Ctrl-C", "Quit", key_quit },

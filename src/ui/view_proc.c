@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/proctree.h"
 #include "util/fmt.h"
 #include "ui/tabs.h"
 #include "ui/ui_internal.h"
@@ -60,6 +61,57 @@ void procview__release(struct procview *pv)
 	pv->chooser = NULL;
 	detail__destroy(pv->det);
 	pv->det = NULL;
+	profile_free(pv->merged);
+	pv->merged = NULL;
+}
+
+bool procview__is_tree(const struct ui *ui)
+{
+	return ui->m->tree_root > 0 && ui->proc.pid == ui->m->tree_root &&
+	       proctree_count(ui->m) > 1;
+}
+
+void procview__forget_merged(struct ui *ui)
+{
+	profile_free(ui->proc.merged);
+	ui->proc.merged = NULL;
+	ui->proc.merged_of = NULL;
+}
+
+struct profile *procview__profile(struct ui *ui)
+{
+	struct process *p = model_find(ui->m, ui->proc.pid);
+	struct proctree_scope s = { 0, 0 };
+	bool tree = p && procview__is_tree(ui), had;
+	struct profile *prof;
+
+	if (tree != ui->proc.was_tree) { /* a child joined, or another view: start afresh */
+		ui->proc.was_tree = tree;
+		ui->proc.scope_pid = 0;
+		tabs__reset(ui->proc.tabs);
+		threads__close(ui);
+	}
+	if (!tree)
+		return p ? p->profile : NULL;
+	if (ui->proc.merged_of != ui->m)
+		procview__forget_merged(ui);
+	ui->proc.merged_of = ui->m;
+	s.pid = ui->proc.scope_pid;
+	if (s.pid && !model_find(ui->m, s.pid))
+		s.pid = ui->proc.scope_pid = 0;
+	had = ui->proc.merged != NULL;
+	prof = proctree_scope_profile(ui->m, &s, &ui->proc.merged);
+	if (!had && ui->proc.merged) /* a merge has no live window: show everything */
+		for (int w = 0; w < TABS_NWINDOWS; w++)
+			if (tabs__window_seconds[w] <= 0)
+				tabs__set_window(ui, w);
+	return prof;
+}
+
+void procview__narrow(struct ui *ui, pid_t pid)
+{
+	ui->proc.scope_pid = pid;
+	tabs__set_tid(ui, 0);
 }
 
 void procview__open(struct ui *ui, pid_t pid)
@@ -67,6 +119,7 @@ void procview__open(struct ui *ui, pid_t pid)
 	if (pid != ui->proc.pid) {
 		tabs__reset(ui->proc.tabs);
 		threads__close(ui);
+		ui->proc.scope_pid = 0;
 	}
 	ui->proc.pid = pid;
 	/* The collector's model decides what is read; a paused copy keeps the
@@ -285,12 +338,34 @@ static void command_line(struct ui *ui, struct lines *out, const struct process 
 	line_fill(l, TE_ROW_DIM);
 }
 
+/* A tree's figures, first on the figures line: the members' CPU and RSS
+ * summed (live members), how many of them run. */
+static void tree_figures(const struct ui *ui, char *buf, size_t len)
+{
+	double cpu = 0;
+	unsigned long long rss = 0;
+	size_t alive = 0;
+	char r[32];
+
+	proctree_totals(ui->m, &cpu, &rss, &alive);
+	fmt_kib(r, sizeof(r), (double)rss);
+	snprintf(buf, len, "CPU %.1f%% RSS %s, %zu of %zu running", cpu, r, alive,
+		 proctree_count(ui->m));
+}
+
 static int figures_line(struct ui *ui, struct lines *out, const struct process *p, int max_lines)
 {
-	char thr[16], fds[16], rd[32], wr[32], sw[64];
-	const char *labels[] = { "Threads", "FDs", "Read", "Write", "Switches" };
-	const char *values[] = { thr, fds, rd, wr, sw };
+	char tree[96], thr[16], fds[16], rd[32], wr[32], sw[64];
+	const char *all_labels[] = { "Tree", "Threads", "FDs", "Read", "Write", "Switches" };
+	const char *all_values[] = { tree, thr, fds, rd, wr, sw };
+	bool is_tree = procview__is_tree(ui);
+	const char *const *labels = is_tree ? all_labels : all_labels + 1;
+	const char *const *values = is_tree ? all_values : all_values + 1;
+	size_t n = is_tree ? 6 : 5;
 	char v[24], iv[24];
+
+	if (is_tree)
+		tree_figures(ui, tree, sizeof(tree));
 
 	/* An exited process: its last figures alive, said as such; no rates. */
 	snprintf(thr, sizeof(thr), "%s%d", p->exited ? "last " : "", p->threads);
@@ -302,7 +377,7 @@ static int figures_line(struct ui *ui, struct lines *out, const struct process *
 		snprintf(rd, sizeof(rd), "-");
 		snprintf(wr, sizeof(wr), "-");
 		snprintf(sw, sizeof(sw), "-");
-		return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+		return flow(out, ui->width, max_lines, labels, values, NULL, n);
 	}
 	if (p->io_ok) {
 		fmt_bytes_rate(rd, sizeof(rd), p->read_bps);
@@ -314,7 +389,7 @@ static int figures_line(struct ui *ui, struct lines *out, const struct process *
 	fmt_rate(v, sizeof(v), p->vcsw_ps);
 	fmt_rate(iv, sizeof(iv), p->ivcsw_ps);
 	snprintf(sw, sizeof(sw), "%s vol, %s invol", v, iv);
-	return flow(out, ui->width, max_lines, labels, values, NULL, 5);
+	return flow(out, ui->width, max_lines, labels, values, NULL, n);
 }
 
 static size_t window_slots(const struct ui *ui)
@@ -633,8 +708,8 @@ static void draw_plain(struct ui *ui, struct lines *out, const struct process *p
 
 /* With a profile: figures, small charts, then the tabs take the rest. At
  * the smallest size: title, agent, one summary line, tab bar, a few rows. */
-static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, int rows,
-			  size_t start)
+static void draw_profiled(struct ui *ui, struct lines *out, struct process *p,
+			  struct profile *prof, int rows, size_t start)
 {
 	bool side = ui->width >= SIDE_MIN_WIDTH;
 	int avail = rows - 3 - TABLE_MIN; /* title, agent, tab bar; the table */
@@ -671,23 +746,24 @@ static void draw_profiled(struct ui *ui, struct lines *out, struct process *p, i
 		charts_stacked(ui, out, p, chart_h, chart_h, 0);
 	else if (rows - 3 - cmd - fig >= TABLE_MIN + 1)
 		summary_line(ui, out, p);
-	tabs__rebuild(ui, p->profile);
+	tabs__rebuild(ui, prof);
 	if (threads__is_open(ui))
-		threads__draw(ui, out, p->profile, rows - (int)(out->n - start));
+		threads__draw(ui, out, prof, rows - (int)(out->n - start));
 	else
-		tabs__draw(ui, out, p->profile, rows - (int)(out->n - start));
+		tabs__draw(ui, out, prof, rows - (int)(out->n - start));
 }
 
 void procview__draw(struct ui *ui, struct lines *out, int rows)
 {
 	struct process *p = model_find(ui->m, ui->proc.pid);
+	struct profile *prof = procview__profile(ui);
 	size_t start = out->n;
 
 	title_line(ui, out, p, ui->proc.pid);
 	budget_view__judge(ui, p); /* perftop run --budget: one line under the title */
 	budget_view__line(ui, out);
-	if (p && p->profile)
-		draw_profiled(ui, out, p, rows, start);
+	if (p && prof)
+		draw_profiled(ui, out, p, prof, rows, start);
 	else if (p)
 		draw_plain(ui, out, p, rows - (int)(out->n - start - 1));
 	while ((int)(out->n - start) < rows)
@@ -740,9 +816,7 @@ static int key_window(struct ui *ui, int key)
 
 static struct profile *shown_profile(struct ui *ui)
 {
-	struct process *p = model_find(ui->m, ui->proc.pid);
-
-	return p ? p->profile : NULL;
+	return procview__profile(ui);
 }
 
 /* w: the tabs' live window, 5s, 30s, everything; without a profile there
@@ -797,6 +871,12 @@ static int key_reset(struct ui *ui, int key)
 	}
 	if (live && live->profile)
 		profile_reset(live->profile);
+	if (live && live->in_tree && ui->live->tree_profile) { /* the tree's counts too */
+		profile_reset(ui->live->tree_profile);
+		for (size_t i = 0; i < ui->live->nprocs; i++)
+			if (ui->live->procs[i]->in_tree && ui->live->procs[i]->profile)
+				profile_reset(ui->live->procs[i]->profile);
+	}
 	if (ui->frozen)
 		profile_reset(prof);
 	if (ui__pausing(ui)) { /* the copy on its way predates R: copy again */
@@ -857,11 +937,29 @@ static int key_help(struct ui *ui, int key)
 /* Keys of the tabs: only once the process has a profile. */
 static int key_tabs(struct ui *ui, int key)
 {
-	struct process *p = model_find(ui->m, ui->proc.pid);
+	struct profile *prof = procview__profile(ui);
 
-	if (!p || !p->profile)
+	if (!prof)
 		return UI_NONE;
-	return tabs__key(ui, p->profile, key);
+	return tabs__key(ui, prof, key);
+}
+
+/* a: a tree's tabs show the whole tree again (after Enter on the
+ * Processes tab narrowed them to one process). */
+static int key_all_processes(struct ui *ui, int key)
+{
+	(void)key;
+	if (!procview__is_tree(ui)) {
+		ui__message(ui, TE_STATUS_WARN, "not a process tree: a shows every process of one");
+		return UI_REDRAW;
+	}
+	if (!ui->proc.scope_pid) {
+		ui__message(ui, TE_STATUS, "the tabs show the whole tree already");
+		return UI_REDRAW;
+	}
+	procview__narrow(ui, 0);
+	ui__message(ui, TE_STATUS, "the tabs show the whole tree");
+	return UI_REDRAW | UI_RESORT;
 }
 
 static int key_quit(struct ui *ui, int key)
@@ -880,9 +978,11 @@ const struct ui_binding procview__bindings[] = {
 	{ { UI_KEY_TAB, UI_KEY_BTAB }, "Tab S-Tab",
 	  "Next / previous tab (once an agent has connected)",
 	  key_tabs },
-	{ { '1', '2', '3', '4' }, "1..7",
-	  "Go to a tab: Functions, Tree, Callers, Flame, Zones, Counters, Log", key_tabs },
-	{ { '5', '6', '7' }, NULL, NULL, key_tabs },
+	{ { '1', '2', '3', '4' }, "1..8",
+	  "Go to a tab: Functions, Tree, Callers, Flame, Zones, Counters, Log, Processes (a "
+	  "process tree's)",
+	  key_tabs },
+	{ { '5', '6', '7', '8' }, NULL, NULL, key_tabs },
 	{ { UI_KEY_UP, UI_KEY_DOWN }, "Up Down", "Move in the tab's table", key_tabs },
 	{ { UI_KEY_PGUP, UI_KEY_PGDN }, "PgUp PgDn", "Move a page up / down", key_tabs },
 	{ { UI_KEY_HOME, UI_KEY_END }, "Home End", "First / last row (End in the Log follows it)",
@@ -890,7 +990,8 @@ const struct ui_binding procview__bindings[] = {
 	{ { UI_KEY_ENTER, UI_KEY_RIGHT }, "Enter Right",
 	  "Zones, Counters: open the selected row's detail (a zone's histogram and p95 per "
 	  "second, a counter's charts); Esc, q or Left go back, Up Down walk the rows. "
-	  "Functions: as f",
+	  "Functions: as f. Processes: every tab shows the selected process alone (a: the "
+	  "whole tree again)",
 	  key_tabs },
 	{ { 'f' }, "f",
 	  "Functions: who calls the selected function (the Callers tab, focused on it; Esc "
@@ -913,6 +1014,10 @@ const struct ui_binding procview__bindings[] = {
 	  key_live_window },
 	{ { 't' }, "t", "Choose a thread for the tabs (or all); Enter picks, Esc cancels",
 	  key_threads },
+	{ { 'a' }, "a",
+	  "A process tree: every tab shows the whole tree again (Enter on the Processes tab "
+	  "narrows them to one process)",
+	  key_all_processes },
 	{ { 'p', ' ' }, "p Space",
 	  "Pause the display (data keeps arriving and waits); again to resume, or to cancel "
 	  "while PAUSING",
@@ -943,7 +1048,7 @@ const size_t procview__nbindings = sizeof(procview__bindings) / sizeof(procview_
  * tabs__mouse hands the rest to the module). */
 static bool view_wide(int key)
 {
-	return key == 'w' || key == 't' || key == 'p' || key == ' ' || key == 'R' || key == 'i' ||
+	return key == 'w' || key == 't' || key == 'a' || key == 'p' || key == ' ' || key == 'R' || key == 'i' ||
 	       key == '[' || key == ']' || key == UI_KEY_MOUSE;
 }
 
@@ -990,8 +1095,7 @@ void procview__status(struct ui *ui, struct lines *out)
 		{ "F1", "Help" }, { "Tab", "Next" }, { "/", "Search" }, { "F6", "Sort" },
 		{ "w", "Window" }, { "t", "Thread" }, { "p", "Pause" }, { "q", "Quit" },
 	};
-	const struct process *p = model_find(ui->m, ui->proc.pid);
-	bool tabs = p && p->profile;
+	bool tabs = procview__profile(ui) != NULL;
 	const struct ui_hint *h;
 	size_t n;
 	char right[64], win[16];

@@ -949,13 +949,13 @@ struct key_ctx {
 static bool key_ctx(struct ui *ui, struct key_ctx *c)
 {
 	enum proc_tab tab = tabs__current(ui);
-	struct process *proc = model_find(ui->m, ui->proc.pid);
+	struct profile *prof = procview__profile(ui);
 
-	if (tabs__module(tab) != &treeview__module || !proc || !proc->profile)
+	if (tabs__module(tab) != &treeview__module || !prof)
 		return false;
 	c->s = tabs__state(ui, tab);
 	c->b = tabs__browser(ui, tab);
-	c->t = current_tree(ui, c->s, proc->profile);
+	c->t = current_tree(ui, c->s, prof);
 	if (!c->t)
 		return false;
 	refresh(c->s, c->b, c->t);

@@ -197,7 +197,9 @@ def threads(t, workload, d):
                 "share %.1f +-%.0f, 2:1 in work)" % (got, wd, ws, want, TOL_PTS),
                 cpu and abs(got - want) <= TOL_PTS, "share %.1f" % got)
         t.check("the threads carry their Python names (%s, %s)" % (td, ts),
-                td.startswith("worker-double") and ts.startswith("worker-single"),
+                # speedscope names a profile "COMMAND (pid P): THREAD (tid T)"
+                td.split(": ", 1)[-1].startswith("worker-double")
+                and ts.split(": ", 1)[-1].startswith("worker-single"),
                 "profiles named %r and %r" % (td, ts))
 
 

@@ -218,6 +218,49 @@ if [ -r "${PERFTOP_AGENT:-$PWD/$BUILD/libperftop.so}" ]; then
 	fi
 fi
 
+# ---- a real build: make -j2 of twenty small C files --------------------------------------------
+# The compiler driver forks cc1 and as for each file: every one is a member
+# with its own samples, and cc1's own functions are in the merged profile.
+if command -v make >/dev/null 2>&1 && command -v cc >/dev/null 2>&1; then
+	mkdir "$tmp/build"
+	for i in $(seq 1 20); do
+		cat >"$tmp/build/f$i.c" <<EOF
+static int t$i[64][64];
+int f$i(int n)
+{
+	int s = 0;
+	for (int i = 0; i < 64; i++)
+		for (int j = 0; j < 64; j++) {
+			t$i[i][j] = i * j + n;
+			s += t$i[i][j] % 7;
+		}
+	return s;
+}
+EOF
+	done
+	printf 'OBJS = $(patsubst %%.c,%%.o,$(wildcard f*.c))\nall: $(OBJS)\n%%.o: %%.c\n\tcc -O2 -c $< -o $@\n' \
+		>"$tmp/build/Makefile"
+	if rec make make -C "$tmp/build" -j2; then
+		"$PERFTOP" report "$tmp/make.ptsnap" --format json --top 0 >"$tmp/make.json"
+		cmd0='p["command"].split()[0]'
+		cc1=$(jq_py "$tmp/make.json" "len([p for p in procs if $cmd0.endswith('/cc1')])")
+		cc1s=$(jq_py "$tmp/make.json" "len([p for p in procs if $cmd0.endswith('/cc1') and p['samples'] > 0])")
+		as=$(jq_py "$tmp/make.json" "len([p for p in procs if $cmd0 == 'as'])")
+		check make_every_cc1_listed [ "$cc1" = 20 ]
+		# each cc1 runs for tens of ms of CPU: most of them are sampled
+		check make_cc1_sampled [ "${cc1s:-0}" -ge 15 ]
+		check make_every_as_listed [ "$as" = 20 ]
+		m=$(jq_py "$tmp/make.json" 'sum(f["total"] for f in d["functions_by_total"] if f["module"] == "cc1")')
+		check make_cc1_functions_in_the_tree [ "${m:-0}" -gt 0 ]
+		st=$(jq_py "$tmp/make.json" 'procs[0]["command"].startswith("make") and procs[0]["exit_status"] == 0')
+		check make_root_exit_status [ "$st" = True ]
+	else
+		fail make_build "perftop record -- make -j2 failed: $(tail -2 "$tmp/make.err")"
+	fi
+else
+	skip make_build "make or cc is not installed"
+fi
+
 # ---- a snapshot of the format before process trees still opens --------------------------------
 old=tests/tree/old-1.2.ptsnap
 if [ -s "$old" ]; then

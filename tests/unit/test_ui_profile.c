@@ -283,7 +283,8 @@ Test(ui_profile, log_has_marks_in_order_and_messages)
 
 Test(ui_profile, tabs_at_the_smallest_and_a_large_size)
 {
-	static const char *const tab_names[PTAB_COUNT] = { " Functions ", " Tree ",	" Callers ",
+	/* A lone process: every tab but Processes (a tree's) is offered. */
+	static const char *const tab_names[PTAB_LOG + 1] = { " Functions ", " Tree ",	" Callers ",
 							   " Flame ",	  " Zones",	" Counters",
 							   " Log" };
 	static const int sizes[][2] = { { 40, 10 }, { 200, 60 }, { 63, 12 }, { 64, 30 } };
@@ -292,7 +293,7 @@ Test(ui_profile, tabs_at_the_smallest_and_a_large_size)
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
 		fx.ui.width = sizes[s][0];
 		fx.ui.height = sizes[s][1];
-		for (int t = 0; t < PTAB_COUNT; t++) {
+		for (int t = 0; t <= PTAB_LOG; t++) {
 			fx_draw();
 			fx_expect_fits();
 			cr_expect_geq(fx_find(tab_names[t]), 0, "tab bar at %dx%d", fx.ui.width,
