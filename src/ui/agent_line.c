@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "ui/agent_line.h"
+#include "util/check.h"
 #include "util/fmt.h"
 
 void agent_line__drops_add(struct drop_meter *d, pid_t pid, double now, uint64_t dropped)
 {
 	unsigned last = (d->head + DROP_SLOTS - 1) % DROP_SLOTS;
 
+	PT_ASSERT(d->head < DROP_SLOTS && d->n <= DROP_SLOTS);
 	/* another process, or its counts went back (R, a new agent): start over */
 	if (d->pid != pid || (d->n && dropped < d->v[last])) {
 		memset(d, 0, sizeof(*d));
@@ -32,6 +34,7 @@ double agent_line__drops_rate(const struct drop_meter *d, double now)
 {
 	unsigned newest = (d->head + DROP_SLOTS - 1) % DROP_SLOTS, base = newest;
 
+	PT_ASSERT(d->head < DROP_SLOTS && d->n <= DROP_SLOTS);
 	if (d->n < 2)
 		return 0;
 	/* base: the oldest slot of the recent seconds (the one before the

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ui/keys.h"
+#include "util/check.h"
 #include "util/xalloc.h"
 
 void browser_init(struct browser *b)
@@ -40,6 +41,7 @@ void browser_sync(struct browser *b, size_t n, long long (*id_at)(const void *ro
 		b->sel = found;
 	else if (b->sel >= n)
 		b->sel = n ? n - 1 : 0;
+	PT_ASSERT(b->n ? b->sel < b->n : b->sel == 0); /* browser.h: sel < n */
 	b->sel_id = n ? b->ids[b->sel] : -1;
 }
 
@@ -102,6 +104,7 @@ int browser_key(struct browser *b, int key)
 	default:
 		return UI_NONE;
 	}
+	PT_ASSERT(b->n ? b->sel < b->n : b->sel == 0);
 	b->follow = true;
 	b->sel_id = b->n ? b->ids[b->sel] : -1;
 	return UI_REDRAW;
@@ -221,7 +224,10 @@ void browser_draw(struct browser *b, struct lines *out, int width, int rows,
 			if (!first)
 				line_put(l, TE_ROW, " ");
 			first = false;
-			cols[c].draw(l, row, widths[c], ctx);
+			if (cols[c].draw)
+				cols[c].draw(l, row, widths[c], ctx);
+			else
+				cols[c].cell(l, row, widths[c], ctx, cols[c].arg);
 		}
 		line_fill(l, TE_ROW);
 	}

@@ -25,6 +25,10 @@
 /* Draws one cell of row into l in exactly `width` columns. ctx is the
  * view's own pointer given to browser_draw(). */
 typedef void (*browser_draw_fn)(struct line *l, const void *row, int width, const void *ctx);
+/* Draws a cell as browser_draw_fn does, given the column's arg too: one
+ * function for many columns (a field's value by its kind, cells.h). */
+typedef void (*browser_cell_fn)(struct line *l, const void *row, int width, const void *ctx,
+				const void *arg);
 /* The theme element of a whole row (TE_ROW, TE_ROW_EXITED, ...), with the
  * same ctx as the cells. */
 typedef enum theme_element (*browser_style_fn)(const void *row, const void *ctx);
@@ -36,7 +40,9 @@ struct browser_column {
 	enum line_align align;
 	int drop;               /* 0 = always shown; higher drops first when narrow */
 	int sort;               /* the view's sort key this column shows, or -1 */
-	browser_draw_fn draw;
+	browser_draw_fn draw;   /* the cell; NULL: cell(..., arg) draws it */
+	browser_cell_fn cell;
+	const void *arg;
 };
 
 enum { BROWSER_FLEX_MIN = 10 }; /* narrowest a flexible column is kept */

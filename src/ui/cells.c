@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "model/fields.h"
 #include "ui/cells.h"
 #include "util/fmt.h"
 
@@ -31,10 +32,16 @@ void cells__match(struct line *l, enum theme_element e, const char *text, int wi
 	line_pad_to(l, TE_ROW, end);
 }
 
+/* A share's colour: >= 10 % bad, >= 1 % warn. */
+static enum theme_element percent_element(double pct)
+{
+	return pct >= 10 ? TE_BAD : pct >= 1 ? TE_WARN : TE_ROW;
+}
+
 void cells__percent(struct line *l, uint64_t n, uint64_t of, int width)
 {
 	double pct = of ? 100.0 * (double)n / (double)of : 0;
-	enum theme_element e = pct >= 10 ? TE_BAD : pct >= 1 ? TE_WARN : TE_ROW;
+	enum theme_element e = percent_element(pct);
 	char buf[16];
 
 	snprintf(buf, sizeof(buf), "%.1f", pct);
@@ -73,4 +80,26 @@ void cells__rate(struct line *l, double r, int width)
 	else
 		fmt_count(buf, sizeof(buf), (unsigned long long)(r + 0.5), true);
 	line_cell(l, TE_ROW, buf, width, ALIGN_RIGHT);
+}
+
+void cells__field(struct line *l, const void *row, int width, const void *ctx, const void *arg)
+{
+	const struct field *f = arg;
+	enum fmt_style st = lines_utf8() ? FMT_SCREEN_UTF8 : FMT_SCREEN;
+	char buf[256];
+	const char *text;
+	double v;
+
+	(void)ctx;
+	if (!field_value(f, row, &v, &text, buf, sizeof(buf))) {
+		line_cell(l, TE_ROW_DIM, f->kind == FIELD_TEXT ? "" : "-", width,
+			  field_right(f) ? ALIGN_RIGHT : ALIGN_LEFT);
+		return;
+	}
+	if (f->kind == FIELD_TEXT) {
+		line_cell(l, TE_ROW_DIM, text, width, ALIGN_LEFT);
+		return;
+	}
+	fmt_value(buf, sizeof(buf), (enum fmt_kind)f->kind, st, v);
+	line_cell(l, f->kind == FMT_PCT ? percent_element(v) : TE_ROW, buf, width, ALIGN_RIGHT);
 }

@@ -29,4 +29,11 @@ void cells__duration(struct line *l, double ns, bool have, int width);
  * reads 0), right-aligned. */
 void cells__rate(struct line *l, double r, int width);
 
+/* A browser_cell_fn: field arg (a struct field of model/fields.h) of row
+ * (its figures struct) drawn by kind in the screen's style (FMT_SCREEN, or
+ * FMT_SCREEN_UTF8 on a UTF-8 terminal): numbers right-aligned, percentages
+ * coloured by size as cells__percent's, text left-aligned and dim. A number
+ * a row does not have is a dim "-", text it does not have blank. */
+void cells__field(struct line *l, const void *row, int width, const void *ctx, const void *arg);
+
 #endif

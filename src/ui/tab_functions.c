@@ -8,24 +8,22 @@
  * The tab keeps its order between frames and sorts again only when what it
  * sorts on changed (see funcs_order).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fmt.h"
+#include "model/fields.h"
 #include "ui/tabs.h"
+#include "util/check.h"
 #include "ui/ui_internal.h"
 #include "util/xalloc.h"
-
-/* The sort keys, in the order `<` `>` and F6 walk them. */
-enum func_sort { FSORT_SELF, FSORT_TOTAL, FSORT_NAME, FSORT_COUNT };
-static const char *const sort_names[FSORT_COUNT] = { "self", "total", "name" };
 
 struct funcs_order;
 
 /* The tab's state. */
 struct functab {
-	int sort;                   /* enum func_sort */
+	int sort;                   /* a field id (FF_) */
 	bool desc;
 	bool detail;                /* l: the selected function's lines are open */
 	struct detail_subject subject;
@@ -39,6 +37,7 @@ struct draw_ctx {
 	const struct ui *ui;
 	const struct profile *p;
 	const struct functab *s;
+	struct function_figures *row; /* the row being drawn (func_at) */
 };
 
 /* ---- the Functions tab's order ---------------------------------------------------
@@ -53,7 +52,7 @@ struct draw_ctx {
 
 /* A row being sorted: its key, its name's rank and its function id. */
 struct func_entry {
-	uint64_t key;
+	double key;
 	uint32_t rank, id;
 };
 
@@ -72,7 +71,7 @@ struct funcs_order {
 	bool ranks_moved;           /* names were ranked since: the rows sort again */
 	bool desc;
 	size_t n;                   /* ids the keys cover */
-	uint64_t *keys, *keys_new;
+	double *keys, *keys_new;
 	unsigned char *listed, *listed_new;
 	size_t keys_alloc;
 	struct func_entry *ent, *tmp;
@@ -173,24 +172,29 @@ static void forder_rank_names(struct funcs_order *o, const struct profile *p, si
 	o->ranks_moved = true;
 }
 
-/* The key function id sorts on in the view v. */
-static uint64_t func_key(const struct funcs_order *o, const struct profile_view *v,
-			 enum func_sort sort, size_t id)
+/* The key function id sorts on in the view v: the value of field sort
+ * (none: below every value), or for the name, its rank. */
+static double func_key(const struct funcs_order *o, const struct profile_view *v, int sort,
+		       size_t id)
 {
-	switch (sort) {
-	case FSORT_SELF:
-		return v->self[id];
-	case FSORT_TOTAL:
-		return v->total[id];
-	default:
+	const struct field *f = &function_fields[sort];
+	struct function_figures r;
+	const char *text;
+	char buf[16];
+	double k;
+
+	if (f->kind == FIELD_TEXT) {
+		PT_ASSERT(sort == FF_NAME); /* the one text the names' ranking orders */
 		return o->group[id];
 	}
+	figures_function_view(o->p, v, (uint32_t)id, &r);
+	return field_value(f, &r, &k, &text, buf, sizeof(buf)) ? k : -HUGE_VAL;
 }
 
 /* Fills keys_new and listed_new for [0, n); returns whether they differ
  * from the last sort's. */
 static bool forder_changed(struct funcs_order *o, const struct profile_view *win,
-			   const struct profile_view *all, enum func_sort sort, size_t n)
+			   const struct profile_view *all, int sort, size_t n)
 {
 	bool changed = !o->sorted || n != o->n;
 
@@ -320,7 +324,7 @@ static void *create(enum proc_tab tab)
 	struct functab *s = xcalloc(1, sizeof(*s));
 
 	(void)tab;
-	s->sort = FSORT_SELF;
+	s->sort = FF_SELF_PCT;
 	s->desc = true;
 	return s;
 }
@@ -363,59 +367,24 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 		s->funcs = xreallocarray(s->funcs, s->funcs_alloc, sizeof(*s->funcs));
 	}
 	forder_rank_names(o, p, n);
-	if (forder_changed(o, win, all, (enum func_sort)s->sort, n) || o->desc != s->desc ||
+	if (forder_changed(o, win, all, s->sort, n) || o->desc != s->desc ||
 	    o->ranks_moved)
 		forder_sort(o, s->funcs, &s->nfuncs, n, s->desc);
 	browser_sync(tabs__browser(ui, PTAB_FUNCTIONS), s->nfuncs, id_of_u32, s->funcs);
-}
-
-static void draw_self(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct draw_ctx *c = ctx;
-	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
-
-	cells__percent(l, tabs__scope(c->ui)->win.self[id], tabs__scope(c->ui)->win.samples,
-		       width);
-}
-
-static void draw_total(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct draw_ctx *c = ctx;
-	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
-
-	cells__percent(l, tabs__scope(c->ui)->win.total[id], tabs__scope(c->ui)->win.samples,
-		       width);
-}
-
-/* Self samples in the scope (thread and window), as the % columns and the
- * Tree tab count them. */
-static void draw_samples(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct draw_ctx *c = ctx;
-	size_t id = (size_t)((const struct profile_func *)row - c->p->funcs);
-
-	cells__count(l, tabs__scope(c->ui)->win.self[id], width);
 }
 
 static void draw_function(struct line *l, const void *row, int width, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
 
-	cells__match(l, TE_ROW, ((const struct profile_func *)row)->name, width,
+	cells__match(l, TE_ROW, ((const struct function_figures *)row)->name, width,
 		     tabs__search(c->ui));
 }
 
-static void draw_module(struct line *l, const void *row, int width, const void *ctx)
-{
-	const struct profile_func *f = row;
-
-	(void)ctx;
-	line_cell(l, TE_ROW_DIM, f->module ? f->module : "", width, ALIGN_LEFT);
-}
-
+/* FILE:LINE with the file's base name. */
 static void draw_file(struct line *l, const void *row, int width, const void *ctx)
 {
-	const struct profile_func *f = row;
+	const struct function_figures *f = row;
 	char buf[256];
 
 	(void)ctx;
@@ -432,30 +401,28 @@ static void draw_file(struct line *l, const void *row, int width, const void *ct
 	line_cell(l, TE_ROW_DIM, buf, width, ALIGN_LEFT);
 }
 
-/* Two tables: with FILE:LINE (L), which then stays when MODULE has to go,
- * and without. FUNCTION keeps FUNC_MIN columns before the others show. */
-enum { FUNC_MIN = 24 };
-static const struct browser_column func_columns[] = {
-	{ "SELF%", 6, ALIGN_RIGHT, 0, FSORT_SELF, draw_self },
-	{ "TOTAL%", 7, ALIGN_RIGHT, 0, FSORT_TOTAL, draw_total },
-	{ "SAMPLES", 9, ALIGN_RIGHT, 2, -1, draw_samples },
-	{ "FUNCTION", -FUNC_MIN, ALIGN_LEFT, 0, FSORT_NAME, draw_function },
-	{ "MODULE", 16, ALIGN_LEFT, 3, -1, draw_module },
+/* The columns; FILE:LINE, last, only with L: it then stays when MODULE has
+ * to go (MODULE drops before SAMPLES either way). The percentages and
+ * samples are of the scope (thread and window), as the Tree tab counts
+ * them. */
+static const struct tab_column func_columns[] = {
+	{ FF_SELF_PCT, 0, "self", NULL, NULL, 0 },
+	{ FF_TOTAL_PCT, 0, "total", NULL, NULL, 0 },
+	{ FF_SELF, 2, NULL, NULL, NULL, 0 },
+	{ FF_NAME, 0, "name", draw_function, NULL, 0 },
+	{ FF_MODULE, 4, NULL, NULL, NULL, 0 },
+	{ FF_WHERE, 3, NULL, draw_file, NULL, 0 },
 };
-static const struct browser_column func_file_columns[] = {
-	{ "SELF%", 6, ALIGN_RIGHT, 0, FSORT_SELF, draw_self },
-	{ "TOTAL%", 7, ALIGN_RIGHT, 0, FSORT_TOTAL, draw_total },
-	{ "SAMPLES", 9, ALIGN_RIGHT, 2, -1, draw_samples },
-	{ "FUNCTION", -FUNC_MIN, ALIGN_LEFT, 0, FSORT_NAME, draw_function },
-	{ "MODULE", 16, ALIGN_LEFT, 4, -1, draw_module },
-	{ "FILE:LINE", 24, ALIGN_LEFT, 3, -1, draw_file },
-};
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Row i's figures in the scope, in the draw's one row (valid until the
+ * next call: the browser draws a row's cells before it asks the next). */
 static const void *func_at(const void *ctx, size_t i)
 {
 	const struct draw_ctx *c = ctx;
 
-	return &c->p->funcs[c->s->funcs[i]];
+	figures_function_view(c->p, &tabs__scope(c->ui)->win, c->s->funcs[i], c->row);
+	return c->row;
 }
 
 /* The budget's colour of a row (perftop run --budget, budget_view.c). */
@@ -463,14 +430,15 @@ static enum theme_element func_budget_style(const void *row, const void *ctx)
 {
 	const struct draw_ctx *c = ctx;
 
-	return budget_view__style(c->ui, BS_FUNCTION, ((const struct profile_func *)row)->name);
+	return budget_view__style(c->ui, BS_FUNCTION, ((const struct function_figures *)row)->name);
 }
 
 static void draw(struct ui *ui, void *state, struct lines *out, struct profile *p, int rows)
 {
 	struct functab *s = state;
 	struct browser *b = tabs__browser(ui, PTAB_FUNCTIONS);
-	struct draw_ctx c = { ui, p, s };
+	struct function_figures row;
+	struct draw_ctx c = { ui, p, s, &row };
 	bool file = tabs__show_file(ui);
 
 	if (s->detail) {
@@ -480,10 +448,9 @@ static void draw(struct ui *ui, void *state, struct lines *out, struct profile *
 		detail__draw(ui, out, p, &s->subject, rows);
 		return;
 	}
-	tabs__table_draw(ui, out, b, rows, file ? func_file_columns : func_columns,
-			 file ? sizeof(func_file_columns) / sizeof(func_file_columns[0])
-			      : sizeof(func_columns) / sizeof(func_columns[0]),
-			 s->sort, s->desc, func_at, func_budget_style, &c, " no samples yet");
+	tabs__fields_draw(ui, out, b, rows, function_fields, FF_NFIELDS,
+			  func_columns, NCOLS(func_columns) - !file, s->sort, s->desc,
+			  func_at, func_budget_style, &c, " no samples yet");
 }
 
 static int key(struct ui *ui, void *state, struct profile *p, int k)
@@ -528,15 +495,16 @@ static int sort(struct ui *ui, void *state, int k)
 {
 	struct functab *s = state;
 
-	return tabs__sort_step(tabs__browser(ui, PTAB_FUNCTIONS), &s->sort, &s->desc, FSORT_COUNT,
-			       FSORT_NAME, k);
+	return tabs__column_sort_step(tabs__browser(ui, PTAB_FUNCTIONS), func_columns,
+				      NCOLS(func_columns), &s->sort, &s->desc, FF_NAME, k);
 }
 
 static void sort_label(const void *state, char *buf, size_t len)
 {
 	const struct functab *s = state;
 
-	tabs__sort_text(buf, len, sort_names[s->sort], s->desc, s->sort != FSORT_NAME);
+	tabs__column_sort_label(buf, len, func_columns, NCOLS(func_columns), s->sort, s->desc,
+				FF_NAME);
 }
 
 static int enter(struct ui *ui, void *state, struct profile *p)

@@ -17,11 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "model/fields.h"
+#include "ui/cells.h"
 #include "ui/prompt.h"
 #include "ui/tabs.h"
 #include "ui/ui_internal.h"
+#include "util/check.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 /* The container's state: which tab, the scope, the search, and each tab's
@@ -434,17 +437,86 @@ void tabs__table_draw(struct ui *ui, struct lines *out, struct browser *b, int r
 		lines_begin(out, ui->width);
 }
 
-/* ---- search ------------------------------------------------------------------------ */
-
-static bool contains(const char *text, const char *needle)
+void tabs__fields_draw(struct ui *ui, struct lines *out, struct browser *b, int rows,
+		       const struct field *fields, size_t nfields, const struct tab_column *cols,
+		       size_t ncols, int sort, bool desc,
+		       const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
+		       const void *ctx, const char *empty)
 {
-	size_t n = strlen(needle);
+	struct browser_column bc[TABS_MAX_COLUMNS];
 
-	for (; text && *text; text++)
-		if (!strncasecmp(text, needle, n))
-			return true;
-	return false;
+	PT_ASSERT(ncols <= TABS_MAX_COLUMNS);
+	for (size_t i = 0; i < ncols; i++) {
+		const struct tab_column *c = &cols[i];
+		const struct field *f =
+			c->id >= 0 && (size_t)c->id < nfields ? &fields[c->id] : NULL;
+
+		PT_ASSERT(f || (c->head && c->draw)); /* tabs.h: the tab's own columns */
+		bc[i] = (struct browser_column){
+			.name = c->head ? c->head : f->head,
+			.width = c->head ? c->width : f->width,
+			.align = f && field_right(f) ? ALIGN_RIGHT : ALIGN_LEFT,
+			.drop = c->drop,
+			.sort = c->sort ? c->id : -1,
+			.draw = c->draw,
+			.cell = c->draw ? NULL : cells__field,
+			.arg = f,
+		};
+	}
+	tabs__table_draw(ui, out, b, rows, bc, ncols, sort, desc, row_at, style_of, ctx, empty);
 }
+
+/* The index among the sort keys of cols of the column with id, or of the
+ * first (-1: none), and how many there are (*nkeys). */
+static int sort_position(const struct tab_column *cols, size_t ncols, int id, int *nkeys)
+{
+	int pos = -1;
+
+	*nkeys = 0;
+	for (size_t i = 0; i < ncols; i++) {
+		if (!cols[i].sort)
+			continue;
+		if (cols[i].id == id)
+			pos = *nkeys;
+		(*nkeys)++;
+	}
+	return pos;
+}
+
+/* The id of the pos-th sort key of cols. */
+static int sort_id(const struct tab_column *cols, size_t ncols, int pos)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].sort && pos-- == 0)
+			return cols[i].id;
+	return -1;
+}
+
+int tabs__column_sort_step(struct browser *b, const struct tab_column *cols, size_t ncols,
+			   int *sort, bool *desc, int name_key, int key)
+{
+	int nkeys, pos = sort_position(cols, ncols, *sort, &nkeys);
+	int name_pos = sort_position(cols, ncols, name_key, &nkeys);
+	int r;
+
+	PT_ASSERT(pos >= 0 && nkeys > 0);
+	r = tabs__sort_step(b, &pos, desc, nkeys, name_pos, key);
+	*sort = sort_id(cols, ncols, pos);
+	return r;
+}
+
+void tabs__column_sort_label(char *buf, size_t len, const struct tab_column *cols, size_t ncols,
+			     int sort, bool desc, int name_key)
+{
+	const char *name = "";
+
+	for (size_t i = 0; i < ncols; i++)
+		if (cols[i].sort && cols[i].id == sort)
+			name = cols[i].sort;
+	tabs__sort_text(buf, len, name, desc, sort != name_key);
+}
+
+/* ---- search ------------------------------------------------------------------------ */
 
 /* Selects the first row matching the search from row `from` (included when
  * `inclusive`) in direction dir (+1 / -1), wrapping. Returns whether one did. */
@@ -465,7 +537,7 @@ static bool search_jump(struct ui *ui, const struct profile *p, size_t from, int
 	for (size_t k = inclusive ? 0 : 1; k <= n; k++) {
 		size_t i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 
-		if (contains(m->row_text(cur_state(ui), p, i), t->search)) {
+		if (*t->search && str_contains_nocase(m->row_text(cur_state(ui), p, i), t->search)) {
 			browser_select(b, i);
 			if (m->moved)
 				m->moved(cur_state(ui), b);

@@ -19,6 +19,7 @@
 #include "ui/browser.h"
 #include "ui/lines.h"
 
+struct field;
 struct ui;
 struct ui_binding;
 struct zone_figures;
@@ -170,6 +171,39 @@ void tabs__table_draw(struct ui *ui, struct lines *out, struct browser *b, int r
 		      const struct browser_column *cols, size_t ncols, int sort, bool desc,
 		      const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
 		      const void *ctx, const char *empty);
+/* One column of a table tab (Functions, Zones, Counters): most show a field
+ * of the tab's table in model/fields.h (its header, width and alignment,
+ * its value drawn by kind through cells__field), and a sort key is the
+ * field's id. A tab lists its columns in one array, so adding a column is
+ * its field in fields.h and one line there. A cell of the ui alone (the
+ * name with the search's match, a sparkline) has its own draw; a column
+ * that is no field (id past the table's fields, its own sort) its own head
+ * and width, which a field's column may give too instead of the field's. */
+struct tab_column {
+	int id;                 /* the field id, or past the fields: the tab's own */
+	int drop;               /* 0 = always shown; higher drops first (browser.h) */
+	const char *sort;       /* the sort's name after the tab bar ("p95"); NULL:
+				 * the column is no sort key */
+	browser_draw_fn draw;   /* NULL: the field's value by kind */
+	const char *head;       /* NULL: the field's head and width */
+	int width;
+};
+/* For the table tabs' draw hooks: tabs__table_draw of the columns cols
+ * (ncols, at most TABS_MAX_COLUMNS) of the field table fields (nfields);
+ * row_at gives the fields' row (a figures struct, model/figures.h). */
+enum { TABS_MAX_COLUMNS = 24 };
+void tabs__fields_draw(struct ui *ui, struct lines *out, struct browser *b, int rows,
+		       const struct field *fields, size_t nfields, const struct tab_column *cols,
+		       size_t ncols, int sort, bool desc,
+		       const void *(*row_at)(const void *ctx, size_t i), browser_style_fn style_of,
+		       const void *ctx, const char *empty);
+/* tabs__sort_step over the columns of cols that are sort keys, in their
+ * order: *sort is the id of one of them (name_key the name's). */
+int tabs__column_sort_step(struct browser *b, const struct tab_column *cols, size_t ncols,
+			   int *sort, bool *desc, int name_key, int key);
+/* tabs__sort_text of the sort key `sort` of cols: "by p95 ". */
+void tabs__column_sort_label(char *buf, size_t len, const struct tab_column *cols, size_t ncols,
+			     int sort, bool desc, int name_key);
 /* The current tab's module, and any tab's. */
 const struct tab_module *tabs__module(enum proc_tab tab);
 /* A tab's title ("Functions"). */

@@ -2,7 +2,8 @@
  * ui — the screen's state and its one loop.
  *
  * One poll() over the terminal, the signal self-pipe and the source's
- * wake-up descriptor, with a timeout for the status message. Everything
+ * wake-up descriptor, with a timeout for the status message (loop.c's
+ * loop_run, with the callbacks below). Everything
  * arrives as a key: real keys, UI_KEY_RESIZE, UI_KEY_TICK (a reading was
  * applied), UI_KEY_TIMER and UI_KEY_MOUSE (the event in ui->mouse).
  * Handlers return enum ui_action flags; the loop alone builds a frame (live
@@ -16,9 +17,7 @@
  * freeze's worker: the screen keeps showing the live model ("pausing")
  * until freeze_fd() says the copy is ready.
  */
-#include <errno.h>
 #include <langinfo.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,95 +329,104 @@ bool ui__locale_utf8(void)
 
 /* ---- the loop -------------------------------------------------------------- */
 
+/* The live view's side of loop_run: ctx is struct live_loop. */
+struct live_loop {
+	struct ui *ui;
+	const struct ui_source *src;
+	long refreshes;
+};
+
+static void live_draw(void *ctx, struct lines *frame, int width, int height)
+{
+	struct ui *ui = ((struct live_loop *)ctx)->ui;
+
+	ui->width = width;
+	ui->height = height;
+	model_lock(ui->live);
+	ui__frame(ui, frame);
+	model_unlock(ui->live);
+}
+
+static int live_before_wait(void *ctx, int *timeout_ms)
+{
+	struct ui *ui = ((struct live_loop *)ctx)->ui;
+
+	/* the frame drawn says "saving"; write with the model unlocked */
+	if (save__pending(ui))
+		return save__write_pending(ui);
+	if (ui->msg[0]) {
+		double left = ui->msg_until - ui__now();
+
+		*timeout_ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+	}
+	return 0;
+}
+
+static int live_fd(void *ctx, int i)
+{
+	struct live_loop *l = ctx;
+
+	return i == 0 ? l->src->wake_fd : ui__pause_fd(l->ui);
+}
+
+/* fds: 0 the source's wake_fd (new data: a tick), 1 the pause worker's
+ * (the copy is ready: join the worker and show it). */
+static int live_ready(void *ctx, int i, int *key)
+{
+	struct live_loop *l = ctx;
+
+	if (i == 1) {
+		ui__pause_load(l->ui);
+		return UI_REDRAW | UI_RESORT;
+	}
+	if (l->src->ack(l->src->ctx)) {
+		*key = UI_KEY_TICK;
+		l->refreshes++;
+	}
+	return 0;
+}
+
+static int live_after_wait(void *ctx)
+{
+	struct ui *ui = ((struct live_loop *)ctx)->ui;
+
+	return ui->msg[0] && ui__now() >= ui->msg_until ? UI_KEY_TIMER : -1;
+}
+
+static int live_keys(void *ctx, const int *keys, const struct ui_mouse *mice, int n)
+{
+	struct live_loop *l = ctx;
+	struct ui *ui = l->ui;
+	int flags = 0;
+
+	/* The live model's lock, paused or not: a key may reset it (R)
+	 * or copy it (p); the copy shown while paused is the UI's own. */
+	model_lock(ui->live);
+	for (int i = 0; i < n && !(flags & UI_QUIT); i++) {
+		if (keys[i] == UI_KEY_MOUSE)
+			ui->mouse = mice[i];
+		flags |= ui__key(ui, keys[i]);
+	}
+	model_unlock(ui->live);
+	if (ui->opt->iterations > 0 && l->refreshes >= ui->opt->iterations)
+		flags |= UI_QUIT;
+	return flags;
+}
+
 static int loop(struct ui *ui, const struct ui_source *src)
 {
-	struct lines frame;
-	int flags = UI_REDRAW | UI_RESORT;
-	long refreshes = 0;
+	struct live_loop l = { ui, src, 0 };
+	struct loop_ops ops = {
+		.ctx = &l,
+		.draw = live_draw,
+		.before_wait = live_before_wait,
+		.fd = live_fd,
+		.ready = live_ready,
+		.after_wait = live_after_wait,
+		.keys = live_keys,
+	};
 
-	lines_init(&frame);
-	for (;;) {
-		/* poll() skips a negative descriptor: no source, no pause loading */
-		struct pollfd fds[4] = {
-			{ screen__input_fd(), POLLIN, 0 },
-			{ screen__signal_fd(), POLLIN, 0 },
-			{ src->wake_fd, POLLIN, 0 },
-			{ ui__pause_fd(ui), POLLIN, 0 },
-		};
-		int timeout = -1, keys[64], nkeys = 0;
-		struct ui_mouse mice[64];
-
-		if (flags & UI_QUIT)
-			break;
-		if (flags & UI_REDRAW) {
-			screen__size(&ui->width, &ui->height);
-			model_lock(ui->live);
-			ui__frame(ui, &frame);
-			model_unlock(ui->live);
-			screen__paint(&frame);
-		}
-		flags = 0;
-		if (save__pending(ui)) {
-			/* the frame above says "saving"; write with the model unlocked */
-			flags = save__write_pending(ui);
-			continue;
-		}
-		if (ui->msg[0]) {
-			double left = ui->msg_until - ui__now();
-
-			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
-		}
-		if (poll(fds, 4, timeout) < 0 && errno != EINTR)
-			break;
-		if (fds[3].revents & POLLIN) {
-			/* the copy is ready: join the worker and show it */
-			ui__pause_load(ui);
-			flags |= UI_REDRAW | UI_RESORT;
-		}
-		if (fds[1].revents & POLLIN) {
-			int sig = screen__signals();
-
-			if (sig & SCREEN_SIG_QUIT)
-				break;
-			if (sig & SCREEN_SIG_RESIZE) {
-				screen__resize();
-				keys[nkeys++] = UI_KEY_RESIZE;
-			}
-		}
-		if (fds[2].revents & POLLIN) {
-			unsigned long long got = src->ack(src->ctx);
-
-			if (got) {
-				keys[nkeys++] = UI_KEY_TICK;
-				refreshes++;
-			}
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;
-		if (fds[0].revents & POLLIN) {
-			int k;
-
-			while (nkeys < (int)(sizeof(keys) / sizeof(keys[0])) - 1 &&
-			       (k = screen__read_key(&mice[nkeys])) >= 0)
-				keys[nkeys++] = k;
-		}
-		if (ui->msg[0] && ui__now() >= ui->msg_until)
-			keys[nkeys++] = UI_KEY_TIMER;
-
-		/* The live model's lock, paused or not: a key may reset it (R)
-		 * or copy it (p); the copy shown while paused is the UI's own. */
-		model_lock(ui->live);
-		for (int i = 0; i < nkeys && !(flags & UI_QUIT); i++) {
-			if (keys[i] == UI_KEY_MOUSE)
-				ui->mouse = mice[i];
-			flags |= ui__key(ui, keys[i]);
-		}
-		model_unlock(ui->live);
-		if (ui->opt->iterations > 0 && refreshes >= ui->opt->iterations)
-			flags |= UI_QUIT;
-	}
-	lines_release(&frame);
-	return 0;
+	return loop_run(&ops);
 }
 
 int ui__screen_start(const struct ui_options *opt, const char *hint)

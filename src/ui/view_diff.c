@@ -17,17 +17,15 @@
  * lines (diffview__frame) and handle keys (diffview__key) apart, so the
  * unit tests drive it without a terminal.
  */
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "util/fmt.h"
 #include "ui/prompt.h"
 #include "ui/ui_internal.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 enum {
@@ -539,16 +537,6 @@ static const char *row_name(const struct diffview *v, size_t i)
 	return v->tab == DIFFTAB_FUNCTIONS ? v->d->funcs[i].name : v->d->zones[i].name;
 }
 
-static bool contains(const char *text, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; text && *text; text++)
-		if (!strncasecmp(text, needle, n))
-			return true;
-	return false;
-}
-
 /* Selects the next (dir 1) or previous (-1) row matching the search from
  * row `from` (included when inclusive), wrapping. */
 static bool search_jump(struct diffview *v, size_t from, int dir, bool inclusive)
@@ -564,7 +552,7 @@ static bool search_jump(struct diffview *v, size_t from, int dir, bool inclusive
 	for (size_t k = inclusive ? 0 : 1; k <= n; k++) {
 		size_t i = dir > 0 ? (from + k) % n : (from + n - k % n) % n;
 
-		if (contains(row_name(v, i), v->search)) {
+		if (*v->search && str_contains_nocase(row_name(v, i), v->search)) {
 			browser_select(b, i);
 			return true;
 		}
@@ -654,50 +642,27 @@ int diffview__key(struct diffview *v, int key)
 
 /* ---- the loop --------------------------------------------------------------------- */
 
+static void diff_draw(void *ctx, struct lines *frame, int width, int height)
+{
+	diffview__frame(ctx, frame, width, height);
+}
+
+/* A resize redraws; the mouse is not the diff screen's. */
+static int diff_handle(void *ctx, const int *keys, const struct ui_mouse *mice, int n)
+{
+	int flags = 0;
+
+	(void)mice;
+	for (int i = 0; i < n && !(flags & UI_QUIT); i++)
+		flags |= keys[i] == UI_KEY_RESIZE ? UI_REDRAW : diffview__key(ctx, keys[i]);
+	return flags;
+}
+
 static int diff_loop(struct diffview *v)
 {
-	struct lines frame;
-	struct ui_mouse mouse;
-	int flags = UI_REDRAW, w, h;
+	struct loop_ops ops = { .ctx = v, .draw = diff_draw, .keys = diff_handle };
 
-	lines_init(&frame);
-	for (;;) {
-		struct pollfd fds[2] = {
-			{ screen__input_fd(), POLLIN, 0 },
-			{ screen__signal_fd(), POLLIN, 0 },
-		};
-
-		if (flags & UI_QUIT)
-			break;
-		if (flags & UI_REDRAW) {
-			screen__size(&w, &h);
-			diffview__frame(v, &frame, w, h);
-			screen__paint(&frame);
-		}
-		flags = 0;
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (fds[1].revents & POLLIN) {
-			int sig = screen__signals();
-
-			if (sig & SCREEN_SIG_QUIT)
-				break;
-			if (sig & SCREEN_SIG_RESIZE) {
-				screen__resize();
-				flags |= UI_REDRAW;
-			}
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
-			break;
-		if (fds[0].revents & POLLIN) {
-			int k;
-
-			while (!(flags & UI_QUIT) && (k = screen__read_key(&mouse)) >= 0)
-				flags |= diffview__key(v, k);
-		}
-	}
-	lines_release(&frame);
-	return 0;
+	return loop_run(&ops);
 }
 
 int ui_diff_run(const struct diff *d, const char *base_path, const char *new_path,

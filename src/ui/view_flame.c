@@ -40,11 +40,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "util/fmt.h"
 #include "ui/tabs.h"
 #include "ui/ui_internal.h"
+#include "util/str.h"
 #include "util/xalloc.h"
 
 enum {
@@ -460,16 +460,11 @@ static long find_in_row(const struct flame_state *s, int r, uint32_t node)
 
 /* ---- drawing -------------------------------------------------------------------------- */
 
+/* Whether name contains needle (case-insensitive); an empty needle matches
+ * nothing (no search, no highlight). */
 static bool name_matches(const char *name, const char *needle)
 {
-	size_t n = strlen(needle);
-
-	if (!n)
-		return false;
-	for (; *name; name++)
-		if (!strncasecmp(name, needle, n))
-			return true;
-	return false;
+	return *needle && str_contains_nocase(name, needle);
 }
 
 static bool frame_matches(const struct flame_ctx *c, uint32_t node)

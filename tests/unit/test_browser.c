@@ -5,7 +5,8 @@
  * style) and its navigation: the selection kept on its row's id across a
  * re-sort or a rebuild, following the top row until the user moves (and
  * again after Home), PgUp/PgDn by the page last drawn, Home/End, and
- * clamping when rows vanish. */
+ * clamping when rows vanish. A column without a draw of its own is drawn by
+ * its cell function with its arg: one function serves many columns. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -223,5 +224,35 @@ Test(browser, the_selection_is_clamped_when_rows_vanish)
 	SYNC(&b, 10, 20, 30);
 	cr_expect_lt(b.sel, 3);
 	cr_expect_eq(browser_selected_id(&b), b.ids[b.sel], "rows back: a valid selection");
+	browser_release(&b);
+}
+
+/* A cell function: writes its column's arg (a string) in the row's place. */
+static void draw_arg(struct line *l, const void *row, int width, const void *ctx,
+		     const void *arg)
+{
+	(void)row;
+	(void)ctx;
+	line_cell(l, TE_ROW, arg, width, ALIGN_LEFT);
+}
+
+Test(browser, a_cell_function_gets_its_columns_arg)
+{
+	static const char *const names[] = { "alpha" };
+	static const struct browser_column two[] = {
+		{ "A", 3, ALIGN_LEFT, 0, -1, NULL, draw_arg, "xx" },
+		{ "B", 3, ALIGN_LEFT, 0, -1, NULL, draw_arg, "yy" },
+	};
+	struct view v = { names, 9 };
+	struct browser b;
+	struct lines out;
+
+	browser_init(&b);
+	browser_sync(&b, 1, id_at, NULL);
+	lines_init(&out);
+	browser_draw(&b, &out, 7, 1, two, 2, -1, false, row_at, NULL, &v);
+	cr_assert_eq(out.n, 2);
+	cr_expect_str_eq(out.v[1].text, "xx  yy ", "got '%s'", out.v[1].text);
+	lines_release(&out);
 	browser_release(&b);
 }
