@@ -439,7 +439,7 @@ static void diff_usage(FILE *f)
 	      f);
 }
 
-/* The diff on screen (ui/view_diff.c), in the default theme. */
+/* The diff on screen (ui/diffview.c), in the default theme. */
 static int diff_screen(const struct diff *d, const char *base_path, const char *new_path)
 {
 	struct ui_options uo = { 0 };

@@ -3,7 +3,7 @@
  * (pt_counter_add, gauges) with its kind, its total (a gauge: its value)
  * over the scope's window, its rates and a sparkline of its recent rates,
  * sorted by any column (`<` `>` F6, I inverts). Enter or Right opens the
- * selected counter's detail screen (view_detail.c).
+ * selected counter's detail screen (detail.c).
  */
 #include <stdio.h>
 #include <stdlib.h>

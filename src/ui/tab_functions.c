@@ -2,8 +2,8 @@
  * tab_functions — the Functions tab: every function with samples in the
  * scope (self %, total %, samples, function, module, file:line), sorted by
  * any of self, total or name (`<` `>` F6, I inverts). Enter, Right or f go
- * to the function's callers (view_tree.c), l opens a Python function's
- * lines (view_detail.c), L shows or hides FILE:LINE.
+ * to the function's callers (treeview.c), l opens a Python function's
+ * lines (detail.c), L shows or hides FILE:LINE.
  *
  * The tab keeps its order between frames and sorts again only when what it
  * sorts on changed (see funcs_order).

@@ -3,7 +3,7 @@
  * count, rate, total, mean, min, percentiles and max over the tabs' scope
  * (a thread or all, the live window), sorted by any column (`<` `>` F6, I
  * inverts). Enter or Right opens the selected zone's detail screen
- * (view_detail.c: its histogram and percentiles over time).
+ * (detail.c: its histogram and percentiles over time).
  */
 #include <stdio.h>
 #include <stdlib.h>

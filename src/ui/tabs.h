@@ -3,7 +3,7 @@
  * mode-tree: the tab table (PROC_TABS), the interface every tab implements
  * (struct tab_module) and what the container (tabs.c) offers the tabs and
  * the views: the scope, the browsers, the search, sorting and drawing
- * helpers for table tabs. The detail screen (view_detail.c) the table tabs
+ * helpers for table tabs. The detail screen (detail.c) the table tabs
  * open is here too. Not for use outside src/ui; every function is called
  * with the model locked unless it says otherwise.
  */
@@ -115,7 +115,7 @@ PROC_TABS(X)
  * ("whole tree", "pid 1234 cc1"), "" when the view is not of a tree. */
 void tab_processes__scope_text(char *buf, size_t len, const struct ui *ui);
 
-/* view_tree.c: the Tree and Callers tabs (create() is given which).
+/* treeview.c: the Tree and Callers tabs (create() is given which).
  * Goes to the Callers tab focused on function func (who calls it, and how
  * much of its time comes through each path), as Enter and f do on the
  * Functions tab. A function that is never a leaf has no callers entry: the
@@ -262,7 +262,7 @@ void tab_functions__sort_stats(const struct ui *ui, unsigned long *sorts,
 			       unsigned long *name_ranks);
 /* The function id of the Functions tab's row i (< its browser's n). */
 uint32_t tab_functions__row(const struct ui *ui, size_t i);
-/* view_detail.c — the detail screen of a Zones or Counters row, or of a
+/* detail.c — the detail screen of a Zones or Counters row, or of a
  * Python function's lines, drawn in the tab area: a zone's latency
  * histogram and its p95 / p50 per second; a counter's value and rate per
  * second over time. Its scratch (ui->proc.det) is made by create. */

@@ -51,10 +51,10 @@ struct ui_binding {
 };
 
 /* Each view's state, private to its file. */
-struct listview;      /* view_list.c */
+struct listview;      /* listview.c */
 struct proctabs;      /* tabs.c */
-struct threadchooser; /* view_threads.c */
-struct detail;        /* view_detail.c */
+struct threadchooser; /* threads.c */
+struct detail;        /* detail.c */
 struct ui_save;       /* save.c */
 
 struct procview {
@@ -175,7 +175,7 @@ void ui__hints(struct ui *ui, struct lines *out, const struct ui_hint *hints, si
  * tasks and load. Returns the lines added. Model locked. */
 int header__draw(struct lines *out, const struct model *m, int width, int cpu_rows_max);
 
-/* view_list.c — the process list. new/free own its rows and browser. */
+/* listview.c — the process list. new/free own its rows and browser. */
 struct listview *listview__new(void);
 void listview__free(struct listview *lv);
 /* Rows listed at the last rebuild (after the filter). */
@@ -199,7 +199,7 @@ void listview__rebuild(struct ui *ui);
 extern const struct ui_binding listview__bindings[];
 extern const size_t listview__nbindings;
 
-/* view_proc.c — one process. init/release own pv's chart and buffer. */
+/* procview.c — one process. init/release own pv's chart and buffer. */
 void procview__init(struct procview *pv);
 void procview__release(struct procview *pv);
 /* Adds exactly `rows` lines: title, figures and the two charts. Locked. */
@@ -268,12 +268,12 @@ enum theme_element budget_view__style(const struct ui *ui, enum budget_subject s
 /* The element of a row that stands for function `func` wherever it is drawn
  * (Tree and Callers nodes, Flame boxes): TE_GOOD, TE_WARN or TE_BAD from the
  * worst `function` rule naming it, TE_ROW when none does, when there is no
- * budget or func is NULL. For view_tree.c's style_of: the draw context
+ * budget or func is NULL. For treeview.c's style_of: the draw context
  * holds the ui. */
 enum theme_element budget_view__func_status(const struct ui *ui, const char *func);
 void budget_view__release(struct ui *ui);
 
-/* view_threads.c — the thread chooser (t): "All threads" then each thread
+/* threads.c — the thread chooser (t): "All threads" then each thread
  * with its name, tid and samples, most samples first; Enter sets the tabs'
  * scope to it, Esc closes. */
 struct threadchooser *threads__new(void);
@@ -290,7 +290,7 @@ int threads__key(struct ui *ui, struct profile *p, int key);
 /* Adds the chooser's status line. */
 void threads__status(struct ui *ui, struct lines *out);
 
-/* view_diff.c — perftop diff's screen over a struct diff (borrowed, with
+/* diffview.c — perftop diff's screen over a struct diff (borrowed, with
  * the two paths, for the view's life). diffview__frame builds the whole
  * screen (width x height); diffview__key handles a key or UI_KEY_RESIZE.
  * new never fails (allocation is fatal); free takes NULL. */
@@ -309,7 +309,7 @@ bool diffview__help_open(const struct diffview *v);
 void help__draw(struct ui *ui, struct lines *out);
 
 /* loop.c — the terminal's event loop, one for the live view (ui.c) and the
- * diff screen (view_diff.c): it draws a frame when asked, then waits in one
+ * diff screen (diffview.c): it draws a frame when asked, then waits in one
  * poll() on the terminal, the signal self-pipe and up to LOOP_MAX_FDS
  * descriptors of the view's, and hands what the wait brought to the view as
  * one batch of keys: UI_KEY_RESIZE, the view's own (a tick of new data, a

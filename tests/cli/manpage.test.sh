@@ -35,7 +35,7 @@ if [ ! -s "$T/bold" ]; then
 	exit 0
 fi
 
-for src in src/ui/view_list.c src/ui/view_proc.c src/ui/view_tree.c src/ui/view_flame.c; do
+for src in src/ui/listview.c src/ui/procview.c src/ui/treeview.c src/ui/flameview.c; do
 	name=manpage_keys_$(basename "$src" .c)
 	if [ ! -r "$src" ]; then
 		fail "$name" "$src is missing"

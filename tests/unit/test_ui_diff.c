@@ -1,4 +1,4 @@
-/* Unit tests for ui/view_diff.c, perftop diff's screen, on the snapshots
+/* Unit tests for ui/diffview.c, perftop diff's screen, on the snapshots
  * tests/report/mksnap.c writes: with --slow (parse made 2x slower) parse
  * is the first row with a positive change in the bad colour; the Zones tab
  * puts parse's doubled p95 first; search selects; q quits. mksnap is found

@@ -1,4 +1,4 @@
-/* Unit tests for the process view of a tree (view_proc.c, tab_processes.c):
+/* Unit tests for the process view of a tree (procview.c, tab_processes.c):
  * a root (pid 10, root_work 20 samples) and its child (pid 20, child_work
  * 80 samples): the tabs read the tree's merged profile, the Processes tab
  * lists both with the child indented, Enter narrows every tab to the child,

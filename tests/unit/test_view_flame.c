@@ -1,4 +1,4 @@
-/* Unit tests for the Flame tab (src/ui/view_flame.c): a hand-built profile
+/* Unit tests for the Flame tab (src/ui/flameview.c): a hand-built profile
  * of 1000 samples is drawn in ASCII mode, so one byte is one column, and the
  * blocks' widths, names, colours, the cursor, zoom and search are read back
  * from the line buffer.

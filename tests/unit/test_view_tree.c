@@ -1,4 +1,4 @@
-/* Unit tests for the Tree and Callers tabs (view_tree.c): a hand-built
+/* Unit tests for the Tree and Callers tabs (treeview.c): a hand-built
  * profile of 1000 samples with known paths is drawn into line buffers and
  * the rows read back: percentages, expansion keys (e E C + - Right Left),
  * focus and its breadcrumb, the threshold, search into collapsed nodes,

@@ -1,5 +1,5 @@
 /* Unit tests for the Zones and Counters tabs and their detail screens
- * (tab_zones.c, tab_counters.c, view_detail.c) and the per-second zone percentiles of the
+ * (tab_zones.c, tab_counters.c, detail.c) and the per-second zone percentiles of the
  * model (profile_zone_pct_series): a hand-built process 300 with zones and
  * counters whose every figure is known, drawn into line buffers. */
 #include <criterion/criterion.h>
