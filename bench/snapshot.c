@@ -91,7 +91,7 @@ static void build(struct model *m)
 int main(int argc, char **argv)
 {
 	double enc[RUNS], wr[RUNS], save[RUNS], load[RUNS];
-	struct snapshot_buf b = {0};
+	struct bytebuf b = {0};
 	struct snapshot_meta meta;
 	struct model m;
 	char path[4096], why[512];
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	printf("file %ld bytes (%.2f bytes/sample); uncompressed contents %zu bytes (%.2f "
 	       "bytes/sample)\n",
 	       size, (double)size / NSAMPLES, b.len, (double)b.len / NSAMPLES);
-	snapshot_buf_release(&b);
+	bytebuf_release(&b);
 	model_release(&m);
 	return 0;
 }

@@ -367,7 +367,7 @@ int cmd_record(int argc, char **argv)
 	struct cli_start_opts so = {0};
 	static char notices[16384];
 	struct collector_opts co = {0};
-	struct snapshot_buf buf = {0};
+	struct bytebuf buf = {0};
 	struct snapshot_meta meta;
 	struct record_args a;
 	struct cli_command cmd;
@@ -479,7 +479,7 @@ int cmd_record(int argc, char **argv)
 	model_release(&m);
 
 	rc = snapshot_write(&buf, a.out, why, sizeof(why));
-	snapshot_buf_release(&buf);
+	bytebuf_release(&buf);
 	if (rc < 0) {
 		fprintf(stderr, "perftop: %s\n", why);
 		return 1;

@@ -55,16 +55,16 @@ static uint64_t str(struct intern *t, const char *s)
 	return id;
 }
 
-static void value_type(struct pbuf *b, unsigned field, struct intern *st, const char *type,
+static void value_type(struct bytebuf *b, unsigned field, struct intern *st, const char *type,
 		       const char *unit)
 {
-	struct pbuf m;
+	struct bytebuf m;
 
-	pbuf_init(&m);
+	bytebuf_init(&m);
 	pbuf_uint(&m, 1, str(st, type));
 	pbuf_uint(&m, 2, str(st, unit));
 	pbuf_msg(b, field, &m);
-	pbuf_release(&m);
+	bytebuf_release(&m);
 }
 
 /* Compresses in[0..len) as gzip into f. */
@@ -113,7 +113,7 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	size_t nfuncs = profile_func_count(p);
 	uint64_t nostack_fn = nfuncs + 1; /* function and location id of "[no stack]" */
 	struct intern st, modules;
-	struct pbuf out, m, sub;
+	struct bytebuf out, m, sub;
 	uint32_t *func_mapping = xcalloc(nfuncs + 1, sizeof(*func_mapping));
 	uint32_t *mod_first = xcalloc(nfuncs + 1, sizeof(*mod_first));
 	uint64_t *locs = xcalloc(PROFILE_MAX_DEPTH + 1, sizeof(*locs));
@@ -126,9 +126,9 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	intern_init(&st);
 	intern_init(&modules);
 	intern_put(&st, "", 0, NULL);
-	pbuf_init(&out);
-	pbuf_init(&m);
-	pbuf_init(&sub);
+	bytebuf_init(&out);
+	bytebuf_init(&m);
+	bytebuf_init(&sub);
 
 	value_type(&out, 1, &st, "samples", "count");
 	value_type(&out, 1, &st, "cpu", "nanoseconds");
@@ -155,7 +155,7 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 			for (size_t k = len; k-- > 0;)
 				locs[n++] = (uint64_t)funcs[k] + 1;
 		}
-		pbuf_clear(&m);
+		bytebuf_clear(&m);
 		pbuf_packed(&m, 1, locs, n);
 		{
 			uint64_t v[2] = { pr->count,
@@ -167,21 +167,21 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 			snprintf(tname, sizeof(tname), "%s", th->name);
 		else
 			snprintf(tname, sizeof(tname), "tid %d", (int)th->tid);
-		pbuf_clear(&sub);
+		bytebuf_clear(&sub);
 		pbuf_uint(&sub, 1, str(&st, "thread"));
 		pbuf_uint(&sub, 2, str(&st, tname));
 		pbuf_msg(&m, 3, &sub);
-		pbuf_clear(&sub);
+		bytebuf_clear(&sub);
 		pbuf_uint(&sub, 1, str(&st, "tid"));
 		pbuf_int(&sub, 3, th->tid);
 		pbuf_msg(&m, 3, &sub);
 		if (procs[pr->thread]) {
 			/* Which process: `go tool pprof -tagfocus pid=N` picks one. */
-			pbuf_clear(&sub);
+			bytebuf_clear(&sub);
 			pbuf_uint(&sub, 1, str(&st, "pid"));
 			pbuf_int(&sub, 3, procs[pr->thread]->pid);
 			pbuf_msg(&m, 3, &sub);
-			pbuf_clear(&sub);
+			bytebuf_clear(&sub);
 			pbuf_uint(&sub, 1, str(&st, "comm"));
 			pbuf_uint(&sub, 2, str(&st, procs[pr->thread]->comm));
 			pbuf_msg(&m, 3, &sub);
@@ -201,7 +201,7 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 			have_lines = true;
 	}
 	for (uint32_t i = 0; i < modules.count; i++) {
-		pbuf_clear(&m);
+		bytebuf_clear(&m);
 		pbuf_uint(&m, 1, i + 1);
 		pbuf_uint(&m, 5, str(&st, p->funcs[mod_first[i]].module));
 		pbuf_uint(&m, 7, 1);
@@ -217,18 +217,18 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 
 		if (ns && !nostack)
 			break;
-		pbuf_clear(&m);
+		bytebuf_clear(&m);
 		pbuf_uint(&m, 1, i + 1);
 		if (!ns)
 			pbuf_uint(&m, 2, func_mapping[i]);
-		pbuf_clear(&sub);
+		bytebuf_clear(&sub);
 		pbuf_uint(&sub, 1, i + 1);
 		if (!ns && p->funcs[i].line > 0)
 			pbuf_int(&sub, 2, p->funcs[i].line);
 		pbuf_msg(&m, 4, &sub);
 		pbuf_msg(&out, 4, &m);
 
-		pbuf_clear(&m);
+		bytebuf_clear(&m);
 		pbuf_uint(&m, 1, i + 1);
 		pbuf_uint(&m, 2, str(&st, ns ? EXPORT_NO_STACK : p->funcs[i].name));
 		pbuf_uint(&m, 3, str(&st, ns ? EXPORT_NO_STACK : p->funcs[i].name));
@@ -261,9 +261,9 @@ int export_pprof(FILE *f, const struct export_source *src, char *why, size_t why
 	}
 
 	rc = gzip_to(f, out.data, out.len, why, why_len);
-	pbuf_release(&out);
-	pbuf_release(&m);
-	pbuf_release(&sub);
+	bytebuf_release(&out);
+	bytebuf_release(&m);
+	bytebuf_release(&sub);
 	intern_release(&st);
 	intern_release(&modules);
 	free(func_mapping);

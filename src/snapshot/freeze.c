@@ -17,7 +17,7 @@ struct freeze {
 	pthread_t thread;
 	int done_fd[2];           /* the worker writes a byte to [1] when it ends */
 	atomic_bool stop;         /* asks the worker to give up */
-	struct snapshot_buf buf;  /* the encoding, the worker's while it runs */
+	struct bytebuf buf;  /* the encoding, the worker's while it runs */
 	/* Written by the worker, read after pthread_join only. */
 	struct model *copy;       /* the result when rc is 0, else NULL */
 	int rc;                   /* 0, -ECANCELED after stop, or the load's error */
@@ -62,7 +62,7 @@ struct freeze *freeze_start(const struct model *m, int *err)
 	rc = pthread_create(&fz->thread, NULL, worker, fz);
 	if (rc) {
 		*err = -rc;
-		snapshot_buf_release(&fz->buf);
+		bytebuf_release(&fz->buf);
 		close(fz->done_fd[0]);
 		close(fz->done_fd[1]);
 		free(fz);
@@ -92,7 +92,7 @@ static struct model *finish(struct freeze *fz, char *why, size_t why_len)
 	copy = fz->copy;
 	if (!copy && why && why_len)
 		snprintf(why, why_len, "%s", fz->why);
-	snapshot_buf_release(&fz->buf);
+	bytebuf_release(&fz->buf);
 	close(fz->done_fd[0]);
 	close(fz->done_fd[1]);
 	free(fz);

@@ -1406,7 +1406,7 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
 	return rc;
 }
 
-int snapshot_load_buf_stoppable(struct model *m, const struct snapshot_buf *b,
+int snapshot_load_buf_stoppable(struct model *m, const struct bytebuf *b,
                                 struct snapshot_meta *meta, const atomic_bool *stop, char *why,
                                 size_t why_len)
 {
@@ -1423,7 +1423,7 @@ int snapshot_load_buf_stoppable(struct model *m, const struct snapshot_buf *b,
 	return rc;
 }
 
-int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
+int snapshot_load_buf(struct model *m, const struct bytebuf *b, struct snapshot_meta *meta,
                       char *why, size_t why_len)
 {
 	return snapshot_load_buf_stoppable(m, b, meta, NULL, why, why_len);

@@ -29,80 +29,50 @@
 
 /* ---- the buffer and its primitives ------------------------------------------ */
 
-static void reserve(struct snapshot_buf *b, size_t n)
+static void put_sv(struct bytebuf *b, int64_t v)
 {
-	XGROW(b->data, b->alloc, b->len + n, 4096);
+	bytebuf_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
-static void put_bytes(struct snapshot_buf *b, const void *p, size_t n)
-{
-	if (!n)
-		return;
-	reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-static void put_u8(struct snapshot_buf *b, unsigned v)
-{
-	reserve(b, 1);
-	b->data[b->len++] = (unsigned char)v;
-}
-
-static void put_uv(struct snapshot_buf *b, uint64_t v)
-{
-	reserve(b, 10);
-	while (v >= 0x80) {
-		b->data[b->len++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	b->data[b->len++] = (unsigned char)v;
-}
-
-static void put_sv(struct snapshot_buf *b, int64_t v)
-{
-	put_uv(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static void put_f64(struct snapshot_buf *b, double v)
+static void put_f64(struct bytebuf *b, double v)
 {
 	uint64_t bits;
 
 	memcpy(&bits, &v, sizeof(bits));
-	reserve(b, 8);
+	bytebuf_reserve(b, 8);
 	for (int i = 0; i < 8; i++)
 		b->data[b->len++] = (unsigned char)(bits >> (8 * i));
 }
 
-static void put_f32(struct snapshot_buf *b, float v)
+static void put_f32(struct bytebuf *b, float v)
 {
 	uint32_t bits;
 
 	memcpy(&bits, &v, sizeof(bits));
-	reserve(b, 4);
+	bytebuf_reserve(b, 4);
 	for (int i = 0; i < 4; i++)
 		b->data[b->len++] = (unsigned char)(bits >> (8 * i));
 }
 
 /* A string, cut to the loader's limit; NULL is written as "". */
-static void put_str(struct snapshot_buf *b, const char *s)
+static void put_str(struct bytebuf *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
 	if (n > SNAPSHOT_MAX_STRING)
 		n = SNAPSHOT_MAX_STRING;
-	put_uv(b, n);
-	put_bytes(b, s, n);
+	bytebuf_varint(b, n);
+	bytebuf_put(b, s, n);
 }
 
 /* Starts a length-prefixed block; returns where its payload starts. */
-static size_t begin(struct snapshot_buf *b)
+static size_t begin(struct bytebuf *b)
 {
 	return b->len;
 }
 
 /* Ends the block begun at start: inserts its length before it. */
-static void end(struct snapshot_buf *b, size_t start)
+static void end(struct bytebuf *b, size_t start)
 {
 	unsigned char len[10];
 	size_t n = 0, payload = b->len - start;
@@ -113,52 +83,52 @@ static void end(struct snapshot_buf *b, size_t start)
 		v >>= 7;
 	}
 	len[n++] = (unsigned char)v;
-	reserve(b, n);
+	bytebuf_reserve(b, n);
 	memmove(b->data + start + n, b->data + start, payload);
 	memcpy(b->data + start, len, n);
 	b->len += n;
 }
 
-static void put_series(struct snapshot_buf *b, const struct series *s)
+static void put_series(struct bytebuf *b, const struct series *s)
 {
 	size_t n = s->len > SNAPSHOT_MAX_SERIES ? SNAPSHOT_MAX_SERIES : s->len;
 
-	put_uv(b, n);
-	reserve(b, 4 * n);
+	bytebuf_varint(b, n);
+	bytebuf_reserve(b, 4 * n);
 	for (size_t i = s->len - n; i < s->len; i++)
 		put_f32(b, series_at(s, i));
 }
 
 /* A histogram: count, sum, min, max, then its non-empty buckets as
  * (distance from the previous one, count). */
-static void put_hist(struct snapshot_buf *b, const struct hist *h)
+static void put_hist(struct bytebuf *b, const struct hist *h)
 {
 	size_t nb = 0;
 	int prev = 0;
 
-	put_uv(b, h->count);
+	bytebuf_varint(b, h->count);
 	put_f64(b, h->sum_ns);
-	put_uv(b, h->min_ns);
-	put_uv(b, h->max_ns);
+	bytebuf_varint(b, h->min_ns);
+	bytebuf_varint(b, h->max_ns);
 	for (int i = 0; h->buckets && i < HIST_BUCKETS; i++)
 		nb += h->buckets[i] != 0;
-	put_uv(b, nb);
+	bytebuf_varint(b, nb);
 	for (int i = 0; h->buckets && i < HIST_BUCKETS; i++)
 		if (h->buckets[i]) {
-			put_uv(b, (uint64_t)(i - prev));
-			put_uv(b, h->buckets[i]);
+			bytebuf_varint(b, (uint64_t)(i - prev));
+			bytebuf_varint(b, h->buckets[i]);
 			prev = i;
 		}
 }
 
 /* ---- sections ------------------------------------------------------------------ */
 
-static void put_meta(struct snapshot_buf *b, const struct model *m,
+static void put_meta(struct bytebuf *b, const struct model *m,
                      const struct snapshot_meta *meta)
 {
 	size_t s;
 
-	put_uv(b, SEC_META);
+	bytebuf_varint(b, SEC_META);
 	s = begin(b);
 	put_str(b, PERFTOP_VERSION);
 	put_str(b, meta->host);
@@ -170,44 +140,44 @@ static void put_meta(struct snapshot_buf *b, const struct model *m,
 	end(b, s);
 }
 
-static void put_machine(struct snapshot_buf *b, const struct model *m)
+static void put_machine(struct bytebuf *b, const struct model *m)
 {
 	const struct sys_state *sys = &m->sys;
 	size_t s, pos = 0, n;
 	uint64_t key;
 
-	put_uv(b, SEC_MACHINE);
+	bytebuf_varint(b, SEC_MACHINE);
 	s = begin(b);
 	put_f64(b, m->now);
-	put_uv(b, m->tick);
-	put_u8(b, m->list_visible);
-	put_u8(b, m->child_exited);
+	bytebuf_varint(b, m->tick);
+	bytebuf_put_u8(b, m->list_visible);
+	bytebuf_put_u8(b, m->child_exited);
 	put_sv(b, m->child_status);
-	put_uv(b, (uint64_t)(sys->ncpu > 0 ? sys->ncpu : 0));
+	bytebuf_varint(b, (uint64_t)(sys->ncpu > 0 ? sys->ncpu : 0));
 	for (int i = 0; i < sys->ncpu; i++)
 		put_f32(b, (float)sys->cpu_busy[i]);
 	put_f64(b, sys->cpu_total);
-	put_uv(b, sys->mem_total_kb);
-	put_uv(b, sys->mem_available_kb);
-	put_uv(b, sys->mem_used_kb);
-	put_uv(b, sys->swap_total_kb);
-	put_uv(b, sys->swap_used_kb);
+	bytebuf_varint(b, sys->mem_total_kb);
+	bytebuf_varint(b, sys->mem_available_kb);
+	bytebuf_varint(b, sys->mem_used_kb);
+	bytebuf_varint(b, sys->swap_total_kb);
+	bytebuf_varint(b, sys->swap_used_kb);
 	for (int i = 0; i < 3; i++)
 		put_f64(b, sys->load[i]);
 	put_series(b, &sys->cpu_total_series);
 	n = 0;
 	while (hashmap_next(&m->watch_pids, &pos, NULL, NULL))
 		n++;
-	put_uv(b, n);
+	bytebuf_varint(b, n);
 	pos = 0;
 	while (hashmap_next(&m->watch_pids, &pos, &key, NULL))
 		put_sv(b, (int64_t)(pid_t)key);
-	put_uv(b, m->log.len);
+	bytebuf_varint(b, m->log.len);
 	for (size_t i = 0; i < m->log.len; i++) {
 		const struct msglog_entry *e = msglog_at(&m->log, i);
 
 		put_f64(b, e->time);
-		put_uv(b, (uint64_t)e->level);
+		bytebuf_varint(b, (uint64_t)e->level);
 		put_str(b, e->text);
 	}
 	/* Since 1.3: the launched tree's root and perftop as its reaper. */
@@ -216,42 +186,42 @@ static void put_machine(struct snapshot_buf *b, const struct model *m)
 	end(b, s);
 }
 
-static void put_process(struct snapshot_buf *b, const struct process *p)
+static void put_process(struct bytebuf *b, const struct process *p)
 {
 	size_t s;
 
-	put_uv(b, SEC_PROCESS);
+	bytebuf_varint(b, SEC_PROCESS);
 	s = begin(b);
 	put_sv(b, p->pid);
-	put_uv(b, p->uid);
+	bytebuf_varint(b, p->uid);
 	put_str(b, p->user);
 	put_str(b, p->comm);
 	put_str(b, p->cmdline);
-	put_u8(b, (unsigned char)p->state);
-	put_uv(b, (p->exited ? PROC_F_EXITED : 0) | (p->watched ? PROC_F_WATCHED : 0) |
+	bytebuf_put_u8(b, (unsigned char)p->state);
+	bytebuf_varint(b, (p->exited ? PROC_F_EXITED : 0) | (p->watched ? PROC_F_WATCHED : 0) |
 	              (p->io_ok ? PROC_F_IO_OK : 0));
 	put_sv(b, p->threads);
 	put_sv(b, p->fds);
-	put_uv(b, p->start_ticks);
+	bytebuf_varint(b, p->start_ticks);
 	put_f64(b, p->cpu);
-	put_uv(b, p->rss_kb);
-	put_uv(b, p->vsize_kb);
+	bytebuf_varint(b, p->rss_kb);
+	bytebuf_varint(b, p->vsize_kb);
 	put_f64(b, p->read_bps);
 	put_f64(b, p->write_bps);
 	put_f64(b, p->vcsw_ps);
 	put_f64(b, p->ivcsw_ps);
 	put_f64(b, p->first_seen);
 	put_f64(b, p->watch_since);
-	put_uv(b, p->watch_rss_kb);
+	bytebuf_varint(b, p->watch_rss_kb);
 	put_f64(b, p->exited_at);
 	put_sv(b, p->exit_status);
-	put_uv(b, PM_COUNT);
+	bytebuf_varint(b, PM_COUNT);
 	for (int i = 0; i < PM_COUNT; i++)
 		put_series(b, &p->series[i]);
 	/* Since 1.3: its parent, tree membership, CPU time and why the agent
 	 * cannot load into it. */
 	put_sv(b, p->ppid);
-	put_u8(b, p->in_tree);
+	bytebuf_put_u8(b, p->in_tree);
 	put_f64(b, p->cpu_s);
 	put_str(b, p->agent_why);
 	end(b, s);
@@ -259,40 +229,40 @@ static void put_process(struct snapshot_buf *b, const struct process *p)
 
 /* ---- a profile -------------------------------------------------------------------- */
 
-static void part_head(struct snapshot_buf *b, const struct profile *p)
+static void part_head(struct bytebuf *b, const struct profile *p)
 {
 	put_sv(b, p->pid);
-	put_u8(b, p->exe != NULL);
+	bytebuf_put_u8(b, p->exe != NULL);
 	put_str(b, p->exe);
-	put_uv(b, p->proto_major);
-	put_uv(b, p->proto_minor);
+	bytebuf_varint(b, p->proto_major);
+	bytebuf_varint(b, p->proto_minor);
 	put_f64(b, p->requested_hz);
 	put_f64(b, p->achieved_hz);
-	put_uv(b, p->agent_samples);
-	put_uv(b, p->agent_dropped);
-	put_uv(b, p->agent_bytes);
-	put_uv(b, p->samples);
-	put_uv(b, p->decode_errors);
-	put_u8(b, p->connected);
+	bytebuf_varint(b, p->agent_samples);
+	bytebuf_varint(b, p->agent_dropped);
+	bytebuf_varint(b, p->agent_bytes);
+	bytebuf_varint(b, p->samples);
+	bytebuf_varint(b, p->decode_errors);
+	bytebuf_put_u8(b, p->connected);
 	put_f64(b, p->first_time);
 	put_f64(b, p->last_time);
 	put_f64(b, p->since);
 	put_f64(b, p->latest);
-	put_u8(b, p->have_since);
-	put_uv(b, p->agent_events_dropped);
+	bytebuf_put_u8(b, p->have_since);
+	bytebuf_varint(b, p->agent_events_dropped);
 	/* Since 1.1: the agent's cost, when an agent said it. */
-	put_u8(b, p->cost_known);
-	put_uv(b, p->cost.handler_ns);
-	put_uv(b, p->cost.writer_ns);
-	put_uv(b, p->cost.process_ns);
+	bytebuf_put_u8(b, p->cost_known);
+	bytebuf_varint(b, p->cost.handler_ns);
+	bytebuf_varint(b, p->cost.writer_ns);
+	bytebuf_varint(b, p->cost.process_ns);
 	/* Since 1.3: sampled from outside (no agent), and why not if it failed. */
-	put_u8(b, p->outside);
+	bytebuf_put_u8(b, p->outside);
 	put_str(b, p->outside_why);
 }
 
 /* Modules and source files, each written once: the functions refer to them
  * by index. */
-static void part_strings_funcs(struct snapshot_buf *b, const struct profile *p)
+static void part_strings_funcs(struct bytebuf *b, const struct profile *p)
 {
 	size_t n = profile_func_count(p), s;
 	uint32_t *mod = xreallocarray(NULL, n ? n : 1, sizeof(*mod));
@@ -307,22 +277,22 @@ static void part_strings_funcs(struct snapshot_buf *b, const struct profile *p)
 		file[i] = f->file ? intern_put(&strs, f->file, strlen(f->file), NULL) + 1 : 0;
 	}
 	s = begin(b);
-	put_uv(b, strs.count);
+	bytebuf_varint(b, strs.count);
 	for (size_t i = 0; i < strs.count; i++) {
 		size_t len;
 		const char *str = intern_bytes(&strs, (uint32_t)i, &len);
 
 		len = len > SNAPSHOT_MAX_STRING ? SNAPSHOT_MAX_STRING : len;
-		put_uv(b, len);
-		put_bytes(b, str, len);
+		bytebuf_varint(b, len);
+		bytebuf_put(b, str, len);
 	}
 	end(b, s);
 	s = begin(b);
-	put_uv(b, n);
+	bytebuf_varint(b, n);
 	for (size_t i = 0; i < n; i++) {
 		put_str(b, p->funcs[i].name);
-		put_uv(b, mod[i]);
-		put_uv(b, file[i]);
+		bytebuf_varint(b, mod[i]);
+		bytebuf_varint(b, file[i]);
 		put_sv(b, p->funcs[i].line);
 	}
 	end(b, s);
@@ -333,12 +303,12 @@ static void part_strings_funcs(struct snapshot_buf *b, const struct profile *p)
 
 /* Stacks root first, each as the frames it shares with the previous stack
  * and the rest. */
-static void part_stacks(struct snapshot_buf *b, const struct profile *p)
+static void part_stacks(struct bytebuf *b, const struct profile *p)
 {
 	const uint32_t *prev = NULL;
 	size_t prev_depth = 0;
 
-	put_uv(b, p->stacks.count);
+	bytebuf_varint(b, p->stacks.count);
 	for (size_t i = 0; i < p->stacks.count; i++) {
 		size_t depth, same = 0;
 		const uint32_t *f = intern_bytes(&p->stacks, (uint32_t)i, &depth);
@@ -346,66 +316,66 @@ static void part_stacks(struct snapshot_buf *b, const struct profile *p)
 		depth /= sizeof(*f);
 		while (same < depth && same < prev_depth && f[same] == prev[same])
 			same++;
-		put_uv(b, same);
-		put_uv(b, depth - same);
+		bytebuf_varint(b, same);
+		bytebuf_varint(b, depth - same);
 		for (size_t k = same; k < depth; k++)
-			put_uv(b, f[k]);
+			bytebuf_varint(b, f[k]);
 		prev = f;
 		prev_depth = depth;
 	}
 }
 
-static void part_threads(struct snapshot_buf *b, const struct profile *p)
+static void part_threads(struct bytebuf *b, const struct profile *p)
 {
-	put_uv(b, p->nthreads);
+	bytebuf_varint(b, p->nthreads);
 	for (size_t i = 0; i < p->nthreads; i++) {
 		put_sv(b, p->threads[i].tid);
 		put_str(b, p->threads[i].name);
 	}
 }
 
-static void part_zones(struct snapshot_buf *b, const struct profile *p)
+static void part_zones(struct bytebuf *b, const struct profile *p)
 {
 	size_t n = profile_zone_count(p);
 
-	put_uv(b, n);
+	bytebuf_varint(b, n);
 	for (size_t z = 0; z < n; z++) {
 		const struct profile_zone *zone = &p->zones[z];
 		size_t nt = 0;
 
 		put_str(b, zone->name);
-		put_uv(b, zone->exact_count);
+		bytebuf_varint(b, zone->exact_count);
 		put_f64(b, zone->exact_sum_ns);
-		put_uv(b, zone->exact_min_ns);
-		put_uv(b, zone->exact_max_ns);
+		bytebuf_varint(b, zone->exact_min_ns);
+		bytebuf_varint(b, zone->exact_max_ns);
 		put_hist(b, &zone->hist);
 		for (size_t t = 0; t < p->nthreads; t++) {
 			const struct hist *h = profile_zone_hist(p, (uint32_t)z, p->threads[t].tid);
 
 			nt += h && h->count;
 		}
-		put_uv(b, nt);
+		bytebuf_varint(b, nt);
 		for (size_t t = 0; t < p->nthreads; t++) {
 			const struct hist *h = profile_zone_hist(p, (uint32_t)z, p->threads[t].tid);
 
 			if (!h || !h->count)
 				continue;
-			put_uv(b, t);
+			bytebuf_varint(b, t);
 			put_hist(b, h);
 		}
 	}
 }
 
-static void part_counters(struct snapshot_buf *b, const struct profile *p)
+static void part_counters(struct bytebuf *b, const struct profile *p)
 {
 	size_t n = profile_counter_count(p);
 
-	put_uv(b, n);
+	bytebuf_varint(b, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct profile_counter *c = &p->counters[i];
 
 		put_str(b, c->name);
-		put_u8(b, c->gauge);
+		bytebuf_put_u8(b, c->gauge);
 		put_f64(b, c->total);
 		put_f64(b, c->first_time);
 		put_f64(b, c->last_time);
@@ -417,7 +387,7 @@ static void part_counters(struct snapshot_buf *b, const struct profile *p)
 		put_f64(b, c->agent_total);
 		put_series(b, &c->values);
 		put_series(b, &c->rates);
-		put_uv(b, c->nsnaps);
+		bytebuf_varint(b, c->nsnaps);
 		for (unsigned k = 0; k < c->nsnaps; k++) {
 			unsigned at = (c->snap_head + k) % PROFILE_COUNTER_SNAPS;
 
@@ -427,9 +397,9 @@ static void part_counters(struct snapshot_buf *b, const struct profile *p)
 	}
 }
 
-static void part_marks(struct snapshot_buf *b, const struct profile *p)
+static void part_marks(struct bytebuf *b, const struct profile *p)
 {
-	put_uv(b, p->nmarks);
+	bytebuf_varint(b, p->nmarks);
 	for (size_t i = 0; i < p->nmarks; i++) {
 		const struct profile_mark *mk = profile_mark_at(p, i);
 
@@ -439,15 +409,15 @@ static void part_marks(struct snapshot_buf *b, const struct profile *p)
 	}
 }
 
-static void part_pairs(struct snapshot_buf *b, const struct profile *p)
+static void part_pairs(struct bytebuf *b, const struct profile *p)
 {
-	put_uv(b, p->npairs);
+	bytebuf_varint(b, p->npairs);
 	for (size_t i = 0; i < p->npairs; i++) {
 		const struct profile_pair *pr = &p->pairs[i];
 
-		put_uv(b, pr->thread);
-		put_uv(b, pr->stack == UINT32_MAX ? 0 : (uint64_t)pr->stack + 1);
-		put_uv(b, pr->count);
+		bytebuf_varint(b, pr->thread);
+		bytebuf_varint(b, pr->stack == UINT32_MAX ? 0 : (uint64_t)pr->stack + 1);
+		bytebuf_varint(b, pr->count);
 	}
 }
 
@@ -461,7 +431,7 @@ static int compare_buckets(const void *a, const void *b)
 }
 
 /* One slot's zone cells, each as a histogram of its events in that second. */
-static void put_cells(struct snapshot_buf *b, const struct window_slot *slot)
+static void put_cells(struct bytebuf *b, const struct window_slot *slot)
 {
 	struct window_zone_bucket *sorted =
 	    xreallocarray(NULL, slot->nbuckets ? slot->nbuckets : 1, sizeof(*sorted));
@@ -470,7 +440,7 @@ static void put_cells(struct snapshot_buf *b, const struct window_slot *slot)
 	if (slot->nbuckets)
 		memcpy(sorted, slot->buckets, slot->nbuckets * sizeof(*sorted));
 	qsort(sorted, slot->nbuckets, sizeof(*sorted), compare_buckets);
-	put_uv(b, slot->ncells);
+	bytebuf_varint(b, slot->ncells);
 	for (size_t c = 0; c < slot->ncells; c++) {
 		const struct window_zone_cell *cell = &slot->cells[c];
 		size_t from, nb = 0;
@@ -481,16 +451,16 @@ static void put_cells(struct snapshot_buf *b, const struct window_slot *slot)
 		from = k;
 		while (k + nb < slot->nbuckets && sorted[k + nb].cell == c)
 			nb++;
-		put_uv(b, cell->zone);
-		put_uv(b, cell->thread);
-		put_uv(b, cell->count);
+		bytebuf_varint(b, cell->zone);
+		bytebuf_varint(b, cell->thread);
+		bytebuf_varint(b, cell->count);
 		put_f64(b, cell->sum_ns);
-		put_uv(b, cell->min_ns);
-		put_uv(b, cell->max_ns);
-		put_uv(b, nb);
+		bytebuf_varint(b, cell->min_ns);
+		bytebuf_varint(b, cell->max_ns);
+		bytebuf_varint(b, nb);
 		for (size_t i = from; i < from + nb; i++) {
-			put_uv(b, sorted[i].bucket - prev);
-			put_uv(b, sorted[i].count);
+			bytebuf_varint(b, sorted[i].bucket - prev);
+			bytebuf_varint(b, sorted[i].count);
 			prev = sorted[i].bucket;
 		}
 	}
@@ -498,61 +468,61 @@ static void put_cells(struct snapshot_buf *b, const struct window_slot *slot)
 }
 
 /* The live window: the seconds the ring holds, oldest first. */
-static void part_window(struct snapshot_buf *b, const struct profile *p)
+static void part_window(struct bytebuf *b, const struct profile *p)
 {
 	const struct window *w = &p->window;
 	size_t n = 0;
 
-	put_u8(b, w->any);
+	bytebuf_put_u8(b, w->any);
 	put_sv(b, w->newest);
 	for (int64_t s = w->newest - WINDOW_SLOTS + 1; w->any && s <= w->newest; s++)
 		n += window_slot(w, s) != NULL;
-	put_uv(b, n);
+	bytebuf_varint(b, n);
 	for (int64_t s = w->newest - WINDOW_SLOTS + 1; w->any && s <= w->newest; s++) {
 		const struct window_slot *slot = window_slot(w, s);
 
 		if (!slot)
 			continue;
-		put_uv(b, (uint64_t)(w->newest - s));
-		put_uv(b, slot->nentries);
+		bytebuf_varint(b, (uint64_t)(w->newest - s));
+		bytebuf_varint(b, slot->nentries);
 		for (size_t i = 0; i < slot->nentries; i++) {
-			put_uv(b, slot->entries[i].key);
-			put_uv(b, slot->entries[i].count);
+			bytebuf_varint(b, slot->entries[i].key);
+			bytebuf_varint(b, slot->entries[i].count);
 		}
 		put_cells(b, slot);
 	}
 }
 
 /* The interpreted functions' ids, increasing. */
-static void part_interp(struct snapshot_buf *b, const struct profile *p)
+static void part_interp(struct bytebuf *b, const struct profile *p)
 {
 	size_t n = profile_func_count(p), k = 0;
 
 	for (size_t i = 0; i < n; i++)
 		k += p->funcs[i].interp;
-	put_uv(b, k);
+	bytebuf_varint(b, k);
 	for (size_t i = 0; i < n; i++)
 		if (p->funcs[i].interp)
-			put_uv(b, i);
+			bytebuf_varint(b, i);
 }
 
 /* Samples per (interpreted function, line). */
-static void part_lines(struct snapshot_buf *b, const struct profile *p)
+static void part_lines(struct bytebuf *b, const struct profile *p)
 {
-	put_uv(b, p->lines.n);
+	bytebuf_varint(b, p->lines.n);
 	for (size_t i = 0; i < p->lines.n; i++) {
 		const struct pylines_entry *e = &p->lines.e[i];
 
-		put_uv(b, e->func);
-		put_uv(b, e->line);
-		put_uv(b, e->self);
-		put_uv(b, e->total);
+		bytebuf_varint(b, e->func);
+		bytebuf_varint(b, e->line);
+		bytebuf_varint(b, e->self);
+		bytebuf_varint(b, e->total);
 	}
 }
 
-static void put_profile(struct snapshot_buf *b, const struct profile *p)
+static void put_profile(struct bytebuf *b, const struct profile *p)
 {
-	static void (*const parts[])(struct snapshot_buf *, const struct profile *) = {
+	static void (*const parts[])(struct bytebuf *, const struct profile *) = {
 	    [PART_HEAD] = part_head,         [PART_STACKS] = part_stacks,
 	    [PART_THREADS] = part_threads,   [PART_ZONES] = part_zones,
 	    [PART_COUNTERS] = part_counters, [PART_MARKS] = part_marks,
@@ -561,7 +531,7 @@ static void put_profile(struct snapshot_buf *b, const struct profile *p)
 	};
 	size_t s, ps;
 
-	put_uv(b, SEC_PROFILE);
+	bytebuf_varint(b, SEC_PROFILE);
 	s = begin(b);
 	for (int i = 0; i < PART_COUNT; i++) {
 		if (i == PART_STRINGS) {
@@ -593,7 +563,7 @@ void snapshot_meta_init(struct snapshot_meta *meta)
 }
 
 void snapshot_encode(const struct model *m, const struct snapshot_meta *meta,
-                     struct snapshot_buf *out)
+                     struct bytebuf *out)
 {
 	out->len = 0;
 	put_meta(out, m, meta);
@@ -610,11 +580,6 @@ void snapshot_encode(const struct model *m, const struct snapshot_meta *meta,
 	}
 }
 
-void snapshot_buf_release(struct snapshot_buf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof(*b));
-}
 
 static void put_le(unsigned char *at, uint64_t v, int bytes)
 {
@@ -644,7 +609,7 @@ static int write_all(int fd, const void *p, size_t n)
 
 /* Deflates b into *out (allocated); returns its length, or 0 when it did
  * not pay off or failed (then the contents are stored as they are). */
-static size_t deflate_contents(const struct snapshot_buf *b, unsigned char **out)
+static size_t deflate_contents(const struct bytebuf *b, unsigned char **out)
 {
 	uLongf n = compressBound((uLong)b->len);
 
@@ -657,7 +622,7 @@ static size_t deflate_contents(const struct snapshot_buf *b, unsigned char **out
 	return n;
 }
 
-int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, size_t why_len)
+int snapshot_write(const struct bytebuf *b, const char *path, char *why, size_t why_len)
 {
 	unsigned char hdr[SNAPSHOT_HEADER_LEN] = {0}, *packed = NULL;
 	const unsigned char *stored = b->data;
@@ -750,12 +715,12 @@ int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, si
 int snapshot_save(const struct model *m, const struct snapshot_meta *meta, const char *path,
                   char *why, size_t why_len)
 {
-	struct snapshot_buf b = {0};
+	struct bytebuf b = {0};
 	int rc;
 
 	snapshot_encode(m, meta, &b);
 	rc = snapshot_write(&b, path, why, why_len);
-	snapshot_buf_release(&b);
+	bytebuf_release(&b);
 	return rc;
 }
 

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "model/model.h"
+#include "util/bytebuf.h"
 
 enum {
 	SNAPSHOT_FORMAT_MAJOR = 1, /* a file of another major is refused */
@@ -64,28 +65,22 @@ struct snapshot_meta {
 	double start_time, end_time;        /* wall clock, seconds since the epoch */
 };
 
-/* A model encoded in memory, ready for snapshot_write(). */
-struct snapshot_buf {
-	unsigned char *data;
-	size_t len, alloc;
-};
-
 /* Fills meta for saving: this perftop's version, the host name, end_time
  * now, start_time now, no command, pid 0. */
 void snapshot_meta_init(struct snapshot_meta *meta);
 
-/* Encodes m and meta into out (emptied first). Caller holds m's lock if
+/* Encodes m and meta into out (a util/bytebuf, emptied first; the caller
+ * releases it with bytebuf_release). Caller holds m's lock if
  * the model is live; this is the only step that reads the model (its time
  * is in docs/PERFORMANCE.md, "Snapshot files"). Never fails. */
 void snapshot_encode(const struct model *m, const struct snapshot_meta *meta,
-                     struct snapshot_buf *out);
-void snapshot_buf_release(struct snapshot_buf *b);
+                     struct bytebuf *out);
 
 /* Writes an encoded snapshot to path: compressed, through a temporary file
  * in the same directory that is fsync'd and renamed over path. Returns 0,
  * or a negative errno with "cannot save snapshot 'PATH': reason" in why;
  * then path is untouched and no temporary file is left. */
-int snapshot_write(const struct snapshot_buf *b, const char *path, char *why, size_t why_len);
+int snapshot_write(const struct bytebuf *b, const char *path, char *why, size_t why_len);
 
 /* snapshot_encode() then snapshot_write(); the caller holds m's lock if the
  * model is live, for the whole save (use the two steps to avoid that). */
@@ -113,13 +108,13 @@ int snapshot_load_mem(struct model *m, const void *data, size_t len, unsigned fl
 /* Loads what snapshot_encode() put in b (no file header, no checksum: a
  * copy made in memory, as the UI's pause does) into m, as snapshot_load()
  * does; why gets "offset N: reason" counted from the buffer's start. */
-int snapshot_load_buf(struct model *m, const struct snapshot_buf *b, struct snapshot_meta *meta,
+int snapshot_load_buf(struct model *m, const struct bytebuf *b, struct snapshot_meta *meta,
                       char *why, size_t why_len);
 
 /* snapshot_load_buf() that another thread can stop: when *stop becomes
  * true the load gives up within a few milliseconds and returns -ECANCELED
  * (why "offset N: cancelled"); m then needs no release, as on any failure. */
-int snapshot_load_buf_stoppable(struct model *m, const struct snapshot_buf *b,
+int snapshot_load_buf_stoppable(struct model *m, const struct bytebuf *b,
                                 struct snapshot_meta *meta, const atomic_bool *stop, char *why,
                                 size_t why_len);
 

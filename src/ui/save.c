@@ -34,7 +34,7 @@ struct ui_save {
 	bool editing;             /* the file name prompt is open */
 	char path[UI_SAVE_PATH_MAX];
 	bool pending;             /* buf holds an encoded model for `target` */
-	struct snapshot_buf buf;
+	struct bytebuf buf;
 	char target[UI_SAVE_PATH_MAX];
 	unsigned long long samples; /* in the encoded model */
 };
@@ -195,7 +195,7 @@ int save__write_pending(struct ui *ui)
 	if (!s->pending)
 		return UI_NONE;
 	rc = snapshot_write(&s->buf, s->target, why, sizeof(why));
-	snapshot_buf_release(&s->buf);
+	bytebuf_release(&s->buf);
 	s->pending = false;
 	if (rc < 0) {
 		char msg[sizeof(ui->msg) - 2];
@@ -237,7 +237,7 @@ void save__release(struct ui *ui)
 {
 	if (!ui->save)
 		return;
-	snapshot_buf_release(&ui->save->buf);
+	bytebuf_release(&ui->save->buf);
 	free(ui->save);
 	ui->save = NULL;
 }

@@ -58,7 +58,7 @@ static void read_profile(struct profile *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct snapshot_meta meta, meta2;
-	struct snapshot_buf b = {0};
+	struct bytebuf b = {0};
 	struct model m, m2;
 	char why[1024];
 	unsigned char *file;
@@ -103,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	model_release(&m2);
 	model_release(&m);
-	snapshot_buf_release(&b);
+	bytebuf_release(&b);
 	free(file);
 	return 0;
 }

@@ -121,7 +121,7 @@ static void build(struct model *m, bool profile)
 int main(int argc, char **argv)
 {
 	struct snapshot_meta meta;
-	struct snapshot_buf b = {0}, small = {0};
+	struct bytebuf b = {0}, small = {0};
 	struct model m;
 	unsigned char *f, *copy;
 	size_t len;
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	/* A Python program: interpreted functions (two <lambda> of one file),
 	 * the interpreter's machinery between them, and their lines. */
 	{
-		struct snapshot_buf py = {0};
+		struct bytebuf py = {0};
 		struct profile *p;
 		uint32_t st[4], ln[4] = {0, 12, 0, 30};
 
@@ -191,7 +191,7 @@ int main(int argc, char **argv)
 		f = pack(py.data, py.len, &len);
 		save_bytes("valid-python", f, len);
 		free(f);
-		snapshot_buf_release(&py);
+		bytebuf_release(&py);
 		model_release(&m);
 	}
 
@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 	model_release(&m);
 	save_bytes("foreign", "GIF89a\x01\x00\x01\x00", 10);
 	save_bytes("empty", "", 0);
-	snapshot_buf_release(&b);
-	snapshot_buf_release(&small);
+	bytebuf_release(&b);
+	bytebuf_release(&small);
 	return 0;
 }

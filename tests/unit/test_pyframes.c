@@ -332,7 +332,7 @@ Test(pyframes, a_snapshot_keeps_python_functions_and_lines)
 {
 	struct model a, b;
 	struct snapshot_meta meta, got;
-	struct snapshot_buf buf;
+	struct bytebuf buf;
 	struct profile *p, *q;
 	struct prog f;
 	char why[256];
@@ -382,7 +382,7 @@ Test(pyframes, a_snapshot_keeps_python_functions_and_lines)
 	profile_show_interp(p, true);
 	profile_show_interp(q, true);
 	same_profile(p, q);
-	snapshot_buf_release(&buf);
+	bytebuf_release(&buf);
 	model_release(&a);
 	model_release(&b);
 }

@@ -430,7 +430,7 @@ static unsigned char *real_file(size_t *len, bool big)
 static unsigned char *real_body(size_t *len)
 {
 	struct snapshot_meta meta;
-	struct snapshot_buf b = {0};
+	struct bytebuf b = {0};
 	struct model m;
 
 	build(&m, false);

@@ -147,7 +147,7 @@ Test(ui_pause, a_snapshot_does_not_pause)
 Test(ui_pause, the_loader_gives_up_when_asked)
 {
 	struct snapshot_meta meta;
-	struct snapshot_buf buf;
+	struct bytebuf buf;
 	struct model copy;
 	atomic_bool stop;
 	char why[160];
@@ -165,5 +165,5 @@ Test(ui_pause, the_loader_gives_up_when_asked)
 	cr_assert_eq(rc, 0, "not stopped: %s", why);
 	cr_expect_eq(model_find(&copy, 300)->profile->samples, 130);
 	model_release(&copy);
-	snapshot_buf_release(&buf);
+	bytebuf_release(&buf);
 }

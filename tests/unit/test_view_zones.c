@@ -490,7 +490,7 @@ Test(view_zones, reopened_snapshot_rebuilds_the_series)
 {
 	uint32_t z = profile_zone(prof, "step");
 	struct snapshot_meta meta;
-	struct snapshot_buf b = { 0 };
+	struct bytebuf b = { 0 };
 	struct model m2;
 	struct profile *p2;
 	float v[16], w[16];
@@ -515,5 +515,5 @@ Test(view_zones, reopened_snapshot_rebuilds_the_series)
 	for (size_t i = 0; i < n; i++)
 		cr_expect_eq(w[i], v[i], "second %zu: %g, saved %g", i, (double)w[i], (double)v[i]);
 	model_release(&m2);
-	snapshot_buf_release(&b);
+	bytebuf_release(&b);
 }
