@@ -240,7 +240,11 @@ pids="$pids $epid"
 wait_until 30 busy "$epid"
 timeout $((WAIT_S + 60)) "$PERFTOP" record -p "$epid" -o "$tmp/exec.ptsnap" 2>"$tmp/exec.err" &
 rpid=$!
+# the shell's own CPU time (ticks) since the attach, so it was sampled before the exec
+shell_ran() { [ $(($(awk '{ print $14 + $15 }' /proc/"$epid"/stat 2>/dev/null || echo 0) - t0)) -ge 30 ]; }
 if wait_until 30 attached; then
+	t0=$(awk '{ print $14 + $15 }' /proc/"$epid"/stat)
+	wait_until 30 shell_ran
 	touch "$tmp/go3"
 else
 	fail "exec after the attach" "perftop opened no perf event: $(cat "$tmp/exec.err")"
