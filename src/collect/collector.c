@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "collect/attach.h"
+#include "collect/syswide.h"
 #include "collect/capture.h"
 #include "collect/ingest.h"
 #include "collect/launch.h"
@@ -75,6 +76,7 @@ struct collector {
 	struct capture *capture; /* SRC_OUTPUT's reader, or NULL */
 	struct attach_set *attach; /* outside sampling, or NULL */
 	struct source attach_src;
+	struct syswide_sampler *syswide; /* every CPU, while its view is open */
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
 };
@@ -270,6 +272,8 @@ static void take_reading(struct collector *c)
 	c->last_err = err < 0 ? err : 0;
 	if (c->attach && err >= 0)
 		attach_set_tick(c->attach); /* after the reading: who is watched, who has an agent */
+	if (c->syswide)
+		syswide_sampler_tick(c->syswide);
 	if (err >= 0 && write(c->wake_fd, &one, sizeof(one)) < 0) {
 		/* Only EAGAIN (counter full) is possible: the UI is woken already. */
 	}
@@ -482,6 +486,7 @@ static void collector_free(struct collector *c)
 		close(c->wake_fd);
 	ingest_free(c->ingest);
 	attach_set_free(c->attach); /* detaching: the events closed, nothing else */
+	syswide_sampler_free(c->syswide);
 	for (size_t i = 0; i < c->nconns; i++)
 		free(c->conns[i]);
 	free(c->conns);
@@ -633,6 +638,8 @@ static int start_extras(struct collector *c, const struct collector_opts *opts, 
 		if ((e = source_add(c, &c->attach_src)) < 0)
 			return e;
 	}
+	if (opts->attach)
+		c->syswide = syswide_sampler_new(c->m);
 	if (opts->child > 0)
 		return collector_watch_child(c, opts->child, why, why_len);
 	return 0;
