@@ -254,18 +254,26 @@ static void on_sample(struct syswide_sampler *s, const uint8_t *rec, const struc
 	model_unlock(s->m);
 }
 
-/* A COMM record: the command changed (exec: the maps too). */
+/* A COMM record: the command changed (exec: the maps too). Its text is
+ * kept, so a process that ends before its samples are read keeps its name. */
 static void on_comm(struct syswide_sampler *s, const uint8_t *rec, const struct perf_event_header *h)
 {
 	uint32_t pid, tid;
+	const char *comm = (const char *)rec + sizeof(*h) + 8;
+	size_t room = h->size - sizeof(*h) - 8;
+	struct proc_cache *pc;
 
 	if (h->size < sizeof(*h) + 9)
 		return;
 	memcpy(&pid, rec + sizeof(*h), 4);
 	memcpy(&tid, rec + sizeof(*h) + 4, 4);
+	if (pid != tid && !(h->misc & PERF_RECORD_MISC_COMM_EXEC))
+		return; /* a thread's name */
 	for (size_t i = 0; i < SYSWIDE_CACHE; i++)
-		if (s->cache[i].pid == (pid_t)pid && (pid == tid || (h->misc & PERF_RECORD_MISC_COMM_EXEC)))
+		if (s->cache[i].pid == (pid_t)pid)
 			cache_drop(&s->cache[i]);
+	pc = cache_get(s, (pid_t)pid);
+	snprintf(pc->comm, sizeof(pc->comm), "%.*s", (int)strnlen(comm, room), comm);
 }
 
 static void drain(struct syswide_sampler *s, struct cpu_ring *r)
