@@ -638,8 +638,7 @@ static int start_extras(struct collector *c, const struct collector_opts *opts, 
 		if ((e = source_add(c, &c->attach_src)) < 0)
 			return e;
 	}
-	if (opts->attach)
-		c->syswide = syswide_sampler_new(c->m);
+	c->syswide = syswide_sampler_new(c->m); /* opens nothing until its view asks */
 	if (opts->child > 0)
 		return collector_watch_child(c, opts->child, why, why_len);
 	return 0;

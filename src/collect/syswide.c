@@ -157,8 +157,13 @@ static void open_events(struct syswide_sampler *s, char *why, size_t why_len, bo
 			continue;
 		}
 		r->fd = fd;
-		r->map_len = (size_t)page * (SYSWIDE_RING_PAGES + 1);
-		r->meta = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		/* halved while the locked-memory budget refuses (CAP_PERFMON, many CPUs) */
+		for (size_t pages = SYSWIDE_RING_PAGES; pages >= 8; pages /= 2) {
+			r->map_len = (size_t)page * (pages + 1);
+			r->meta = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (r->meta != MAP_FAILED || errno != EPERM)
+				break;
+		}
 		if (r->meta == MAP_FAILED) {
 			r->meta = NULL;
 			if (!err)
@@ -166,7 +171,7 @@ static void open_events(struct syswide_sampler *s, char *why, size_t why_len, bo
 			continue;
 		}
 		r->data = (uint8_t *)r->meta + page;
-		r->size = (size_t)page * SYSWIDE_RING_PAGES;
+		r->size = r->map_len - (size_t)page;
 		opened++;
 	}
 	if (!opened) {

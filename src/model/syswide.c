@@ -1,6 +1,7 @@
 /* syswide — the machine-wide Functions table; see syswide.h. */
 #include "model/syswide.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 void syswide_init(struct syswide *s)
 {
 	memset(s, 0, sizeof(*s));
+	hashmap_init(&s->by_hash);
 }
 
 void syswide_clear(struct syswide *s)
@@ -17,6 +19,8 @@ void syswide_clear(struct syswide *s)
 	s->rows = NULL;
 	s->nrows = s->rows_alloc = 0;
 	s->total = 0;
+	hashmap_release(&s->by_hash);
+	hashmap_init(&s->by_hash);
 }
 
 void syswide_release(struct syswide *s)
@@ -31,15 +35,23 @@ static uint64_t hash_str(uint64_t h, const char *t)
 	return (h ^ 0xff) * 1099511628211ULL;
 }
 
-void syswide_add(struct syswide *s, pid_t pid, const char *comm, const char *func,
-		 const char *module)
+void syswide_add(struct syswide *s, pid_t pid, const char *comm_in, const char *func_in,
+		 const char *module_in)
 {
-	uint64_t h = hash_str(hash_str(hash_str(14695981039346656037ULL, comm), func), module);
+	char comm[SYSWIDE_COMM_LEN], func[SYSWIDE_NAME_LEN], module[SYSWIDE_MODULE_LEN];
+	uint64_t h;
+	uintptr_t idx;
 	struct syswide_row *r;
 
+	/* cut as the row keeps them, so a long name finds its row again */
+	snprintf(comm, sizeof(comm), "%s", comm_in);
+	snprintf(func, sizeof(func), "%s", func_in);
+	snprintf(module, sizeof(module), "%s", module_in);
+	h = hash_str(hash_str(hash_str(14695981039346656037ULL, comm), func), module);
 	s->total++;
-	for (size_t i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
+	idx = (uintptr_t)hashmap_get(&s->by_hash, h);
+	for (size_t i = idx ? idx - 1 : s->nrows; i < s->nrows; i++) {
+		r = &s->rows[i]; /* from the first row with this hash: a collision scans on */
 		if (r->hash == h && !strcmp(r->func, func) && !strcmp(r->comm, comm) &&
 		    !strcmp(r->module, module)) {
 			r->samples++;
@@ -53,11 +65,12 @@ void syswide_add(struct syswide *s, pid_t pid, const char *comm, const char *fun
 		s->rows_alloc = s->rows_alloc ? s->rows_alloc * 2 : 64;
 		s->rows = xrealloc(s->rows, s->rows_alloc * sizeof(*s->rows));
 	}
+	if (!idx)
+		hashmap_put(&s->by_hash, h, (void *)(uintptr_t)(s->nrows + 1));
 	r = &s->rows[s->nrows++];
-	memset(r, 0, sizeof(*r));
-	strncpy(r->comm, comm, sizeof(r->comm) - 1);
-	strncpy(r->func, func, sizeof(r->func) - 1);
-	strncpy(r->module, module, sizeof(r->module) - 1);
+	memcpy(r->comm, comm, sizeof(comm));
+	memcpy(r->func, func, sizeof(func));
+	memcpy(r->module, module, sizeof(module));
 	r->pid = pid;
 	r->samples = 1;
 	r->hash = h;

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "util/hashmap.h"
+
 enum {
 	SYSWIDE_COMM_LEN = 16,
 	SYSWIDE_NAME_LEN = 128,
@@ -40,6 +42,7 @@ struct syswide {
 	char why[SYSWIDE_WHY_LEN];/* why it cannot sample, "" when it can */
 	struct syswide_row *rows;
 	size_t nrows, rows_alloc;
+	struct hashmap by_hash;   /* row hash -> index + 1 (first row with it) */
 	uint64_t total;           /* every sample added */
 };
 
