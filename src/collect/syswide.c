@@ -44,6 +44,7 @@ struct syswide_sampler {
 	int ncpu;
 	bool open;
 	bool refused;              /* open failed: not retried until the view reopens */
+	unsigned opens;            /* m->syswide.opens when it was tried */
 	unsigned long long tick;
 	struct proc_cache cache[SYSWIDE_CACHE];
 	uint8_t scratch[512];
@@ -319,10 +320,16 @@ void syswide_sampler_tick(struct syswide_sampler *s)
 {
 	char why[SYSWIDE_WHY_LEN] = "";
 	bool want, kernel = false;
+	unsigned opens;
 
 	model_lock(s->m);
 	want = s->m->syswide.want;
+	opens = s->m->syswide.opens;
 	model_unlock(s->m);
+	if (opens != s->opens) { /* the view was opened again: a refusal is tried again */
+		s->opens = opens;
+		s->refused = false;
+	}
 	s->tick++;
 	if (!want) {
 		s->refused = false;

@@ -37,6 +37,7 @@ struct syswide_row {
 
 struct syswide {
 	bool want;                /* the view is open: the collector samples */
+	unsigned opens;           /* times the view was opened: a refusal is retried at each */
 	bool active;              /* the events are open */
 	bool kernel;              /* kernel samples are allowed ("[kernel]" rows) */
 	char why[SYSWIDE_WHY_LEN];/* why it cannot sample, "" when it can */

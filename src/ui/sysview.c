@@ -49,7 +49,9 @@ void sysview__open(struct ui *ui)
 {
 	struct sysview *v = view_of(ui);
 
+	syswide_clear(&ui->live->syswide); /* a fresh table, even if the events stayed open */
 	ui->live->syswide.want = true;
+	ui->live->syswide.opens++;
 	ui->live->syswide.why[0] = '\0';
 	v->n = 0;
 	browser_release(&v->br); /* the selection starts at the top */

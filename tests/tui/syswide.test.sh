@@ -40,11 +40,17 @@ else
 	else
 		fail sysview_events_open "perftop (pid $pt) holds no perf events while the view is open"
 	fi
-	# select the workload's row: Home, then Down until it is selected (no
-	# colours in capture: rows are found by position)
-	row=$(tm_screen | grep -nE '^ *[0-9.]+ +[0-9,]+ +shares ' | head -n 1 | cut -d: -f1)
-	first=$(tm_screen | grep -nE 'SELF%' | head -n 1 | cut -d: -f1)
-	if [ -n "$row" ] && [ -n "$first" ]; then
+	# Enter on the workload's row: rows are found by position (a capture has
+	# no colours) and may swap places as counts grow between the capture and
+	# the keys, so a try that opened another process goes back (Esc, W) and
+	# tries again, up to 5 times.
+	opened="" tries=0
+	while [ -z "$opened" ] && [ "$tries" -lt 5 ]; do
+		tries=$((tries + 1))
+		tm_wait_for '^ *[0-9.]+ +[0-9,]+ +shares ' 30 || break
+		row=$(tm_screen | grep -nE '^ *[0-9.]+ +[0-9,]+ +shares ' | head -n 1 | cut -d: -f1)
+		first=$(tm_screen | grep -nE 'SELF%' | head -n 1 | cut -d: -f1)
+		[ -n "$row" ] && [ -n "$first" ] || continue
 		tm send-keys -t t Home
 		n=$((row - first - 1))
 		while [ "$n" -gt 0 ]; do
@@ -52,11 +58,22 @@ else
 			n=$((n - 1))
 		done
 		tm send-keys -t t Enter
-		check enter_opens_process_view wait_for_text "PID $workload " 10
+		wait_for_text ' PID ' 10 || break
+		if tm_screen | grep -Fq "PID $workload "; then
+			opened=yes
+		else
+			tm send-keys -t t Escape
+			tm_wait_for 'processes' 10
+			tm send-keys -t t W
+			wait_for_text 'System-wide' 10
+		fi
+	done
+	if [ -n "$opened" ]; then
+		pass enter_opens_process_view
 		tm send-keys -t t Escape
 		check esc_back_to_list tm_wait_for 'processes' 10
 	else
-		fail enter_opens_process_view "no shares row to select"
+		fail enter_opens_process_view "no view of pid $workload after $tries tries: $(tm_screen | head -n 3 | tr '\n' '|')"
 	fi
 	# the view closed: the collector closes the events at its next tick
 	# (the process view sampling shares from outside was closed too)
