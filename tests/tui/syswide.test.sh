@@ -1,6 +1,6 @@
 # tests/tui/syswide.test.sh — the machine-wide Functions view (W in the
-# process list), through a private tmux server (120x40): as root, the shares
-# workload (no agent) shows up with its command and its functions; Enter on
+# process list), through a private tmux server (120x40): as root, a copy of the shares
+# workload under a name of its own (no agent) shows up with its command and its functions; Enter on
 # its row opens its process view; Esc goes back and the events are closed.
 # As nobody, under a perf_event_paranoid that refuses it, the view says why
 # and what to do instead of listing rows. (POSIX sh.)
@@ -22,17 +22,22 @@ perf_fds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'perf_event'; }
 if [ "$(id -u)" != 0 ]; then
 	skip syswide_root "not root: the machine-wide view needs root here"
 else
-	"$WORKLOADS/shares" 600 >/dev/null 2>&1 &
+	# a copy under a name of its own: a row is one command's, and other
+	# runs on the machine may be running shares too
+	cmd=sysw$$
+	cmd=$(printf '%.15s' "$cmd")
+	cp "$WORKLOADS/shares" "$T/$cmd"
+	"$T/$cmd" 600 >/dev/null 2>&1 &
 	workload=$!
 	tm_start "PERFTOP_SOCKET=$T/sock $PERFTOP -d 0.5"
 	check list_shown tm_wait_for 'PID' 10
 	tm send-keys -t t W
 	check sysview_title wait_for_text 'System-wide' 10
 	# a row of the workload: its command and one of its functions
-	if tm_wait_for 'shares +.*(spin|work_fifty|work_thirty|work_twenty)' 30; then
+	if tm_wait_for "$cmd +.*(spin|work_fifty|work_thirty|work_twenty)" 30; then
 		pass sysview_workload_row
 	else
-		fail sysview_workload_row "no shares row: $(tm_screen | head -n 12 | tr '\n' '|')"
+		fail sysview_workload_row "no $cmd row: $(tm_screen | head -n 12 | tr '\n' '|')"
 	fi
 	pt=$(tm display-message -p -t t '#{pane_pid}')
 	if [ "$(perf_fds "$pt")" -gt 0 ]; then
@@ -47,8 +52,8 @@ else
 	opened="" tries=0
 	while [ -z "$opened" ] && [ "$tries" -lt 5 ]; do
 		tries=$((tries + 1))
-		tm_wait_for '^ *[0-9.]+ +[0-9,]+ +shares ' 30 || break
-		row=$(tm_screen | grep -nE '^ *[0-9.]+ +[0-9,]+ +shares ' | head -n 1 | cut -d: -f1)
+		tm_wait_for "^ *[0-9.]+ +[0-9,]+ +$cmd " 30 || break
+		row=$(tm_screen | grep -nE "^ *[0-9.]+ +[0-9,]+ +$cmd " | head -n 1 | cut -d: -f1)
 		first=$(tm_screen | grep -nE 'SELF%' | head -n 1 | cut -d: -f1)
 		[ -n "$row" ] && [ -n "$first" ] || continue
 		tm send-keys -t t Home
