@@ -1,9 +1,10 @@
 # tests/tui/syswide.test.sh — the machine-wide Functions view (W in the
-# process list), through a private tmux server (120x40): as root, a copy of the shares
-# workload under a name of its own (no agent) shows up with its command and its functions; Enter on
-# its row opens its process view; Esc goes back and the events are closed.
-# As nobody, under a perf_event_paranoid that refuses it, the view says why
-# and what to do instead of listing rows. (POSIX sh.)
+# process list), through a private tmux server (120x40): as root, a copy of
+# the shares workload under a name of its own (no agent) shows up with its
+# command and its functions; Enter on its row opens its process view; Esc
+# goes back and the events are closed. As nobody, under a
+# perf_event_paranoid that refuses it, the view says why and what to do
+# instead of listing rows. (POSIX sh.)
 . tests/lib.sh
 . tests/tui/lib.sh
 
