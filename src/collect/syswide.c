@@ -218,7 +218,8 @@ static struct proc_cache *cache_get(struct syswide_sampler *s, pid_t pid)
 	return victim;
 }
 
-static void on_sample(struct syswide_sampler *s, const uint8_t *rec, const struct perf_event_header *h)
+static void on_sample(struct syswide_sampler *s, const uint8_t *rec,
+		      const struct perf_event_header *h)
 {
 	uint64_t ip;
 	uint32_t pid;
@@ -262,7 +263,8 @@ static void on_sample(struct syswide_sampler *s, const uint8_t *rec, const struc
 
 /* A COMM record: the command changed (exec: the maps too). Its text is
  * kept, so a process that ends before its samples are read keeps its name. */
-static void on_comm(struct syswide_sampler *s, const uint8_t *rec, const struct perf_event_header *h)
+static void on_comm(struct syswide_sampler *s, const uint8_t *rec,
+		    const struct perf_event_header *h)
 {
 	uint32_t pid, tid;
 	const char *comm = (const char *)rec + sizeof(*h) + 8;

@@ -193,8 +193,9 @@ void sysview__draw(struct ui *ui, struct lines *out, int rows)
 	const struct syswide *s = &ui->live->syswide;
 	struct line *l = lines_begin(out, ui->width);
 
-	line_printf(l, TE_TITLE, " System-wide: every CPU, %s%s", s->kernel ? "user and kernel" : "user space only",
-		    s->active ? "" : (s->why[0] ? "" : " (starting)"));
+	line_printf(l, TE_TITLE, " System-wide: every CPU, %s%s",
+		    s->kernel ? "user and kernel" : "user space only",
+		    s->active || s->why[0] ? "" : " (starting)");
 	line_printf(l, TE_TITLE, "   %llu samples", (unsigned long long)s->total);
 	line_fill(l, TE_TITLE);
 	rows--;
