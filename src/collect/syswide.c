@@ -313,6 +313,14 @@ static void drain(struct syswide_sampler *s, struct cpu_ring *r)
 			on_sample(s, rec, &h);
 		else if (rec && h.type == PERF_RECORD_COMM)
 			on_comm(s, rec, &h);
+		else if (rec && h.type == PERF_RECORD_LOST && h.size >= sizeof(h) + 16) {
+			uint64_t lost;
+
+			memcpy(&lost, rec + sizeof(h) + 8, 8); /* after the event id */
+			model_lock(s->m);
+			s->m->syswide.lost += lost;
+			model_unlock(s->m);
+		}
 		tail += h.size;
 	}
 	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);

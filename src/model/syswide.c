@@ -18,7 +18,7 @@ void syswide_clear(struct syswide *s)
 	free(s->rows);
 	s->rows = NULL;
 	s->nrows = s->rows_alloc = 0;
-	s->total = 0;
+	s->total = s->lost = 0;
 	hashmap_release(&s->by_hash);
 	hashmap_init(&s->by_hash);
 }

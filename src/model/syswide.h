@@ -45,6 +45,7 @@ struct syswide {
 	size_t nrows, rows_alloc;
 	struct hashmap by_hash;   /* row hash -> index + 1 (first row with it) */
 	uint64_t total;           /* every sample added */
+	uint64_t lost;            /* samples the kernel dropped (a ring was full) */
 };
 
 void syswide_init(struct syswide *s);

@@ -197,6 +197,8 @@ void sysview__draw(struct ui *ui, struct lines *out, int rows)
 		    s->kernel ? "user and kernel" : "user space only",
 		    s->active || s->why[0] ? "" : " (starting)");
 	line_printf(l, TE_TITLE, "   %llu samples", (unsigned long long)s->total);
+	if (s->lost)
+		line_printf(l, TE_TITLE, ", %llu lost", (unsigned long long)s->lost);
 	line_fill(l, TE_TITLE);
 	rows--;
 	if (s->why[0]) {
