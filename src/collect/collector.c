@@ -48,6 +48,7 @@ enum source_kind {
 	SRC_OUTPUT, /* the pipe of the child's output (perftop run's screen) */
 	SRC_SIGCHLD, /* signalfd of SIGCHLD: the child stopped (collector_follow_stops) */
 	SRC_ATTACH, /* the outside sampler's rings (collect/attach.h): drain them */
+	SRC_SYSWIDE, /* the system-wide view's rings (collect/syswide.h): drain them */
 	SRC_KINDS
 };
 
@@ -77,6 +78,7 @@ struct collector {
 	struct attach_set *attach; /* outside sampling, or NULL */
 	struct source attach_src;
 	struct syswide_sampler *syswide; /* every CPU, while its view is open */
+	struct source syswide_src;
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
 };
@@ -109,6 +111,14 @@ static int on_attach(struct collector *c, struct source *s, uint32_t events)
 	return 0;
 }
 
+static int on_syswide(struct collector *c, struct source *s, uint32_t events)
+{
+	(void)s;
+	(void)events;
+	syswide_sampler_drain(c->syswide);
+	return 0;
+}
+
 static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_TICK] = on_tick,
 	[SRC_STOP] = on_stop,
@@ -118,6 +128,7 @@ static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_OUTPUT] = on_output,
 	[SRC_SIGCHLD] = on_sigchld,
 	[SRC_ATTACH] = on_attach,
+	[SRC_SYSWIDE] = on_syswide,
 };
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -639,6 +650,10 @@ static int start_extras(struct collector *c, const struct collector_opts *opts, 
 			return e;
 	}
 	c->syswide = syswide_sampler_new(c->m); /* opens nothing until its view asks */
+	c->syswide_src.kind = SRC_SYSWIDE;
+	c->syswide_src.fd = syswide_sampler_fd(c->syswide);
+	if (c->syswide_src.fd >= 0 && (e = source_add(c, &c->syswide_src)) < 0)
+		return e;
 	if (opts->child > 0)
 		return collector_watch_child(c, opts->child, why, why_len);
 	return 0;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@ struct syswide_sampler {
 	struct symbolizer *sym;
 	struct cpu_ring *rings;
 	int ncpu;
+	int epfd;                  /* the rings' events: readable when one is a quarter full */
 	bool open;
 	bool refused;              /* open failed: not retried until the view reopens */
 	unsigned opens;            /* m->syswide.opens when it was tried */
@@ -58,6 +60,7 @@ struct syswide_sampler *syswide_sampler_new(struct model *m)
 	s->m = m;
 	s->ncpu = n > 0 ? (int)n : 1;
 	s->rings = xcalloc((size_t)s->ncpu, sizeof(*s->rings));
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	for (int c = 0; c < s->ncpu; c++)
 		s->rings[c].fd = -1;
 	return s;
@@ -94,6 +97,8 @@ void syswide_sampler_free(struct syswide_sampler *s)
 	if (!s)
 		return;
 	close_events(s);
+	if (s->epfd >= 0)
+		close(s->epfd);
 	free(s->rings);
 	free(s);
 }
@@ -130,6 +135,8 @@ static int open_cpu(int cpu, bool kernel)
 	a.exclude_hv = 1;
 	a.exclude_idle = 1;
 	a.comm = 1;
+	a.watermark = 1; /* wake the collector when a ring is a quarter full */
+	a.wakeup_watermark = (uint32_t)(SYSWIDE_RING_PAGES * (size_t)sysconf(_SC_PAGESIZE) / 4);
 	a.disabled = 0;
 	a.wakeup_events = 0;
 	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
@@ -170,6 +177,12 @@ static void open_events(struct syswide_sampler *s, char *why, size_t why_len, bo
 			if (!err)
 				err = -errno;
 			continue;
+		}
+		if (s->epfd >= 0) {
+			struct epoll_event ev = { .events = EPOLLIN };
+
+			ev.data.u32 = (uint32_t)c;
+			(void)epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
 		}
 		r->data = (uint8_t *)r->meta + page;
 		r->size = r->map_len - (size_t)page;
@@ -324,6 +337,31 @@ static void drain(struct syswide_sampler *s, struct cpu_ring *r)
 		tail += h.size;
 	}
 	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
+}
+
+int syswide_sampler_fd(const struct syswide_sampler *s)
+{
+	return s->epfd;
+}
+
+void syswide_sampler_drain(struct syswide_sampler *s)
+{
+	struct epoll_event ev[64];
+	int n = epoll_wait(s->epfd, ev, 64, 0); /* reading the events resets them */
+
+	for (int i = 0; i < n; i++) {
+		uint32_t c = ev[i].data.u32;
+
+		/* a CPU gone offline hangs up for good: no more wake-ups from it */
+		if ((ev[i].events & (EPOLLHUP | EPOLLERR)) && c < (uint32_t)s->ncpu &&
+		    s->rings[c].fd >= 0)
+			(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->rings[c].fd, NULL);
+	}
+	if (!s->open)
+		return;
+	for (int c = 0; c < s->ncpu; c++)
+		if (s->rings[c].meta)
+			drain(s, &s->rings[c]);
 }
 
 void syswide_sampler_tick(struct syswide_sampler *s)

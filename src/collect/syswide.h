@@ -29,6 +29,12 @@ struct syswide_sampler;
 struct syswide_sampler *syswide_sampler_new(struct model *m);
 /* Closes the events and frees the sampler. */
 void syswide_sampler_free(struct syswide_sampler *s);
+/* A descriptor that becomes readable when a ring is a quarter full (a
+ * long refresh interval must not lose samples); then call
+ * syswide_sampler_drain(), without the model lock. -1 when none. */
+int syswide_sampler_fd(const struct syswide_sampler *s);
+void syswide_sampler_drain(struct syswide_sampler *s);
+
 /* Once per collector tick, without the model lock: opens or closes the
  * events as m->syswide.want asks, reads the rings, adds the samples. */
 void syswide_sampler_tick(struct syswide_sampler *s);
