@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "collect/attach.h"
+#include "collect/syswide.h"
 #include "collect/capture.h"
 #include "collect/ingest.h"
 #include "collect/launch.h"
@@ -47,6 +48,7 @@ enum source_kind {
 	SRC_OUTPUT, /* the pipe of the child's output (perftop run's screen) */
 	SRC_SIGCHLD, /* signalfd of SIGCHLD: the child stopped (collector_follow_stops) */
 	SRC_ATTACH, /* the outside sampler's rings (collect/attach.h): drain them */
+	SRC_SYSWIDE, /* the system-wide view's rings (collect/syswide.h): drain them */
 	SRC_KINDS
 };
 
@@ -75,6 +77,8 @@ struct collector {
 	struct capture *capture; /* SRC_OUTPUT's reader, or NULL */
 	struct attach_set *attach; /* outside sampling, or NULL */
 	struct source attach_src;
+	struct syswide_sampler *syswide; /* every CPU, while its view is open */
+	struct source syswide_src;
 	struct source **conns; /* one per agent connection, owned here */
 	size_t nconns, conns_alloc;
 };
@@ -107,6 +111,14 @@ static int on_attach(struct collector *c, struct source *s, uint32_t events)
 	return 0;
 }
 
+static int on_syswide(struct collector *c, struct source *s, uint32_t events)
+{
+	(void)s;
+	(void)events;
+	syswide_sampler_drain(c->syswide);
+	return 0;
+}
+
 static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_TICK] = on_tick,
 	[SRC_STOP] = on_stop,
@@ -116,6 +128,7 @@ static const source_fn source_handlers[SRC_KINDS] = {
 	[SRC_OUTPUT] = on_output,
 	[SRC_SIGCHLD] = on_sigchld,
 	[SRC_ATTACH] = on_attach,
+	[SRC_SYSWIDE] = on_syswide,
 };
 
 /* ---- the tick -------------------------------------------------------------- */
@@ -270,6 +283,8 @@ static void take_reading(struct collector *c)
 	c->last_err = err < 0 ? err : 0;
 	if (c->attach && err >= 0)
 		attach_set_tick(c->attach); /* after the reading: who is watched, who has an agent */
+	if (c->syswide)
+		syswide_sampler_tick(c->syswide);
 	if (err >= 0 && write(c->wake_fd, &one, sizeof(one)) < 0) {
 		/* Only EAGAIN (counter full) is possible: the UI is woken already. */
 	}
@@ -482,6 +497,7 @@ static void collector_free(struct collector *c)
 		close(c->wake_fd);
 	ingest_free(c->ingest);
 	attach_set_free(c->attach); /* detaching: the events closed, nothing else */
+	syswide_sampler_free(c->syswide);
 	for (size_t i = 0; i < c->nconns; i++)
 		free(c->conns[i]);
 	free(c->conns);
@@ -633,6 +649,11 @@ static int start_extras(struct collector *c, const struct collector_opts *opts, 
 		if ((e = source_add(c, &c->attach_src)) < 0)
 			return e;
 	}
+	c->syswide = syswide_sampler_new(c->m); /* opens nothing until its view asks */
+	c->syswide_src.kind = SRC_SYSWIDE;
+	c->syswide_src.fd = syswide_sampler_fd(c->syswide);
+	if (c->syswide_src.fd >= 0 && (e = source_add(c, &c->syswide_src)) < 0)
+		return e;
 	if (opts->child > 0)
 		return collector_watch_child(c, opts->child, why, why_len);
 	return 0;

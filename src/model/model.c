@@ -24,6 +24,7 @@ void model_init(struct model *m, double tick_s)
 	series_init(&m->sys.cpu_total_series, m->series_cap);
 	m->list_visible = true;
 	msglog_init(&m->log);
+	syswide_init(&m->syswide);
 	msglog_init(&m->output);
 }
 
@@ -43,6 +44,7 @@ void model_release(struct model *m)
 		process_free(m->procs[i]);
 	free(m->procs);
 	profile_free(m->tree_profile);
+	syswide_release(&m->syswide);
 	hashmap_release(&m->by_pid);
 	hashmap_release(&m->watch_pids);
 	free(m->sys.cpu_busy);

@@ -28,6 +28,7 @@
 #include "model/msglog.h"
 #include "model/profile.h"
 #include "model/series.h"
+#include "model/syswide.h"
 #include "util/hashmap.h"
 
 enum {
@@ -188,6 +189,7 @@ struct model {
 	pid_t tree_root;               /* the launched (or -p) process whose tree is the program, 0 none */
 	pid_t tree_reaper;             /* perftop's pid when it is the tree's child subreaper, else 0 */
 	struct profile *tree_profile;  /* the tree's merged profile kept live (proctree_live_on), or NULL */
+	struct syswide syswide;        /* the machine-wide Functions table (its view is open) */
 };
 
 /* Prepares an empty model for a collector ticking every tick_s (> 0) seconds. */

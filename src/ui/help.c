@@ -89,10 +89,14 @@ void help__draw(struct ui *ui, struct lines *out)
 	if (ui->screen == UI_SCREEN_PROC) {
 		b = procview__bindings;
 		n = procview__nbindings;
+	} else if (ui->screen == UI_SCREEN_SYS) {
+		b = sysview__bindings;
+		n = sysview__nbindings;
 	}
 	l = lines_begin(out, ui->width);
-	line_put(l, TE_TITLE, ui->screen == UI_SCREEN_PROC ? " perftop: keys of the process view"
-							     : " perftop: keys of the process list");
+	line_put(l, TE_TITLE, ui->screen == UI_SCREEN_PROC   ? " perftop: keys of the process view"
+			      : ui->screen == UI_SCREEN_SYS ? " perftop: keys of the system-wide view"
+							    : " perftop: keys of the process list");
 	line_fill(l, TE_DEFAULT);
 	lines_begin(out, ui->width);
 	/* A tab with keys of its own lists them first: they are what the user

@@ -431,6 +431,13 @@ static int key_open(struct ui *ui, int key)
 	return UI_REDRAW;
 }
 
+static int key_system(struct ui *ui, int key)
+{
+	(void)key;
+	sysview__open(ui);
+	return UI_REDRAW;
+}
+
 static int key_filter(struct ui *ui, int key)
 {
 	(void)key;
@@ -506,6 +513,10 @@ const struct ui_binding listview__bindings[] = {
 	{ { UI_KEY_ENTER }, "Enter",
 	  "Open the selected process's view (a mark in column A: its agent is connected)",
 	  key_open },
+	{ { 'W' }, "W",
+	  "System-wide: which functions of which processes use the CPUs (every CPU sampled, "
+	  "as perf top does; needs root or perf_event_paranoid <= 0)",
+	  key_system },
 	{ { '/' }, "/", "Filter by command, name, user or pid (Enter keeps, Esc clears)",
 	  key_filter },
 	{ { UI_KEY_F(6) }, "F6", "Choose the sort column", key_chooser },

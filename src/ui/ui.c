@@ -62,6 +62,8 @@ void ui__init(struct ui *ui, struct model *m, const struct ui_options *opt, bool
 void ui__release(struct ui *ui)
 {
 	ui__resume(ui); /* stops and joins a worker still loading */
+	sysview__free(ui->sys);
+	ui->sys = NULL;
 	listview__free(ui->list);
 	ui->list = NULL;
 	procview__release(&ui->proc);
@@ -263,6 +265,11 @@ void ui__frame(struct ui *ui, struct lines *out)
 		procview__status(ui, out);
 		return;
 	}
+	if (ui->screen == UI_SCREEN_SYS) {
+		sysview__draw(ui, out, ui->height - 1);
+		sysview__status(ui, out);
+		return;
+	}
 	listview__rebuild(ui);
 	used = header__draw(out, ui->m, ui->width, cpu_rows_for(ui->height));
 	listview__draw(ui, out, ui->height - used - 1);
@@ -315,6 +322,8 @@ int ui__key(struct ui *ui, int key)
 		return key == 'q' ? UI_QUIT : UI_NONE;
 	if (ui->screen == UI_SCREEN_PROC)
 		return procview__key(ui, key) | UI_REDRAW;
+	if (ui->screen == UI_SCREEN_SYS)
+		return sysview__key(ui, key) | UI_REDRAW;
 	if (key == UI_KEY_MOUSE)
 		return listview__mouse(ui) | UI_REDRAW;
 	return listview__key(ui, key) | UI_REDRAW;

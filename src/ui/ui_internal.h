@@ -37,7 +37,7 @@ enum {
 	UI_SPARK_SAMPLES = 10,    /* samples in a list row's sparkline */
 };
 
-enum ui_screen { UI_SCREEN_LIST, UI_SCREEN_PROC };
+enum ui_screen { UI_SCREEN_LIST, UI_SCREEN_PROC, UI_SCREEN_SYS };
 
 struct ui;
 
@@ -52,6 +52,7 @@ struct ui_binding {
 
 /* Each view's state, private to its file. */
 struct listview;      /* listview.c */
+struct sysview;       /* sysview.c */
 struct proctabs;      /* tabs.c */
 struct threadchooser; /* threads.c */
 struct detail;        /* detail.c */
@@ -104,6 +105,7 @@ struct ui {
 	enum chart_style chart_style;
 	struct listview *list;    /* the process list */
 	struct procview proc;
+	struct sysview *sys;      /* the machine-wide view, NULL until first opened */
 	char msg[MSGLOG_LEN + 64];/* status message; "" when none */
 	enum theme_element msg_elem;
 	double msg_until;         /* monotonic seconds */
@@ -198,6 +200,18 @@ void listview__rebuild(struct ui *ui);
 /* Every key of the list, for the dispatch and the help screen. */
 extern const struct ui_binding listview__bindings[];
 extern const size_t listview__nbindings;
+
+/* sysview.c — the machine-wide Functions view (W in the list). open asks
+ * the collector for every CPU's samples and shows the view; close stops
+ * them and goes back to the list. Model (live) locked. */
+void sysview__open(struct ui *ui);
+void sysview__close(struct ui *ui);
+void sysview__free(struct sysview *v);
+void sysview__draw(struct ui *ui, struct lines *out, int rows);
+int sysview__key(struct ui *ui, int key);
+void sysview__status(struct ui *ui, struct lines *out);
+extern const struct ui_binding sysview__bindings[];
+extern const size_t sysview__nbindings;
 
 /* procview.c — one process. init/release own pv's chart and buffer. */
 void procview__init(struct procview *pv);

@@ -1,7 +1,7 @@
 # tests/cli/manpage.test.sh — docs/perftop.1 names every key perftop has:
 # each key of each binding table's labels (the process list, the process
-# view, the Tree and Callers tabs, the Flame tab: the tables the help screen
-# lists) must appear in bold in the man page's KEYS section, and
+# view, the Tree and Callers tabs, the Flame tab, the system-wide view: the
+# tables the help screen lists) must appear in bold in the man page's KEYS section, and
 # --no-mouse in its SYNOPSIS. (POSIX sh; no build needed.)
 . tests/lib.sh
 
@@ -35,7 +35,7 @@ if [ ! -s "$T/bold" ]; then
 	exit 0
 fi
 
-for src in src/ui/listview.c src/ui/procview.c src/ui/treeview.c src/ui/flameview.c; do
+for src in src/ui/listview.c src/ui/procview.c src/ui/treeview.c src/ui/flameview.c src/ui/sysview.c; do
 	name=manpage_keys_$(basename "$src" .c)
 	if [ ! -r "$src" ]; then
 		fail "$name" "$src is missing"

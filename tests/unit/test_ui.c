@@ -291,3 +291,53 @@ Test(ui, quit_keys)
 	cr_expect(ui__key(&fx.ui, 'q') & UI_QUIT);
 	cr_expect(ui__key(&fx.ui, UI_KEY_F(10)) & UI_QUIT);
 }
+
+Test(ui, system_wide_view_rows_enter_and_why)
+{
+	struct syswide *s = &fx.m.syswide;
+	int hdr;
+
+	fx_start(80, 24, false);
+	ui__key(&fx.ui, 'W');
+	cr_assert_eq(fx.ui.screen, UI_SCREEN_SYS);
+	cr_expect(s->want, "the view asks the collector for every CPU");
+	for (int i = 0; i < 3; i++)
+		syswide_add(s, 100, "big", "hash_block", "big");
+	for (int i = 0; i < 7; i++)
+		syswide_add(s, 300, "burner", "spin_loop", "burner");
+	fx_draw();
+	fx_expect_fits();
+	hdr = fx_find("SELF%");
+	cr_assert_geq(hdr, 0, "column header");
+	cr_expect(strstr(fx.frame.v[hdr + 1].text, "spin_loop") != NULL, "most samples first: '%s'",
+		  fx.frame.v[hdr + 1].text);
+	cr_expect(strstr(fx.frame.v[hdr + 1].text, " 70.0 ") != NULL, "its share: '%s'",
+		  fx.frame.v[hdr + 1].text);
+	cr_expect(strstr(fx.frame.v[hdr + 2].text, "hash_block") != NULL);
+	for (int w = 40; w <= 200; w += 40) {
+		fx.ui.width = w;
+		fx.ui.height = w / 4 < 10 ? 10 : w / 4;
+		fx_draw();
+		fx_expect_fits();
+	}
+	fx.ui.width = 80;
+	fx.ui.height = 24;
+	/* Enter opens the selected row's process (the top row: burner, 300) */
+	ui__key(&fx.ui, UI_KEY_ENTER);
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_PROC);
+	cr_expect_eq(fx.ui.proc.pid, 300);
+	cr_expect(!s->want, "leaving the view stops the sampling");
+	ui__key(&fx.ui, UI_KEY_ESC);
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_LIST);
+	/* refused: the reason instead of a table; Esc back */
+	ui__key(&fx.ui, 'W');
+	snprintf(s->why, sizeof(s->why), "sampling every CPU needs root or CAP_PERFMON");
+	fx_draw();
+	fx_expect_fits();
+	cr_expect_geq(fx_find(" Cannot sample every CPU:"), 0);
+	cr_expect_geq(fx_find(" sampling every CPU needs root"), 0);
+	cr_expect_lt(fx_find("SELF%"), 0, "no table");
+	ui__key(&fx.ui, 'q');
+	cr_expect_eq(fx.ui.screen, UI_SCREEN_LIST, "q goes back, not out");
+	cr_expect(!s->want);
+}
