@@ -61,10 +61,13 @@ run() {
 		pp=$!
 		wait "$tp"
 		c=$(cpu_ticks "$pp")
+		# gone before its target: it failed to attach (its stderr says why)
+		st=$(awk '{print $3}' "/proc/$pp/stat" 2>/dev/null || echo Z)
 		kill -9 "$pp" "$sp" 2>/dev/null || true
 		wait "$pp" "$sp" 2>/dev/null || true
 		# samples: not reported by perf top; estimated as target CPU x rate
-		echo "$(awk '{print $2}' "$tmp/t") $(awk -v c="$c" -v hz="$HZ" 'BEGIN { printf "%.3f", c / hz }') $(awk -v t="$(awk '{print $2}' "$tmp/t")" -v r="$2" 'BEGIN { printf "%d", t * r }') - 0"
+		echo "$(awk '{print $2}' "$tmp/t") $(awk -v c="$c" -v hz="$HZ" 'BEGIN { printf "%.3f", c / hz }') $(if [ "$st" = Z ]; then echo failed; else awk -v t="$(awk '{print $2}' "$tmp/t")" -v r="$2" 'BEGIN { printf "%d", t * r }'; fi) - 0"
+		[ "$st" != Z ] || echo "perf top: $(grep -v '^ *$' "$tmp/err" | tail -n 1)" >>"$tmp/perf_failures"
 	else
 		BENCH_LINGER_MS=0 "$TIMEIT" "$tmp/p" perf record -e task-clock -c $((1000000000 / $2)) --call-graph dwarf,16384 \
 			-p "$w" -o "$tmp/perf.data" >/dev/null 2>"$tmp/err" || true
