@@ -67,8 +67,19 @@ void procview__release(struct procview *pv)
 
 bool procview__is_tree(const struct ui *ui)
 {
-	return ui->m->tree_root > 0 && ui->proc.pid == ui->m->tree_root &&
-	       proctree_count(ui->m) > 1;
+	const struct model *m = ui->m;
+	size_t sampled = 0;
+
+	if (m->tree_root <= 0 || ui->proc.pid != m->tree_root)
+		return false;
+	/* A tree whose samples all come from one process (a pyenv shim or a
+	 * shell that runs one program) is shown as that process: its own
+	 * profile keeps what a merge does not carry (Python names that arrive
+	 * after their samples, the agent's notices). */
+	for (size_t i = 0; i < m->nprocs && sampled < 2; i++)
+		if (m->procs[i]->in_tree && proctree_samples(m->procs[i]) > 0)
+			sampled++;
+	return sampled > 1;
 }
 
 void procview__forget_merged(struct ui *ui)
