@@ -98,7 +98,8 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 		r->id = (uint32_t)i;
 		r->recent = counter_recent(&p->counters[i]);
 	}
-	qsort_r(s->rows, n, sizeof(*s->rows), compare_counters, s);
+	if (n) /* no rows, no array: qsort_r may not be given NULL */
+		qsort_r(s->rows, n, sizeof(*s->rows), compare_counters, s);
 	s->nrows = n;
 	browser_sync(tabs__browser(ui, PTAB_COUNTERS), n, id_of_row, s->rows);
 }

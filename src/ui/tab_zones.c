@@ -85,7 +85,8 @@ static void rebuild(struct ui *ui, void *state, struct profile *p)
 			figures_zone_summary(&s->sums[i], &s->zones[i].f);
 		s->zones[i].f.name = p->zones[i].name;
 	}
-	qsort_r(s->zones, n, sizeof(*s->zones), compare_zones, s);
+	if (n) /* no rows, no array: qsort_r may not be given NULL */
+		qsort_r(s->zones, n, sizeof(*s->zones), compare_zones, s);
 	s->nzones = n;
 	browser_sync(tabs__browser(ui, PTAB_ZONES), n, id_of_zone, s->zones);
 }
